@@ -1,0 +1,11 @@
+/**
+ * Every migration, in order. Listed statically (rather than read from the folder)
+ * so the same code runs under tsx, vitest and a compiled build.
+ * Add new migrations at the end; never edit one that has landed.
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_core.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+};

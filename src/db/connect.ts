@@ -1,0 +1,37 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+// 'date' columns as 'YYYY-MM-DD' strings: a JS Date would shift them by the time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the pool or a transaction: services take this so callers can compose them in one transaction. */
+export type DbOrTx = Kysely<Database>;
+
+export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Creates the database named in the URL if it does not exist (when the server allows it). */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!name) return;
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`create database "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
+        // Another process created it meanwhile.
+        if (error.code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

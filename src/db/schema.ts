@@ -1,0 +1,159 @@
+/** Table types for Kysely. Kept in step with migrations/ by hand. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** bigint columns come back from pg as strings; ids are passed around as strings. */
+type BigId = ColumnType<string, string | number, string | number>;
+type Json<T> = ColumnType<T, string, string>;
+/** Dates come back as 'YYYY-MM-DD' (a type parser is installed in db/connect.ts). */
+type DateOnly = ColumnType<string | null, string | null | undefined, string | null>;
+
+export type OrganizationType = 'dang_bo_co_so' | 'chi_bo_co_so' | 'chi_bo_truc_thuoc';
+export const ORGANIZATION_TYPES: readonly OrganizationType[] = ['dang_bo_co_so', 'chi_bo_co_so', 'chi_bo_truc_thuoc'];
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  type: OrganizationType;
+  parent_id: BigId | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PeopleTable {
+  id: Generated<string>;
+  telegram_user_id: BigId;
+  display_name: string;
+  username: string | null;
+  is_admin: Generated<boolean>;
+  active_submission_id: BigId | null;
+  seen_step: number | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface MembershipsTable {
+  person_id: BigId;
+  organization_id: BigId;
+  invite_id: BigId | null;
+  created_at: Timestamp;
+}
+
+export interface InvitesTable {
+  id: Generated<string>;
+  code_hash: string;
+  organization_id: BigId;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  used_by_person_id: BigId | null;
+  revoked_at: NullableTimestamp;
+}
+
+export interface FormsTable {
+  id: string;
+  version: number;
+  title: string;
+  definition: Json<unknown>;
+  content_hash: string;
+  created_at: Timestamp;
+}
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  form_id: string;
+  form_version: number;
+  period_label: string;
+  period_start: DateOnly;
+  period_end: DateOnly;
+  opens_at: Timestamp;
+  due_at: Timestamp;
+  closed_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface CampaignTargetsTable {
+  campaign_id: BigId;
+  organization_id: BigId;
+}
+
+export type SubmissionStatus = 'draft' | 'submitted';
+
+export interface SubmissionsTable {
+  id: Generated<string>;
+  campaign_id: BigId;
+  organization_id: BigId;
+  status: Generated<SubmissionStatus>;
+  cursor: Json<unknown>;
+  step: Generated<number>;
+  answered_count: Generated<number>;
+  started_at: Timestamp;
+  first_submitted_at: NullableTimestamp;
+  last_submitted_at: NullableTimestamp;
+  late: Generated<boolean>;
+  late_reason: string | null;
+  reopened_at: NullableTimestamp;
+  updated_at: Timestamp;
+  updated_by: BigId | null;
+}
+
+export interface AnswersTable {
+  submission_id: BigId;
+  question_key: string;
+  value: Json<unknown>;
+  num_value: ColumnType<string | null, number | string | null, number | string | null>;
+  bool_value: boolean | null;
+  text_value: string | null;
+  date_value: DateOnly;
+  choice_values: string[] | null;
+  skipped: Generated<boolean>;
+  answered_by: BigId | null;
+  answered_at: Timestamp;
+}
+
+export interface AnswerHistoryTable {
+  id: Generated<string>;
+  submission_id: BigId;
+  question_key: string;
+  old_value: Json<unknown> | null;
+  new_value: Json<unknown> | null;
+  changed_by: BigId | null;
+  changed_at: Timestamp;
+  after_submission: Generated<boolean>;
+}
+
+export interface ProcessedUpdatesTable {
+  update_id: BigId;
+  processed_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  details: Json<unknown>;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  people: PeopleTable;
+  memberships: MembershipsTable;
+  invites: InvitesTable;
+  forms: FormsTable;
+  campaigns: CampaignsTable;
+  campaign_targets: CampaignTargetsTable;
+  submissions: SubmissionsTable;
+  answers: AnswersTable;
+  answer_history: AnswerHistoryTable;
+  processed_updates: ProcessedUpdatesTable;
+  audit_log: AuditLogTable;
+}
+
+export type Organization = Selectable<OrganizationsTable>;
+export type Person = Selectable<PeopleTable>;
+export type Campaign = Selectable<CampaignsTable>;
+export type Submission = Selectable<SubmissionsTable>;
+export type NewOrganization = Insertable<OrganizationsTable>;

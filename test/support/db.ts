@@ -1,0 +1,40 @@
+/**
+ * A fresh database per test file, migrated to the latest schema, dropped at the end.
+ * Files therefore run in parallel against the machine's real Postgres.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDb, ensureDatabase, type Db } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+export const TEST_PG_SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+export interface TestDb {
+  db: Db;
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDb(label = 'test'): Promise<TestDb> {
+  const name = `baocao_${label.replace(/\W/g, '_')}_${process.pid}_${randomBytes(4).toString('hex')}`.toLowerCase();
+  const url = `${TEST_PG_SERVER}/${name}`;
+  await ensureDatabase(url);
+  const db = createDb(url, { max: 10 });
+  await migrateToLatest(db);
+  return {
+    db,
+    url,
+    name,
+    async drop() {
+      await db.destroy();
+      const admin = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
+      await admin.connect();
+      try {
+        await admin.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
