@@ -1,0 +1,234 @@
+/**
+ * The report dialogue as a pure state machine: (state, input) → transition.
+ * No I/O: the service loads the state, applies the transition's effects in one
+ * transaction, and the channel renders the prompt.
+ */
+import { answerFromButton, checkQuestionConstraint, parseTypedAnswer, type ParseResult } from '../forms/parse.js';
+import { checkRules, isRelevant } from '../forms/logic.js';
+import type { AnswerValue, Answers, Form } from '../forms/schema.js';
+import { escapeHtml } from '../text/html.js';
+import { foldVietnamese } from '../text/normalize.js';
+import { dialogueMessages as msg } from './messages.js';
+import { findQuestion, firstUnanswered, previousRelevant, questionNo, renderPrompt } from './prompts.js';
+import type { Cursor, DialogueState, Effect, Input, Transition } from './types.js';
+
+const LATE_REASON_MAX_CHARS = 1000;
+
+/** Where a fresh report starts, or where a report resumes. */
+export function startCursor(form: Form, answers: Answers): Cursor {
+  const next = firstUnanswered(form, answers);
+  return next ? { at: 'question', key: next.key, review: false } : { at: 'review' };
+}
+
+function stay(state: DialogueState, notice?: string): Transition {
+  return { cursor: state.cursor, effects: [], notice, prompt: renderPrompt(state, state.cursor), changed: false };
+}
+
+function move(state: DialogueState, cursor: Cursor, effects: Effect[] = [], notice?: string, answers = state.answers): Transition {
+  const next = { ...state, cursor, answers };
+  return { cursor, effects, notice, prompt: renderPrompt(next, cursor), changed: true };
+}
+
+/** Answers that stop applying once `answers` hold: removed in form order, since relevance looks only backwards. */
+function dropIrrelevant(form: Form, answers: Map<string, AnswerValue>): string[] {
+  const dropped: string[] = [];
+  for (const question of form.questions) {
+    if (answers.has(question.key) && !isRelevant(question, answers)) {
+      answers.delete(question.key);
+      dropped.push(question.key);
+    }
+  }
+  return dropped;
+}
+
+function applyAnswer(state: DialogueState, key: string, value: AnswerValue, review: boolean): Transition {
+  const question = findQuestion(state.form, key);
+  const questionCursor: Cursor = { at: 'question', key, review };
+  if (value !== null) {
+    const violation = checkQuestionConstraint(question, value, state.answers);
+    if (violation) return move(state, questionCursor, [], escapeHtml(violation));
+  }
+  const answers = new Map(state.answers);
+  answers.set(key, value);
+  const failures = checkRules(state.form, answers, { only: key });
+  if (failures.length > 0) {
+    return move(state, questionCursor, [], failures.map((f) => escapeHtml(f.message)).join('\n'));
+  }
+  const effects: Effect[] = [{ kind: 'set', key, value }];
+  for (const dropped of dropIrrelevant(state.form, answers)) effects.push({ kind: 'unset', key: dropped });
+  const next = firstUnanswered(state.form, answers);
+  const cursor: Cursor = next ? { at: 'question', key: next.key, review } : { at: 'review' };
+  return move(state, cursor, effects, undefined, answers);
+}
+
+function applyParsed(state: DialogueState, key: string, review: boolean, result: ParseResult): Transition {
+  switch (result.kind) {
+    case 'ok':
+      return applyAnswer(state, key, result.value, review);
+    case 'error':
+      return stay(state, escapeHtml(result.message));
+    case 'ambiguous':
+      return move(state, { at: 'confirm', key, candidates: result.candidates, review }, [], escapeHtml(result.message));
+  }
+}
+
+function goBack(state: DialogueState, key: string, review: boolean): Transition {
+  const previous = previousRelevant(state.form, state.answers, key);
+  if (!previous) return stay(state, msg.firstQuestion);
+  return move(state, { at: 'question', key: previous.key, review });
+}
+
+function goEdit(state: DialogueState, no: number): Transition {
+  const question = state.form.questions[no - 1];
+  if (!question || no < 1) return stay(state, msg.noSuchQuestion(state.form.questions.length));
+  if (!isRelevant(question, state.answers)) return stay(state, msg.notApplicable(no));
+  return move(state, { at: 'question', key: question.key, review: true });
+}
+
+function skip(state: DialogueState, key: string, review: boolean): Transition {
+  if (findQuestion(state.form, key).required) return stay(state, msg.required);
+  return applyAnswer(state, key, null, review);
+}
+
+function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'question' }>, input: Input): Transition {
+  const question = findQuestion(state.form, cursor.key);
+  switch (input.kind) {
+    case 'text':
+      return applyParsed(state, cursor.key, cursor.review, parseTypedAnswer(question, input.text, state.parse));
+    case 'pick':
+      if (question.type !== 'yes_no' && question.type !== 'choice') return stay(state, msg.buttonNotForThisStep);
+      return applyParsed(state, cursor.key, cursor.review, answerFromButton(question, input.index));
+    case 'toggle': {
+      if (question.type !== 'multi_choice') return stay(state, msg.buttonNotForThisStep);
+      const choice = question.choices[input.index];
+      if (!choice) return stay(state, msg.buttonNotForThisStep);
+      const selected = new Set(cursor.selected ?? []);
+      if (selected.has(choice.value)) selected.delete(choice.value);
+      else selected.add(choice.value);
+      const ordered = question.choices.map((c) => c.value).filter((v) => selected.has(v));
+      return { ...move(state, { ...cursor, selected: ordered }), inPlace: true };
+    }
+    case 'finish_multi': {
+      if (question.type !== 'multi_choice') return stay(state, msg.buttonNotForThisStep);
+      const chosen = new Set(cursor.selected ?? []);
+      const indices = question.choices.flatMap((c, i) => (chosen.has(c.value) ? [String(i + 1)] : []));
+      return applyParsed(state, cursor.key, cursor.review, parseTypedAnswer(question, indices.join(','), state.parse));
+    }
+    case 'skip':
+      return skip(state, cursor.key, cursor.review);
+    case 'back':
+      return goBack(state, cursor.key, cursor.review);
+    case 'edit':
+      return goEdit(state, input.questionNo);
+    case 'submit':
+      return stay(state, msg.buttonNotForThisStep);
+    case 'show':
+      return stay(state);
+  }
+}
+
+function onConfirm(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm' }>, input: Input): Transition {
+  const question = findQuestion(state.form, cursor.key);
+  switch (input.kind) {
+    case 'pick': {
+      const value = cursor.candidates[input.index];
+      if (value === undefined) return stay(state, msg.buttonNotForThisStep);
+      return applyAnswer(state, cursor.key, value, cursor.review);
+    }
+    case 'text':
+      return applyParsed(state, cursor.key, cursor.review, parseTypedAnswer(question, input.text, state.parse));
+    case 'back':
+      return move(state, { at: 'question', key: cursor.key, review: cursor.review });
+    case 'skip':
+      return skip(state, cursor.key, cursor.review);
+    case 'edit':
+      return goEdit(state, input.questionNo);
+    case 'show':
+      return stay(state);
+    default:
+      return stay(state, msg.buttonNotForThisStep);
+  }
+}
+
+function submit(state: DialogueState): Transition {
+  const missing = state.form.questions.find((q) => isRelevant(q, state.answers) && !state.answers.has(q.key));
+  if (missing) {
+    return move(state, { at: 'question', key: missing.key, review: false }, [], msg.missingBeforeSubmit(questionNo(state.form, missing.key)));
+  }
+  const failures = checkRules(state.form, state.answers);
+  if (failures.length > 0) {
+    return stay(state, [msg.rulesBlockSubmit, ...failures.map((f) => `• ${escapeHtml(f.message)}`)].join('\n'));
+  }
+  const late = state.status === 'draft' && state.pastDeadline;
+  const next = { ...state, status: 'submitted' as const };
+  const cursor: Cursor = late ? { at: 'late_reason' } : { at: 'done' };
+  return {
+    cursor,
+    effects: [{ kind: 'submit' }],
+    notice: late ? msg.submittedLate(state.nowLabel) : msg.submitted(state.nowLabel),
+    prompt: late ? { text: msg.lateReasonEmpty, buttons: [] } : renderPrompt(next, cursor),
+    changed: true,
+  };
+}
+
+/** What a typed message means on the review screen: "gửi", "sửa 3", "3". */
+function reviewCommand(text: string): Input | undefined {
+  const folded = foldVietnamese(text);
+  if (/^gui( bao cao)?$/.test(folded)) return { kind: 'submit' };
+  const edit = /^(?:sua(?: cau)? ?)?(\d{1,3})$/.exec(folded);
+  if (edit) return { kind: 'edit', questionNo: Number(edit[1]) };
+  return undefined;
+}
+
+function onReview(state: DialogueState, input: Input): Transition {
+  switch (input.kind) {
+    case 'submit':
+      return submit(state);
+    case 'edit':
+      return goEdit(state, input.questionNo);
+    case 'back': {
+      const last = [...state.form.questions].reverse().find((q) => isRelevant(q, state.answers));
+      return last ? move(state, { at: 'question', key: last.key, review: true }) : stay(state);
+    }
+    case 'text': {
+      const command = reviewCommand(input.text);
+      return command ? onReview(state, command) : stay(state, msg.reviewTypedHint);
+    }
+    case 'show':
+      return stay(state);
+    default:
+      return stay(state, msg.buttonNotForThisStep);
+  }
+}
+
+function onLateReason(state: DialogueState, input: Input): Transition {
+  if (input.kind !== 'text') return stay(state);
+  const reason = input.text.trim();
+  if (!reason || [...reason].length > LATE_REASON_MAX_CHARS) return stay(state, msg.lateReasonEmpty);
+  return move(state, { at: 'done' }, [{ kind: 'late_reason', text: reason }], msg.lateReasonThanks);
+}
+
+export function step(state: DialogueState, input: Input): Transition {
+  if (state.locked && input.kind !== 'show') {
+    return stay(state, state.locked === 'closed' ? msg.lockedClosed : msg.lockedPastDeadline);
+  }
+  const { cursor } = state;
+  switch (cursor.at) {
+    case 'question':
+      return onQuestion(state, cursor, input);
+    case 'confirm':
+      return onConfirm(state, cursor, input);
+    case 'review':
+      return onReview(state, input);
+    case 'late_reason':
+      return onLateReason(state, input);
+    case 'done':
+      return stay(state);
+  }
+}
+
+/** The cursor to show when a person opens a report with /baocao: a finished report opens on its review. */
+export function reopenCursor(state: Pick<DialogueState, 'form' | 'answers' | 'cursor'>): Cursor {
+  if (state.cursor.at === 'done') return { at: 'review' };
+  return state.cursor;
+}

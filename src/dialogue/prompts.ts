@@ -1,0 +1,149 @@
+/** Renders the prompt for a cursor: question, number confirmation, review, and the closing states. */
+import { formatAnswer, formatNumberVi, typeHint } from '../forms/format.js';
+import { checkRules, isRelevant, proposeChoice } from '../forms/logic.js';
+import type { Answers, Form, Question } from '../forms/schema.js';
+import { escapeHtml, truncate } from '../text/html.js';
+import { dialogueMessages as msg } from './messages.js';
+import type { Cursor, DialogueState, Prompt, PromptButton } from './types.js';
+
+const REVIEW_TEXT_CHARS = 90;
+const REVIEW_ANSWER_CHARS = 200;
+const EDIT_BUTTONS_PER_ROW = 3;
+
+export function questionNo(form: Form, key: string): number {
+  return form.questions.findIndex((q) => q.key === key) + 1;
+}
+
+export function findQuestion(form: Form, key: string): Question {
+  const question = form.questions.find((q) => q.key === key);
+  if (!question) throw new Error(`form ${form.id}@${form.version} has no question ${key}`);
+  return question;
+}
+
+/** The relevant question before `key`, if any. */
+export function previousRelevant(form: Form, answers: Answers, key: string): Question | undefined {
+  const index = form.questions.findIndex((q) => q.key === key);
+  for (let i = index - 1; i >= 0; i--) {
+    const q = form.questions[i]!;
+    if (isRelevant(q, answers)) return q;
+  }
+  return undefined;
+}
+
+export function firstUnanswered(form: Form, answers: Answers): Question | undefined {
+  return form.questions.find((q) => isRelevant(q, answers) && !answers.has(q.key));
+}
+
+function proposalLine(form: Form, question: Question, answers: Answers): string | undefined {
+  if (question.type !== 'choice' || !question.proposal) return undefined;
+  const proposed = proposeChoice(question, answers);
+  const choice = question.choices.find((c) => c.value === proposed);
+  if (!choice) return undefined;
+  const from = findQuestion(form, question.proposal.from);
+  const basis = `câu ${questionNo(form, from.key)} (${escapeHtml(formatAnswer(from, answers.get(from.key) ?? null))})`;
+  return msg.proposal(basis, escapeHtml(choice.label));
+}
+
+function choiceButtons(question: Question, answers: Answers, selected: readonly string[] | undefined): PromptButton[][] {
+  switch (question.type) {
+    case 'yes_no':
+      return [[{ label: msg.yes, input: { kind: 'pick', index: 0 } }, { label: msg.no, input: { kind: 'pick', index: 1 } }]];
+    case 'choice': {
+      const proposed = question.proposal ? proposeChoice(question, answers) : undefined;
+      return question.choices.map((c, i) => [
+        { label: `${c.value === proposed ? msg.proposedMark : ''}${i + 1}. ${c.label}`, input: { kind: 'pick', index: i } },
+      ]);
+    }
+    case 'multi_choice': {
+      const chosen = new Set(selected ?? []);
+      return [
+        ...question.choices.map((c, i) => [
+          { label: `${chosen.has(c.value) ? msg.selectedMark : msg.unselectedMark}${i + 1}. ${c.label}`, input: { kind: 'toggle' as const, index: i } },
+        ]),
+        [{ label: msg.finishMulti, input: { kind: 'finish_multi' } }],
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+function navigationRow(state: DialogueState, question: Question): PromptButton[] {
+  const row: PromptButton[] = [];
+  if (previousRelevant(state.form, state.answers, question.key)) row.push({ label: msg.back, input: { kind: 'back' } });
+  if (!question.required) row.push({ label: msg.skip, input: { kind: 'skip' } });
+  return row;
+}
+
+function questionPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'question' }>): Prompt {
+  const { form, answers } = state;
+  const question = findQuestion(form, cursor.key);
+  const lines = [
+    `${msg.questionHeading(questionNo(form, question.key), form.questions.length)} ${escapeHtml(question.text)}${question.required ? '' : ` ${msg.optional}`}`,
+    `<i>${escapeHtml(typeHint(question, state.parse))}</i>`,
+  ];
+  const proposal = proposalLine(form, question, answers);
+  if (proposal) lines.push(proposal);
+  if (question.type === 'multi_choice') lines.push(msg.multiHint);
+  if (answers.has(question.key)) lines.push(msg.currentAnswer(escapeHtml(formatAnswer(question, answers.get(question.key) ?? null))));
+  const nav = navigationRow(state, question);
+  return { text: lines.join('\n'), buttons: [...choiceButtons(question, answers, cursor.selected), ...(nav.length ? [nav] : [])] };
+}
+
+function confirmPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm' }>): Prompt {
+  const question = findQuestion(state.form, cursor.key);
+  const base = questionPrompt(state, { at: 'question', key: cursor.key, review: cursor.review });
+  const candidates = cursor.candidates.map((value, index) => [
+    { label: `= ${formatNumberVi(value, 6)}`, input: { kind: 'pick' as const, index } },
+  ]);
+  const nav = navigationRow(state, question);
+  return { text: base.text, buttons: [...candidates, ...(nav.length ? [nav] : [])] };
+}
+
+function reviewPrompt(state: DialogueState): Prompt {
+  const { form, answers } = state;
+  const lines = [msg.reviewHeading(state.title), ''];
+  const editable: PromptButton[] = [];
+  form.questions.forEach((question, index) => {
+    if (!isRelevant(question, answers)) return;
+    const no = index + 1;
+    const value = answers.has(question.key)
+      ? `<b>${escapeHtml(truncate(formatAnswer(question, answers.get(question.key) ?? null), REVIEW_ANSWER_CHARS))}</b>`
+      : msg.missingAnswer;
+    let line = `${no}. ${escapeHtml(truncate(question.text, REVIEW_TEXT_CHARS))}: ${value}`;
+    if (question.type === 'choice' && question.proposal && answers.has(question.key)) {
+      const proposed = question.choices.find((c) => c.value === proposeChoice(question, answers));
+      if (proposed && proposed.value !== answers.get(question.key)) line += msg.reviewProposalNote(escapeHtml(proposed.label));
+    }
+    lines.push(line);
+    editable.push({ label: msg.editButton(no), input: { kind: 'edit', questionNo: no } });
+  });
+  for (const failure of checkRules(form, answers)) lines.push('', msg.ruleWarning(escapeHtml(failure.message)));
+  if (state.locked) {
+    lines.push('', state.locked === 'closed' ? msg.lockedClosed : msg.lockedPastDeadline);
+    return { text: lines.join('\n'), buttons: [] };
+  }
+  lines.push('', state.status === 'submitted' ? msg.reviewFooterSubmitted : msg.reviewFooterDraft);
+  const rows: PromptButton[][] = [[{ label: state.status === 'submitted' ? msg.resubmit : msg.submit, input: { kind: 'submit' } }]];
+  for (let i = 0; i < editable.length; i += EDIT_BUTTONS_PER_ROW) rows.push(editable.slice(i, i + EDIT_BUTTONS_PER_ROW));
+  return { text: lines.join('\n'), buttons: rows };
+}
+
+export function renderPrompt(state: DialogueState, cursor: Cursor): Prompt {
+  if (state.locked && cursor.at !== 'done') {
+    if (cursor.at === 'review' || state.status === 'submitted') return reviewPrompt(state);
+    return { text: state.locked === 'closed' ? msg.lockedClosed : msg.lockedPastDeadline, buttons: [] };
+  }
+  switch (cursor.at) {
+    case 'question':
+      return questionPrompt(state, cursor);
+    case 'confirm':
+      return confirmPrompt(state, cursor);
+    case 'review':
+      return reviewPrompt(state);
+    case 'late_reason':
+      return { text: msg.lateReasonEmpty, buttons: [] };
+    case 'done':
+      return { text: msg.doneHint, buttons: [] };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The report dialogue's vocabulary. Channel-neutral: a prompt is text plus
+ * choices, an input is what the person typed or pressed. No grammY here, so a
+ * second chat channel can reuse the whole dialogue.
+ */
+import type { AnswerValue, Answers, Form } from '../forms/schema.js';
+import type { ParseContext } from '../forms/parse.js';
+
+/** Where a report stands. Stored as JSON in submissions.cursor. */
+export type Cursor =
+  /** Asking question `key`. `review`: the person came from the review screen and goes back there. */
+  | { at: 'question'; key: string; review: boolean; selected?: string[] }
+  /** A typed number could be read two ways; the person picks one. */
+  | { at: 'confirm'; key: string; candidates: number[]; review: boolean }
+  | { at: 'review' }
+  /** Submitted after the deadline: asking why. */
+  | { at: 'late_reason' }
+  | { at: 'done' };
+
+export type Input =
+  | { kind: 'text'; text: string }
+  /** A choice button: yes/no, a choice, or a candidate number. */
+  | { kind: 'pick'; index: number }
+  /** A multi-choice button: select or unselect. */
+  | { kind: 'toggle'; index: number }
+  | { kind: 'finish_multi' }
+  | { kind: 'skip' }
+  | { kind: 'back' }
+  | { kind: 'edit'; questionNo: number }
+  | { kind: 'submit' }
+  /** Show the current prompt again, changing nothing. */
+  | { kind: 'show' };
+
+export interface PromptButton {
+  label: string;
+  input: Input;
+}
+
+export interface Prompt {
+  /** HTML: every user or file value in it is escaped. */
+  text: string;
+  buttons: PromptButton[][];
+}
+
+export type Effect =
+  | { kind: 'set'; key: string; value: AnswerValue }
+  /** An answer that no longer applies (its question became irrelevant). */
+  | { kind: 'unset'; key: string }
+  | { kind: 'submit' }
+  | { kind: 'late_reason'; text: string };
+
+export type SubmissionStatus = 'draft' | 'submitted';
+
+export interface DialogueState {
+  form: Form;
+  answers: Answers;
+  cursor: Cursor;
+  status: SubmissionStatus;
+  /** Changes are refused: the campaign closed, or a submitted report is past its deadline. */
+  locked: false | 'closed' | 'past_deadline';
+  /** A first submission now would be late. */
+  pastDeadline: boolean;
+  parse: ParseContext;
+  /** "23/11/2026 09:30": when this step happens, for confirmations. */
+  nowLabel: string;
+  /** Heading shown above the review: organization, form, period. */
+  title: string;
+}
+
+export interface Transition {
+  cursor: Cursor;
+  effects: Effect[];
+  /** Shown above the prompt: an error, a confirmation. HTML. */
+  notice?: string;
+  prompt: Prompt;
+  /** Whether anything stored changes (cursor or answers): the step counter moves only then. */
+  changed: boolean;
+  /** The prompt only re-renders the message it came from (multi-choice toggles). */
+  inPlace?: boolean;
+}

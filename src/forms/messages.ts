@@ -1,0 +1,107 @@
+/**
+ * Every Vietnamese text the forms layer shows to users, in one place so the
+ * wording can be reviewed (and changed) by the office without reading code.
+ *
+ * Parameters are already formatted for display (formatNumberVi, formatDateVi):
+ * this module only assembles sentences, so it depends on nothing.
+ */
+import type { NumberError } from './numbers.js';
+
+const numberErrors: Record<NumberError, string> = {
+  empty: 'Đồng chí chưa nhập số.',
+  not_a_number: 'Không đọc được số. Đồng chí chỉ nhập một số, ví dụ: 12 hoặc 1.234 hoặc 87,5.',
+  negative: 'Số không được âm.',
+  not_integer: 'Câu này cần một số nguyên (không có phần thập phân).',
+  too_many_decimals: 'Số có quá nhiều chữ số thập phân.',
+  too_long: 'Số quá dài. Đồng chí kiểm tra lại.',
+};
+
+export const formMessages = {
+  labels: {
+    yes: 'Có',
+    no: 'Không',
+    skipped: '(bỏ qua)',
+    done: 'Xong',
+  },
+
+  number: {
+    error: (reason: NumberError): string => numberErrors[reason],
+    /** Replaces the generic too_many_decimals text when the limit is known. */
+    tooManyDecimals: (decimals: number): string =>
+      decimals === 0
+        ? numberErrors.not_integer
+        : `Chỉ được nhập tối đa ${decimals} chữ số thập phân.`,
+    outOfRange: (min: string | undefined, max: string | undefined): string => {
+      if (min !== undefined && max !== undefined) return `Giá trị phải từ ${min} đến ${max}.`;
+      if (min !== undefined) return `Giá trị phải lớn hơn hoặc bằng ${min}.`;
+      if (max !== undefined) return `Giá trị phải nhỏ hơn hoặc bằng ${max}.`;
+      return 'Giá trị không hợp lệ.';
+    },
+    /** Asked before buttons listing the candidate values. */
+    ambiguous: (typed: string, candidateCount: number): string =>
+      candidateCount >= 2
+        ? `Số «${typed}» có thể hiểu theo hai cách. Đồng chí chọn giá trị đúng:`
+        : `Số «${typed}» có thể bị hiểu nhầm. Đồng chí xác nhận giá trị đúng:`,
+  },
+
+  date: {
+    unreadable: 'Không đọc được ngày. Đồng chí nhập theo dạng DD/MM/YYYY, ví dụ: 15/12/2026.',
+    notOnCalendar: (typed: string): string => `Ngày «${typed}» không có trên lịch. Đồng chí kiểm tra lại.`,
+    outsidePeriod: (start: string, end: string): string =>
+      `Ngày phải nằm trong kỳ báo cáo, từ ${start} đến ${end}.`,
+    future: (today: string): string => `Ngày không được sau hôm nay (${today}).`,
+  },
+
+  text: {
+    tooLong: (length: string, max: string): string => `Câu trả lời dài ${length} ký tự, tối đa ${max} ký tự.`,
+  },
+
+  required: 'Đây là câu hỏi bắt buộc. Đồng chí vui lòng nhập câu trả lời.',
+
+  yesNo: {
+    unrecognised: 'Không nhận ra câu trả lời. Đồng chí bấm «Có» hoặc «Không» (hoặc gõ «có»/«không»).',
+  },
+
+  choice: {
+    unrecognised: (count: number): string =>
+      `Không nhận ra lựa chọn. Hãy bấm một nút hoặc gõ số thứ tự (1–${count}).`,
+    severalMatch: (typed: string, labels: string[]): string =>
+      `«${typed}» khớp với nhiều lựa chọn: ${labels.join('; ')}. Đồng chí gõ đầy đủ hơn hoặc gõ số thứ tự.`,
+    /** A button press that no longer matches the question (e.g. an old message). */
+    invalidButton: 'Lựa chọn không hợp lệ. Đồng chí bấm lại một trong các nút của câu hỏi hiện tại.',
+  },
+
+  multiChoice: {
+    unrecognised: (typed: string, count: number): string =>
+      `Không nhận ra «${typed}». Đồng chí gõ các số thứ tự (1–${count}), cách nhau bởi dấu phẩy.`,
+    tooFew: (min: number): string => `Cần chọn ít nhất ${min} mục.`,
+    tooMany: (max: number): string => `Chỉ được chọn tối đa ${max} mục.`,
+  },
+
+  hints: {
+    integer: (range: string | undefined, example: string): string =>
+      `Nhập một số nguyên ${range ?? '≥ 0'}, ví dụ: ${example}`,
+    decimal: (range: string | undefined, decimals: number, example: string): string => {
+      const rangePart = range === undefined ? '' : ` ${range}`;
+      const decimalsPart = decimals === 0 ? ', không có phần thập phân' : `, tối đa ${decimals} chữ số thập phân`;
+      return `Nhập một số${rangePart}${decimalsPart}, ví dụ: ${example}`;
+    },
+    /** How a numeric range is described inside a hint. */
+    range: (min: string | undefined, max: string | undefined): string | undefined => {
+      if (min !== undefined && max !== undefined) return `từ ${min} đến ${max}`;
+      if (min !== undefined) return `≥ ${min}`;
+      if (max !== undefined) return `≤ ${max}`;
+      return undefined;
+    },
+    date: (example: string): string => `Nhập ngày theo dạng DD/MM/YYYY, ví dụ: ${example}`,
+    dateInPeriod: (example: string, start: string, end: string): string =>
+      `Nhập ngày theo dạng DD/MM/YYYY, trong kỳ báo cáo từ ${start} đến ${end}, ví dụ: ${example}`,
+    yesNo: 'Bấm Có hoặc Không (hoặc gõ «có»/«không»)',
+    choice: 'Bấm một lựa chọn hoặc gõ số thứ tự',
+    multiChoice:
+      'Chọn một hoặc nhiều mục, rồi bấm «Xong»; hoặc gõ các số thứ tự, cách nhau bởi dấu phẩy',
+    text: (max: string): string => `Nhập nội dung, tối đa ${max} ký tự`,
+  },
+} as const;
+
+export type FormMessages = typeof formMessages;

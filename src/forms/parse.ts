@@ -1,0 +1,272 @@
+/**
+ * Turning what a user typed (or the button they pressed) into a typed answer,
+ * with a Vietnamese message when it cannot be accepted.
+ */
+import { foldVietnamese } from '../text/normalize.js';
+import { formatDateVi, formatNumberVi } from './format.js';
+import { evaluateComparison, fillMessage } from './logic.js';
+import { formMessages as m } from './messages.js';
+import { parseVietnameseNumber } from './numbers.js';
+import type { AnswerValue, Answers, Choice, Question, QuestionOf } from './schema.js';
+
+export type ParseContext = {
+  /** Today in the installation's time zone, 'YYYY-MM-DD'. */
+  today: string;
+  /** The campaign's period, for dates that must fall within it. */
+  period?: { start: string; end: string } | undefined;
+};
+
+export type ParseResult =
+  | { kind: 'ok'; value: AnswerValue }
+  | { kind: 'error'; message: string }
+  | { kind: 'ambiguous'; candidates: number[]; message: string };
+
+/**
+ * Empty input on an optional question is a skip (null); on a required one it
+ * is an error. Everything else is read according to the question's type.
+ */
+export function parseTypedAnswer(question: Question, text: string, ctx: ParseContext): ParseResult {
+  if (text.trim() === '') return question.required ? fail(m.required) : ok(null);
+  switch (question.type) {
+    case 'integer':
+    case 'decimal':
+      return parseNumberAnswer(question, text);
+    case 'yes_no':
+      return parseYesNo(text);
+    case 'choice':
+      return parseChoice(question, text);
+    case 'multi_choice':
+      return parseMultiChoice(question, text);
+    case 'text':
+      return parseText(question, text);
+    case 'date':
+      return parseDateAnswer(question, text, ctx);
+  }
+}
+
+/** A button under the question: yes/no (0 = Có, 1 = Không) or a choice by position. */
+export function answerFromButton(question: Question, index: number): ParseResult {
+  if (!Number.isInteger(index) || index < 0) return fail(m.choice.invalidButton);
+  if (question.type === 'yes_no') {
+    if (index === 0) return ok(true);
+    if (index === 1) return ok(false);
+    return fail(m.choice.invalidButton);
+  }
+  if (question.type === 'choice') {
+    const choice = question.choices[index];
+    return choice ? ok(choice.value) : fail(m.choice.invalidButton);
+  }
+  return fail(m.choice.invalidButton);
+}
+
+/**
+ * The question's own constraint, checked with `value` as its answer. Null when
+ * it holds, or cannot be evaluated yet because another answer is missing.
+ */
+export function checkQuestionConstraint(question: Question, value: AnswerValue, answers: Answers): string | null {
+  if (question.constraint === undefined || value === null) return null;
+  const withValue = new Map(answers);
+  withValue.set(question.key, value);
+  const outcome = evaluateComparison(question.constraint, withValue);
+  if (!outcome || outcome.holds) return null;
+  return fillMessage(question.constraint.message, outcome, withValue);
+}
+
+// ---------------------------------------------------------------------------
+// Numbers
+
+function parseNumberAnswer(question: QuestionOf<'integer'> | QuestionOf<'decimal'>, text: string): ParseResult {
+  const integer = question.type === 'integer';
+  const decimals = question.type === 'decimal' ? question.decimals : 0;
+  const parsed = parseVietnameseNumber(text, { integer, decimals });
+  const inRange = (n: number): boolean =>
+    (question.min === undefined || n >= question.min) && (question.max === undefined || n <= question.max);
+  const rangeError = (): ParseResult =>
+    fail(m.number.outOfRange(optionalNumber(question.min, decimals), optionalNumber(question.max, decimals)));
+
+  switch (parsed.kind) {
+    case 'error':
+      return fail(parsed.reason === 'too_many_decimals' ? m.number.tooManyDecimals(decimals) : m.number.error(parsed.reason));
+    case 'ok':
+      return inRange(parsed.value) ? ok(parsed.value) : rangeError();
+    case 'ambiguous': {
+      // Even one remaining candidate is confirmed: the user may have meant the other reading.
+      const candidates = parsed.candidates.filter(inRange);
+      if (candidates.length === 0) return rangeError();
+      return { kind: 'ambiguous', candidates, message: m.number.ambiguous(text.trim(), candidates.length) };
+    }
+  }
+}
+
+function optionalNumber(n: number | undefined, decimals: number): string | undefined {
+  return n === undefined ? undefined : formatNumberVi(n, decimals);
+}
+
+// ---------------------------------------------------------------------------
+// Yes / no
+
+/**
+ * Folded words for yes and no. "1" and "2" because the buttons read "1. Có" and
+ * "2. Không"; "u" is a folded "ừ".
+ */
+const YES_WORDS = new Set(['co', 'c', 'yes', 'y', 'u', 'uh', 'roi', 'da', 'dung', 'ok', 'vang', 'da co', 'co roi', '1']);
+const NO_WORDS = new Set(['khong', 'k', 'ko', 'kg', 'no', 'n', 'chua', 'chua co', 'khong co', '2']);
+
+function parseYesNo(text: string): ParseResult {
+  const folded = foldAnswer(text);
+  if (YES_WORDS.has(folded)) return ok(true);
+  if (NO_WORDS.has(folded)) return ok(false);
+  return fail(m.yesNo.unrecognised);
+}
+
+/** Folded, without the sentence punctuation people add in chat ("Có.", "không!"). */
+function foldAnswer(text: string): string {
+  return foldVietnamese(text).replace(/[.!?…]+$/u, '').trim();
+}
+
+// ---------------------------------------------------------------------------
+// Choices
+
+type ChoiceMatch = { kind: 'found'; index: number } | { kind: 'none' } | { kind: 'several'; indexes: number[] };
+
+/** A minimum so that a stray letter or two never picks a choice by prefix. */
+const MIN_PREFIX_LENGTH = 3;
+
+/**
+ * One typed item against the choices: its 1-based number, its value key, its
+ * label folded, or a folded prefix of exactly one label. An exact label wins
+ * over prefixes, so "tot" is "Tốt" and "hoan thanh nhiem vu" is not one of
+ * the longer "Hoàn thành … nhiệm vụ" labels.
+ */
+function matchChoice(choices: Choice[], typed: string): ChoiceMatch {
+  const folded = foldAnswer(typed);
+  const position = /^(\d+)[.)]?$/.exec(folded);
+  if (position) {
+    const index = Number(position[1]) - 1;
+    return index >= 0 && index < choices.length ? { kind: 'found', index } : { kind: 'none' };
+  }
+  const exact = choices.findIndex((c) => foldVietnamese(c.label) === folded || c.value === folded.replace(/ /g, '_'));
+  if (exact >= 0) return { kind: 'found', index: exact };
+  if ([...folded].length < MIN_PREFIX_LENGTH) return { kind: 'none' };
+  const prefixed = choices.flatMap((c, i) => (foldVietnamese(c.label).startsWith(folded) ? [i] : []));
+  const [only] = prefixed;
+  if (prefixed.length === 1 && only !== undefined) return { kind: 'found', index: only };
+  return prefixed.length === 0 ? { kind: 'none' } : { kind: 'several', indexes: prefixed };
+}
+
+function parseChoice(question: QuestionOf<'choice'>, text: string): ParseResult {
+  const match = matchChoice(question.choices, text);
+  switch (match.kind) {
+    case 'found':
+      return ok(question.choices[match.index]?.value ?? null);
+    case 'several':
+      return fail(m.choice.severalMatch(text.trim(), labelsAt(question.choices, match.indexes)));
+    case 'none':
+      return fail(m.choice.unrecognised(question.choices.length));
+  }
+}
+
+function labelsAt(choices: Choice[], indexes: number[]): string[] {
+  return indexes.flatMap((i) => choices[i]?.label ?? []);
+}
+
+/** Words meaning "none of them", accepted only where selecting nothing is allowed. */
+const NONE_WORDS = new Set(['khong', 'khong co', '0']);
+
+function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): ParseResult {
+  if (question.minSelected === 0 && NONE_WORDS.has(foldAnswer(text))) return ok([]);
+  // Numbers may also be separated by spaces ("1 3"); labels contain spaces, so only ',' and ';' split them.
+  const items = /^\d+(?:\s*[,;\s]\s*\d+)*$/.test(text.trim())
+    ? text.trim().split(/[\s,;]+/)
+    : text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '');
+  const selected = new Set<number>();
+  for (const item of items) {
+    const match = matchChoice(question.choices, item);
+    if (match.kind === 'several') return fail(m.choice.severalMatch(item, labelsAt(question.choices, match.indexes)));
+    if (match.kind === 'none') return fail(m.multiChoice.unrecognised(item, question.choices.length));
+    selected.add(match.index);
+  }
+  if (selected.size < question.minSelected) return fail(m.multiChoice.tooFew(question.minSelected));
+  if (question.maxSelected !== undefined && selected.size > question.maxSelected) {
+    return fail(m.multiChoice.tooMany(question.maxSelected));
+  }
+  // Form order, not typing order, so equal selections are stored identically.
+  const values = question.choices.flatMap((c, i) => (selected.has(i) ? [c.value] : []));
+  return ok(values);
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+/**
+ * Kept literally (HTML-looking text is fine here; output is escaped when sent).
+ * Length is counted in characters of the NFC form, so a phone sending
+ * decomposed Vietnamese is not charged twice per accented letter.
+ */
+function parseText(question: QuestionOf<'text'>, text: string): ParseResult {
+  const value = text.trim();
+  const length = [...value.normalize('NFC')].length;
+  if (length > question.maxLength) {
+    return fail(m.text.tooLong(formatNumberVi(length), formatNumberVi(question.maxLength)));
+  }
+  return ok(value);
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+/** Years outside this are typing mistakes ("15/12/1026"), not report dates. */
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2100;
+
+type DateParts = { year: number; month: number; day: number };
+
+function parseDateAnswer(question: QuestionOf<'date'>, text: string, ctx: ParseContext): ParseResult {
+  const typed = text.trim();
+  const parts = readDateParts(typed, ctx.today);
+  if (!parts || parts.year < MIN_YEAR || parts.year > MAX_YEAR) return fail(m.date.unreadable);
+  if (!isCalendarDate(parts)) return fail(m.date.notOnCalendar(typed));
+  const iso = toIso(parts);
+  if (question.within === 'period' && ctx.period !== undefined) {
+    if (iso < ctx.period.start || iso > ctx.period.end) {
+      return fail(m.date.outsidePeriod(formatDateVi(ctx.period.start), formatDateVi(ctx.period.end)));
+    }
+  }
+  if (!question.allowFuture && iso > ctx.today) return fail(m.date.future(formatDateVi(ctx.today)));
+  return ok(iso);
+}
+
+/**
+ * D/M/YYYY with '/', '-' or '.', a two-digit year meaning 20YY, ISO
+ * YYYY-MM-DD, or D/M meaning this year. An optional leading "ngày" is allowed.
+ */
+function readDateParts(typed: string, today: string): DateParts | undefined {
+  const body = typed.replace(/^ngày\s+/iu, '');
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(body);
+  if (iso) return { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) };
+  const dmy = /^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$/.exec(body);
+  if (!dmy) return undefined;
+  const yearText = dmy[4];
+  const year =
+    yearText === undefined ? Number(today.slice(0, 4)) : yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+  return { year, month: Number(dmy[3]), day: Number(dmy[1]) };
+}
+
+function isCalendarDate({ year, month, day }: DateParts): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function toIso({ year, month, day }: DateParts): string {
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------
+
+function ok(value: AnswerValue): ParseResult {
+  return { kind: 'ok', value };
+}
+
+function fail(message: string): ParseResult {
+  return { kind: 'error', message };
+}
