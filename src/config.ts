@@ -42,6 +42,12 @@ const envSchema = z.object({
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  // Optional: the bot's @username for invite links (the CLI asks getMe without it).
+  BOT_USERNAME: z
+    .string()
+    .transform((v) => v.trim().replace(/^@/, ''))
+    .pipe(z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be the bot username (letters, digits, underscore)'))
+    .optional(),
 });
 
 export type Config = {
@@ -54,6 +60,7 @@ export type Config = {
   inviteTtlDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   httpPort: number;
+  botUsername?: string;
 };
 
 export class ConfigError extends Error {
@@ -83,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     inviteTtlDays: e.INVITE_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,
+    ...(e.BOT_USERNAME ? { botUsername: e.BOT_USERNAME } : {}),
   };
 }

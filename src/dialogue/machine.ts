@@ -102,7 +102,7 @@ function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'questio
       if (question.type !== 'multi_choice') return stay(state, msg.buttonNotForThisStep);
       const choice = question.choices[input.index];
       if (!choice) return stay(state, msg.buttonNotForThisStep);
-      const selected = new Set(cursor.selected ?? []);
+      const selected = new Set(currentSelection(state, cursor));
       if (selected.has(choice.value)) selected.delete(choice.value);
       else selected.add(choice.value);
       const ordered = question.choices.map((c) => c.value).filter((v) => selected.has(v));
@@ -110,8 +110,10 @@ function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'questio
     }
     case 'finish_multi': {
       if (question.type !== 'multi_choice') return stay(state, msg.buttonNotForThisStep);
-      const chosen = new Set(cursor.selected ?? []);
+      const chosen = new Set(currentSelection(state, cursor));
       const indices = question.choices.flatMap((c, i) => (chosen.has(c.value) ? [String(i + 1)] : []));
+      // Nothing selected is an answer ([]) where the form allows it, not a skip and not "required".
+      if (indices.length === 0 && question.minSelected === 0) return applyAnswer(state, cursor.key, [], cursor.review);
       return applyParsed(state, cursor.key, cursor.review, parseTypedAnswer(question, indices.join(','), state.parse));
     }
     case 'skip':
@@ -125,6 +127,13 @@ function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'questio
     case 'show':
       return stay(state);
   }
+}
+
+/** The multi-choice selection being built: the toggles so far, else the stored answer (editing from the review). */
+function currentSelection(state: DialogueState, cursor: Extract<Cursor, { at: 'question' }>): string[] {
+  if (cursor.selected !== undefined) return cursor.selected;
+  const answer = state.answers.get(cursor.key);
+  return Array.isArray(answer) ? answer : [];
 }
 
 function onConfirm(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm' }>, input: Input): Transition {

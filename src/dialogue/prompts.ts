@@ -55,7 +55,8 @@ function choiceButtons(question: Question, answers: Answers, selected: readonly 
       ]);
     }
     case 'multi_choice': {
-      const chosen = new Set(selected ?? []);
+      const answer = answers.get(question.key);
+      const chosen = new Set(selected ?? (Array.isArray(answer) ? answer : []));
       return [
         ...question.choices.map((c, i) => [
           { label: `${chosen.has(c.value) ? msg.selectedMark : msg.unselectedMark}${i + 1}. ${c.label}`, input: { kind: 'toggle' as const, index: i } },
@@ -90,11 +91,23 @@ function questionPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'que
   return { text: lines.join('\n'), buttons: [...choiceButtons(question, answers, cursor.selected), ...(nav.length ? [nav] : [])] };
 }
 
+/**
+ * A candidate of an ambiguous number, written so it cannot be misread in turn:
+ * "1.234" is exactly what was typed, so integers go without grouping ("= 1234")
+ * and fractions say where the decimal mark is ("= 1,234 (1 phẩy 234)").
+ */
+export function candidateLabel(value: number): string {
+  if (Number.isInteger(value)) return `= ${value}`;
+  const shown = formatNumberVi(value, 6);
+  const [intPart = '0', frac = ''] = shown.replace(/\./g, '').split(',');
+  return `= ${shown} (${intPart} phẩy ${frac})`;
+}
+
 function confirmPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm' }>): Prompt {
   const question = findQuestion(state.form, cursor.key);
   const base = questionPrompt(state, { at: 'question', key: cursor.key, review: cursor.review });
   const candidates = cursor.candidates.map((value, index) => [
-    { label: `= ${formatNumberVi(value, 6)}`, input: { kind: 'pick' as const, index } },
+    { label: candidateLabel(value), input: { kind: 'pick' as const, index } },
   ]);
   const nav = navigationRow(state, question);
   return { text: base.text, buttons: [...candidates, ...(nav.length ? [nav] : [])] };

@@ -3,6 +3,7 @@
  * decimal mark, dates are DD/MM/YYYY.
  */
 import { formMessages as m } from './messages.js';
+import { roundTo } from './numbers.js';
 import type { ParseContext } from './parse.js';
 import type { AnswerValue, Question, QuestionOf } from './schema.js';
 
@@ -15,7 +16,9 @@ const DEFAULT_MAX_DECIMALS = 6;
  */
 export function formatNumberVi(n: number, decimals?: number): string {
   if (!Number.isFinite(n)) return String(n);
-  const fixed = Math.abs(n).toFixed(decimals ?? DEFAULT_MAX_DECIMALS);
+  const places = decimals ?? DEFAULT_MAX_DECIMALS;
+  // Rounded as a decimal first: (87.55).toFixed(1) alone gives "87.5".
+  const fixed = roundTo(Math.abs(n), places).toFixed(places);
   const [intPart = '0', rawFrac = ''] = fixed.split('.');
   const frac = rawFrac.replace(/0+$/, '');
   const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, '.');

@@ -354,10 +354,19 @@ function checkProposal(question: QuestionOf<'choice'>, path: string, index: numb
       ctx.errors.push(`${path}.proposal.from: "${proposal.from}" is a ${source.question.type} question, not a number`);
     }
   }
+  // The first band reached wins, so bands must go from the highest min down; a band without min catches the rest.
+  let previousMin: number | undefined;
   proposal.bands.forEach((band, b) => {
     if (!question.choices.some((c) => c.value === band.choice)) {
       ctx.errors.push(`${path}.proposal.bands[${b}].choice: "${band.choice}" is not a choice of "${question.key}"`);
     }
+    if (band.min === undefined && b !== proposal.bands.length - 1) {
+      ctx.errors.push(`${path}.proposal.bands[${b}]: a band without min must be the last one`);
+    }
+    if (band.min !== undefined && previousMin !== undefined && band.min >= previousMin) {
+      ctx.errors.push(`${path}.proposal.bands[${b}].min: ${band.min} must be lower than the previous band's ${previousMin}`);
+    }
+    if (band.min !== undefined) previousMin = band.min;
   });
 }
 

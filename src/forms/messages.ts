@@ -63,8 +63,11 @@ export const formMessages = {
   },
 
   choice: {
-    unrecognised: (count: number): string =>
-      `Không nhận ra lựa chọn. Hãy bấm một nút hoặc gõ số thứ tự (1–${count}).`,
+    /** With `labels`, the choices are listed so the person sees what can be typed. */
+    unrecognised: (count: number, labels?: readonly string[]): string =>
+      labels === undefined || labels.length === 0
+        ? `Không nhận ra lựa chọn. Hãy bấm một nút hoặc gõ số thứ tự (1–${count}).`
+        : `Không nhận ra lựa chọn. Hãy bấm một nút hoặc gõ số thứ tự: ${labels.map((l, i) => `${i + 1}. ${l}`).join('; ')}.`,
     severalMatch: (typed: string, labels: string[]): string =>
       `«${typed}» khớp với nhiều lựa chọn: ${labels.join('; ')}. Đồng chí gõ đầy đủ hơn hoặc gõ số thứ tự.`,
     /** A button press that no longer matches the question (e.g. an old message). */

@@ -12,9 +12,16 @@
  *   alternative reading (the English one).
  * - A reading is acceptable when it satisfies the question's integer/decimals
  *   constraints.
- * - Only the primary reading exists, or only the primary is acceptable → 'ok'.
- *   This is why "1.234" in an integer question is simply 1234: that is what a
- *   Vietnamese user means, and the English reading 1.234 could not be an answer.
+ * - Only the primary reading exists → 'ok'.
+ * - In a question without decimals (integer, or decimals: 0), an alternative
+ *   with a fraction is not something the user can have meant, so when only the
+ *   primary is acceptable the answer is 'ok'. This is why "1.234" in an integer
+ *   question is simply 1234: that is what a Vietnamese user means, and the
+ *   English reading 1.234 could not be an answer.
+ * - In a question that takes decimals, the fractional reading is a plausible
+ *   intention even when it has too many decimals ("1.234" typed for 1,234 in a
+ *   two-decimal question): storing 1234 would silently multiply by 1000, so
+ *   the result is 'ambiguous' and the bot asks.
  * - Otherwise, if at least one reading is acceptable → 'ambiguous', with
  *   `candidates` = the acceptable readings, primary first. A single candidate is
  *   still ambiguous: "1,234" in an integer question can only be 1234, but the
@@ -60,7 +67,8 @@ const MINUS_SIGNS = /^[-\u2212\u2013\u2014]/;
 const NUMBER_WITH_UNIT = /^([0-9.,\s]*[0-9])(?:\s+([\p{L}\p{M}]+(?:\s+[\p{L}\p{M}]+)*))?$/u;
 
 export function parseVietnameseNumber(text: string, opts: NumberOptions): NumberParse {
-  const trimmed = text.normalize('NFC').trim();
+  // NFKC also turns full-width digits ("１２", typed with some phone keyboards) into ASCII ones.
+  const trimmed = text.normalize('NFKC').trim();
   if (trimmed === '') return error('empty');
   if ([...trimmed].length > MAX_NUMBER_INPUT_LENGTH) return error('too_long');
   if (ZERO_WORDS.has(foldVietnamese(trimmed))) return { kind: 'ok', value: 0 };
@@ -159,7 +167,8 @@ function decide(readings: Readings, opts: NumberOptions): NumberParse {
   const primary = evaluate(readings.primary, opts);
   if (!readings.alternative) return primary;
   const alternative = evaluate(readings.alternative, opts);
-  if (primary.kind === 'ok' && alternative.kind !== 'ok') return primary;
+  const noFractions = opts.integer || opts.decimals === 0;
+  if (primary.kind === 'ok' && alternative.kind !== 'ok' && noFractions) return primary;
   const candidates = [primary, alternative].flatMap((r) => (r.kind === 'ok' ? [r.value] : []));
   if (candidates.length === 0) return primary;
   return { kind: 'ambiguous', candidates: [...new Set(candidates)] };
@@ -179,7 +188,13 @@ function evaluate(reading: Reading, opts: NumberOptions): { kind: 'ok'; value: n
 
 /** Rounds away binary float noise so callers compare and store the decimal they were shown. */
 export function roundTo(value: number, decimals: number): number {
-  return Number(value.toFixed(decimals));
+  const written = String(Math.abs(value));
+  // Exponent notation (tiny or huge values, non-finite): nothing a form answer shows, toFixed is enough.
+  if (!Number.isFinite(value) || written.includes('e')) return Number(value.toFixed(decimals));
+  // toFixed works on the binary value, so 87.55 (stored as 87.5499…) would become 87.5;
+  // shifting by the decimal exponent rounds the decimal that was written, half away from zero.
+  const shifted = Math.round(Number(`${written}e${decimals}`));
+  return Math.sign(value) * Number(`${shifted}e-${decimals}`) + 0;
 }
 
 function count(text: string, ch: string): number {

@@ -133,6 +133,13 @@ type ChoiceMatch = { kind: 'found'; index: number } | { kind: 'none' } | { kind:
 const MIN_PREFIX_LENGTH = 3;
 
 /**
+ * Bare "không"/"có" answer the question's wording, not a label: "không" to
+ * "Thỏa ước đã được ký kết chưa?" means "Chưa ký", yet it is a prefix of
+ * "Không áp dụng". They still match a label that is exactly that word.
+ */
+const NEVER_PREFIXES = new Set(['khong', 'co']);
+
+/**
  * One typed item against the choices: its 1-based number, its value key, its
  * label folded, or a folded prefix of exactly one label. An exact label wins
  * over prefixes, so "tot" is "Tốt" and "hoan thanh nhiem vu" is not one of
@@ -147,7 +154,7 @@ function matchChoice(choices: Choice[], typed: string): ChoiceMatch {
   }
   const exact = choices.findIndex((c) => foldVietnamese(c.label) === folded || c.value === folded.replace(/ /g, '_'));
   if (exact >= 0) return { kind: 'found', index: exact };
-  if ([...folded].length < MIN_PREFIX_LENGTH) return { kind: 'none' };
+  if ([...folded].length < MIN_PREFIX_LENGTH || NEVER_PREFIXES.has(folded)) return { kind: 'none' };
   const prefixed = choices.flatMap((c, i) => (foldVietnamese(c.label).startsWith(folded) ? [i] : []));
   const [only] = prefixed;
   if (prefixed.length === 1 && only !== undefined) return { kind: 'found', index: only };
@@ -162,7 +169,7 @@ function parseChoice(question: QuestionOf<'choice'>, text: string): ParseResult 
     case 'several':
       return fail(m.choice.severalMatch(text.trim(), labelsAt(question.choices, match.indexes)));
     case 'none':
-      return fail(m.choice.unrecognised(question.choices.length));
+      return fail(m.choice.unrecognised(question.choices.length, question.choices.map((c) => c.label)));
   }
 }
 
@@ -204,8 +211,9 @@ function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): P
  * decomposed Vietnamese is not charged twice per accented letter.
  */
 function parseText(question: QuestionOf<'text'>, text: string): ParseResult {
-  const value = text.trim();
-  const length = [...value.normalize('NFC')].length;
+  // Stored in NFC so the same words typed on different phones compare equal.
+  const value = text.normalize('NFC').trim();
+  const length = [...value].length;
   if (length > question.maxLength) {
     return fail(m.text.tooLong(formatNumberVi(length), formatNumberVi(question.maxLength)));
   }
@@ -222,7 +230,7 @@ const MAX_YEAR = 2100;
 type DateParts = { year: number; month: number; day: number };
 
 function parseDateAnswer(question: QuestionOf<'date'>, text: string, ctx: ParseContext): ParseResult {
-  const typed = text.trim();
+  const typed = text.normalize('NFC').trim();
   const parts = readDateParts(typed, ctx.today);
   if (!parts || parts.year < MIN_YEAR || parts.year > MAX_YEAR) return fail(m.date.unreadable);
   if (!isCalendarDate(parts)) return fail(m.date.notOnCalendar(typed));
@@ -241,7 +249,11 @@ function parseDateAnswer(question: QuestionOf<'date'>, text: string, ctx: ParseC
  * YYYY-MM-DD, or D/M meaning this year. An optional leading "ngày" is allowed.
  */
 function readDateParts(typed: string, today: string): DateParts | undefined {
-  const body = typed.replace(/^ngày\s+/iu, '');
+  const body = typed
+    .replace(/^ngày\s+/iu, '')
+    // "05/12/2026." at the end of a sentence, "5 / 12 / 2026" typed with spaces.
+    .replace(/\.$/, '')
+    .replace(/\s*([/.-])\s*/g, '$1');
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(body);
   if (iso) return { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) };
   const dmy = /^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$/.exec(body);

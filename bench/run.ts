@@ -1,0 +1,152 @@
+/**
+ * Benchmark of the report dialogue through the real bot: updates go through
+ * bot.handleUpdate (grammY middleware, handlers, the reporting service, real
+ * Postgres); Telegram's answers come from an in-process transformer, so the
+ * figures measure this code, not the network.
+ *
+ * 1,000 secretaries each answer the 14-question QCDC form, 32 chats at a time.
+ * Prints answers per second, p50/p99 per answer, and the cost at question 1
+ * versus question 14 (it must not grow with the question number: state is a
+ * cursor in the submission row, not a replayed history).
+ *
+ *   npm run bench               (BENCH_SECRETARIES=5000 BENCH_CONCURRENCY=64 to vary)
+ */
+import pg from 'pg';
+import type { Update } from 'grammy/types';
+import { createBot } from '../src/bot.js';
+import { createDb, ensureDatabase } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { bundledFormsDir, loadFormsFromDir } from '../src/forms/load.js';
+import { silentLogger } from '../src/logger.js';
+import { createCampaign } from '../src/services/campaigns.js';
+import { FormCache, syncBundledForms } from '../src/services/forms.js';
+import { ManualClock } from '../src/time.js';
+
+const SECRETARIES = Number(process.env.BENCH_SECRETARIES ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+const DB_NAME = 'baocao_bench';
+const FIRST_USER_ID = 5_000_000;
+
+/** One secretary's typed answers to the QCDC form, every question relevant. */
+const ANSWERS = ['có', 'có', '3', 'có', 'Mô hình «Dân vận khéo» trong doanh nghiệp', 'có', 'đã ký', '2', '1.234', '05', '6', 'tốt', 'Không có', 'Không có'];
+
+async function recreateDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.end();
+  const url = `${SERVER}/${DB_NAME}`;
+  await ensureDatabase(url);
+  return url;
+}
+
+async function seed(db: ReturnType<typeof createDb>, clock: ManualClock): Promise<void> {
+  await migrateToLatest(db);
+  await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
+  const ids = Array.from({ length: SECRETARIES }, (_, i) => i);
+  for (let start = 0; start < ids.length; start += 1000) {
+    const batch = ids.slice(start, start + 1000);
+    const orgs = await db
+      .insertInto('organizations')
+      .values(batch.map((i) => ({ code: `CB${String(i).padStart(5, '0')}`, name: `Chi bộ số ${i}`, type: 'chi_bo_co_so' as const })))
+      .returning('id')
+      .execute();
+    const people = await db
+      .insertInto('people')
+      .values(batch.map((i) => ({ telegram_user_id: FIRST_USER_ID + i, display_name: `Bí thư ${i}` })))
+      .returning('id')
+      .execute();
+    await db
+      .insertInto('memberships')
+      .values(batch.map((_, j) => ({ person_id: people[j]!.id, organization_id: orgs[j]!.id })))
+      .execute();
+  }
+  await createCampaign(
+    db,
+    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date('2026-12-01T00:00:00+07:00'), dueAt: new Date('2026-12-15T17:00:00+07:00'), organizationCodes: 'all' },
+    clock,
+  );
+}
+
+let nextUpdateId = 1;
+let nextMessageId = 1;
+function textUpdate(userId: number, text: string): Update {
+  const from = { id: userId, is_bot: false, first_name: 'Bí thư' };
+  const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+  return {
+    update_id: nextUpdateId++,
+    message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private', first_name: 'Bí thư' }, from, text, ...(entities ? { entities } : {}) },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function main(): Promise<void> {
+  const url = await recreateDatabase();
+  const db = createDb(url, { max: CONCURRENCY });
+  const clock = new ManualClock('2026-12-10T09:00:00+07:00');
+  console.log(`seeding ${SECRETARIES} organizations and secretaries…`);
+  await seed(db, clock);
+
+  let apiCalls = 0;
+  const bot = createBot(
+    { db, clock, forms: new FormCache(db), adminIds: [], logger: silentLogger },
+    { token: '1:BENCH', botInfo: { id: 1, is_bot: true, first_name: 'Bench', username: 'bench_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } as never },
+  );
+  bot.api.config.use(async (_prev, method, payload) => {
+    apiCalls++;
+    const chatId = (payload as { chat_id?: number }).chat_id ?? 0;
+    const result = method === 'sendMessage' ? { message_id: nextMessageId++, date: 0, chat: { id: chatId, type: 'private' }, text: '' } : true;
+    return { ok: true, result } as never;
+  });
+
+  const perQuestion: number[][] = ANSWERS.map(() => []);
+  const all: number[] = [];
+  let failures = 0;
+  bot.catch(() => void failures++);
+
+  const secretaries = Array.from({ length: SECRETARIES }, (_, i) => FIRST_USER_ID + i);
+  const started = performance.now();
+  let cursor = 0;
+  async function worker(): Promise<void> {
+    while (cursor < secretaries.length) {
+      const userId = secretaries[cursor++]!;
+      await bot.handleUpdate(textUpdate(userId, '/baocao'));
+      for (const [q, text] of ANSWERS.entries()) {
+        const t0 = performance.now();
+        await bot.handleUpdate(textUpdate(userId, text));
+        const elapsed = performance.now() - t0;
+        perQuestion[q]!.push(elapsed);
+        all.push(elapsed);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+
+  const submitted = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<string>().as('n')).where('answered_count', '=', ANSWERS.length).executeTakeFirstOrThrow();
+  const sorted = [...all].sort((a, b) => a - b);
+  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+  console.log('');
+  console.log(`secretaries:            ${SECRETARIES} (concurrency ${CONCURRENCY})`);
+  console.log(`answers handled:        ${all.length} in ${seconds.toFixed(1)} s (wall clock, incl. /baocao)`);
+  console.log(`answers per second:     ${(all.length / seconds).toFixed(0)}`);
+  console.log(`latency per answer:     p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? NaN)}`);
+  console.log(`question 1:             p50 ${ms(median(perQuestion[0]!))}, mean ${ms(mean(perQuestion[0]!))}`);
+  console.log(`question 14:            p50 ${ms(median(perQuestion[13]!))}, mean ${ms(mean(perQuestion[13]!))}`);
+  console.log(`Q14/Q1 p50 ratio:       ${(median(perQuestion[13]!) / median(perQuestion[0]!)).toFixed(2)}`);
+  console.log(`complete reports:       ${submitted.n}/${SECRETARIES} with all ${ANSWERS.length} answers stored`);
+  console.log(`Telegram calls:         ${apiCalls}; failed updates: ${failures}`);
+  console.log(`memory (rss):           ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
+  await db.destroy();
+  if (failures > 0 || Number(submitted.n) !== SECRETARIES) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,69 @@
+/**
+ * Commands of the committee office. Every one checks the caller's admin right
+ * here on the server, whatever the client's menu shows.
+ */
+import { Composer } from 'grammy';
+import type { Campaign } from '../src/db/schema.js';
+import { buildSummary, listNotSubmitted, renderNotSubmitted, renderSummary } from '../src/reports/summary.js';
+import { getCampaign, latestOpenedCampaign } from '../src/services/campaigns.js';
+import { reopenSubmission } from '../src/services/submissions.js';
+import { escapeHtml } from '../src/text/html.js';
+import type { BotContext } from './context.js';
+import { botMessages as msg } from './messages.js';
+import { sendHtml } from './render.js';
+
+export const adminHandlers = new Composer<BotContext>();
+
+/** Not-submitted organizations named in a chat message; the full list is in the CLI and the export. */
+const NOT_SUBMITTED_IN_CHAT = 100;
+
+const admins = adminHandlers.filter((ctx) => ctx.caller.isAdmin);
+adminHandlers.command(['tonghop', 'chuanop', 'molai'], async (ctx, next) => {
+  if (ctx.caller.isAdmin) return next();
+  ctx.log.warn({ command: ctx.message?.text }, 'admin command refused');
+  await ctx.reply(msg.adminOnly);
+});
+
+/** The campaign named by the argument, or the most recent one that has opened. */
+async function campaignFromArgument(ctx: BotContext, arg: string): Promise<Campaign | undefined> {
+  const campaign = arg ? await getCampaign(ctx.deps.db, arg.replace(/^#/, '')) : await latestOpenedCampaign(ctx.deps.db, ctx.deps.clock.now());
+  if (!campaign) await ctx.reply(arg ? msg.unknownCampaign(arg) : msg.noCampaign);
+  return campaign;
+}
+
+admins.command('tonghop', async (ctx) => {
+  const campaign = await campaignFromArgument(ctx, ctx.match.trim());
+  if (!campaign) return;
+  const summary = await buildSummary(ctx.deps.db, campaign.id, ctx.deps.forms, ctx.deps.clock.now());
+  if (!summary) return void (await ctx.reply(msg.unknownCampaign(campaign.id)));
+  await sendHtml(ctx, renderSummary(summary, 'html'));
+});
+
+admins.command('chuanop', async (ctx) => {
+  const campaign = await campaignFromArgument(ctx, ctx.match.trim());
+  if (!campaign) return;
+  const summary = await buildSummary(ctx.deps.db, campaign.id, ctx.deps.forms, ctx.deps.clock.now());
+  if (!summary) return void (await ctx.reply(msg.unknownCampaign(campaign.id)));
+  const list = await listNotSubmitted(ctx.deps.db, campaign.id, { limit: NOT_SUBMITTED_IN_CHAT });
+  await sendHtml(ctx, renderNotSubmitted(summary, list, 'html'));
+});
+
+admins.command('molai', async (ctx) => {
+  const [code, campaignArg = ''] = ctx.match.trim().split(/\s+/);
+  if (!code) return void (await ctx.reply(msg.reopenUsage));
+  const campaign = await campaignFromArgument(ctx, campaignArg);
+  if (!campaign) return;
+  const result = await reopenSubmission(
+    ctx.deps.db,
+    { campaignId: campaign.id, organizationCode: code, actor: `telegram:${ctx.from!.id}` },
+    ctx.deps.clock.now(),
+  );
+  switch (result.kind) {
+    case 'unknown_org':
+      return void (await ctx.reply(msg.reopenUnknownOrg(code)));
+    case 'not_submitted':
+      return void (await ctx.reply(msg.reopenNotSubmitted(result.organizationName)));
+    case 'ok':
+      return sendHtml(ctx, msg.reopened(escapeHtml(result.organizationName)));
+  }
+});

@@ -1,0 +1,28 @@
+/**
+ * What every handler receives besides the update: the application's dependencies
+ * and who is asking. Built per update by the middleware in src/bot.ts.
+ */
+import type { Context } from 'grammy';
+import type { Kysely } from 'kysely';
+import type { Database, Person } from '../src/db/schema.js';
+import type { Logger } from '../src/logger.js';
+import type { FormCache } from '../src/services/forms.js';
+import type { Clock } from '../src/time.js';
+
+export interface BotDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  forms: FormCache;
+  /** Telegram ids given admin rights by configuration (ADMIN_IDS). */
+  adminIds: readonly number[];
+  logger: Logger;
+}
+
+export interface Caller {
+  telegramUserId: number;
+  /** Undefined until the person registers with an invite (admins from ADMIN_IDS may have no row). */
+  person: Person | undefined;
+  isAdmin: boolean;
+}
+
+export type BotContext = Context & { deps: BotDeps; caller: Caller; log: Logger };

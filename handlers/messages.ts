@@ -1,0 +1,98 @@
+/**
+ * Vietnamese texts of the chat layer: registration, commands, status, help.
+ * Functions take values already HTML-escaped by the caller unless they say otherwise.
+ */
+export const botMessages = {
+  // Registration
+  welcomeBound: (name: string, org: string) =>
+    `Xin chào đồng chí <b>${name}</b>.\nĐồng chí đã được ghi nhận là người báo cáo của <b>${org}</b>.`,
+  welcomeAgain: (name: string, org: string) =>
+    `Xin chào đồng chí <b>${name}</b>. Đồng chí đã là người báo cáo của <b>${org}</b> từ trước.`,
+  welcomeKnown: (name: string) => `Xin chào đồng chí <b>${name}</b>.`,
+  openCampaignsHeading: 'Đợt báo cáo đang mở cho đơn vị:',
+  openCampaignLine: (title: string, period: string, due: string) => `• ${title} — ${period} (hạn chót ${due})`,
+  noOpenCampaigns: 'Hiện chưa có đợt báo cáo nào đang mở cho đơn vị. Khi có, bot sẽ nhắn đồng chí.',
+  startReportHint: 'Gõ /baocao để bắt đầu báo cáo, /trogiup để xem các lệnh.',
+  inviteUnknown: 'Mã mời không đúng. Đề nghị đồng chí kiểm tra lại đường liên kết hoặc liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
+  inviteUsed: 'Mã mời này đã được người khác sử dụng. Mỗi mã chỉ dùng được một lần; đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
+  inviteExpired: 'Mã mời này đã hết hạn. Đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
+  inviteRevoked: 'Mã mời này đã bị thu hồi. Đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
+  notRegistered:
+    'Đồng chí chưa được đăng ký là người báo cáo của tổ chức đảng nào.\n' +
+    'Đề nghị liên hệ Văn phòng Đảng ủy để nhận đường liên kết mời (dạng https://t.me/…?start=…), rồi bấm vào đường liên kết đó.',
+
+  // Reporting
+  noActiveReport: 'Đồng chí chưa mở báo cáo nào. Gõ /baocao để bắt đầu hoặc tiếp tục báo cáo.',
+  forbiddenReport: 'Đồng chí không có quyền báo cáo cho đơn vị này trong đợt báo cáo này.',
+  noOpenCampaignForReport: 'Hiện không có đợt báo cáo nào đang mở cho đơn vị của đồng chí.',
+  chooseCampaign: 'Có nhiều đợt báo cáo đang mở. Đồng chí chọn đợt muốn báo cáo:',
+  campaignButton: (org: string, period: string) => `${org} — ${period}`,
+  paused: 'Đã tạm dừng. Các câu trả lời đã được lưu; gõ /baocao để tiếp tục đúng chỗ đang dừng.',
+  nothingToPause: 'Đồng chí không có báo cáo nào đang mở. Gõ /baocao để bắt đầu.',
+  textOnly: 'Xin trả lời bằng chữ hoặc bấm nút bên dưới câu hỏi.',
+  staleButton: 'Nút này đã cũ.',
+
+  // Status
+  statusHeading: '<b>Tình hình báo cáo của đơn vị</b>',
+  statusOrg: (org: string) => `\n<b>${org}</b>`,
+  statusNone: 'Chưa có đợt báo cáo nào.',
+  statusLine: (title: string, period: string, due: string, state: string) => `• ${title} — ${period}\n  Hạn chót: ${due}\n  ${state}`,
+  stateNotStarted: 'Chưa bắt đầu',
+  stateDraft: (answered: number, total: number) => `Đang làm: đã trả lời ${answered}/${total} câu, chưa gửi`,
+  stateSubmitted: (when: string) => `Đã nộp lúc ${when}`,
+  stateSubmittedLate: (when: string) => `Đã nộp muộn lúc ${when}`,
+  stateClosedSuffix: ' (đợt đã kết thúc)',
+  statusAdminHeading: '<b>Các đợt báo cáo</b>',
+  statusAdminLine: (id: string, title: string, period: string, due: string, submitted: number, total: number) =>
+    `• #${id} ${title} — ${period}\n  Hạn chót: ${due}. Đã nộp ${submitted}/${total}.`,
+  statusAdminNone: 'Chưa có đợt báo cáo nào. Tạo đợt mới bằng lệnh: baocao campaigns create …',
+
+  // Admin
+  adminOnly: 'Lệnh này chỉ dành cho Văn phòng Đảng ủy (quản trị viên).',
+  noCampaign: 'Chưa có đợt báo cáo nào đã mở.',
+  unknownCampaign: (arg: string) => `Không có đợt báo cáo mang số «${arg}». Gõ /trangthai để xem danh sách.`,
+  reopenUsage: 'Cách dùng: /molai MA_TO_CHUC [số đợt]. Ví dụ: /molai CB01 3',
+  reopenUnknownOrg: (code: string) => `Không có tổ chức mang mã «${code}» trong đợt báo cáo này.`,
+  reopenNotSubmitted: (org: string) => `${org} chưa nộp báo cáo, không cần mở lại.`,
+  reopened: (org: string) => `Đã mở lại báo cáo của ${org}. Người báo cáo có thể sửa và gửi lại.`,
+
+  // Help
+  helpSecretary: [
+    '<b>Các lệnh của người báo cáo</b>',
+    '/baocao — bắt đầu hoặc tiếp tục báo cáo của đơn vị',
+    '/trangthai — xem tình hình các đợt báo cáo của đơn vị',
+    '/huy — tạm dừng câu hỏi đang trả lời (không mất câu trả lời)',
+    '/trogiup — xem hướng dẫn này',
+    '',
+    'Khi trả lời: gõ câu trả lời hoặc bấm nút. Số viết như «1.234» hoặc «12,5». «« Quay lại» để sửa câu trước; sau câu cuối, bot cho xem lại toàn bộ trước khi gửi.',
+  ].join('\n'),
+  helpAdmin: [
+    '',
+    '<b>Các lệnh của Văn phòng Đảng ủy</b>',
+    '/tonghop [số đợt] — báo cáo tổng hợp của đợt (mặc định: đợt mới nhất)',
+    '/chuanop [số đợt] — danh sách tổ chức chưa nộp',
+    '/molai MA [số đợt] — mở lại báo cáo đã nộp để đơn vị sửa sau hạn chót',
+    '/trangthai — danh sách các đợt và số đơn vị đã nộp',
+  ].join('\n'),
+  unknownCommand: 'Không có lệnh này. Gõ /trogiup để xem các lệnh.',
+
+  // Errors
+  internalError: 'Xin lỗi, hệ thống đang gặp sự cố nên câu trả lời vừa rồi chưa được ghi. Đồng chí vui lòng gửi lại sau ít phút.',
+} as const;
+
+/** The command menus Telegram shows next to the text box. */
+export const commandMenus = {
+  secretary: [
+    { command: 'baocao', description: 'Bắt đầu hoặc tiếp tục báo cáo' },
+    { command: 'trangthai', description: 'Tình hình báo cáo của đơn vị' },
+    { command: 'huy', description: 'Tạm dừng câu hỏi đang trả lời' },
+    { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
+  ],
+  admin: [
+    { command: 'tonghop', description: 'Báo cáo tổng hợp của đợt' },
+    { command: 'chuanop', description: 'Tổ chức chưa nộp báo cáo' },
+    { command: 'trangthai', description: 'Các đợt báo cáo' },
+    { command: 'molai', description: 'Mở lại báo cáo đã nộp' },
+    { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
+  ],
+} as const;

@@ -1,0 +1,76 @@
+/**
+ * Entry of the admin command line (`baocao …`, or `npm run cli -- …`): reads the
+ * configuration, opens the database, runs one command, closes the database.
+ * Everything else is in src/cli/.
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDb, ensureDatabase, type Db } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { cliMessages as msg } from './cli/messages.js';
+import { runCli } from './cli/program.js';
+import { systemClock } from './time.js';
+
+const out = (line: string) => process.stdout.write(line + '\n');
+const err = (line: string) => process.stderr.write(line + '\n');
+
+/** The URL without its password, for messages. */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(DATABASE_URL)';
+  }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '28P01', '28000', '3D000', '42501']);
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, { requireBotToken: false });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(msg.configInvalid(error.problems));
+      return 1;
+    }
+    throw error;
+  }
+
+  let db: Db | undefined;
+  try {
+    db = createDb(config.databaseUrl, { max: 4 });
+    const pool = db;
+    return await runCli(
+      {
+        db: pool,
+        clock: systemClock,
+        out,
+        err,
+        config,
+        prepareDb: async () => {
+          await ensureDatabase(config.databaseUrl);
+          return migrateToLatest(pool);
+        },
+      },
+      argv,
+    );
+  } catch (error) {
+    const e = error as { code?: string; message?: string; stack?: string; cause?: { code?: string } };
+    const code = e.code ?? e.cause?.code;
+    if (code && CONNECTION_CODES.has(code)) err(msg.databaseUnreachable(safeUrl(config.databaseUrl), e.message ?? code));
+    else err(msg.unexpected(e.message ?? String(error)));
+    if (process.env.BAOCAO_DEBUG) err(e.stack ?? String(error));
+    return 1;
+  } finally {
+    await db?.destroy().catch(() => {});
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main(process.argv.slice(2));
+} else if (process.env.BAOCAO_CLI_SHIM === '1') {
+  process.exitCode = await main(process.argv.slice(2));
+}

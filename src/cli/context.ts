@@ -1,0 +1,37 @@
+/** What every command of the admin command line receives. */
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../time.js';
+
+export interface CliDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** One line (or block) of normal output: stdout. */
+  out: (line: string) => void;
+  /** Errors and remarks for the person at the terminal: stderr. */
+  err: (line: string) => void;
+  config: Config;
+  /**
+   * Makes the database ready (created, migrated) and returns the migrations it
+   * applied. Called once, before the first command acts. Default: migrateToLatest(db).
+   */
+  prepareDb?: () => Promise<string[]>;
+  /** For getMe when the bot's username is needed; default globalThis.fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** Where the bundled forms are; default the repository's forms/. */
+  formsDir?: string;
+}
+
+export interface CliContext extends CliDeps {
+  /** prepareDb, run at most once. */
+  ready(): Promise<string[]>;
+}
+
+/** A mistake of the person at the terminal: printed as is, exit code 1, no stack trace. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

@@ -1,0 +1,117 @@
+/** Vietnamese texts of the admin command line. */
+export const cliMessages = {
+  // program and help
+  programDescription: 'Quản trị bot nhắc báo cáo: nhập tổ chức, tạo mã mời, tạo đợt báo cáo, xem tổng hợp.',
+  helpOption: 'Hiển thị hướng dẫn',
+  helpCommand: 'Hướng dẫn cho một lệnh',
+  helpTitles: {
+    'Usage:': 'Cách dùng:',
+    'Arguments:': 'Tham số:',
+    'Options:': 'Tùy chọn:',
+    'Commands:': 'Lệnh:',
+    'Global Options:': 'Tùy chọn chung:',
+  } as Record<string, string>,
+  seeHelp: (command: string) => `Xem hướng dẫn: ${command} --help`,
+
+  // commander's own errors, translated
+  unknownOption: (option: string) => `Không có tùy chọn ${option}.`,
+  unknownCommand: (command: string) => `Không có lệnh «${command}».`,
+  missingArgument: (name: string) => `Thiếu tham số ${name}.`,
+  optionMissingArgument: (option: string) => `Tùy chọn ${option} cần một giá trị.`,
+  missingMandatoryOption: (option: string) => `Thiếu tùy chọn bắt buộc ${option}.`,
+  excessArguments: 'Thừa tham số.',
+  conflictingOption: 'Các tùy chọn này không dùng cùng nhau.',
+  badCommandLine: (detail: string) => `Lệnh không hợp lệ: ${detail}`,
+
+  // general failures
+  configInvalid: (problems: string[]) => `Cấu hình (biến môi trường) không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  databaseUnreachable: (url: string, detail: string) =>
+    `Không kết nối được cơ sở dữ liệu ${url}: ${detail}\nKiểm tra Postgres đang chạy và biến DATABASE_URL.`,
+  unexpected: (detail: string) => `Lỗi không mong đợi: ${detail}\n(Đặt BAOCAO_DEBUG=1 để xem chi tiết.)`,
+  formsInvalid: (detail: string) => `Các tệp biểu mẫu có lỗi:\n${detail}`,
+
+  // migrate
+  migrateDescription: 'Tạo cơ sở dữ liệu (nếu chưa có) và cập nhật lên phiên bản mới nhất',
+  migrated: (name: string) => `Đã áp dụng: ${name}`,
+  upToDate: 'Cơ sở dữ liệu đã ở phiên bản mới nhất.',
+
+  // orgs
+  orgsDescription: 'Danh sách tổ chức cơ sở đảng',
+  orgsImportDescription: 'Nhập hoặc cập nhật tổ chức từ tệp .csv hoặc .xlsx (cột: ma, ten, loai, ma_cap_tren)',
+  orgsListDescription: 'Liệt kê các tổ chức',
+  fileArgument: 'đường dẫn tệp .csv hoặc .xlsx',
+  badFileKind: (path: string) => `Tệp «${path}» không phải .csv hoặc .xlsx.`,
+  fileNotFound: (path: string) => `Không đọc được tệp «${path}» (không có hoặc không có quyền đọc).`,
+  importInvalid: (count: number) => `Tệp có ${count} lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa các lỗi sau rồi nhập lại:`,
+  imported: (r: { created: number; updated: number; unchanged: number }) =>
+    `Đã nhập ${r.created + r.updated + r.unchanged} tổ chức: ${r.created} mới, ${r.updated} cập nhật, ${r.unchanged} không đổi.`,
+  orgsHeader: 'ma\tloai\tten\tma_cap_tren\tso_nguoi_bao_cao',
+  orgsTotal: (count: number) => `Tổng: ${count} tổ chức.`,
+  noOrgs: 'Chưa có tổ chức nào. Nhập danh sách bằng: baocao orgs import TỆP',
+
+  // invites
+  invitesDescription: 'Mã mời để bí thư liên kết tài khoản Telegram với tổ chức',
+  invitesCreateDescription: 'Tạo mã mời mới (mỗi tổ chức một mã; mã cũ chưa dùng vẫn còn hiệu lực)',
+  invitesRevokeDescription: 'Thu hồi mọi mã mời chưa dùng của một tổ chức',
+  optAll: 'cho mọi tổ chức',
+  optOrg: 'mã tổ chức (lặp lại hoặc ngăn bằng dấu phẩy)',
+  optTtlDays: 'số ngày hiệu lực (mặc định INVITE_TTL_DAYS)',
+  optBotUsername: 'tên bot (mặc định BOT_USERNAME, hoặc hỏi Telegram bằng BOT_TOKEN)',
+  allOrOrg: 'Cần đúng một trong hai: --all hoặc --org MA.',
+  badInteger: (value: string) => `«${value}» không phải số nguyên dương.`,
+  badBotUsername: (value: string) => `Tên bot «${value}» không hợp lệ (chỉ chữ, số và dấu gạch dưới).`,
+  noBotUsername:
+    'Không biết tên bot để tạo đường dẫn. Dùng --bot-username TÊN, đặt biến BOT_USERNAME, hoặc đặt BOT_TOKEN để hỏi Telegram.',
+  getMeFailed: (detail: string) => `Không hỏi được tên bot từ Telegram (getMe): ${detail}. Dùng --bot-username TÊN.`,
+  invitesCreated: (count: number, expires: string) => `Đã tạo ${count} mã mời, hiệu lực đến ${expires}. Mỗi mã chỉ dùng được một lần.`,
+  revoked: (count: number, code: string) =>
+    count === 0 ? `Tổ chức ${code} không có mã mời nào đang hiệu lực.` : `Đã thu hồi ${count} mã mời của tổ chức ${code}.`,
+
+  // admins
+  adminsDescription: 'Quyền quản trị (ngoài ADMIN_IDS trong cấu hình)',
+  adminsAddDescription: 'Cấp quyền quản trị cho một tài khoản Telegram',
+  adminsRemoveDescription: 'Bỏ quyền quản trị của một tài khoản Telegram',
+  telegramIdArgument: 'ID số của tài khoản Telegram',
+  badTelegramId: (value: string) => `«${value}» không phải ID Telegram (chỉ gồm chữ số).`,
+  adminAdded: (id: number, name: string) => `Đã cấp quyền quản trị cho ${id} (${name}).`,
+  adminRemoved: (id: number, name: string) => `Đã bỏ quyền quản trị của ${id} (${name}).`,
+  adminUnknown: (id: number) => `Không có tài khoản Telegram ${id} trong cơ sở dữ liệu; không có gì thay đổi.`,
+  adminStillByConfig: (id: number) => `Lưu ý: ${id} có trong ADMIN_IDS nên vẫn là quản trị viên cho đến khi bỏ khỏi biến môi trường đó.`,
+
+  // forms
+  formsDescription: 'Biểu mẫu báo cáo',
+  formsListDescription: 'Nạp các biểu mẫu kèm theo rồi liệt kê mọi biểu mẫu',
+  questionCount: (n: number) => `${n} câu hỏi`,
+
+  // campaigns
+  campaignsDescription: 'Đợt báo cáo',
+  campaignsCreateDescription: 'Tạo đợt báo cáo; in mã đợt (một dòng) ra stdout',
+  campaignsListDescription: 'Liệt kê các đợt báo cáo',
+  optForm: 'mã biểu mẫu (xem: baocao forms list)',
+  optFormVersion: 'phiên bản biểu mẫu (mặc định: mới nhất)',
+  optPeriod: 'kỳ báo cáo, ví dụ "Năm 2026"',
+  optOpens: 'thời điểm mở, giờ Việt Nam: 2026-12-01 hoặc 2026-12-01T08:00',
+  optDue: 'hạn chót, giờ Việt Nam: 2026-12-15T17:00 (chỉ ngày = 23:59 ngày đó)',
+  optOrgs: 'all (mặc định) hoặc danh sách mã ngăn bằng dấu phẩy',
+  badDateTime: (option: string, value: string) =>
+    `${option} «${value}» không phải thời điểm hợp lệ; dùng YYYY-MM-DD hoặc YYYY-MM-DDTHH:mm (giờ Việt Nam).`,
+  campaignCreated: (c: { id: string; form: string; period: string; opens: string; due: string; targets: number }) =>
+    `Đã tạo đợt báo cáo ${c.id}: biểu mẫu ${c.form}, kỳ «${c.period}», mở ${c.opens}, hạn ${c.due}, giao cho ${c.targets} tổ chức.`,
+  noCampaigns: 'Chưa có đợt báo cáo nào.',
+  campaignLine: (c: {
+    id: string;
+    form: string;
+    period: string;
+    opens: string;
+    due: string;
+    submitted: number;
+    targets: number;
+    closed: string | null;
+  }) =>
+    [c.id, c.form, c.period, `mở ${c.opens}`, `hạn ${c.due}`, `đã nộp ${c.submitted}/${c.targets}`, c.closed ? `đã đóng ${c.closed}` : 'đang mở'].join('\t'),
+
+  // summary
+  summaryDescription: 'In báo cáo tổng hợp của một đợt (như lệnh /tonghop của bot)',
+  campaignArgument: 'mã đợt báo cáo (xem: baocao campaigns list)',
+  unknownCampaign: (id: string) => `Không có đợt báo cáo mang mã «${id}». Xem: baocao campaigns list`,
+} as const;

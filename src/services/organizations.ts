@@ -1,0 +1,52 @@
+/** Reading organizations: the admin's list and lookups by code. */
+import { sql, type Kysely } from 'kysely';
+import type { Database, Organization, OrganizationType } from '../db/schema.js';
+
+export interface OrganizationListing {
+  id: string;
+  code: string;
+  name: string;
+  type: OrganizationType;
+  parentCode: string | null;
+  /** People bound to the organization (who may report for it). */
+  reporterCount: number;
+}
+
+/** Every organization ordered by code, with its parent's code and its number of reporters. */
+export async function listOrganizations(db: Kysely<Database>): Promise<OrganizationListing[]> {
+  const rows = await db
+    .selectFrom('organizations as o')
+    .leftJoin('organizations as p', 'p.id', 'o.parent_id')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('memberships')
+          .select(['organization_id', (e) => e.fn.countAll<string>().as('n')])
+          .groupBy('organization_id')
+          .as('m'),
+      (join) => join.onRef('m.organization_id', '=', 'o.id'),
+    )
+    .select(['o.id', 'o.code', 'o.name', 'o.type', 'p.code as parent_code', 'm.n'])
+    .orderBy('o.code')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    type: r.type,
+    parentCode: r.parent_code,
+    reporterCount: Number(r.n ?? 0),
+  }));
+}
+
+/** The organizations with these codes (any order; unknown codes are simply absent). */
+export async function findByCodes(db: Kysely<Database>, codes: readonly string[]): Promise<Organization[]> {
+  const unique = [...new Set(codes)];
+  if (unique.length === 0) return [];
+  return db
+    .selectFrom('organizations')
+    .selectAll()
+    .where(sql<boolean>`code = any(${unique}::text[])`)
+    .orderBy('code')
+    .execute();
+}

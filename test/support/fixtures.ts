@@ -1,0 +1,100 @@
+/**
+ * Rows a test needs before it can exercise a use case: organizations, people
+ * bound to them, the bundled forms, a campaign. Written straight into the test's
+ * own database so each test states only what it cares about.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, OrganizationType } from '../../src/db/schema.js';
+import { bundledFormsDir, loadFormsFromDir } from '../../src/forms/load.js';
+import type { Form } from '../../src/forms/schema.js';
+import { createCampaign } from '../../src/services/campaigns.js';
+import { syncBundledForms } from '../../src/services/forms.js';
+import { ManualClock } from '../../src/time.js';
+
+let bundled: Promise<Form[]> | undefined;
+
+/** The forms under forms/, parsed once per test file. */
+export function bundledForms(): Promise<Form[]> {
+  bundled ??= loadFormsFromDir(bundledFormsDir);
+  return bundled;
+}
+
+export async function bundledForm(id: string): Promise<Form> {
+  const form = (await bundledForms()).find((f) => f.id === id);
+  if (!form) throw new Error(`no bundled form ${id}`);
+  return form;
+}
+
+export async function seedForms(db: Kysely<Database>): Promise<void> {
+  await syncBundledForms(db, await bundledForms());
+}
+
+export interface OrgSeed {
+  code: string;
+  name?: string;
+  type?: OrganizationType;
+  parentCode?: string;
+}
+
+export async function insertOrg(db: Kysely<Database>, seed: OrgSeed): Promise<string> {
+  const parent = seed.parentCode
+    ? await db.selectFrom('organizations').select('id').where('code', '=', seed.parentCode).executeTakeFirstOrThrow()
+    : undefined;
+  const row = await db
+    .insertInto('organizations')
+    .values({
+      code: seed.code,
+      name: seed.name ?? `Chi bộ ${seed.code}`,
+      type: seed.type ?? (seed.parentCode ? 'chi_bo_truc_thuoc' : 'chi_bo_co_so'),
+      parent_id: parent?.id ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface PersonSeed {
+  telegramUserId: number;
+  name?: string;
+  admin?: boolean;
+  /** Organization ids the person reports for. */
+  orgIds?: string[];
+}
+
+export async function insertPerson(db: Kysely<Database>, seed: PersonSeed): Promise<string> {
+  const row = await db
+    .insertInto('people')
+    .values({ telegram_user_id: seed.telegramUserId, display_name: seed.name ?? `Người ${seed.telegramUserId}`, is_admin: seed.admin ?? false })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const orgId of seed.orgIds ?? []) {
+    await db.insertInto('memberships').values({ person_id: row.id, organization_id: orgId }).execute();
+  }
+  return row.id;
+}
+
+export interface CampaignSeed {
+  formId?: string;
+  periodLabel?: string;
+  /** Local time, 'YYYY-MM-DDTHH:mm' at +07:00. */
+  opens?: string;
+  due?: string;
+  orgCodes?: 'all' | string[];
+}
+
+export const at = (local: string): Date => new Date(`${local}:00+07:00`);
+
+export async function insertCampaign(db: Kysely<Database>, seed: CampaignSeed = {}): Promise<string> {
+  const { id } = await createCampaign(
+    db,
+    {
+      formId: seed.formId ?? 'dan_van_qcdc',
+      periodLabel: seed.periodLabel ?? 'Năm 2026',
+      opensAt: at(seed.opens ?? '2026-12-01T00:00'),
+      dueAt: at(seed.due ?? '2026-12-15T17:00'),
+      organizationCodes: seed.orgCodes ?? 'all',
+    },
+    new ManualClock(at('2026-11-23T09:00')),
+  );
+  return id;
+}

@@ -1,0 +1,397 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatAnswer, formatDateVi, formatNumberVi, typeHint } from '../../src/forms/format.js';
+import { answerFromButton, checkQuestionConstraint, parseTypedAnswer, type ParseResult } from '../../src/forms/parse.js';
+import type { Form, Question } from '../../src/forms/schema.js';
+import { VIETNAMESE_LETTER, bundled, ctx, makeQuestion, question } from './helpers.js';
+
+let qcdc: Form;
+let xl: Form;
+beforeAll(async () => {
+  qcdc = await bundled('dan_van_qcdc');
+  xl = await bundled('xep_loai_to_chuc_dang');
+});
+
+function errorMessage(result: ParseResult): string {
+  if (result.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(result)}`);
+  return result.message;
+}
+
+function expectVietnameseError(result: ParseResult): string {
+  const message = errorMessage(result);
+  expect(message.trim().length).toBeGreaterThan(10);
+  expect(message).toMatch(VIETNAMESE_LETTER);
+  return message;
+}
+
+describe('numbers in questions', () => {
+  const integerQ = (): Question => question(qcdc, 'so_tap_huan');
+  const decimalQ = makeQuestion({ key: 'ty_le', type: 'decimal', text: 'Tỷ lệ?', decimals: 3 });
+
+  it.each([
+    ['1.234', 1234],
+    ['1 234', 1234],
+    ['77', 77],
+    ['0', 0],
+    ['không', 0],
+    ['12 người', 12],
+  ])('integer question reads %j as %d', (input, value) => {
+    expect(parseTypedAnswer(integerQ(), input, ctx)).toEqual({ kind: 'ok', value });
+  });
+
+  it.each(['12,5', '12.5', '-3', '', '   ', '😀', '<b>5</b>', 'năm', '1'.repeat(31), 'x'.repeat(200)])(
+    'integer question refuses %j with a Vietnamese message',
+    (input) => {
+      expectVietnameseError(parseTypedAnswer(integerQ(), input, ctx));
+    },
+  );
+
+  it('says why an integer answer is refused', () => {
+    expect(errorMessage(parseTypedAnswer(integerQ(), '12,5', ctx))).toContain('số nguyên');
+    expect(errorMessage(parseTypedAnswer(integerQ(), '-3', ctx))).toContain('âm');
+    expect(errorMessage(parseTypedAnswer(integerQ(), '', ctx))).toContain('bắt buộc');
+    expect(errorMessage(parseTypedAnswer(integerQ(), '1'.repeat(31), ctx))).toContain('quá dài');
+  });
+
+  it('decimal question reads Vietnamese and English decimal marks', () => {
+    expect(parseTypedAnswer(decimalQ, '12,5', ctx)).toEqual({ kind: 'ok', value: 12.5 });
+    expect(parseTypedAnswer(decimalQ, '12.5', ctx)).toEqual({ kind: 'ok', value: 12.5 });
+  });
+
+  it('decimal question asks about "1.234" with both readings', () => {
+    const result = parseTypedAnswer(decimalQ, '1.234', ctx);
+    expect(result.kind).toBe('ambiguous');
+    if (result.kind !== 'ambiguous') return;
+    expect(result.candidates).toEqual([1234, 1.234]);
+    expect(result.message).toContain('1.234');
+    expect(result.message).toMatch(VIETNAMESE_LETTER);
+  });
+
+  it('decimal question with two decimals still confirms "1.234" instead of silently storing 1234', () => {
+    const twoDecimals = makeQuestion({ key: 'gia_tri', type: 'decimal', text: 'Giá trị?' });
+    const result = parseTypedAnswer(twoDecimals, '1.234', ctx);
+    expect(result).toMatchObject({ kind: 'ambiguous', candidates: [1234] });
+  });
+
+  it('drops candidates outside the range', () => {
+    const small = makeQuestion({ key: 'ty_le', type: 'decimal', text: 'Tỷ lệ?', decimals: 3, max: 100 });
+    expect(parseTypedAnswer(small, '1.234', ctx)).toMatchObject({ kind: 'ambiguous', candidates: [1.234] });
+  });
+
+  it('diem_tu_cham: one decimal, 0 to 100', () => {
+    const diem = question(xl, 'diem_tu_cham');
+    expect(parseTypedAnswer(diem, '87,5', ctx)).toEqual({ kind: 'ok', value: 87.5 });
+    expect(parseTypedAnswer(diem, '100', ctx)).toEqual({ kind: 'ok', value: 100 });
+    expect(errorMessage(parseTypedAnswer(diem, '87,55', ctx))).toContain('1 chữ số thập phân');
+    const range = errorMessage(parseTypedAnswer(diem, '100,5', ctx));
+    expect(range).toContain('0');
+    expect(range).toContain('100');
+    expectVietnameseError(parseTypedAnswer(diem, '1.234', ctx));
+  });
+
+  it('integer question with min and max names the range', () => {
+    const q = makeQuestion({ key: 'so', type: 'integer', text: 'Số?', min: 1, max: 1000 });
+    expect(errorMessage(parseTypedAnswer(q, '0', ctx))).toBe('Giá trị phải từ 1 đến 1.000.');
+    expect(errorMessage(parseTypedAnswer(q, '1.001', ctx))).toBe('Giá trị phải từ 1 đến 1.000.');
+    expect(parseTypedAnswer(q, '1.000', ctx)).toEqual({ kind: 'ok', value: 1000 });
+  });
+
+  it('an empty answer to an optional number question is a skip', () => {
+    const q = makeQuestion({ key: 'so', type: 'integer', text: 'Số?', required: false });
+    expect(parseTypedAnswer(q, '  ', ctx)).toEqual({ kind: 'ok', value: null });
+  });
+});
+
+describe('yes/no', () => {
+  const q = (): Question => question(qcdc, 'ban_chi_dao');
+
+  it.each(['có', 'co', 'Có', 'CÓ', 'c', 'yes', 'ừ', 'Có.', 'có'.normalize('NFD'), 'rồi', '1'])('%j is yes', (input) => {
+    expect(parseTypedAnswer(q(), input, ctx)).toEqual({ kind: 'ok', value: true });
+  });
+
+  it.each(['không', 'khong', 'Không!', 'KHÔNG', 'k', 'ko', 'no', 'chưa', '2'])('%j is no', (input) => {
+    expect(parseTypedAnswer(q(), input, ctx)).toEqual({ kind: 'ok', value: false });
+  });
+
+  it.each(['abc', 'có không', '<b>có</b>', '😀', 'maybe'])('%j is refused', (input) => {
+    expect(expectVietnameseError(parseTypedAnswer(q(), input, ctx))).toContain('Không');
+  });
+
+  it('buttons: 0 is yes, 1 is no, anything else is refused', () => {
+    expect(answerFromButton(q(), 0)).toEqual({ kind: 'ok', value: true });
+    expect(answerFromButton(q(), 1)).toEqual({ kind: 'ok', value: false });
+    expectVietnameseError(answerFromButton(q(), 2));
+    expectVietnameseError(answerFromButton(q(), -1));
+    expectVietnameseError(answerFromButton(q(), 0.5));
+  });
+});
+
+describe('choice', () => {
+  const tdg = (): Question => question(qcdc, 'tu_danh_gia');
+
+  it.each([
+    ['2', 'kha'],
+    ['2.', 'kha'],
+    ['Trung Bình', 'trung_binh'],
+    ['trung binh', 'trung_binh'],
+    ['TRUNG BINH', 'trung_binh'],
+    ['trung_binh', 'trung_binh'],
+    ['trung', 'trung_binh'],
+    ['tốt', 'tot'],
+    ['tot', 'tot'],
+    ['Yếu.', 'yeu'],
+  ])('%j is %s', (input, value) => {
+    expect(parseTypedAnswer(tdg(), input, ctx)).toEqual({ kind: 'ok', value });
+  });
+
+  it.each(['0', '5', 't', 'abc', 'xuất sắc'])('%j is refused with the list of choices', (input) => {
+    const message = expectVietnameseError(parseTypedAnswer(tdg(), input, ctx));
+    for (const label of ['Tốt', 'Khá', 'Trung bình', 'Yếu']) expect(message).toContain(label);
+  });
+
+  it('an exact label wins over longer labels starting with it', () => {
+    expect(parseTypedAnswer(question(xl, 'tu_xep_loai'), 'hoan thanh nhiem vu', ctx)).toEqual({ kind: 'ok', value: 'ht' });
+    expect(parseTypedAnswer(question(xl, 'tu_xep_loai'), 'hoàn thành tốt', ctx)).toEqual({ kind: 'ok', value: 'htt' });
+  });
+
+  it('a prefix of several labels names them', () => {
+    const message = errorMessage(parseTypedAnswer(question(xl, 'tu_xep_loai'), 'hoàn thành', ctx));
+    expect(message).toContain('Hoàn thành xuất sắc nhiệm vụ');
+    expect(message).toContain('Hoàn thành tốt nhiệm vụ');
+  });
+
+  it('a bare "không" is not taken as a label that merely starts with "Không"', () => {
+    // To "Thỏa ước … đã được ký kết chưa?" a "không" could mean "Chưa ký" as well as "Không áp dụng".
+    expectVietnameseError(parseTypedAnswer(question(qcdc, 'thoa_uoc'), 'không', ctx));
+    expectVietnameseError(parseTypedAnswer(question(xl, 'tu_xep_loai'), 'khong', ctx));
+    expect(parseTypedAnswer(question(qcdc, 'thoa_uoc'), 'không áp dụng', ctx)).toEqual({ kind: 'ok', value: 'khong_ap_dung' });
+    expect(parseTypedAnswer(question(qcdc, 'thoa_uoc'), 'chưa', ctx)).toEqual({ kind: 'ok', value: 'chua_ky' });
+  });
+
+  it('a label that is exactly "Không" still matches', () => {
+    const q = makeQuestion({
+      key: 'q',
+      type: 'choice',
+      text: 'Q?',
+      choices: [
+        { value: 'co', label: 'Có' },
+        { value: 'khong', label: 'Không' },
+        { value: 'khong_ro', label: 'Không rõ' },
+      ],
+    });
+    expect(parseTypedAnswer(q, 'không', ctx)).toEqual({ kind: 'ok', value: 'khong' });
+  });
+
+  it('buttons pick by position', () => {
+    expect(answerFromButton(tdg(), 0)).toEqual({ kind: 'ok', value: 'tot' });
+    expect(answerFromButton(tdg(), 3)).toEqual({ kind: 'ok', value: 'yeu' });
+    expectVietnameseError(answerFromButton(tdg(), 4));
+    expectVietnameseError(answerFromButton(question(qcdc, 'so_tap_huan'), 0));
+  });
+});
+
+describe('multi_choice', () => {
+  const mc = makeQuestion({
+    key: 'hinh_thuc',
+    type: 'multi_choice',
+    text: 'Hình thức?',
+    choices: [
+      { value: 'tap_huan', label: 'Tập huấn' },
+      { value: 'hoi_nghi', label: 'Hội nghị' },
+      { value: 'doi_thoai', label: 'Đối thoại' },
+    ],
+    minSelected: 1,
+    maxSelected: 2,
+  });
+
+  it.each([
+    ['1,3', ['tap_huan', 'doi_thoai']],
+    ['3,1', ['tap_huan', 'doi_thoai']],
+    ['1 3', ['tap_huan', 'doi_thoai']],
+    ['1; 3', ['tap_huan', 'doi_thoai']],
+    ['3 1 1', ['tap_huan', 'doi_thoai']],
+    [' 2 ', ['hoi_nghi']],
+    ['đối thoại, tap huan', ['tap_huan', 'doi_thoai']],
+  ])('%j → %j (form order)', (input, values) => {
+    expect(parseTypedAnswer(mc, input, ctx)).toEqual({ kind: 'ok', value: values });
+  });
+
+  it('enforces maxSelected', () => {
+    expect(errorMessage(parseTypedAnswer(mc, '1,2,3', ctx))).toContain('tối đa 2');
+  });
+
+  it('enforces minSelected', () => {
+    const two = makeQuestion({
+      key: 'm',
+      type: 'multi_choice',
+      text: 'M?',
+      choices: [
+        { value: 'a', label: 'A' },
+        { value: 'b', label: 'B' },
+        { value: 'c', label: 'C' },
+      ],
+      minSelected: 2,
+    });
+    expect(errorMessage(parseTypedAnswer(two, '1', ctx))).toContain('ít nhất 2');
+    expect(parseTypedAnswer(two, '1,2', ctx)).toEqual({ kind: 'ok', value: ['a', 'b'] });
+  });
+
+  it.each(['4', '0', 'khong', 'abc'])('%j is refused', (input) => {
+    expectVietnameseError(parseTypedAnswer(mc, input, ctx));
+  });
+
+  it('"không" selects nothing where nothing is allowed', () => {
+    const none = makeQuestion({
+      key: 'm',
+      type: 'multi_choice',
+      text: 'M?',
+      choices: [
+        { value: 'a', label: 'A' },
+        { value: 'b', label: 'B' },
+      ],
+      minSelected: 0,
+    });
+    expect(parseTypedAnswer(none, 'không', ctx)).toEqual({ kind: 'ok', value: [] });
+  });
+});
+
+describe('text', () => {
+  it('is trimmed and kept literally, HTML included', () => {
+    const q = question(qcdc, 'ten_mo_hinh');
+    expect(parseTypedAnswer(q, '  Mô hình <b>"Dân vận khéo"</b> & cộng đồng  ', ctx)).toEqual({
+      kind: 'ok',
+      value: 'Mô hình <b>"Dân vận khéo"</b> & cộng đồng',
+    });
+  });
+
+  it('enforces maxLength with the numbers', () => {
+    const q = question(qcdc, 'ten_mo_hinh');
+    expect(parseTypedAnswer(q, 'a'.repeat(500), ctx)).toEqual({ kind: 'ok', value: 'a'.repeat(500) });
+    const message = expectVietnameseError(parseTypedAnswer(q, 'a'.repeat(501), ctx));
+    expect(message).toContain('501');
+    expect(message).toContain('500');
+  });
+
+  it('counts decomposed Vietnamese once per letter and stores it composed', () => {
+    const q = makeQuestion({ key: 't', type: 'text', text: 'T?', maxLength: 5 });
+    const nfd = 'Việt'.normalize('NFD');
+    expect(nfd.length).toBeGreaterThan(5);
+    expect(parseTypedAnswer(q, nfd, ctx)).toEqual({ kind: 'ok', value: 'Việt' });
+  });
+
+  it('empty optional text is a skip, empty required text is refused', () => {
+    expect(parseTypedAnswer(question(qcdc, 'han_che'), '   ', ctx)).toEqual({ kind: 'ok', value: null });
+    expectVietnameseError(parseTypedAnswer(question(qcdc, 'ten_mo_hinh'), '   ', ctx));
+  });
+});
+
+describe('dates', () => {
+  const anyDate = makeQuestion({ key: 'd', type: 'date', text: 'Ngày?' });
+  const future = makeQuestion({ key: 'd', type: 'date', text: 'Ngày?', allowFuture: true });
+
+  it.each([
+    ['05/12/2026', '2026-12-05'],
+    ['5/12/2026', '2026-12-05'],
+    ['05-12-2026', '2026-12-05'],
+    ['5.12.2026', '2026-12-05'],
+    ['2026-12-05', '2026-12-05'],
+    ['05/12', '2026-12-05'],
+    ['5/12/26', '2026-12-05'],
+    ['ngày 5/12/2026', '2026-12-05'],
+    ['Ngày 05/12/2026.', '2026-12-05'],
+    ['5 / 12 / 2026', '2026-12-05'],
+    ['29/02/2024', '2024-02-29'],
+    ['10/12/2026', '2026-12-10'],
+  ])('%j → %s', (input, iso) => {
+    expect(parseTypedAnswer(anyDate, input, ctx)).toEqual({ kind: 'ok', value: iso });
+  });
+
+  it.each(['15/12/2026', '15-12-2026', '2026-12-15'])('future-allowed question reads %j', (input) => {
+    expect(parseTypedAnswer(future, input, ctx)).toEqual({ kind: 'ok', value: '2026-12-15' });
+  });
+
+  it('"15/12" is this year', () => {
+    expect(parseTypedAnswer(future, '15/12', ctx)).toEqual({ kind: 'ok', value: '2026-12-15' });
+  });
+
+  it.each(['31/02/2026', '29/02/2026', '00/12/2026', '32/12/2026', '5/13/2026'])('%j is not on the calendar', (input) => {
+    expect(expectVietnameseError(parseTypedAnswer(anyDate, input, ctx))).toContain('không có trên lịch');
+  });
+
+  it.each(['abc', '12/2026', '15/12/1026', '2026/12/05', '<b>5/12</b>'])('%j is unreadable', (input) => {
+    expect(expectVietnameseError(parseTypedAnswer(anyDate, input, ctx))).toContain('DD/MM/YYYY');
+  });
+
+  it('refuses a future date unless allowFuture', () => {
+    expect(expectVietnameseError(parseTypedAnswer(anyDate, '11/12/2026', ctx))).toContain('10/12/2026');
+    expect(parseTypedAnswer(future, '11/12/2026', ctx)).toEqual({ kind: 'ok', value: '2026-12-11' });
+  });
+
+  it('within: period refuses dates outside the period and names it', () => {
+    const q = question(xl, 'ngay_kiem_diem');
+    const message = expectVietnameseError(parseTypedAnswer(q, '31/12/2025', ctx));
+    expect(message).toContain('01/01/2026');
+    expect(message).toContain('31/12/2026');
+    expect(parseTypedAnswer(q, '01/01/2026', ctx)).toEqual({ kind: 'ok', value: '2026-01-01' });
+    expect(parseTypedAnswer(q, '01/01/2026', { today: '2026-12-10' })).toEqual({ kind: 'ok', value: '2026-01-01' });
+  });
+});
+
+describe('checkQuestionConstraint', () => {
+  it('names both numbers when dv_htxs exceeds the total', () => {
+    const q = question(xl, 'dv_htxs');
+    const answers = new Map([['tong_dang_vien', 12]]);
+    expect(checkQuestionConstraint(q, 13, answers)).toBe(
+      'Số đảng viên hoàn thành xuất sắc nhiệm vụ (13) không được lớn hơn tổng số đảng viên (12).',
+    );
+    expect(checkQuestionConstraint(q, 12, answers)).toBeNull();
+  });
+
+  it('is not evaluated while the other answer is missing, nor for a skip', () => {
+    const q = question(xl, 'dv_htxs');
+    expect(checkQuestionConstraint(q, 13, new Map())).toBeNull();
+    expect(checkQuestionConstraint(q, null, new Map([['tong_dang_vien', 1]]))).toBeNull();
+  });
+});
+
+describe('format', () => {
+  it.each([
+    [1234, undefined, '1.234'],
+    [1234567.5, undefined, '1.234.567,5'],
+    [95.6, 1, '95,6'],
+    [100, 1, '100'],
+    [87.55, 1, '87,6'],
+    [0.1 + 0.2, undefined, '0,3'],
+    [-1234.5, 2, '-1.234,5'],
+    [-0.0001, 2, '0'],
+    [0, 0, '0'],
+  ])('formatNumberVi(%d, %s) = %s', (n, decimals, text) => {
+    expect(formatNumberVi(n, decimals)).toBe(text);
+  });
+
+  it('formatDateVi', () => {
+    expect(formatDateVi('2026-12-15')).toBe('15/12/2026');
+    expect(formatDateVi('not a date')).toBe('not a date');
+  });
+
+  it('formatAnswer shows each type the Vietnamese way and keeps text literal (escaping is the renderer’s job)', () => {
+    expect(formatAnswer(question(qcdc, 'ban_chi_dao'), true)).toBe('Có');
+    expect(formatAnswer(question(qcdc, 'ban_chi_dao'), false)).toBe('Không');
+    expect(formatAnswer(question(qcdc, 'tu_danh_gia'), 'trung_binh')).toBe('Trung bình');
+    expect(formatAnswer(question(qcdc, 'so_tap_huan'), 1234)).toBe('1.234');
+    expect(formatAnswer(question(xl, 'diem_tu_cham'), 87.5)).toBe('87,5');
+    expect(formatAnswer(question(xl, 'ngay_kiem_diem'), '2026-12-05')).toBe('05/12/2026');
+    expect(formatAnswer(question(qcdc, 'han_che'), null)).toBe('(bỏ qua)');
+    expect(formatAnswer(question(qcdc, 'han_che'), '<b>x</b>')).toBe('<b>x</b>');
+  });
+
+  it('typeHint describes ranges and periods with examples that are themselves valid', () => {
+    const diem = question(xl, 'diem_tu_cham');
+    const hint = typeHint(diem, ctx);
+    expect(hint).toContain('từ 0 đến 100');
+    expect(hint).toContain('87,5');
+    expect(parseTypedAnswer(diem, '87,5', ctx).kind).toBe('ok');
+    const dateHint = typeHint(question(xl, 'ngay_kiem_diem'), ctx);
+    expect(dateHint).toContain('01/01/2026');
+    expect(dateHint).toContain('10/12/2026');
+  });
+});
