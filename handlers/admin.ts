@@ -4,7 +4,7 @@
  */
 import { Composer } from 'grammy';
 import type { Campaign } from '../src/db/schema.js';
-import { buildSummary, listNotSubmitted, renderNotSubmitted, renderSummary } from '../src/reports/summary.js';
+import { buildSummary, getSummaryCampaign, listNotSubmitted, renderNotSubmitted, renderSummary } from '../src/reports/summary.js';
 import { getCampaign, latestOpenedCampaign } from '../src/services/campaigns.js';
 import { reopenSubmission } from '../src/services/submissions.js';
 import { escapeHtml } from '../src/text/html.js';
@@ -42,10 +42,10 @@ admins.command('tonghop', async (ctx) => {
 admins.command('chuanop', async (ctx) => {
   const campaign = await campaignFromArgument(ctx, ctx.match.trim());
   if (!campaign) return;
-  const summary = await buildSummary(ctx.deps.db, campaign.id, ctx.deps.forms, ctx.deps.clock.now());
-  if (!summary) return void (await ctx.reply(msg.unknownCampaign(campaign.id)));
+  const info = await getSummaryCampaign(ctx.deps.db, campaign.id, ctx.deps.clock.now());
+  if (!info) return void (await ctx.reply(msg.unknownCampaign(campaign.id)));
   const list = await listNotSubmitted(ctx.deps.db, campaign.id, { limit: NOT_SUBMITTED_IN_CHAT });
-  await sendHtml(ctx, renderNotSubmitted(summary, list, 'html'));
+  await sendHtml(ctx, renderNotSubmitted({ campaign: info }, list, 'html'));
 });
 
 admins.command('molai', async (ctx) => {

@@ -30,7 +30,7 @@ export class StartupError extends Error {}
 async function openDatabase(config: Config, logger: Logger): Promise<Db> {
   try {
     await ensureDatabase(config.databaseUrl);
-    const db = createDb(config.databaseUrl);
+    const db = createDb(config.databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     return db;

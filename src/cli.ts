@@ -3,7 +3,6 @@
  * configuration, opens the database, runs one command, closes the database.
  * Everything else is in src/cli/.
  */
-import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -27,7 +26,7 @@ function safeUrl(url: string): string {
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '28P01', '28000', '3D000', '42501']);
 
-export async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   let config: Config;
   try {
     config = loadConfig(process.env, { requireBotToken: false });
@@ -69,8 +68,5 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = await main(process.argv.slice(2));
-} else if (process.env.BAOCAO_CLI_SHIM === '1') {
-  process.exitCode = await main(process.argv.slice(2));
-}
+// This module is the program: run by tsx (npm run cli) or imported by bin/baocao.js.
+process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { bundledFormsDir, loadFormsFromDir } from '../forms/load.js';
-import { listForms, syncBundledForms } from '../services/forms.js';
+import { FormVersionConflictError, listForms, syncBundledForms } from '../services/forms.js';
 import { CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
 
@@ -12,7 +12,12 @@ export async function syncForms(ctx: CliContext): Promise<void> {
   } catch (error) {
     throw new CliError(msg.formsInvalid(error instanceof Error ? error.message : String(error)));
   }
-  await syncBundledForms(ctx.db, forms);
+  try {
+    await syncBundledForms(ctx.db, forms);
+  } catch (error) {
+    if (error instanceof FormVersionConflictError) throw new CliError(msg.formVersionConflict(error.formId, error.version));
+    throw error;
+  }
 }
 
 export function registerFormCommands(program: Command, ctx: CliContext): void {

@@ -82,6 +82,9 @@ export const cliMessages = {
   formsDescription: 'Biểu mẫu báo cáo',
   formsListDescription: 'Nạp các biểu mẫu kèm theo rồi liệt kê mọi biểu mẫu',
   questionCount: (n: number) => `${n} câu hỏi`,
+  formVersionConflict: (id: string, version: number) =>
+    `Tệp biểu mẫu «${id}» phiên bản ${version} khác với bản đã lưu trong cơ sở dữ liệu. ` +
+    `Biểu mẫu đã lưu không bao giờ bị sửa (các đợt báo cáo đang dùng nó): hãy tăng số phiên bản ("version") trong tệp đã sửa.`,
 
   // campaigns
   campaignsDescription: 'Đợt báo cáo',

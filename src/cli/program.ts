@@ -89,7 +89,7 @@ export async function runCli(deps: CliDeps, argv: readonly string[]): Promise<nu
         return error.exitCode;
       }
       deps.err(translateCommanderError(error));
-      deps.err(msg.seeHelp(commandPath(argv)));
+      deps.err(msg.seeHelp(commandPath(argv, error)));
       return error.exitCode === 0 ? 1 : error.exitCode;
     }
     if (isUserError(error)) {
@@ -100,13 +100,15 @@ export async function runCli(deps: CliDeps, argv: readonly string[]): Promise<nu
   }
 }
 
-function commandPath(argv: readonly string[]): string {
+/** "baocao orgs import" for the help hint: the command words typed, without an unknown one. */
+function commandPath(argv: readonly string[], error: CommanderError): string {
   const words = ['baocao'];
   for (const arg of argv.slice(0, 2)) {
     if (arg.startsWith('-')) break;
+    if (error.code === 'commander.unknownCommand' && error.message.includes(`'${arg}'`)) break;
     words.push(arg);
   }
-  return words.slice(0, 3).join(' ');
+  return words.join(' ');
 }
 
 function translateCommanderError(error: CommanderError): string {
@@ -128,7 +130,8 @@ function translateCommanderError(error: CommanderError): string {
       return msg.conflictingOption;
     case 'commander.invalidArgument': {
       // "error: option '--ttl-days <n>' argument 'x' is invalid. <our Vietnamese reason>"
-      const reason = /is invalid\.\s*(.*)$/s.exec(error.message)?.[1];
+      // "error: command-argument value 'x' is invalid for argument 'y'. <our Vietnamese reason>"
+      const reason = /is invalid[^.]*\.\s*(.*)$/s.exec(error.message)?.[1];
       return reason || msg.badCommandLine(error.message.replace(/^error:\s*/, ''));
     }
     default:

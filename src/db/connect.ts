@@ -10,8 +10,11 @@ export type Tx = Transaction<Database>;
 /** Either the pool or a transaction: services take this so callers can compose them in one transaction. */
 export type DbOrTx = Kysely<Database>;
 
-export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
+export function createDb(databaseUrl: string, options: { max?: number; onIdleError?: (error: Error) => void } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle client losing its connection (a Postgres restart, a dropped database) must not
+  // crash the process: the pool discards the client and the next query gets a fresh one.
+  pool.on('error', options.onIdleError ?? (() => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -63,7 +63,7 @@ export interface DialogueState {
   parse: ParseContext;
   /** "23/11/2026 09:30": when this step happens, for confirmations. */
   nowLabel: string;
-  /** Heading shown above the review: organization, form, period. */
+  /** Heading shown above the review: organization, form, period. HTML: the caller escapes it (it is shown as is). */
   title: string;
 }
 

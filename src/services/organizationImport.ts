@@ -22,7 +22,10 @@ import { organizationMessages as msg } from './messages/organizations.js';
 
 export type OrganizationFileKind = 'csv' | 'xlsx';
 
-/** One data row of the file; `line` is the 1-based line (CSV) or row number (XLSX); the header is line 1. */
+/**
+ * One data row of the file; `line` is the 1-based line (CSV) or row number (XLSX).
+ * The header is the first non-empty line (usually line 1).
+ */
 export interface OrganizationRow {
   line: number;
   code: string;
@@ -100,7 +103,7 @@ function parseCsvBytes(bytes: Buffer): ParseResult {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parseCsv(text, {
-      delimiter: detectDelimiter(text),
+      delimiter: detectDelimiter(text.replace(/^[\r\n]+/, '')),
       relax_column_count: true,
       skip_empty_lines: true,
       info: true,
@@ -158,11 +161,11 @@ function rowsFromTable(table: Array<{ line: number; cells: string[] }>): ParseRe
   header.cells.forEach((cell, index) => {
     const column = COLUMN_BY_FOLDED.get(fold(cell));
     if (!column) return; // extra columns (notes, …) are ignored
-    if (positions.has(column)) errors.push(msg.duplicateColumn(column));
+    if (positions.has(column)) errors.push(msg.duplicateColumn(header.line, column));
     else positions.set(column, index);
   });
   const missing = COLUMNS.filter((c) => !positions.has(c));
-  if (missing.length > 0) errors.push(msg.missingColumns(missing));
+  if (missing.length > 0) errors.push(msg.missingColumns(header.line, missing));
   if (errors.length > 0) return { kind: 'invalid', errors };
 
   const at = (cells: string[], column: Column) => clean(cells[positions.get(column)!] ?? '');

@@ -44,6 +44,7 @@ export interface ReportInput {
   button?: { submissionId: string; step: number };
 }
 
+/** Ids arrive from chat button data: a malformed one is no report, not a database error. */
 const BIGINT_ID = /^[1-9][0-9]{0,17}$/;
 
 /** Records the update; false when it was handled before (Telegram redelivers after a crash). */
@@ -183,6 +184,8 @@ async function applyEffects(
           )
           .execute();
         const old = state.answers.has(effect.key) ? JSON.stringify(state.answers.get(effect.key)) : null;
+        // The same answer given again (e.g. «Sửa câu 3» then the same number) is not a change to trace.
+        if (old === json) break;
         await tx
           .insertInto('answer_history')
           .values({ submission_id: submission.id, question_key: effect.key, old_value: old, new_value: json, changed_by: personId, changed_at: now, after_submission: afterSubmission })
@@ -256,17 +259,46 @@ function promptReply(report: LoadedReport, step: number, notice?: string, inPlac
   return { kind: 'prompt', submissionId: report.submission.id, step, notice, prompt: renderPrompt(report.state, report.state.cursor), inPlace };
 }
 
+/**
+ * Puts the form a message will need into the cache before the transaction starts.
+ * FormCache reads through the pool: a transaction that waited for that read while
+ * holding a connection could, in a burst right after a start, leave every pooled
+ * connection held by a transaction waiting for the one read that needs another.
+ */
+async function preloadForm(
+  deps: ReportingDeps,
+  target: { submissionId: string } | { personId: string } | { campaignId: string },
+): Promise<void> {
+  const row =
+    'campaignId' in target
+      ? await deps.db.selectFrom('campaigns').select(['form_id', 'form_version']).where('id', '=', target.campaignId).executeTakeFirst()
+      : await deps.db
+          .selectFrom('submissions as s')
+          .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+          .select(['c.form_id', 'c.form_version'])
+          .where(
+            's.id',
+            '=',
+            'submissionId' in target
+              ? target.submissionId
+              : (eb) => eb.selectFrom('people').select('active_submission_id').where('id', '=', target.personId),
+          )
+          .executeTakeFirst();
+  if (row) await deps.forms.get(row.form_id, row.form_version);
+}
+
 /** One message or button press of a reporter, in one transaction. */
 export async function handleReportInput(deps: ReportingDeps, request: ReportInput): Promise<ReportReply> {
+  if (request.button && !BIGINT_ID.test(request.button.submissionId)) return { kind: 'no_active' };
+  await preloadForm(deps, request.button ? { submissionId: request.button.submissionId } : { personId: request.personId });
   return deps.db.transaction().execute(async (tx) => {
     const fresh = await markUpdateProcessed(tx, request.updateId);
     const person = await tx.selectFrom('people').select(['id', 'active_submission_id', 'seen_step']).where('id', '=', request.personId).executeTakeFirst();
     const submissionId = request.button?.submissionId ?? person?.active_submission_id;
-    // Button data comes from the chat: a malformed id is no report, not a database error.
-    if (!person || !submissionId || !BIGINT_ID.test(submissionId)) return { kind: 'no_active' };
+    if (!person || !submissionId) return { kind: 'no_active' };
     const report = await loadReport(tx, deps, submissionId);
     if (!report) return { kind: 'no_active' };
-    if (false) return { kind: 'forbidden' };
+    if (!(await isReporterOf(tx, person.id, report.submission.organization_id))) return { kind: 'forbidden' };
     const current = report.submission.step;
 
     // A redelivered update: show where the report stands, change nothing.
@@ -312,6 +344,8 @@ export interface OpenReportRequest {
  * where it stopped. Authorization is checked here, not in the chat layer.
  */
 export async function openReport(deps: ReportingDeps, request: OpenReportRequest): Promise<ReportReply> {
+  if (!BIGINT_ID.test(request.campaignId) || !BIGINT_ID.test(request.organizationId)) return { kind: 'forbidden' };
+  await preloadForm(deps, { campaignId: request.campaignId });
   return deps.db.transaction().execute(async (tx) => {
     const now = deps.clock.now();
     const allowed = await tx

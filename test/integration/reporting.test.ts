@@ -298,11 +298,19 @@ describe('changes after submission', () => {
     expect(last).toMatchObject({ question_key: 'so_mo_hinh_dvk', old_value: 2, new_value: 5, after_submission: true, changed_by: me });
     expect(last.changed_at.getTime()).toBe(at('2026-12-12T10:00').getTime());
 
+    // The same value again is stored but is not a change: no history row.
+    const historyCount = (await historyRows(id)).length;
+    reply = asPrompt(await press(s, me, reply, { kind: 'edit', questionNo: 3 }));
+    reply = asPrompt(await type(s, me, '5'));
+    expect(await cursorKey(id)).toBe('review');
+    expect((await historyRows(id)).length).toBe(historyCount);
+
     // Typed review command «sửa 7» works as well.
     reply = asPrompt(await type(s, me, 'sửa 7'));
     expect(await cursorKey(id)).toBe('question:thoa_uoc');
     reply = asPrompt(await type(s, me, 'chua ky'));
     expect((await answerRows(id)).get('thoa_uoc')!.text_value).toBe('chua_ky');
+    expect((await historyRows(id)).at(-1)).toMatchObject({ question_key: 'thoa_uoc', old_value: 'da_ky', new_value: 'chua_ky', after_submission: true });
     expect((await submissionRow(id)).status).toBe('submitted');
   });
 
@@ -497,9 +505,34 @@ describe('two reporters of one organization', () => {
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     expect(end.step - start.step).toBe(history.length);
     expect(history.length).toBe(accepted.length);
+    // Each accepted message answered a different question: none was applied to a state it did not see.
+    expect(new Set(history.map((h) => h.question_key)).size).toBe(history.length);
+    const stored = await answerValues(id);
+    for (const h of history) expect(stored[h.question_key]).toEqual(h.new_value);
     expect(end.answered_count).toBe((await answerRows(id)).size);
     expect(new Set(accepted.map((r) => r.step)).size).toBe(accepted.length);
   });
+});
+
+describe('a burst of messages right after a start', () => {
+  it('more concurrent reports than pool connections complete while the form cache is still cold', async () => {
+    // Twelve organizations with a report open each; the pool has 10 connections.
+    const scenes: Scene[] = [];
+    for (let i = 0; i < 12; i++) scenes.push(await scene());
+    for (const s of scenes) await open(s);
+    // A process that just started: nothing cached yet.
+    const forms = new FormCache(db);
+    const replies = await Promise.all(
+      scenes.map((s) =>
+        handleReportInput({ ...s.deps, forms }, { updateId: nextUpdateId++, personId: s.people[0]!, input: { kind: 'text', text: 'có' } }),
+      ),
+    );
+    for (const [i, reply] of replies.entries()) {
+      expect(asPrompt(reply).notice).toBeUndefined();
+      expect(await answerValues(asPrompt(reply).submissionId)).toEqual({ ban_chi_dao: true });
+      expect(asPrompt(reply).submissionId).toBe((await open(scenes[i]!)).submissionId);
+    }
+  }, 10_000);
 });
 
 describe('authorization', () => {

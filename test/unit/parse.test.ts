@@ -395,3 +395,41 @@ describe('format', () => {
     expect(dateHint).toContain('10/12/2026');
   });
 });
+
+describe('hostile input never throws', () => {
+  const nasty = [
+    '',
+    ' ',
+    '\n\t',
+    '😀😀😀',
+    '<b>5</b>',
+    '<script>alert(1)</script>',
+    '&amp;',
+    'x'.repeat(5000),
+    '9'.repeat(400),
+    '1,'.repeat(200),
+    '1 '.repeat(300),
+    '-'.repeat(50),
+    '\u0000',
+    '\u202e12',
+    'ngày ',
+    '//',
+    '1/1/1/1',
+    'không'.normalize('NFD'),
+    'NaN',
+    '__proto__',
+    'constructor',
+  ];
+
+  it('every question of both forms answers every input with ok, error or ambiguous', () => {
+    for (const form of [qcdc, xl]) {
+      for (const q of form.questions) {
+        for (const input of nasty) {
+          const result = parseTypedAnswer(q, input, ctx);
+          expect(['ok', 'error', 'ambiguous']).toContain(result.kind);
+          if (result.kind === 'error') expect(result.message).toMatch(VIETNAMESE_LETTER);
+        }
+      }
+    }
+  });
+});

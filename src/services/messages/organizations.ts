@@ -13,9 +13,9 @@ export const organizationMessages = {
   unreadableXlsx: (detail: string) => `Không đọc được tệp Excel (.xlsx): ${detail}`,
   noWorksheet: 'Tệp Excel không có trang tính nào.',
   emptyFile: 'Tệp không có dòng nào. Dòng đầu tiên phải là tiêu đề: ma,ten,loai,ma_cap_tren',
-  missingColumns: (missing: string[]) =>
-    `Dòng 1: thiếu cột ${missing.map((m) => `«${m}»`).join(', ')}. Dòng tiêu đề phải có các cột: ma, ten, loai, ma_cap_tren (thứ tự tùy ý).`,
-  duplicateColumn: (name: string) => `Dòng 1: cột «${name}» xuất hiện hai lần.`,
+  missingColumns: (line: number, missing: string[]) =>
+    `Dòng ${line}: thiếu cột ${missing.map((m) => `«${m}»`).join(', ')}. Dòng tiêu đề phải có các cột: ma, ten, loai, ma_cap_tren (thứ tự tùy ý).`,
+  duplicateColumn: (line: number, name: string) => `Dòng ${line}: cột «${name}» xuất hiện hai lần.`,
   noRows: 'Tệp chỉ có dòng tiêu đề, không có tổ chức nào.',
   emptyCode: (line: number) => `Dòng ${line}: thiếu mã tổ chức (cột ma).`,
   emptyName: (line: number) => `Dòng ${line}: thiếu tên tổ chức (cột ten).`,

@@ -1,0 +1,139 @@
+/**
+ * `npm run demo`: the real bot, its real database and services, talking to the
+ * local Bot API emulator instead of Telegram, with the chat in this terminal.
+ * Nothing leaves the machine; no bot token is needed. Lines typed here are
+ * messages from a cell secretary; "#2" presses button 2 of the last message;
+ * "admin: /tonghop" sends as the committee office.
+ *
+ * It recreates its own database (DEMO_DATABASE_URL, default …/baocao_demo).
+ */
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { startApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createDb } from './db/connect.js';
+import { startBotApiEmulator, type BotMessage, type TgUser } from './emulator/botApiEmulator.js';
+import { silentLogger } from './logger.js';
+import { createCampaign } from './services/campaigns.js';
+import { createInvites } from './services/invites.js';
+import { systemClock } from './time.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const secretary: TgUser = { id: 1001, first_name: 'Nguyễn Văn', last_name: 'An' };
+const admin: TgUser = { id: 9001, first_name: 'Văn phòng' };
+const demoUrl = process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/baocao_demo';
+
+async function recreateDatabase(url: string): Promise<void> {
+  const parsed = new URL(url);
+  const name = parsed.pathname.slice(1);
+  parsed.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: parsed.toString() });
+  await client.connect();
+  await client.query(`drop database if exists "${name}" with (force)`);
+  await client.end();
+}
+
+function buttonsOf(message: BotMessage): Array<{ text: string; callback_data: string }> {
+  const rows = (message.reply_markup?.inline_keyboard ?? []) as Array<Array<{ text: string; callback_data: string }>>;
+  return rows.flat();
+}
+
+function show(message: BotMessage, who: string): void {
+  console.log(`\n\x1b[36m[bot → ${who}]\x1b[0m ${message.edited ? '(sửa tin) ' : ''}${message.plainText}`);
+  const buttons = buttonsOf(message);
+  if (buttons.length) console.log(buttons.map((b, i) => `  #${i + 1} ${b.text}`).join('\n'));
+}
+
+/** Lines of stdin, none lost while the previous one is being handled (piped input ends early). */
+async function* readLines(): AsyncGenerator<string> {
+  const queue: string[] = [];
+  let closed = false;
+  let wake: (() => void) | undefined;
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', (line) => {
+    queue.push(line);
+    wake?.();
+  });
+  rl.on('close', () => {
+    closed = true;
+    wake?.();
+  });
+  for (;;) {
+    const line = queue.shift();
+    if (line !== undefined) yield line;
+    else if (closed) return;
+    else await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+async function main(): Promise<void> {
+  await recreateDatabase(demoUrl);
+  const emulator = await startBotApiEmulator({ botUser: { id: 42, username: 'baocao_demo_bot', first_name: 'Báo cáo (demo)' } });
+  const config = loadConfig({ BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, DATABASE_URL: demoUrl, ADMIN_IDS: String(admin.id), HTTP_PORT: '0' });
+  const app = await startApp(config, { clock: systemClock, logger: silentLogger });
+
+  const db = createDb(demoUrl, { max: 2 });
+  await db
+    .insertInto('organizations')
+    .values([
+      { code: 'CB01', name: 'Chi bộ Sở Tài chính', type: 'chi_bo_co_so' },
+      { code: 'CB02', name: 'Chi bộ Sở Xây dựng', type: 'chi_bo_co_so' },
+      { code: 'DB01', name: 'Đảng bộ Công ty Điện lực', type: 'dang_bo_co_so' },
+    ])
+    .execute();
+  const now = Date.now();
+  const campaign = await createCampaign(
+    db,
+    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - DAY), dueAt: new Date(now + 7 * DAY), organizationCodes: 'all' },
+    systemClock,
+  );
+  const [invite] = await createInvites(db, { orgCodes: ['CB01'] }, { ttlDays: 30 }, systemClock);
+  await db.destroy();
+
+  console.log('Bot đang chạy với máy chủ Telegram giả lập tại', emulator.apiRoot);
+  console.log(`Đợt báo cáo #${campaign.id} (${campaign.targetCount} tổ chức). Đồng chí là bí thư Chi bộ Sở Tài chính.`);
+  console.log('Gõ tin nhắn như trong Telegram; "#2" để bấm nút số 2; "admin: /tonghop" để gửi với tư cách Văn phòng; Ctrl+D để thoát.');
+
+  const printed = new Map<string, number>();
+  const printNew = () => {
+    for (const [user, who] of [[secretary, 'bí thư'], [admin, 'văn phòng']] as const) {
+      for (const message of emulator.messagesTo(user.id)) {
+        const key = `${user.id}:${message.message_id}`;
+        const version = message.history.length;
+        if ((printed.get(key) ?? -1) < version) {
+          printed.set(key, version);
+          show(message, who);
+        }
+      }
+    }
+  };
+  /** Acts as a user and waits for the bot's answer (a new message, or an edit that keeps buttons). */
+  const act = async (user: TgUser, action: () => void) => {
+    const answered = emulator.waitForMessage(user.id, (m) => !m.edited || buttonsOf(m).length > 0, 10_000);
+    action();
+    await answered.catch(() => console.log('(bot chưa trả lời)'));
+    printNew();
+  };
+  await act(secretary, () => emulator.sendText(secretary, `/start ${invite!.code}`));
+
+  for await (const line of readLines()) {
+    const text = line.trim();
+    if (!text) continue;
+    const asAdmin = /^admin:\s*/i.exec(text);
+    const from = asAdmin ? admin : secretary;
+    const body = asAdmin ? text.slice(asAdmin[0].length) : text;
+    const press = /^#(\d+)$/.exec(body);
+    if (press) {
+      const last = [...emulator.messagesTo(from.id)].reverse().find((m) => buttonsOf(m).length > 0);
+      const button = last && buttonsOf(last)[Number(press[1]) - 1];
+      if (!last || !button) console.log('(không có nút đó)');
+      else await act(from, () => emulator.pressButton(from, last, button.callback_data));
+    } else {
+      await act(from, () => emulator.sendText(from, body));
+    }
+  }
+  await app.stop();
+  await emulator.close();
+}
+
+await main();

@@ -1,0 +1,283 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliDeps } from '../../src/cli/program.js';
+import { loadConfig } from '../../src/config.js';
+import { bundledFormsDir } from '../../src/forms/load.js';
+import { redeemInvite } from '../../src/services/invites.js';
+import { findPersonByTelegramId, isAdmin } from '../../src/services/people.js';
+import { ManualClock } from '../../src/time.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { at } from '../support/fixtures.js';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+let t: TestDb;
+let dir: string;
+const clock = new ManualClock(at('2026-11-23T09:00'));
+
+beforeAll(async () => {
+  t = await createTestDb('cli');
+  dir = await mkdtemp(join(tmpdir(), 'baocao-cli-'));
+});
+
+afterAll(async () => {
+  await t?.drop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+const noNetwork: typeof fetch = async () => {
+  throw new Error('no network in tests');
+};
+
+async function cli(
+  argv: string[],
+  options: { env?: Record<string, string>; fetch?: typeof fetch; formsDir?: string } = {},
+): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const deps: CliDeps = {
+    db: t.db,
+    clock,
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    config: loadConfig({ DATABASE_URL: t.url, ...options.env }, { requireBotToken: false }),
+    fetch: options.fetch ?? noNetwork,
+    ...(options.formsDir ? { formsDir: options.formsDir } : {}),
+  };
+  const code = await runCli(deps, argv);
+  return { code, out, err };
+}
+
+async function count(table: 'organizations' | 'invites' | 'campaigns' | 'audit_log'): Promise<number> {
+  const row = await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe('baocao (in process)', () => {
+  it('orgs import of a bad file prints every error with its line and writes nothing', async () => {
+    const path = join(dir, 'bad.csv');
+    await writeFile(path, 'ma;ten;loai;ma_cap_tren\nDB1;Đảng bộ 1;dang_bo_co_so;\nCB1;Chi bộ 1;abc;\nCB2;Chi bộ 2;chi_bo_truc_thuoc;KHONGCO\n');
+    const result = await cli(['orgs', 'import', path]);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    const text = result.err.join('\n');
+    expect(text).toContain('Tệp có 2 lỗi; chưa ghi gì vào cơ sở dữ liệu');
+    expect(text).toContain('Dòng 3: loại «abc» không hợp lệ; dùng một trong: dang_bo_co_so, chi_bo_co_so, chi_bo_truc_thuoc');
+    expect(text).toContain('Dòng 4: mã cấp trên «KHONGCO»');
+    expect(await count('organizations')).toBe(0);
+  });
+
+  it('orgs import refuses other file kinds and missing files in Vietnamese', async () => {
+    const txt = await cli(['orgs', 'import', join(dir, 'list.txt')]);
+    expect(txt).toMatchObject({ code: 1, err: [expect.stringContaining('không phải .csv hoặc .xlsx')] });
+    const missing = await cli(['orgs', 'import', join(dir, 'missing.csv')]);
+    expect(missing).toMatchObject({ code: 1, err: [expect.stringContaining('Không đọc được tệp')] });
+  });
+
+  it('orgs import of a good file prints the counts; orgs list shows them', async () => {
+    const path = join(dir, 'good.csv');
+    await writeFile(path, 'ma,ten,loai,ma_cap_tren\nDB1,Đảng bộ 1,dang_bo_co_so,\nCB1,"Chi bộ <1> & co",chi_bo_truc_thuoc,DB1\nCB2,Chi bộ 2,chi_bo_co_so,\n');
+    const result = await cli(['orgs', 'import', path]);
+    expect(result).toEqual({ code: 0, out: ['Đã nhập 3 tổ chức: 3 mới, 0 cập nhật, 0 không đổi.'], err: [] });
+
+    const list = await cli(['orgs', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.out).toEqual([
+      'ma\tloai\tten\tma_cap_tren\tso_nguoi_bao_cao',
+      'CB1\tchi_bo_truc_thuoc\tChi bộ <1> & co\tDB1\t0',
+      'CB2\tchi_bo_co_so\tChi bộ 2\t\t0',
+      'DB1\tdang_bo_co_so\tĐảng bộ 1\t\t0',
+    ]);
+  });
+
+  it('invites create --org prints code and t.me link, and the code works', async () => {
+    const before = await count('invites');
+    const result = await cli(['invites', 'create', '--org', 'CB1', '--org', 'CB2', '--bot-username', 'testbot']);
+    expect(result.code).toBe(0);
+    expect(result.out).toHaveLength(2);
+    const match = /^CB1\t([A-Za-z0-9_-]{22})\thttps:\/\/t\.me\/testbot\?start=([A-Za-z0-9_-]+)$/.exec(result.out[0]!);
+    expect(match).not.toBeNull();
+    expect(match![2]).toBe(match![1]);
+    expect(result.out[1]).toMatch(/^CB2\t[A-Za-z0-9_-]{22}\thttps:\/\/t\.me\/testbot\?start=/);
+    expect(await count('invites')).toBe(before + 2);
+
+    const redeemed = await redeemInvite(t.db, { code: match![1]!, telegramUser: { id: 90001, displayName: 'Bí thư CB1' } }, clock);
+    expect(redeemed.kind === 'ok' && redeemed.organization.code).toBe('CB1');
+  });
+
+  it('invites create takes the bot name from BOT_USERNAME, else from getMe with the token', async () => {
+    const fromEnv = await cli(['invites', 'create', '--org', 'DB1'], { env: { BOT_USERNAME: '@envbot' } });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.out[0]).toMatch(/\thttps:\/\/t\.me\/envbot\?start=/);
+
+    const asked: string[] = [];
+    const getMe: typeof fetch = async (input) => {
+      asked.push(String(input));
+      return new Response(JSON.stringify({ ok: true, result: { id: 1, is_bot: true, username: 'askedbot' } }));
+    };
+    const fromApi = await cli(['invites', 'create', '--org', 'DB1'], {
+      env: { BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: 'http://127.0.0.1:1' },
+      fetch: getMe,
+    });
+    expect(fromApi.code).toBe(0);
+    expect(asked).toEqual(['http://127.0.0.1:1/bot123:abc/getMe']);
+    expect(fromApi.out[0]).toMatch(/\thttps:\/\/t\.me\/askedbot\?start=/);
+  });
+
+  it('invites create without a bot name fails clearly and writes nothing', async () => {
+    const before = await count('invites');
+    const result = await cli(['invites', 'create', '--all']);
+    expect(result.code).toBe(1);
+    expect(result.err.join('\n')).toContain('Không biết tên bot');
+    expect(await count('invites')).toBe(before);
+
+    const unknown = await cli(['invites', 'create', '--org', 'NOPE', '--bot-username', 'testbot']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err.join('\n')).toContain('Không có tổ chức mang mã: NOPE');
+    expect(await count('invites')).toBe(before);
+
+    const neither = await cli(['invites', 'create', '--bot-username', 'testbot']);
+    expect(neither.code).toBe(1);
+    expect(neither.err[0]).toBe('Cần đúng một trong hai: --all hoặc --org MA.');
+  });
+
+  it('invites revoke reports how many were revoked', async () => {
+    await cli(['invites', 'create', '--org', 'CB2', '--bot-username', 'testbot']);
+    const result = await cli(['invites', 'revoke', '--org', 'CB2']);
+    expect(result.code).toBe(0);
+    expect(result.out).toEqual(['Đã thu hồi 2 mã mời của tổ chức CB2.']);
+  });
+
+  it('forms list syncs and lists both bundled forms', async () => {
+    const result = await cli(['forms', 'list']);
+    expect(result.code).toBe(0);
+    expect(result.out.map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['dan_van_qcdc 1', 'xep_loai_to_chuc_dang 1']);
+    expect(result.out[0]).toMatch(/\t\d+ câu hỏi$/);
+  });
+
+  it('a form file changed without a new version number is refused in Vietnamese', async () => {
+    await cli(['forms', 'list']);
+    const formsDir = join(dir, 'forms');
+    await mkdir(formsDir, { recursive: true });
+    const original = JSON.parse(await readFile(join(bundledFormsDir, 'xep_loai_to_chuc_dang.v1.json'), 'utf8')) as { title: string };
+    await writeFile(join(formsDir, 'xep_loai_to_chuc_dang.v1.json'), JSON.stringify({ ...original, title: `${original.title} (sửa)` }));
+    const result = await cli(['forms', 'list'], { formsDir });
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err[0]).toMatch(/^Tệp biểu mẫu «xep_loai_to_chuc_dang» phiên bản 1 khác với bản đã lưu/);
+  });
+
+  it('campaigns create prints the id alone on stdout; campaigns list shows it', async () => {
+    const result = await cli([
+      'campaigns',
+      'create',
+      '--form',
+      'dan_van_qcdc',
+      '--period',
+      'Năm 2026',
+      '--opens',
+      '2026-12-01',
+      '--due',
+      '2026-12-15T17:00',
+      '--orgs',
+      'CB1,CB2',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.out).toHaveLength(1);
+    expect(result.out[0]).toMatch(/^\d+$/);
+    const id = result.out[0]!;
+    const campaign = await t.db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(campaign.due_at.toISOString()).toBe(at('2026-12-15T17:00').toISOString());
+    expect(campaign.opens_at.toISOString()).toBe(at('2026-12-01T00:00').toISOString());
+    const targets = await t.db.selectFrom('campaign_targets').select('organization_id').where('campaign_id', '=', id).execute();
+    expect(targets).toHaveLength(2);
+
+    const list = await cli(['campaigns', 'list']);
+    expect(list.out.some((l) => l.startsWith(`${id}\tdan_van_qcdc@1\tNăm 2026\t`) && l.includes('đã nộp 0/2'))).toBe(true);
+  });
+
+  it('campaigns create explains bad input in Vietnamese', async () => {
+    const before = await count('campaigns');
+    const badDate = await cli(['campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Năm 2026', '--opens', '2026-13-01', '--due', '2026-12-15']);
+    expect(badDate).toMatchObject({ code: 1, out: [] });
+    expect(badDate.err[0]).toContain('--opens «2026-13-01» không phải thời điểm hợp lệ');
+    const badForm = await cli(['campaigns', 'create', '--form', 'nope', '--period', 'Năm 2026', '--opens', '2026-12-01', '--due', '2026-12-15']);
+    expect(badForm.err[0]).toContain('Không có biểu mẫu «nope»');
+    const missing = await cli(['campaigns', 'create', '--form', 'dan_van_qcdc']);
+    expect(missing.code).toBe(1);
+    expect(missing.err[0]).toMatch(/^Thiếu tùy chọn bắt buộc --period/);
+    expect(await count('campaigns')).toBe(before);
+  });
+
+  it('summary prints the plain-text report of a campaign, and refuses an unknown one', async () => {
+    const [id] = (await cli(['campaigns', 'create', '--form', 'xep_loai_to_chuc_dang', '--period', 'Năm 2026', '--opens', '2026-11-01', '--due', '2026-12-20'])).out;
+    const result = await cli(['summary', id!]);
+    expect(result.code).toBe(0);
+    expect(result.out.join('\n')).toContain('Năm 2026');
+    expect(result.out.join('\n')).not.toMatch(/<\/?b>/);
+
+    const unknown = await cli(['summary', '999999']);
+    expect(unknown).toMatchObject({ code: 1, out: [] });
+    expect(unknown.err[0]).toContain('Không có đợt báo cáo mang mã «999999»');
+  });
+
+  it('admins add makes isAdmin true; admins remove takes it back', async () => {
+    const added = await cli(['admins', 'add', '77001']);
+    expect(added).toEqual({ code: 0, out: ['Đã cấp quyền quản trị cho 77001 (Quản trị viên 77001).'], err: [] });
+    const person = await findPersonByTelegramId(t.db, 77001);
+    expect(person && isAdmin(person, [])).toBe(true);
+
+    const removed = await cli(['admins', 'remove', '77001']);
+    expect(removed.code).toBe(0);
+    const after = await findPersonByTelegramId(t.db, 77001);
+    expect(after && isAdmin(after, [])).toBe(false);
+
+    const bad = await cli(['admins', 'add', 'abc']);
+    expect(bad.code).toBe(1);
+    expect(bad.err[0]).toBe('«abc» không phải ID Telegram (chỉ gồm chữ số).');
+  });
+
+  it("commander's own errors come out in Vietnamese", async () => {
+    const result = await cli(['orgs', 'lisst']);
+    expect(result).toEqual({ code: 1, out: [], err: ['Không có lệnh «lisst».', 'Xem hướng dẫn: baocao orgs --help'] });
+    const option = await cli(['forms', 'list', '--nope']);
+    expect(option.err[0]).toBe('Không có tùy chọn --nope.');
+  });
+});
+
+describe('bin/baocao.js (a real process)', () => {
+  const env = () => ({ ...process.env, DATABASE_URL: t.url, BOT_TOKEN: '', BOT_USERNAME: '' });
+
+  it('forms list', async () => {
+    const { stdout } = await run(process.execPath, ['bin/baocao.js', 'forms', 'list'], { cwd: repoRoot, env: env(), timeout: 60_000 });
+    const lines = stdout.trim().split('\n');
+    expect(lines.map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['dan_van_qcdc 1', 'xep_loai_to_chuc_dang 1']);
+  });
+
+  it('a user error exits 1 with a Vietnamese message and no stack trace', async () => {
+    const failure = await run(
+      process.execPath,
+      ['bin/baocao.js', 'campaigns', 'create', '--form', 'nope', '--period', 'Năm 2026', '--opens', '2026-12-01', '--due', '2026-12-15'],
+      { cwd: repoRoot, env: env(), timeout: 60_000 },
+    ).then(
+      () => undefined,
+      (error: { code?: number; stdout?: string; stderr?: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toBe('');
+    expect(failure?.stderr).toContain('Không có biểu mẫu «nope»');
+    expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  });
+});

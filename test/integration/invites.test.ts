@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createInvites,
+  hashInviteCode,
+  InviteInputError,
+  redeemInvite,
+  revokeInvites,
+} from '../../src/services/invites.js';
+import { findPersonByTelegramId, isAdmin, organizationsOf, setAdmin, upsertPerson } from '../../src/services/people.js';
+import { ManualClock } from '../../src/time.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { at, insertOrg } from '../support/fixtures.js';
+
+let t: TestDb;
+const DAY = 24 * 60 * 60 * 1000;
+
+beforeAll(async () => {
+  t = await createTestDb('invites');
+  const db = t.db;
+  await insertOrg(db, { code: 'DB1', name: 'Đảng bộ Công ty A', type: 'dang_bo_co_so' });
+  await insertOrg(db, { code: 'CB1', name: 'Chi bộ Phòng Kế toán', parentCode: 'DB1' });
+  await insertOrg(db, { code: 'CB2', name: 'Chi bộ Sở B' });
+  await insertOrg(db, { code: 'CB3', name: 'Chi bộ Sở C' });
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+const clockAt = (local = '2026-11-23T09:00') => new ManualClock(at(local));
+const user = (id: number, displayName = `Đồng chí ${id}`) => ({ id, displayName, username: `u${id}` });
+
+async function oneInvite(orgCode: string, clock = clockAt()): Promise<string> {
+  const [invite] = await createInvites(t.db, { orgCodes: [orgCode] }, { ttlDays: 30 }, clock);
+  return invite!.code;
+}
+
+describe('createInvites', () => {
+  it('makes unguessable codes for Telegram deep links and stores only their hash', async () => {
+    const clock = clockAt();
+    const created = await createInvites(t.db, { orgCodes: ['CB2', 'CB1'] }, { ttlDays: 30 }, clock);
+    expect(created.map((c) => [c.orgCode, c.orgName])).toEqual([
+      ['CB1', 'Chi bộ Phòng Kế toán'],
+      ['CB2', 'Chi bộ Sở B'],
+    ]);
+    for (const c of created) {
+      expect(c.code).toMatch(/^[A-Za-z0-9_-]{22,64}$/); // 22 base64url characters = 128 bits
+      expect(c.expiresAt.getTime()).toBe(clock.now().getTime() + 30 * DAY);
+    }
+    expect(created[0]!.code).not.toBe(created[1]!.code);
+
+    const stored = await t.db.selectFrom('invites').select(['code_hash']).execute();
+    const hashes = stored.map((s) => s.code_hash);
+    for (const c of created) {
+      expect(hashes).toContain(hashInviteCode(c.code));
+      expect(hashes).not.toContain(c.code);
+    }
+    const dump = JSON.stringify(await t.db.selectFrom('invites').selectAll().execute());
+    for (const c of created) expect(dump).not.toContain(c.code);
+  });
+
+  it('refuses unknown organization codes, naming them, and writes nothing', async () => {
+    const before = await t.db.selectFrom('invites').select('id').execute();
+    const attempt = createInvites(t.db, { orgCodes: ['CB1', 'NOPE', 'ZZ'] }, { ttlDays: 30 }, clockAt());
+    await expect(attempt).rejects.toBeInstanceOf(InviteInputError);
+    await expect(attempt).rejects.toThrow(/NOPE, ZZ/);
+    expect(await t.db.selectFrom('invites').select('id').execute()).toEqual(before);
+  });
+
+  it("'all' makes one invite per organization", async () => {
+    const created = await createInvites(t.db, { orgCodes: 'all' }, { ttlDays: 7 }, clockAt());
+    expect(created.map((c) => c.orgCode)).toEqual(['CB1', 'CB2', 'CB3', 'DB1']);
+  });
+});
+
+describe('redeemInvite', () => {
+  it('binds the person to the organization, then refuses the code to anyone else', async () => {
+    const code = await oneInvite('CB3');
+    const result = await redeemInvite(t.db, { code, telegramUser: user(1001, 'Nguyễn Văn A') }, clockAt('2026-11-24T08:00'));
+    expect(result.kind).toBe('ok');
+    if (result.kind !== 'ok') return;
+    expect(result.organization).toMatchObject({ code: 'CB3', name: 'Chi bộ Sở C' });
+    expect(result.alreadyMember).toBe(false);
+
+    const person = await findPersonByTelegramId(t.db, 1001);
+    expect(person).toMatchObject({ id: result.personId, display_name: 'Nguyễn Văn A', username: 'u1001' });
+    expect((await organizationsOf(t.db, result.personId)).map((o) => o.code)).toEqual(['CB3']);
+    const invite = await t.db.selectFrom('invites').selectAll().where('code_hash', '=', hashInviteCode(code)).executeTakeFirstOrThrow();
+    expect(invite.used_by_person_id).toBe(result.personId);
+    expect(invite.used_at?.toISOString()).toBe(at('2026-11-24T08:00').toISOString());
+
+    // Someone else with the same code.
+    expect(await redeemInvite(t.db, { code, telegramUser: user(1002) }, clockAt('2026-11-24T09:00'))).toEqual({ kind: 'used' });
+    // A refused code leaves no trace: the second person was not recorded.
+    expect(await findPersonByTelegramId(t.db, 1002)).toBeUndefined();
+
+    // The same person tapping the link again.
+    const again = await redeemInvite(t.db, { code, telegramUser: user(1001, 'Nguyễn Văn A') }, clockAt('2026-11-24T10:00'));
+    expect(again).toEqual({ kind: 'ok', personId: result.personId, organization: result.organization, alreadyMember: true });
+    const memberships = await t.db.selectFrom('memberships').selectAll().where('person_id', '=', result.personId).execute();
+    expect(memberships).toHaveLength(1);
+  });
+
+  it('lets an organization have several reporters, each with an invite of their own', async () => {
+    const first = await oneInvite('CB2');
+    const second = await oneInvite('CB2');
+    expect((await redeemInvite(t.db, { code: first, telegramUser: user(2001) }, clockAt())).kind).toBe('ok');
+    expect((await redeemInvite(t.db, { code: second, telegramUser: user(2002) }, clockAt())).kind).toBe('ok');
+    const org = await t.db.selectFrom('organizations').select('id').where('code', '=', 'CB2').executeTakeFirstOrThrow();
+    const members = await t.db.selectFrom('memberships').select('person_id').where('organization_id', '=', org.id).execute();
+    expect(members).toHaveLength(2);
+  });
+
+  it("refuses an expired code (30-day invite, 31 days later)", async () => {
+    const clock = clockAt();
+    const code = await oneInvite('CB1', clock);
+    clock.advance(31 * DAY);
+    expect(await redeemInvite(t.db, { code, telegramUser: user(3001) }, clock)).toEqual({ kind: 'expired' });
+  });
+
+  it('accepts a code until its last moment', async () => {
+    const clock = clockAt();
+    const code = await oneInvite('CB1', clock);
+    clock.advance(30 * DAY - 1000);
+    expect((await redeemInvite(t.db, { code, telegramUser: user(3002) }, clock)).kind).toBe('ok');
+  });
+
+  it('refuses a revoked code; revoking counts only active unused invites of that organization', async () => {
+    const clock = clockAt('2026-11-25T09:00');
+    const used = await oneInvite('DB1', clock);
+    const a = await oneInvite('DB1', clock);
+    const b = await oneInvite('DB1', clock);
+    const other = await oneInvite('CB3', clock);
+    expect((await redeemInvite(t.db, { code: used, telegramUser: user(4001) }, clock)).kind).toBe('ok');
+
+    const activeBefore = await t.db
+      .selectFrom('invites as i')
+      .innerJoin('organizations as o', 'o.id', 'i.organization_id')
+      .select('i.id')
+      .where('o.code', '=', 'DB1')
+      .where('i.used_at', 'is', null)
+      .where('i.revoked_at', 'is', null)
+      .where('i.expires_at', '>', clock.now())
+      .execute();
+    const count = await revokeInvites(t.db, { orgCode: 'DB1' }, clock);
+    expect(count).toBe(activeBefore.length);
+    expect(count).toBeGreaterThanOrEqual(2);
+
+    expect(await redeemInvite(t.db, { code: a, telegramUser: user(4002) }, clock)).toEqual({ kind: 'revoked' });
+    expect(await redeemInvite(t.db, { code: b, telegramUser: user(4003) }, clock)).toEqual({ kind: 'revoked' });
+    // The used one stays used, and the member stays a member.
+    expect((await redeemInvite(t.db, { code: used, telegramUser: user(4001) }, clock)).kind).toBe('ok');
+    // Other organizations' invites are untouched.
+    expect((await redeemInvite(t.db, { code: other, telegramUser: user(4004) }, clock)).kind).toBe('ok');
+    expect(await revokeInvites(t.db, { orgCode: 'DB1' }, clock)).toBe(0);
+
+    const audit = await t.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'invites.revoke').execute();
+    expect(audit.map((r) => (r.details as { count: number }).count)).toEqual([count, 0]);
+    await expect(revokeInvites(t.db, { orgCode: 'NOPE' }, clock)).rejects.toBeInstanceOf(InviteInputError);
+  });
+
+  it('refuses unknown codes, including malformed ones', async () => {
+    const clock = clockAt();
+    expect(await redeemInvite(t.db, { code: 'AAAAAAAAAAAAAAAAAAAAAA', telegramUser: user(5001) }, clock)).toEqual({ kind: 'unknown' });
+    expect(await redeemInvite(t.db, { code: 'not a code!', telegramUser: user(5001) }, clock)).toEqual({ kind: 'unknown' });
+    expect(await redeemInvite(t.db, { code: 'x'.repeat(65), telegramUser: user(5001) }, clock)).toEqual({ kind: 'unknown' });
+    expect(await findPersonByTelegramId(t.db, 5001)).toBeUndefined();
+  });
+
+  it('of two people redeeming one code at the same time, exactly one succeeds', async () => {
+    for (let round = 0; round < 5; round++) {
+      const code = await oneInvite('CB3');
+      const clock = clockAt();
+      const results = await Promise.all([
+        redeemInvite(t.db, { code, telegramUser: user(6000 + round * 2) }, clock),
+        redeemInvite(t.db, { code, telegramUser: user(6001 + round * 2) }, clock),
+      ]);
+      expect(results.map((r) => r.kind).sort()).toEqual(['ok', 'used']);
+      const invite = await t.db.selectFrom('invites').selectAll().where('code_hash', '=', hashInviteCode(code)).executeTakeFirstOrThrow();
+      const winner = results.find((r) => r.kind === 'ok');
+      expect(winner?.kind === 'ok' && winner.personId).toBe(invite.used_by_person_id);
+      const memberships = await t.db.selectFrom('memberships').select('person_id').where('invite_id', '=', invite.id).execute();
+      expect(memberships).toHaveLength(1);
+    }
+  });
+});
+
+describe('people', () => {
+  it('upsertPerson inserts once and then refreshes name, username and last_seen_at', async () => {
+    const first = await upsertPerson(t.db, { telegramUserId: 7001, displayName: 'Trần B', username: 'tranb' }, at('2026-11-23T09:00'));
+    const second = await upsertPerson(t.db, { telegramUserId: 7001, displayName: 'Trần Thị B', username: null }, at('2026-11-23T10:00'));
+    expect(second.id).toBe(first.id);
+    expect(second).toMatchObject({ display_name: 'Trần Thị B', username: null });
+    expect(second.last_seen_at.toISOString()).toBe(at('2026-11-23T10:00').toISOString());
+    expect(second.created_at.toISOString()).toBe(at('2026-11-23T09:00').toISOString());
+  });
+
+  it('isAdmin: flag in the database or id in ADMIN_IDS', () => {
+    expect(isAdmin({ is_admin: true, telegram_user_id: '1' }, [])).toBe(true);
+    expect(isAdmin({ is_admin: false, telegram_user_id: '42' }, [7, 42])).toBe(true);
+    expect(isAdmin({ is_admin: false, telegram_user_id: 42 }, [7])).toBe(false);
+  });
+
+  it('setAdmin creates an unknown person, grants and withdraws, with audit rows', async () => {
+    const clock = clockAt();
+    const granted = await setAdmin(t.db, 8001, true, clock);
+    expect(granted).toMatchObject({ display_name: 'Quản trị viên 8001', is_admin: true });
+    const withdrawn = await setAdmin(t.db, 8001, false, clock);
+    expect(withdrawn?.is_admin).toBe(false);
+    expect(await setAdmin(t.db, 8999, false, clock)).toBeUndefined();
+    expect(await findPersonByTelegramId(t.db, 8999)).toBeUndefined();
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', 'like', 'admin.%').orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['admin.add', 'admin.remove']);
+  });
+});

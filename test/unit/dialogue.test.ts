@@ -1,0 +1,479 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { reopenCursor, startCursor, step } from '../../src/dialogue/machine.js';
+import { candidateLabel, renderPrompt } from '../../src/dialogue/prompts.js';
+import type { Cursor, DialogueState, Input, Prompt, Transition } from '../../src/dialogue/types.js';
+import type { AnswerValue, Form } from '../../src/forms/schema.js';
+import { bundled, makeForm } from './helpers.js';
+
+let qcdc: Form;
+let xl: Form;
+beforeAll(async () => {
+  qcdc = await bundled('dan_van_qcdc');
+  xl = await bundled('xep_loai_to_chuc_dang');
+});
+
+function newState(form: Form, overrides: Partial<DialogueState> = {}): DialogueState {
+  const answers = new Map<string, AnswerValue>();
+  return {
+    form,
+    answers,
+    cursor: startCursor(form, answers),
+    status: 'draft',
+    locked: false,
+    pastDeadline: false,
+    parse: { today: '2026-12-10', period: { start: '2026-01-01', end: '2026-12-31' } },
+    nowLabel: '10/12/2026 09:00',
+    title: 'T',
+    ...overrides,
+  };
+}
+
+/** What the service does with a transition: store the cursor, apply the effects to the answers. */
+function apply(state: DialogueState, t: Transition): DialogueState {
+  const answers = new Map(state.answers);
+  let status = state.status;
+  for (const effect of t.effects) {
+    if (effect.kind === 'set') answers.set(effect.key, effect.value);
+    if (effect.kind === 'unset') answers.delete(effect.key);
+    if (effect.kind === 'submit') status = 'submitted';
+  }
+  return { ...state, answers, status, cursor: t.cursor };
+}
+
+/** Runs inputs one after another; returns the final state and the last transition. */
+function run(state: DialogueState, ...inputs: Input[]): { state: DialogueState; last: Transition } {
+  let current = state;
+  let last: Transition | undefined;
+  for (const input of inputs) {
+    last = step(current, input);
+    current = apply(current, last);
+  }
+  if (!last) throw new Error('no input');
+  return { state: current, last };
+}
+
+const text = (t: string): Input => ({ kind: 'text', text: t });
+const pick = (index: number): Input => ({ kind: 'pick', index });
+const at = (key: string, review = false): Cursor => ({ at: 'question', key, review });
+const labels = (prompt: Prompt): string[] => prompt.buttons.flat().map((b) => b.label);
+
+/** A full, valid QCDC report typed in order (ban_chi_dao and dang_ky_mo_hinh yes: all 14 questions asked). */
+const qcdcInputs: Input[] = [
+  text('có'),
+  text('có'),
+  text('26'),
+  text('có'),
+  text('Mô hình <b>"Dân vận khéo"</b> & cộng đồng'),
+  text('có'),
+  text('1'),
+  text('4'),
+  text('77'),
+  text('5'),
+  text('6'),
+  text('Tốt'),
+  { kind: 'skip' },
+  text('Không có'),
+];
+
+describe('walking the QCDC form', () => {
+  it('starts at the first question and ends on the review with every answer stored', () => {
+    const start = newState(qcdc);
+    expect(start.cursor).toEqual(at('ban_chi_dao'));
+    const { state, last } = run(start, ...qcdcInputs);
+    expect(last.cursor).toEqual({ at: 'review' });
+    expect(Object.fromEntries(state.answers)).toEqual({
+      ban_chi_dao: true,
+      bcd_quy_che: true,
+      so_mo_hinh_dvk: 26,
+      dang_ky_mo_hinh: true,
+      ten_mo_hinh: 'Mô hình <b>"Dân vận khéo"</b> & cộng đồng',
+      hoi_nghi_nld: true,
+      thoa_uoc: 'da_ky',
+      so_doi_thoai: 4,
+      so_tap_huan: 77,
+      khen_tap_the: 5,
+      khen_ca_nhan: 6,
+      tu_danh_gia: 'tot',
+      han_che: null,
+      kien_nghi: 'Không có',
+    });
+  });
+
+  it('skips the conditional questions when their condition is "Không"', () => {
+    let { state } = run(newState(qcdc), text('không'));
+    expect(state.cursor).toEqual(at('so_mo_hinh_dvk'));
+    ({ state } = run(state, text('3'), text('không')));
+    expect(state.cursor).toEqual(at('hoi_nghi_nld'));
+    expect(state.answers.has('bcd_quy_che')).toBe(false);
+    expect(state.answers.has('ten_mo_hinh')).toBe(false);
+  });
+
+  it('buttons answer yes/no and choices', () => {
+    let { state, last } = run(newState(qcdc), pick(1));
+    expect(last.effects).toEqual([{ kind: 'set', key: 'ban_chi_dao', value: false }]);
+    ({ state } = run(state, text('1'), pick(0), text('x'), pick(0), pick(2)));
+    expect(state.answers.get('thoa_uoc')).toBe('khong_ap_dung');
+    expect(state.cursor).toEqual(at('so_doi_thoai'));
+  });
+
+  it('a wrong answer stays on the same question with a notice and changes nothing', () => {
+    const { state } = run(newState(qcdc), text('có'), text('có'));
+    const t = step(state, text('mười hai'));
+    expect(t.cursor).toEqual(at('so_mo_hinh_dvk'));
+    expect(t.effects).toEqual([]);
+    expect(t.changed).toBe(false);
+    expect(t.notice).toContain('Không đọc được số');
+    expect(t.prompt.text).toContain('Câu 3/14');
+  });
+
+  it('a pick on a number question is refused', () => {
+    const { state } = run(newState(qcdc), text('có'), text('có'));
+    const t = step(state, pick(0));
+    expect(t.cursor).toEqual(at('so_mo_hinh_dvk'));
+    expect(t.effects).toEqual([]);
+    expect(t.notice).toBeTruthy();
+  });
+
+  it('skip sets null on an optional question and is refused on a required one', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 12));
+    expect(state.cursor).toEqual(at('han_che'));
+    const skipped = step(state, { kind: 'skip' });
+    expect(skipped.effects).toEqual([{ kind: 'set', key: 'han_che', value: null }]);
+    expect(skipped.cursor).toEqual(at('kien_nghi'));
+
+    const required = step(newState(qcdc), { kind: 'skip' });
+    expect(required.cursor).toEqual(at('ban_chi_dao'));
+    expect(required.effects).toEqual([]);
+    expect(required.notice).toContain('bắt buộc');
+  });
+
+  it('back goes to the previous relevant question, not to a skipped conditional one', () => {
+    const { state } = run(newState(qcdc), text('không'), text('3'));
+    expect(state.cursor).toEqual(at('dang_ky_mo_hinh'));
+    const back1 = run(state, { kind: 'back' });
+    expect(back1.state.cursor).toEqual(at('so_mo_hinh_dvk'));
+    expect(back1.last.effects).toEqual([]);
+    const back2 = run(back1.state, { kind: 'back' });
+    expect(back2.state.cursor).toEqual(at('ban_chi_dao'));
+    const onFirst = step(back2.state, { kind: 'back' });
+    expect(onFirst.cursor).toEqual(at('ban_chi_dao'));
+    expect(onFirst.notice).toContain('câu đầu tiên');
+  });
+
+  it('after going back, answering returns to the first unanswered question', () => {
+    const { state } = run(newState(qcdc), text('không'), text('3'), { kind: 'back' }, text('4'));
+    expect(state.cursor).toEqual(at('dang_ky_mo_hinh'));
+    expect(state.answers.get('so_mo_hinh_dvk')).toBe(4);
+  });
+
+  it('changing ban_chi_dao to "Không" unsets bcd_quy_che', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    const edit = run(state, { kind: 'edit', questionNo: 1 });
+    expect(edit.state.cursor).toEqual(at('ban_chi_dao', true));
+    const t = step(edit.state, text('không'));
+    expect(t.effects).toEqual([
+      { kind: 'set', key: 'ban_chi_dao', value: false },
+      { kind: 'unset', key: 'bcd_quy_che' },
+    ]);
+    expect(t.cursor).toEqual({ at: 'review' });
+    const after = apply(edit.state, t);
+    expect(after.answers.has('bcd_quy_che')).toBe(false);
+    // Back to "Có": the conditional question is asked again, then the review.
+    const again = run(after, { kind: 'edit', questionNo: 1 }, text('có'));
+    expect(again.state.cursor).toEqual(at('bcd_quy_che', true));
+    const done = run(again.state, text('không'));
+    expect(done.state.cursor).toEqual({ at: 'review' });
+  });
+
+  it('review → edit N → answer → review', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    const edit = run(state, { kind: 'edit', questionNo: 9 });
+    expect(edit.state.cursor).toEqual(at('so_tap_huan', true));
+    expect(edit.last.prompt.text).toContain('Câu 9/14');
+    expect(edit.last.prompt.text).toContain('Câu trả lời hiện tại: <b>77</b>');
+    const answered = run(edit.state, text('1.234'));
+    expect(answered.state.cursor).toEqual({ at: 'review' });
+    expect(answered.state.answers.get('so_tap_huan')).toBe(1234);
+    expect(answered.last.prompt.text).toContain('<b>1.234</b>');
+  });
+
+  it('typed review commands: "sửa 3" edits, "gửi" submits, nonsense is explained', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    expect(step(state, text('sửa 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
+    expect(step(state, text('Gửi báo cáo')).effects).toEqual([{ kind: 'submit' }]);
+    const nonsense = step(state, text('hello'));
+    expect(nonsense.cursor).toEqual({ at: 'review' });
+    expect(nonsense.notice).toContain('sửa 3');
+  });
+
+  it('edit refuses a question that does not exist or does not apply', () => {
+    const { state } = run(newState(qcdc), text('không'), text('3'), text('không'), ...qcdcInputs.slice(5));
+    expect(state.cursor).toEqual({ at: 'review' });
+    expect(step(state, { kind: 'edit', questionNo: 15 }).notice).toContain('từ 1 đến 14');
+    expect(step(state, { kind: 'edit', questionNo: 0 }).cursor).toEqual({ at: 'review' });
+    const notApplicable = step(state, { kind: 'edit', questionNo: 2 });
+    expect(notApplicable.cursor).toEqual({ at: 'review' });
+    expect(notApplicable.notice).toContain('Câu 2 không áp dụng');
+  });
+
+  it('submit with a missing answer goes to it', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    const answers = new Map(state.answers);
+    answers.delete('so_doi_thoai');
+    const t = step({ ...state, answers }, { kind: 'submit' });
+    expect(t.cursor).toEqual(at('so_doi_thoai'));
+    expect(t.effects).toEqual([]);
+    expect(t.notice).toContain('câu 8');
+  });
+
+  it('submit on time: effect submit, cursor done, confirmation with the time', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    const t = step(state, { kind: 'submit' });
+    expect(t.cursor).toEqual({ at: 'done' });
+    expect(t.effects).toEqual([{ kind: 'submit' }]);
+    expect(t.notice).toContain('10/12/2026 09:00');
+  });
+
+  it('submit when past the deadline asks for a reason, then records it', () => {
+    const { state } = run(newState(qcdc, { pastDeadline: true }), ...qcdcInputs);
+    const submitted = run(state, { kind: 'submit' });
+    expect(submitted.last.cursor).toEqual({ at: 'late_reason' });
+    expect(submitted.last.effects).toEqual([{ kind: 'submit' }]);
+    expect(submitted.last.notice).toContain('sau hạn chót');
+    const empty = step(submitted.state, text('   '));
+    expect(empty.cursor).toEqual({ at: 'late_reason' });
+    expect(empty.effects).toEqual([]);
+    const reason = step(submitted.state, text('  Đồng chí bí thư đi công tác  '));
+    expect(reason.cursor).toEqual({ at: 'done' });
+    expect(reason.effects).toEqual([{ kind: 'late_reason', text: 'Đồng chí bí thư đi công tác' }]);
+  });
+
+  it('a report already submitted is resubmitted without asking for a late reason', () => {
+    const { state } = run(newState(qcdc, { pastDeadline: true, status: 'submitted' }), ...qcdcInputs);
+    expect(step(state, { kind: 'submit' }).cursor).toEqual({ at: 'done' });
+  });
+
+  it('a locked report refuses every change', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    for (const locked of ['closed', 'past_deadline'] as const) {
+      const lockedState: DialogueState = { ...state, status: 'submitted', locked };
+      for (const input of [{ kind: 'submit' }, { kind: 'edit', questionNo: 1 }, text('sửa 1'), { kind: 'back' }] satisfies Input[]) {
+        const t = step(lockedState, input);
+        expect(t.cursor).toEqual({ at: 'review' });
+        expect(t.effects).toEqual([]);
+        expect(t.changed).toBe(false);
+        expect(t.notice).toBeTruthy();
+      }
+      const prompt = renderPrompt(lockedState, { at: 'review' });
+      expect(prompt.buttons).toEqual([]);
+    }
+    const onQuestion = step({ ...newState(qcdc), locked: 'closed' }, text('có'));
+    expect(onQuestion.effects).toEqual([]);
+    expect(onQuestion.notice).toContain('đã kết thúc');
+  });
+
+  it('done ignores input; reopening a done report shows the review', () => {
+    const state = { ...newState(qcdc), cursor: { at: 'done' } as Cursor };
+    expect(step(state, text('có')).effects).toEqual([]);
+    expect(reopenCursor(state)).toEqual({ at: 'review' });
+    const onQuestion = newState(qcdc);
+    expect(reopenCursor(onQuestion)).toBe(onQuestion.cursor);
+  });
+
+  it('startCursor resumes at the first unanswered relevant question', () => {
+    expect(startCursor(qcdc, new Map<string, AnswerValue>([['ban_chi_dao', false]]))).toEqual(at('so_mo_hinh_dvk'));
+  });
+});
+
+describe('the rating form: constraints, rules, ambiguity', () => {
+  const counts = [text('12'), text('5'), text('3'), text('2')];
+
+  it('a per-question constraint keeps the question with a message naming both numbers', () => {
+    const { state } = run(newState(xl), text('12'));
+    const t = step(state, text('13'));
+    expect(t.cursor).toEqual(at('dv_htxs'));
+    expect(t.effects).toEqual([]);
+    expect(t.notice).toContain('(13)');
+    expect(t.notice).toContain('(12)');
+  });
+
+  it('the sum rule is checked on dv_khong_ht and names all the numbers', () => {
+    const { state } = run(newState(xl), ...counts);
+    const t = step(state, text('1'));
+    expect(t.cursor).toEqual(at('dv_khong_ht'));
+    expect(t.effects).toEqual([]);
+    expect(t.notice).toBe('Tổng số đảng viên được xếp loại (11) phải bằng tổng số đảng viên (12): 5 + 3 + 2 + 1 = 11.');
+    expect(step(state, text('2')).cursor).toEqual(at('diem_tu_cham'));
+  });
+
+  it('submit with a failing rule stays on the review with the rule message', () => {
+    const { state } = run(newState(xl), ...counts, text('2'), text('87,5'), pick(1), text('05/12/2026'), { kind: 'skip' });
+    expect(state.cursor).toEqual({ at: 'review' });
+    // The total is changed from the review: the rule, attached to dv_khong_ht, now fails.
+    const edited = run(state, { kind: 'edit', questionNo: 1 }, text('13'));
+    expect(edited.state.cursor).toEqual({ at: 'review' });
+    expect(edited.last.prompt.text).toContain('⚠️');
+    const t = step(edited.state, { kind: 'submit' });
+    expect(t.cursor).toEqual({ at: 'review' });
+    expect(t.effects).toEqual([]);
+    expect(t.notice).toContain('Chưa gửi được');
+    expect(t.notice).toContain('(12)');
+    expect(t.notice).toContain('(13)');
+  });
+
+  it('proposes the rating from the score and marks it on the buttons', () => {
+    const { state, last } = run(newState(xl), ...counts, text('2'), text('89,9'));
+    expect(state.cursor).toEqual(at('tu_xep_loai'));
+    expect(last.prompt.text).toContain('Hoàn thành tốt nhiệm vụ');
+    expect(last.prompt.text).toContain('89,9');
+    expect(labels(last.prompt)).toContain('★ 2. Hoàn thành tốt nhiệm vụ');
+    expect(labels(last.prompt)).toContain('1. Hoàn thành xuất sắc nhiệm vụ');
+  });
+
+  it('an ambiguous number asks, and a pick stores the chosen reading', () => {
+    const form = makeForm({ questions: [{ key: 'ty_le', type: 'decimal', text: 'Tỷ lệ?', decimals: 3 }] });
+    const asked = run(newState(form), text('1.234'));
+    expect(asked.state.cursor).toEqual({ at: 'confirm', key: 'ty_le', candidates: [1234, 1.234], review: false });
+    expect(asked.last.effects).toEqual([]);
+    expect(labels(asked.last.prompt)).toEqual(['= 1234', '= 1,234 (1 phẩy 234)']);
+    const picked = step(asked.state, pick(1));
+    expect(picked.effects).toEqual([{ kind: 'set', key: 'ty_le', value: 1.234 }]);
+    expect(picked.cursor).toEqual({ at: 'review' });
+    expect(step(asked.state, pick(5)).effects).toEqual([]);
+    expect(step(asked.state, text('12,5')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 12.5 }]);
+    expect(step(asked.state, { kind: 'back' }).cursor).toEqual(at('ty_le'));
+  });
+
+  it('candidate labels cannot be misread', () => {
+    expect(candidateLabel(1234)).toBe('= 1234');
+    expect(candidateLabel(1.234)).toBe('= 1,234 (1 phẩy 234)');
+    expect(candidateLabel(12345.5)).toBe('= 12.345,5 (12345 phẩy 5)');
+  });
+});
+
+describe('multi-choice buttons', () => {
+  const form = (): Form =>
+    makeForm({
+      questions: [
+        {
+          key: 'm',
+          type: 'multi_choice',
+          text: 'Hình thức?',
+          choices: [
+            { value: 'a', label: 'A' },
+            { value: 'b', label: 'B' },
+            { value: 'c', label: 'C' },
+          ],
+        },
+        {
+          key: 'n',
+          type: 'multi_choice',
+          text: 'Khác?',
+          minSelected: 0,
+          choices: [
+            { value: 'x', label: 'X' },
+            { value: 'y', label: 'Y' },
+          ],
+        },
+      ],
+    });
+
+  it('toggles in place, then Xong stores the selection in form order', () => {
+    const toggled = run(newState(form()), { kind: 'toggle', index: 2 }, { kind: 'toggle', index: 0 });
+    expect(toggled.last.inPlace).toBe(true);
+    expect(toggled.last.effects).toEqual([]);
+    expect(labels(toggled.last.prompt).slice(0, 3)).toEqual(['☑ 1. A', '☐ 2. B', '☑ 3. C']);
+    const finished = step(toggled.state, { kind: 'finish_multi' });
+    expect(finished.effects).toEqual([{ kind: 'set', key: 'm', value: ['a', 'c'] }]);
+  });
+
+  it('Xong with nothing selected: refused where one is required, [] where none is allowed', () => {
+    const first = step(newState(form()), { kind: 'finish_multi' });
+    expect(first.effects).toEqual([]);
+    expect(first.notice).toBeTruthy();
+    const { state } = run(newState(form()), text('1'));
+    expect(state.cursor).toEqual(at('n'));
+    expect(step(state, { kind: 'finish_multi' }).effects).toEqual([{ kind: 'set', key: 'n', value: [] }]);
+  });
+
+  it('editing starts from the stored selection', () => {
+    const { state } = run(newState(form()), text('1,2'), text('không'), { kind: 'edit', questionNo: 1 });
+    expect(state.cursor).toEqual(at('m', true));
+    expect(labels(renderPrompt(state, state.cursor)).slice(0, 3)).toEqual(['☑ 1. A', '☑ 2. B', '☐ 3. C']);
+    const { last } = run(state, { kind: 'toggle', index: 0 }, { kind: 'finish_multi' });
+    expect(last.effects).toEqual([{ kind: 'set', key: 'm', value: ['b'] }]);
+    expect(last.cursor).toEqual({ at: 'review' });
+  });
+});
+
+describe('prompts', () => {
+  it('question heading, yes/no buttons, no "Quay lại" on the first question', () => {
+    const prompt = renderPrompt(newState(qcdc), at('ban_chi_dao'));
+    expect(prompt.text).toContain('Câu 1/14');
+    expect(labels(prompt)).toEqual(['Có', 'Không']);
+  });
+
+  it('"Quay lại" on later questions, "Bỏ qua" only on optional ones', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 12));
+    for (const [no, question] of qcdc.questions.entries()) {
+      const prompt = renderPrompt(state, at(question.key));
+      const l = labels(prompt);
+      expect(prompt.text).toContain(`Câu ${no + 1}/14`);
+      expect(l.some((x) => x.includes('Quay lại'))).toBe(no > 0);
+      expect(l.some((x) => x.includes('Bỏ qua'))).toBe(!question.required);
+    }
+    const third = renderPrompt(state, at('so_mo_hinh_dvk'));
+    expect(third.text).toContain('Câu 3/14');
+    expect(labels(third)).toEqual(['« Quay lại']);
+  });
+
+  it('choice buttons are numbered labels', () => {
+    const prompt = renderPrompt(newState(qcdc), at('tu_danh_gia'));
+    expect(labels(prompt).slice(0, 4)).toEqual(['1. Tốt', '2. Khá', '3. Trung bình', '4. Yếu']);
+  });
+
+  it('the review lists answers, "Gửi báo cáo" and one "Sửa câu N" per relevant question', () => {
+    const { state } = run(newState(qcdc), text('không'), text('3'), text('không'), ...qcdcInputs.slice(5));
+    const prompt = renderPrompt(state, { at: 'review' });
+    const l = labels(prompt);
+    expect(l[0]).toContain('Gửi báo cáo');
+    const edits = l.filter((x) => x.startsWith('Sửa câu '));
+    expect(edits).toHaveLength(12);
+    expect(edits).not.toContain('Sửa câu 2');
+    expect(edits).not.toContain('Sửa câu 5');
+    expect(edits).toContain('Sửa câu 14');
+    expect(prompt.text).toContain('T');
+    expect(prompt.text).toContain('12. ');
+    expect(prompt.text).toContain('<b>Tốt</b>');
+    expect(prompt.text).toContain('<b>(bỏ qua)</b>');
+  });
+
+  it('a submitted report offers "Gửi lại báo cáo"', () => {
+    const { state } = run(newState(qcdc, { status: 'submitted' }), ...qcdcInputs);
+    expect(labels(renderPrompt(state, { at: 'review' }))[0]).toContain('Gửi lại báo cáo');
+  });
+
+  it('HTML in answers is escaped in the review and in the current answer', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    const review = renderPrompt(state, { at: 'review' });
+    expect(review.text).toContain('Mô hình &lt;b&gt;"Dân vận khéo"&lt;/b&gt; &amp; cộng đồng');
+    expect(review.text).not.toContain('<b>"Dân vận khéo"</b>');
+    const question = renderPrompt(state, at('ten_mo_hinh', true));
+    expect(question.text).toContain('&lt;b&gt;');
+    expect(question.text).not.toContain('<b>"');
+  });
+
+  it('HTML in a form text is escaped', () => {
+    const form = makeForm({ questions: [{ key: 'q', type: 'yes_no', text: 'A < B & <i>C</i>?' }] });
+    expect(renderPrompt(newState(form), at('q')).text).toContain('A &lt; B &amp; &lt;i&gt;C&lt;/i&gt;?');
+  });
+
+  it('notices of typed errors are escaped', () => {
+    const form = makeForm({
+      questions: [{ key: 'm', type: 'multi_choice', text: 'M?', choices: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] }],
+    });
+    const t = step(newState(form), text('<script>'));
+    expect(t.cursor).toEqual(at('m'));
+    expect(t.notice).toContain('«&lt;script&gt;»');
+  });
+});

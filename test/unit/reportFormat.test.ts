@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, formatCount, formatNumberVi, formatPercent, formatRatio } from '../../src/reports/format.js';
+import { splitForTelegram } from '../../src/reports/split.js';
+
+describe('formatCount', () => {
+  it.each([
+    [0, '0'],
+    [1, '01'],
+    [5, '05'],
+    [9, '09'],
+    [10, '10'],
+    [77, '77'],
+    [152, '152'],
+    [1234, '1.234'],
+    [50000, '50.000'],
+    [1234567, '1.234.567'],
+    [-5, '-5'],
+  ])('%d → %s', (n, expected) => {
+    expect(formatCount(n)).toBe(expected);
+  });
+
+  it('formats a non-integer like a number', () => {
+    expect(formatCount(2.5)).toBe('2,5');
+  });
+});
+
+describe('formatNumberVi', () => {
+  it.each([
+    [1234.5, 2, '1.234,5'],
+    [0.25, 2, '0,25'],
+    [87.55, 1, '87,6'],
+    [1.005, 2, '1,01'],
+    [-0.001, 2, '0'],
+    [3, 2, '3'],
+  ])('%d (%d decimals) → %s', (n, decimals, expected) => {
+    expect(formatNumberVi(n, decimals)).toBe(expected);
+  });
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [152, 159, '95,6%'],
+    [159, 159, '100%'],
+    [0, 159, '0%'],
+    [3, 4, '75%'],
+    [2, 3, '66,7%'],
+    [1, 3, '33,3%'],
+    [4, 9, '44,4%'],
+    [2, 201, '1,0%'],
+    [9999, 10000, '99,9%'],
+    [1, 50000, '<0,1%'],
+    [5, 0, '0%'],
+  ])('%d/%d → %s', (part, total, expected) => {
+    expect(formatPercent(part, total)).toBe(expected);
+  });
+
+  it('writes a target share without decimals when exact', () => {
+    expect(formatRatio(0.8)).toBe('80%');
+    expect(formatRatio(0.855)).toBe('85,5%');
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes the characters of Telegram HTML', () => {
+    expect(escapeHtml('<b>A & B</b>')).toBe('&lt;b&gt;A &amp; B&lt;/b&gt;');
+  });
+});
+
+describe('splitForTelegram', () => {
+  it('keeps a short text in one chunk', () => {
+    expect(splitForTelegram('a\nb\nc')).toEqual(['a\nb\nc']);
+  });
+
+  it('gives no chunk for a blank text', () => {
+    expect(splitForTelegram('')).toEqual([]);
+    expect(splitForTelegram('\n\n  \n')).toEqual([]);
+  });
+
+  it('cuts between lines, each chunk within the limit', () => {
+    const text = ['aaaa', 'bbbb', 'cccc', 'dddd'].join('\n');
+    // "aaaa\nbbbb" is 9 characters: two lines fit in 10, three do not.
+    expect(splitForTelegram(text, 10)).toEqual(['aaaa\nbbbb', 'cccc\ndddd']);
+    expect(splitForTelegram(text, 9)).toEqual(['aaaa\nbbbb', 'cccc\ndddd']);
+    expect(splitForTelegram(text, 8)).toEqual(['aaaa', 'bbbb', 'cccc', 'dddd']);
+  });
+
+  it('drops blank lines at the edges of a chunk but keeps them inside', () => {
+    expect(splitForTelegram('aaaa\n\nbbbb\n\ncccc', 10)).toEqual(['aaaa\n\nbbbb', 'cccc']);
+  });
+
+  it('hard-splits a line longer than the limit, preferring spaces', () => {
+    const chunks = splitForTelegram('một hai ba bốn năm sáu bảy tám', 12);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(12);
+    expect(chunks).toEqual(['một hai ba', 'bốn năm sáu', 'bảy tám']);
+  });
+
+  it('hard-splits a line without spaces at the limit', () => {
+    expect(splitForTelegram('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+  });
+
+  it('never cuts inside an HTML entity or tag', () => {
+    const line = 'abcdefg&amp;hij<b>k</b>';
+    const chunks = splitForTelegram(line, 10);
+    expect(chunks.join('')).toBe(line);
+    for (const chunk of chunks) {
+      expect(chunk.length).toBeLessThanOrEqual(10);
+      expect(chunk).not.toMatch(/&[a-z]*$/);
+      expect(chunk).not.toMatch(/<[^>]*$/);
+    }
+    expect(chunks[0]).toBe('abcdefg');
+  });
+
+  it('never splits a surrogate pair', () => {
+    const chunks = splitForTelegram('abcd😀efgh', 5);
+    expect(chunks).toEqual(['abcd', '😀efg', 'h']);
+  });
+
+  it('puts the rest of a hard-split line together with the following lines', () => {
+    expect(splitForTelegram(`${'x'.repeat(12)}\nab`, 10)).toEqual(['x'.repeat(10), 'xx\nab']);
+  });
+
+  it('refuses a nonsensical limit', () => {
+    expect(() => splitForTelegram('abc', 0)).toThrow(RangeError);
+  });
+});
