@@ -38,7 +38,8 @@ export const botMessages = {
   statusNone: 'Chưa có đợt báo cáo nào.',
   statusLine: (title: string, period: string, due: string, state: string) => `• ${title} — ${period}\n  Hạn chót: ${due}\n  ${state}`,
   stateNotStarted: 'Chưa bắt đầu',
-  stateDraft: (answered: number, total: number) => `Đang làm: đã trả lời ${answered}/${total} câu, chưa gửi`,
+  stateDraft: (answered: number, remaining: number, total: number) =>
+    remaining > 0 ? `Đang làm: đã trả lời ${answered} câu, còn ${remaining}/${total} câu, chưa gửi` : `Đã trả lời đủ, chưa gửi (gõ /baocao để xem lại và gửi)`,
   stateSubmitted: (when: string) => `Đã nộp lúc ${when}`,
   stateSubmittedLate: (when: string) => `Đã nộp muộn lúc ${when}`,
   stateClosedSuffix: ' (đợt đã kết thúc)',

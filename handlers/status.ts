@@ -15,7 +15,7 @@ function describeState(state: ReportState): string {
     case 'not_started':
       return msg.stateNotStarted;
     case 'draft':
-      return msg.stateDraft(state.answered, state.total);
+      return msg.stateDraft(state.answered, state.remaining, state.total);
     case 'submitted':
       return state.late ? msg.stateSubmittedLate(formatDateTime(state.at)) : msg.stateSubmitted(formatDateTime(state.at));
   }

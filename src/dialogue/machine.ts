@@ -41,18 +41,27 @@ function dropIrrelevant(form: Form, answers: Map<string, AnswerValue>): string[]
   return dropped;
 }
 
+/**
+ * An answer that is refused keeps the person on its question. Staying put stores
+ * nothing, so the step does not move and a co-reporter's next answer is not taken
+ * for one that raced with a change.
+ */
+function refuse(state: DialogueState, key: string, review: boolean, notice: string): Transition {
+  if (state.cursor.at === 'question' && state.cursor.key === key) return stay(state, notice);
+  return move(state, { at: 'question', key, review }, [], notice);
+}
+
 function applyAnswer(state: DialogueState, key: string, value: AnswerValue, review: boolean): Transition {
   const question = findQuestion(state.form, key);
-  const questionCursor: Cursor = { at: 'question', key, review };
   if (value !== null) {
     const violation = checkQuestionConstraint(question, value, state.answers);
-    if (violation) return move(state, questionCursor, [], escapeHtml(violation));
+    if (violation) return refuse(state, key, review, escapeHtml(violation));
   }
   const answers = new Map(state.answers);
   answers.set(key, value);
   const failures = checkRules(state.form, answers, { only: key });
   if (failures.length > 0) {
-    return move(state, questionCursor, [], failures.map((f) => escapeHtml(f.message)).join('\n'));
+    return refuse(state, key, review, failures.map((f) => escapeHtml(f.message)).join('\n'));
   }
   const effects: Effect[] = [{ kind: 'set', key, value }];
   for (const dropped of dropIrrelevant(state.form, answers)) effects.push({ kind: 'unset', key: dropped });
@@ -210,6 +219,12 @@ function onReview(state: DialogueState, input: Input): Transition {
   }
 }
 
+/** A sent report still understands "sửa 3" and the edit buttons of its review. */
+function onDone(state: DialogueState, input: Input): Transition {
+  const command = input.kind === 'text' ? reviewCommand(input.text) : input.kind === 'edit' ? input : undefined;
+  return command?.kind === 'edit' ? goEdit(state, command.questionNo) : stay(state);
+}
+
 function onLateReason(state: DialogueState, input: Input): Transition {
   if (input.kind !== 'text') return stay(state);
   const reason = input.text.trim();
@@ -232,7 +247,7 @@ export function step(state: DialogueState, input: Input): Transition {
     case 'late_reason':
       return onLateReason(state, input);
     case 'done':
-      return stay(state);
+      return onDone(state, input);
   }
 }
 

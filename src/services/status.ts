@@ -1,11 +1,13 @@
 /** /trangthai: where each of a person's organizations stands in the campaigns that target it. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { reportProgress } from '../forms/progress.js';
+import type { AnswerValue, Form } from '../forms/schema.js';
 import type { FormCache } from './forms.js';
 
 export type ReportState =
   | { kind: 'not_started' }
-  | { kind: 'draft'; answered: number; total: number }
+  | { kind: 'draft'; answered: number; remaining: number; total: number }
   | { kind: 'submitted'; at: Date; late: boolean };
 
 export interface CampaignStatus {
@@ -26,6 +28,12 @@ export interface OrganizationStatus {
 /** Campaigns shown per organization: the most recent ones; older rounds are in the office's records. */
 const RECENT_CAMPAIGNS = 10;
 
+async function draftProgress(db: Kysely<Database>, form: Form, submissionId: string): Promise<ReportState> {
+  const rows = await db.selectFrom('answers').select(['question_key', 'value']).where('submission_id', '=', submissionId).execute();
+  const answers = new Map(rows.map((r) => [r.question_key, r.value as AnswerValue]));
+  return { kind: 'draft', ...reportProgress(form, answers) };
+}
+
 export async function statusForPerson(
   db: Kysely<Database>,
   forms: FormCache,
@@ -45,7 +53,7 @@ export async function statusForPerson(
       .selectFrom('campaign_targets as t')
       .innerJoin('campaigns as c', 'c.id', 't.campaign_id')
       .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
-      .select(['c.id', 'c.form_id', 'c.form_version', 'c.period_label', 'c.due_at', 'c.closed_at', 's.status', 's.answered_count', 's.first_submitted_at', 's.late'])
+      .select(['c.id', 'c.form_id', 'c.form_version', 'c.period_label', 'c.due_at', 'c.closed_at', 's.id as submission_id', 's.status', 's.first_submitted_at', 's.late'])
       .where('t.organization_id', '=', org.id)
       .where('c.opens_at', '<=', now)
       .orderBy('c.due_at', 'desc')
@@ -57,8 +65,8 @@ export async function statusForPerson(
       const state: ReportState =
         r.status === 'submitted' && r.first_submitted_at
           ? { kind: 'submitted', at: r.first_submitted_at, late: r.late ?? false }
-          : r.status === 'draft'
-            ? { kind: 'draft', answered: r.answered_count ?? 0, total: form.questions.length }
+          : r.status === 'draft' && r.submission_id
+            ? await draftProgress(db, form, r.submission_id)
             : { kind: 'not_started' };
       campaigns.push({
         campaignId: r.id,

@@ -3,8 +3,7 @@
  * against what the database holds afterwards (answers, history, submission row,
  * people.seen_step), not only against the text sent back.
  */
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import type { Input } from '../../src/dialogue/types.js';
@@ -29,20 +28,11 @@ let nextOrg = 1;
 
 beforeAll(async () => {
   t = await createTestDb('reporting');
-  // Our own pool with an error listener: TestDb.drop() ends the pool and then drops the
-  // database WITH (FORCE), which can terminate pool connections that are still closing;
-  // createDb's pool has no 'error' listener, so that surfaced as an unhandled error.
-  await t.db.destroy();
-  const pool = new pg.Pool({ connectionString: t.url, max: 10 });
-  pool.on('error', (error: Error & { code?: string }) => {
-    if (error.code !== '57P01') throw error; // 57P01 admin_shutdown: the teardown itself.
-  });
-  db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  db = t.db;
   await seedForms(db);
 });
 
 afterAll(async () => {
-  await db?.destroy();
   await t?.drop();
 });
 

@@ -272,9 +272,14 @@ describe('walking the QCDC form', () => {
     expect(onQuestion.notice).toContain('đã kết thúc');
   });
 
-  it('done ignores input; reopening a done report shows the review', () => {
+  it('done ignores answers but understands "sửa N"; reopening a done report shows the review', () => {
     const state = { ...newState(qcdc), cursor: { at: 'done' } as Cursor };
     expect(step(state, text('có')).effects).toEqual([]);
+    expect(step(state, text('có')).changed).toBe(false);
+    const full = run(newState(qcdc), ...qcdcInputs).state;
+    const edit = step({ ...full, status: 'submitted', cursor: { at: 'done' } }, text('sửa 3'));
+    expect(edit.cursor).toEqual(at('so_mo_hinh_dvk', true));
+    expect(step({ ...full, cursor: { at: 'done' } }, { kind: 'edit', questionNo: 8 }).cursor).toEqual(at('so_doi_thoai', true));
     expect(reopenCursor(state)).toEqual({ at: 'review' });
     const onQuestion = newState(qcdc);
     expect(reopenCursor(onQuestion)).toBe(onQuestion.cursor);
@@ -293,6 +298,7 @@ describe('the rating form: constraints, rules, ambiguity', () => {
     const t = step(state, text('13'));
     expect(t.cursor).toEqual(at('dv_htxs'));
     expect(t.effects).toEqual([]);
+    expect(t.changed).toBe(false);
     expect(t.notice).toContain('(13)');
     expect(t.notice).toContain('(12)');
   });
@@ -302,6 +308,8 @@ describe('the rating form: constraints, rules, ambiguity', () => {
     const t = step(state, text('1'));
     expect(t.cursor).toEqual(at('dv_khong_ht'));
     expect(t.effects).toEqual([]);
+    // Nothing is stored, so the step counter must not move either.
+    expect(t.changed).toBe(false);
     expect(t.notice).toBe('Tổng số đảng viên được xếp loại (11) phải bằng tổng số đảng viên (12): 5 + 3 + 2 + 1 = 11.');
     expect(step(state, text('2')).cursor).toEqual(at('diem_tu_cham'));
   });

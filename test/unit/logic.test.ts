@@ -9,6 +9,7 @@ import {
   ruleAttachTo,
   validateFormReferences,
 } from '../../src/forms/logic.js';
+import { reportProgress } from '../../src/forms/progress.js';
 import type { AnswerValue, Form, FormInput } from '../../src/forms/schema.js';
 import { bundled, makeForm, question } from './helpers.js';
 
@@ -253,5 +254,18 @@ describe('validateFormReferences', () => {
       ],
     });
     expect(validateFormReferences(form)).toEqual(['questions[1].proposal.bands[1].min: 90 must be lower than the previous band\'s 50']);
+  });
+});
+
+describe('report progress', () => {
+  it('counts conditional questions as ahead until their condition is decided', () => {
+    const form = qcdc;
+    expect(reportProgress(form, new Map())).toEqual({ answered: 0, remaining: 14, total: 14 });
+    expect(reportProgress(form, new Map<string, AnswerValue>([['ban_chi_dao', false]]))).toEqual({ answered: 1, remaining: 12, total: 14 });
+    expect(
+      reportProgress(form, new Map<string, AnswerValue>([['ban_chi_dao', true], ['bcd_quy_che', true], ['so_mo_hinh_dvk', 2], ['dang_ky_mo_hinh', true]])),
+    ).toEqual({ answered: 4, remaining: 10, total: 14 });
+    // A skipped optional answer counts as answered.
+    expect(reportProgress(form, new Map<string, AnswerValue>([['han_che', null]])).answered).toBe(1);
   });
 });

@@ -1,0 +1,105 @@
+/** /trangthai's status, /molai's reopen, and the housekeeping of processed updates, against the real Postgres. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FormCache } from '../../src/services/forms.js';
+import { pruneProcessedUpdates } from '../../src/services/maintenance.js';
+import { handleReportInput, openReport, type ReportingDeps } from '../../src/services/reporting.js';
+import { statusForPerson } from '../../src/services/status.js';
+import { reopenSubmission } from '../../src/services/submissions.js';
+import { ManualClock } from '../../src/time.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { at, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+
+let t: TestDb;
+let deps: ReportingDeps & { clock: ManualClock };
+let updateId = 1;
+
+beforeAll(async () => {
+  t = await createTestDb('admin_services');
+  await seedForms(t.db);
+  deps = { db: t.db, clock: new ManualClock(at('2026-12-10T09:00')), forms: new FormCache(t.db) };
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+async function say(personId: string, ...texts: string[]) {
+  let reply;
+  for (const text of texts) reply = await handleReportInput(deps, { updateId: updateId++, personId, input: { kind: 'text', text } });
+  return reply;
+}
+
+describe('status and reopening', () => {
+  let orgA: string;
+  let orgB: string;
+  let person: string;
+  let campaignId: string;
+
+  beforeAll(async () => {
+    orgA = await insertOrg(t.db, { code: 'SA', name: 'Chi bộ A' });
+    orgB = await insertOrg(t.db, { code: 'SB', name: 'Chi bộ B' });
+    person = await insertPerson(t.db, { telegramUserId: 71, orgIds: [orgA, orgB] });
+    campaignId = await insertCampaign(t.db, { orgCodes: ['SA', 'SB'] });
+  });
+
+  it('counts progress over the questions that apply, and shows not started and submitted', async () => {
+    await openReport(deps, { personId: person, campaignId, organizationId: orgA });
+    // "Không" to question 1 rules question 2 out; question 5 still depends on question 4, unanswered.
+    await say(person, 'không', '3');
+    await openReport(deps, { personId: person, campaignId, organizationId: orgB });
+    const status = await statusForPerson(t.db, deps.forms, person, deps.clock.now());
+    expect(status.map((o) => o.organizationName)).toEqual(['Chi bộ A', 'Chi bộ B']);
+    expect(status[0]!.campaigns[0]!.state).toEqual({ kind: 'draft', answered: 2, remaining: 11, total: 14 });
+    expect(status[1]!.campaigns[0]!.state).toEqual({ kind: 'draft', answered: 0, remaining: 14, total: 14 });
+  });
+
+  it('reopens a submitted report locked after the deadline, and only that', async () => {
+    await openReport(deps, { personId: person, campaignId, organizationId: orgA });
+    await say(person, 'có', 'không', 'không', 'đã ký', '1', '2', '3', '4', 'tốt', 'không', 'không');
+    const submitted = await say(person, 'gửi');
+    expect(submitted?.kind === 'prompt' && submitted.notice).toContain('Đã gửi báo cáo');
+
+    const status = await statusForPerson(t.db, deps.forms, person, deps.clock.now());
+    expect(status[0]!.campaigns[0]!.state).toMatchObject({ kind: 'submitted', late: false });
+
+    deps.clock.set(at('2026-12-16T08:00'));
+    await openReport(deps, { personId: person, campaignId, organizationId: orgA });
+    const locked = await say(person, 'sửa 3');
+    expect(locked?.kind === 'prompt' && locked.notice).toContain('quá hạn');
+
+    expect(await reopenSubmission(t.db, { campaignId, organizationCode: 'SB', actor: 'test' }, deps.clock.now())).toEqual({
+      kind: 'not_submitted',
+      organizationName: 'Chi bộ B',
+    });
+    expect(await reopenSubmission(t.db, { campaignId, organizationCode: 'XX', actor: 'test' }, deps.clock.now())).toEqual({ kind: 'unknown_org' });
+    expect(await reopenSubmission(t.db, { campaignId, organizationCode: 'SA', actor: 'test' }, deps.clock.now())).toEqual({
+      kind: 'ok',
+      organizationName: 'Chi bộ A',
+    });
+
+    const editing = await say(person, 'sửa 3');
+    expect(editing?.kind === 'prompt' && editing.prompt.text).toContain('Câu 3/14');
+    await say(person, '9');
+    const answer = await t.db.selectFrom('answers').select('value').where('question_key', '=', 'so_mo_hinh_dvk').innerJoin('submissions', 'submissions.id', 'answers.submission_id').where('submissions.organization_id', '=', orgA).executeTakeFirstOrThrow();
+    expect(answer.value).toBe(9);
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'submission.reopen').execute();
+    expect(audit).toHaveLength(1);
+  });
+});
+
+describe('processed updates housekeeping', () => {
+  it('forgets update ids older than a week, keeps recent ones', async () => {
+    const now = at('2026-12-20T00:00');
+    await t.db
+      .insertInto('processed_updates')
+      .values([
+        { update_id: 900001, processed_at: at('2026-12-01T00:00') },
+        { update_id: 900002, processed_at: at('2026-12-19T00:00') },
+      ])
+      .execute();
+    const removed = await pruneProcessedUpdates(t.db, now);
+    expect(removed).toBeGreaterThanOrEqual(1);
+    const left = await t.db.selectFrom('processed_updates').select('update_id').where('update_id', 'in', ['900001', '900002']).execute();
+    expect(left.map((r) => Number(r.update_id))).toEqual([900002]);
+  });
+});
