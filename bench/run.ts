@@ -4,7 +4,8 @@
  * Postgres); Telegram's answers come from an in-process transformer, so the
  * figures measure this code, not the network.
  *
- * 1,000 secretaries each answer the 14-question QCDC form, 32 chats at a time.
+ * 1,000 secretaries each answer the 14-question QCDC form: the first 100 one at a
+ * time (the cost of an answer), the rest 32 chats at a time (throughput).
  * Prints answers per second, p50/p99 per answer, and the cost at question 1
  * versus question 14 (it must not grow with the question number: state is a
  * cursor in the submission row, not a replayed history).
@@ -24,6 +25,8 @@ import { ManualClock } from '../src/time.js';
 
 const SECRETARIES = Number(process.env.BENCH_SECRETARIES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Secretaries answered one at a time first, for the cost of an answer without queueing. */
+const LATENCY_SECRETARIES = 100;
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const DB_NAME = 'baocao_bench';
 const FIRST_USER_ID = 5_000_000;
@@ -105,48 +108,57 @@ async function main(): Promise<void> {
     return { ok: true, result } as never;
   });
 
-  const perQuestion: number[][] = ANSWERS.map(() => []);
-  const all: number[] = [];
   let failures = 0;
   bot.catch(() => void failures++);
 
-  const secretaries = Array.from({ length: SECRETARIES }, (_, i) => FIRST_USER_ID + i);
-  const started = performance.now();
-  let cursor = 0;
-  async function worker(): Promise<void> {
-    while (cursor < secretaries.length) {
-      const userId = secretaries[cursor++]!;
-      await bot.handleUpdate(textUpdate(userId, '/baocao'));
-      for (const [q, text] of ANSWERS.entries()) {
-        const t0 = performance.now();
-        await bot.handleUpdate(textUpdate(userId, text));
-        const elapsed = performance.now() - t0;
-        perQuestion[q]!.push(elapsed);
-        all.push(elapsed);
+  /** Secretaries [from, to) each open the report and answer the form, `concurrency` chats at a time. */
+  async function phase(label: string, from: number, to: number, concurrency: number): Promise<void> {
+    const perQuestion: number[][] = ANSWERS.map(() => []);
+    const all: number[] = [];
+    let next = from;
+    async function worker(): Promise<void> {
+      while (next < to) {
+        const userId = FIRST_USER_ID + next++;
+        await bot.handleUpdate(textUpdate(userId, '/baocao'));
+        for (const [q, text] of ANSWERS.entries()) {
+          const t0 = performance.now();
+          await bot.handleUpdate(textUpdate(userId, text));
+          const elapsed = performance.now() - t0;
+          perQuestion[q]!.push(elapsed);
+          all.push(elapsed);
+        }
       }
     }
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    const sorted = [...all].sort((a, b) => a - b);
+    const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+    const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+    console.log('');
+    console.log(`${label}: ${to - from} secretaries × ${ANSWERS.length} answers, ${concurrency} chat(s) at a time`);
+    console.log(`  answers per second:   ${(all.length / seconds).toFixed(0)} (${all.length} in ${seconds.toFixed(1)} s, incl. /baocao)`);
+    console.log(`  latency per answer:   p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? NaN)}`);
+    console.log(`  question 1:           p50 ${ms(median(perQuestion[0]!))}, mean ${ms(mean(perQuestion[0]!))}`);
+    console.log(`  question 14:          p50 ${ms(median(perQuestion[13]!))}, mean ${ms(mean(perQuestion[13]!))}  (Q14/Q1 p50 ${(median(perQuestion[13]!) / median(perQuestion[0]!)).toFixed(2)})`);
   }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - started) / 1000;
 
-  const submitted = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<string>().as('n')).where('answered_count', '=', ANSWERS.length).executeTakeFirstOrThrow();
-  const sorted = [...all].sort((a, b) => a - b);
-  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  // Cost of one answer with nothing else running, then throughput under load.
+  const sequential = Math.min(LATENCY_SECRETARIES, SECRETARIES);
+  await phase('one chat at a time', 0, sequential, 1);
+  await phase('under load', sequential, SECRETARIES, CONCURRENCY);
 
+  const complete = await db
+    .selectFrom('submissions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('answered_count', '=', ANSWERS.length)
+    .executeTakeFirstOrThrow();
   console.log('');
-  console.log(`secretaries:            ${SECRETARIES} (concurrency ${CONCURRENCY})`);
-  console.log(`answers handled:        ${all.length} in ${seconds.toFixed(1)} s (wall clock, incl. /baocao)`);
-  console.log(`answers per second:     ${(all.length / seconds).toFixed(0)}`);
-  console.log(`latency per answer:     p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? NaN)}`);
-  console.log(`question 1:             p50 ${ms(median(perQuestion[0]!))}, mean ${ms(mean(perQuestion[0]!))}`);
-  console.log(`question 14:            p50 ${ms(median(perQuestion[13]!))}, mean ${ms(mean(perQuestion[13]!))}`);
-  console.log(`Q14/Q1 p50 ratio:       ${(median(perQuestion[13]!) / median(perQuestion[0]!)).toFixed(2)}`);
-  console.log(`complete reports:       ${submitted.n}/${SECRETARIES} with all ${ANSWERS.length} answers stored`);
+  console.log(`complete reports:       ${complete.n}/${SECRETARIES} with all ${ANSWERS.length} answers stored`);
   console.log(`Telegram calls:         ${apiCalls}; failed updates: ${failures}`);
   console.log(`memory (rss):           ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
   await db.destroy();
-  if (failures > 0 || Number(submitted.n) !== SECRETARIES) process.exitCode = 1;
+  if (failures > 0 || Number(complete.n) !== SECRETARIES) process.exitCode = 1;
 }
 
 await main();
