@@ -6,7 +6,7 @@ import { GrammyError, InlineKeyboard } from 'grammy';
 import type { Prompt } from '../src/dialogue/types.js';
 import { splitForTelegram } from '../src/reports/split.js';
 import type { ReportReply } from '../src/services/reporting.js';
-import { encodeAction } from './callbackData.js';
+import { encodeAction } from '../src/chat/callbackData.js';
 import type { BotContext } from './context.js';
 import { botMessages as msg } from './messages.js';
 

@@ -7,7 +7,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Input } from '../src/dialogue/types.js';
 import { openCampaignsForPerson } from '../src/services/campaigns.js';
 import { handleReportInput, openReport, pauseReport } from '../src/services/reporting.js';
-import { decodeAction, encodeAction } from './callbackData.js';
+import { decodeAction, encodeAction } from '../src/chat/callbackData.js';
 import type { BotContext } from './context.js';
 import { botMessages as msg } from './messages.js';
 import { showReportReply } from './render.js';

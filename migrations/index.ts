@@ -5,7 +5,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.js';
+import * as m0002 from './0002_reminders.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
+  '0002_reminders': m0002,
 };

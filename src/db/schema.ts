@@ -32,6 +32,9 @@ export interface PeopleTable {
   seen_step: number | null;
   created_at: Timestamp;
   last_seen_at: Timestamp;
+  /** Set when Telegram refused a message (the person blocked the bot); cleared when they write again. */
+  unreachable_at: NullableTimestamp;
+  unreachable_reason: string | null;
 }
 
 export interface MembershipsTable {
@@ -72,6 +75,48 @@ export interface CampaignsTable {
   due_at: Timestamp;
   closed_at: NullableTimestamp;
   created_at: Timestamp;
+  /** Offsets from the deadline's day, e.g. ["-7d", "0d", "+1d"]. */
+  reminder_offsets: ColumnType<string[], string | undefined, string>;
+  /** Local time of day of the reminders, 'HH:mm'. */
+  reminder_time: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+export type SlotKind = 'announcement' | 'reminder' | 'escalation' | 'digest';
+
+export interface ReminderSlotsTable {
+  campaign_id: BigId;
+  slot_key: string;
+  kind: SlotKind;
+  send_at: Timestamp;
+  fanned_out_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface DeliveriesTable {
+  id: Generated<string>;
+  campaign_id: BigId;
+  slot_key: string;
+  organization_id: BigId | null;
+  person_id: BigId;
+  kind: SlotKind;
+  status: Generated<DeliveryStatus>;
+  reason: string | null;
+  telegram_message_id: ColumnType<string | null, number | string | null, number | string | null>;
+  attempts: Generated<number>;
+  acknowledged_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  sent_at: NullableTimestamp;
+}
+
+export interface AdminWizardsTable {
+  person_id: BigId;
+  kind: string;
+  state: Json<unknown>;
+  updated_at: Generated<Date>;
 }
 
 export interface CampaignTargetsTable {
@@ -150,6 +195,9 @@ export interface Database {
   answer_history: AnswerHistoryTable;
   processed_updates: ProcessedUpdatesTable;
   audit_log: AuditLogTable;
+  reminder_slots: ReminderSlotsTable;
+  deliveries: DeliveriesTable;
+  admin_wizards: AdminWizardsTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

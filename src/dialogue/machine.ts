@@ -67,6 +67,12 @@ function applyAnswer(state: DialogueState, key: string, value: AnswerValue, revi
   for (const dropped of dropIrrelevant(state.form, answers)) effects.push({ kind: 'unset', key: dropped });
   const next = firstUnanswered(state.form, answers);
   const cursor: Cursor = next ? { at: 'question', key: next.key, review } : { at: 'review' };
+  // A sent report must stay complete and consistent: an edit that leaves a question
+  // unanswered or a rule failing takes it back to "not sent" until it is sent again.
+  if (state.status === 'submitted' && (next || checkRules(state.form, answers).length > 0)) {
+    effects.push({ kind: 'unsubmit' });
+    return move({ ...state, status: 'draft' }, cursor, effects, msg.unsubmittedByEdit, answers);
+  }
   return move(state, cursor, effects, undefined, answers);
 }
 

@@ -29,6 +29,8 @@ export const dialogueMessages = {
   submitted: (when: string) => `✅ <b>Đã gửi báo cáo</b> lúc ${when}. Cảm ơn đồng chí!`,
   submittedLate: (when: string) =>
     `Đã gửi báo cáo lúc ${when}, <b>sau hạn chót</b>. Đồng chí vui lòng nhắn lý do nộp muộn (một tin nhắn ngắn).`,
+  unsubmittedByEdit:
+    '⚠️ Sau lần sửa này báo cáo chưa đầy đủ hoặc số liệu chưa khớp, nên được chuyển về trạng thái <b>chưa gửi</b>. Đồng chí sửa tiếp rồi bấm «Gửi báo cáo» để gửi lại.',
   lateReasonThanks: 'Đã ghi nhận lý do nộp muộn. Cảm ơn đồng chí!',
   lateReasonEmpty: 'Xin nhắn lý do nộp muộn bằng chữ (tối đa 1.000 ký tự).',
   doneHint: 'Báo cáo đã được gửi. Gõ /baocao để xem lại hoặc sửa (trước hạn chót), /trangthai để xem tình hình.',

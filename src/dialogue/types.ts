@@ -47,6 +47,8 @@ export type Effect =
   /** An answer that no longer applies (its question became irrelevant). */
   | { kind: 'unset'; key: string }
   | { kind: 'submit' }
+  /** A sent report became incomplete or inconsistent through an edit: it is "not sent" again. */
+  | { kind: 'unsubmit' }
   | { kind: 'late_reason'; text: string };
 
 export type SubmissionStatus = 'draft' | 'submitted';

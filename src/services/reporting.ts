@@ -208,7 +208,8 @@ async function applyEffects(
             status: 'submitted',
             first_submitted_at: firstTime ? now : submission.first_submitted_at,
             last_submitted_at: now,
-            late: firstTime ? state.pastDeadline : submission.late,
+            // A first submission, or one sent again after an edit took it back to draft, is late past the deadline.
+            late: submission.status === 'draft' && state.pastDeadline ? true : submission.late,
           })
           .where('id', '=', submission.id)
           .execute();
@@ -218,6 +219,13 @@ async function applyEffects(
           .execute();
         break;
       }
+      case 'unsubmit':
+        await tx.updateTable('submissions').set({ status: 'draft' }).where('id', '=', submission.id).execute();
+        await tx
+          .insertInto('audit_log')
+          .values({ actor: `person:${personId}`, action: 'submission.unsubmit', details: JSON.stringify({ submissionId: submission.id }), at: now })
+          .execute();
+        break;
       case 'late_reason':
         await tx.updateTable('submissions').set({ late_reason: effect.text }).where('id', '=', submission.id).execute();
         break;

@@ -87,6 +87,34 @@ describe('status and reopening', () => {
   });
 });
 
+describe('an edit that breaks a sent report', () => {
+  it('takes it back to draft, keeps the first submission time, and it counts again once re-sent', async () => {
+    deps.clock.set(at('2026-12-10T09:00'));
+    const org = await insertOrg(t.db, { code: 'SC', name: 'Chi bộ C' });
+    const person = await insertPerson(t.db, { telegramUserId: 72, orgIds: [org] });
+    const campaignId = await insertCampaign(t.db, { orgCodes: ['SC'] });
+    await openReport(deps, { personId: person, campaignId, organizationId: org });
+    await say(person, 'không', '1', 'không', 'có', 'đã ký', '1', '2', '3', '4', 'tốt', 'không', 'không', 'gửi');
+    const row = () => t.db.selectFrom('submissions').selectAll().where('organization_id', '=', org).executeTakeFirstOrThrow();
+    const sent = await row();
+    expect(sent.status).toBe('submitted');
+
+    deps.clock.set(at('2026-12-11T09:00'));
+    await openReport(deps, { personId: person, campaignId, organizationId: org });
+    const asked = await say(person, 'sửa 4', 'có');
+    expect(asked?.kind === 'prompt' && asked.prompt.text).toContain('Câu 5/14');
+    const draft = await row();
+    expect(draft.status).toBe('draft');
+    expect(draft.first_submitted_at).toEqual(sent.first_submitted_at);
+
+    await say(person, 'Mô hình mới', 'gửi');
+    const resent = await row();
+    expect(resent.status).toBe('submitted');
+    expect(resent.late).toBe(false);
+    expect(resent.last_submitted_at).toEqual(at('2026-12-11T09:00'));
+  });
+});
+
 describe('processed updates housekeeping', () => {
   it('forgets update ids older than a week, keeps recent ones', async () => {
     const now = at('2026-12-20T00:00');

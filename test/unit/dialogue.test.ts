@@ -36,6 +36,7 @@ function apply(state: DialogueState, t: Transition): DialogueState {
     if (effect.kind === 'set') answers.set(effect.key, effect.value);
     if (effect.kind === 'unset') answers.delete(effect.key);
     if (effect.kind === 'submit') status = 'submitted';
+    if (effect.kind === 'unsubmit') status = 'draft';
   }
   return { ...state, answers, status, cursor: t.cursor };
 }
@@ -249,8 +250,8 @@ describe('walking the QCDC form', () => {
   });
 
   it('a report already submitted is resubmitted without asking for a late reason', () => {
-    const { state } = run(newState(qcdc, { pastDeadline: true, status: 'submitted' }), ...qcdcInputs);
-    expect(step(state, { kind: 'submit' }).cursor).toEqual({ at: 'done' });
+    const { state } = run(newState(qcdc, { pastDeadline: true }), ...qcdcInputs);
+    expect(step({ ...state, status: 'submitted' }, { kind: 'submit' }).cursor).toEqual({ at: 'done' });
   });
 
   it('a locked report refuses every change', () => {
@@ -327,6 +328,32 @@ describe('the rating form: constraints, rules, ambiguity', () => {
     expect(t.notice).toContain('Chưa gửi được');
     expect(t.notice).toContain('(12)');
     expect(t.notice).toContain('(13)');
+  });
+
+  it('an edit that breaks a sent report takes it back to "not sent"; a consistent edit keeps it sent', () => {
+    const filled = run(newState(xl), ...counts, text('2'), text('87,5'), pick(1), text('05/12/2026'), { kind: 'skip' }).state;
+    const sent = run(filled, { kind: 'submit' }).state;
+    expect(sent.status).toBe('submitted');
+
+    const broken = run(sent, { kind: 'edit', questionNo: 1 }, text('50'));
+    expect(broken.last.effects).toContainEqual({ kind: 'unsubmit' });
+    expect(broken.state.status).toBe('draft');
+    expect(broken.last.notice).toContain('chưa gửi');
+    expect(labels(broken.last.prompt)).toContain('✅ Gửi báo cáo');
+
+    const fine = run(sent, { kind: 'edit', questionNo: 7 }, pick(0));
+    expect(fine.last.effects).toEqual([{ kind: 'set', key: 'tu_xep_loai', value: 'htxs' }]);
+    expect(fine.state.status).toBe('submitted');
+  });
+
+  it('an edit that makes a new question apply to a sent report asks it and takes the report back to "not sent"', () => {
+    const inputs = [...qcdcInputs];
+    inputs.splice(3, 2, text('không'));
+    const sent = run(newState(qcdc), ...inputs, { kind: 'submit' }).state;
+    expect(sent.status).toBe('submitted');
+    const edited = run(sent, { kind: 'edit', questionNo: 4 }, text('có'));
+    expect(edited.state.cursor).toEqual(at('ten_mo_hinh', true));
+    expect(edited.last.effects).toContainEqual({ kind: 'unsubmit' });
   });
 
   it('proposes the rating from the score and marks it on the buttons', () => {
@@ -457,8 +484,8 @@ describe('prompts', () => {
   });
 
   it('a submitted report offers "Gửi lại báo cáo"', () => {
-    const { state } = run(newState(qcdc, { status: 'submitted' }), ...qcdcInputs);
-    expect(labels(renderPrompt(state, { at: 'review' }))[0]).toContain('Gửi lại báo cáo');
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    expect(labels(renderPrompt({ ...state, status: 'submitted' }, { at: 'review' }))[0]).toContain('Gửi lại báo cáo');
   });
 
   it('HTML in answers is escaped in the review and in the current answer', () => {

@@ -4,7 +4,7 @@
  * old message is recognised as stale by the service instead of answering the
  * wrong question.
  */
-import type { Input } from '../src/dialogue/types.js';
+import type { Input } from '../dialogue/types.js';
 
 export type ButtonAction =
   | { kind: 'report'; submissionId: string; step: number; input: Input }
