@@ -1,3 +1,5 @@
+import { truncate as truncateLabel } from '../src/text/html.js';
+
 /**
  * Vietnamese texts of the chat layer: registration, commands, status, help.
  * Functions take values already HTML-escaped by the caller unless they say otherwise.
@@ -26,7 +28,8 @@ export const botMessages = {
   forbiddenReport: 'Đồng chí không có quyền báo cáo cho đơn vị này trong đợt báo cáo này.',
   noOpenCampaignForReport: 'Hiện không có đợt báo cáo nào đang mở cho đơn vị của đồng chí.',
   chooseCampaign: 'Có nhiều đợt báo cáo đang mở. Đồng chí chọn đợt muốn báo cáo:',
-  campaignButton: (org: string, period: string) => `${org} — ${period}`,
+  /** A button label (plain text, ≤ 64 characters shown well on a phone). */
+  campaignButton: (org: string, form: string, period: string) => `${truncateLabel(form, 28)} — ${period} — ${truncateLabel(org, 24)}`,
   paused: 'Đã tạm dừng. Các câu trả lời đã được lưu; gõ /baocao để tiếp tục đúng chỗ đang dừng.',
   nothingToPause: 'Đồng chí không có báo cáo nào đang mở. Gõ /baocao để bắt đầu.',
   textOnly: 'Xin trả lời bằng chữ hoặc bấm nút bên dưới câu hỏi.',
@@ -39,7 +42,9 @@ export const botMessages = {
   statusLine: (title: string, period: string, due: string, state: string) => `• ${title} — ${period}\n  Hạn chót: ${due}\n  ${state}`,
   stateNotStarted: 'Chưa bắt đầu',
   stateDraft: (answered: number, remaining: number, total: number) =>
-    remaining > 0 ? `Đang làm: đã trả lời ${answered} câu, còn ${remaining}/${total} câu, chưa gửi` : `Đã trả lời đủ, chưa gửi (gõ /baocao để xem lại và gửi)`,
+    remaining > 0
+      ? `Đang làm, chưa gửi: đã trả lời ${answered} câu, còn ${remaining} câu (biểu mẫu có ${total} câu)`
+      : 'Đã trả lời đủ, chưa gửi (gõ /baocao để xem lại và gửi)',
   stateSubmitted: (when: string) => `Đã nộp lúc ${when}`,
   stateSubmittedLate: (when: string) => `Đã nộp muộn lúc ${when}`,
   stateClosedSuffix: ' (đợt đã kết thúc)',
@@ -65,7 +70,7 @@ export const botMessages = {
     '/huy — tạm dừng câu hỏi đang trả lời (không mất câu trả lời)',
     '/trogiup — xem hướng dẫn này',
     '',
-    'Khi trả lời: gõ câu trả lời hoặc bấm nút. Số viết như «1.234» hoặc «12,5». «« Quay lại» để sửa câu trước; sau câu cuối, bot cho xem lại toàn bộ trước khi gửi.',
+    'Khi trả lời: gõ câu trả lời hoặc bấm nút. Số viết như «1.234» hoặc «12,5». Nút «Quay lại» để sửa câu trước; sau câu cuối, bot cho xem lại toàn bộ trước khi gửi.',
   ].join('\n'),
   helpAdmin: [
     '',
@@ -79,6 +84,7 @@ export const botMessages = {
 
   // Errors
   internalError: 'Xin lỗi, hệ thống đang gặp sự cố nên câu trả lời vừa rồi chưa được ghi. Đồng chí vui lòng gửi lại sau ít phút.',
+  replyFailed: 'Xin lỗi, bot chưa gửi được tin trả lời tới đồng chí. Gõ /baocao để xem câu hiện tại trước khi trả lời tiếp.',
 } as const;
 
 /** The command menus Telegram shows next to the text box. */

@@ -6,7 +6,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Input } from '../src/dialogue/types.js';
 import { openCampaignsForPerson } from '../src/services/campaigns.js';
-import { handleReportInput, openReport, pauseReport } from '../src/services/reporting.js';
+import { forgetSeenPrompt, handleReportInput, openReport, pauseReport } from '../src/services/reporting.js';
 import { decodeAction, encodeAction } from '../src/chat/callbackData.js';
 import type { BotContext } from './context.js';
 import { botMessages as msg } from './messages.js';
@@ -31,7 +31,8 @@ reportHandlers.command('baocao', async (ctx) => {
   }
   const keyboard = new InlineKeyboard();
   for (const c of open) {
-    keyboard.text(msg.campaignButton(c.organizationName, c.periodLabel), encodeAction({ kind: 'open', campaignId: c.campaignId, organizationId: c.organizationId })).row();
+    const form = await ctx.deps.forms.get(c.formId, c.formVersion);
+    keyboard.text(msg.campaignButton(c.organizationName, form.title, c.periodLabel), encodeAction({ kind: 'open', campaignId: c.campaignId, organizationId: c.organizationId })).row();
   }
   await ctx.reply(msg.chooseCampaign, { reply_markup: keyboard });
 });
@@ -46,7 +47,12 @@ async function answer(ctx: BotContext, input: Input, button?: { submissionId: st
   const person = ctx.caller.person;
   if (!person) return void (await ctx.reply(msg.notRegistered));
   const reply = await handleReportInput(reportingDeps(ctx), { updateId: ctx.update.update_id, personId: person.id, input, button });
-  await showReportReply(ctx, reply);
+  try {
+    await showReportReply(ctx, reply);
+  } catch (error) {
+    await forgetSeenPrompt(ctx.deps.db, person.id);
+    throw error;
+  }
 }
 
 reportHandlers.callbackQuery(/^[ro]:/, async (ctx) => {
@@ -66,6 +72,11 @@ reportHandlers.callbackQuery(/^[ro]:/, async (ctx) => {
 reportHandlers.on('message:text', async (ctx, next) => {
   if (ctx.message.text.startsWith('/')) return next();
   await answer(ctx, { kind: 'text', text: ctx.message.text });
+});
+
+// Buttons of an older version of the bot, or of a message from another chat.
+reportHandlers.on('callback_query:data', async (ctx) => {
+  await ctx.answerCallbackQuery({ text: msg.staleButton });
 });
 
 // A photo, sticker or voice message cannot answer a question: say so and show the question again.

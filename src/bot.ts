@@ -5,7 +5,7 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type BotConfig } from 'grammy';
+import { Bot, GrammyError, HttpError, type BotConfig } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { adminHandlers } from '../handlers/admin.js';
 import type { BotContext, BotDeps } from '../handlers/context.js';
@@ -55,9 +55,11 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
 
   bot.catch(async (error) => {
     error.ctx.log.error({ err: error.error }, 'update failed');
+    // A failed Telegram call happened after the service's transaction committed: the answer is stored.
+    const sendingFailed = error.error instanceof GrammyError || error.error instanceof HttpError;
     try {
       if (error.ctx.callbackQuery) await error.ctx.answerCallbackQuery().catch(() => undefined);
-      if (error.ctx.chat) await error.ctx.reply(botMessages.internalError);
+      if (error.ctx.chat) await error.ctx.reply(sendingFailed ? botMessages.replyFailed : botMessages.internalError);
     } catch (replyError) {
       error.ctx.log.error({ err: replyError }, 'could not tell the user about the failure');
     }

@@ -3,6 +3,7 @@
  * with a message per wrong value, so a deployment fails fast and says why.
  */
 import { z } from 'zod';
+import type { QuietHours, ReminderPolicy } from './reminders/plan.js';
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';
 
@@ -20,6 +21,78 @@ const telegramIdList = z
     }
     return ids;
   });
+
+const HH_MM = String.raw`([01]?\d|2[0-3]):([0-5]\d)`;
+const pad2 = (n: string) => n.padStart(2, '0');
+
+/** '21:00-07:00' (may cross midnight) or 'off' → null. */
+const quietHours = z
+  .string()
+  .default('21:00-07:00')
+  .transform((raw, ctx): QuietHours | null => {
+    const text = raw.trim();
+    if (/^(off|none)$/i.test(text)) return null;
+    const m = new RegExp(`^${HH_MM}\\s*[-–]\\s*${HH_MM}$`).exec(text);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${raw}" must be HH:mm-HH:mm (like 21:00-07:00) or "off"` });
+      return z.NEVER;
+    }
+    const start = `${pad2(m[1]!)}:${m[2]!}`;
+    const end = `${pad2(m[3]!)}:${m[4]!}`;
+    if (start === end) {
+      ctx.addIssue({ code: 'custom', message: `"${raw}" starts and ends at the same time; use "off" for no quiet hours` });
+      return z.NEVER;
+    }
+    return { start, end };
+  });
+
+const MAX_HOLIDAY_RANGE_DAYS = 60;
+const DAY_MS = 86_400_000;
+
+/** Milliseconds of a real calendar date 'YYYY-MM-DD' at UTC midnight, or undefined. */
+function calendarDate(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(ms).toISOString().slice(0, 10) === text ? ms : undefined;
+}
+
+/** '2026-09-02, 2027-02-05..2027-02-10' → every local date, ranges inclusive. */
+const holidayList = z
+  .string()
+  .default('')
+  .transform((raw, ctx): ReadonlySet<string> => {
+    const dates = new Set<string>();
+    for (const part of raw.split(/[\s,;]+/).filter(Boolean)) {
+      const [from, to, ...rest] = part.split('..');
+      const start = calendarDate(from ?? '');
+      const end = to === undefined ? start : calendarDate(to);
+      if (start === undefined || end === undefined || rest.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD` });
+        continue;
+      }
+      const days = (end - start) / DAY_MS + 1;
+      if (days < 1 || days > MAX_HOLIDAY_RANGE_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${part}" must run forwards and span at most ${MAX_HOLIDAY_RANGE_DAYS} days`,
+        });
+        continue;
+      }
+      for (let i = 0; i < days; i++) dates.add(new Date(start + i * DAY_MS).toISOString().slice(0, 10));
+    }
+    return dates;
+  });
+
+/** A cron pattern of 5 fields (or 6 with seconds first), checked for shape only; BullMQ parses it. */
+const cronPattern = z
+  .string()
+  .default('0 7 * * *')
+  .transform((v) => v.trim().replace(/\s+/g, ' '))
+  .refine((v) => {
+    const fields = v.split(' ');
+    return (fields.length === 5 || fields.length === 6) && fields.every((f) => /^[\w*,/?#-]+$/.test(f));
+  }, 'must be a cron pattern of 5 fields (minute hour day month weekday), like "0 7 * * *"');
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -48,6 +121,13 @@ const envSchema = z.object({
     .transform((v) => v.trim().replace(/^@/, ''))
     .pipe(z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be the bot username (letters, digits, underscore)'))
     .optional(),
+  // Reminders: no sends inside this local window, nor on these local dates (moved, not dropped).
+  QUIET_HOURS: quietHours,
+  HOLIDAYS: holidayList,
+  // Telegram allows about 30 messages/s per bot; stay below it.
+  OUTBOX_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
+  // The admins' morning progress digest, in local time (Asia/Ho_Chi_Minh).
+  DIGEST_CRON: cronPattern,
 });
 
 export type Config = {
@@ -61,6 +141,10 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   httpPort: number;
   botUsername?: string;
+  quietHours: QuietHours | null;
+  holidays: ReadonlySet<string>;
+  outboxMaxPerSecond: number;
+  digestCron: string;
 };
 
 export class ConfigError extends Error {
@@ -90,6 +174,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     inviteTtlDays: e.INVITE_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,
+    quietHours: e.QUIET_HOURS,
+    holidays: e.HOLIDAYS,
+    outboxMaxPerSecond: e.OUTBOX_MAX_PER_SECOND,
+    digestCron: e.DIGEST_CRON,
     ...(e.BOT_USERNAME ? { botUsername: e.BOT_USERNAME } : {}),
   };
+}
+
+/** The part of the configuration the reminder planner needs. */
+export function reminderPolicy(config: Pick<Config, 'quietHours' | 'holidays'>): ReminderPolicy {
+  return { quietHours: config.quietHours, holidays: config.holidays };
 }

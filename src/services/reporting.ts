@@ -47,6 +47,9 @@ export interface ReportInput {
 /** Ids arrive from chat button data: a malformed one is no report, not a database error. */
 const BIGINT_ID = /^[1-9][0-9]{0,17}$/;
 
+/** A step number no report has: the person has not seen the current prompt. */
+const UNSEEN_STEP = -1;
+
 /** Records the update; false when it was handled before (Telegram redelivers after a crash). */
 export async function markUpdateProcessed(tx: Kysely<Database>, updateId: number): Promise<boolean> {
   const inserted = await tx
@@ -397,6 +400,16 @@ export async function openReport(deps: ReportingDeps, request: OpenReportRequest
     await rememberWhatPersonSaw(tx, request.personId, id, current);
     return promptReply(report, current);
   });
+}
+
+/**
+ * The prompt for `step` never reached the person (sending failed after the answer
+ * was stored). Their next typed message was written for the question before it, so
+ * it must not be taken as the answer to the new one: it gets the current question
+ * shown instead.
+ */
+export async function forgetSeenPrompt(db: Kysely<Database>, personId: string): Promise<void> {
+  await db.updateTable('people').set({ seen_step: UNSEEN_STEP }).where('id', '=', personId).execute();
 }
 
 /** /huy: the person stops answering; every answer stays stored. */

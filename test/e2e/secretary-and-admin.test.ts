@@ -19,6 +19,7 @@ const secretary: TgUser = { id: 1001, first_name: 'Nguyễn Văn', last_name: 'A
 const secondSecretary: TgUser = { id: 1003, first_name: 'Trần Thị', last_name: 'Bình' };
 const stranger: TgUser = { id: 1002, first_name: 'Lê', last_name: 'Khách' };
 const admin: TgUser = { id: 9001, first_name: 'Văn phòng' };
+const thirdSecretary: TgUser = { id: 1004, first_name: 'Phạm', last_name: 'Cường' };
 
 let testDb: TestDb;
 let emulator: BotApiEmulator;
@@ -81,13 +82,14 @@ beforeAll(async () => {
   await insertOrg(testDb.db, { code: 'CB01', name: 'Chi bộ Sở Tài chính', type: 'chi_bo_co_so' });
   await insertOrg(testDb.db, { code: 'CB02', name: 'Chi bộ Sở Xây dựng', type: 'chi_bo_co_so' });
   await insertOrg(testDb.db, { code: 'DB03', name: '<b>A & B</b>', type: 'dang_bo_co_so' });
+  await insertOrg(testDb.db, { code: 'CB04', name: 'Chi bộ Sở Y tế', type: 'chi_bo_co_so' });
   const now = Date.now();
   ({ id: campaignId } = await createCampaign(
     testDb.db,
     { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - DAY), dueAt: new Date(now + 10 * DAY), organizationCodes: 'all' },
     systemClock,
   ));
-  const invites = await createInvites(testDb.db, { orgCodes: ['CB01', 'CB02'] }, { ttlDays: 30 }, systemClock);
+  const invites = await createInvites(testDb.db, { orgCodes: ['CB01', 'CB02', 'CB04'] }, { ttlDays: 30 }, systemClock);
   inviteCodes = new Map(invites.map((i) => [i.orgCode, i.code]));
   emulator = await startBotApiEmulator();
   await startBot();
@@ -202,11 +204,27 @@ describe('a secretary and an admin in Telegram', () => {
     expect(answers.get('so_mo_hinh_dvk')?.value).toBe(4);
   }, 90_000);
 
+  it('does not take an answer typed before the next question arrived as the answer to it', async () => {
+    await say(thirdSecretary, `/start ${inviteCodes.get('CB04')}`, 'Chi bộ Sở Y tế');
+    await say(thirdSecretary, '/baocao', 'Câu 1/14');
+    await say(thirdSecretary, 'không', 'Câu 3/14');
+    // Telegram refuses the next two messages: the prompt for question 4 and the apology.
+    emulator.failNext('sendMessage', { error_code: 400, description: 'Bad Request: injected failure' }, 2);
+    const sent = emulator.calls.length;
+    emulator.sendText(thirdSecretary, '2');
+    await emulator.waitFor(() => emulator.calls.slice(sent).filter((c) => c.method === 'sendMessage').length >= 2);
+    // The secretary never saw question 4 and types an answer meant for question 3 again.
+    const notice = await say(thirdSecretary, '2', 'chưa được ghi');
+    expect(notice.plainText).toContain('Câu 4/14');
+    const answers = await answersOf('CB04');
+    expect(answers.get('so_mo_hinh_dvk')?.value).toBe(2);
+    expect(answers.has('dang_ky_mo_hinh')).toBe(false);
+  });
+
   it('gives the admin /tonghop with the figures, and refuses it to a secretary', async () => {
     const summary = await say(admin, '/tonghop', /Đã nộp/);
     const text = summary.plainText;
-    expect(text).toContain('Đã nộp 02/03 (66,7%)');
-    expect(text).toContain('66,7%');
+    expect(text).toContain('Đã nộp 02/04 (50%)');
     expect(text).toMatch(/\b07 mô hình/); // 3 + 4 models
     expect(text).toContain('1.244'); // 1.234 + 10 trained
     expect(text).toMatch(/\b05 tập thể/);
@@ -218,7 +236,7 @@ describe('a secretary and an admin in Telegram', () => {
     expect(notSubmitted.plainText).not.toContain('CB01');
 
     const refused = await say(secretary, '/tonghop', 'chỉ dành cho');
-    expect(refused.plainText).not.toContain('02/03');
+    expect(refused.plainText).not.toContain('02/04');
     await say(secretary, '/chuanop', 'chỉ dành cho');
   });
 

@@ -1,0 +1,11 @@
+/**
+ * What use cases need from the reminder machinery, without knowing BullMQ:
+ * after a round is created or changed, its slots are re-planned in Postgres and
+ * the delayed jobs in Redis are brought in line. Implemented in jobs/scheduler.ts.
+ */
+export interface RoundScheduler {
+  /** Re-plans the unsent slots of the round from its current times and plan, and reconciles its jobs. */
+  campaignChanged(campaignId: string): Promise<void>;
+  /** An extra reminder now to the round's organizations that have not submitted; returns how many organizations. */
+  remindNow(campaignId: string, actor: string): Promise<number>;
+}
