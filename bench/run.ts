@@ -14,6 +14,7 @@
  */
 import pg from 'pg';
 import type { Update } from 'grammy/types';
+import { connectScheduler } from '../jobs/runtime.js';
 import { createBot } from '../src/bot.js';
 import { createDb, ensureDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -97,8 +98,15 @@ async function main(): Promise<void> {
   await seed(db, clock);
 
   let apiCalls = 0;
+  const reminders = await connectScheduler({
+    db,
+    clock,
+    logger: silentLogger,
+    policy: { quietHours: null, holidays: new Set() },
+    config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: 'baocao-bench' },
+  });
   const bot = createBot(
-    { db, clock, forms: new FormCache(db), adminIds: [], logger: silentLogger },
+    { db, clock, forms: new FormCache(db), adminIds: [], logger: silentLogger, scheduler: reminders.scheduler },
     { token: '1:BENCH', botInfo: { id: 1, is_bot: true, first_name: 'Bench', username: 'bench_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } as never },
   );
   bot.api.config.use(async (_prev, method, payload) => {
@@ -157,6 +165,7 @@ async function main(): Promise<void> {
   console.log(`complete reports:       ${complete.n}/${SECRETARIES} with all ${ANSWERS.length} answers stored`);
   console.log(`Telegram calls:         ${apiCalls}; failed updates: ${failures}`);
   console.log(`memory (rss):           ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
+  await reminders.close();
   await db.destroy();
   if (failures > 0 || Number(complete.n) !== SECRETARIES) process.exitCode = 1;
 }

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Person } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import type { FormCache } from '../src/services/forms.js';
+import type { RoundScheduler } from '../src/services/scheduling.js';
 import type { Clock } from '../src/time.js';
 
 export interface BotDeps {
@@ -16,6 +17,8 @@ export interface BotDeps {
   /** Telegram ids given admin rights by configuration (ADMIN_IDS). */
   adminIds: readonly number[];
   logger: Logger;
+  /** Re-plans reminders when a round changes; sends "Nhắc ngay". */
+  scheduler: RoundScheduler;
 }
 
 export interface Caller {

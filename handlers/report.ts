@@ -62,6 +62,7 @@ reportHandlers.callbackQuery(/^[ro]:/, async (ctx) => {
   if (action.kind === 'report') {
     return answer(ctx, action.input, { submissionId: action.submissionId, step: action.step });
   }
+  if (action.kind !== 'open') return;
   const person = ctx.caller.person;
   if (!person) return void (await ctx.reply(msg.notRegistered));
   const reply = await openReport(reportingDeps(ctx), { personId: person.id, campaignId: action.campaignId, organizationId: action.organizationId });

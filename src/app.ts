@@ -1,11 +1,13 @@
 /**
- * The running application: database ready and migrated, forms synced, the bot
- * polling, a health endpoint. main.ts adds the process concerns (environment,
+ * The running application: database ready and migrated, forms synced, reminders
+ * scheduled and their workers running, the bot polling, a health endpoint.
+ * Like bot.ts, a composition root: it may import jobs/ and handlers/. main.ts adds the process concerns (environment,
  * signals); tests and the demo start the same thing with their own arguments.
  */
 import { createServer, type Server } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import type { Config } from './config.js';
+import { startJobs, type RunningJobs } from '../jobs/runtime.js';
+import { reminderPolicy, type Config } from './config.js';
 import { createBot, publishCommandMenus } from './bot.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -64,6 +66,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let jobs: RunningJobs | undefined;
   try {
     await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
     const prune = () =>
@@ -72,7 +75,12 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     pruneTimer = setInterval(prune, DAY_MS);
     pruneTimer.unref();
 
-    const bot = createBot({ db, clock, forms: new FormCache(db), adminIds: config.adminIds, logger }, { token: config.botToken, apiRoot: config.telegramApiRoot });
+    const forms = new FormCache(db);
+    jobs = await startJobs({ db, forms, clock, logger, config, policy: reminderPolicy(config) });
+    const bot = createBot(
+      { db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler },
+      { token: config.botToken, apiRoot: config.telegramApiRoot },
+    );
     await bot.init();
     await publishCommandMenus(bot, config.adminIds).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
     server = await startHealthServer(db, config.httpPort);
@@ -81,12 +89,14 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   } catch (error) {
     clearInterval(pruneTimer);
     server?.close();
+    await jobs?.stop();
     await stopDb();
     throw error;
   }
   const httpPort = (server.address() as { port: number }).port;
   const activeRunner = runner;
   const activeServer = server;
+  const activeJobs = jobs;
   return {
     db,
     httpPort,
@@ -95,6 +105,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       // Let the updates in flight finish their transactions before the pool closes.
       if (activeRunner.isRunning()) await activeRunner.stop();
       await new Promise<void>((resolve) => activeServer.close(() => resolve()));
+      await activeJobs.stop();
       await stopDb();
       logger.info('stopped');
     },

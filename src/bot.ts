@@ -13,6 +13,8 @@ import { botMessages, commandMenus } from '../handlers/messages.js';
 import { registrationHandlers } from '../handlers/registration.js';
 import { reportHandlers } from '../handlers/report.js';
 import { statusHandlers } from '../handlers/status.js';
+import { reminderHandlers } from '../handlers/reminders.js';
+import { markReachable } from './services/deliveries.js';
 import { findPersonByTelegramId, isAdmin } from './services/people.js';
 
 export type { BotContext, BotDeps };
@@ -41,6 +43,8 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
     ctx.deps = deps;
     ctx.log = deps.logger.child({ updateId: ctx.update.update_id, userId: telegramUserId });
     const person = telegramUserId === undefined ? undefined : await findPersonByTelegramId(deps.db, telegramUserId);
+    // Someone who blocked the bot and now writes again can be reached again.
+    if (person?.unreachable_at) await markReachable(deps.db, person.id);
     ctx.caller = {
       telegramUserId: telegramUserId ?? 0,
       person,
@@ -50,7 +54,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   });
 
   // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
-  bot.chatType('private').use(registrationHandlers, reportHandlers, statusHandlers, adminHandlers);
+  bot.chatType('private').use(registrationHandlers, reminderHandlers, reportHandlers, statusHandlers, adminHandlers);
   bot.chatType('private').on('message', (ctx) => ctx.reply(botMessages.unknownCommand));
 
   bot.catch(async (error) => {

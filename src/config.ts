@@ -110,6 +110,7 @@ const envSchema = z.object({
   TELEGRAM_API_ROOT: url(['http:', 'https:']).default(DEFAULT_API_ROOT),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/baocao'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[\w.-]{1,40}$/, 'must be 1–40 letters, digits, dots, dashes or underscores').default('baocao'),
   ADMIN_IDS: telegramIdList,
   TZ_NAME: z.string().default('Asia/Ho_Chi_Minh'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -135,6 +136,8 @@ export type Config = {
   telegramApiRoot: string;
   databaseUrl: string;
   redisUrl: string;
+  /** Prefix of every Redis key: several installations (or test runs) can share one Redis. */
+  redisPrefix: string;
   adminIds: readonly number[];
   timeZone: string;
   inviteTtlDays: number;
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     telegramApiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     adminIds: e.ADMIN_IDS,
     timeZone: e.TZ_NAME,
     inviteTtlDays: e.INVITE_TTL_DAYS,

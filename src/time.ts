@@ -34,7 +34,11 @@ export class ManualClock implements Clock {
 }
 
 export function local(date: Date | string): Dayjs {
-  return dayjs(date).tz(TIME_ZONE);
+  // The zone's offset comes from Intl and is right whatever the process zone; dayjs's own wall
+  // fields of a tz instance are not (an hour off around the process zone's DST changes), so the
+  // wall time is read from a UTC instance shifted by that offset. Use it for display and dates only.
+  const offset = dayjs(date).tz(TIME_ZONE).utcOffset();
+  return dayjs.utc(date).add(offset, 'minute');
 }
 
 /** 'YYYY-MM-DD' of the local day. */

@@ -8,7 +8,9 @@ import type { Input } from '../dialogue/types.js';
 
 export type ButtonAction =
   | { kind: 'report'; submissionId: string; step: number; input: Input }
-  | { kind: 'open'; campaignId: string; organizationId: string };
+  | { kind: 'open'; campaignId: string; organizationId: string }
+  /** "Đã nhận" under an announcement. */
+  | { kind: 'ack'; deliveryId: string };
 
 function encodeInput(input: Input): string {
   switch (input.kind) {
@@ -61,9 +63,14 @@ function decodeInput(code: string): Input | undefined {
 }
 
 export function encodeAction(action: ButtonAction): string {
-  return action.kind === 'report'
-    ? `r:${action.submissionId}:${action.step}:${encodeInput(action.input)}`
-    : `o:${action.campaignId}:${action.organizationId}`;
+  switch (action.kind) {
+    case 'report':
+      return `r:${action.submissionId}:${action.step}:${encodeInput(action.input)}`;
+    case 'open':
+      return `o:${action.campaignId}:${action.organizationId}`;
+    case 'ack':
+      return `k:${action.deliveryId}`;
+  }
 }
 
 /** Undefined for anything this bot did not produce (or an older format). */
@@ -75,5 +82,7 @@ export function decodeAction(data: string): ButtonAction | undefined {
   }
   const open = /^o:(\d{1,18}):(\d{1,18})$/.exec(data);
   if (open) return { kind: 'open', campaignId: open[1]!, organizationId: open[2]! };
+  const ack = /^k:(\d{1,18})$/.exec(data);
+  if (ack) return { kind: 'ack', deliveryId: ack[1]! };
   return undefined;
 }

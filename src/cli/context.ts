@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import type { RoundScheduler } from '../services/scheduling.js';
 import type { Clock } from '../time.js';
 
 export interface CliDeps {
@@ -21,6 +22,11 @@ export interface CliDeps {
   fetch?: typeof globalThis.fetch;
   /** Where the bundled forms are; default the repository's forms/. */
   formsDir?: string;
+  /**
+   * Told when a command creates or changes a round, so reminders follow. Needed by
+   * `campaigns create|set-due|close` (src/cli.ts passes the real one); other commands do without.
+   */
+  scheduler?: RoundScheduler;
 }
 
 export interface CliContext extends CliDeps {

@@ -90,17 +90,45 @@ export const cliMessages = {
   campaignsDescription: 'Đợt báo cáo',
   campaignsCreateDescription: 'Tạo đợt báo cáo; in mã đợt (một dòng) ra stdout',
   campaignsListDescription: 'Liệt kê các đợt báo cáo',
+  campaignsSetDueDescription: 'Đổi hạn chót của một đợt (lịch nhắc đổi theo)',
+  campaignsCloseDescription: 'Kết thúc một đợt: ngay, hoặc vào thời điểm --at',
+  dueArgument: 'hạn chót mới, giờ Việt Nam: 2026-12-20T17:00 (chỉ ngày = 23:59 ngày đó)',
   optForm: 'mã biểu mẫu (xem: baocao forms list)',
   optFormVersion: 'phiên bản biểu mẫu (mặc định: mới nhất)',
   optPeriod: 'kỳ báo cáo, ví dụ "Năm 2026"',
+  optPeriodStart: 'ngày đầu kỳ, YYYY-MM-DD (khi nhãn kỳ không cho biết ngày)',
+  optPeriodEnd: 'ngày cuối kỳ, YYYY-MM-DD',
   optOpens: 'thời điểm mở, giờ Việt Nam: 2026-12-01 hoặc 2026-12-01T08:00',
   optDue: 'hạn chót, giờ Việt Nam: 2026-12-15T17:00 (chỉ ngày = 23:59 ngày đó)',
+  optCloses: 'thời điểm kết thúc đợt (sau hạn chót); mặc định: không tự kết thúc',
   optOrgs: 'all (mặc định) hoặc danh sách mã ngăn bằng dấu phẩy',
+  optTypes: 'chỉ các loại hình: dang_bo_co_so, chi_bo_co_so, chi_bo_truc_thuoc (ngăn bằng dấu phẩy)',
+  optParent: 'mã một đảng bộ cơ sở: đảng bộ đó và các chi bộ trực thuộc',
+  optReminders: 'các mốc nhắc tính từ ngày hạn chót, mặc định "-7d,-3d,-1d,0d,+1d,+3d"; "không" để không nhắc',
+  optAt: 'giờ gửi nhắc, mặc định 08:00',
+  optCloseAt: 'thời điểm kết thúc, giờ Việt Nam (mặc định: ngay bây giờ)',
   badDateTime: (option: string, value: string) =>
     `${option} «${value}» không phải thời điểm hợp lệ; dùng YYYY-MM-DD hoặc YYYY-MM-DDTHH:mm (giờ Việt Nam).`,
+  badDate: (value: string) => `«${value}» không phải ngày hợp lệ; dùng YYYY-MM-DD.`,
+  badTimeOfDay: (value: string) => `«${value}» không phải giờ hợp lệ; dùng HH:mm, ví dụ 08:00.`,
+  badTypes: (values: string[]) =>
+    `Loại hình không hợp lệ: ${values.join(', ')}. Dùng: dang_bo_co_so, chi_bo_co_so, chi_bo_truc_thuoc.`,
+  oneTargetOption: 'Chỉ dùng một trong các tùy chọn --orgs, --types, --parent.',
+  periodNotUnderstood: (label: string) =>
+    `Lưu ý: không suy ra được ngày đầu và cuối của kỳ «${label}», nên các câu hỏi về ngày trong kỳ sẽ không được kiểm tra. ` +
+    `Dùng --period-start và --period-end nếu cần.`,
   campaignCreated: (c: { id: string; form: string; period: string; opens: string; due: string; targets: number }) =>
     `Đã tạo đợt báo cáo ${c.id}: biểu mẫu ${c.form}, kỳ «${c.period}», mở ${c.opens}, hạn ${c.due}, giao cho ${c.targets} tổ chức.`,
+  campaignPlan: (plan: string) => `Lịch nhắc: ${plan}.`,
+  dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt ${id}: ${from} → ${to}. Lịch nhắc đã đổi theo.`,
+  campaignClosed: (id: string, at: string) => `Đợt báo cáo ${id} kết thúc lúc ${at}.`,
+  scheduleFailed: (detail: string) =>
+    `Cảnh báo: đã lưu thay đổi nhưng chưa cập nhật được lịch nhắc (${detail}). Lịch sẽ được dựng lại từ cơ sở dữ liệu khi bot khởi động lại.`,
   noCampaigns: 'Chưa có đợt báo cáo nào.',
+  stateScheduled: 'chưa mở',
+  stateOpen: 'đang mở',
+  stateClosed: (at: string) => `đã kết thúc ${at}`,
+  closesLater: (at: string) => `kết thúc ${at}`,
   campaignLine: (c: {
     id: string;
     form: string;
@@ -109,9 +137,10 @@ export const cliMessages = {
     due: string;
     submitted: number;
     targets: number;
-    closed: string | null;
+    late: number;
+    state: string;
   }) =>
-    [c.id, c.form, c.period, `mở ${c.opens}`, `hạn ${c.due}`, `đã nộp ${c.submitted}/${c.targets}`, c.closed ? `đã đóng ${c.closed}` : 'đang mở'].join('\t'),
+    [c.id, c.form, c.period, `mở ${c.opens}`, `hạn ${c.due}`, `đã nộp ${c.submitted}/${c.targets}`, `nộp muộn ${c.late}`, c.state].join('\t'),
 
   // summary
   summaryDescription: 'In báo cáo tổng hợp của một đợt (như lệnh /tonghop của bot)',

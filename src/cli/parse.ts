@@ -1,5 +1,9 @@
 /** Option value parsers shared by the commands; they throw commander's InvalidArgumentError with a Vietnamese reason. */
 import { InvalidArgumentError } from 'commander';
+import dayjs from 'dayjs';
+import { ORGANIZATION_TYPES, type OrganizationType } from '../db/schema.js';
+import { parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
+import '../time.js'; // dayjs plugins (customParseFormat)
 import { cliMessages as msg } from './messages.js';
 
 export function positiveInteger(value: string): number {
@@ -16,4 +20,34 @@ export function telegramId(value: string): number {
   const trimmed = value.trim();
   if (!/^\d{1,15}$/.test(trimmed) || Number(trimmed) === 0) throw new InvalidArgumentError(msg.badTelegramId(value));
   return Number(trimmed);
+}
+
+/** --reminders "-7d,-3d,-1d,0d,+1d,+3d" (or "không"): normalised offsets. */
+export function reminderOffsets(value: string): string[] {
+  const parsed = parseOffsets(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.offsets;
+}
+
+/** --at 08:00 (also 8:00, 8h, 8h30): 'HH:mm'. */
+export function timeOfDay(value: string): string {
+  const parsed = parseTimeOfDay(value);
+  if (parsed === undefined) throw new InvalidArgumentError(msg.badTimeOfDay(value));
+  return parsed;
+}
+
+/** --types dang_bo_co_so,chi_bo_co_so (repeatable). */
+export function organizationTypes(value: string, previous: OrganizationType[] = []): OrganizationType[] {
+  const types = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const unknown = types.filter((t) => !(ORGANIZATION_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0 || types.length === 0) throw new InvalidArgumentError(msg.badTypes(unknown.length > 0 ? unknown : [value]));
+  return [...new Set([...previous, ...(types as OrganizationType[])])];
+}
+
+/** --period-start 2026-10-01: a real calendar date, YYYY-MM-DD. */
+export function isoDate(value: string): string {
+  const trimmed = value.trim();
+  const parsed = dayjs(trimmed, 'YYYY-MM-DD', true);
+  if (!parsed.isValid()) throw new InvalidArgumentError(msg.badDate(value));
+  return trimmed;
 }

@@ -266,6 +266,14 @@ function checkSummary(question: Question, path: string, errors: string[]): void 
       });
     }
   }
+  if (summary.phrases !== undefined) {
+    if (question.type !== 'choice') errors.push(`${path}.summary.phrases: only choice questions have phrases`);
+    else {
+      for (const value of Object.keys(summary.phrases)) {
+        if (!values?.includes(value)) errors.push(`${path}.summary.phrases.${value}: "${value}" is not a choice of "${question.key}"`);
+      }
+    }
+  }
   if (summary.target !== undefined) {
     summary.target.choices.forEach((literal, c) => {
       const problem = literalProblem(question, literal);

@@ -74,6 +74,13 @@ export const questionSummarySchema = z.strictObject({
   target: z
     .strictObject({ choices: z.array(literal).min(1), share: z.number().gt(0).lte(1), label: z.string() })
     .optional(),
+  /**
+   * Choice questions: the whole predicate of each choice in the report, e.g.
+   * da_ky → "đơn vị đã ký Thỏa ước lao động tập thể". The line then reads
+   * "{count} {phrase}", and "không có {phrase}" for zero; a choice without a
+   * phrase falls back to "{label} {choice label}". Keys must be choice values.
+   */
+  phrases: z.record(key, z.string().trim().min(1)).optional(),
   hidden: z.boolean().optional(),
 });
 export type QuestionSummary = z.infer<typeof questionSummarySchema>;

@@ -43,6 +43,16 @@ export function formatCount(n: number): string {
 }
 
 /**
+ * A fraction as formal reports write it, both sides at least two digits,
+ * zero included: "00/01", "03/09", "152/159", "1.000/2.000". A zero standing
+ * alone is spelled out in words instead; inside a fraction it is "00".
+ */
+export function formatFraction(part: number, total: number): string {
+  const side = (n: number) => (n === 0 ? '00' : formatCount(n));
+  return `${side(part)}/${side(total)}`;
+}
+
+/**
  * A ratio 0..1 as a percentage: "80%", "78,9%". Rounding never claims 100% or
  * 0% that is not exact: 9,999 of 10,000 is "99,9%", 1 of 50,000 is "<0,1%".
  */

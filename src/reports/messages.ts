@@ -50,7 +50,7 @@ export const summaryMessages = {
   /** Sums: "26 mô hình «Dân vận khéo»"; the answered count is added when some did not answer. */
   sum: (count: string, label: string) => `${count} ${label}`,
   sumNone: (label: string) => `không có ${label}`,
-  answeredBy: (count: string, total: string) => ` (số liệu của ${count}/${total} tổ chức)`,
+  answeredBy: (fraction: string) => ` (số liệu của ${fraction} tổ chức)`,
   /** Decimals (scores) are not summed in the text: an average and the range mean something. */
   decimal: (label: string, average: string, min: string, max: string, answered: string) =>
     `${label}: bình quân ${average}, thấp nhất ${min}, cao nhất ${max} (${answered} tổ chức trả lời)`,
@@ -65,11 +65,23 @@ export const summaryMessages = {
   groupDetail: (parts: string) => ` (trong đó ${parts})`,
   groupMember: (count: string, choice: string) => `${count} ${choice}`,
   groupMemberNone: (choice: string) => `không có ${choice}`,
-  /** "Chỉ tiêu 80% …: đạt 85,0% (17/20) — đạt chỉ tiêu." */
-  target: (targetShare: string, label: string, actual: string, fraction: string, reached: boolean, provisional: boolean) =>
-    `Chỉ tiêu ${targetShare} ${label}: đạt ${actual} (${fraction}${provisional ? ' tổ chức đã nộp, tạm tính' : ''}) — ${
-      reached ? 'đạt chỉ tiêu' : 'chưa đạt chỉ tiêu'
-    }`,
+  /** With the form's phrase for the choice: "03/04 đơn vị đã ký Thỏa ước lao động tập thể". */
+  choicePhrase: (count: string, phrase: string) => `${count} ${phrase}`,
+  choicePhraseNone: (phrase: string) => `không có ${phrase}`,
+  /**
+   * The share over every target organization is the figure that counts; the
+   * share among those who reported is added while reports can still come in.
+   * "Chỉ tiêu 80% …: có 01/03 tổ chức (33,3%); riêng các tổ chức đã nộp: 01/01 (100%) — chưa đủ báo cáo để kết luận."
+   */
+  target: (targetShare: string, label: string, counted: string, amongSubmitted: string | undefined, verdict: string) =>
+    `Chỉ tiêu ${targetShare} ${label}: có ${counted}${amongSubmitted ? `; riêng các tổ chức đã nộp: ${amongSubmitted}` : ''} — ${verdict}`,
+  targetCounted: (fraction: string, percent: string) => `${fraction} tổ chức (${percent})`,
+  targetAmongSubmitted: (fraction: string, percent: string) => `${fraction} (${percent})`,
+  targetVerdicts: {
+    reached: 'đạt chỉ tiêu',
+    not_reached: 'chưa đạt chỉ tiêu',
+    provisional: 'chưa đủ báo cáo để kết luận',
+  },
 
   /** Multiple choice: "Label: Lựa chọn A 05; Lựa chọn B không có". */
   multi: (label: string, parts: string) => `${label}: ${parts}`,

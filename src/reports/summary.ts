@@ -9,7 +9,7 @@ import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/
 import type { Question } from '../forms/schema.js';
 import type { FormCache } from '../services/forms.js';
 import { formatDateTime, formatDeadline } from '../time.js';
-import { formatCount, formatIsoDate, formatNumberVi, formatPercent, formatRatio, markupFor, type Markup } from './format.js';
+import { formatCount, formatFraction, formatIsoDate, formatNumberVi, formatPercent, formatRatio, markupFor, type Markup } from './format.js';
 import { organizationTypeNouns, summaryMessages as m } from './messages.js';
 
 /** How many organizations the capped lists carry. */
@@ -76,6 +76,8 @@ export interface ChoiceCount {
   value: string;
   label: string;
   count: number;
+  /** summary.phrases[value]: the whole predicate, "đơn vị đã ký Thỏa ước lao động tập thể". */
+  phrase?: string;
 }
 
 export interface GroupCount {
@@ -84,6 +86,13 @@ export interface GroupCount {
   count: number;
 }
 
+/**
+ * 'reached' / 'not_reached' once the figure is final: every target has
+ * submitted, or the round is closed or past its deadline (an organization that
+ * has not reported then counts as not meeting the target). 'provisional' before.
+ */
+export type TargetVerdict = 'reached' | 'not_reached' | 'provisional';
+
 export interface TargetFigures {
   label: string;
   choices: Array<string | number | boolean>;
@@ -91,10 +100,17 @@ export interface TargetFigures {
   share: number;
   /** Submitted organizations whose answer is one of `choices`. */
   count: number;
-  /** The base of the share: submitted organizations. */
+  /** The base of the share that counts: every target organization of the campaign. */
   base: number;
+  /** count / base. */
   actualShare: number;
+  /** Target organizations that have submitted. */
+  submitted: number;
+  /** count / submitted, 0 when nobody has submitted: shown while reports are missing. */
+  submittedShare: number;
+  /** count / base reaches `share`. */
   reached: boolean;
+  verdict: TargetVerdict;
 }
 
 export interface ChoiceFigures extends QuestionBase {
@@ -317,11 +333,18 @@ function targetReached(count: number, base: number, share: number): boolean {
   return base > 0 && count * 1e6 >= Math.round(share * 1e6) * base;
 }
 
+interface FiguresContext {
+  targetTotal: number;
+  submittedTotal: number;
+  /** Every target has submitted, or the round is closed or past its deadline. */
+  final: boolean;
+}
+
 function figuresFor(
   question: Question,
   agg: AnswerAggregate | undefined,
   choiceCounts: Map<string, number> | undefined,
-  submittedTotal: number,
+  { targetTotal, submittedTotal, final }: FiguresContext,
 ): QuestionFigures {
   const label = question.summary?.label ?? question.text;
   const base = { key: question.key, label, answered: agg?.answered ?? 0 };
@@ -344,7 +367,13 @@ function figuresFor(
       return { ...base, kind: 'yes_no', answered: yes + no, yes, no, share: yes + no > 0 ? yes / (yes + no) : 0 };
     }
     case 'choice': {
-      const choices = question.choices.map((c) => ({ value: c.value, label: c.label, count: choiceCounts?.get(c.value) ?? 0 }));
+      const phrases = question.summary?.phrases ?? {};
+      const choices = question.choices.map((c): ChoiceCount => {
+        const choice: ChoiceCount = { value: c.value, label: c.label, count: choiceCounts?.get(c.value) ?? 0 };
+        const phrase = phrases[c.value];
+        if (phrase !== undefined) choice.phrase = phrase;
+        return choice;
+      });
       const countOf = (values: ReadonlyArray<string | number | boolean>) =>
         choices.filter((c) => values.includes(c.value)).reduce((total, c) => total + c.count, 0);
       const groups = (question.summary?.groups ?? []).map((g) => ({ label: g.label, choices: [...g.choices], count: countOf(g.choices) }));
@@ -352,14 +381,18 @@ function figuresFor(
       const target = question.summary?.target;
       if (target) {
         const count = countOf(target.choices);
+        const reached = targetReached(count, targetTotal, target.share);
         figures.target = {
           label: target.label,
           choices: [...target.choices],
           share: target.share,
           count,
-          base: submittedTotal,
-          actualShare: submittedTotal > 0 ? count / submittedTotal : 0,
-          reached: targetReached(count, submittedTotal, target.share),
+          base: targetTotal,
+          actualShare: targetTotal > 0 ? count / targetTotal : 0,
+          submitted: submittedTotal,
+          submittedShare: submittedTotal > 0 ? count / submittedTotal : 0,
+          reached,
+          verdict: !final ? 'provisional' : reached ? 'reached' : 'not_reached',
         };
       }
       return figures;
@@ -425,6 +458,11 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
   }
   const targetTotal = ORGANIZATION_TYPES.reduce((t, type) => t + targetsByType[type], 0);
   const submittedTotal = ORGANIZATION_TYPES.reduce((t, type) => t + submittedByType[type], 0);
+  const context: FiguresContext = {
+    targetTotal,
+    submittedTotal,
+    final: submittedTotal >= targetTotal || campaign.closed || campaign.pastDue,
+  };
 
   return {
     campaign,
@@ -433,7 +471,7 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
     submitted: { total: submittedTotal, onTime: submittedTotal - lateTotal, late: lateTotal, byType: submittedByType },
     notSubmitted,
     late,
-    questions: questions.map((q) => figuresFor(q, aggregates.get(q.key), choiceCounts.get(q.key), submittedTotal)),
+    questions: questions.map((q) => figuresFor(q, aggregates.get(q.key), choiceCounts.get(q.key), context)),
   };
 }
 
@@ -441,7 +479,8 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
 
 /** "05", "152"; zero is written out by the caller. */
 const count = formatCount;
-const fraction = (part: number, total: number) => `${formatCount(part)}/${formatCount(total)}`;
+/** "00/01", "03/09", "152/159". */
+const fraction = formatFraction;
 
 function capitalize(s: string): string {
   return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
@@ -481,10 +520,10 @@ function cappedList<T extends OrgRef>(list: OrgList<T>, item: (org: T) => string
   return rest > 0 ? `${items}${m.andOthers(formatCount(rest))}` : items;
 }
 
-function renderQuestion(q: QuestionFigures, submittedTotal: number, provisional: boolean, mk: Markup): string[] {
+function renderQuestion(q: QuestionFigures, submittedTotal: number, closed: boolean, mk: Markup): string[] {
   const label = mk.esc(q.label);
   if (q.answered === 0 && q.kind !== 'text') return [m.noAnswers(capitalize(label))];
-  const partial = q.answered < submittedTotal ? m.answeredBy(formatCount(q.answered), formatCount(submittedTotal)) : '';
+  const partial = q.answered < submittedTotal ? m.answeredBy(fraction(q.answered, submittedTotal)) : '';
   switch (q.kind) {
     case 'number': {
       if (q.type === 'decimal') {
@@ -505,6 +544,13 @@ function renderQuestion(q: QuestionFigures, submittedTotal: number, provisional:
     case 'choice': {
       const grouped = new Set(q.groups.flatMap((g) => g.choices));
       const parts: string[] = [];
+      // The first part with a count carries the base: "không có …; 01/01 đơn vị …".
+      let baseShown = false;
+      const showsBase = (n: number): boolean => {
+        const shows = n > 0 && !baseShown;
+        if (shows) baseShown = true;
+        return shows;
+      };
       for (const g of q.groups) {
         const members = q.choices.filter((c) => g.choices.includes(c.value));
         const detail =
@@ -515,23 +561,29 @@ function renderQuestion(q: QuestionFigures, submittedTotal: number, provisional:
                   .join(', '),
               )
             : '';
-        parts.push(groupOrChoice(g.count, label, mk.esc(g.label), parts.length === 0, q.answered) + detail);
+        parts.push(groupOrChoice(g.count, label, mk.esc(g.label), showsBase(g.count), q.answered) + detail);
       }
       for (const c of q.choices) {
         if (grouped.has(c.value)) continue;
-        parts.push(groupOrChoice(c.count, label, mk.esc(lowerFirst(c.label)), parts.length === 0, q.answered));
+        const withBase = showsBase(c.count);
+        parts.push(
+          c.phrase !== undefined
+            ? choicePhrase(c.count, mk.esc(c.phrase), withBase, q.answered)
+            : groupOrChoice(c.count, label, mk.esc(lowerFirst(c.label)), withBase, q.answered),
+        );
       }
       const lines = [capitalize(parts.join('; '))];
       if (q.target) {
         const t = q.target;
+        // The share among those who reported helps only while reports can still come in.
+        const amongSubmitted = t.submitted < t.base && !closed ? m.targetAmongSubmitted(fraction(t.count, t.submitted), formatPercent(t.count, t.submitted)) : undefined;
         lines.push(
           m.target(
             formatRatio(t.share),
             mk.esc(t.label),
-            formatPercent(t.count, t.base),
-            fraction(t.count, t.base),
-            t.reached,
-            provisional,
+            m.targetCounted(fraction(t.count, t.base), formatPercent(t.count, t.base)),
+            amongSubmitted,
+            m.targetVerdicts[t.verdict],
           ),
         );
       }
@@ -553,10 +605,16 @@ function renderQuestion(q: QuestionFigures, submittedTotal: number, provisional:
   }
 }
 
-/** One part of a choice sentence: the first shows the base ("152/159 …"), a zero is "không có …". */
-function groupOrChoice(n: number, label: string, choice: string, first: boolean, answered: number): string {
+/** One part of a choice sentence: `withBase` shows the base ("152/159 …"), a zero is "không có …". */
+function groupOrChoice(n: number, label: string, choice: string, withBase: boolean, answered: number): string {
   if (n === 0) return m.choiceNone(label, choice);
-  return m.choicePart(first ? fraction(n, answered) : count(n), label, choice);
+  return m.choicePart(withBase ? fraction(n, answered) : count(n), label, choice);
+}
+
+/** The same with the form's phrase for the choice: "03/04 đơn vị đã ký …", "không có đơn vị …". */
+function choicePhrase(n: number, phrase: string, withBase: boolean, answered: number): string {
+  if (n === 0) return m.choicePhraseNone(phrase);
+  return m.choicePhrase(withBase ? fraction(n, answered) : count(n), phrase);
 }
 
 /**
@@ -609,9 +667,7 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
   if (submitted.total > 0 && summary.questions.length > 0) {
     lines.push('', mk.bold(m.sectionFigures));
     for (const q of summary.questions) {
-      // A target share is tentative while reports are missing.
-      const provisional = submitted.total < targets.total;
-      for (const line of renderQuestion(q, submitted.total, provisional, mk)) lines.push(`${m.bullet}${line}.`);
+      for (const line of renderQuestion(q, submitted.total, campaign.closed, mk)) lines.push(`${m.bullet}${line}.`);
     }
   }
   return lines.join('\n');

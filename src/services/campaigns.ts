@@ -1,10 +1,12 @@
 /** Campaigns (report rounds): one form version, one period, one deadline, a set of target organizations. */
-import { sql, type Kysely } from 'kysely';
-import type { Campaign, Database } from '../db/schema.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ORGANIZATION_TYPES, type Campaign, type Database, type OrganizationType } from '../db/schema.js';
 import { periodFromLabel } from '../campaigns/period.js';
+import { DEFAULT_REMINDER_PLAN, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
 import type { Clock } from '../time.js';
 import { campaignMessages as msg } from './messages/campaigns.js';
 import { latestFormVersion } from './forms.js';
+import type { RoundScheduler } from './scheduling.js';
 
 export class CampaignInputError extends Error {
   constructor(message: string) {
@@ -13,15 +15,45 @@ export class CampaignInputError extends Error {
   }
 }
 
+/** Which organizations a round asks: every one, some types, a đảng bộ with its chi bộ trực thuộc, or a list of codes. */
+export type TargetSelection =
+  | { kind: 'all' }
+  | { kind: 'types'; types: OrganizationType[] }
+  | { kind: 'parent'; parentCode: string }
+  | { kind: 'codes'; codes: string[] };
+
 export interface NewCampaignInput {
   formId: string;
   formVersion?: number;
   periodLabel: string;
   opensAt: Date;
   dueAt: Date;
-  organizationCodes: 'all' | string[];
+  /** When the round closes (no more submissions); none by default. Must be after the deadline. */
+  closesAt?: Date;
+  /** The target organizations. Defaults to `organizationCodes`, then to all. */
+  targets?: TargetSelection;
+  /** Older form of `targets`: 'all' or a list of codes. Ignored when `targets` is given. */
+  organizationCodes?: 'all' | string[];
   periodStart?: string;
   periodEnd?: string;
+  /** Offsets from the deadline's day ('-7d', '0d', '+1d'); default DEFAULT_REMINDER_PLAN.offsets. [] means no reminders. */
+  reminderOffsets?: string[];
+  /** Local time of day of the reminders ('08:00'); default DEFAULT_REMINDER_PLAN.time. */
+  reminderTime?: string;
+  /** Who asks, for the audit log: 'cli' (default) or 'telegram:<id>'. */
+  actor?: string;
+}
+
+export interface CreatedCampaign {
+  id: string;
+  targetCount: number;
+  /** The period used for date questions; null when the label gave none and none were given. */
+  periodStart: string | null;
+  periodEnd: string | null;
+  reminderOffsets: string[];
+  reminderTime: string;
+  /** Set when the round was stored but the reminder schedule could not be updated (rebuilt at the next start). */
+  scheduleError?: Error;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -42,10 +74,20 @@ async function resolveFormVersion(db: Kysely<Database>, input: NewCampaignInput)
   return input.formVersion;
 }
 
-function resolvePeriod(input: NewCampaignInput): { start: string | null; end: string | null } {
+function isRealDate(text: string): boolean {
+  if (!ISO_DATE.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
+}
+
+/** The period of the round: the dates given, else those of the label, else none. */
+export function resolvePeriod(input: Pick<NewCampaignInput, 'periodLabel' | 'periodStart' | 'periodEnd'>): {
+  start: string | null;
+  end: string | null;
+} {
   if (input.periodStart || input.periodEnd) {
     const { periodStart: start, periodEnd: end } = input;
-    if (!start || !end || !ISO_DATE.test(start) || !ISO_DATE.test(end) || start > end) {
+    if (!start || !end || !isRealDate(start) || !isRealDate(end) || start > end) {
       throw new CampaignInputError(msg.badPeriodDates);
     }
     return { start, end };
@@ -54,59 +96,318 @@ function resolvePeriod(input: NewCampaignInput): { start: string | null; end: st
   return { start: period?.start ?? null, end: period?.end ?? null };
 }
 
+/** The reminder plan, normalised; throws CampaignInputError with the parser's Vietnamese reason. */
+export function resolveReminderPlan(input: Pick<NewCampaignInput, 'reminderOffsets' | 'reminderTime'>): { offsets: string[]; time: string } {
+  let offsets = [...DEFAULT_REMINDER_PLAN.offsets];
+  if (input.reminderOffsets !== undefined) {
+    if (input.reminderOffsets.length === 0) offsets = [];
+    else {
+      const parsed = parseOffsets(input.reminderOffsets.join(','));
+      if (!parsed.ok) throw new CampaignInputError(parsed.message);
+      offsets = parsed.offsets;
+    }
+  }
+  let time = DEFAULT_REMINDER_PLAN.time;
+  if (input.reminderTime !== undefined) {
+    const parsed = parseTimeOfDay(input.reminderTime);
+    if (parsed === undefined) throw new CampaignInputError(msg.badReminderTime(input.reminderTime));
+    time = parsed;
+  }
+  return { offsets, time };
+}
+
+function selectionOf(input: NewCampaignInput): TargetSelection {
+  if (input.targets) return input.targets;
+  if (input.organizationCodes === undefined || input.organizationCodes === 'all') return { kind: 'all' };
+  return { kind: 'codes', codes: input.organizationCodes };
+}
+
+function cleanCodes(codes: readonly string[]): string[] {
+  return [...new Set(codes.map((c) => c.trim()).filter(Boolean))];
+}
+
+export type TargetPreview =
+  | { ok: true; count: number; /** the đảng bộ's name for kind 'parent' */ parentName?: string }
+  | { ok: false; message: string };
+
+/**
+ * Checks a selection against the organizations: unknown codes (all listed), a
+ * parent that is not a đảng bộ cơ sở, unknown types, or nobody selected.
+ */
+export async function previewTargets(db: Kysely<Database>, selection: TargetSelection): Promise<TargetPreview> {
+  const count = async (filter: (q: ReturnType<typeof base>) => ReturnType<typeof base>) => {
+    const row = await filter(base()).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  const base = () => db.selectFrom('organizations as o');
+  let parentName: string | undefined;
+  let n: number;
+  switch (selection.kind) {
+    case 'all':
+      n = await count((q) => q);
+      break;
+    case 'types': {
+      const types = [...new Set(selection.types)];
+      const unknown = types.filter((t) => !ORGANIZATION_TYPES.includes(t));
+      if (unknown.length > 0) return { ok: false, message: msg.unknownTypes(unknown) };
+      if (types.length === 0) return { ok: false, message: msg.noTypes };
+      n = await count((q) => q.where('o.type', 'in', types));
+      break;
+    }
+    case 'parent': {
+      const code = selection.parentCode.trim();
+      if (!code) return { ok: false, message: msg.noParent };
+      const parent = await db.selectFrom('organizations').select(['id', 'name', 'type']).where('code', '=', code).executeTakeFirst();
+      if (!parent) return { ok: false, message: msg.unknownParent(code) };
+      if (parent.type !== 'dang_bo_co_so') return { ok: false, message: msg.parentNotDangBo(code, parent.name) };
+      parentName = parent.name;
+      n = await count((q) => q.where((eb) => eb.or([eb('o.id', '=', parent.id), eb('o.parent_id', '=', parent.id)])));
+      break;
+    }
+    case 'codes': {
+      const codes = cleanCodes(selection.codes);
+      if (codes.length === 0) return { ok: false, message: msg.noTargets };
+      const found = await db.selectFrom('organizations').select('code').where('code', 'in', codes).execute();
+      const known = new Set(found.map((f) => f.code));
+      const missing = codes.filter((c) => !known.has(c));
+      if (missing.length > 0) return { ok: false, message: msg.unknownOrganizations(missing) };
+      n = codes.length;
+      break;
+    }
+  }
+  if (n === 0) return { ok: false, message: msg.noTargets };
+  return parentName === undefined ? { ok: true, count: n } : { ok: true, count: n, parentName };
+}
+
+/** Inserts the targets of a selection with one INSERT … SELECT, whether there are 10 or 50,000. */
+async function insertTargets(tx: Kysely<Database>, campaignId: string, selection: TargetSelection): Promise<number> {
+  const preview = await previewTargets(tx, selection);
+  if (!preview.ok) throw new CampaignInputError(preview.message);
+  let parentId: string | undefined;
+  if (selection.kind === 'parent') {
+    parentId = (await tx.selectFrom('organizations').select('id').where('code', '=', selection.parentCode.trim()).executeTakeFirstOrThrow()).id;
+  }
+  const result = await tx
+    .insertInto('campaign_targets')
+    .columns(['campaign_id', 'organization_id'])
+    .expression((eb) => {
+      let q = eb.selectFrom('organizations as o').select([sql<string>`${campaignId}::bigint`.as('campaign_id'), 'o.id']);
+      switch (selection.kind) {
+        case 'all':
+          break;
+        case 'types':
+          q = q.where('o.type', 'in', [...new Set(selection.types)]);
+          break;
+        case 'parent':
+          q = q.where((w) => w.or([w('o.id', '=', parentId!), w('o.parent_id', '=', parentId!)]));
+          break;
+        case 'codes':
+          q = q.where('o.code', 'in', cleanCodes(selection.codes));
+          break;
+      }
+      return q;
+    })
+    .executeTakeFirst();
+  const targetCount = Number(result.numInsertedOrUpdatedRows ?? 0n);
+  if (targetCount === 0) throw new CampaignInputError(msg.noTargets);
+  return targetCount;
+}
+
+/**
+ * Creates a round inside the caller's transaction (the /dotmoi wizard also
+ * deletes its state in it). The scheduler is not told: see createCampaign.
+ */
+export async function createCampaignIn(tx: Transaction<Database>, input: NewCampaignInput, clock: Clock): Promise<CreatedCampaign> {
+  const periodLabel = input.periodLabel.trim();
+  if (!periodLabel) throw new CampaignInputError(msg.emptyPeriod);
+  if (input.dueAt.getTime() <= input.opensAt.getTime()) throw new CampaignInputError(msg.dueBeforeOpen);
+  if (input.closesAt && input.closesAt.getTime() < input.dueAt.getTime()) throw new CampaignInputError(msg.closeBeforeDue);
+  const period = resolvePeriod(input);
+  const plan = resolveReminderPlan(input);
+  const formVersion = await resolveFormVersion(tx, input);
+  const selection = selectionOf(input);
+  const now = clock.now();
+
+  const campaign = await tx
+    .insertInto('campaigns')
+    .values({
+      form_id: input.formId,
+      form_version: formVersion,
+      period_label: periodLabel,
+      period_start: period.start,
+      period_end: period.end,
+      opens_at: input.opensAt,
+      due_at: input.dueAt,
+      closed_at: input.closesAt ?? null,
+      reminder_offsets: JSON.stringify(plan.offsets),
+      reminder_time: plan.time,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const targetCount = await insertTargets(tx, campaign.id, selection);
+  const { actor = 'cli', ...details } = input;
+  await tx
+    .insertInto('audit_log')
+    .values({
+      actor,
+      action: 'campaign.create',
+      details: JSON.stringify({ campaignId: campaign.id, ...details, targets: selection, reminderOffsets: plan.offsets, reminderTime: plan.time }),
+      at: now,
+    })
+    .execute();
+  return { id: campaign.id, targetCount, periodStart: period.start, periodEnd: period.end, reminderOffsets: plan.offsets, reminderTime: plan.time };
+}
+
+/**
+ * Tells the scheduler that a round was created or changed, after the change is
+ * committed. A failure (Redis down) does not undo the change: the schedule is
+ * rebuilt from Postgres at the next start, so it is returned for the caller to report.
+ */
+export async function notifyScheduler(scheduler: RoundScheduler | undefined, campaignId: string): Promise<Error | undefined> {
+  if (!scheduler) return undefined;
+  try {
+    await scheduler.campaignChanged(campaignId);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Creates a round, then tells the scheduler (announcement and reminders). Every
+ * use case that changes a round takes the scheduler this way; callers that create
+ * rounds before any scheduler runs (fixtures, the demo, the benchmark) may omit
+ * it: the scheduler reconciles every round from Postgres when it starts.
+ */
 export async function createCampaign(
   db: Kysely<Database>,
   input: NewCampaignInput,
   clock: Clock,
-): Promise<{ id: string; targetCount: number }> {
-  const periodLabel = input.periodLabel.trim();
-  if (!periodLabel) throw new CampaignInputError(msg.emptyPeriod);
-  if (input.dueAt.getTime() <= input.opensAt.getTime()) throw new CampaignInputError(msg.dueBeforeOpen);
-  const formVersion = await resolveFormVersion(db, input);
-  const period = resolvePeriod(input);
+  scheduler?: RoundScheduler,
+): Promise<CreatedCampaign> {
+  const created = await db.transaction().execute((tx) => createCampaignIn(tx, input, clock));
+  const scheduleError = await notifyScheduler(scheduler, created.id);
+  return scheduleError ? { ...created, scheduleError } : created;
+}
 
-  return db.transaction().execute(async (tx) => {
-    let organizationIds: string[] | 'all' = 'all';
-    if (input.organizationCodes !== 'all') {
-      const codes = [...new Set(input.organizationCodes.map((c) => c.trim()).filter(Boolean))];
-      if (codes.length === 0) throw new CampaignInputError(msg.noTargets);
-      const found = await tx.selectFrom('organizations').select(['id', 'code']).where('code', 'in', codes).execute();
-      const missing = codes.filter((c) => !found.some((f) => f.code === c));
-      if (missing.length > 0) throw new CampaignInputError(msg.unknownOrganizations(missing));
-      organizationIds = found.map((f) => f.id);
-    }
-    const campaign = await tx
-      .insertInto('campaigns')
-      .values({
-        form_id: input.formId,
-        form_version: formVersion,
-        period_label: periodLabel,
-        period_start: period.start,
-        period_end: period.end,
-        opens_at: input.opensAt,
-        due_at: input.dueAt,
-        created_at: clock.now(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    // INSERT … SELECT: one statement whether there are 10 or 50,000 targets.
-    const targets = await tx
-      .insertInto('campaign_targets')
-      .columns(['campaign_id', 'organization_id'])
-      .expression((eb) => {
-        let q = eb.selectFrom('organizations').select([sql<string>`${campaign.id}::bigint`.as('campaign_id'), 'id']);
-        if (organizationIds !== 'all') q = q.where('id', 'in', organizationIds);
-        return q;
-      })
-      .executeTakeFirst();
-    const targetCount = Number(targets.numInsertedOrUpdatedRows ?? 0n);
-    if (targetCount === 0) throw new CampaignInputError(msg.noTargets);
+async function lockCampaign(tx: Transaction<Database>, campaignId: string): Promise<Campaign> {
+  if (!/^\d{1,18}$/.test(campaignId)) throw new CampaignInputError(msg.unknownCampaign(campaignId));
+  const campaign = await tx.selectFrom('campaigns').selectAll().where('id', '=', campaignId).forUpdate().executeTakeFirst();
+  if (!campaign) throw new CampaignInputError(msg.unknownCampaign(campaignId));
+  return campaign;
+}
+
+function isClosed(campaign: Pick<Campaign, 'closed_at'>, now: Date): boolean {
+  return campaign.closed_at !== null && campaign.closed_at.getTime() <= now.getTime();
+}
+
+export interface CampaignChange {
+  campaignId: string;
+  scheduleError?: Error;
+}
+
+/**
+ * Moves the deadline of a round that has not ended: after its opening time and
+ * after now. Reminders follow (the scheduler re-plans the unsent ones).
+ */
+export async function setDeadline(
+  db: Kysely<Database>,
+  campaignId: string,
+  dueAt: Date,
+  actor: string,
+  clock: Clock,
+  scheduler: RoundScheduler,
+): Promise<CampaignChange & { previousDueAt: Date }> {
+  const now = clock.now();
+  const previousDueAt = await db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (isClosed(campaign, now)) throw new CampaignInputError(msg.alreadyClosed(campaignId));
+    if (dueAt.getTime() <= campaign.opens_at.getTime()) throw new CampaignInputError(msg.dueBeforeOpen);
+    if (dueAt.getTime() <= now.getTime()) throw new CampaignInputError(msg.dueInPast);
+    if (campaign.closed_at && dueAt.getTime() > campaign.closed_at.getTime()) throw new CampaignInputError(msg.dueAfterClose);
+    await tx.updateTable('campaigns').set({ due_at: dueAt, updated_at: now }).where('id', '=', campaignId).execute();
     await tx
       .insertInto('audit_log')
-      .values({ actor: 'cli', action: 'campaign.create', details: JSON.stringify({ campaignId: campaign.id, ...input }), at: clock.now() })
+      .values({ actor, action: 'campaign.set_due', details: JSON.stringify({ campaignId, from: campaign.due_at, to: dueAt }), at: now })
       .execute();
-    return { id: campaign.id, targetCount };
+    return campaign.due_at;
   });
+  const scheduleError = await notifyScheduler(scheduler, campaignId);
+  return { campaignId, previousDueAt, ...(scheduleError ? { scheduleError } : {}) };
+}
+
+/**
+ * Ends a round now or at a later time: from then on nobody submits or changes a
+ * report and no reminder goes out. A round that has already ended stays as it is.
+ */
+export async function closeCampaign(
+  db: Kysely<Database>,
+  campaignId: string,
+  at: Date,
+  actor: string,
+  clock: Clock,
+  scheduler: RoundScheduler,
+): Promise<CampaignChange & { closedAt: Date }> {
+  const now = clock.now();
+  // "Now" given a moment ago is still now; an earlier time is a mistake.
+  const closedAt = at.getTime() < now.getTime() - 60_000 ? undefined : new Date(Math.max(at.getTime(), now.getTime()));
+  if (!closedAt) throw new CampaignInputError(msg.closeInPast);
+  await db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (isClosed(campaign, now)) throw new CampaignInputError(msg.alreadyClosed(campaignId));
+    await tx.updateTable('campaigns').set({ closed_at: closedAt, updated_at: now }).where('id', '=', campaignId).execute();
+    await tx
+      .insertInto('audit_log')
+      .values({ actor, action: 'campaign.close', details: JSON.stringify({ campaignId, closedAt, previous: campaign.closed_at }), at: now })
+      .execute();
+  });
+  const scheduleError = await notifyScheduler(scheduler, campaignId);
+  return { campaignId, closedAt, ...(scheduleError ? { scheduleError } : {}) };
+}
+
+export type CampaignState = 'scheduled' | 'open' | 'closed';
+
+/** Not yet open, open, or ended (closed_at passed). */
+export function campaignState(campaign: { opensAt: Date; closedAt: Date | null }, now: Date): CampaignState {
+  if (campaign.closedAt && campaign.closedAt.getTime() <= now.getTime()) return 'closed';
+  return campaign.opensAt.getTime() > now.getTime() ? 'scheduled' : 'open';
+}
+
+export interface CampaignProgress {
+  /** Organizations asked. */
+  targets: number;
+  /** Target organizations whose report is submitted (on time or late). */
+  submitted: number;
+  /** Of those, submitted after the deadline. */
+  late: number;
+  /** Target organizations whose report is started but not submitted. */
+  drafts: number;
+}
+
+/** Where a round stands; undefined for an unknown round. */
+export async function campaignProgress(db: Kysely<Database>, campaignId: string): Promise<CampaignProgress | undefined> {
+  if (!/^\d{1,18}$/.test(campaignId)) return undefined;
+  const row = await db
+    .selectFrom('campaigns as c')
+    .where('c.id', '=', campaignId)
+    .select((eb) => [
+      eb.selectFrom('campaign_targets as t').whereRef('t.campaign_id', '=', 'c.id').select(eb.fn.countAll<string>().as('n')).as('targets'),
+    ])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const counts = await db
+    .selectFrom('submissions as s')
+    .innerJoin('campaign_targets as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.organization_id', '=', 's.organization_id'))
+    .where('s.campaign_id', '=', campaignId)
+    .select([
+      sql<string>`count(*) filter (where s.status = 'submitted')`.as('submitted'),
+      sql<string>`count(*) filter (where s.status = 'submitted' and s.late)`.as('late'),
+      sql<string>`count(*) filter (where s.status = 'draft')`.as('drafts'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { targets: Number(row.targets ?? 0), submitted: Number(counts.submitted), late: Number(counts.late), drafts: Number(counts.drafts) };
 }
 
 export interface CampaignListing {
@@ -115,52 +416,98 @@ export interface CampaignListing {
   formVersion: number;
   formTitle: string;
   periodLabel: string;
+  periodStart: string | null;
+  periodEnd: string | null;
   opensAt: Date;
   dueAt: Date;
   closedAt: Date | null;
+  reminderOffsets: string[];
+  reminderTime: string;
+  /** Not yet open, open, or ended, at the clock's now. */
+  state: CampaignState;
   targetCount: number;
   submittedCount: number;
+  /** Submitted after the deadline (included in submittedCount). */
+  lateCount: number;
+  /** Started, not submitted. */
+  draftCount: number;
 }
 
-export async function listCampaigns(db: Kysely<Database>, _clock: Clock): Promise<CampaignListing[]> {
-  const rows = await db
+function listingQuery(db: Kysely<Database>) {
+  return db
     .selectFrom('campaigns as c')
     .innerJoin('forms as f', (j) => j.onRef('f.id', '=', 'c.form_id').onRef('f.version', '=', 'c.form_version'))
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('submissions as s')
+          .innerJoin('campaign_targets as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.organization_id', '=', 's.organization_id'))
+          .whereRef('s.campaign_id', '=', 'c.id')
+          .select([
+            sql<string>`count(*) filter (where s.status = 'submitted')`.as('submitted'),
+            sql<string>`count(*) filter (where s.status = 'submitted' and s.late)`.as('late'),
+            sql<string>`count(*) filter (where s.status = 'draft')`.as('drafts'),
+          ])
+          .as('p'),
+      (j) => j.onTrue(),
+    )
     .select([
       'c.id',
       'c.form_id',
       'c.form_version',
       'f.title',
       'c.period_label',
+      'c.period_start',
+      'c.period_end',
       'c.opens_at',
       'c.due_at',
       'c.closed_at',
+      'c.reminder_offsets',
+      'c.reminder_time',
+      'p.submitted',
+      'p.late',
+      'p.drafts',
       (eb) =>
         eb.selectFrom('campaign_targets as t').whereRef('t.campaign_id', '=', 'c.id').select(eb.fn.countAll<string>().as('n')).as('targets'),
-      (eb) =>
-        eb
-          .selectFrom('submissions as s')
-          .innerJoin('campaign_targets as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.organization_id', '=', 's.organization_id'))
-          .whereRef('s.campaign_id', '=', 'c.id')
-          .where('s.status', '=', 'submitted')
-          .select(eb.fn.countAll<string>().as('n'))
-          .as('submitted'),
-    ])
-    .orderBy('c.opens_at', 'desc')
-    .orderBy('c.id', 'desc')
-    .execute();
-  return rows.map((r) => ({
+    ]);
+}
+
+type ListingRow = Awaited<ReturnType<ReturnType<typeof listingQuery>['executeTakeFirstOrThrow']>>;
+
+function toListing(r: ListingRow, now: Date): CampaignListing {
+  return {
     id: r.id,
     formId: r.form_id,
     formVersion: r.form_version,
     formTitle: r.title,
     periodLabel: r.period_label,
+    periodStart: r.period_start,
+    periodEnd: r.period_end,
     opensAt: r.opens_at,
     dueAt: r.due_at,
     closedAt: r.closed_at,
+    reminderOffsets: r.reminder_offsets,
+    reminderTime: r.reminder_time,
+    state: campaignState({ opensAt: r.opens_at, closedAt: r.closed_at }, now),
     targetCount: Number(r.targets ?? 0),
     submittedCount: Number(r.submitted ?? 0),
-  }));
+    lateCount: Number(r.late ?? 0),
+    draftCount: Number(r.drafts ?? 0),
+  };
+}
+
+/** Every round, the latest opening first, with its progress. */
+export async function listCampaigns(db: Kysely<Database>, clock: Clock): Promise<CampaignListing[]> {
+  const rows = await listingQuery(db).orderBy('c.opens_at', 'desc').orderBy('c.id', 'desc').execute();
+  const now = clock.now();
+  return rows.map((r) => toListing(r, now));
+}
+
+/** One round with its progress; undefined for an unknown id. */
+export async function getCampaignListing(db: Kysely<Database>, id: string, clock: Clock): Promise<CampaignListing | undefined> {
+  if (!/^\d{1,18}$/.test(id)) return undefined;
+  const row = await listingQuery(db).where('c.id', '=', id).executeTakeFirst();
+  return row && toListing(row, clock.now());
 }
 
 export async function getCampaign(db: Kysely<Database>, id: string): Promise<Campaign | undefined> {

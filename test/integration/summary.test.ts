@@ -26,6 +26,8 @@ let forms: FormCache;
 const NOW = at('2026-12-16T09:00');
 const EVIL = '<b>A & B</b>';
 const EVIL_HTML = '&lt;b&gt;A &amp; B&lt;/b&gt;';
+/** A fraction with a one-digit side ("0/01", "3/09"), which the report never writes. */
+const ONE_DIGIT_FRACTION = /(?<![\d.])\d\/|\/\d(?![\d.])/;
 
 interface SubmissionSeed {
   status?: 'draft' | 'submitted';
@@ -238,15 +240,25 @@ describe('QCDC campaign: 9 base organizations, 4 submitted, 1 draft', () => {
       ['trung_binh', 0],
       ['yeu', 0],
     ]);
+    // The target counts over all 9 target organizations; past the deadline it has a verdict.
     expect(tuDanhGia.target).toEqual({
       label: 'tổ chức cơ sở đảng thực hiện tốt QCDC và phong trào thi đua «Dân vận khéo»',
       choices: ['tot'],
       share: 0.8,
       count: 3,
-      base: 4,
-      actualShare: 0.75,
+      base: 9,
+      actualShare: 3 / 9,
+      submitted: 4,
+      submittedShare: 0.75,
       reached: false,
+      verdict: 'not_reached',
     });
+    const thoaUoc = byKey.get('thoa_uoc') as ChoiceFigures;
+    expect(thoaUoc.choices).toEqual([
+      { value: 'da_ky', label: 'Đã ký', count: 3, phrase: 'đơn vị đã ký Thỏa ước lao động tập thể' },
+      { value: 'chua_ky', label: 'Chưa ký', count: 1, phrase: 'đơn vị chưa ký Thỏa ước lao động tập thể' },
+      { value: 'khong_ap_dung', label: 'Không áp dụng', count: 0, phrase: 'đơn vị không thuộc diện ký Thỏa ước lao động tập thể' },
+    ]);
   });
 
   it('renders the heading, deadline and progress lines', () => {
@@ -272,20 +284,25 @@ describe('QCDC campaign: 9 base organizations, 4 submitted, 1 draft', () => {
     expect(figures).toEqual([
       '- 75% (03/04) tổ chức cơ sở đảng thành lập Ban Chỉ đạo thực hiện QCDC.',
       '- 66,7% (02/03) Ban Chỉ đạo có quy chế hoạt động và kế hoạch hằng năm.',
-      '- 10 mô hình «Dân vận khéo».',
+      '- 10 mô hình «Dân vận khéo» đang được duy trì.',
       '- 50% (02/04) tổ chức cơ sở đảng đăng ký mô hình «Dân vận khéo» mới.',
-      '- Mô hình «Dân vận khéo» đăng ký mới: 02 tổ chức có nội dung.',
+      '- Tên mô hình «Dân vận khéo» đăng ký mới: 02 tổ chức có nội dung.',
       '- 75% (03/04) đơn vị tổ chức Hội nghị người lao động (cán bộ, công chức, viên chức).',
-      '- 03/04 đơn vị có Thỏa ước lao động tập thể đã ký; 01 đơn vị có Thỏa ước lao động tập thể chưa ký; không có đơn vị có Thỏa ước lao động tập thể không áp dụng.',
+      '- 03/04 đơn vị đã ký Thỏa ước lao động tập thể; 01 đơn vị chưa ký Thỏa ước lao động tập thể; không có đơn vị không thuộc diện ký Thỏa ước lao động tập thể.',
       '- 06 cuộc đối thoại định kỳ với người lao động.',
       '- 42 đồng chí tham dự tập huấn.',
       '- 05 tập thể được khen thưởng.',
       '- Không có cá nhân được khen thưởng.',
       '- 03/04 tổ chức cơ sở đảng tự đánh giá thực hiện QCDC tốt; 01 tổ chức cơ sở đảng tự đánh giá thực hiện QCDC khá; không có tổ chức cơ sở đảng tự đánh giá thực hiện QCDC trung bình; không có tổ chức cơ sở đảng tự đánh giá thực hiện QCDC yếu.',
-      '- Chỉ tiêu 80% tổ chức cơ sở đảng thực hiện tốt QCDC và phong trào thi đua «Dân vận khéo»: đạt 75% (03/04 tổ chức đã nộp, tạm tính) — chưa đạt chỉ tiêu.',
+      '- Chỉ tiêu 80% tổ chức cơ sở đảng thực hiện tốt QCDC và phong trào thi đua «Dân vận khéo»: có 03/09 tổ chức (33,3%); riêng các tổ chức đã nộp: 03/04 (75%) — chưa đạt chỉ tiêu.',
       '- Hạn chế, khó khăn: 02 tổ chức có nội dung.',
       '- Đề xuất, kiến nghị: không có tổ chức nào nêu nội dung.',
     ]);
+  });
+
+  it('writes every fraction with two-digit sides', () => {
+    expect(plain).not.toMatch(ONE_DIGIT_FRACTION);
+    expect(html).not.toMatch(ONE_DIGIT_FRACTION);
   });
 
   it('escapes every database value in html and adds no tags in plain', () => {
@@ -301,7 +318,7 @@ describe('QCDC campaign: 9 base organizations, 4 submitted, 1 draft', () => {
     expect(plain).not.toContain('&amp;');
   });
 
-  it('reports the target as reached once the share reaches it, and updates with new submissions', async () => {
+  it('does not call the target reached from the reports in alone, and follows changed answers', async () => {
     await db
       .updateTable('answers')
       .set({ text_value: 'tot', value: JSON.stringify('tot') })
@@ -315,10 +332,23 @@ describe('QCDC campaign: 9 base organizations, 4 submitted, 1 draft', () => {
           .where('o.code', '=', 'C1'),
       )
       .execute();
+    // Every report in says "Tốt", but 5 of the 9 targets have not reported past the deadline.
     const after = (await buildSummary(db, campaignId, forms, NOW))!;
+    expect((after.questions.find((q) => q.key === 'tu_danh_gia') as ChoiceFigures).target).toMatchObject({
+      count: 4,
+      base: 9,
+      submittedShare: 1,
+      reached: false,
+      verdict: 'not_reached',
+    });
     const line = linesOf(renderSummary(after, 'plain')).find((l) => l.startsWith('- Chỉ tiêu'));
     expect(line).toBe(
-      '- Chỉ tiêu 80% tổ chức cơ sở đảng thực hiện tốt QCDC và phong trào thi đua «Dân vận khéo»: đạt 100% (04/04 tổ chức đã nộp, tạm tính) — đạt chỉ tiêu.',
+      '- Chỉ tiêu 80% tổ chức cơ sở đảng thực hiện tốt QCDC và phong trào thi đua «Dân vận khéo»: có 04/09 tổ chức (44,4%); riêng các tổ chức đã nộp: 04/04 (100%) — chưa đạt chỉ tiêu.',
+    );
+    // The same figures before the deadline: no verdict yet.
+    const before = (await buildSummary(db, campaignId, forms, at('2026-12-10T08:00')))!;
+    expect(linesOf(renderSummary(before, 'plain')).find((l) => l.startsWith('- Chỉ tiêu'))).toBe(
+      '- Chỉ tiêu 80% tổ chức cơ sở đảng thực hiện tốt QCDC và phong trào thi đua «Dân vận khéo»: có 04/09 tổ chức (44,4%); riêng các tổ chức đã nộp: 04/04 (100%) — chưa đủ báo cáo để kết luận.',
     );
   });
 
@@ -365,6 +395,114 @@ describe('QCDC campaign: 9 base organizations, 4 submitted, 1 draft', () => {
   it('returns undefined for a campaign that does not exist', async () => {
     expect(await buildSummary(db, '999999', forms, NOW)).toBeUndefined();
     expect(await buildSummary(db, 'abc', forms, NOW)).toBeUndefined();
+  });
+});
+
+describe('the 80% target over all target organizations: 5 targets, reports coming in', () => {
+  let campaignId: string;
+  let form: Form;
+  const BEFORE_DUE = at('2026-12-10T08:00');
+  const PAST_DUE = at('2026-12-16T09:00');
+  const TARGET = '- Chỉ tiêu 80% tổ chức cơ sở đảng thực hiện tốt QCDC và phong trào thi đua «Dân vận khéo»: ';
+
+  const report = (overrides: Record<string, AnswerValue>): Record<string, AnswerValue> => ({
+    ban_chi_dao: true,
+    bcd_quy_che: true,
+    so_mo_hinh_dvk: 1,
+    dang_ky_mo_hinh: false,
+    hoi_nghi_nld: true,
+    thoa_uoc: 'da_ky',
+    so_doi_thoai: 1,
+    so_tap_huan: 1,
+    khen_tap_the: 0,
+    khen_ca_nhan: 0,
+    tu_danh_gia: 'tot',
+    han_che: null,
+    kien_nghi: null,
+    ...overrides,
+  });
+
+  async function render(now: Date): Promise<{ summary: Summary; lines: string[] }> {
+    const summary = (await buildSummary(db, campaignId, forms, now))!;
+    const plain = renderSummary(summary, 'plain');
+    expect(plain).not.toMatch(ONE_DIGIT_FRACTION);
+    return { summary, lines: linesOf(plain) };
+  }
+  const targetOf = (summary: Summary) => (summary.questions.find((q) => q.key === 'tu_danh_gia') as ChoiceFigures).target;
+  const targetLine = (lines: string[]) => lines.find((l) => l.startsWith('- Chỉ tiêu'));
+
+  beforeAll(async () => {
+    form = await bundledForm('dan_van_qcdc');
+    campaignId = await insertCampaign(db, { formId: 'dan_van_qcdc', orgCodes: ['D1', 'D2', 'D3', 'C1', 'C2'] });
+    // Only D1 has reported: "Tốt", no Ban Chỉ đạo, not covered by a collective agreement.
+    await submit(campaignId, form, 'D1', report({ ban_chi_dao: false, bcd_quy_che: null, thoa_uoc: 'khong_ap_dung' }));
+  });
+
+  it('1 of 5 in, before the deadline: the share over all 5 counts, the share among reports is added, no verdict', async () => {
+    const { summary, lines } = await render(BEFORE_DUE);
+    expect(targetOf(summary)).toMatchObject({ count: 1, base: 5, actualShare: 0.2, submitted: 1, submittedShare: 1, reached: false, verdict: 'provisional' });
+    expect(targetLine(lines)).toBe(`${TARGET}có 01/05 tổ chức (20%); riêng các tổ chức đã nộp: 01/01 (100%) — chưa đủ báo cáo để kết luận.`);
+    // Zeros inside fractions have two digits like every other count.
+    expect(lines).toContain('Đã nộp theo loại hình: đảng bộ cơ sở 01/03; chi bộ cơ sở 00/02.');
+    expect(lines).toContain('- Không có tổ chức cơ sở đảng thành lập Ban Chỉ đạo thực hiện QCDC (00/01).');
+    // The base goes with the first choice that has a count; the phrases read as whole predicates.
+    expect(lines).toContain(
+      '- Không có đơn vị đã ký Thỏa ước lao động tập thể; không có đơn vị chưa ký Thỏa ước lao động tập thể; 01/01 đơn vị không thuộc diện ký Thỏa ước lao động tập thể.',
+    );
+  });
+
+  it('1 of 5 in, past the deadline: the verdict is given over all 5', async () => {
+    const { summary, lines } = await render(PAST_DUE);
+    expect(targetOf(summary)).toMatchObject({ count: 1, base: 5, reached: false, verdict: 'not_reached' });
+    expect(targetLine(lines)).toBe(`${TARGET}có 01/05 tổ chức (20%); riêng các tổ chức đã nộp: 01/01 (100%) — chưa đạt chỉ tiêu.`);
+  });
+
+  it('1 of 5 in, round closed before the deadline: the verdict over all 5, without the share among reports', async () => {
+    await db.updateTable('campaigns').set({ closed_at: at('2026-12-09T17:00') }).where('id', '=', campaignId).execute();
+    try {
+      const { summary, lines } = await render(BEFORE_DUE);
+      expect(summary.campaign).toMatchObject({ closed: true, pastDue: false });
+      expect(targetOf(summary)).toMatchObject({ count: 1, base: 5, verdict: 'not_reached' });
+      expect(targetLine(lines)).toBe(`${TARGET}có 01/05 tổ chức (20%) — chưa đạt chỉ tiêu.`);
+    } finally {
+      await db.updateTable('campaigns').set({ closed_at: null }).where('id', '=', campaignId).execute();
+    }
+  });
+
+  it('4 of 5 in, all "Tốt", before the deadline: 80% over all is still provisional', async () => {
+    for (const code of ['D2', 'D3', 'C1']) await submit(campaignId, form, code, report({}));
+    const { summary, lines } = await render(BEFORE_DUE);
+    expect(targetOf(summary)).toMatchObject({ count: 4, base: 5, submitted: 4, reached: true, verdict: 'provisional' });
+    expect(targetLine(lines)).toBe(`${TARGET}có 04/05 tổ chức (80%); riêng các tổ chức đã nộp: 04/04 (100%) — chưa đủ báo cáo để kết luận.`);
+  });
+
+  it('all 5 in, before the deadline: 4 of 5 "Tốt" reaches 80% exactly', async () => {
+    await submit(campaignId, form, 'C2', report({ tu_danh_gia: 'kha', thoa_uoc: 'chua_ky' }));
+    const { summary, lines } = await render(BEFORE_DUE);
+    expect(targetOf(summary)).toMatchObject({ count: 4, base: 5, submitted: 5, actualShare: 0.8, reached: true, verdict: 'reached' });
+    expect(targetLine(lines)).toBe(`${TARGET}có 04/05 tổ chức (80%) — đạt chỉ tiêu.`);
+    expect(lines).toContain(
+      '- 03/05 đơn vị đã ký Thỏa ước lao động tập thể; 01 đơn vị chưa ký Thỏa ước lao động tập thể; 01 đơn vị không thuộc diện ký Thỏa ước lao động tập thể.',
+    );
+  });
+
+  it('all 5 in, one rating lowered: 3 of 5 misses the target', async () => {
+    await db
+      .updateTable('answers')
+      .set({ text_value: 'kha', value: JSON.stringify('kha') })
+      .where('question_key', '=', 'tu_danh_gia')
+      .where('submission_id', 'in', (eb) =>
+        eb
+          .selectFrom('submissions as s')
+          .innerJoin('organizations as o', 'o.id', 's.organization_id')
+          .select('s.id')
+          .where('s.campaign_id', '=', campaignId)
+          .where('o.code', '=', 'C1'),
+      )
+      .execute();
+    const { summary, lines } = await render(BEFORE_DUE);
+    expect(targetOf(summary)).toMatchObject({ count: 3, base: 5, reached: false, verdict: 'not_reached' });
+    expect(targetLine(lines)).toBe(`${TARGET}có 03/05 tổ chức (60%) — chưa đạt chỉ tiêu.`);
   });
 });
 
@@ -422,7 +560,7 @@ describe('xếp loại campaign: grouped choices, decimals, dates, every organiz
     expect(lines).toContain('Đã nộp theo loại hình: đảng bộ cơ sở 03/03; chi bộ cơ sở 06/06; chi bộ trực thuộc 01/01.');
     expect(lines).toContain('Tất cả các tổ chức đã nộp báo cáo.');
     expect(lines.some((l) => l.startsWith('Nộp muộn'))).toBe(false);
-    expect(lines).toContain('- 100 đảng viên.');
+    expect(lines).toContain('- 100 đảng viên được đánh giá, xếp loại.');
     expect(lines).toContain('- 20 đảng viên hoàn thành xuất sắc nhiệm vụ.');
     expect(lines).toContain('- Không có đảng viên không hoàn thành nhiệm vụ.');
     expect(lines).toContain('- Điểm tự chấm: bình quân 75,8, thấp nhất 55, cao nhất 95 (10 tổ chức trả lời).');
@@ -431,6 +569,7 @@ describe('xếp loại campaign: grouped choices, decimals, dates, every organiz
     const score = summary.questions.find((q) => q.key === 'diem_tu_cham');
     expect(score).toMatchObject({ kind: 'number', type: 'decimal', sum: 758, min: 55, max: 95, answered: 10 });
     expect(html).toContain('<b>Kết quả tổng hợp</b>');
+    expect(plain).not.toMatch(ONE_DIGIT_FRACTION);
   });
 });
 
@@ -491,7 +630,7 @@ describe('2,000 target organizations', () => {
     expect(notSubmittedLine.startsWith('Chưa nộp (1.000): TC0002 — Chi bộ số 2; TC0004 — Chi bộ số 4;')).toBe(true);
     expect(notSubmittedLine.endsWith('TC0060 — Chi bộ số 60 và 970 tổ chức khác')).toBe(true);
     expect(linesOf(plain)).toContain('Đã nộp 1.000/2.000 (50%): đúng hạn 900, muộn 100.');
-    expect(linesOf(plain)).toContain('- 2.000 mô hình «Dân vận khéo».');
+    expect(linesOf(plain)).toContain('- 2.000 mô hình «Dân vận khéo» đang được duy trì.');
     expect(linesOf(plain)).toContain('- Cuộc đối thoại định kỳ với người lao động: chưa có số liệu.');
 
     const html = renderSummary(summary, 'html');

@@ -16,10 +16,13 @@ export interface BotProcess {
   stop(): Promise<number | null>;
 }
 
+let started = 0;
+
 export function startBotProcess(env: Record<string, string>): BotProcess {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HTTP_PORT: '0', ...env },
+    // Each process gets its own Redis prefix: test files run in parallel against one Redis.
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HTTP_PORT: '0', REDIS_PREFIX: `test-${process.pid}-${++started}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, formatCount, formatNumberVi, formatPercent, formatRatio } from '../../src/reports/format.js';
+import { parseFormText } from '../../src/forms/load.js';
+import { escapeHtml, formatCount, formatFraction, formatNumberVi, formatPercent, formatRatio } from '../../src/reports/format.js';
 import { splitForTelegram } from '../../src/reports/split.js';
 
 describe('formatCount', () => {
@@ -21,6 +22,22 @@ describe('formatCount', () => {
 
   it('formats a non-integer like a number', () => {
     expect(formatCount(2.5)).toBe('2,5');
+  });
+});
+
+describe('formatFraction', () => {
+  // One rule for every fraction of the report: both sides have at least two digits, zero is "00".
+  it.each([
+    [0, 1, '00/01'],
+    [0, 159, '00/159'],
+    [1, 3, '01/03'],
+    [3, 9, '03/09'],
+    [10, 10, '10/10'],
+    [152, 159, '152/159'],
+    [1000, 2000, '1.000/2.000'],
+    [0, 0, '00/00'],
+  ])('%d/%d → %s', (part, total, expected) => {
+    expect(formatFraction(part, total)).toBe(expected);
   });
 });
 
@@ -121,5 +138,48 @@ describe('splitForTelegram', () => {
 
   it('refuses a nonsensical limit', () => {
     expect(() => splitForTelegram('abc', 0)).toThrow(RangeError);
+  });
+});
+
+describe('summary.phrases in a form file', () => {
+  const formWith = (question: Record<string, unknown>) =>
+    JSON.stringify({ id: 'mau', version: 1, title: 'Mẫu', questions: [{ key: 'so', type: 'integer', text: 'Số?' }, question] });
+  const choiceQuestion = (summary: Record<string, unknown>) => ({
+    key: 'thoa_uoc',
+    type: 'choice',
+    text: 'Thỏa ước?',
+    choices: [
+      { value: 'da_ky', label: 'Đã ký' },
+      { value: 'chua_ky', label: 'Chưa ký' },
+    ],
+    summary,
+  });
+
+  it('accepts phrases keyed by choice values, some choices left to the default', () => {
+    const result = parseFormText(formWith(choiceQuestion({ label: 'Thỏa ước', phrases: { da_ky: 'đơn vị đã ký Thỏa ước' } })));
+    expect(result.problems).toEqual([]);
+    expect(result.kind).toBe('ok');
+    const question = result.kind === 'ok' ? result.form.questions[1] : undefined;
+    expect(question?.summary?.phrases).toEqual({ da_ky: 'đơn vị đã ký Thỏa ước' });
+  });
+
+  it('refuses a phrase for a value that is not a choice of the question', () => {
+    const result = parseFormText(formWith(choiceQuestion({ phrases: { da_ky: 'đơn vị đã ký', khong_ap_dung: 'đơn vị không thuộc diện ký' } })));
+    expect(result).toEqual({
+      kind: 'error',
+      problems: ['questions[1].summary.phrases.khong_ap_dung: "khong_ap_dung" is not a choice of "thoa_uoc"'],
+    });
+  });
+
+  it('refuses phrases on a question that is not a single choice', () => {
+    const result = parseFormText(formWith({ key: 'co', type: 'yes_no', text: 'Có?', summary: { phrases: { true: 'đơn vị có' } } }));
+    expect(result).toEqual({ kind: 'error', problems: ['questions[1].summary.phrases: only choice questions have phrases'] });
+  });
+
+  it('refuses an empty phrase', () => {
+    const result = parseFormText(formWith(choiceQuestion({ phrases: { da_ky: '  ' } })));
+    expect(result.kind).toBe('error');
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/^questions\[1\]\.summary\.phrases\.da_ky: /);
   });
 });

@@ -1,0 +1,108 @@
+/**
+ * The outbox: sends one delivery per job, within Telegram's limits. The worker's
+ * limiter keeps the overall rate under OUTBOX_MAX_PER_SECOND; a 429 pauses the
+ * whole queue for retry_after; network and 5xx errors retry with backoff; a 403
+ * marks the person unreachable. Every outcome is written to the ledger.
+ */
+import { Worker, type Job } from 'bullmq';
+import { Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { encodeAction } from '../src/chat/callbackData.js';
+import type { Database } from '../src/db/schema.js';
+import type { Logger } from '../src/logger.js';
+import { composeDelivery, type ComposedMessage } from '../src/reminders/compose.js';
+import { claimDelivery, markUnreachable, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
+import type { FormCache } from '../src/services/forms.js';
+import type { Clock } from '../src/time.js';
+import { OUTBOX_ATTEMPTS, OUTBOX_QUEUE, type OutboxJob, type Queues } from './queues.js';
+
+export interface OutboxDeps {
+  db: Kysely<Database>;
+  forms: FormCache;
+  clock: Clock;
+  logger: Logger;
+  api: Api;
+  queues: Queues;
+}
+
+/** What the worker does with a Telegram error; exported for its tests. */
+export type SendFailure =
+  | { action: 'rate_limited'; retryAfterMs: number }
+  | { action: 'unreachable'; reason: string }
+  | { action: 'failed'; reason: string }
+  | { action: 'retry'; reason: string };
+
+export function classifySendError(error: unknown): SendFailure {
+  if (error instanceof GrammyError) {
+    if (error.error_code === 429) return { action: 'rate_limited', retryAfterMs: Math.max(1, error.parameters.retry_after ?? 1) * 1000 };
+    if (error.error_code === 403) return { action: 'unreachable', reason: error.description };
+    if (error.error_code >= 500) return { action: 'retry', reason: error.description };
+    return { action: 'failed', reason: error.description };
+  }
+  if (error instanceof HttpError) return { action: 'retry', reason: error.message };
+  throw error;
+}
+
+function keyboardOf(message: ComposedMessage): InlineKeyboard | undefined {
+  if (message.buttons.length === 0) return undefined;
+  const keyboard = new InlineKeyboard();
+  for (const row of message.buttons) {
+    for (const button of row) keyboard.text(button.label, encodeAction(button.action));
+    keyboard.row();
+  }
+  return keyboard;
+}
+
+export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data' | 'attemptsMade'>): Promise<string> {
+  const { db, clock } = deps;
+  const delivery = await claimDelivery(db, job.data.deliveryId, clock.now());
+  if (!delivery) return 'already handled';
+  const finish = async (outcome: DeliveryOutcome) => {
+    await recordOutcome(db, delivery.id, outcome, clock.now());
+    return outcome.status;
+  };
+  const person = await db.selectFrom('people').select(['telegram_user_id', 'unreachable_at']).where('id', '=', delivery.person_id).executeTakeFirstOrThrow();
+  if (person.unreachable_at) return finish({ status: 'skipped', reason: 'unreachable' });
+  const composition = await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  if (composition.kind === 'skip') return finish({ status: 'skipped', reason: composition.reason });
+
+  try {
+    const keyboard = keyboardOf(composition.message);
+    const sent = await deps.api.sendMessage(Number(person.telegram_user_id), composition.message.text, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(keyboard ? { reply_markup: keyboard } : {}),
+    });
+    return finish({ status: 'sent', messageId: sent.message_id });
+  } catch (error) {
+    const failure = classifySendError(error);
+    switch (failure.action) {
+      case 'rate_limited':
+        await finish({ status: 'queued', reason: 'rate limited by Telegram' });
+        // Telegram asked every sender to wait: pause the whole queue, not just this job.
+        await deps.queues.outbox.rateLimit(failure.retryAfterMs);
+        throw Worker.RateLimitError();
+      case 'unreachable':
+        await markUnreachable(db, delivery.person_id, failure.reason, clock.now());
+        return finish({ status: 'failed', reason: `unreachable: ${failure.reason}` });
+      case 'failed':
+        return finish({ status: 'failed', reason: failure.reason });
+      case 'retry':
+        if (job.attemptsMade + 1 >= OUTBOX_ATTEMPTS) return finish({ status: 'failed', reason: failure.reason });
+        await finish({ status: 'queued', reason: failure.reason });
+        throw error;
+    }
+  }
+}
+
+export function startOutboxWorker(deps: OutboxDeps, options: { connection: Redis; prefix: string; maxPerSecond: number; concurrency?: number }): Worker<OutboxJob> {
+  const worker = new Worker<OutboxJob>(OUTBOX_QUEUE, (job) => deliver(deps, job), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 16,
+    limiter: { max: options.maxPerSecond, duration: 1000 },
+  });
+  worker.on('failed', (job, err) => deps.logger.warn({ err, jobId: job?.id }, 'delivery attempt failed'));
+  return worker;
+}

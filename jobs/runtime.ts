@@ -1,0 +1,91 @@
+/**
+ * Starting and stopping the reminder machinery: Redis connections, queues, the
+ * two workers, the daily digest scheduler, and a reconcile with Postgres.
+ */
+import type { Worker } from 'bullmq';
+import { Api } from 'grammy';
+import type { Kysely } from 'kysely';
+import type { Config } from '../src/config.js';
+import type { Database } from '../src/db/schema.js';
+import type { Logger } from '../src/logger.js';
+import type { ReminderPolicy } from '../src/reminders/plan.js';
+import { ensureAdminPeople } from '../src/services/deliveries.js';
+import type { FormCache } from '../src/services/forms.js';
+import { TIME_ZONE, type Clock } from '../src/time.js';
+import { createRedis, waitUntilReady, warnUnlessNoEviction } from './connection.js';
+import { startOutboxWorker } from './outbox.js';
+import { createQueues, type Queues } from './queues.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import { startSlotWorker } from './slots.js';
+
+export type JobsConfig = Pick<Config, 'redisUrl' | 'redisPrefix' | 'adminIds' | 'outboxMaxPerSecond' | 'digestCron' | 'botToken' | 'telegramApiRoot'>;
+
+export interface JobsDeps {
+  db: Kysely<Database>;
+  forms: FormCache;
+  clock: Clock;
+  logger: Logger;
+  config: JobsConfig;
+  policy: ReminderPolicy;
+}
+
+/** A scheduler without workers: for the CLI, which changes rounds but sends nothing. */
+export async function connectScheduler(deps: { db: Kysely<Database>; clock: Clock; logger: Logger; policy: ReminderPolicy; config: Pick<Config, 'redisUrl' | 'redisPrefix'> }): Promise<{ scheduler: Scheduler; queues: Queues; close(): Promise<void> }> {
+  const redis = createRedis(deps.config.redisUrl, 'producer');
+  try {
+    await waitUntilReady(redis, deps.config.redisUrl);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  const queues = createQueues(redis, deps.config.redisPrefix);
+  const scheduler = createScheduler({ db: deps.db, queues, clock: deps.clock, policy: deps.policy, logger: deps.logger });
+  return {
+    scheduler,
+    queues,
+    async close() {
+      await queues.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+export interface RunningJobs {
+  scheduler: Scheduler;
+  queues: Queues;
+  stop(): Promise<void>;
+}
+
+export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
+  const prefix = deps.config.redisPrefix;
+  const client = await connectScheduler(deps);
+  const workerRedis = createRedis(deps.config.redisUrl, 'worker');
+  const workers: Worker[] = [];
+  try {
+    await warnUnlessNoEviction(workerRedis, deps.logger);
+    await ensureAdminPeople(deps.db, deps.config.adminIds);
+    const api = new Api(deps.config.botToken, { apiRoot: deps.config.telegramApiRoot });
+    const { scheduler, queues } = client;
+    workers.push(
+      startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, adminIds: deps.config.adminIds }, { connection: workerRedis, prefix }),
+      startOutboxWorker({ db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, api, queues }, { connection: workerRedis, prefix, maxPerSecond: deps.config.outboxMaxPerSecond }),
+    );
+    await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: 'digest', data: {} });
+    await scheduler.reconcileAll();
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.close()));
+    workerRedis.disconnect();
+    await client.close();
+    throw error;
+  }
+  return {
+    scheduler: client.scheduler,
+    queues: client.queues,
+    async stop() {
+      // Workers finish the job in hand (its ledger row is then final) before the connections close.
+      await Promise.all(workers.map((w) => w.close()));
+      await client.close();
+      await workerRedis.quit().catch(() => undefined);
+    },
+  };
+}

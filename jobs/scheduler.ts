@@ -1,0 +1,118 @@
+/**
+ * Postgres → BullMQ. The rounds' slots live in Postgres; Redis holds one delayed
+ * job per pending slot and one job per queued delivery, all with deterministic
+ * ids. Reconciling adds what is missing and removes what no longer matches, so it
+ * can run at every start, after every change, and after Redis was flushed.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/db/schema.js';
+import type { Logger } from '../src/logger.js';
+import type { ReminderPolicy } from '../src/reminders/plan.js';
+import { listNotSubmitted } from '../src/reports/summary.js';
+import { failInterruptedDeliveries, queuedDeliveryIds } from '../src/services/deliveries.js';
+import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, type PendingSlot } from '../src/services/reminderSlots.js';
+import type { RoundScheduler } from '../src/services/scheduling.js';
+import type { Clock } from '../src/time.js';
+import { deliveryJobId, slotJobId, type Queues, type SlotJob } from './queues.js';
+
+export interface SchedulerDeps {
+  db: Kysely<Database>;
+  queues: Queues;
+  clock: Clock;
+  policy: ReminderPolicy;
+  logger: Logger;
+}
+
+export interface Scheduler extends RoundScheduler {
+  /** At start: re-plan every live round, bring slot jobs in line, re-queue unsent deliveries. */
+  reconcileAll(): Promise<{ slotJobs: number; removed: number; deliveries: number }>;
+  /** Queues the deliveries still waiting in Postgres (all, or one round's slot). */
+  enqueueDeliveries(filter?: { campaignId: string; slotKey: string }): Promise<number>;
+}
+
+const PAGE = 1000;
+/** A delivery left in 'sending' this long was interrupted mid-send: its outcome is unknown. */
+const INTERRUPTED_GRACE_MS = 10 * 60 * 1000;
+
+function slotJob(slot: PendingSlot): SlotJob {
+  return { campaignId: slot.campaignId, slotKey: slot.slotKey, sendAtMs: slot.sendAt.getTime() };
+}
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const { db, queues, clock, logger } = deps;
+
+  /** Makes the slot jobs in Redis exactly the pending slots (of one round, or of all). */
+  async function syncSlotJobs(campaignId?: string): Promise<{ slotJobs: number; removed: number }> {
+    const now = clock.now();
+    const slots = await pendingSlots(db, now, campaignId);
+    const expected = new Map(slots.map((slot) => [slotJobId(slotJob(slot)), slot]));
+    let removed = 0;
+    const existing = await queues.slots.getJobs(['delayed', 'waiting', 'prioritized']);
+    for (const job of existing) {
+      if (job.name !== 'slot' || !job.id) continue;
+      const data = job.data as SlotJob;
+      if (campaignId !== undefined && data.campaignId !== campaignId) continue;
+      if (expected.has(job.id)) continue;
+      // A moved or cancelled slot; its worker would ignore it anyway, this keeps Redis tidy.
+      await job.remove().then(
+        () => removed++,
+        (err: unknown) => logger.debug({ err, jobId: job.id }, 'slot job already taken'),
+      );
+    }
+    if (slots.length > 0) {
+      await queues.slots.addBulk(
+        slots.map((slot) => ({
+          name: 'slot',
+          data: slotJob(slot),
+          opts: { jobId: slotJobId(slotJob(slot)), delay: Math.max(0, slot.sendAt.getTime() - now.getTime()) },
+        })),
+      );
+    }
+    return { slotJobs: slots.length, removed };
+  }
+
+  async function enqueueDeliveries(filter?: { campaignId: string; slotKey: string }): Promise<number> {
+    let afterId = '0';
+    let total = 0;
+    for (;;) {
+      const ids = await queuedDeliveryIds(db, { ...filter, afterId, limit: PAGE });
+      if (ids.length === 0) return total;
+      await queues.outbox.addBulk(ids.map((id) => ({ name: 'deliver', data: { deliveryId: id }, opts: { jobId: deliveryJobId(id) } })));
+      total += ids.length;
+      afterId = ids.at(-1)!;
+    }
+  }
+
+  return {
+    enqueueDeliveries,
+
+    async reconcileAll() {
+      const now = clock.now();
+      for (const campaignId of await campaignsToPlan(db, now)) await planCampaignSlots(db, campaignId, deps.policy, now);
+      const interrupted = await failInterruptedDeliveries(db, now, INTERRUPTED_GRACE_MS);
+      if (interrupted > 0) logger.warn({ interrupted }, 'deliveries interrupted while sending were marked failed');
+      const slots = await syncSlotJobs();
+      const deliveries = await enqueueDeliveries();
+      logger.info({ ...slots, deliveries }, 'reminder schedule reconciled');
+      return { ...slots, deliveries };
+    },
+
+    async campaignChanged(campaignId) {
+      await planCampaignSlots(db, campaignId, deps.policy, clock.now());
+      await syncSlotJobs(campaignId);
+    },
+
+    async remindNow(campaignId, actor) {
+      const now = clock.now();
+      const missing = await listNotSubmitted(db, campaignId, { limit: 0 });
+      if (missing.total === 0) return 0;
+      const slot = await addManualSlot(db, campaignId, now);
+      await db
+        .insertInto('audit_log')
+        .values({ actor, action: 'campaign.remind_now', details: JSON.stringify({ campaignId, slotKey: slot.slotKey }), at: now })
+        .execute();
+      await queues.slots.add('slot', slotJob(slot), { jobId: slotJobId(slotJob(slot)) });
+      return missing.total;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The slot worker: at a slot's time, write its deliveries to the ledger (only the
+ * organizations that have not submitted, for reminders) and queue them; once a
+ * day, the admins' digest of every live round.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../src/db/schema.js';
+import type { Logger } from '../src/logger.js';
+import { fanOutSlot, type FanOutResult } from '../src/services/deliveries.js';
+import { localDate, type Clock } from '../src/time.js';
+import type { Scheduler } from './scheduler.js';
+import { SLOTS_QUEUE, type DigestJob, type SlotJob } from './queues.js';
+
+export interface SlotDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  scheduler: Scheduler;
+  adminIds: readonly number[];
+}
+
+/** Digests are sent for rounds that have opened, are not closed, and ended less than this long ago. */
+const DIGEST_DAYS_AFTER_DUE = 7;
+
+export async function runSlot(deps: SlotDeps, job: SlotJob): Promise<FanOutResult> {
+  const result = await fanOutSlot(
+    deps.db,
+    { campaignId: job.campaignId, slotKey: job.slotKey, sendAt: new Date(job.sendAtMs), adminIds: deps.adminIds },
+    deps.clock.now(),
+  );
+  // Also after 'gone': a previous run may have written the deliveries and stopped before queueing them.
+  const queued = await deps.scheduler.enqueueDeliveries({ campaignId: job.campaignId, slotKey: job.slotKey });
+  deps.logger.info({ ...job, result: result.kind, queued }, 'slot fanned out');
+  return result;
+}
+
+export async function runDigest(deps: SlotDeps): Promise<number> {
+  const now = deps.clock.now();
+  const rounds = await deps.db
+    .selectFrom('campaigns')
+    .select('id')
+    .where('opens_at', '<=', now)
+    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', now)]))
+    .where('due_at', '>', sql<Date>`${now}::timestamptz - make_interval(days => ${DIGEST_DAYS_AFTER_DUE})`)
+    .orderBy('id')
+    .execute();
+  const slotKey = `digest-${localDate(now)}`;
+  for (const round of rounds) {
+    await deps.db
+      .insertInto('reminder_slots')
+      .values({ campaign_id: round.id, slot_key: slotKey, kind: 'digest', send_at: now })
+      .onConflict((oc) => oc.columns(['campaign_id', 'slot_key']).doNothing())
+      .execute();
+    const slot = await deps.db.selectFrom('reminder_slots').select('send_at').where('campaign_id', '=', round.id).where('slot_key', '=', slotKey).executeTakeFirstOrThrow();
+    await runSlot(deps, { campaignId: round.id, slotKey, sendAtMs: slot.send_at.getTime() });
+  }
+  return rounds.length;
+}
+
+export function startSlotWorker(deps: SlotDeps, options: { connection: Redis; prefix: string }): Worker<SlotJob | DigestJob> {
+  const worker = new Worker<SlotJob | DigestJob>(
+    SLOTS_QUEUE,
+    async (job: Job<SlotJob | DigestJob>) => (job.name === 'digest' ? runDigest(deps) : runSlot(deps, job.data as SlotJob)),
+    { connection: options.connection, prefix: options.prefix, concurrency: 1 },
+  );
+  worker.on('failed', (job, err) => deps.logger.error({ err, jobId: job?.id }, 'slot job failed'));
+  return worker;
+}

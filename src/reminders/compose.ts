@@ -1,0 +1,155 @@
+/**
+ * What a delivery says, decided at the moment it is sent: a reminder re-reads the
+ * organization's progress, and one whose organization has just submitted is not sent.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { ButtonAction } from '../chat/callbackData.js';
+import type { Database } from '../db/schema.js';
+import { reportProgress } from '../forms/progress.js';
+import type { AnswerValue } from '../forms/schema.js';
+import { formatCount, formatPercent } from '../reports/format.js';
+import { listNotSubmitted } from '../reports/summary.js';
+import type { Delivery } from '../services/deliveries.js';
+import type { FormCache } from '../services/forms.js';
+import { escapeHtml, truncate } from '../text/html.js';
+import { formatDeadline, local } from '../time.js';
+import { reminderMessages as msg } from './messages.js';
+
+export interface ComposedMessage {
+  /** HTML, every value escaped. */
+  text: string;
+  buttons: Array<Array<{ label: string; action: ButtonAction }>>;
+}
+
+export type Composition = { kind: 'send'; message: ComposedMessage } | { kind: 'skip'; reason: string };
+
+/** Organizations named in an escalation; the rest are counted (the message must stay under 4,096 characters). */
+const ESCALATION_ORGS = 25;
+const NAME_CHARS = 60;
+
+export interface ComposeDeps {
+  db: Kysely<Database>;
+  forms: FormCache;
+}
+
+/** Whole local days from one instant's date to another's (negative when `to` is earlier). */
+function dayDifference(from: Date, to: Date): number {
+  return local(to).startOf('day').diff(local(from).startOf('day'), 'day');
+}
+
+async function campaignInfo(deps: ComposeDeps, campaignId: string) {
+  const row = await deps.db
+    .selectFrom('campaigns')
+    .select(['id', 'form_id', 'form_version', 'period_label', 'due_at', 'closed_at'])
+    .where('id', '=', campaignId)
+    .executeTakeFirstOrThrow();
+  const form = await deps.forms.get(row.form_id, row.form_version);
+  return { ...row, form, title: escapeHtml(form.title), period: escapeHtml(row.period_label), due: formatDeadline(row.due_at) };
+}
+
+async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
+  const campaign = await campaignInfo(deps, delivery.campaign_id);
+  if (campaign.closed_at && campaign.closed_at.getTime() <= now.getTime()) return { kind: 'skip', reason: 'closed' };
+  const org = await deps.db.selectFrom('organizations').select('name').where('id', '=', delivery.organization_id!).executeTakeFirstOrThrow();
+  const submission = await deps.db
+    .selectFrom('submissions')
+    .select(['id', 'status'])
+    .where('campaign_id', '=', delivery.campaign_id)
+    .where('organization_id', '=', delivery.organization_id!)
+    .executeTakeFirst();
+  const open: ButtonAction = { kind: 'open', campaignId: delivery.campaign_id, organizationId: delivery.organization_id! };
+  const orgName = escapeHtml(org.name);
+  const total = campaign.form.questions.length;
+
+  if (delivery.kind === 'announcement') {
+    return {
+      kind: 'send',
+      message: {
+        text: msg.announcement(orgName, campaign.title, campaign.period, campaign.due, total),
+        buttons: [[{ label: msg.startButton, action: open }, { label: msg.acknowledgeButton, action: { kind: 'ack', deliveryId: delivery.id } }]],
+      },
+    };
+  }
+  if (submission?.status === 'submitted') return { kind: 'skip', reason: 'submitted' };
+
+  const days = dayDifference(now, campaign.due_at);
+  const overdue = now.getTime() > campaign.due_at.getTime();
+  const head = overdue
+    ? msg.reminderOverdue(orgName, campaign.title, campaign.period, campaign.due, Math.max(0, -days))
+    : days === 0
+      ? msg.reminderDueToday(orgName, campaign.title, campaign.period, campaign.due)
+      : msg.reminderBefore(orgName, campaign.title, campaign.period, campaign.due, days);
+  let progressLine = msg.notStarted(total);
+  if (submission) {
+    const rows = await deps.db.selectFrom('answers').select(['question_key', 'value']).where('submission_id', '=', submission.id).execute();
+    const progress = reportProgress(campaign.form, new Map(rows.map((r) => [r.question_key, r.value as AnswerValue])));
+    progressLine = msg.progress(progress.answered, progress.remaining, progress.total);
+  }
+  return {
+    kind: 'send',
+    message: { text: `${head}\n${progressLine}`, buttons: [[{ label: submission ? msg.continueButton : msg.startButton, action: open }]] },
+  };
+}
+
+async function composeEscalation(deps: ComposeDeps, delivery: Delivery): Promise<Composition> {
+  const campaign = await campaignInfo(deps, delivery.campaign_id);
+  const missing = await listNotSubmitted(deps.db, delivery.campaign_id, { limit: ESCALATION_ORGS });
+  if (missing.total === 0) return { kind: 'send', message: { text: msg.escalationNone(campaign.title, campaign.period), buttons: [] } };
+  const reporters = await deps.db
+    .selectFrom('memberships as m')
+    .innerJoin('organizations as o', 'o.id', 'm.organization_id')
+    .innerJoin('people as p', 'p.id', 'm.person_id')
+    .select(['o.code', 'p.display_name', 'p.unreachable_at'])
+    .where('o.code', 'in', missing.first.length ? missing.first.map((o) => o.code) : [''])
+    .orderBy('p.display_name')
+    .execute();
+  const lines = [msg.escalationHeading(formatCount(missing.total), campaign.title, campaign.period, campaign.due)];
+  for (const org of missing.first) {
+    const names = reporters
+      .filter((r) => r.code === org.code)
+      .map((r) => {
+        const name = escapeHtml(truncate(r.display_name, NAME_CHARS));
+        return r.unreachable_at ? msg.reporterUnreachable(name) : msg.reporterReachable(name);
+      });
+    lines.push(msg.escalationLine(escapeHtml(org.code), escapeHtml(truncate(org.name, NAME_CHARS)), names.join(', ') || msg.noReporter));
+  }
+  if (missing.total > missing.first.length) lines.push(msg.moreOrganizations(formatCount(missing.total - missing.first.length)));
+  lines.push(msg.seeFullList(delivery.campaign_id));
+  return { kind: 'send', message: { text: lines.join('\n'), buttons: [] } };
+}
+
+async function composeDigest(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
+  const campaign = await campaignInfo(deps, delivery.campaign_id);
+  const counts = await deps.db
+    .selectFrom('campaign_targets as t')
+    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
+    .select([
+      sql<string>`count(*)`.as('total'),
+      sql<string>`count(*) filter (where s.status = 'submitted')`.as('submitted'),
+      sql<string>`count(*) filter (where s.status = 'submitted' and s.late)`.as('late'),
+    ])
+    .where('t.campaign_id', '=', delivery.campaign_id)
+    .executeTakeFirstOrThrow();
+  const total = Number(counts.total);
+  const submitted = Number(counts.submitted);
+  const days = dayDifference(now, campaign.due_at);
+  const timing = now.getTime() <= campaign.due_at.getTime() ? msg.daysLeft(Math.max(0, days)) : msg.daysLate(Math.max(0, -days));
+  const lines = [
+    msg.digest(local(now).format('DD/MM/YYYY')),
+    msg.digestLine(delivery.campaign_id, campaign.title, campaign.period, formatCount(submitted), formatCount(total), formatPercent(submitted, total), formatCount(Number(counts.late)), campaign.due, timing),
+  ];
+  if (total > submitted) lines.push(msg.digestMissing(formatCount(total - submitted), delivery.campaign_id));
+  return { kind: 'send', message: { text: lines.join('\n'), buttons: [] } };
+}
+
+export async function composeDelivery(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
+  switch (delivery.kind) {
+    case 'announcement':
+    case 'reminder':
+      return composeForOrganization(deps, delivery, now);
+    case 'escalation':
+      return composeEscalation(deps, delivery);
+    case 'digest':
+      return composeDigest(deps, delivery, now);
+  }
+}

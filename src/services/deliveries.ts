@@ -1,0 +1,259 @@
+/**
+ * The delivery ledger: one row per (round, slot, organization, person). Fanning a
+ * slot out writes its rows in one statement; sending claims a row before calling
+ * Telegram and records the outcome after. Because a row moves queued → sending
+ * only once, a redelivered job, a restarted worker or a flushed Redis cannot send
+ * the same reminder twice.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database, DeliveriesTable, SlotKind } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+
+export type Delivery = Selectable<DeliveriesTable>;
+
+export type FanOutResult =
+  | { kind: 'done'; created: number }
+  /** The slot was fanned out before (a repeated job), no longer exists, or belongs to an old plan. */
+  | { kind: 'gone' }
+  | { kind: 'closed' }
+  /** A later reminder of the same round is also due: only the latest is sent after an outage. */
+  | { kind: 'superseded' };
+
+/** People who get admin messages: the admin role, and the ids in ADMIN_IDS (rows created at start). */
+function adminRecipients(db: Kysely<Database>, adminIds: readonly number[]) {
+  return db
+    .selectFrom('people as p')
+    .where((eb) => eb.or([eb('p.is_admin', '=', true), ...(adminIds.length ? [eb('p.telegram_user_id', 'in', adminIds.map(String))] : [])]));
+}
+
+/** ADMIN_IDS are configuration, not rows: give each a person row so deliveries can point at it. */
+export async function ensureAdminPeople(db: Kysely<Database>, adminIds: readonly number[]): Promise<void> {
+  if (adminIds.length === 0) return;
+  await db
+    .insertInto('people')
+    .values(adminIds.map((id) => ({ telegram_user_id: id, display_name: `Quản trị viên ${id}` })))
+    .onConflict((oc) => oc.column('telegram_user_id').doNothing())
+    .execute();
+}
+
+/**
+ * Writes the slot's deliveries, in one statement whatever the number of organizations.
+ * Reminders go only to organizations that have not submitted at this moment.
+ */
+export async function fanOutSlot(
+  db: Kysely<Database>,
+  request: { campaignId: string; slotKey: string; sendAt: Date; adminIds: readonly number[] },
+  now: Date,
+): Promise<FanOutResult> {
+  return db.transaction().execute(async (tx) => {
+    const slot = await tx
+      .selectFrom('reminder_slots as r')
+      .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
+      .select(['r.kind', 'r.send_at', 'r.fanned_out_at', 'c.closed_at'])
+      .where('r.campaign_id', '=', request.campaignId)
+      .where('r.slot_key', '=', request.slotKey)
+      .forUpdate('r')
+      .executeTakeFirst();
+    if (!slot || slot.fanned_out_at || slot.send_at.getTime() !== request.sendAt.getTime()) return { kind: 'gone' };
+    const markDone = () =>
+      tx
+        .updateTable('reminder_slots')
+        .set({ fanned_out_at: now })
+        .where('campaign_id', '=', request.campaignId)
+        .where('slot_key', '=', request.slotKey)
+        .execute();
+    if (slot.closed_at && slot.closed_at.getTime() <= now.getTime()) {
+      await markDone();
+      return { kind: 'closed' };
+    }
+    if (slot.kind === 'reminder') {
+      const later = await tx
+        .selectFrom('reminder_slots')
+        .select('slot_key')
+        .where('campaign_id', '=', request.campaignId)
+        .where('kind', '=', 'reminder')
+        .where('fanned_out_at', 'is', null)
+        .where('send_at', '>', slot.send_at)
+        .where('send_at', '<=', now)
+        .executeTakeFirst();
+      if (later) {
+        await markDone();
+        return { kind: 'superseded' };
+      }
+    }
+    const created = await insertDeliveries(tx, { ...request, kind: slot.kind });
+    await markDone();
+    return { kind: 'done', created };
+  });
+}
+
+async function insertDeliveries(
+  tx: Kysely<Database>,
+  request: { campaignId: string; slotKey: string; kind: SlotKind; adminIds: readonly number[] },
+): Promise<number> {
+  const { campaignId, slotKey, kind } = request;
+  const result =
+    kind === 'escalation' || kind === 'digest'
+      ? await tx
+          .insertInto('deliveries')
+          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason'])
+          .expression(
+            adminRecipients(tx, request.adminIds).select([
+              sql<string>`${campaignId}::bigint`.as('campaign_id'),
+              sql<string>`${slotKey}`.as('slot_key'),
+              sql<null>`null::bigint`.as('organization_id'),
+              'p.id',
+              sql<SlotKind>`${kind}`.as('kind'),
+              sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
+              sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
+            ]),
+          )
+          .onConflict((oc) => oc.constraint('deliveries_once_uq').doNothing())
+          .executeTakeFirst()
+      : await tx
+          .insertInto('deliveries')
+          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason'])
+          .expression((eb) => {
+            let q = eb
+              .selectFrom('campaign_targets as t')
+              .innerJoin('memberships as m', 'm.organization_id', 't.organization_id')
+              .innerJoin('people as p', 'p.id', 'm.person_id')
+              .where('t.campaign_id', '=', campaignId);
+            if (kind === 'reminder') {
+              q = q.where(({ not, exists, selectFrom }) =>
+                not(
+                  exists(
+                    selectFrom('submissions as s')
+                      .select('s.id')
+                      .whereRef('s.campaign_id', '=', 't.campaign_id')
+                      .whereRef('s.organization_id', '=', 't.organization_id')
+                      .where('s.status', '=', 'submitted'),
+                  ),
+                ),
+              );
+            }
+            return q.select([
+              't.campaign_id',
+              sql<string>`${slotKey}`.as('slot_key'),
+              't.organization_id',
+              'p.id',
+              sql<SlotKind>`${kind}`.as('kind'),
+              sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
+              sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
+            ]);
+          })
+          .onConflict((oc) => oc.constraint('deliveries_once_uq').doNothing())
+          .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+/** Deliveries waiting to be sent, by id, a page at a time (for queueing them). */
+export async function queuedDeliveryIds(
+  db: Kysely<Database>,
+  filter: { campaignId?: string; slotKey?: string; afterId: string; limit: number },
+): Promise<string[]> {
+  let q = db.selectFrom('deliveries').select('id').where('status', '=', 'queued').where('id', '>', filter.afterId);
+  if (filter.campaignId) q = q.where('campaign_id', '=', filter.campaignId);
+  if (filter.slotKey) q = q.where('slot_key', '=', filter.slotKey);
+  const rows = await q.orderBy('id').limit(filter.limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Takes the delivery for sending; undefined when it was sent, skipped, failed or is being sent. */
+export async function claimDelivery(db: Kysely<Database>, deliveryId: string, now: Date): Promise<Delivery | undefined> {
+  return db
+    .updateTable('deliveries')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export type DeliveryOutcome =
+  | { status: 'sent'; messageId: number }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; reason: string }
+  /** A transient failure: back to the queue for another attempt. */
+  | { status: 'queued'; reason: string };
+
+export async function recordOutcome(db: Kysely<Database>, deliveryId: string, outcome: DeliveryOutcome, now: Date): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({
+      status: outcome.status,
+      reason: outcome.status === 'sent' ? null : outcome.reason,
+      telegram_message_id: outcome.status === 'sent' ? outcome.messageId : null,
+      sent_at: outcome.status === 'sent' ? now : null,
+      updated_at: now,
+    })
+    .where('id', '=', deliveryId)
+    .execute();
+}
+
+/**
+ * A worker that died between claiming and recording leaves a row in 'sending': whether
+ * Telegram got the message is unknown. It is not sent again (a reminder twice is worse
+ * than once missing, and admins see it); after `graceMs` it is marked failed.
+ */
+export async function failInterruptedDeliveries(db: Kysely<Database>, now: Date, graceMs: number): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'failed', reason: 'interrupted while sending', updated_at: now })
+    .where('status', '=', 'sending')
+    .where('updated_at', '<', new Date(now.getTime() - graceMs))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function markUnreachable(db: Kysely<Database>, personId: string, reason: string, now: Date): Promise<void> {
+  await db.updateTable('people').set({ unreachable_at: now, unreachable_reason: reason }).where('id', '=', personId).execute();
+}
+
+/** The person wrote to the bot again: messages reach them. */
+export async function markReachable(db: Kysely<Database>, personId: string): Promise<void> {
+  await db.updateTable('people').set({ unreachable_at: null, unreachable_reason: null }).where('id', '=', personId).where('unreachable_at', 'is not', null).execute();
+}
+
+/** "Đã nhận" on an announcement: only the person it was sent to can acknowledge it. */
+export async function acknowledgeDelivery(db: Kysely<Database>, deliveryId: string, personId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('deliveries')
+    .set((eb) => ({ acknowledged_at: eb.fn.coalesce('acknowledged_at', sql<Date>`${now}::timestamptz`) }))
+    .where('id', '=', deliveryId)
+    .where('person_id', '=', personId)
+    .where('kind', '=', 'announcement')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export interface AnnouncementStats {
+  sent: number;
+  acknowledged: number;
+  /** Organizations none of whose reporters acknowledged, first few by code. */
+  notAcknowledged: { total: number; first: Array<{ code: string; name: string }> };
+}
+
+export async function announcementStats(db: Kysely<Database>, campaignId: string, limit: number): Promise<AnnouncementStats> {
+  const counts = await db
+    .selectFrom('deliveries')
+    .select([
+      sql<string>`count(*) filter (where status = 'sent')`.as('sent'),
+      sql<string>`count(*) filter (where acknowledged_at is not null)`.as('acknowledged'),
+    ])
+    .where('campaign_id', '=', campaignId)
+    .where('kind', '=', 'announcement')
+    .executeTakeFirstOrThrow();
+  const pending = db
+    .selectFrom('deliveries as d')
+    .innerJoin('organizations as o', 'o.id', 'd.organization_id')
+    .where('d.campaign_id', '=', campaignId)
+    .where('d.kind', '=', 'announcement')
+    .groupBy(['o.id', 'o.code', 'o.name'])
+    .having(sql<boolean>`bool_and(d.acknowledged_at is null)`);
+  const [first, total] = await Promise.all([
+    pending.select(['o.code', 'o.name']).orderBy('o.code').limit(limit).execute(),
+    db.selectFrom(pending.select('o.id').as('x')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { sent: Number(counts.sent), acknowledged: Number(counts.acknowledged), notAcknowledged: { total: Number(total.n), first } };
+}

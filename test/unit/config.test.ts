@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, reminderPolicy } from '../../src/config.js';
+
+const load = (env: Record<string, string>) => loadConfig(env, { requireBotToken: false });
+
+/** The problems a ConfigError lists; fails the test when the environment is accepted. */
+function problems(env: Record<string, string>): string[] {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('config: reminder settings', () => {
+  it('defaults: quiet hours 21:00–07:00, no holidays, 25 messages/s, digest at 07:00', () => {
+    const config = load({});
+    expect(config.quietHours).toEqual({ start: '21:00', end: '07:00' });
+    expect([...config.holidays]).toEqual([]);
+    expect(config.outboxMaxPerSecond).toBe(25);
+    expect(config.digestCron).toBe('0 7 * * *');
+  });
+
+  it.each([
+    ['22:30-6:00', { start: '22:30', end: '06:00' }],
+    ['12:00 – 13:30', { start: '12:00', end: '13:30' }],
+    [' 21:00 - 07:00 ', { start: '21:00', end: '07:00' }],
+    ['off', null],
+    ['OFF', null],
+    ['none', null],
+  ])('QUIET_HOURS=%j', (value, expected) => {
+    expect(load({ QUIET_HOURS: value }).quietHours).toEqual(expected);
+  });
+
+  it.each(['21-7', '25:00-07:00', '21:00-07:60', '21:00', '21:00-07:00-08:00', 'ban đêm'])(
+    'QUIET_HOURS=%j is refused, naming the variable',
+    (value) => {
+      const found = problems({ QUIET_HOURS: value });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^QUIET_HOURS /);
+      expect(found[0]).toContain('HH:mm-HH:mm');
+    },
+  );
+
+  it('QUIET_HOURS with the same start and end is refused (use "off")', () => {
+    expect(problems({ QUIET_HOURS: '07:00-07:00' })).toEqual([
+      'QUIET_HOURS "07:00-07:00" starts and ends at the same time; use "off" for no quiet hours',
+    ]);
+  });
+
+  it('HOLIDAYS: single dates and inclusive ranges (Tết), across month ends and leap days', () => {
+    const config = load({ HOLIDAYS: '2026-09-02, 2027-02-05..2027-02-10;2028-02-28..2028-03-01 2026-09-02' });
+    expect([...config.holidays].sort()).toEqual([
+      '2026-09-02',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-02-09',
+      '2027-02-10',
+      '2028-02-28',
+      '2028-02-29',
+      '2028-03-01',
+    ]);
+  });
+
+  it('HOLIDAYS: a range of exactly 60 days is accepted, 61 is refused', () => {
+    expect(load({ HOLIDAYS: '2027-01-01..2027-03-01' }).holidays.size).toBe(60);
+    const found = problems({ HOLIDAYS: '2027-01-01..2027-03-02' });
+    expect(found).toEqual(['HOLIDAYS "2027-01-01..2027-03-02" must run forwards and span at most 60 days']);
+  });
+
+  it.each([
+    ['2027-02-30', '"2027-02-30" is not a date'],
+    ['2027-2-5', '"2027-2-5" is not a date'],
+    ['Tết', '"Tết" is not a date'],
+    ['2027-02-05..', '"2027-02-05.." is not a date'],
+    ['2027-02-05..2027-02-07..2027-02-09', 'is not a date'],
+    ['2027-02-10..2027-02-05', 'must run forwards'],
+  ])('HOLIDAYS=%j is refused: %s', (value, message) => {
+    const found = problems({ HOLIDAYS: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^HOLIDAYS /);
+    expect(found[0]).toContain(message);
+  });
+
+  it('HOLIDAYS: every bad item is listed', () => {
+    expect(problems({ HOLIDAYS: '2027-02-05, x, 2027-13-01' })).toHaveLength(2);
+  });
+
+  it.each([
+    ['1', 1],
+    ['25', 25],
+    ['1000', 1000],
+  ])('OUTBOX_MAX_PER_SECOND=%j', (value, expected) => {
+    expect(load({ OUTBOX_MAX_PER_SECOND: value }).outboxMaxPerSecond).toBe(expected);
+  });
+
+  it.each(['0', '1001', '2.5', 'fast', '-5'])('OUTBOX_MAX_PER_SECOND=%j is refused', (value) => {
+    const found = problems({ OUTBOX_MAX_PER_SECOND: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^OUTBOX_MAX_PER_SECOND /);
+  });
+
+  it.each([
+    ['30 6 * * 1-5', '30 6 * * 1-5'],
+    ['  0   7 * * * ', '0 7 * * *'],
+    ['*/15 7-17 * * MON-FRI', '*/15 7-17 * * MON-FRI'],
+    ['0 0 7 * * *', '0 0 7 * * *'],
+  ])('DIGEST_CRON=%j', (value, expected) => {
+    expect(load({ DIGEST_CRON: value }).digestCron).toBe(expected);
+  });
+
+  it.each(['0 7 * *', 'every morning', '0 7 * * * * *', '0 7 * * $'])('DIGEST_CRON=%j is refused', (value) => {
+    const found = problems({ DIGEST_CRON: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^DIGEST_CRON must be a cron pattern/);
+  });
+
+  it('reports every wrong reminder setting at once', () => {
+    const found = problems({ QUIET_HOURS: 'x', HOLIDAYS: 'y', OUTBOX_MAX_PER_SECOND: '0', DIGEST_CRON: 'z' });
+    expect(found.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'DIGEST_CRON',
+      'HOLIDAYS',
+      'OUTBOX_MAX_PER_SECOND',
+      'QUIET_HOURS',
+    ]);
+  });
+
+  it('reminderPolicy takes the quiet hours and holidays of the configuration', () => {
+    const config = load({ QUIET_HOURS: '22:00-06:30', HOLIDAYS: '2027-02-05..2027-02-06' });
+    const policy = reminderPolicy(config);
+    expect(policy.quietHours).toEqual({ start: '22:00', end: '06:30' });
+    expect([...policy.holidays].sort()).toEqual(['2027-02-05', '2027-02-06']);
+    expect(reminderPolicy(load({ QUIET_HOURS: 'off' })).quietHours).toBeNull();
+  });
+});
