@@ -103,3 +103,71 @@ export const commandMenus = {
     { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
   ],
 } as const;
+
+/** Texts of the admin's round commands (/dotmoi, /dot). Functions take values already HTML-escaped. */
+export const roundMessages = {
+  created: (id: string, title: string, period: string, opens: string, due: string, targets: number, plan: string) =>
+    `✅ Đã tạo đợt báo cáo <b>#${id}</b>: ${title} — ${period}.\n` +
+    `Mở: ${opens}. Hạn chót: ${due}.\nGiao cho ${targets} tổ chức. Nhắc: ${plan}.\nXem tiến độ: /dot ${id}`,
+  cancelled: 'Đã huỷ. Không có gì được tạo hay thay đổi.',
+  scheduleFailed:
+    '⚠️ Đã lưu thay đổi nhưng chưa cập nhật được lịch nhắc; lịch sẽ được dựng lại khi bot khởi động lại. Đề nghị báo cho người quản trị hệ thống.',
+  staleButton: 'Nút này đã cũ.',
+  listHeading: '<b>Các đợt báo cáo</b>',
+  listNone: 'Chưa có đợt báo cáo nào. Tạo đợt mới: /dotmoi',
+  listLine: (id: string, title: string, period: string, due: string, submitted: number, targets: number, late: number, state: string) =>
+    `• <b>#${id}</b> ${title} — ${period}\n  Hạn chót ${due}. Đã nộp ${submitted}/${targets}${late > 0 ? ` (muộn ${late})` : ''}. ${state}`,
+  listFooter: 'Xem và điều chỉnh một đợt: /dot SỐ_ĐỢT',
+  stateScheduled: (opens: string) => `Chưa mở (mở lúc ${opens}).`,
+  stateOpen: 'Đang mở.',
+  stateOpenUntil: (closes: string) => `Đang mở (kết thúc lúc ${closes}).`,
+  stateClosed: (closed: string) => `Đã kết thúc (${closed}).`,
+  details: (d: {
+    id: string;
+    title: string;
+    form: string;
+    period: string;
+    periodDates: string | null;
+    opens: string;
+    due: string;
+    state: string;
+    targets: number;
+    submitted: number;
+    late: number;
+    drafts: number;
+    plan: string;
+  }) =>
+    [
+      `<b>Đợt báo cáo #${d.id}</b>: ${d.title}`,
+      `Biểu mẫu: ${d.form}`,
+      `Kỳ: ${d.period}${d.periodDates ? ` (${d.periodDates})` : ''}`,
+      `Mở: ${d.opens}`,
+      `Hạn chót: ${d.due}`,
+      `Tình trạng: ${d.state}`,
+      `Đã nộp ${d.submitted}/${d.targets} (muộn ${d.late}); đang làm dở ${d.drafts}; chưa bắt đầu ${Math.max(0, d.targets - d.submitted - d.drafts)}.`,
+      `Nhắc: ${d.plan}.`,
+    ].join('\n'),
+  changeDueButton: '🕔 Đổi hạn chót',
+  closeButton: '⏹ Kết thúc đợt',
+  remindButton: '🔔 Nhắc ngay',
+  confirmClose: (id: string, title: string) =>
+    `Kết thúc đợt <b>#${id}</b> (${title}) ngay bây giờ?\nSau khi kết thúc, các đơn vị không gửi hay sửa báo cáo được nữa và bot thôi nhắc.`,
+  confirmCloseButton: 'Kết thúc ngay',
+  keepOpenButton: 'Không, để đợt tiếp tục',
+  keptOpen: (id: string) => `Đợt #${id} vẫn tiếp tục.`,
+  closedNow: (id: string, at: string) => `Đã kết thúc đợt #${id} lúc ${at}.`,
+  dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt #${id}: ${from} → <b>${to}</b>. Lịch nhắc đã đổi theo.`,
+  reminded: (n: number) =>
+    n === 0 ? 'Mọi tổ chức đã nộp báo cáo; không cần nhắc.' : `Đã gửi nhắc tới ${n} tổ chức chưa nộp báo cáo.`,
+  remindNotOpen: (id: string) => `Đợt #${id} không đang mở nên không nhắc được.`,
+  usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',
+  refused: (reason: string) => reason,
+  helpLines: [
+    '/dotmoi — tạo đợt báo cáo mới (từng bước)',
+    '/dot [số đợt] — các đợt và tiến độ; đổi hạn chót, kết thúc đợt, nhắc ngay',
+  ].join('\n'),
+  menu: [
+    { command: 'dotmoi', description: 'Tạo đợt báo cáo mới' },
+    { command: 'dot', description: 'Các đợt báo cáo và tiến độ' },
+  ],
+} as const;

@@ -12,6 +12,7 @@ import type { BotContext, BotDeps } from '../handlers/context.js';
 import { botMessages, commandMenus } from '../handlers/messages.js';
 import { registrationHandlers } from '../handlers/registration.js';
 import { reportHandlers } from '../handlers/report.js';
+import { roundHandlers } from '../handlers/rounds.js';
 import { statusHandlers } from '../handlers/status.js';
 import { reminderHandlers } from '../handlers/reminders.js';
 import { markReachable } from './services/deliveries.js';
@@ -54,7 +55,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   });
 
   // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
-  bot.chatType('private').use(registrationHandlers, reminderHandlers, reportHandlers, statusHandlers, adminHandlers);
+  bot.chatType('private').use(registrationHandlers, roundHandlers, reminderHandlers, reportHandlers, statusHandlers, adminHandlers);
   bot.chatType('private').on('message', (ctx) => ctx.reply(botMessages.unknownCommand));
 
   bot.catch(async (error) => {

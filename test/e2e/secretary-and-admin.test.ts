@@ -39,6 +39,8 @@ async function startBot(): Promise<void> {
     TELEGRAM_API_ROOT: emulator.apiRoot,
     DATABASE_URL: testDb.url,
     ADMIN_IDS: String(admin.id),
+    // The same installation across the restart: same database, same Redis keys.
+    REDIS_PREFIX: testDb.name,
   });
   await emulator
     .waitFor(() => emulator.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'), 30_000)

@@ -1,0 +1,672 @@
+/**
+ * The admin's chat wizards: /dotmoi (open a round, step by step) and changing a
+ * round's deadline. The state machine (`startNewRound`, `advance`) is pure given
+ * a small environment (now, the stored forms, a target check); the functions
+ * below it keep the state in admin_wizards (one row per admin) and run the
+ * use cases. Prompts are channel-neutral: HTML text and buttons carrying short
+ * values that the chat layer encodes with the wizard's sequence number.
+ */
+import type { Kysely } from 'kysely';
+import { periodFromLabel } from '../campaigns/period.js';
+import { parseChatDateRange, parseChatDateTime } from '../campaigns/dateInput.js';
+import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
+import { DEFAULT_REMINDER_PLAN, describePlan, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
+import { escapeHtml, truncate } from '../text/html.js';
+import { foldVietnamese } from '../text/normalize.js';
+import { formatDateTime, formatDeadline, type Clock } from '../time.js';
+import {
+  CampaignInputError,
+  createCampaignIn,
+  getCampaign,
+  notifyScheduler,
+  previewTargets,
+  setDeadline,
+  type CreatedCampaign,
+  type NewCampaignInput,
+  type TargetPreview,
+  type TargetSelection,
+} from './campaigns.js';
+import { listForms } from './forms.js';
+import { campaignMessages, organizationTypeLabels, wizardMessages as msg } from './messages/campaigns.js';
+import type { RoundScheduler } from './scheduling.js';
+
+// ---------------------------------------------------------------- state
+
+export type NewRoundStep =
+  | 'form'
+  | 'period'
+  | 'periodDates'
+  | 'opens'
+  | 'due'
+  | 'targets'
+  | 'targetTypes'
+  | 'targetParent'
+  | 'targetCodes'
+  | 'plan'
+  | 'confirm';
+
+export interface FormChoice {
+  id: string;
+  version: number;
+  title: string;
+}
+
+export interface NewRoundDraft {
+  /** The forms offered at the first step; a button carries an index into this list. */
+  formChoices?: FormChoice[];
+  form?: FormChoice;
+  periodLabel?: string;
+  periodStart?: string | null;
+  periodEnd?: string | null;
+  /** ISO instant; absent with opensNow. */
+  opensAt?: string;
+  /** "Mở ngay": the round opens when it is created. */
+  opensNow?: boolean;
+  dueAt?: string;
+  targets?: TargetSelection;
+  /** Human description of the targets, HTML-escaped. */
+  targetsText?: string;
+  /** Types ticked so far at the targetTypes step. */
+  pickedTypes?: OrganizationType[];
+  reminderOffsets?: string[];
+  reminderTime?: string;
+}
+
+export interface NewRoundWizard {
+  kind: 'new_round';
+  step: NewRoundStep;
+  /** Increases with every prompt: a button from an older prompt is stale. */
+  seq: number;
+  draft: NewRoundDraft;
+}
+
+export interface DeadlineWizard {
+  kind: 'deadline';
+  seq: number;
+  campaignId: string;
+}
+
+export type WizardState = NewRoundWizard | DeadlineWizard;
+
+export type WizardInput = { kind: 'text'; text: string } | { kind: 'button'; value: string };
+
+export interface WizardButton {
+  label: string;
+  /** Short value, at most 16 ASCII characters. */
+  value: string;
+}
+
+export interface WizardPrompt {
+  /** HTML */
+  text: string;
+  buttons: WizardButton[][];
+}
+
+export interface WizardEnv {
+  now: Date;
+  listForms(): Promise<FormChoice[]>;
+  previewTargets(selection: TargetSelection): Promise<TargetPreview>;
+}
+
+export type WizardOutcome =
+  | { kind: 'prompt'; state: WizardState; prompt: WizardPrompt }
+  | { kind: 'cancelled' }
+  /** The admin confirmed: create the round from this input. */
+  | { kind: 'create'; state: NewRoundWizard; input: NewCampaignInput }
+  /** A new deadline was typed for the round. */
+  | { kind: 'set_deadline'; state: DeadlineWizard; campaignId: string; dueAt: Date };
+
+const MAX_PERIOD_LABEL = 100;
+const TOTAL_STEPS = 7;
+const STEP_NUMBER: Record<NewRoundStep, number> = {
+  form: 1,
+  period: 2,
+  periodDates: 2,
+  opens: 3,
+  due: 4,
+  targets: 5,
+  targetTypes: 5,
+  targetParent: 5,
+  targetCodes: 5,
+  plan: 6,
+  confirm: 7,
+};
+const PREVIOUS: Partial<Record<NewRoundStep, NewRoundStep>> = {
+  period: 'form',
+  periodDates: 'period',
+  opens: 'period',
+  due: 'opens',
+  targets: 'due',
+  targetTypes: 'targets',
+  targetParent: 'targets',
+  targetCodes: 'targets',
+  plan: 'targets',
+  confirm: 'plan',
+};
+
+export const WIZARD_BUTTONS = {
+  cancel: 'x',
+  back: 'b',
+  now: 'now',
+  noDates: 'nd',
+  all: 'all',
+  types: 'ty',
+  parent: 'pa',
+  codes: 'co',
+  done: 'ok',
+  defaultPlan: 'def',
+  create: 'go',
+} as const;
+const B = WIZARD_BUTTONS;
+
+// ---------------------------------------------------------------- prompts
+
+function dmy(iso: string): string {
+  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+}
+
+function planOf(draft: NewRoundDraft): { offsets: string[]; time: string } {
+  return {
+    offsets: draft.reminderOffsets ?? [...DEFAULT_REMINDER_PLAN.offsets],
+    time: draft.reminderTime ?? DEFAULT_REMINDER_PLAN.time,
+  };
+}
+
+function navigation(step: NewRoundStep): WizardButton[] {
+  return [...(PREVIOUS[step] ? [{ label: msg.backButton, value: B.back }] : []), { label: msg.cancelButton, value: B.cancel }];
+}
+
+function confirmLines(draft: NewRoundDraft): string[] {
+  const form = draft.form!;
+  const dates = draft.periodStart && draft.periodEnd ? msg.dateRange(dmy(draft.periodStart), dmy(draft.periodEnd)) : null;
+  return [
+    msg.confirmForm(escapeHtml(form.title), escapeHtml(form.id), form.version),
+    msg.confirmPeriod(escapeHtml(draft.periodLabel ?? ''), dates),
+    msg.confirmOpens(draft.opensNow || !draft.opensAt ? null : formatDeadline(new Date(draft.opensAt))),
+    msg.confirmDue(formatDeadline(new Date(draft.dueAt!))),
+    msg.confirmTargets(draft.targetsText ?? ''),
+    msg.confirmPlan(describePlan(planOf(draft))),
+  ];
+}
+
+/** The question of the wizard's current step, with an optional notice (an error, or what was understood) above it. */
+export function promptFor(state: NewRoundWizard, notice?: string): WizardPrompt {
+  const { draft, step } = state;
+  let body: string;
+  const rows: WizardButton[][] = [];
+  switch (step) {
+    case 'form':
+      body = (draft.formChoices ?? []).length === 0 ? msg.noForms : msg.chooseForm;
+      for (const [i, f] of (draft.formChoices ?? []).entries()) {
+        rows.push([{ label: truncate(msg.formButton(f.title, f.id, f.version), 60), value: `f${i}` }]);
+      }
+      break;
+    case 'period':
+      body = msg.askPeriod(escapeHtml(draft.form?.title ?? ''));
+      break;
+    case 'periodDates':
+      body = msg.askPeriodDates(escapeHtml(draft.periodLabel ?? ''));
+      rows.push([{ label: msg.noDatesButton, value: B.noDates }]);
+      break;
+    case 'opens':
+      body = msg.askOpens;
+      rows.push([{ label: msg.opensNowButton, value: B.now }]);
+      break;
+    case 'due':
+      body = msg.askDue;
+      break;
+    case 'targets':
+      body = msg.askTargets;
+      rows.push([{ label: msg.targetsAllButton, value: B.all }, { label: msg.targetsTypesButton, value: B.types }]);
+      rows.push([{ label: msg.targetsParentButton, value: B.parent }, { label: msg.targetsCodesButton, value: B.codes }]);
+      break;
+    case 'targetTypes': {
+      body = msg.askTypes;
+      const picked = new Set(draft.pickedTypes ?? []);
+      for (const [i, t] of ORGANIZATION_TYPES.entries()) rows.push([{ label: msg.typeButton(organizationTypeLabels[t], picked.has(t)), value: `t${i}` }]);
+      rows.push([{ label: msg.typesDoneButton, value: B.done }]);
+      break;
+    }
+    case 'targetParent':
+      body = msg.askParent;
+      break;
+    case 'targetCodes':
+      body = msg.askCodes;
+      break;
+    case 'plan':
+      body = msg.askPlan(describePlan(DEFAULT_REMINDER_PLAN));
+      rows.push([{ label: msg.defaultPlanButton, value: B.defaultPlan }]);
+      break;
+    case 'confirm':
+      body = msg.confirm(confirmLines(draft));
+      rows.push([{ label: msg.createButton, value: B.create }]);
+      break;
+  }
+  rows.push(navigation(step));
+  const heading = msg.step(STEP_NUMBER[step], TOTAL_STEPS);
+  return { text: [heading, notice, body].filter(Boolean).join('\n\n'), buttons: rows };
+}
+
+// ---------------------------------------------------------------- transitions
+
+/** A fresh /dotmoi: the form step, offering the latest version of every stored form. */
+export async function startNewRound(env: Pick<WizardEnv, 'listForms'>, seq = 1): Promise<{ state: NewRoundWizard; prompt: WizardPrompt }> {
+  const state: NewRoundWizard = { kind: 'new_round', step: 'form', seq, draft: { formChoices: await env.listForms() } };
+  return { state, prompt: promptFor(state) };
+}
+
+function go(state: NewRoundWizard, step: NewRoundStep, draft: NewRoundDraft, notice?: string): WizardOutcome {
+  const next: NewRoundWizard = { kind: 'new_round', step, seq: state.seq + 1, draft };
+  return { kind: 'prompt', state: next, prompt: promptFor(next, notice) };
+}
+
+function stay(state: NewRoundWizard, notice: string): WizardOutcome {
+  return go(state, state.step, state.draft, notice);
+}
+
+function opensInstant(draft: NewRoundDraft, now: Date): Date {
+  return draft.opensNow || !draft.opensAt ? now : new Date(draft.opensAt);
+}
+
+/** The input of createCampaign that the draft stands for ("Mở ngay" resolved to `now`). */
+export function draftToInput(draft: NewRoundDraft, now: Date): NewCampaignInput {
+  const plan = planOf(draft);
+  return {
+    formId: draft.form!.id,
+    formVersion: draft.form!.version,
+    periodLabel: draft.periodLabel!,
+    ...(draft.periodStart && draft.periodEnd ? { periodStart: draft.periodStart, periodEnd: draft.periodEnd } : {}),
+    opensAt: opensInstant(draft, now),
+    dueAt: new Date(draft.dueAt!),
+    targets: draft.targets!,
+    reminderOffsets: plan.offsets,
+    reminderTime: plan.time,
+  };
+}
+
+function describeTargets(selection: TargetSelection, preview: Extract<TargetPreview, { ok: true }>): string {
+  switch (selection.kind) {
+    case 'all':
+      return msg.targetsAll(preview.count);
+    case 'types':
+      return msg.targetsTypes(
+        selection.types.map((t) => organizationTypeLabels[t]),
+        preview.count,
+      );
+    case 'parent':
+      return msg.targetsParent(escapeHtml(preview.parentName ?? ''), escapeHtml(selection.parentCode), preview.count);
+    case 'codes':
+      return msg.targetsCodes(selection.codes.map(escapeHtml), preview.count);
+  }
+}
+
+async function chooseTargets(state: NewRoundWizard, selection: TargetSelection, env: WizardEnv): Promise<WizardOutcome> {
+  const preview = await env.previewTargets(selection);
+  if (!preview.ok) return stay(state, escapeHtml(preview.message));
+  const targetsText = describeTargets(selection, preview);
+  const { pickedTypes: _picked, ...draft } = state.draft;
+  return go(state, 'plan', { ...draft, targets: selection, targetsText }, msg.targetsChosen(targetsText));
+}
+
+/** "-5d, -1d, 0d, +2d 08:30", "08:30" (default ladder at that time), "không". */
+export function parsePlanText(text: string): { ok: true; offsets: string[]; time: string } | { ok: false; message: string } {
+  const tokens = text
+    .normalize('NFC')
+    .split(/[\s,;]+/)
+    .filter((t) => t && !['luc', 'vao', 'gio'].includes(foldVietnamese(t)));
+  const times = tokens.filter((t) => /[:hg]/i.test(t) && parseTimeOfDay(t) !== undefined);
+  if (times.length > 1) return { ok: false, message: msg.badPlanTime };
+  const rest = tokens.filter((t) => !times.includes(t));
+  const time = times.length === 1 ? parseTimeOfDay(times[0]!)! : DEFAULT_REMINDER_PLAN.time;
+  if (rest.length === 0) {
+    if (times.length === 0) return parseOffsets('') as { ok: false; message: string };
+    return { ok: true, offsets: [...DEFAULT_REMINDER_PLAN.offsets], time };
+  }
+  const offsets = parseOffsets(rest.join(' '));
+  if (!offsets.ok) return offsets;
+  return { ok: true, offsets: offsets.offsets, time };
+}
+
+function splitCodes(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean))];
+}
+
+async function advanceNewRound(state: NewRoundWizard, input: WizardInput, env: WizardEnv): Promise<WizardOutcome> {
+  const { draft } = state;
+  const text = input.kind === 'text' ? input.text.trim() : undefined;
+  const button = input.kind === 'button' ? input.value : undefined;
+
+  if (button === B.cancel) return { kind: 'cancelled' };
+  if (button === B.back) {
+    const previous = PREVIOUS[state.step];
+    if (!previous) return stay(state, '');
+    // Going back to the form step offers the forms again (they may have changed).
+    if (previous === 'form') return go(state, 'form', { ...draft, formChoices: await env.listForms() });
+    return go(state, previous, draft);
+  }
+
+  switch (state.step) {
+    case 'form': {
+      const index = button && /^f\d{1,3}$/.test(button) ? Number(button.slice(1)) : undefined;
+      const form = index === undefined ? undefined : draft.formChoices?.[index];
+      if (!form) return stay(state, msg.pickFormButton);
+      return go(state, 'period', { form, formChoices: draft.formChoices ?? [] });
+    }
+    case 'period': {
+      if (text === undefined || text === '') return stay(state, msg.emptyPeriod);
+      if ([...text].length > MAX_PERIOD_LABEL) return stay(state, msg.periodTooLong(MAX_PERIOD_LABEL));
+      const period = periodFromLabel(text);
+      const label = text.replace(/\s+/g, ' ');
+      if (!period) return go(state, 'periodDates', { ...draft, periodLabel: label, periodStart: null, periodEnd: null });
+      return go(
+        state,
+        'opens',
+        { ...draft, periodLabel: label, periodStart: period.start, periodEnd: period.end },
+        msg.periodUnderstood(escapeHtml(label), dmy(period.start), dmy(period.end)),
+      );
+    }
+    case 'periodDates': {
+      if (button === B.noDates) return go(state, 'opens', { ...draft, periodStart: null, periodEnd: null }, msg.noPeriodDates);
+      const range = text === undefined ? undefined : parseChatDateRange(text);
+      if (!range) return stay(state, msg.badPeriodDates);
+      return go(
+        state,
+        'opens',
+        { ...draft, periodStart: range.start, periodEnd: range.end },
+        msg.periodUnderstood(escapeHtml(draft.periodLabel ?? ''), dmy(range.start), dmy(range.end)),
+      );
+    }
+    case 'opens': {
+      if (button === B.now) {
+        const { opensAt: _at, ...rest } = draft;
+        return go(state, 'due', { ...rest, opensNow: true }, msg.opensNow);
+      }
+      const at = text === undefined ? undefined : parseChatDateTime(text, '00:00');
+      if (!at) return stay(state, msg.badDateTime('01/12/2026 08:00'));
+      if (at.getTime() <= env.now.getTime()) return stay(state, msg.opensInPast);
+      return go(state, 'due', { ...draft, opensAt: at.toISOString(), opensNow: false }, msg.opensAt(formatDeadline(at)));
+    }
+    case 'due': {
+      const at = text === undefined ? undefined : parseChatDateTime(text, '23:59');
+      if (!at) return stay(state, msg.badDateTime('15/12/2026 17:00'));
+      if (at.getTime() <= env.now.getTime()) return stay(state, msg.dueInPast);
+      if (at.getTime() <= opensInstant(draft, env.now).getTime()) return stay(state, msg.dueBeforeOpen);
+      return go(state, 'targets', { ...draft, dueAt: at.toISOString() }, msg.dueAt(formatDeadline(at)));
+    }
+    case 'targets':
+      switch (button) {
+        case B.all:
+          return chooseTargets(state, { kind: 'all' }, env);
+        case B.types:
+          return go(state, 'targetTypes', { ...draft, pickedTypes: [] });
+        case B.parent:
+          return go(state, 'targetParent', draft);
+        case B.codes:
+          return go(state, 'targetCodes', draft);
+        default:
+          return stay(state, msg.pickTargetsButton);
+      }
+    case 'targetTypes': {
+      const picked = draft.pickedTypes ?? [];
+      const toggle = button && /^t\d$/.test(button) ? ORGANIZATION_TYPES[Number(button.slice(1))] : undefined;
+      if (toggle) {
+        const next = picked.includes(toggle) ? picked.filter((t) => t !== toggle) : ORGANIZATION_TYPES.filter((t) => t === toggle || picked.includes(t));
+        return go(state, 'targetTypes', { ...draft, pickedTypes: next });
+      }
+      if (button === B.done) return chooseTargets(state, { kind: 'types', types: picked }, env);
+      return stay(state, msg.askTypes);
+    }
+    case 'targetParent':
+      if (text === undefined || text === '') return stay(state, msg.askParent);
+      return chooseTargets(state, { kind: 'parent', parentCode: text.split(/\s+/)[0]! }, env);
+    case 'targetCodes': {
+      const codes = text === undefined ? [] : splitCodes(text);
+      if (codes.length === 0) return stay(state, msg.askCodes);
+      return chooseTargets(state, { kind: 'codes', codes }, env);
+    }
+    case 'plan': {
+      if (button === B.defaultPlan) {
+        return go(state, 'confirm', { ...draft, reminderOffsets: [...DEFAULT_REMINDER_PLAN.offsets], reminderTime: DEFAULT_REMINDER_PLAN.time });
+      }
+      if (text === undefined) return stay(state, '');
+      const plan = parsePlanText(text);
+      if (!plan.ok) return stay(state, escapeHtml(plan.message));
+      return go(state, 'confirm', { ...draft, reminderOffsets: plan.offsets, reminderTime: plan.time });
+    }
+    case 'confirm':
+      if (button === B.create) {
+        // Times may have passed while the admin read the summary.
+        if (new Date(draft.dueAt!).getTime() <= env.now.getTime()) return go(state, 'due', draft, msg.dueInPast);
+        if (!draft.opensNow && draft.opensAt && new Date(draft.opensAt).getTime() <= env.now.getTime()) {
+          return go(state, 'opens', draft, msg.opensInPast);
+        }
+        return { kind: 'create', state, input: draftToInput(draft, env.now) };
+      }
+      return stay(state, msg.pressCreate);
+  }
+}
+
+/** One step of a wizard: the admin typed text or pressed one of its buttons. */
+export async function advance(state: WizardState, input: WizardInput, env: WizardEnv): Promise<WizardOutcome> {
+  if (state.kind === 'new_round') return advanceNewRound(state, input, env);
+  if (input.kind === 'button') {
+    if (input.value === B.cancel) return { kind: 'cancelled' };
+    return { kind: 'prompt', state, prompt: { text: msg.badDateTime('20/12/2026 17:00'), buttons: [[{ label: msg.cancelButton, value: B.cancel }]] } };
+  }
+  const dueAt = parseChatDateTime(input.text, '23:59');
+  if (!dueAt) {
+    const next = { ...state, seq: state.seq + 1 };
+    return { kind: 'prompt', state: next, prompt: { text: msg.badDateTime('20/12/2026 17:00'), buttons: [[{ label: msg.cancelButton, value: B.cancel }]] } };
+  }
+  return { kind: 'set_deadline', state, campaignId: state.campaignId, dueAt };
+}
+
+// ---------------------------------------------------------------- persistence and use cases
+
+export interface WizardDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  scheduler: RoundScheduler;
+}
+
+/** A wizard left alone this long is forgotten: the admin's next message is not taken for it. */
+export const WIZARD_TTL_MS = 24 * 60 * 60 * 1000;
+
+interface StoredWizard {
+  state: WizardState;
+  /** The last Telegram update applied: a redelivered update changes nothing. */
+  lastUpdateId: number;
+}
+
+export type WizardReply =
+  /** No wizard is active (or it expired): the message is not for the wizard. */
+  | { kind: 'none' }
+  /** A button of an older prompt, or an update already handled. */
+  | { kind: 'stale' }
+  | { kind: 'prompt'; prompt: WizardPrompt; seq: number; notice?: string }
+  | { kind: 'cancelled' }
+  | { kind: 'created'; campaign: CreatedCampaign; input: NewCampaignInput; formTitle: string }
+  | { kind: 'deadline_changed'; campaignId: string; previousDueAt: Date; dueAt: Date; scheduleError?: Error };
+
+function toStored(value: unknown): StoredWizard | undefined {
+  const v = value as Partial<StoredWizard> | null;
+  if (!v || typeof v !== 'object' || !v.state || typeof v.state !== 'object') return undefined;
+  return { state: v.state, lastUpdateId: typeof v.lastUpdateId === 'number' ? v.lastUpdateId : 0 };
+}
+
+async function loadWizard(db: Kysely<Database>, personId: string, now: Date, lock: boolean): Promise<StoredWizard | undefined> {
+  let q = db.selectFrom('admin_wizards').select(['state', 'updated_at']).where('person_id', '=', personId);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row || now.getTime() - row.updated_at.getTime() > WIZARD_TTL_MS) return undefined;
+  return toStored(row.state);
+}
+
+async function saveWizard(db: Kysely<Database>, personId: string, stored: StoredWizard, now: Date): Promise<void> {
+  const state = JSON.stringify(stored);
+  await db
+    .insertInto('admin_wizards')
+    .values({ person_id: personId, kind: stored.state.kind, state, updated_at: now })
+    .onConflict((oc) => oc.column('person_id').doUpdateSet({ kind: stored.state.kind, state, updated_at: now }))
+    .execute();
+}
+
+/** Deletes the admin's wizard; true if there was an active one. */
+export async function cancelWizard(db: Kysely<Database>, personId: string, now: Date): Promise<boolean> {
+  const row = await db.deleteFrom('admin_wizards').where('person_id', '=', personId).returning('updated_at').executeTakeFirst();
+  return row !== undefined && now.getTime() - row.updated_at.getTime() <= WIZARD_TTL_MS;
+}
+
+/** Whether typed text from this admin belongs to a wizard. */
+export async function hasActiveWizard(db: Kysely<Database>, personId: string, now: Date): Promise<boolean> {
+  return (await loadWizard(db, personId, now, false)) !== undefined;
+}
+
+async function latestForms(db: Kysely<Database>): Promise<FormChoice[]> {
+  const all = await listForms(db);
+  const latest = new Map<string, FormChoice>();
+  for (const f of all) if ((latest.get(f.id)?.version ?? 0) < f.version) latest.set(f.id, { id: f.id, version: f.version, title: f.title });
+  return [...latest.values()];
+}
+
+function envOf(db: Kysely<Database>, now: Date): WizardEnv {
+  return { now, listForms: () => latestForms(db), previewTargets: (selection) => previewTargets(db, selection) };
+}
+
+/** /dotmoi: starts (or restarts) the new-round wizard. */
+export async function beginNewRound(deps: WizardDeps, personId: string, updateId: number): Promise<WizardReply> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (tx) => {
+    const previous = await loadWizard(tx, personId, now, true);
+    if (previous && updateId <= previous.lastUpdateId) return { kind: 'stale' } as const;
+    const seq = (previous?.state.seq ?? 0) + 1;
+    const { state, prompt } = await startNewRound(envOf(tx, now), seq);
+    await saveWizard(tx, personId, { state, lastUpdateId: updateId }, now);
+    return { kind: 'prompt', prompt, seq: state.seq } as const;
+  });
+}
+
+/**
+ * "Đổi hạn chót": the admin's next text is the new deadline of the round. Undefined
+ * when the round is unknown or has ended (the caller says so). Replaces an unfinished /dotmoi.
+ */
+export async function beginDeadlineChange(
+  deps: WizardDeps,
+  personId: string,
+  campaignId: string,
+  updateId: number,
+): Promise<(WizardReply & { kind: 'prompt' }) | { kind: 'stale' } | { kind: 'refused'; message: string }> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (tx) => {
+    const campaign = await getCampaign(tx, campaignId);
+    if (!campaign) return { kind: 'refused', message: campaignMessages.unknownCampaign(campaignId) } as const;
+    if (campaign.closed_at && campaign.closed_at.getTime() <= now.getTime()) {
+      return { kind: 'refused', message: campaignMessages.alreadyClosed(campaignId) } as const;
+    }
+    const previous = await loadWizard(tx, personId, now, true);
+    if (previous && updateId <= previous.lastUpdateId) return { kind: 'stale' } as const;
+    const state: DeadlineWizard = { kind: 'deadline', seq: (previous?.state.seq ?? 0) + 1, campaignId };
+    await saveWizard(tx, personId, { state, lastUpdateId: updateId }, now);
+    const replaced = previous?.state.kind === 'new_round' ? msg.replacedNewRound : undefined;
+    const prompt: WizardPrompt = {
+      text: [replaced, msg.askNewDue(escapeHtml(campaignId), formatDeadline(campaign.due_at))].filter(Boolean).join('\n\n'),
+      buttons: [[{ label: msg.cancelButton, value: B.cancel }]],
+    };
+    return { kind: 'prompt', prompt, seq: state.seq } as const;
+  });
+}
+
+class CreateRefused extends Error {
+  constructor(
+    readonly reason: string,
+    readonly stored: StoredWizard,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * Typed text or a button for the admin's wizard. `seq` is the sequence number a
+ * button carries (undefined for text). Creating the round and deleting the
+ * wizard happen in one transaction, so a redelivered "Tạo đợt" creates nothing.
+ */
+export async function wizardInput(
+  deps: WizardDeps,
+  request: { personId: string; updateId: number; input: WizardInput; seq?: number; actor: string },
+): Promise<WizardReply> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  let result: WizardReply | { kind: 'set_deadline'; campaignId: string; dueAt: Date; stored: StoredWizard };
+  try {
+    result = await db.transaction().execute(async (tx) => {
+      const stored = await loadWizard(tx, request.personId, now, true);
+      if (!stored) return request.input.kind === 'button' ? { kind: 'stale' as const } : { kind: 'none' as const };
+      if (request.updateId <= stored.lastUpdateId) return { kind: 'stale' as const };
+      if (request.seq !== undefined && request.seq !== stored.state.seq) return { kind: 'stale' as const };
+      const outcome = await advance(stored.state, request.input, envOf(tx, now));
+      switch (outcome.kind) {
+        case 'cancelled':
+          await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
+          return { kind: 'cancelled' as const };
+        case 'prompt':
+          await saveWizard(tx, request.personId, { state: outcome.state, lastUpdateId: request.updateId }, now);
+          return { kind: 'prompt' as const, prompt: outcome.prompt, seq: outcome.state.seq };
+        case 'create': {
+          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 }, lastUpdateId: request.updateId };
+          let campaign: CreatedCampaign;
+          try {
+            campaign = await createCampaignIn(tx, { ...outcome.input, actor: request.actor }, clock);
+          } catch (error) {
+            if (error instanceof CampaignInputError) throw new CreateRefused(error.message, next);
+            throw error;
+          }
+          await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
+          return { kind: 'created' as const, campaign, input: outcome.input, formTitle: outcome.state.draft.form?.title ?? '' };
+        }
+        case 'set_deadline': {
+          // Recorded first, so a redelivered update does not set it again.
+          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 }, lastUpdateId: request.updateId };
+          await saveWizard(tx, request.personId, next, now);
+          return { kind: 'set_deadline' as const, campaignId: outcome.campaignId, dueAt: outcome.dueAt, stored: next };
+        }
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof CreateRefused)) throw error;
+    // The round was not created (the transaction rolled back): show the summary again with the reason.
+    await saveWizard(db, request.personId, error.stored, now);
+    const state = error.stored.state as NewRoundWizard;
+    return { kind: 'prompt', prompt: promptFor(state, escapeHtml(error.reason)), seq: state.seq };
+  }
+
+  if (result.kind === 'created') {
+    const scheduleError = await notifyScheduler(deps.scheduler, result.campaign.id);
+    return scheduleError ? { ...result, campaign: { ...result.campaign, scheduleError } } : result;
+  }
+  if (result.kind !== 'set_deadline') return result;
+
+  try {
+    const changed = await setDeadline(db, result.campaignId, result.dueAt, request.actor, clock, deps.scheduler);
+    await db.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
+    return {
+      kind: 'deadline_changed',
+      campaignId: changed.campaignId,
+      previousDueAt: changed.previousDueAt,
+      dueAt: result.dueAt,
+      ...(changed.scheduleError ? { scheduleError: changed.scheduleError } : {}),
+    };
+  } catch (error) {
+    if (!(error instanceof CampaignInputError)) throw error;
+    const state = result.stored.state;
+    return {
+      kind: 'prompt',
+      prompt: { text: escapeHtml(error.message), buttons: [[{ label: msg.cancelButton, value: B.cancel }]] },
+      seq: state.seq,
+    };
+  }
+}
+
+/** The one-line description of a created round's opening, for the reply. */
+export function describeOpening(input: NewCampaignInput, now: Date): string {
+  return input.opensAt.getTime() <= now.getTime() ? formatDateTime(now) : formatDeadline(input.opensAt);
+}

@@ -1,0 +1,256 @@
+/**
+ * The /dotmoi wizard as a state machine: every step, its re-asks on bad input,
+ * back and cancel, and the input it hands to createCampaign. The environment is
+ * an in-memory stand-in of the three lookups the wizard makes.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseChatDateRange, parseChatDateTime } from '../../src/campaigns/dateInput.js';
+import { decodeRoundButton, encodeRoundButton } from '../../src/campaigns/roundButtons.js';
+import {
+  advance,
+  parsePlanText,
+  startNewRound,
+  WIZARD_BUTTONS as B,
+  type NewRoundWizard,
+  type WizardEnv,
+  type WizardInput,
+  type WizardOutcome,
+  type WizardState,
+} from '../../src/services/campaignWizard.js';
+import type { TargetSelection } from '../../src/services/campaigns.js';
+
+const at = (local: string) => new Date(`${local}:00+07:00`);
+const NOW = at('2026-11-23T09:00');
+
+const ORGS = [
+  { code: 'DB01', type: 'dang_bo_co_so', parent: null, name: 'Đảng bộ <Sở> Y tế' },
+  { code: 'CB11', type: 'chi_bo_truc_thuoc', parent: 'DB01', name: 'Chi bộ 1' },
+  { code: 'CB12', type: 'chi_bo_truc_thuoc', parent: 'DB01', name: 'Chi bộ 2' },
+  { code: 'CB02', type: 'chi_bo_co_so', parent: null, name: 'Chi bộ Sở Tài chính' },
+] as const;
+
+const env: WizardEnv = {
+  now: NOW,
+  listForms: async () => [
+    { id: 'dan_van_qcdc', version: 1, title: 'Dân vận & QCDC' },
+    { id: 'xep_loai_to_chuc_dang', version: 2, title: 'Xếp loại' },
+  ],
+  previewTargets: async (s: TargetSelection) => {
+    switch (s.kind) {
+      case 'all':
+        return { ok: true, count: ORGS.length };
+      case 'types': {
+        const n = ORGS.filter((o) => (s.types as string[]).includes(o.type)).length;
+        return s.types.length === 0 ? { ok: false, message: 'Cần chọn ít nhất một loại hình tổ chức.' } : { ok: true, count: n };
+      }
+      case 'parent': {
+        const p = ORGS.find((o) => o.code === s.parentCode);
+        if (!p) return { ok: false, message: `Không có tổ chức mang mã «${s.parentCode}».` };
+        if (p.type !== 'dang_bo_co_so') return { ok: false, message: 'không phải đảng bộ cơ sở' };
+        return { ok: true, count: 1 + ORGS.filter((o) => o.parent === p.code).length, parentName: p.name };
+      }
+      case 'codes': {
+        const missing = s.codes.filter((c) => !ORGS.some((o) => o.code === c));
+        return missing.length ? { ok: false, message: `Không có tổ chức mang mã: ${missing.join(', ')}.` } : { ok: true, count: s.codes.length };
+      }
+    }
+  },
+};
+
+const text = (t: string): WizardInput => ({ kind: 'text', text: t });
+const button = (value: string): WizardInput => ({ kind: 'button', value });
+
+function prompted(outcome: WizardOutcome): NewRoundWizard & { text: string; values: string[] } {
+  if (outcome.kind !== 'prompt' || outcome.state.kind !== 'new_round') throw new Error(`expected a prompt, got ${outcome.kind}`);
+  return { ...outcome.state, text: outcome.prompt.text, values: outcome.prompt.buttons.flat().map((b) => b.value) };
+}
+
+async function run(state: WizardState, ...inputs: WizardInput[]): Promise<NewRoundWizard & { text: string; values: string[] }> {
+  let current = prompted({ kind: 'prompt', state, prompt: { text: '', buttons: [] } });
+  for (const input of inputs) current = prompted(await advance(current, input, env));
+  return current;
+}
+
+async function started(): Promise<NewRoundWizard> {
+  return (await startNewRound(env)).state;
+}
+
+describe('the /dotmoi wizard', () => {
+  it('starts with the stored forms as buttons and a cancel', async () => {
+    const { state, prompt } = await startNewRound(env);
+    expect(state.step).toBe('form');
+    expect(state.seq).toBe(1);
+    expect(prompt.text).toContain('bước 1/7');
+    expect(prompt.buttons.flat().map((b) => b.value)).toEqual(['f0', 'f1', B.cancel]);
+    expect(prompt.buttons[0]![0]!.label).toContain('Dân vận & QCDC');
+  });
+
+  it('walks every step to a create outcome with the right input', async () => {
+    const s = await run(
+      await started(),
+      button('f1'),
+      text('Quý IV/2026'),
+      text('01/12/2026 08:00'),
+      text('15/12/2026 17:00'),
+      button(B.parent),
+      text('DB01'),
+      text('-5d, -1d, 0d, +2d lúc 08:30'),
+    );
+    expect(s.step).toBe('confirm');
+    expect(s.seq).toBe(8);
+    expect(s.text).toContain('Xếp loại (xep_loai_to_chuc_dang v2)');
+    expect(s.text).toContain('Quý IV/2026 (01/10/2026 – 31/12/2026)');
+    expect(s.text).toContain('08:00 thứ Ba, 01/12/2026');
+    expect(s.text).toContain('17:00 thứ Ba, 15/12/2026');
+    // The parent's name came from data: escaped.
+    expect(s.text).toContain('Đảng bộ &lt;Sở&gt; Y tế (DB01) và các chi bộ trực thuộc (3 tổ chức)');
+    expect(s.text).toContain('5 và 1 ngày trước hạn, sáng ngày hết hạn, 2 ngày sau hạn, lúc 08:30');
+    const outcome = await advance(s, button(B.create), env);
+    expect(outcome.kind).toBe('create');
+    if (outcome.kind !== 'create') return;
+    expect(outcome.input).toEqual({
+      formId: 'xep_loai_to_chuc_dang',
+      formVersion: 2,
+      periodLabel: 'Quý IV/2026',
+      periodStart: '2026-10-01',
+      periodEnd: '2026-12-31',
+      opensAt: at('2026-12-01T08:00'),
+      dueAt: at('2026-12-15T17:00'),
+      targets: { kind: 'parent', parentCode: 'DB01' },
+      reminderOffsets: ['-5d', '-1d', '0d', '+2d'],
+      reminderTime: '08:30',
+    });
+  });
+
+  it('shows the dates it understood from the period, or asks for them', async () => {
+    const understood = await run(await started(), button('f0'), text('Năm 2026'));
+    expect(understood.step).toBe('opens');
+    expect(understood.text).toContain('Kỳ «Năm 2026»: từ 01/01/2026 đến 31/12/2026.');
+
+    const unknown = await run(await started(), button('f0'), text('Đợt <đặc biệt>'));
+    expect(unknown.step).toBe('periodDates');
+    expect(unknown.text).toContain('Đợt &lt;đặc biệt&gt;');
+    const bad = await run(unknown, text('mai'));
+    expect(bad.step).toBe('periodDates');
+    expect(bad.text).toContain('Chưa hiểu hai ngày này');
+    const dated = await run(unknown, text('01/07/2026 - 30/09/2026'));
+    expect(dated.step).toBe('opens');
+    expect(dated.draft).toMatchObject({ periodStart: '2026-07-01', periodEnd: '2026-09-30' });
+    const none = await run(unknown, button(B.noDates));
+    expect(none.step).toBe('opens');
+    expect(none.draft).toMatchObject({ periodStart: null, periodEnd: null });
+  });
+
+  it('re-asks on bad times: unreadable, past, deadline not after opening', async () => {
+    const opens = await run(await started(), button('f0'), text('Năm 2026'));
+    expect((await run(opens, text('mai nhé'))).text).toContain('Chưa hiểu thời điểm này');
+    expect((await run(opens, text('01/11/2026 08:00'))).text).toContain('Thời điểm mở đã qua');
+    expect((await run(opens, text('31/02/2026'))).step).toBe('opens');
+
+    const due = await run(opens, text('01/12/2026 08:00'));
+    expect(due.step).toBe('due');
+    const early = await run(due, text('01/12/2026 07:00'));
+    expect(early.step).toBe('due');
+    expect(early.text).toContain('Hạn chót phải sau thời điểm mở đợt.');
+    // A day alone is the end of that day.
+    const ok = await run(due, text('15/12/2026'));
+    expect(ok.step).toBe('targets');
+    expect(ok.draft.dueAt).toBe(at('2026-12-15T23:59').toISOString());
+
+    const now = await run(opens, button(B.now));
+    expect(now.draft.opensNow).toBe(true);
+    expect((await run(now, text('20/11/2026 17:00'))).text).toContain('Hạn chót phải sau thời điểm hiện tại.');
+  });
+
+  it('"Mở ngay" opens at the moment of creation', async () => {
+    const s = await run(await started(), button('f0'), text('Năm 2026'), button(B.now), text('15/12/2026 17:00'), button(B.all), button(B.defaultPlan));
+    expect(s.text).toContain('Mở: ngay khi tạo');
+    const later = new Date(NOW.getTime() + 60_000);
+    const outcome = await advance(s, button(B.create), { ...env, now: later });
+    expect(outcome.kind === 'create' && outcome.input.opensAt).toEqual(later);
+    expect(outcome.kind === 'create' && outcome.input.reminderOffsets).toEqual(['-7d', '-3d', '-1d', '0d', '+1d', '+3d']);
+  });
+
+  it('chooses targets by type (toggle buttons), by codes (listing unknown ones), and refuses a non-đảng bộ parent', async () => {
+    const targets = await run(await started(), button('f0'), text('Năm 2026'), button(B.now), text('15/12/2026 17:00'));
+    expect(targets.values).toEqual([B.all, B.types, B.parent, B.codes, B.back, B.cancel]);
+
+    const types = await run(targets, button(B.types));
+    expect(types.values).toEqual(['t0', 't1', 't2', B.done, B.back, B.cancel]);
+    expect((await run(types, button(B.done))).text).toContain('Cần chọn ít nhất một loại hình');
+    const ticked = await run(types, button('t2'), button('t1'), button('t2'), button('t2'));
+    expect(ticked.draft.pickedTypes).toEqual(['chi_bo_co_so', 'chi_bo_truc_thuoc']);
+    const chosenTypes = await run(ticked, button(B.done));
+    expect(chosenTypes.step).toBe('plan');
+    expect(chosenTypes.draft.targets).toEqual({ kind: 'types', types: ['chi_bo_co_so', 'chi_bo_truc_thuoc'] });
+    expect(chosenTypes.text).toContain('Chi bộ cơ sở, Chi bộ trực thuộc (3 tổ chức)');
+
+    const codes = await run(targets, button(B.codes), text('CB02, XX1 CB11;XX2'));
+    expect(codes.step).toBe('targetCodes');
+    expect(codes.text).toContain('Không có tổ chức mang mã: XX1, XX2.');
+    const codesOk = await run(codes, text('CB02 CB11'));
+    expect(codesOk.draft.targets).toEqual({ kind: 'codes', codes: ['CB02', 'CB11'] });
+
+    const parent = await run(targets, button(B.parent), text('CB02'));
+    expect(parent.step).toBe('targetParent');
+    expect(parent.text).toContain('không phải đảng bộ cơ sở');
+  });
+
+  it('validates the reminder plan and accepts "không"', async () => {
+    const plan = await run(await started(), button('f0'), text('Năm 2026'), button(B.now), text('15/12/2026 17:00'), button(B.all));
+    expect(plan.step).toBe('plan');
+    expect(plan.text).toContain('7, 3, 1 ngày trước hạn, sáng ngày hết hạn, 1 và 3 ngày sau hạn, lúc 08:00');
+    expect((await run(plan, text('7d'))).text).toContain('thiếu dấu');
+    expect((await run(plan, text('-1d 08:00 09:00'))).text).toContain('Chỉ ghi một giờ nhắc');
+    expect((await run(plan, text('không'))).draft.reminderOffsets).toEqual([]);
+    expect((await run(plan, text('không'))).text).toContain('Nhắc: không nhắc');
+  });
+
+  it('goes back a step, cancels from anywhere, ignores buttons of another step', async () => {
+    const due = await run(await started(), button('f0'), text('Năm 2026'), button(B.now));
+    expect((await run(due, button(B.back))).step).toBe('opens');
+    expect((await advance(due, button(B.cancel), env)).kind).toBe('cancelled');
+    const stray = await run(due, button(B.all));
+    expect(stray.step).toBe('due');
+    expect((await run(await started(), text('dan_van_qcdc'))).text).toContain('Xin bấm vào một biểu mẫu');
+  });
+});
+
+describe('the deadline wizard', () => {
+  it('turns typed text into a new deadline, re-asks otherwise', async () => {
+    const state: WizardState = { kind: 'deadline', seq: 4, campaignId: '12' };
+    expect(await advance(state, text('20/12/2026 17:00'), env)).toMatchObject({ kind: 'set_deadline', campaignId: '12', dueAt: at('2026-12-20T17:00') });
+    const bad = await advance(state, text('thứ sáu'), env);
+    expect(bad.kind === 'prompt' && bad.prompt.text).toContain('Chưa hiểu thời điểm này');
+    expect((await advance(state, button(B.cancel), env)).kind).toBe('cancelled');
+  });
+});
+
+describe('typed dates, plans and button payloads', () => {
+  it('reads dates as admins type them', () => {
+    expect(parseChatDateTime('1/12/2026 8h', '00:00')).toEqual(at('2026-12-01T08:00'));
+    expect(parseChatDateTime('17h30 ngày 15/12/2026', '00:00')).toEqual(at('2026-12-15T17:30'));
+    expect(parseChatDateTime('2026-12-01T08:00', '00:00')).toEqual(at('2026-12-01T08:00'));
+    expect(parseChatDateTime('15/12/2026', '23:59')).toEqual(at('2026-12-15T23:59'));
+    expect(parseChatDateTime('30/02/2026', '23:59')).toBeUndefined();
+    expect(parseChatDateTime('15/12/2026 25:00', '23:59')).toBeUndefined();
+    expect(parseChatDateRange('từ 1/10/2026 đến 31/12/2026')).toEqual({ start: '2026-10-01', end: '2026-12-31' });
+    expect(parseChatDateRange('31/12/2026 - 1/10/2026')).toBeUndefined();
+  });
+
+  it('reads a reminder plan with an optional time', () => {
+    expect(parsePlanText('09:00')).toEqual({ ok: true, offsets: ['-7d', '-3d', '-1d', '0d', '+1d', '+3d'], time: '09:00' });
+    expect(parsePlanText('-2d +1d 7h')).toEqual({ ok: true, offsets: ['-2d', '+1d'], time: '07:00' });
+    expect(parsePlanText('').ok).toBe(false);
+  });
+
+  it('encodes buttons within 64 bytes and decodes only its own', () => {
+    const round = encodeRoundButton({ kind: 'round', campaignId: '999999999999999999', action: 'close_ok' });
+    expect(Buffer.byteLength(round)).toBeLessThanOrEqual(64);
+    expect(decodeRoundButton(round)).toEqual({ kind: 'round', campaignId: '999999999999999999', action: 'close_ok' });
+    const wizard = encodeRoundButton({ kind: 'wizard', seq: 123456789, value: 'def' });
+    expect(decodeRoundButton(wizard)).toEqual({ kind: 'wizard', seq: 123456789, value: 'def' });
+    expect(decodeRoundButton('dt:1:zz')).toBeUndefined();
+    expect(decodeRoundButton('r:1:2:p0')).toBeUndefined();
+  });
+});
