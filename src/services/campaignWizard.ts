@@ -198,7 +198,7 @@ export function promptFor(state: NewRoundWizard, notice?: string): WizardPrompt 
     case 'form':
       body = (draft.formChoices ?? []).length === 0 ? msg.noForms : msg.chooseForm;
       for (const [i, f] of (draft.formChoices ?? []).entries()) {
-        rows.push([{ label: truncate(msg.formButton(f.title, f.id, f.version), 60), value: `f${i}` }]);
+        rows.push([{ label: msg.formButton(truncate(f.title, 56), f.version), value: `f${i}` }]);
       }
       break;
     case 'period':

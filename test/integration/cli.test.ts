@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { bundledFormsDir } from '../../src/forms/load.js';
 import { redeemInvite } from '../../src/services/invites.js';
 import { findPersonByTelegramId, isAdmin } from '../../src/services/people.js';
+import type { RoundScheduler } from '../../src/services/scheduling.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { at } from '../support/fixtures.js';
@@ -20,6 +21,17 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let t: TestDb;
 let dir: string;
 const clock = new ManualClock(at('2026-11-23T09:00'));
+
+/** Our RoundScheduler, recording which rounds the commands said changed. */
+const scheduler = {
+  changed: [] as string[],
+  async campaignChanged(campaignId: string) {
+    this.changed.push(campaignId);
+  },
+  async remindNow() {
+    return 0;
+  },
+} satisfies RoundScheduler & { changed: string[] };
 
 beforeAll(async () => {
   t = await createTestDb('cli');
@@ -55,6 +67,7 @@ async function cli(
     config: loadConfig({ DATABASE_URL: t.url, ...options.env }, { requireBotToken: false }),
     fetch: options.fetch ?? noNetwork,
     ...(options.formsDir ? { formsDir: options.formsDir } : {}),
+    scheduler,
   };
   const code = await runCli(deps, argv);
   return { code, out, err };
@@ -219,6 +232,92 @@ describe('baocao (in process)', () => {
     expect(missing.code).toBe(1);
     expect(missing.err[0]).toMatch(/^Thiếu tùy chọn bắt buộc --period/);
     expect(await count('campaigns')).toBe(before);
+  });
+
+  it('campaigns create takes targets by type or parent, a reminder plan and period dates; warns about a period without dates', async () => {
+    await cli(['orgs', 'list']);
+    const orgsFile = join(dir, 'tree.csv');
+    await writeFile(orgsFile, 'ma,ten,loai,ma_cap_tren\nDBX,Đảng bộ X,dang_bo_co_so,\nTX1,Chi bộ X1,chi_bo_truc_thuoc,DBX\nTX2,Chi bộ X2,chi_bo_truc_thuoc,DBX\n');
+    expect((await cli(['orgs', 'import', orgsFile])).code).toBe(0);
+    scheduler.changed = [];
+
+    const parent = await cli([
+      'campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Quý IV/2026', '--opens', '2026-12-01T08:00', '--due', '2026-12-15T17:00',
+      '--parent', 'DBX', '--reminders', '-5d,0d,+2d', '--at', '07:30', '--closes', '2026-12-31',
+    ]);
+    expect(parent.code).toBe(0);
+    const id = parent.out[0]!;
+    expect(parent.err.join('\n')).toContain('giao cho 3 tổ chức');
+    expect(parent.err.join('\n')).toContain('Lịch nhắc: 5 ngày trước hạn, sáng ngày hết hạn, 2 ngày sau hạn, lúc 07:30.');
+    expect(parent.err.join('\n')).not.toContain('Lưu ý');
+    const stored = await t.db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ reminder_offsets: ['-5d', '0d', '+2d'], reminder_time: '07:30', period_start: '2026-10-01', period_end: '2026-12-31' });
+    expect(stored.closed_at?.toISOString()).toBe(at('2026-12-31T23:59').toISOString());
+    expect(scheduler.changed).toEqual([id]);
+
+    const types = await cli([
+      'campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Đợt kiểm tra đặc biệt', '--opens', '2026-12-01', '--due', '2026-12-15',
+      '--types', 'chi_bo_truc_thuoc', '--reminders=không',
+    ]);
+    expect(types.code).toBe(0);
+    const truc = await t.db.selectFrom('organizations').select('code').where('type', '=', 'chi_bo_truc_thuoc').execute();
+    expect(truc.length).toBeGreaterThanOrEqual(2);
+    expect(types.err.join('\n')).toContain(`giao cho ${truc.length} tổ chức`);
+    expect(types.err.join('\n')).toContain('Lịch nhắc: không nhắc.');
+    expect(types.err.join('\n')).toContain('Lưu ý: không suy ra được ngày đầu và cuối của kỳ «Đợt kiểm tra đặc biệt»');
+
+    const dated = await cli([
+      'campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Đợt kiểm tra đặc biệt', '--opens', '2026-12-01', '--due', '2026-12-15',
+      '--period-start', '2026-07-01', '--period-end', '2026-09-30', '--orgs', 'TX1',
+    ]);
+    expect(dated.code).toBe(0);
+    expect(dated.err.join('\n')).not.toContain('Lưu ý');
+    const datedRow = await t.db.selectFrom('campaigns').selectAll().where('id', '=', dated.out[0]!).executeTakeFirstOrThrow();
+    expect(datedRow).toMatchObject({ period_start: '2026-07-01', period_end: '2026-09-30' });
+  });
+
+  it('campaigns create refuses conflicting or bad new options', async () => {
+    const before = await count('campaigns');
+    const args = ['campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Năm 2026', '--opens', '2026-12-01', '--due', '2026-12-15'];
+    expect((await cli([...args, '--types', 'dang_bo_co_so', '--orgs', 'CB1'])).err[0]).toBe('Chỉ dùng một trong các tùy chọn --orgs, --types, --parent.');
+    expect((await cli([...args, '--types', 'chi_bo'])).err[0]).toContain('Loại hình không hợp lệ: chi_bo.');
+    expect((await cli([...args, '--reminders', '7d'])).err[0]).toContain('thiếu dấu');
+    expect((await cli([...args, '--at', '25:00'])).err[0]).toBe('«25:00» không phải giờ hợp lệ; dùng HH:mm, ví dụ 08:00.');
+    expect((await cli([...args, '--parent', 'CB1'])).err[0]).toContain('không phải đảng bộ cơ sở');
+    expect((await cli([...args, '--orgs', 'CB1,NOPE1,NOPE2'])).err[0]).toBe('Không có tổ chức mang mã: NOPE1, NOPE2.');
+    expect((await cli([...args, '--period-start', '2026-01-01'])).err[0]).toContain('Ngày bắt đầu và kết thúc kỳ báo cáo');
+    expect((await cli([...args, '--period-start', '2026-02-30', '--period-end', '2026-03-01'])).err[0]).toBe('«2026-02-30» không phải ngày hợp lệ; dùng YYYY-MM-DD.');
+    expect(await count('campaigns')).toBe(before);
+  });
+
+  it('campaigns set-due and close change the round, tell the scheduler, and list shows chưa mở / đang mở / đã kết thúc', async () => {
+    const create = (opens: string, due: string) =>
+      cli(['campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Năm 2026', '--opens', opens, '--due', due, '--orgs', 'CB1']);
+    const future = (await create('2026-12-01', '2026-12-15T17:00')).out[0]!;
+    const current = (await create('2026-11-01', '2026-11-30T17:00')).out[0]!;
+    const ended = (await create('2026-11-01', '2026-11-30T17:00')).out[0]!;
+    scheduler.changed = [];
+
+    const moved = await cli(['campaigns', 'set-due', future, '2026-12-20T17:00']);
+    expect(moved).toEqual({ code: 0, out: [`Đã đổi hạn chót của đợt ${future}: 17:00 thứ Ba, 15/12/2026 → 17:00 Chủ nhật, 20/12/2026. Lịch nhắc đã đổi theo.`], err: [] });
+    const badDue = await cli(['campaigns', 'set-due', future, '2026-11-30']);
+    expect(badDue).toMatchObject({ code: 1, err: ['Hạn chót phải sau thời điểm mở đợt báo cáo.'] });
+    expect((await cli(['campaigns', 'set-due', future, 'mai'])).err[0]).toContain('không phải thời điểm hợp lệ');
+    expect((await cli(['campaigns', 'set-due', '999999', '2026-12-20'])).err[0]).toBe('Không có đợt báo cáo mang mã «999999».');
+
+    const closed = await cli(['campaigns', 'close', ended]);
+    expect(closed).toEqual({ code: 0, out: [`Đợt báo cáo ${ended} kết thúc lúc 23/11/2026 09:00.`], err: [] });
+    expect((await cli(['campaigns', 'close', ended])).err[0]).toBe(`Đợt báo cáo ${ended} đã kết thúc; không thay đổi được nữa.`);
+    const later = await cli(['campaigns', 'close', current, '--at', '2026-12-05T17:00']);
+    expect(later.out[0]).toBe(`Đợt báo cáo ${current} kết thúc lúc 05/12/2026 17:00.`);
+    expect(scheduler.changed).toEqual([future, ended, current]);
+
+    const list = (await cli(['campaigns', 'list'])).out;
+    const line = (id: string) => list.find((l) => l.startsWith(`${id}\t`)) ?? '';
+    expect(line(future)).toMatch(/\tchưa mở$/);
+    expect(line(current)).toMatch(/\tđang mở \(kết thúc 05\/12\/2026 17:00\)$/);
+    expect(line(ended)).toMatch(/\tđã kết thúc 23\/11\/2026 09:00$/);
+    expect(line(future)).toContain('hạn 20/12/2026 17:00');
   });
 
   it('summary prints the plain-text report of a campaign, and refuses an unknown one', async () => {

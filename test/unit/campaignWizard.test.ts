@@ -82,7 +82,8 @@ describe('the /dotmoi wizard', () => {
     expect(state.seq).toBe(1);
     expect(prompt.text).toContain('bước 1/7');
     expect(prompt.buttons.flat().map((b) => b.value)).toEqual(['f0', 'f1', B.cancel]);
-    expect(prompt.buttons[0]![0]!.label).toContain('Dân vận & QCDC');
+    expect(prompt.buttons[0]![0]!.label).toBe('Dân vận & QCDC');
+    expect(prompt.buttons[1]![0]!.label).toBe('Xếp loại (phiên bản 2)');
   });
 
   it('walks every step to a create outcome with the right input', async () => {

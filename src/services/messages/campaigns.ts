@@ -39,7 +39,7 @@ export const wizardMessages = {
   chooseForm: 'Chọn biểu mẫu báo cáo:',
   noForms: 'Chưa có biểu mẫu nào trong cơ sở dữ liệu. Khởi động lại bot để nạp các biểu mẫu kèm theo.',
   pickFormButton: 'Xin bấm vào một biểu mẫu bên dưới.',
-  formButton: (title: string, id: string, version: number) => `${title} (${id} v${version})`,
+  formButton: (title: string, version: number) => (version > 1 ? `${title} (phiên bản ${version})` : title),
   askPeriod: (form: string) =>
     `Biểu mẫu: <b>${form}</b>.\nGõ kỳ báo cáo, ví dụ: <i>Năm 2026</i>, <i>Quý IV/2026</i>, <i>6 tháng đầu năm 2026</i>, <i>Tháng 11/2026</i>.`,
   emptyPeriod: 'Kỳ báo cáo không được để trống.',

@@ -1,0 +1,52 @@
+/** What both benchmarks need: a fresh database, and organizations each with one reporter. */
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { createDb, ensureDatabase, type Db } from '../src/db/connect.js';
+import type { Database } from '../src/db/schema.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { bundledFormsDir, loadFormsFromDir } from '../src/forms/load.js';
+import { syncBundledForms } from '../src/services/forms.js';
+
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** Drops and recreates `name`, migrated, with the bundled forms. */
+export async function freshDatabase(name: string, poolSize: number): Promise<Db> {
+  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+  const url = `${SERVER}/${name}`;
+  await ensureDatabase(url);
+  const db = createDb(url, { max: poolSize });
+  await migrateToLatest(db);
+  await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
+  return db;
+}
+
+/** `count` organizations CB00000…, each with one reporter whose Telegram id is firstUserId + i. */
+export async function seedReporters(db: Kysely<Database>, count: number, firstUserId: number): Promise<void> {
+  const BATCH = 1000;
+  for (let start = 0; start < count; start += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, count - start) }, (_, k) => start + k);
+    const orgs = await db
+      .insertInto('organizations')
+      .values(batch.map((i) => ({ code: `CB${String(i).padStart(5, '0')}`, name: `Chi bộ số ${i}`, type: 'chi_bo_co_so' as const })))
+      .returning('id')
+      .execute();
+    const people = await db
+      .insertInto('people')
+      .values(batch.map((i) => ({ telegram_user_id: firstUserId + i, display_name: `Bí thư ${i}` })))
+      .returning('id')
+      .execute();
+    await db
+      .insertInto('memberships')
+      .values(batch.map((_, j) => ({ person_id: people[j]!.id, organization_id: orgs[j]!.id })))
+      .execute();
+  }
+}
+
+export const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
