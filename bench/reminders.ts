@@ -13,6 +13,7 @@
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { clearRedisPrefix } from '../jobs/connection.js';
 import { createQueues } from '../jobs/queues.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import { startOutboxWorker } from '../jobs/outbox.js';
@@ -31,15 +32,6 @@ const PREFIX = 'baocao-bench-reminders';
 const FIRST_USER_ID = 7_000_000;
 const DAY = 24 * 60 * 60 * 1000;
 
-async function clearPrefix(redis: Redis): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
 async function redisUsedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
@@ -55,7 +47,7 @@ export async function runReminderBench(): Promise<boolean> {
   const emulator = await startBotApiEmulator();
   emulator.setRateLimit(null);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  await clearPrefix(redis);
+  await clearRedisPrefix(redis, PREFIX);
   const redisBefore = await redisUsedMemory(redis);
   const queues = createQueues(redis, PREFIX);
   const policy = { quietHours: null, holidays: new Set<string>() };
@@ -135,7 +127,7 @@ export async function runReminderBench(): Promise<boolean> {
   await slotWorker.close();
   await outboxWorker.close();
   await queues.close();
-  await clearPrefix(redis);
+  await clearRedisPrefix(redis, PREFIX);
   await redis.quit();
   await emulator.close();
   await db.destroy();

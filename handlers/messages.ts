@@ -161,7 +161,6 @@ export const roundMessages = {
     n === 0 ? 'Mọi tổ chức đã nộp báo cáo; không cần nhắc.' : `Đã gửi nhắc tới ${n} tổ chức chưa nộp báo cáo.`,
   remindNotOpen: (id: string) => `Đợt #${id} không đang mở nên không nhắc được.`,
   usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',
-  refused: (reason: string) => reason,
   helpLines: [
     '/dotmoi — tạo đợt báo cáo mới (từng bước)',
     '/dot [số đợt] — các đợt và tiến độ; đổi hạn chót, kết thúc đợt, nhắc ngay',

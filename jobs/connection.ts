@@ -55,3 +55,13 @@ export async function warnUnlessNoEviction(redis: Redis, logger: Logger): Promis
     logger.debug({ err }, 'could not read Redis maxmemory-policy');
   }
 }
+
+/** Deletes every key under `prefix` (a demo or benchmark starting over); never the whole Redis. */
+export async function clearRedisPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

@@ -15,10 +15,13 @@ import { bundledFormsDir, loadFormsFromDir } from './forms/load.js';
 import type { Logger } from './logger.js';
 import { FormCache, syncBundledForms } from './services/forms.js';
 import { databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
+import type { RoundScheduler } from './services/scheduling.js';
 import type { Clock } from './time.js';
 
 export interface RunningApp {
   db: Db;
+  /** For changes made beside the bot (the demo's seed data): re-plans a round's reminders. */
+  scheduler: RoundScheduler;
   /** The port the health endpoint listens on (useful when configured as 0). */
   httpPort: number;
   stop(): Promise<void>;
@@ -99,6 +102,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   const activeJobs = jobs;
   return {
     db,
+    scheduler: activeJobs.scheduler,
     httpPort,
     async stop() {
       clearInterval(pruneTimer);

@@ -112,7 +112,6 @@ const envSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().regex(/^[\w.-]{1,40}$/, 'must be 1–40 letters, digits, dots, dashes or underscores').default('baocao'),
   ADMIN_IDS: telegramIdList,
-  TZ_NAME: z.string().default('Asia/Ho_Chi_Minh'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -139,7 +138,6 @@ export type Config = {
   /** Prefix of every Redis key: several installations (or test runs) can share one Redis. */
   redisPrefix: string;
   adminIds: readonly number[];
-  timeZone: string;
   inviteTtlDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   httpPort: number;
@@ -174,7 +172,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     adminIds: e.ADMIN_IDS,
-    timeZone: e.TZ_NAME,
     inviteTtlDays: e.INVITE_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,

@@ -9,6 +9,7 @@
  */
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { clearRedisPrefix, createRedis } from '../jobs/connection.js';
 import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDb } from './db/connect.js';
@@ -22,6 +23,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const secretary: TgUser = { id: 1001, first_name: 'Nguyễn Văn', last_name: 'An' };
 const admin: TgUser = { id: 9001, first_name: 'Văn phòng' };
 const demoUrl = process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/baocao_demo';
+const DEMO_REDIS_PREFIX = 'baocao-demo';
 
 async function recreateDatabase(url: string): Promise<void> {
   const parsed = new URL(url);
@@ -69,7 +71,19 @@ async function* readLines(): AsyncGenerator<string> {
 async function main(): Promise<void> {
   await recreateDatabase(demoUrl);
   const emulator = await startBotApiEmulator({ botUser: { id: 42, username: 'baocao_demo_bot', first_name: 'Báo cáo (demo)' } });
-  const config = loadConfig({ BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, DATABASE_URL: demoUrl, ADMIN_IDS: String(admin.id), HTTP_PORT: '0' });
+  const config = loadConfig({
+    BOT_TOKEN: emulator.token,
+    TELEGRAM_API_ROOT: emulator.apiRoot,
+    DATABASE_URL: demoUrl,
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_PREFIX: DEMO_REDIS_PREFIX,
+    ADMIN_IDS: String(admin.id),
+    HTTP_PORT: '0',
+  });
+  // A fresh database: queued jobs of an earlier demo would point at rows that no longer exist.
+  const redis = createRedis(config.redisUrl, 'worker');
+  await clearRedisPrefix(redis, DEMO_REDIS_PREFIX);
+  await redis.quit();
   const app = await startApp(config, { clock: systemClock, logger: silentLogger });
 
   const db = createDb(demoUrl, { max: 2 });
@@ -115,6 +129,8 @@ async function main(): Promise<void> {
     printNew();
   };
   await act(secretary, () => emulator.sendText(secretary, `/start ${invite!.code}`));
+  // The round's reminders are planned once the secretary is registered: the announcement arrives now.
+  await act(secretary, () => void app.scheduler.campaignChanged(campaign.id));
 
   for await (const line of readLines()) {
     const text = line.trim();

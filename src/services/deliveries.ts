@@ -19,6 +19,9 @@ export type FanOutResult =
   /** A later reminder of the same round is also due: only the latest is sent after an outage. */
   | { kind: 'superseded' };
 
+/** No planned reminder follows an announcement this closely. */
+const ANNOUNCEMENT_QUIET_MS = 12 * 60 * 60 * 1000;
+
 /** People who get admin messages: the admin role, and the ids in ADMIN_IDS (rows created at start). */
 function adminRecipients(db: Kysely<Database>, adminIds: readonly number[]) {
   return db
@@ -66,15 +69,20 @@ export async function fanOutSlot(
       await markDone();
       return { kind: 'closed' };
     }
-    if (slot.kind === 'reminder') {
+    if (slot.kind === 'reminder' && !request.slotKey.startsWith('manual-')) {
+      // After an outage several planned messages are due at once: send only the latest reminder,
+      // and none within hours of the announcement, which already says everything a reminder would.
       const later = await tx
         .selectFrom('reminder_slots')
         .select('slot_key')
         .where('campaign_id', '=', request.campaignId)
-        .where('kind', '=', 'reminder')
-        .where('fanned_out_at', 'is', null)
-        .where('send_at', '>', slot.send_at)
-        .where('send_at', '<=', now)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('kind', '=', 'reminder'), eb('fanned_out_at', 'is', null), eb('send_at', '>', slot.send_at), eb('send_at', '<=', now)]),
+            eb.and([eb('kind', '=', 'announcement'), eb('fanned_out_at', '>', new Date(now.getTime() - ANNOUNCEMENT_QUIET_MS))]),
+          ]),
+        )
+        .where('slot_key', 'not like', 'manual-%')
         .executeTakeFirst();
       if (later) {
         await markDone();

@@ -49,6 +49,11 @@ beforeAll(async () => {
     { formId: 'xep_loai_to_chuc_dang', periodLabel: 'Năm 2026', opensAt: new Date(now - 10 * DAY), dueAt: new Date(now - 4 * DAY), organizationCodes: 'all' },
     systemClock,
   ));
+  // Its announcement went out when it opened; the bot was then down until now.
+  await testDb.db
+    .insertInto('reminder_slots')
+    .values({ campaign_id: overdueRound, slot_key: 'announce', kind: 'announcement', send_at: new Date(now - 10 * DAY), fanned_out_at: new Date(now - 10 * DAY) })
+    .execute();
   emulator = await startBotApiEmulator();
   emulator.blockUser(blocker.id);
   // The first message Telegram is asked for is refused with "retry after 1 second".
@@ -95,13 +100,17 @@ describe('announcements, reminders and escalation through the outbox', () => {
     const labels = announcement.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text);
     expect(labels).toEqual(['Bắt đầu báo cáo', 'Đã nhận']);
 
-    // Sends already in flight when the 429 came back may land within a few milliseconds;
-    // after that the whole outbox waits out retry_after before sending again.
-    const sends = emulator.calls.filter((c) => c.method === 'sendMessage');
-    const refused = sends[0]!;
-    const later = sends.filter((c) => c.at > refused.at + 200);
-    expect(later.length).toBeGreaterThan(0);
-    expect(later[0]!.at - refused.at).toBeGreaterThanOrEqual(950);
+    // The refused message is sent again once retry_after has passed, and meanwhile the whole
+    // outbox waits (sends already in flight when the 429 came back may land a few ms after it).
+    const sendCalls = () => emulator.calls.filter((c) => c.method === 'sendMessage');
+    const refused = sendCalls()[0]!;
+    const retried = await emulator.waitFor(
+      () => sendCalls().slice(1).find((c) => c.params.chat_id === refused.params.chat_id && c.params.text === refused.params.text),
+      WAIT,
+    );
+    expect(retried.at - refused.at).toBeGreaterThanOrEqual(950);
+    const sends = sendCalls();
+    expect(sends.filter((c) => c.at > refused.at + 200 && c.at < refused.at + 950)).toEqual([]);
   });
 
   it('records "Đã nhận" and starts the dialogue from the announcement', async () => {
@@ -120,8 +129,10 @@ describe('announcements, reminders and escalation through the outbox', () => {
     const overdue = await messageTo(secretary, (m) => m.plainText.includes('Quá hạn báo cáo'));
     expect(overdue.plainText).toContain('Đánh giá, xếp loại chất lượng tổ chức đảng');
     expect(overdue.plainText).toContain('chưa bắt đầu');
-    const mine = await deliveriesOf(secretary.id);
-    const reminders = mine.filter((d) => d.campaign_id === overdueRound && d.kind === 'reminder');
+    const reminders = await eventually(async () => {
+      const rows = (await deliveriesOf(secretary.id)).filter((d) => d.campaign_id === overdueRound && d.kind === 'reminder');
+      return rows.every((d) => d.status === 'sent') && rows;
+    }, 'the overdue reminder to be recorded as sent');
     expect(reminders.map((d) => [d.slot_key, d.status])).toEqual([['r+3d', 'sent']]);
     const slots = await testDb.db.selectFrom('reminder_slots').select(['slot_key', 'fanned_out_at']).where('campaign_id', '=', overdueRound).execute();
     expect(slots.every((s) => s.fanned_out_at !== null)).toBe(true);

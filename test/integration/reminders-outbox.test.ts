@@ -1,0 +1,175 @@
+/**
+ * The outbox worker against the Bot API emulator and the real Redis and Postgres:
+ * what it does with each class of Telegram error, and what the ledger says after.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'bullmq';
+import { Api } from 'grammy';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedis } from '../../jobs/connection.js';
+import { startOutboxWorker } from '../../jobs/outbox.js';
+import { connectScheduler } from '../../jobs/runtime.js';
+import type { Queues } from '../../jobs/queues.js';
+import type { Scheduler } from '../../jobs/scheduler.js';
+import { runSlot, type SlotDeps } from '../../jobs/slots.js';
+import type { Database } from '../../src/db/schema.js';
+import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
+import { silentLogger } from '../../src/logger.js';
+import type { ReminderPolicy } from '../../src/reminders/plan.js';
+import { createCampaign } from '../../src/services/campaigns.js';
+import { markReachable } from '../../src/services/deliveries.js';
+import { FormCache } from '../../src/services/forms.js';
+import { addManualSlot } from '../../src/services/reminderSlots.js';
+import { ManualClock } from '../../src/time.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { eventually } from '../support/eventually.js';
+import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `test-${randomUUID()}`;
+const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set() };
+const WAIT = 20_000;
+
+let t: TestDb;
+let db: Kysely<Database>;
+let emulator: BotApiEmulator;
+let client: { scheduler: Scheduler; queues: Queues; close(): Promise<void> };
+let worker: Worker | undefined;
+let workerRedis: Redis | undefined;
+let slotDeps: SlotDeps;
+const clock = new ManualClock(at('2026-12-10T09:00'));
+
+/** One organization, reporter and round per scenario, so each error hits exactly one chat. */
+const chats = { limited: 730_001, paused: 730_002, blocked: 730_003, flaky: 730_004, bad: 730_005 } as const;
+type Who = keyof typeof chats;
+const rounds = {} as Record<Who, string>;
+const people = {} as Record<Who, string>;
+
+const sendsTo = (chat: number) => emulator.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chat);
+
+/** A "Nhắc ngay" reminder for one organization, fanned out and queued in the outbox; its delivery id. */
+async function remind(who: Who): Promise<string> {
+  clock.advance(60_000);
+  const slot = await addManualSlot(db, rounds[who], clock.now());
+  const result = await runSlot(slotDeps, { campaignId: slot.campaignId, slotKey: slot.slotKey, sendAtMs: slot.sendAt.getTime() });
+  expect(result).toEqual({ kind: 'done', created: 1 });
+  const row = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', rounds[who]).where('slot_key', '=', slot.slotKey).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function delivery(id: string) {
+  return db.selectFrom('deliveries').select(['status', 'reason', 'attempts', 'telegram_message_id']).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+function settled(id: string) {
+  return eventually(async () => {
+    const row = await delivery(id);
+    return row.status !== 'queued' && row.status !== 'sending' && row;
+  }, `delivery ${id} to be settled`, WAIT);
+}
+
+beforeAll(async () => {
+  t = await createTestDb('reminders_outbox');
+  db = t.db;
+  await seedForms(db);
+  for (const [who, chat] of Object.entries(chats) as Array<[Who, number]>) {
+    const org = await insertOrg(db, { code: who.toUpperCase(), name: `Chi bộ ${who}` });
+    people[who] = await insertPerson(db, { telegramUserId: chat, orgIds: [org] });
+    ({ id: rounds[who] } = await createCampaign(
+      db,
+      { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: at('2026-12-01T08:00'), dueAt: at('2026-12-15T17:00'), organizationCodes: [who.toUpperCase()] },
+      clock,
+    ));
+  }
+  emulator = await startBotApiEmulator();
+  client = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
+  slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] };
+  workerRedis = createRedis(REDIS_URL, 'worker');
+  worker = startOutboxWorker(
+    { db, forms: new FormCache(db), clock, logger: silentLogger, api: new Api(emulator.token, { apiRoot: emulator.apiRoot }), queues: client.queues },
+    { connection: workerRedis, prefix, maxPerSecond: 25 },
+  );
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await client?.close();
+  workerRedis?.disconnect();
+  await emulator?.close();
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+  await t?.drop();
+});
+
+describe('outbox errors', () => {
+  it('429 with retry_after pauses the whole queue; the delivery and later ones go out after ≥ retry_after', async () => {
+    emulator.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 2', retry_after: 2 });
+    const limited = await remind('limited');
+    // The queue is paused once the worker has told Redis so; a delivery queued now waits too.
+    await eventually(async () => (await delivery(limited)).reason === 'rate limited by Telegram', 'the 429 to be recorded', WAIT);
+    // The limiter's own window is at most 1 s: a longer TTL is retry_after's pause.
+    await eventually(async () => (await client.queues.outbox.getRateLimitTtl()) > 1000, 'the outbox to be paused', WAIT);
+    const refused = sendsTo(chats.limited)[0]!;
+    const paused = await remind('paused');
+
+    const row = await settled(limited);
+    expect([row.status, row.attempts]).toEqual(['sent', 2]);
+    expect((await settled(paused)).status).toBe('sent');
+    const [first, second] = sendsTo(chats.limited);
+    expect(first).toBe(refused);
+    expect(sendsTo(chats.limited)).toHaveLength(2);
+    expect(second!.at - refused.at).toBeGreaterThanOrEqual(2000);
+    expect(sendsTo(chats.paused)).toHaveLength(1);
+    expect(sendsTo(chats.paused)[0]!.at - refused.at).toBeGreaterThanOrEqual(2000);
+    expect(Number(row.telegram_message_id)).toBe(emulator.messagesTo(chats.limited)[0]!.message_id);
+  });
+
+  it('403 marks the person unreachable; later deliveries to them are skipped without calling Telegram until markReachable', async () => {
+    emulator.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    const first = await settled(await remind('blocked'));
+    expect([first.status, first.reason]).toEqual(['failed', 'unreachable: Forbidden: bot was blocked by the user']);
+    const person = await db.selectFrom('people').select(['unreachable_at', 'unreachable_reason']).where('id', '=', people.blocked).executeTakeFirstOrThrow();
+    expect(person.unreachable_at).not.toBeNull();
+    expect(person.unreachable_reason).toBe('Forbidden: bot was blocked by the user');
+    expect(sendsTo(chats.blocked)).toHaveLength(1);
+
+    const later = await settled(await remind('blocked'));
+    expect([later.status, later.reason]).toEqual(['skipped', 'unreachable']);
+    expect(sendsTo(chats.blocked)).toHaveLength(1);
+
+    // They wrote to the bot again.
+    await markReachable(db, people.blocked);
+    const again = await settled(await remind('blocked'));
+    expect(again.status).toBe('sent');
+    expect(sendsTo(chats.blocked)).toHaveLength(2);
+    expect(emulator.messagesTo(chats.blocked)).toHaveLength(1);
+  });
+
+  it('500 is retried with backoff and then sent', async () => {
+    emulator.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' });
+    const id = await remind('flaky');
+    await eventually(async () => (await delivery(id)).reason === 'Internal Server Error' && true, 'the failed attempt to be recorded as queued', WAIT);
+    const row = await settled(id);
+    expect([row.status, row.reason, row.attempts]).toEqual(['sent', null, 2]);
+    const sends = sendsTo(chats.flaky);
+    expect(sends).toHaveLength(2);
+    // OUTBOX backoff: exponential from 2 s.
+    expect(sends[1]!.at - sends[0]!.at).toBeGreaterThanOrEqual(1900);
+    expect(emulator.messagesTo(chats.flaky)).toHaveLength(1);
+  });
+
+  it('400 is recorded failed with its description and not retried', async () => {
+    emulator.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
+    const id = await remind('bad');
+    const row = await settled(id);
+    expect([row.status, row.reason, row.attempts]).toEqual(['failed', 'Bad Request: chat not found', 1]);
+    const job = await client.queues.outbox.getJob(`delivery-${id}`);
+    await eventually(async () => (await job!.getState()) === 'completed', 'the job to complete', WAIT);
+    expect(sendsTo(chats.bad)).toHaveLength(1);
+    expect(emulator.messagesTo(chats.bad)).toHaveLength(0);
+  });
+});
