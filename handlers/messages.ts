@@ -75,8 +75,11 @@ export const botMessages = {
   helpAdmin: [
     '',
     '<b>Các lệnh của Văn phòng Đảng ủy</b>',
+    '/dotmoi — tạo đợt báo cáo mới (từng bước)',
+    '/dot [số đợt] — các đợt và tiến độ; đổi hạn chót, kết thúc đợt, nhắc ngay',
     '/tonghop [số đợt] — báo cáo tổng hợp của đợt (mặc định: đợt mới nhất)',
     '/chuanop [số đợt] — danh sách tổ chức chưa nộp',
+    '/nhacnho [số đợt] — nhắc ngay các tổ chức chưa nộp',
     '/molai MA [số đợt] — mở lại báo cáo đã nộp để đơn vị sửa sau hạn chót',
     '/trangthai — danh sách các đợt và số đơn vị đã nộp',
   ].join('\n'),
@@ -96,9 +99,12 @@ export const commandMenus = {
     { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
   ],
   admin: [
+    { command: 'dotmoi', description: 'Tạo đợt báo cáo mới' },
+    { command: 'dot', description: 'Các đợt báo cáo và tiến độ' },
     { command: 'tonghop', description: 'Báo cáo tổng hợp của đợt' },
     { command: 'chuanop', description: 'Tổ chức chưa nộp báo cáo' },
     { command: 'trangthai', description: 'Các đợt báo cáo' },
+    { command: 'nhacnho', description: 'Nhắc ngay các tổ chức chưa nộp' },
     { command: 'molai', description: 'Mở lại báo cáo đã nộp' },
     { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
   ],
@@ -161,12 +167,4 @@ export const roundMessages = {
     n === 0 ? 'Mọi tổ chức đã nộp báo cáo; không cần nhắc.' : `Đã gửi nhắc tới ${n} tổ chức chưa nộp báo cáo.`,
   remindNotOpen: (id: string) => `Đợt #${id} không đang mở nên không nhắc được.`,
   usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',
-  helpLines: [
-    '/dotmoi — tạo đợt báo cáo mới (từng bước)',
-    '/dot [số đợt] — các đợt và tiến độ; đổi hạn chót, kết thúc đợt, nhắc ngay',
-  ].join('\n'),
-  menu: [
-    { command: 'dotmoi', description: 'Tạo đợt báo cáo mới' },
-    { command: 'dot', description: 'Các đợt báo cáo và tiến độ' },
-  ],
 } as const;

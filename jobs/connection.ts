@@ -9,10 +9,14 @@ import type { Logger } from '../src/logger.js';
 
 export type RedisRole = 'worker' | 'producer';
 
-export function createRedis(url: string, role: RedisRole): Redis {
-  return role === 'worker'
-    ? new Redis(url, { maxRetriesPerRequest: null })
-    : new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 3 });
+/** `onError` hears connection errors (ioredis reconnects by itself; unheard, they would crash the process). */
+export function createRedis(url: string, role: RedisRole, onError: (error: Error) => void = () => undefined): Redis {
+  const redis =
+    role === 'worker'
+      ? new Redis(url, { maxRetriesPerRequest: null })
+      : new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 3 });
+  redis.on('error', onError);
+  return redis;
 }
 
 export class RedisUnavailableError extends Error {}

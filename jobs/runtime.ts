@@ -31,7 +31,7 @@ export interface JobsDeps {
 
 /** A scheduler without workers: for the CLI, which changes rounds but sends nothing. */
 export async function connectScheduler(deps: { db: Kysely<Database>; clock: Clock; logger: Logger; policy: ReminderPolicy; config: Pick<Config, 'redisUrl' | 'redisPrefix'> }): Promise<{ scheduler: Scheduler; queues: Queues; close(): Promise<void> }> {
-  const redis = createRedis(deps.config.redisUrl, 'producer');
+  const redis = createRedis(deps.config.redisUrl, 'producer', redisErrorLogger(deps.logger));
   try {
     await waitUntilReady(redis, deps.config.redisUrl);
   } catch (error) {
@@ -50,6 +50,16 @@ export async function connectScheduler(deps: { db: Kysely<Database>; clock: Cloc
   };
 }
 
+/** One line per distinct error while Redis is away, not one per reconnect attempt. */
+function redisErrorLogger(logger: Logger): (error: Error) => void {
+  let last = '';
+  return (error) => {
+    if (error.message === last) return;
+    last = error.message;
+    logger.warn({ err: error }, 'redis connection error');
+  };
+}
+
 export interface RunningJobs {
   scheduler: Scheduler;
   queues: Queues;
@@ -59,7 +69,7 @@ export interface RunningJobs {
 export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   const prefix = deps.config.redisPrefix;
   const client = await connectScheduler(deps);
-  const workerRedis = createRedis(deps.config.redisUrl, 'worker');
+  const workerRedis = createRedis(deps.config.redisUrl, 'worker', redisErrorLogger(deps.logger));
   const workers: Worker[] = [];
   try {
     await warnUnlessNoEviction(workerRedis, deps.logger);

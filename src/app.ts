@@ -42,7 +42,11 @@ async function openDatabase(config: Config, logger: Logger): Promise<Db> {
   } catch (error) {
     const where = new URL(config.databaseUrl);
     where.password = '';
-    throw new StartupError(`cannot use PostgreSQL at ${where.toString()}: ${(error as Error).message}. Is it running, and is DATABASE_URL right?`, { cause: error });
+    throw new StartupError(
+      `Không dùng được PostgreSQL tại ${where.toString()} (DATABASE_URL): ${(error as Error).message}. ` +
+        'Kiểm tra PostgreSQL đã chạy chưa (ví dụ: pg_ctlcluster 15 main start) và DATABASE_URL có đúng không.',
+      { cause: error },
+    );
   }
 }
 

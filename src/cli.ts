@@ -3,7 +3,11 @@
  * configuration, opens the database, runs one command, closes the database.
  * Everything else is in src/cli/.
  */
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { RedisUnavailableError } from '../jobs/connection.js';
+import { connectScheduler } from '../jobs/runtime.js';
+import { ConfigError, loadConfig, reminderPolicy, type Config } from './config.js';
+import { silentLogger } from './logger.js';
+import type { RoundScheduler } from './services/scheduling.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { cliMessages as msg } from './cli/messages.js';
@@ -39,9 +43,19 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   let db: Db | undefined;
+  let reminders: Awaited<ReturnType<typeof connectScheduler>> | undefined;
   try {
     db = createDb(config.databaseUrl, { max: 4 });
     const pool = db;
+    // Redis is needed only by commands that change a round's reminders: connect on first use.
+    const connected = async () => {
+      reminders ??= await connectScheduler({ db: pool, clock: systemClock, logger: silentLogger, policy: reminderPolicy(config), config });
+      return reminders.scheduler;
+    };
+    const scheduler: RoundScheduler = {
+      campaignChanged: async (id) => (await connected()).campaignChanged(id),
+      remindNow: async (id, actor) => (await connected()).remindNow(id, actor),
+    };
     return await runCli(
       {
         db: pool,
@@ -49,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
         out,
         err,
         config,
+        scheduler,
         prepareDb: async () => {
           await ensureDatabase(config.databaseUrl);
           return migrateToLatest(pool);
@@ -59,11 +74,13 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const e = error as { code?: string; message?: string; stack?: string; cause?: { code?: string } };
     const code = e.code ?? e.cause?.code;
-    if (code && CONNECTION_CODES.has(code)) err(msg.databaseUnreachable(safeUrl(config.databaseUrl), e.message ?? code));
+    if (error instanceof RedisUnavailableError) err(error.message);
+    else if (code && CONNECTION_CODES.has(code)) err(msg.databaseUnreachable(safeUrl(config.databaseUrl), e.message ?? code));
     else err(msg.unexpected(e.message ?? String(error)));
     if (process.env.BAOCAO_DEBUG) err(e.stack ?? String(error));
     return 1;
   } finally {
+    await reminders?.close().catch(() => {});
     await db?.destroy().catch(() => {});
   }
 }

@@ -1,5 +1,6 @@
 /** The process: environment → config, start the app, stop cleanly on SIGINT/SIGTERM. */
 import { existsSync } from 'node:fs';
+import { RedisUnavailableError } from '../jobs/connection.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startApp, StartupError } from './app.js';
 import { createLogger } from './logger.js';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError) {
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof RedisUnavailableError) {
     console.error(error.message);
   } else {
     console.error(error);

@@ -1,0 +1,166 @@
+/**
+ * Redis is only a cache of the schedule: flushed in the middle of a round (some
+ * slots fanned out, some of their deliveries sent, the rest waiting), the next
+ * start rebuilds it from Postgres, and every remaining reminder goes out exactly once.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startJobs, type JobsConfig, type RunningJobs } from '../../jobs/runtime.js';
+import { slotJobId, type SlotJob } from '../../jobs/queues.js';
+import type { Database } from '../../src/db/schema.js';
+import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
+import { silentLogger } from '../../src/logger.js';
+import type { ReminderPolicy } from '../../src/reminders/plan.js';
+import { createCampaign } from '../../src/services/campaigns.js';
+import { FormCache } from '../../src/services/forms.js';
+import { ManualClock } from '../../src/time.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { eventually } from '../support/eventually.js';
+import { at, seedForms } from '../support/fixtures.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `test-${randomUUID()}`;
+const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set() };
+const ORGS = 30;
+const FIRST_CHAT = 740_001;
+const WAIT = 30_000;
+
+let t: TestDb;
+let db: Kysely<Database>;
+let emulator: BotApiEmulator;
+let redis: Redis;
+let jobs: RunningJobs | undefined;
+let round: string;
+const clock = new ManualClock(at('2026-12-01T08:00'));
+const chats = Array.from({ length: ORGS }, (_, i) => FIRST_CHAT + i);
+/** Organizations that submit between the announcement and the first reminder. */
+const submitters = new Set([chats[0]!, chats[7]!, chats[19]!]);
+
+function config(outboxMaxPerSecond: number): JobsConfig {
+  return { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], outboxMaxPerSecond, digestCron: '0 7 * * *', botToken: emulator.token, telegramApiRoot: emulator.apiRoot };
+}
+
+function start(outboxMaxPerSecond: number): Promise<RunningJobs> {
+  return startJobs({ db, forms: new FormCache(db), clock, logger: silentLogger, config: config(outboxMaxPerSecond), policy });
+}
+
+async function flushPrefix(): Promise<number> {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  return keys.length;
+}
+
+const sends = () => emulator.calls.filter((c) => c.method === 'sendMessage');
+const announcementsTo = (chat: number) => emulator.messagesTo(chat).filter((m) => m.plainText.includes('Thông báo đợt báo cáo'));
+const remindersTo = (chat: number) => emulator.messagesTo(chat).filter((m) => m.plainText.includes('Nhắc báo cáo'));
+
+async function ledger() {
+  return db
+    .selectFrom('deliveries as d')
+    .innerJoin('people as p', 'p.id', 'd.person_id')
+    .select(['d.slot_key', 'd.status', 'p.telegram_user_id'])
+    .where('d.campaign_id', '=', round)
+    .execute();
+}
+
+function settled() {
+  return eventually(async () => {
+    const rows = await ledger();
+    return rows.every((r) => r.status !== 'queued' && r.status !== 'sending') && rows;
+  }, 'every delivery to be settled', WAIT);
+}
+
+beforeAll(async () => {
+  t = await createTestDb('reminders_flush');
+  db = t.db;
+  await seedForms(db);
+  await sql`insert into organizations (code, name, type) select 'F' || lpad(i::text, 2, '0'), 'Chi bộ F' || lpad(i::text, 2, '0'), 'chi_bo_co_so' from generate_series(1, ${ORGS}) i`.execute(db);
+  await sql`insert into people (telegram_user_id, display_name) select ${FIRST_CHAT - 1} + i, 'Bí thư ' || i from generate_series(1, ${ORGS}) i`.execute(db);
+  await sql`insert into memberships (person_id, organization_id) select p.id, o.id from people p join organizations o on o.code = 'F' || lpad((p.telegram_user_id - ${FIRST_CHAT - 1})::text, 2, '0')`.execute(db);
+  ({ id: round } = await createCampaign(
+    db,
+    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: at('2026-12-01T08:00'), dueAt: at('2026-12-15T17:00'), organizationCodes: 'all' },
+    clock,
+  ));
+  emulator = await startBotApiEmulator();
+  redis = new Redis(REDIS_URL);
+});
+
+afterAll(async () => {
+  await jobs?.stop();
+  await emulator?.close();
+  if (redis) {
+    await flushPrefix();
+    await redis.quit();
+  }
+  await t?.drop();
+});
+
+describe('Redis flushed mid-round, then a restart', () => {
+  let sentBeforeFlush = 0;
+
+  it('flushes while the announcement is half sent', async () => {
+    // 08:00 on the opening day: the announcement is due; 10 a second takes 3 s for 30.
+    jobs = await start(10);
+    await emulator.waitFor(() => sends().length >= 8, WAIT);
+    expect(await flushPrefix()).toBeGreaterThan(0);
+    // Stopping lets the jobs in hand finish and record their outcome.
+    await jobs.stop();
+    jobs = undefined;
+    const rows = await ledger();
+    sentBeforeFlush = rows.filter((r) => r.status === 'sent').length;
+    expect(rows).toHaveLength(ORGS);
+    expect(rows.every((r) => r.slot_key === 'announce')).toBe(true);
+    expect(sentBeforeFlush).toBeGreaterThanOrEqual(8);
+    expect(sentBeforeFlush).toBeLessThan(ORGS);
+    expect(rows.filter((r) => r.status === 'queued').length).toBe(ORGS - sentBeforeFlush);
+    expect(sends()).toHaveLength(sentBeforeFlush);
+  });
+
+  it('after the restart a week later, the rest of the announcement and the due reminder are each sent once', async () => {
+    for (const chat of submitters) {
+      await sql`insert into submissions (campaign_id, organization_id, status, cursor) select ${round}, m.organization_id, 'submitted', '{}'::jsonb from memberships m join people p on p.id = m.person_id where p.telegram_user_id = ${chat}`.execute(db);
+    }
+    clock.set(at('2026-12-08T08:00'));
+    jobs = await start(50);
+    const rows = await settled();
+    // Every pending future slot has its delayed job again.
+    const pending = await db.selectFrom('reminder_slots').select(['slot_key', 'send_at']).where('campaign_id', '=', round).where('fanned_out_at', 'is', null).execute();
+    expect(pending.map((s) => s.slot_key).sort()).toEqual(['escalate', 'r+1d', 'r+3d', 'r-1d', 'r-3d', 'r0d']);
+    const delayed = await jobs.queues.slots.getJobs(['delayed']);
+    expect(delayed.filter((j) => j.name === 'slot').map((j) => j.id).sort()).toEqual(
+      pending.map((s) => slotJobId({ campaignId: round, slotKey: s.slot_key, sendAtMs: s.send_at.getTime() } satisfies SlotJob)).sort(),
+    );
+
+    expect(rows.filter((r) => r.slot_key === 'announce' && r.status === 'sent')).toHaveLength(ORGS);
+    const reminders = rows.filter((r) => r.slot_key === 'r-7d');
+    expect(reminders).toHaveLength(ORGS - submitters.size);
+    expect(reminders.every((r) => r.status === 'sent')).toBe(true);
+    for (const chat of chats) {
+      expect(announcementsTo(chat), `announcements to ${chat}`).toHaveLength(1);
+      expect(remindersTo(chat), `reminders to ${chat}`).toHaveLength(submitters.has(chat) ? 0 : 1);
+    }
+    expect(sends()).toHaveLength(ORGS + ORGS - submitters.size);
+  });
+
+  it('a second flush and restart sends nothing again', async () => {
+    const before = sends().length;
+    await jobs!.stop();
+    jobs = undefined;
+    await flushPrefix();
+    jobs = await start(50);
+    const again = await jobs.scheduler.reconcileAll();
+    expect(again.deliveries).toBe(0);
+    expect(again.slotJobs).toBe(6);
+    await eventually(async () => {
+      const counts = await jobs!.queues.outbox.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const slotCounts = await jobs!.queues.slots.getJobCounts('waiting', 'active');
+      return Object.values(counts).every((n) => n === 0) && Object.values(slotCounts).every((n) => n === 0);
+    }, 'the queues to be idle', WAIT);
+    expect(sends()).toHaveLength(before);
+    expect((await ledger()).length).toBe(ORGS + ORGS - submitters.size);
+  });
+});
