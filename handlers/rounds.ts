@@ -32,6 +32,8 @@ import {
 import { upsertPerson } from '../src/services/people.js';
 import { escapeHtml } from '../src/text/html.js';
 import { formatDateTime, formatDeadline } from '../src/time.js';
+import { announcementStats } from '../src/services/deliveries.js';
+import { unreachableReporters } from '../src/services/outreach.js';
 import type { BotContext } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
 import { retireButtons, sendHtml } from './render.js';
@@ -178,6 +180,29 @@ function dmy(iso: string): string {
   return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 }
 
+/** Organizations or people named in /dot N's outreach lines; the rest are counted. */
+const NAMED_IN_DETAILS = 10;
+
+/** Who acknowledged the announcement, and who cannot be reached. */
+async function outreachLines(ctx: BotContext, campaignId: string): Promise<string[]> {
+  const [acks, unreachable] = await Promise.all([
+    announcementStats(ctx.deps.db, campaignId, NAMED_IN_DETAILS),
+    unreachableReporters(ctx.deps.db, campaignId, NAMED_IN_DETAILS),
+  ]);
+  const lines: string[] = [];
+  const more = (total: number, shown: number) => (total > shown ? msg.andMore(total - shown) : '');
+  if (acks.sent > 0) {
+    lines.push(msg.acknowledgements(acks.sent, acks.acknowledged));
+    const { total, first } = acks.notAcknowledged;
+    if (total > 0) lines.push(msg.notAcknowledged(total, first.map((o) => escapeHtml(o.code)).join(', ') + more(total, first.length)));
+  }
+  if (unreachable.total > 0) {
+    const names = unreachable.first.map((r) => `${escapeHtml(r.reporter)} (${escapeHtml(r.code)})`).join(', ');
+    lines.push(msg.unreachable(unreachable.total, names + more(unreachable.total, unreachable.first.length)));
+  }
+  return lines;
+}
+
 async function showRound(ctx: BotContext, id: string): Promise<void> {
   const c = await getCampaignListing(ctx.deps.db, id, ctx.deps.clock);
   if (!c) return void (await ctx.reply(botMessages.unknownCampaign(id)));
@@ -196,12 +221,14 @@ async function showRound(ctx: BotContext, id: string): Promise<void> {
     drafts: c.draftCount,
     plan: describePlan({ offsets: c.reminderOffsets, time: c.reminderTime }),
   });
-  if (c.state === 'closed') return sendHtml(ctx, text);
+  const outreach = await outreachLines(ctx, c.id);
+  const fullText = [text, ...outreach].join('\n');
+  if (c.state === 'closed') return sendHtml(ctx, fullText);
   const keyboard = new InlineKeyboard()
     .text(msg.changeDueButton, encodeRoundButton({ kind: 'round', campaignId: c.id, action: 'due' }))
     .text(msg.closeButton, encodeRoundButton({ kind: 'round', campaignId: c.id, action: 'close' }));
   if (c.state === 'open') keyboard.row().text(msg.remindButton, encodeRoundButton({ kind: 'round', campaignId: c.id, action: 'remind' }));
-  await sendHtml(ctx, text, keyboard);
+  await sendHtml(ctx, fullText, keyboard);
 }
 
 admins.command('dot', async (ctx) => {

@@ -156,6 +156,14 @@ describe('announcements, reminders and escalation through the outbox', () => {
     // Sends already in flight get the same 403; once marked, the rest are not even tried.
     expect(theirs.length).toBeGreaterThan(0);
     for (const d of theirs) expect(d.reason).toMatch(/^unreachable/);
+
+    // The office sees, per round, who acknowledged the announcement and who cannot be reached.
+    const details = emulator.waitForMessage(admin.id, (m) => m.plainText.includes(`Đợt báo cáo #${openRound}`), WAIT);
+    emulator.sendText(admin, `/dot ${openRound}`);
+    const text = (await details).plainText;
+    expect(text).toContain('đã bấm «Đã nhận» 1');
+    expect(text).toContain('Chưa xác nhận đã nhận thông báo (1 tổ chức): CB02');
+    expect(text).toContain('Không liên lạc được (đã chặn bot) 1 người: Trần Chặn (CB02)');
     expect(emulator.messagesTo(blocker.id)).toHaveLength(0);
   });
 });
