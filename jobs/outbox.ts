@@ -3,8 +3,12 @@
  * limiter keeps the overall rate under OUTBOX_MAX_PER_SECOND; a 429 pauses the
  * whole queue for retry_after; network and 5xx errors retry with backoff; a 403
  * marks the person unreachable. Every outcome is written to the ledger.
+ *
+ * Quiet hours and holidays are enforced here too, at the moment of sending: a slot
+ * planned at 08:00 can still reach the outbox at 23:00 (a restart after an outage,
+ * a fan-out of thousands that runs past 21:00); its jobs wait for the next allowed time.
  */
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import { Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -12,6 +16,7 @@ import { encodeAction } from '../src/chat/callbackData.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { composeDelivery, type ComposedMessage } from '../src/reminders/compose.js';
+import { nextAllowedTime, type ReminderPolicy } from '../src/reminders/plan.js';
 import { claimDelivery, markUnreachable, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
@@ -24,6 +29,8 @@ export interface OutboxDeps {
   logger: Logger;
   api: Api;
   queues: Queues;
+  /** Quiet hours and holidays: the worker sends nothing then. Without it, it sends at any hour. */
+  policy?: ReminderPolicy;
 }
 
 /** What the worker does with a Telegram error; exported for its tests. */
@@ -62,9 +69,18 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
     await recordOutcome(db, delivery.id, outcome, clock.now());
     return outcome.status;
   };
-  const person = await db.selectFrom('people').select(['telegram_user_id', 'unreachable_at']).where('id', '=', delivery.person_id).executeTakeFirstOrThrow();
-  if (person.unreachable_at) return finish({ status: 'skipped', reason: 'unreachable' });
-  const composition = await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  // Until Telegram is called, a failure (Postgres, a form that will not load) changes nothing
+  // that was sent: the delivery goes back to the queue and the job is retried. Left in
+  // 'sending', the retry would find it taken and the message would be lost.
+  let person: { telegram_user_id: string; unreachable_at: Date | null };
+  let composition: Awaited<ReturnType<typeof composeDelivery>>;
+  try {
+    person = await db.selectFrom('people').select(['telegram_user_id', 'unreachable_at']).where('id', '=', delivery.person_id).executeTakeFirstOrThrow();
+    composition = person.unreachable_at ? { kind: 'skip', reason: 'unreachable' } : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  } catch (error) {
+    await finish({ status: 'queued', reason: `before sending: ${error instanceof Error ? error.message : String(error)}` });
+    throw error;
+  }
   if (composition.kind === 'skip') return finish({ status: 'skipped', reason: composition.reason });
 
   try {
@@ -96,8 +112,24 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   }
 }
 
+/** How long sending must wait now for quiet hours or a holiday to end; 0 when it may send. */
+export function quietWaitMs(deps: Pick<OutboxDeps, 'clock' | 'policy'>): number {
+  if (!deps.policy) return 0;
+  const now = deps.clock.now();
+  return nextAllowedTime(now, deps.policy).getTime() - now.getTime();
+}
+
 export function startOutboxWorker(deps: OutboxDeps, options: { connection: Redis; prefix: string; maxPerSecond: number; concurrency?: number }): Worker<OutboxJob> {
-  const worker = new Worker<OutboxJob>(OUTBOX_QUEUE, (job) => deliver(deps, job), {
+  const processJob = async (job: Job<OutboxJob>, token?: string): Promise<string> => {
+    const wait = quietWaitMs(deps);
+    if (wait > 0) {
+      // Not an attempt: the job sleeps until the morning (or the day after a holiday), the row stays queued.
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
+    }
+    return deliver(deps, job);
+  };
+  const worker = new Worker<OutboxJob>(OUTBOX_QUEUE, processJob, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 16,

@@ -19,6 +19,15 @@ export const defaultJobOptions: DefaultJobOptions = {
 
 export const OUTBOX_ATTEMPTS = 6;
 
+/** A delivery left in 'sending' this long was interrupted mid-send: its outcome is unknown. */
+export const INTERRUPTED_GRACE_MS = 10 * 60 * 1000;
+/**
+ * The job scheduler that marks such deliveries failed while the process runs: a crash
+ * followed by a quick restart (within the grace period) must not leave them 'sending' for good.
+ */
+export const SWEEP_SCHEDULER = 'interrupted-deliveries';
+export const SWEEP_EVERY_MS = 60 * 1000;
+
 export interface Queues {
   slots: Queue<SlotJob | DigestJob>;
   outbox: Queue<OutboxJob>;

@@ -14,7 +14,7 @@ import type { FormCache } from '../src/services/forms.js';
 import { TIME_ZONE, type Clock } from '../src/time.js';
 import { createRedis, waitUntilReady, warnUnlessNoEviction } from './connection.js';
 import { startOutboxWorker } from './outbox.js';
-import { createQueues, type Queues } from './queues.js';
+import { createQueues, SWEEP_EVERY_MS, SWEEP_SCHEDULER, type Queues } from './queues.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { startSlotWorker } from './slots.js';
 
@@ -78,9 +78,10 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
     const { scheduler, queues } = client;
     workers.push(
       startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, adminIds: deps.config.adminIds }, { connection: workerRedis, prefix }),
-      startOutboxWorker({ db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, api, queues }, { connection: workerRedis, prefix, maxPerSecond: deps.config.outboxMaxPerSecond }),
+      startOutboxWorker({ db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, api, queues, policy: deps.policy }, { connection: workerRedis, prefix, maxPerSecond: deps.config.outboxMaxPerSecond }),
     );
     await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: 'digest', data: {} });
+    await queues.slots.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
     await scheduler.reconcileAll();
   } catch (error) {
     await Promise.all(workers.map((w) => w.close()));

@@ -13,7 +13,7 @@ import { failInterruptedDeliveries, queuedDeliveryIds } from '../src/services/de
 import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, type PendingSlot } from '../src/services/reminderSlots.js';
 import type { RoundScheduler } from '../src/services/scheduling.js';
 import type { Clock } from '../src/time.js';
-import { deliveryJobId, slotJobId, type Queues, type SlotJob } from './queues.js';
+import { deliveryJobId, INTERRUPTED_GRACE_MS, slotJobId, type Queues, type SlotJob } from './queues.js';
 
 export interface SchedulerDeps {
   db: Kysely<Database>;
@@ -28,11 +28,17 @@ export interface Scheduler extends RoundScheduler {
   reconcileAll(): Promise<{ slotJobs: number; removed: number; deliveries: number }>;
   /** Queues the deliveries still waiting in Postgres (all, or one round's slot). */
   enqueueDeliveries(filter?: { campaignId: string; slotKey: string }): Promise<number>;
+  /**
+   * At start and every minute (the sweep job): marks failed the deliveries interrupted
+   * while sending longer than the grace period, and gives another run to outbox jobs
+   * that ran out of attempts while their delivery is still waiting in Postgres.
+   */
+  recoverDeliveries(): Promise<{ interrupted: number; requeued: number }>;
 }
 
 const PAGE = 1000;
-/** A delivery left in 'sending' this long was interrupted mid-send: its outcome is unknown. */
-const INTERRUPTED_GRACE_MS = 10 * 60 * 1000;
+/** Failed jobs looked at per reconcile or recovery (the failed set is bounded by removeOnFail anyway). */
+const FAILED_SCAN = 5000;
 
 function slotJob(slot: PendingSlot): SlotJob {
   return { campaignId: slot.campaignId, slotKey: slot.slotKey, sendAtMs: slot.sendAt.getTime() };
@@ -59,6 +65,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         (err: unknown) => logger.debug({ err, jobId: job.id }, 'slot job already taken'),
       );
     }
+    // A slot job that threw on every attempt (Postgres away at the slot's time) keeps its id in
+    // the failed set, where addBulk below would take it for the job and add nothing: run it again.
+    for (const job of await queues.slots.getJobs(['failed'], 0, FAILED_SCAN - 1)) {
+      if (job.name !== 'slot' || !job.id || !expected.has(job.id)) continue;
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch((err: unknown) => logger.debug({ err, jobId: job.id }, 'failed slot job already moved'));
+    }
     if (slots.length > 0) {
       await queues.slots.addBulk(
         slots.map((slot) => ({
@@ -83,14 +95,38 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  async function recoverDeliveries(): Promise<{ interrupted: number; requeued: number }> {
+    const interrupted = await failInterruptedDeliveries(db, clock.now(), INTERRUPTED_GRACE_MS);
+    if (interrupted > 0) logger.warn({ interrupted }, 'deliveries interrupted while sending were marked failed');
+    // A job that threw on every attempt (Postgres away for a minute) leaves its delivery queued,
+    // and its id, kept in the failed set, makes enqueueDeliveries skip it: retry it instead.
+    const failed = await queues.outbox.getJobs(['failed'], 0, FAILED_SCAN - 1);
+    const byDelivery = new Map(failed.filter((job) => job?.data?.deliveryId).map((job) => [job.data.deliveryId, job]));
+    let requeued = 0;
+    if (byDelivery.size > 0) {
+      const waiting = await db.selectFrom('deliveries').select('id').where('id', 'in', [...byDelivery.keys()]).where('status', '=', 'queued').execute();
+      for (const { id } of waiting) {
+        await byDelivery
+          .get(id)!
+          .retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+          .then(
+            () => requeued++,
+            (err: unknown) => logger.debug({ err, deliveryId: id }, 'failed delivery job already moved'),
+          );
+      }
+    }
+    if (requeued > 0) logger.warn({ requeued }, 'delivery jobs that had run out of attempts were queued again');
+    return { interrupted, requeued };
+  }
+
   return {
     enqueueDeliveries,
+    recoverDeliveries,
 
     async reconcileAll() {
       const now = clock.now();
       for (const campaignId of await campaignsToPlan(db, now)) await planCampaignSlots(db, campaignId, deps.policy, now);
-      const interrupted = await failInterruptedDeliveries(db, now, INTERRUPTED_GRACE_MS);
-      if (interrupted > 0) logger.warn({ interrupted }, 'deliveries interrupted while sending were marked failed');
+      await recoverDeliveries();
       const slots = await syncSlotJobs();
       const deliveries = await enqueueDeliveries();
       logger.info({ ...slots, deliveries }, 'reminder schedule reconciled');

@@ -1,7 +1,8 @@
 /**
  * The slot worker: at a slot's time, write its deliveries to the ledger (only the
  * organizations that have not submitted, for reminders) and queue them; once a
- * day, the admins' digest of every live round.
+ * day, the admins' digest of every live round; every minute, the sweep that
+ * recovers deliveries interrupted while sending or whose jobs ran out of attempts.
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -59,10 +60,26 @@ export async function runDigest(deps: SlotDeps): Promise<number> {
   return rounds.length;
 }
 
+/** The periodic sweep: deliveries interrupted while sending, delivery jobs that ran out of attempts. */
+export function runSweep(deps: Pick<SlotDeps, 'scheduler'>): Promise<{ interrupted: number; requeued: number }> {
+  return deps.scheduler.recoverDeliveries();
+}
+
+function runJob(deps: SlotDeps, job: Job<SlotJob | DigestJob>): Promise<unknown> {
+  switch (job.name) {
+    case 'digest':
+      return runDigest(deps);
+    case 'sweep':
+      return runSweep(deps);
+    default:
+      return runSlot(deps, job.data as SlotJob);
+  }
+}
+
 export function startSlotWorker(deps: SlotDeps, options: { connection: Redis; prefix: string }): Worker<SlotJob | DigestJob> {
   const worker = new Worker<SlotJob | DigestJob>(
     SLOTS_QUEUE,
-    async (job: Job<SlotJob | DigestJob>) => (job.name === 'digest' ? runDigest(deps) : runSlot(deps, job.data as SlotJob)),
+    (job: Job<SlotJob | DigestJob>) => runJob(deps, job),
     { connection: options.connection, prefix: options.prefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) => deps.logger.error({ err, jobId: job?.id }, 'slot job failed'));

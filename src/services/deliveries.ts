@@ -72,13 +72,15 @@ export async function fanOutSlot(
     if (slot.kind === 'reminder' && !request.slotKey.startsWith('manual-')) {
       // After an outage several planned messages are due at once: send only the latest reminder,
       // and none within hours of the announcement, which already says everything a reminder would.
+      // A later reminder counts whether or not it went out already: slot jobs may run out of
+      // order (several workers, a retry), and one that ran first makes this one just as stale.
       const later = await tx
         .selectFrom('reminder_slots')
         .select('slot_key')
         .where('campaign_id', '=', request.campaignId)
         .where((eb) =>
           eb.or([
-            eb.and([eb('kind', '=', 'reminder'), eb('fanned_out_at', 'is', null), eb('send_at', '>', slot.send_at), eb('send_at', '<=', now)]),
+            eb.and([eb('kind', '=', 'reminder'), eb('send_at', '>', slot.send_at), eb('send_at', '<=', now)]),
             eb.and([eb('kind', '=', 'announcement'), eb('fanned_out_at', '>', new Date(now.getTime() - ANNOUNCEMENT_QUIET_MS))]),
           ]),
         )

@@ -9,7 +9,10 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs, type JobsConfig, type RunningJobs } from '../../jobs/runtime.js';
-import { slotJobId, type SlotJob } from '../../jobs/queues.js';
+import { createQueues, slotJobId, type SlotJob } from '../../jobs/queues.js';
+import type { Scheduler } from '../../jobs/scheduler.js';
+import { startSlotWorker } from '../../jobs/slots.js';
+import { createDb } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/schema.js';
 import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { silentLogger } from '../../src/logger.js';
@@ -163,4 +166,39 @@ describe('Redis flushed mid-round, then a restart', () => {
     expect(sends()).toHaveLength(before);
     expect((await ledger()).length).toBe(ORGS + ORGS - submitters.size);
   });
+
+  it('a slot job that ran out of attempts while Postgres was away is run again at the next start', async () => {
+    await jobs!.stop();
+    jobs = undefined;
+    const r3 = await db.selectFrom('reminder_slots').select('send_at').where('campaign_id', '=', round).where('slot_key', '=', 'r-3d').executeTakeFirstOrThrow();
+    clock.set(r3.send_at);
+    const data: SlotJob = { campaignId: round, slotKey: 'r-3d', sendAtMs: r3.send_at.getTime() };
+    const id = slotJobId(data);
+    // Its time has come while Postgres is unreachable; one attempt stands for all five.
+    const queues = createQueues(redis, prefix);
+    await (await queues.slots.getJob(id))?.remove();
+    const job = await queues.slots.add('slot', data, { jobId: id, attempts: 1 });
+    const away = createDb('postgres://postgres@127.0.0.1:1/unreachable', { max: 1 });
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = startSlotWorker({ db: away, clock, logger: silentLogger, scheduler: {} as Scheduler, adminIds: [] }, { connection, prefix });
+    try {
+      await eventually(async () => (await job.getState()) === 'failed', 'the slot job to fail for good', WAIT);
+    } finally {
+      await worker.close();
+      connection.disconnect();
+      await away.destroy();
+      await queues.close();
+    }
+    expect((await db.selectFrom('reminder_slots').select('fanned_out_at').where('campaign_id', '=', round).where('slot_key', '=', 'r-3d').executeTakeFirstOrThrow()).fanned_out_at).toBeNull();
+
+    const before = sends().length;
+    jobs = await start(50);
+    const rows = await eventually(async () => {
+      const all = (await ledger()).filter((r) => r.slot_key === 'r-3d');
+      return all.length === ORGS - submitters.size && all.every((r) => r.status === 'sent') && all;
+    }, 'the r-3d reminders to be sent', WAIT);
+    expect(rows).toHaveLength(ORGS - submitters.size);
+    expect(sends().length - before).toBe(ORGS - submitters.size);
+    for (const chat of chats) expect(remindersTo(chat), `reminders to ${chat}`).toHaveLength(submitters.has(chat) ? 0 : 2);
+  }, 2 * WAIT + 10_000);
 });

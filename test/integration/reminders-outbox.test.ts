@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../jobs/connection.js';
 import { startOutboxWorker } from '../../jobs/outbox.js';
 import { connectScheduler } from '../../jobs/runtime.js';
-import type { Queues } from '../../jobs/queues.js';
+import { deliveryJobId, type Queues } from '../../jobs/queues.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import { runSlot, type SlotDeps } from '../../jobs/slots.js';
 import type { Database } from '../../src/db/schema.js';
@@ -19,7 +19,7 @@ import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/bot
 import { silentLogger } from '../../src/logger.js';
 import type { ReminderPolicy } from '../../src/reminders/plan.js';
 import { createCampaign } from '../../src/services/campaigns.js';
-import { markReachable } from '../../src/services/deliveries.js';
+import { fanOutSlot, markReachable } from '../../src/services/deliveries.js';
 import { FormCache } from '../../src/services/forms.js';
 import { addManualSlot } from '../../src/services/reminderSlots.js';
 import { ManualClock } from '../../src/time.js';
@@ -42,10 +42,23 @@ let slotDeps: SlotDeps;
 const clock = new ManualClock(at('2026-12-10T09:00'));
 
 /** One organization, reporter and round per scenario, so each error hits exactly one chat. */
-const chats = { limited: 730_001, paused: 730_002, blocked: 730_003, flaky: 730_004, bad: 730_005 } as const;
+const chats = { limited: 730_001, paused: 730_002, blocked: 730_003, flaky: 730_004, bad: 730_005, compose: 730_006, outage: 730_008, night: 730_007 } as const;
 type Who = keyof typeof chats;
 const rounds = {} as Record<Who, string>;
 const people = {} as Record<Who, string>;
+
+/** Postgres hiccups once while a message is being composed (after the delivery was claimed). */
+class FlakyForms extends FormCache {
+  failNext = false;
+  override get(id: string, version: number) {
+    if (this.failNext) {
+      this.failNext = false;
+      return Promise.reject(new Error('Connection terminated unexpectedly'));
+    }
+    return super.get(id, version);
+  }
+}
+let forms: FlakyForms;
 
 const sendsTo = (chat: number) => emulator.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chat);
 
@@ -87,8 +100,9 @@ beforeAll(async () => {
   client = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
   slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] };
   workerRedis = createRedis(REDIS_URL, 'worker');
+  forms = new FlakyForms(db);
   worker = startOutboxWorker(
-    { db, forms: new FormCache(db), clock, logger: silentLogger, api: new Api(emulator.token, { apiRoot: emulator.apiRoot }), queues: client.queues },
+    { db, forms, clock, logger: silentLogger, api: new Api(emulator.token, { apiRoot: emulator.apiRoot }), queues: client.queues, policy },
     { connection: workerRedis, prefix, maxPerSecond: 25 },
   );
 });
@@ -171,5 +185,59 @@ describe('outbox errors', () => {
     await eventually(async () => (await job!.getState()) === 'completed', 'the job to complete', WAIT);
     expect(sendsTo(chats.bad)).toHaveLength(1);
     expect(emulator.messagesTo(chats.bad)).toHaveLength(0);
+  });
+
+  it('an error after the claim but before Telegram was called puts the delivery back in the queue: it is retried and sent once', async () => {
+    forms.failNext = true;
+    const id = await remind('compose');
+    await eventually(async () => (await delivery(id)).status === 'queued' && (await delivery(id)).attempts === 1, 'the failed attempt to give the delivery back', WAIT);
+    expect(sendsTo(chats.compose)).toHaveLength(0);
+    const row = await settled(id);
+    expect([row.status, row.attempts]).toEqual(['sent', 2]);
+    expect(sendsTo(chats.compose)).toHaveLength(1);
+  });
+
+  it('a delivery whose job ran out of attempts while Postgres was away is queued again by the recovery (the sweep) and sent once', async () => {
+    // Fanned out, then queued by hand with a single attempt: the outage outlasts all of them.
+    clock.advance(60_000);
+    const slot = await addManualSlot(db, rounds.outage, clock.now());
+    expect(await fanOutSlot(db, { campaignId: rounds.outage, slotKey: slot.slotKey, sendAt: slot.sendAt, adminIds: [] }, clock.now())).toEqual({ kind: 'done', created: 1 });
+    const { id } = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', rounds.outage).where('slot_key', '=', slot.slotKey).executeTakeFirstOrThrow();
+    forms.failNext = true;
+    const job = await client.queues.outbox.add('deliver', { deliveryId: id }, { jobId: deliveryJobId(id), attempts: 1 });
+    await eventually(async () => (await job.getState()) === 'failed', 'the job to fail for good', WAIT);
+    expect((await delivery(id)).status).toBe('queued');
+    // Queueing what Postgres says is waiting cannot help: the failed job still holds the id.
+    await client.scheduler.enqueueDeliveries({ campaignId: rounds.outage, slotKey: slot.slotKey });
+    expect(await job.getState()).toBe('failed');
+
+    expect(await client.scheduler.recoverDeliveries()).toEqual({ interrupted: 0, requeued: 1 });
+    const row = await settled(id);
+    expect(row.status).toBe('sent');
+    expect(sendsTo(chats.outage)).toHaveLength(1);
+    // Nothing left to recover: a second run changes nothing.
+    expect(await client.scheduler.recoverDeliveries()).toEqual({ interrupted: 0, requeued: 0 });
+  });
+
+  it('nothing is sent in quiet hours: a delivery due at 23:00 (after an outage, or a long fan-out) waits for 07:00', async () => {
+    clock.set(at('2026-12-10T23:00'));
+    const id = await remind('night');
+    const job = await eventually(async () => {
+      const j = await client.queues.outbox.getJob(`delivery-${id}`);
+      return j && (await j.getState()) === 'delayed' && j;
+    }, 'the night delivery to be put off', WAIT);
+    // Put off until 07:00 (in real time: a few milliseconds pass between the check and the move).
+    const untilMorning = at('2026-12-11T07:00').getTime() - clock.now().getTime();
+    expect(job.delay).toBeGreaterThan(untilMorning - 1000);
+    expect(job.delay).toBeLessThanOrEqual(untilMorning);
+    expect((await delivery(id)).status).toBe('queued');
+    expect(sendsTo(chats.night)).toHaveLength(0);
+
+    // 07:00: the job's time has come.
+    clock.set(at('2026-12-11T07:00'));
+    await job.promote();
+    const row = await settled(id);
+    expect([row.status, row.attempts]).toEqual(['sent', 1]);
+    expect(sendsTo(chats.night)).toHaveLength(1);
   });
 });

@@ -166,4 +166,17 @@ describe('a round\'s ladder in Postgres and BullMQ', () => {
     const deliveries = await db.selectFrom('deliveries').select(['slot_key']).where('campaign_id', '=', campaignId).orderBy('slot_key').execute();
     expect(deliveries.map((d) => d.slot_key)).toEqual(['announce', 'r-7d']);
   });
+
+  it('after an outage two reminders are due: whichever job runs first, only the later reminder is sent', async () => {
+    const slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] };
+    const rows = await slotRows();
+    const r3 = rows.find((r) => r.key === 'r-3d')!;
+    const r1 = rows.find((r) => r.key === 'r-1d')!;
+    clock.set(at('2026-12-22T08:00'));
+    // The later slot's job happens to run first (another worker, a retry): the earlier one must not follow it.
+    expect(await runSlot(slotDeps, { campaignId, slotKey: 'r-1d', sendAtMs: r1.sendAt.getTime() })).toEqual({ kind: 'done', created: 1 });
+    expect(await runSlot(slotDeps, { campaignId, slotKey: 'r-3d', sendAtMs: r3.sendAt.getTime() })).toEqual({ kind: 'superseded' });
+    const deliveries = await db.selectFrom('deliveries').select(['slot_key']).where('campaign_id', '=', campaignId).where('kind', '=', 'reminder').orderBy('slot_key').execute();
+    expect(deliveries.map((d) => d.slot_key)).toEqual(['r-1d', 'r-7d']);
+  });
 });
