@@ -46,6 +46,7 @@ export const reminderMessages = {
   daysLate: (days: number) => (days === 0 ? 'đã qua hạn hôm nay' : `đã quá ${days} ngày`),
   digestMissing: (count: string, campaignId: string) => `Chưa nộp: ${count} tổ chức (/chuanop ${campaignId}).`,
 
-  remindNowQueued: (count: number) => `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp. Tin nhắn được gửi dần theo giới hạn của Telegram.`,
+  remindNowQueued: (count: number) =>
+    `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp. Tin nhắn được gửi dần theo giới hạn của Telegram; trong giờ yên lặng hoặc ngày nghỉ đã cài đặt, tin được giữ lại đến giờ cho phép kế tiếp.`,
   remindNowNone: 'Tất cả tổ chức đã nộp, không cần nhắc.',
 } as const;

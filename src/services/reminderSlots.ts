@@ -63,13 +63,17 @@ export async function addManualSlot(db: Kysely<Database>, campaignId: string, no
   return { campaignId, slotKey, kind: 'reminder', sendAt: now };
 }
 
-/** Slots not yet fanned out, of rounds not closed; optionally of one round. */
+const STALE_SLOT_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** Slots not yet fanned out, of rounds not closed, due at most two weeks ago; optionally of one round. */
 export async function pendingSlots(db: Kysely<Database>, now: Date, campaignId?: string): Promise<PendingSlot[]> {
   let query = db
     .selectFrom('reminder_slots as r')
     .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
     .select(['r.campaign_id', 'r.slot_key', 'r.kind', 'r.send_at'])
     .where('r.fanned_out_at', 'is', null)
+    // A slot missed by weeks (a round nobody closed, a long outage) is history, not news.
+    .where('r.send_at', '>', new Date(now.getTime() - STALE_SLOT_MS))
     .where((eb) => eb.or([eb('c.closed_at', 'is', null), eb('c.closed_at', '>', now)]));
   if (campaignId) query = query.where('r.campaign_id', '=', campaignId);
   const rows = await query.orderBy('r.send_at').execute();

@@ -22,7 +22,8 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
     // Each process gets its own Redis prefix: test files run in parallel against one Redis.
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HTTP_PORT: '0', REDIS_PREFIX: `test-${process.pid}-${++started}`, ...env },
+    // Quiet hours off: whatever the hour CI runs at, messages due now are sent now.
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HTTP_PORT: '0', QUIET_HOURS: 'off', REDIS_PREFIX: `test-${process.pid}-${++started}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
