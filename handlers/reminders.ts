@@ -2,6 +2,7 @@
 import { Composer } from 'grammy';
 import { decodeAction } from '../src/chat/callbackData.js';
 import { reminderMessages as msg } from '../src/reminders/messages.js';
+import { remindNowReply } from '../src/reminders/remindNowReply.js';
 import { acknowledgeDelivery } from '../src/services/deliveries.js';
 import { getCampaign, latestOpenedCampaign } from '../src/services/campaigns.js';
 import type { BotContext } from './context.js';
@@ -27,6 +28,5 @@ reminderHandlers.command('nhacnho', async (ctx) => {
   const arg = ctx.match.trim().replace(/^#/, '');
   const campaign = arg ? await getCampaign(ctx.deps.db, arg) : await latestOpenedCampaign(ctx.deps.db, ctx.deps.clock.now());
   if (!campaign) return void (await ctx.reply(arg ? botMessages.unknownCampaign(arg) : botMessages.noCampaign));
-  const count = await ctx.deps.scheduler.remindNow(campaign.id, `telegram:${ctx.from!.id}`);
-  await ctx.reply(count > 0 ? msg.remindNowQueued(count) : msg.remindNowNone);
+  await ctx.reply(remindNowReply(await ctx.deps.scheduler.remindNow(campaign.id, `telegram:${ctx.from!.id}`)));
 });

@@ -34,6 +34,7 @@ import { escapeHtml } from '../src/text/html.js';
 import { formatDateTime, formatDeadline } from '../src/time.js';
 import { announcementStats } from '../src/services/deliveries.js';
 import { unreachableReporters } from '../src/services/outreach.js';
+import { remindNowReply } from '../src/reminders/remindNowReply.js';
 import type { BotContext } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
 import { retireButtons, sendHtml } from './render.js';
@@ -287,9 +288,7 @@ async function roundAction(ctx: BotContext, button: Extract<RoundButton, { kind:
     case 'remind': {
       const c = await getCampaignListing(db, campaignId, clock);
       if (!c) return void (await ctx.reply(botMessages.unknownCampaign(campaignId)));
-      if (c.state !== 'open') return void (await ctx.reply(msg.remindNotOpen(campaignId)));
-      const n = await scheduler.remindNow(campaignId, actorOf(ctx));
-      return void (await ctx.reply(msg.reminded(n)));
+      return void (await ctx.reply(remindNowReply(await scheduler.remindNow(campaignId, actorOf(ctx)))));
     }
   }
 }

@@ -10,7 +10,7 @@ import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
 import { listNotSubmitted } from '../src/reports/summary.js';
 import { failInterruptedDeliveries, queuedDeliveryIds } from '../src/services/deliveries.js';
-import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, type PendingSlot } from '../src/services/reminderSlots.js';
+import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, type PendingSlot } from '../src/services/reminderSlots.js';
 import type { RoundScheduler } from '../src/services/scheduling.js';
 import type { Clock } from '../src/time.js';
 import { deliveryJobId, INTERRUPTED_GRACE_MS, slotJobId, type Queues, type SlotJob } from './queues.js';
@@ -140,15 +140,26 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
     async remindNow(campaignId, actor) {
       const now = clock.now();
+      const round = await db.selectFrom('campaigns').select(['opens_at', 'closed_at']).where('id', '=', campaignId).executeTakeFirst();
+      if (!round || round.opens_at.getTime() > now.getTime() || (round.closed_at && round.closed_at.getTime() <= now.getTime())) {
+        return { kind: 'not_open' };
+      }
       const missing = await listNotSubmitted(db, campaignId, { limit: 0 });
-      if (missing.total === 0) return 0;
-      const slot = await addManualSlot(db, campaignId, now);
+      if (missing.total === 0) return { kind: 'none_missing' };
+      const added = await addManualSlot(db, campaignId, now);
+      if (added.kind === 'too_soon') return added;
+      const { slot } = added;
+      try {
+        await queues.slots.add('slot', slotJob(slot), { jobId: slotJobId(slotJob(slot)) });
+      } catch (error) {
+        await removeUnsentSlot(db, campaignId, slot.slotKey);
+        throw error;
+      }
       await db
         .insertInto('audit_log')
         .values({ actor, action: 'campaign.remind_now', details: JSON.stringify({ campaignId, slotKey: slot.slotKey }), at: now })
         .execute();
-      await queues.slots.add('slot', slotJob(slot), { jobId: slotJobId(slotJob(slot)) });
-      return missing.total;
+      return { kind: 'queued', organizations: missing.total };
     },
   };
 }

@@ -24,6 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('send_at', 'timestamptz', (c) => c.notNull())
     // Set once every delivery of the slot is in the ledger and queued.
     .addColumn('fanned_out_at', 'timestamptz')
+    // What the fan-out did: 'sent' (deliveries written), 'superseded' (a later or recent message
+    // made it redundant), 'closed' (the round had ended).
+    .addColumn('outcome', 'text', (c) => c.check(sql`outcome in ('sent', 'superseded', 'closed')`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('reminder_slots_pk', ['campaign_id', 'slot_key'])
     .execute();
@@ -54,6 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     unique nulls not distinct (campaign_id, slot_key, organization_id, person_id)`.execute(db);
   await sql`create index deliveries_unfinished_idx on deliveries (id) where status in ('queued', 'sending')`.execute(db);
   await db.schema.createIndex('deliveries_person_idx').on('deliveries').column('person_id').execute();
+  await db.schema.createIndex('deliveries_organization_idx').on('deliveries').column('organization_id').execute();
 
   await db.schema
     .alterTable('people')

@@ -90,6 +90,7 @@ export interface ReminderSlotsTable {
   kind: SlotKind;
   send_at: Timestamp;
   fanned_out_at: NullableTimestamp;
+  outcome: 'sent' | 'superseded' | 'closed' | null;
   created_at: Generated<Date>;
 }
 

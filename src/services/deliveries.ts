@@ -19,8 +19,8 @@ export type FanOutResult =
   /** A later reminder of the same round is also due: only the latest is sent after an outage. */
   | { kind: 'superseded' };
 
-/** No planned reminder follows an announcement this closely. */
-const ANNOUNCEMENT_QUIET_MS = 12 * 60 * 60 * 1000;
+/** No planned reminder follows an announcement or another reminder this closely. */
+const RECENT_MESSAGE_MS = 12 * 60 * 60 * 1000;
 
 /** People who get admin messages: the admin role, and the ids in ADMIN_IDS (rows created at start). */
 function adminRecipients(db: Kysely<Database>, adminIds: readonly number[]) {
@@ -58,20 +58,20 @@ export async function fanOutSlot(
       .forUpdate('r')
       .executeTakeFirst();
     if (!slot || slot.fanned_out_at || slot.send_at.getTime() !== request.sendAt.getTime()) return { kind: 'gone' };
-    const markDone = () =>
+    const markDone = (outcome: 'sent' | 'superseded' | 'closed') =>
       tx
         .updateTable('reminder_slots')
-        .set({ fanned_out_at: now })
+        .set({ fanned_out_at: now, outcome })
         .where('campaign_id', '=', request.campaignId)
         .where('slot_key', '=', request.slotKey)
         .execute();
     if (slot.closed_at && slot.closed_at.getTime() <= now.getTime()) {
-      await markDone();
+      await markDone('closed');
       return { kind: 'closed' };
     }
     if (slot.kind === 'reminder' && !request.slotKey.startsWith('manual-')) {
       // After an outage several planned messages are due at once: send only the latest reminder,
-      // and none within hours of the announcement, which already says everything a reminder would.
+      // and none within hours of the announcement or another reminder, which said the same.
       // A later reminder counts whether or not it went out already: slot jobs may run out of
       // order (several workers, a retry), and one that ran first makes this one just as stale.
       const later = await tx
@@ -81,18 +81,20 @@ export async function fanOutSlot(
         .where((eb) =>
           eb.or([
             eb.and([eb('kind', '=', 'reminder'), eb('send_at', '>', slot.send_at), eb('send_at', '<=', now)]),
-            eb.and([eb('kind', '=', 'announcement'), eb('fanned_out_at', '>', new Date(now.getTime() - ANNOUNCEMENT_QUIET_MS))]),
+            // The announcement, or another planned reminder (of an earlier deadline, say), went out
+            // hours ago: once is enough for today.
+            eb.and([eb('outcome', '=', 'sent'), eb('kind', 'in', ['announcement', 'reminder']), eb('fanned_out_at', '>', new Date(now.getTime() - RECENT_MESSAGE_MS))]),
           ]),
         )
         .where('slot_key', 'not like', 'manual-%')
         .executeTakeFirst();
       if (later) {
-        await markDone();
+        await markDone('superseded');
         return { kind: 'superseded' };
       }
     }
     const created = await insertDeliveries(tx, { ...request, kind: slot.kind });
-    await markDone();
+    await markDone('sent');
     return { kind: 'done', created };
   });
 }

@@ -6,6 +6,14 @@
 export interface RoundScheduler {
   /** Re-plans the unsent slots of the round from its current times and plan, and reconciles its jobs. */
   campaignChanged(campaignId: string): Promise<void>;
-  /** An extra reminder now to the round's organizations that have not submitted; returns how many organizations. */
-  remindNow(campaignId: string, actor: string): Promise<number>;
+  /** An extra reminder now to the round's organizations that have not submitted. */
+  remindNow(campaignId: string, actor: string): Promise<RemindNowResult>;
 }
+
+export type RemindNowResult =
+  | { kind: 'queued'; organizations: number }
+  | { kind: 'none_missing' }
+  /** Not opened yet, or closed: a reminder would precede the announcement or follow the end. */
+  | { kind: 'not_open' }
+  /** Someone asked minutes ago (a double tap, two admins at once): once is enough. */
+  | { kind: 'too_soon'; lastAt: Date };

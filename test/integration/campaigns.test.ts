@@ -16,7 +16,7 @@ import {
   type NewCampaignInput,
 } from '../../src/services/campaigns.js';
 import { beginNewRound, cancelWizard, hasActiveWizard, wizardInput, WIZARD_BUTTONS as B } from '../../src/services/campaignWizard.js';
-import type { RoundScheduler } from '../../src/services/scheduling.js';
+import type { RemindNowResult, RoundScheduler } from '../../src/services/scheduling.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
@@ -32,9 +32,9 @@ class RecordingScheduler implements RoundScheduler {
     }
     this.changed.push(campaignId);
   }
-  async remindNow(campaignId: string): Promise<number> {
+  async remindNow(campaignId: string): Promise<RemindNowResult> {
     this.reminded.push(campaignId);
-    return 0;
+    return { kind: 'none_missing' };
   }
 }
 

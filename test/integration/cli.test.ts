@@ -29,7 +29,7 @@ const scheduler = {
     this.changed.push(campaignId);
   },
   async remindNow() {
-    return 0;
+    return { kind: 'none_missing' as const };
   },
 } satisfies RoundScheduler & { changed: string[] };
 

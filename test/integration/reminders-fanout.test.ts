@@ -25,6 +25,7 @@ import { createCampaign } from '../../src/services/campaigns.js';
 import { ensureAdminPeople } from '../../src/services/deliveries.js';
 import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
+import { MANUAL_REMINDER_WINDOW_MS } from '../../src/services/reminderSlots.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
@@ -258,8 +259,12 @@ describe('digest and "Nhắc ngay" through the workers', () => {
   it('remindNow returns how many organizations are missing and reminds each once through the outbox', async () => {
     clock.set(at('2026-12-14T10:00'));
     const before = new Map(Object.values(reporter).map((chat) => [chat, emulator.messagesTo(chat).length]));
-    expect(await client.scheduler.remindNow(round, 'telegram:729001')).toBe(2);
-    const slotKey = `manual-${clock.now().getTime()}`;
+    expect(await client.scheduler.remindNow(round, 'telegram:729001')).toEqual({ kind: 'queued', organizations: 2 });
+    // A second tap minutes later is refused: one reminder per window, whoever asks.
+    const firstAt = clock.now();
+    clock.advance(2 * 60_000);
+    expect(await client.scheduler.remindNow(round, 'telegram:729002')).toEqual({ kind: 'too_soon', lastAt: firstAt });
+    const slotKey = `manual-${Math.floor(firstAt.getTime() / MANUAL_REMINDER_WINDOW_MS) * MANUAL_REMINDER_WINDOW_MS}`;
     await eventually(async () => {
       const rows = await deliveriesOf(round, slotKey);
       return rows.length === 2 && rows.every((d) => d.status === 'sent') && rows;

@@ -116,7 +116,7 @@ describe('a round\'s ladder in Postgres and BullMQ', () => {
     expect((await slotJobs()).size).toBe(before.length);
   });
 
-  it('a later deadline moves the unsent slots and their jobs; slots already fanned out stay and are not planned again', async () => {
+  it('a later deadline moves the unsent slots and their jobs; slots already fanned out stay, and a sent offset comes back for the new deadline', async () => {
     const slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] };
     const before = await slotRows();
     // The announcement and the first reminder go out at their times.
@@ -137,7 +137,8 @@ describe('a round\'s ladder in Postgres and BullMQ', () => {
     expect(after.map((r) => [r.key, r.at, r.fannedOut])).toEqual([
       ['announce', '2026-12-01 07:00', true],
       ['r-7d', '2026-12-09 07:00', true],
-      // The new -7d (22:00 15/12 → 07:00 16/12) is r-7d again: already sent, not planned a second time.
+      // -7d of the new deadline (22:00 15/12 → 07:00 16/12) is a week after the sent r-7d: a new reminder.
+      ['r-7d@2026-12-22', '2026-12-16 07:00', false],
       ['r-3d', '2026-12-20 07:00', false],
       ['r-1d', '2026-12-22 07:00', false],
       ['r+1d', '2026-12-24 07:00', false],
