@@ -238,13 +238,11 @@ admins.command('dot', async (ctx) => {
     if (!/^\d{1,18}$/.test(arg)) return void (await ctx.reply(msg.usage));
     return showRound(ctx, arg);
   }
-  const rounds = await listCampaigns(ctx.deps.db, ctx.deps.clock);
+  const rounds = await listCampaigns(ctx.deps.db, ctx.deps.clock, { limit: ROUNDS_IN_LIST });
   if (rounds.length === 0) return void (await ctx.reply(msg.listNone));
-  const lines = rounds
-    .slice(0, ROUNDS_IN_LIST)
-    .map((c) =>
-      msg.listLine(c.id, escapeHtml(c.formTitle), escapeHtml(c.periodLabel), formatDeadline(c.dueAt), c.submittedCount, c.targetCount, c.lateCount, stateText(c)),
-    );
+  const lines = rounds.map((c) =>
+    msg.listLine(c.id, escapeHtml(c.formTitle), escapeHtml(c.periodLabel), formatDeadline(c.dueAt), c.submittedCount, c.targetCount, c.lateCount, stateText(c)),
+  );
   await sendHtml(ctx, [msg.listHeading, ...lines, '', msg.listFooter].join('\n'));
 });
 

@@ -10,6 +10,9 @@ import { sendHtml } from './render.js';
 
 export const statusHandlers = new Composer<BotContext>();
 
+/** Rounds listed for an admin's /trangthai: the most recent; /dot N shows any one. */
+const ROUNDS_SHOWN = 20;
+
 function describeState(state: ReportState): string {
   switch (state.kind) {
     case 'not_started':
@@ -37,7 +40,7 @@ async function reporterStatus(ctx: BotContext, personId: string): Promise<string
 }
 
 async function adminStatus(ctx: BotContext): Promise<string[]> {
-  const campaigns = await listCampaigns(ctx.deps.db, ctx.deps.clock);
+  const campaigns = await listCampaigns(ctx.deps.db, ctx.deps.clock, { limit: ROUNDS_SHOWN });
   if (campaigns.length === 0) return [msg.statusAdminNone];
   return [
     msg.statusAdminHeading,

@@ -77,7 +77,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
     const api = new Api(deps.config.botToken, { apiRoot: deps.config.telegramApiRoot });
     const { scheduler, queues } = client;
     workers.push(
-      startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, adminIds: deps.config.adminIds }, { connection: workerRedis, prefix }),
+      startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, adminIds: deps.config.adminIds, policy: deps.policy }, { connection: workerRedis, prefix }),
       startOutboxWorker({ db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, api, queues, policy: deps.policy }, { connection: workerRedis, prefix, maxPerSecond: deps.config.outboxMaxPerSecond }),
     );
     await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: 'digest', data: {} });

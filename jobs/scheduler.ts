@@ -34,7 +34,19 @@ export interface Scheduler extends RoundScheduler {
    * that ran out of attempts while their delivery is still waiting in Postgres.
    */
   recoverDeliveries(): Promise<{ interrupted: number; requeued: number }>;
+  /** Every minute: recoverDeliveries, slot jobs brought in line again, deliveries queued long ago given a job. */
+  sweep(): Promise<SweepReport>;
 }
+
+export interface SweepReport {
+  interrupted: number;
+  requeued: number;
+  slotJobs: number;
+  deliveries: number;
+}
+
+/** A delivery queued in Postgres this long ago should have a job by now; if not, it lost it. */
+const STALE_QUEUED_MS = 5 * 60 * 1000;
 
 const PAGE = 1000;
 /** Failed jobs looked at per reconcile or recovery (the failed set is bounded by removeOnFail anyway). */
@@ -83,7 +95,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return { slotJobs: slots.length, removed };
   }
 
-  async function enqueueDeliveries(filter?: { campaignId: string; slotKey: string }): Promise<number> {
+  async function enqueueDeliveries(filter?: { campaignId?: string; slotKey?: string; queuedBefore?: Date }): Promise<number> {
     let afterId = '0';
     let total = 0;
     for (;;) {
@@ -122,6 +134,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   return {
     enqueueDeliveries,
     recoverDeliveries,
+
+    async sweep() {
+      const recovered = await recoverDeliveries();
+      const { slotJobs } = await syncSlotJobs();
+      const deliveries = await enqueueDeliveries({ queuedBefore: new Date(clock.now().getTime() - STALE_QUEUED_MS) });
+      return { ...recovered, slotJobs, deliveries };
+    },
 
     async reconcileAll() {
       const now = clock.now();

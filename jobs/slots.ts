@@ -11,7 +11,8 @@ import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { fanOutSlot, type FanOutResult } from '../src/services/deliveries.js';
 import { localDate, type Clock } from '../src/time.js';
-import type { Scheduler } from './scheduler.js';
+import type { ReminderPolicy } from '../src/reminders/plan.js';
+import type { Scheduler, SweepReport } from './scheduler.js';
 import { SLOTS_QUEUE, type DigestJob, type SlotJob } from './queues.js';
 
 export interface SlotDeps {
@@ -20,6 +21,8 @@ export interface SlotDeps {
   logger: Logger;
   scheduler: Scheduler;
   adminIds: readonly number[];
+  /** No digest on a holiday: it would wait for the next working day and arrive beside that day's. */
+  policy?: ReminderPolicy;
 }
 
 /** Digests are sent for rounds that have opened, are not closed, and ended less than this long ago. */
@@ -39,6 +42,7 @@ export async function runSlot(deps: SlotDeps, job: SlotJob): Promise<FanOutResul
 
 export async function runDigest(deps: SlotDeps): Promise<number> {
   const now = deps.clock.now();
+  if (deps.policy?.holidays.has(localDate(now))) return 0;
   const rounds = await deps.db
     .selectFrom('campaigns')
     .select('id')
@@ -60,9 +64,12 @@ export async function runDigest(deps: SlotDeps): Promise<number> {
   return rounds.length;
 }
 
-/** The periodic sweep: deliveries interrupted while sending, delivery jobs that ran out of attempts. */
-export function runSweep(deps: Pick<SlotDeps, 'scheduler'>): Promise<{ interrupted: number; requeued: number }> {
-  return deps.scheduler.recoverDeliveries();
+/**
+ * The periodic sweep: deliveries interrupted while sending, jobs that ran out of attempts
+ * (an outage longer than their backoff), deliveries waiting in Postgres with no job.
+ */
+export function runSweep(deps: Pick<SlotDeps, 'scheduler'>): Promise<SweepReport> {
+  return deps.scheduler.sweep();
 }
 
 function runJob(deps: SlotDeps, job: Job<SlotJob | DigestJob>): Promise<unknown> {

@@ -12,7 +12,7 @@ import { listNotSubmitted } from '../reports/summary.js';
 import type { Delivery } from '../services/deliveries.js';
 import type { FormCache } from '../services/forms.js';
 import { escapeHtml, truncate } from '../text/html.js';
-import { formatDeadline, local } from '../time.js';
+import { formatDeadline, local, localDate } from '../time.js';
 import { reminderMessages as msg } from './messages.js';
 
 export interface ComposedMessage {
@@ -26,6 +26,8 @@ export type Composition = { kind: 'send'; message: ComposedMessage } | { kind: '
 /** Organizations named in an escalation; the rest are counted (the message must stay under 4,096 characters). */
 const ESCALATION_ORGS = 25;
 const NAME_CHARS = 60;
+const REPORTERS_PER_ORG = 3;
+const TELEGRAM_TEXT_LIMIT = 4096;
 
 export interface ComposeDeps {
   db: Kysely<Database>;
@@ -103,22 +105,31 @@ async function composeEscalation(deps: ComposeDeps, delivery: Delivery): Promise
     .where('o.code', 'in', missing.first.length ? missing.first.map((o) => o.code) : [''])
     .orderBy('p.display_name')
     .execute();
-  const lines = [msg.escalationHeading(formatCount(missing.total), campaign.title, campaign.period, campaign.due)];
+  const heading = msg.escalationHeading(formatCount(missing.total), campaign.title, campaign.period, campaign.due);
+  const footer = msg.seeFullList(delivery.campaign_id);
+  const orgLines: string[] = [];
   for (const org of missing.first) {
-    const names = reporters
-      .filter((r) => r.code === org.code)
-      .map((r) => {
-        const name = escapeHtml(truncate(r.display_name, NAME_CHARS));
-        return r.unreachable_at ? msg.reporterUnreachable(name) : msg.reporterReachable(name);
-      });
-    lines.push(msg.escalationLine(escapeHtml(org.code), escapeHtml(truncate(org.name, NAME_CHARS)), names.join(', ') || msg.noReporter));
+    const all = reporters.filter((r) => r.code === org.code);
+    const names = all.slice(0, REPORTERS_PER_ORG).map((r) => {
+      const name = escapeHtml(truncate(r.display_name, NAME_CHARS));
+      return r.unreachable_at ? msg.reporterUnreachable(name) : msg.reporterReachable(name);
+    });
+    if (all.length > REPORTERS_PER_ORG) names.push(msg.moreReporters(all.length - REPORTERS_PER_ORG));
+    orgLines.push(msg.escalationLine(escapeHtml(org.code), escapeHtml(truncate(org.name, NAME_CHARS)), names.join(', ') || msg.noReporter));
   }
-  if (missing.total > missing.first.length) lines.push(msg.moreOrganizations(formatCount(missing.total - missing.first.length)));
-  lines.push(msg.seeFullList(delivery.campaign_id));
-  return { kind: 'send', message: { text: lines.join('\n'), buttons: [] } };
+  // One message: name as many organizations as fit under Telegram's limit, count the rest.
+  let named = orgLines.length;
+  const render = () => {
+    const rest = missing.total - named;
+    return [heading, ...orgLines.slice(0, named), ...(rest > 0 ? [msg.moreOrganizations(formatCount(rest))] : []), footer].join('\n');
+  };
+  while (named > 0 && render().length > TELEGRAM_TEXT_LIMIT) named--;
+  return { kind: 'send', message: { text: render(), buttons: [] } };
 }
 
 async function composeDigest(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
+  // A morning's digest held back (quiet hours, an outage) is stale the next day: that day has its own.
+  if (delivery.slot_key !== `digest-${localDate(now)}`) return { kind: 'skip', reason: 'stale digest' };
   const campaign = await campaignInfo(deps, delivery.campaign_id);
   const counts = await deps.db
     .selectFrom('campaign_targets as t')

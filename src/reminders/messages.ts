@@ -35,6 +35,7 @@ export const reminderMessages = {
   reporterReachable: (name: string) => name,
   reporterUnreachable: (name: string) => `${name} (không liên lạc được: đã chặn bot)`,
   noReporter: '<i>chưa có người báo cáo đăng ký</i>',
+  moreReporters: (count: number) => `và ${count} người khác`,
   moreOrganizations: (count: string) => `… và ${count} tổ chức khác.`,
   seeFullList: (campaignId: string) => `Danh sách đầy đủ: /chuanop ${campaignId}`,
   escalationNone: (form: string, period: string) => `✅ Tất cả tổ chức đã nộp ${form} — ${period}.`,

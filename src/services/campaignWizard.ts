@@ -469,8 +469,11 @@ export interface WizardDeps {
   scheduler: RoundScheduler;
 }
 
-/** A wizard left alone this long is forgotten: the admin's next message is not taken for it. */
-export const WIZARD_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A wizard left alone this long is forgotten: the admin's next message is not taken for it
+ * (an admin who also reports for an organization would otherwise find their answers swallowed).
+ */
+export const WIZARD_TTL_MS = 2 * 60 * 60 * 1000;
 
 interface StoredWizard {
   state: WizardState;

@@ -162,9 +162,10 @@ async function insertDeliveries(
 /** Deliveries waiting to be sent, by id, a page at a time (for queueing them). */
 export async function queuedDeliveryIds(
   db: Kysely<Database>,
-  filter: { campaignId?: string; slotKey?: string; afterId: string; limit: number },
+  filter: { campaignId?: string; slotKey?: string; queuedBefore?: Date; afterId: string; limit: number },
 ): Promise<string[]> {
   let q = db.selectFrom('deliveries').select('id').where('status', '=', 'queued').where('id', '>', filter.afterId);
+  if (filter.queuedBefore) q = q.where('updated_at', '<', filter.queuedBefore);
   if (filter.campaignId) q = q.where('campaign_id', '=', filter.campaignId);
   if (filter.slotKey) q = q.where('slot_key', '=', filter.slotKey);
   const rows = await q.orderBy('id').limit(filter.limit).execute();
@@ -254,13 +255,13 @@ export async function announcementStats(db: Kysely<Database>, campaignId: string
       sql<string>`count(*) filter (where acknowledged_at is not null)`.as('acknowledged'),
     ])
     .where('campaign_id', '=', campaignId)
-    .where('kind', '=', 'announcement')
+    .where('slot_key', '=', 'announce')
     .executeTakeFirstOrThrow();
   const pending = db
     .selectFrom('deliveries as d')
     .innerJoin('organizations as o', 'o.id', 'd.organization_id')
     .where('d.campaign_id', '=', campaignId)
-    .where('d.kind', '=', 'announcement')
+    .where('d.slot_key', '=', 'announce')
     .groupBy(['o.id', 'o.code', 'o.name'])
     .having(sql<boolean>`bool_and(d.acknowledged_at is null)`);
   const [first, total] = await Promise.all([
