@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { clearRedisPrefix, createRedis } from '../../jobs/connection.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,18 +13,19 @@ export interface BotProcess {
   output(): string;
   /** SIGKILL: no shutdown hook runs, as in a crash. */
   kill(): Promise<void>;
-  /** SIGTERM and wait for a clean exit. */
+  /** SIGTERM, wait for a clean exit, then delete the installation's Redis keys (the test is over). */
   stop(): Promise<number | null>;
 }
 
 let started = 0;
 
 export function startBotProcess(env: Record<string, string>): BotProcess {
+  // Each installation gets its own Redis prefix: test files run in parallel against one Redis.
+  const redisPrefix = env.REDIS_PREFIX ?? `test-${process.pid}-${++started}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
-    // Each process gets its own Redis prefix: test files run in parallel against one Redis.
     // Quiet hours off: whatever the hour CI runs at, messages due now are sent now.
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HTTP_PORT: '0', QUIET_HOURS: 'off', REDIS_PREFIX: `test-${process.pid}-${++started}`, ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HTTP_PORT: '0', QUIET_HOURS: 'off', ...env, REDIS_PREFIX: redisPrefix },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -38,7 +40,11 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
+      await clearRedisPrefix(redis, redisPrefix);
+      await redis.quit();
+      return code;
     },
   };
 }
