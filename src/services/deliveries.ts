@@ -93,7 +93,7 @@ export async function fanOutSlot(
         return { kind: 'superseded' };
       }
     }
-    const created = await insertDeliveries(tx, { ...request, kind: slot.kind });
+    const created = await insertDeliveries(tx, { ...request, kind: slot.kind }, now);
     await markDone('sent');
     return { kind: 'done', created };
   });
@@ -102,13 +102,14 @@ export async function fanOutSlot(
 async function insertDeliveries(
   tx: Kysely<Database>,
   request: { campaignId: string; slotKey: string; kind: SlotKind; adminIds: readonly number[] },
+  now: Date,
 ): Promise<number> {
   const { campaignId, slotKey, kind } = request;
   const result =
     kind === 'escalation' || kind === 'digest'
       ? await tx
           .insertInto('deliveries')
-          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason'])
+          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason', 'created_at', 'updated_at'])
           .expression(
             adminRecipients(tx, request.adminIds).select([
               sql<string>`${campaignId}::bigint`.as('campaign_id'),
@@ -118,13 +119,15 @@ async function insertDeliveries(
               sql<SlotKind>`${kind}`.as('kind'),
               sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
               sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
+              sql<Date>`${now}::timestamptz`.as('created_at'),
+              sql<Date>`${now}::timestamptz`.as('updated_at'),
             ]),
           )
           .onConflict((oc) => oc.constraint('deliveries_once_uq').doNothing())
           .executeTakeFirst()
       : await tx
           .insertInto('deliveries')
-          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason'])
+          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason', 'created_at', 'updated_at'])
           .expression((eb) => {
             let q = eb
               .selectFrom('campaign_targets as t')
@@ -152,6 +155,8 @@ async function insertDeliveries(
               sql<SlotKind>`${kind}`.as('kind'),
               sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
               sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
+              sql<Date>`${now}::timestamptz`.as('created_at'),
+              sql<Date>`${now}::timestamptz`.as('updated_at'),
             ]);
           })
           .onConflict((oc) => oc.constraint('deliveries_once_uq').doNothing())
