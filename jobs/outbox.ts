@@ -17,7 +17,7 @@ import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { composeDelivery, type ComposedMessage } from '../src/reminders/compose.js';
 import { nextAllowedTime, type ReminderPolicy } from '../src/reminders/plan.js';
-import { claimDelivery, markUnreachable, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
+import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
 import { OUTBOX_ATTEMPTS, OUTBOX_QUEUE, type OutboxJob, type Queues } from './queues.js';
@@ -63,25 +63,22 @@ function keyboardOf(message: ComposedMessage): InlineKeyboard | undefined {
 
 export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data' | 'attemptsMade'>): Promise<string> {
   const { db, clock } = deps;
-  const delivery = await claimDelivery(db, job.data.deliveryId, clock.now());
+  // Everything that can be decided without Telegram is decided on the queued row: a crash or
+  // an error here (Postgres, a form that will not load) leaves it queued and the retry sends it.
+  // Only the call to Telegram runs in 'sending', the one moment whose outcome a crash hides.
+  const delivery = await queuedDelivery(db, job.data.deliveryId);
   if (!delivery) return 'already handled';
+  const person = await db.selectFrom('people').select(['telegram_user_id', 'unreachable_at']).where('id', '=', delivery.person_id).executeTakeFirstOrThrow();
+  const composition = person.unreachable_at ? ({ kind: 'skip', reason: 'unreachable' } as const) : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  if (composition.kind === 'skip') {
+    const recorded = await recordOutcome(db, delivery.id, { status: 'skipped', reason: composition.reason }, clock.now(), 'queued');
+    return recorded ? 'skipped' : 'already handled';
+  }
+  if (!(await claimDelivery(db, delivery.id, clock.now()))) return 'already handled';
   const finish = async (outcome: DeliveryOutcome) => {
     await recordOutcome(db, delivery.id, outcome, clock.now());
     return outcome.status;
   };
-  // Until Telegram is called, a failure (Postgres, a form that will not load) changes nothing
-  // that was sent: the delivery goes back to the queue and the job is retried. Left in
-  // 'sending', the retry would find it taken and the message would be lost.
-  let person: { telegram_user_id: string; unreachable_at: Date | null };
-  let composition: Awaited<ReturnType<typeof composeDelivery>>;
-  try {
-    person = await db.selectFrom('people').select(['telegram_user_id', 'unreachable_at']).where('id', '=', delivery.person_id).executeTakeFirstOrThrow();
-    composition = person.unreachable_at ? { kind: 'skip', reason: 'unreachable' } : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
-  } catch (error) {
-    await finish({ status: 'queued', reason: `before sending: ${error instanceof Error ? error.message : String(error)}` });
-    throw error;
-  }
-  if (composition.kind === 'skip') return finish({ status: 'skipped', reason: composition.reason });
 
   try {
     const keyboard = keyboardOf(composition.message);

@@ -195,8 +195,19 @@ export type DeliveryOutcome =
   /** A transient failure: back to the queue for another attempt. */
   | { status: 'queued'; reason: string };
 
-export async function recordOutcome(db: Kysely<Database>, deliveryId: string, outcome: DeliveryOutcome, now: Date): Promise<void> {
-  await db
+/**
+ * Records what happened to a delivery in the state it was left in: 'sending' after a call
+ * to Telegram, 'queued' when it was decided without one (skipped). False when the row had
+ * already moved on (another worker, a sweep), in which case nothing is written.
+ */
+export async function recordOutcome(
+  db: Kysely<Database>,
+  deliveryId: string,
+  outcome: DeliveryOutcome,
+  now: Date,
+  from: 'sending' | 'queued' = 'sending',
+): Promise<boolean> {
+  const result = await db
     .updateTable('deliveries')
     .set({
       status: outcome.status,
@@ -206,7 +217,14 @@ export async function recordOutcome(db: Kysely<Database>, deliveryId: string, ou
       updated_at: now,
     })
     .where('id', '=', deliveryId)
-    .execute();
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A delivery still waiting to be sent; undefined once it was claimed, sent, skipped or failed. */
+export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): Promise<Delivery | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).where('status', '=', 'queued').executeTakeFirst();
 }
 
 /**
