@@ -11,6 +11,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { decodeRoundButton, encodeRoundButton, ROUND_BUTTON_PATTERN, type RoundButton } from '../src/campaigns/roundButtons.js';
 import type { Person } from '../src/db/schema.js';
 import { describePlan } from '../src/reminders/plan.js';
+import { remindNowReply } from '../src/reminders/remindNowReply.js';
 import {
   beginDeadlineChange,
   beginNewRound,
@@ -29,12 +30,11 @@ import {
   listCampaigns,
   type CampaignListing,
 } from '../src/services/campaigns.js';
+import { announcementStats } from '../src/services/deliveries.js';
+import { unreachableReporters } from '../src/services/outreach.js';
 import { upsertPerson } from '../src/services/people.js';
 import { escapeHtml } from '../src/text/html.js';
 import { formatDateTime, formatDeadline } from '../src/time.js';
-import { announcementStats } from '../src/services/deliveries.js';
-import { unreachableReporters } from '../src/services/outreach.js';
-import { remindNowReply } from '../src/reminders/remindNowReply.js';
 import type { BotContext } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
 import { retireButtons, sendHtml } from './render.js';
