@@ -6,6 +6,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Input } from '../src/dialogue/types.js';
 import { openCampaignsForPerson } from '../src/services/campaigns.js';
+import { acknowledgeByOpening } from '../src/services/deliveries.js';
 import { forgetSeenPrompt, handleReportInput, openReport, pauseReport } from '../src/services/reporting.js';
 import { decodeAction, encodeAction } from '../src/chat/callbackData.js';
 import type { BotContext } from './context.js';
@@ -19,16 +20,20 @@ function reportingDeps(ctx: BotContext) {
   return { db, clock, forms };
 }
 
+/** Opens (or resumes) the report; doing so also acknowledges the round's announcement. */
+async function openAndAcknowledge(ctx: BotContext, personId: string, campaignId: string, organizationId: string): Promise<void> {
+  const reply = await openReport(reportingDeps(ctx), { personId, campaignId, organizationId });
+  if (reply.kind === 'prompt') await acknowledgeByOpening(ctx.deps.db, { campaignId, personId }, ctx.deps.clock.now());
+  await showReportReply(ctx, reply);
+}
+
 reportHandlers.command('baocao', async (ctx) => {
   const person = ctx.caller.person;
   if (!person) return void (await ctx.reply(msg.notRegistered));
   const open = await openCampaignsForPerson(ctx.deps.db, person.id, ctx.deps.clock.now());
   const only = open.length === 1 ? open[0] : undefined;
   if (open.length === 0) return void (await ctx.reply(msg.noOpenCampaignForReport));
-  if (only) {
-    const reply = await openReport(reportingDeps(ctx), { personId: person.id, campaignId: only.campaignId, organizationId: only.organizationId });
-    return showReportReply(ctx, reply);
-  }
+  if (only) return openAndAcknowledge(ctx, person.id, only.campaignId, only.organizationId);
   const keyboard = new InlineKeyboard();
   for (const c of open) {
     const form = await ctx.deps.forms.get(c.formId, c.formVersion);
@@ -65,8 +70,7 @@ reportHandlers.callbackQuery(/^[ro]:/, async (ctx) => {
   if (action.kind !== 'open') return;
   const person = ctx.caller.person;
   if (!person) return void (await ctx.reply(msg.notRegistered));
-  const reply = await openReport(reportingDeps(ctx), { personId: person.id, campaignId: action.campaignId, organizationId: action.organizationId });
-  await showReportReply(ctx, reply);
+  await openAndAcknowledge(ctx, person.id, action.campaignId, action.organizationId);
 });
 
 // Commands were handled above; anything else typed is an answer to the current question.

@@ -263,6 +263,18 @@ export async function acknowledgeDelivery(db: Kysely<Database>, deliveryId: stri
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Starting the report proves the announcement arrived: it counts as "Đã nhận". */
+export async function acknowledgeByOpening(db: Kysely<Database>, request: { campaignId: string; personId: string }, now: Date): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ acknowledged_at: now })
+    .where('campaign_id', '=', request.campaignId)
+    .where('person_id', '=', request.personId)
+    .where('slot_key', '=', 'announce')
+    .where('acknowledged_at', 'is', null)
+    .execute();
+}
+
 export interface AnnouncementStats {
   sent: number;
   acknowledged: number;

@@ -1,6 +1,7 @@
 /** /trangthai's status, /molai's reopen, and the housekeeping of processed updates, against the real Postgres. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormCache } from '../../src/services/forms.js';
+import { acknowledgeByOpening } from '../../src/services/deliveries.js';
 import { pruneProcessedUpdates } from '../../src/services/maintenance.js';
 import { handleReportInput, openReport, type ReportingDeps } from '../../src/services/reporting.js';
 import { statusForPerson } from '../../src/services/status.js';
@@ -112,6 +113,26 @@ describe('an edit that breaks a sent report', () => {
     expect(resent.status).toBe('submitted');
     expect(resent.late).toBe(false);
     expect(resent.last_submitted_at).toEqual(at('2026-12-11T09:00'));
+  });
+});
+
+describe('acknowledging an announcement by starting the report', () => {
+  it('marks only that round\'s announcement to that person, once', async () => {
+    const org = await insertOrg(t.db, { code: 'SD', name: 'Chi bộ D' });
+    const person = await insertPerson(t.db, { telegramUserId: 73, orgIds: [org] });
+    const other = await insertPerson(t.db, { telegramUserId: 74, orgIds: [org] });
+    const campaignId = await insertCampaign(t.db, { orgCodes: ['SD'] });
+    const row = (personId: string, slotKey: string) => ({ campaign_id: campaignId, slot_key: slotKey, organization_id: org, person_id: personId, kind: slotKey === 'announce' ? ('announcement' as const) : ('reminder' as const) });
+    await t.db.insertInto('deliveries').values([row(person, 'announce'), row(other, 'announce'), row(person, 'r-3d')]).execute();
+    const first = at('2026-12-10T09:00');
+    await acknowledgeByOpening(t.db, { campaignId, personId: person }, first);
+    await acknowledgeByOpening(t.db, { campaignId, personId: person }, at('2026-12-11T09:00'));
+    const acks = await t.db.selectFrom('deliveries').select(['person_id', 'slot_key', 'acknowledged_at']).where('campaign_id', '=', campaignId).orderBy('id').execute();
+    expect(acks.map((a) => [a.person_id, a.slot_key, a.acknowledged_at])).toEqual([
+      [person, 'announce', first],
+      [other, 'announce', null],
+      [person, 'r-3d', null],
+    ]);
   });
 });
 
