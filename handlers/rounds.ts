@@ -10,6 +10,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { decodeRoundButton, encodeRoundButton, ROUND_BUTTON_PATTERN, type RoundButton } from '../src/campaigns/roundButtons.js';
 import type { Person } from '../src/db/schema.js';
+import { formatDateVi } from '../src/forms/format.js';
 import { describePlan } from '../src/reminders/plan.js';
 import { remindNowReply } from '../src/reminders/remindNowReply.js';
 import {
@@ -177,10 +178,6 @@ function stateText(c: CampaignListing): string {
   }
 }
 
-function dmy(iso: string): string {
-  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-}
-
 /** Organizations or people named in /dot N's outreach lines; the rest are counted. */
 const NAMED_IN_DETAILS = 10;
 
@@ -212,7 +209,7 @@ async function showRound(ctx: BotContext, id: string): Promise<void> {
     title: escapeHtml(c.formTitle),
     form: `${escapeHtml(c.formId)} v${c.formVersion}`,
     period: escapeHtml(c.periodLabel),
-    periodDates: c.periodStart && c.periodEnd ? `${dmy(c.periodStart)} – ${dmy(c.periodEnd)}` : null,
+    periodDates: c.periodStart && c.periodEnd ? `${formatDateVi(c.periodStart)} – ${formatDateVi(c.periodEnd)}` : null,
     opens: formatDeadline(c.opensAt),
     due: formatDeadline(c.dueAt),
     state: stateText(c),

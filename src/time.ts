@@ -75,3 +75,9 @@ export function parseLocalDateTime(text: string, defaultTime = '00:00'): Date | 
   }
   return undefined;
 }
+
+/** 'YYYY-MM-DD' for a day that exists on the calendar (31/02 does not), else undefined. */
+export function calendarDate(year: number, month: number, day: number): string | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

@@ -6,17 +6,11 @@
 import dayjs from 'dayjs';
 import { parseTimeOfDay } from '../reminders/plan.js';
 import { foldVietnamese } from '../text/normalize.js';
-import { TIME_ZONE } from '../time.js';
+import { calendarDate, TIME_ZONE } from '../time.js';
 
 const DMY = /(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})/;
 const YMD = /(\d{4})-(\d{1,2})-(\d{1,2})/;
 const FILLER = /\b(ngay|luc|vao|gio|hom)\b/g;
-
-function isoDate(year: number, month: number, day: number): string | undefined {
-  const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text) ? text : undefined;
-}
 
 /** The first date in the text and what is left around it; undefined when there is none or it is not a real day. */
 function takeDate(text: string): { date: string; rest: string } | undefined {
@@ -24,7 +18,7 @@ function takeDate(text: string): { date: string; rest: string } | undefined {
   const dmy = ymd ? undefined : DMY.exec(text);
   const m = ymd ?? dmy;
   if (!m) return undefined;
-  const date = ymd ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : isoDate(Number(m[3]), Number(m[2]), Number(m[1]));
+  const date = ymd ? calendarDate(Number(m[1]), Number(m[2]), Number(m[3])) : calendarDate(Number(m[3]), Number(m[2]), Number(m[1]));
   if (!date) return undefined;
   return { date, rest: text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length) };
 }

@@ -2,6 +2,7 @@
  * Turning what a user typed (or the button they pressed) into a typed answer,
  * with a Vietnamese message when it cannot be accepted.
  */
+import { calendarDate } from '../time.js';
 import { foldVietnamese } from '../text/normalize.js';
 import { formatDateVi, formatNumberVi } from './format.js';
 import { evaluateComparison, fillMessage } from './logic.js';
@@ -233,8 +234,8 @@ function parseDateAnswer(question: QuestionOf<'date'>, text: string, ctx: ParseC
   const typed = text.normalize('NFC').trim();
   const parts = readDateParts(typed, ctx.today);
   if (!parts || parts.year < MIN_YEAR || parts.year > MAX_YEAR) return fail(m.date.unreadable);
-  if (!isCalendarDate(parts)) return fail(m.date.notOnCalendar(typed));
-  const iso = toIso(parts);
+  const iso = calendarDate(parts.year, parts.month, parts.day);
+  if (!iso) return fail(m.date.notOnCalendar(typed));
   if (question.within === 'period' && ctx.period !== undefined) {
     if (iso < ctx.period.start || iso > ctx.period.end) {
       return fail(m.date.outsidePeriod(formatDateVi(ctx.period.start), formatDateVi(ctx.period.end)));
@@ -262,15 +263,6 @@ function readDateParts(typed: string, today: string): DateParts | undefined {
   const year =
     yearText === undefined ? Number(today.slice(0, 4)) : yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
   return { year, month: Number(dmy[3]), day: Number(dmy[1]) };
-}
-
-function isCalendarDate({ year, month, day }: DateParts): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-function toIso({ year, month, day }: DateParts): string {
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,8 +1,14 @@
 /**
  * Number formatting for Vietnamese reports: '.' groups thousands, ',' is the
  * decimal mark, small counts get two digits as formal documents write them.
- * Pure functions; the report module's own copy so it does not wait on forms/.
+ * Built on the forms' number formatting, so answers and reports read alike.
  */
+import { formatNumberVi } from '../forms/format.js';
+import { roundTo } from '../forms/numbers.js';
+import { escapeHtml } from '../text/html.js';
+
+/** Digits after the comma in a report figure that is not a count or a percentage. */
+const REPORT_DECIMALS = 2;
 
 /** Groups the digits of a non-negative integer string by thousands with '.'. */
 function groupThousands(digits: string): string {
@@ -10,33 +16,11 @@ function groupThousands(digits: string): string {
 }
 
 /**
- * Rounds half away from zero at `decimals` digits. Shifting through the
- * exponent notation avoids binary artefacts such as 1.005 * 100 = 100.49999.
- */
-function roundHalfAway(n: number, decimals: number): number {
-  const shifted = Number(`${Math.abs(n)}e${decimals}`);
-  const rounded = Number(`${Math.round(shifted)}e-${decimals}`);
-  return Math.sign(n) * rounded;
-}
-
-/** 1234.5 → "1.234,5", 0.25 → "0,25", 3 → "3"; at most `maxDecimals` digits, trailing zeros dropped. */
-export function formatNumberVi(n: number, maxDecimals = 2): string {
-  if (!Number.isFinite(n)) return '–';
-  const rounded = roundHalfAway(n, maxDecimals);
-  // -0 and tiny negatives that round to zero must not print as "-0".
-  const negative = rounded < 0;
-  const [intPart = '0', fraction = ''] = Math.abs(rounded).toFixed(maxDecimals).split('.');
-  const trimmed = fraction.replace(/0+$/, '');
-  const body = groupThousands(intPart) + (trimmed ? `,${trimmed}` : '');
-  return negative ? `-${body}` : body;
-}
-
-/**
  * A count as formal reports write it: "05", "12", "1.234". Zero stays "0":
  * the report spells a zero count out in words instead (see messages.ts).
  */
 export function formatCount(n: number): string {
-  if (!Number.isInteger(n)) return formatNumberVi(n);
+  if (!Number.isInteger(n)) return formatNumberVi(n, REPORT_DECIMALS);
   if (n < 0) return `-${groupThousands(String(-n))}`;
   if (n > 0 && n < 10) return `0${n}`;
   return groupThousands(String(n));
@@ -61,7 +45,7 @@ export function formatRatio(ratio: number): string {
   const percent = ratio * 100;
   const exactInteger = Math.abs(percent - Math.round(percent)) < 1e-9;
   if (exactInteger) return `${formatNumberVi(Math.round(percent), 0)}%`;
-  let rounded = roundHalfAway(percent, 1);
+  let rounded = roundTo(percent, 1);
   if (rounded >= 100 && percent < 100) rounded = 99.9;
   if (rounded <= 0 && percent > 0) return '<0,1%';
   return `${formatNumberVi(rounded, 1).replace(/^(-?[\d.]+)$/, '$1,0')}%`;
@@ -75,17 +59,6 @@ export function formatPercent(part: number, total: number): string {
     return `${formatNumberVi((part * 100) / total, 0)}%`;
   }
   return formatRatio(part / total);
-}
-
-/** Escapes the characters that Telegram's HTML parse mode treats as markup. */
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** 'YYYY-MM-DD' → 'DD/MM/YYYY'. */
-export function formatIsoDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
 }
 
 /**

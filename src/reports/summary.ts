@@ -9,7 +9,8 @@ import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/
 import type { Question } from '../forms/schema.js';
 import type { FormCache } from '../services/forms.js';
 import { formatDateTime, formatDeadline } from '../time.js';
-import { formatCount, formatFraction, formatIsoDate, formatNumberVi, formatPercent, formatRatio, markupFor, type Markup } from './format.js';
+import { formatDateVi, formatNumberVi } from '../forms/format.js';
+import { formatCount, formatFraction, formatPercent, formatRatio, markupFor, type Markup } from './format.js';
 import { organizationTypeNouns, summaryMessages as m } from './messages.js';
 
 /** How many organizations the capped lists carry. */
@@ -600,7 +601,7 @@ function renderQuestion(q: QuestionFigures, submittedTotal: number, closed: bool
       return [q.nonEmpty === 0 ? m.textNone(capitalize(label)) : m.text(capitalize(label), count(q.nonEmpty))];
     case 'date':
       return [
-        m.date(capitalize(label), count(q.answered), formatIsoDate(q.earliest ?? ''), formatIsoDate(q.latest ?? '')) + partial,
+        m.date(capitalize(label), count(q.answered), formatDateVi(q.earliest ?? ''), formatDateVi(q.latest ?? '')) + partial,
       ];
   }
 }

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { periodFromLabel } from '../campaigns/period.js';
 import { parseChatDateRange, parseChatDateTime } from '../campaigns/dateInput.js';
 import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
+import { formatDateVi } from '../forms/format.js';
 import { DEFAULT_REMINDER_PLAN, describePlan, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
 import { escapeHtml, truncate } from '../text/html.js';
 import { foldVietnamese } from '../text/normalize.js';
@@ -161,10 +162,6 @@ const B = WIZARD_BUTTONS;
 
 // ---------------------------------------------------------------- prompts
 
-function dmy(iso: string): string {
-  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-}
-
 function planOf(draft: NewRoundDraft): { offsets: string[]; time: string } {
   return {
     offsets: draft.reminderOffsets ?? [...DEFAULT_REMINDER_PLAN.offsets],
@@ -178,7 +175,7 @@ function navigation(step: NewRoundStep): WizardButton[] {
 
 function confirmLines(draft: NewRoundDraft): string[] {
   const form = draft.form!;
-  const dates = draft.periodStart && draft.periodEnd ? msg.dateRange(dmy(draft.periodStart), dmy(draft.periodEnd)) : null;
+  const dates = draft.periodStart && draft.periodEnd ? msg.dateRange(formatDateVi(draft.periodStart), formatDateVi(draft.periodEnd)) : null;
   return [
     msg.confirmForm(escapeHtml(form.title), escapeHtml(form.id), form.version),
     msg.confirmPeriod(escapeHtml(draft.periodLabel ?? ''), dates),
@@ -362,7 +359,7 @@ async function advanceNewRound(state: NewRoundWizard, input: WizardInput, env: W
         state,
         'opens',
         { ...draft, periodLabel: label, periodStart: period.start, periodEnd: period.end },
-        msg.periodUnderstood(escapeHtml(label), dmy(period.start), dmy(period.end)),
+        msg.periodUnderstood(escapeHtml(label), formatDateVi(period.start), formatDateVi(period.end)),
       );
     }
     case 'periodDates': {
@@ -373,7 +370,7 @@ async function advanceNewRound(state: NewRoundWizard, input: WizardInput, env: W
         state,
         'opens',
         { ...draft, periodStart: range.start, periodEnd: range.end },
-        msg.periodUnderstood(escapeHtml(draft.periodLabel ?? ''), dmy(range.start), dmy(range.end)),
+        msg.periodUnderstood(escapeHtml(draft.periodLabel ?? ''), formatDateVi(range.start), formatDateVi(range.end)),
       );
     }
     case 'opens': {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseFormText } from '../../src/forms/load.js';
-import { escapeHtml, formatCount, formatFraction, formatNumberVi, formatPercent, formatRatio } from '../../src/reports/format.js';
+import { formatNumberVi } from '../../src/forms/format.js';
+import { formatCount, formatFraction, formatPercent, formatRatio } from '../../src/reports/format.js';
+import { escapeHtml } from '../../src/text/html.js';
 import { splitForTelegram } from '../../src/reports/split.js';
 
 describe('formatCount', () => {
