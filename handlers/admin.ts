@@ -5,9 +5,11 @@
 import { Composer } from 'grammy';
 import type { Campaign } from '../src/db/schema.js';
 import { buildSummary, getSummaryCampaign, listNotSubmitted, renderNotSubmitted, renderSummary } from '../src/reports/summary.js';
+import { remindNowReply } from '../src/reminders/remindNowReply.js';
 import { getCampaign, latestOpenedCampaign } from '../src/services/campaigns.js';
 import { reopenSubmission } from '../src/services/submissions.js';
 import { escapeHtml } from '../src/text/html.js';
+import { adminBranch } from './adminGuard.js';
 import type { BotContext } from './context.js';
 import { botMessages as msg } from './messages.js';
 import { sendHtml } from './render.js';
@@ -17,12 +19,7 @@ export const adminHandlers = new Composer<BotContext>();
 /** Not-submitted organizations named in a chat message; the full list is in the CLI and the export. */
 const NOT_SUBMITTED_IN_CHAT = 100;
 
-const admins = adminHandlers.filter((ctx) => ctx.caller.isAdmin);
-adminHandlers.command(['tonghop', 'chuanop', 'molai'], async (ctx, next) => {
-  if (ctx.caller.isAdmin) return next();
-  ctx.log.warn({ command: ctx.message?.text }, 'admin command refused');
-  await ctx.reply(msg.adminOnly);
-});
+const admins = adminBranch(adminHandlers, ['tonghop', 'chuanop', 'molai', 'nhacnho']);
 
 /** The campaign named by the argument, or the most recent one that has opened. */
 async function campaignFromArgument(ctx: BotContext, arg: string): Promise<Campaign | undefined> {
@@ -46,6 +43,12 @@ admins.command('chuanop', async (ctx) => {
   if (!info) return void (await ctx.reply(msg.unknownCampaign(campaign.id)));
   const list = await listNotSubmitted(ctx.deps.db, campaign.id, { limit: NOT_SUBMITTED_IN_CHAT });
   await sendHtml(ctx, renderNotSubmitted({ campaign: info }, list, 'html'));
+});
+
+admins.command('nhacnho', async (ctx) => {
+  const campaign = await campaignFromArgument(ctx, ctx.match.trim());
+  if (!campaign) return;
+  await ctx.reply(remindNowReply(await ctx.deps.scheduler.remindNow(campaign.id, `telegram:${ctx.from!.id}`)));
 });
 
 admins.command('molai', async (ctx) => {

@@ -36,6 +36,7 @@ import { unreachableReporters } from '../src/services/outreach.js';
 import { upsertPerson } from '../src/services/people.js';
 import { escapeHtml } from '../src/text/html.js';
 import { formatDateTime, formatDeadline } from '../src/time.js';
+import { adminBranch } from './adminGuard.js';
 import type { BotContext } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
 import { retireButtons, sendHtml } from './render.js';
@@ -118,11 +119,6 @@ async function showWizardReply(ctx: BotContext, reply: WizardReply): Promise<voi
 
 // ---------------------------------------------------------------- admin check
 
-roundHandlers.command(['dotmoi', 'dot'], async (ctx, next) => {
-  if (ctx.caller.isAdmin) return next();
-  ctx.log.warn({ command: ctx.message?.text }, 'admin command refused');
-  await ctx.reply(botMessages.adminOnly);
-});
 
 roundHandlers.callbackQuery(ROUND_BUTTON_PATTERN, async (ctx, next) => {
   if (ctx.caller.isAdmin) return next();
@@ -130,7 +126,7 @@ roundHandlers.callbackQuery(ROUND_BUTTON_PATTERN, async (ctx, next) => {
   await ctx.answerCallbackQuery({ text: botMessages.adminOnly, show_alert: true });
 });
 
-const admins = roundHandlers.filter((ctx) => ctx.caller.isAdmin);
+const admins = adminBranch(roundHandlers, ['dotmoi', 'dot']);
 
 // ---------------------------------------------------------------- /dotmoi and the wizard
 

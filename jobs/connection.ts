@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../src/logger.js';
+import { redactUrl } from '../src/text/redact.js';
 
 export type RedisRole = 'worker' | 'producer';
 
@@ -27,9 +28,7 @@ export async function waitUntilReady(redis: Redis, url: string, timeoutMs = 5000
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      const where = new URL(url);
-      where.password = '';
-      reject(new RedisUnavailableError(`Không kết nối được Redis tại ${where.toString()} (REDIS_URL). Kiểm tra Redis đã chạy chưa, ví dụ: redis-server --daemonize yes`));
+      reject(new RedisUnavailableError(`Không kết nối được Redis tại ${redactUrl(url)} (REDIS_URL). Kiểm tra Redis đã chạy chưa, ví dụ: redis-server --daemonize yes`));
     }, timeoutMs);
     const onReady = () => {
       cleanup();

@@ -16,6 +16,7 @@ import type { Logger } from './logger.js';
 import { FormCache, syncBundledForms } from './services/forms.js';
 import { databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
 import type { RoundScheduler } from './services/scheduling.js';
+import { redactUrl } from './text/redact.js';
 import type { Clock } from './time.js';
 
 export interface RunningApp {
@@ -40,10 +41,8 @@ async function openDatabase(config: Config, logger: Logger): Promise<Db> {
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     return db;
   } catch (error) {
-    const where = new URL(config.databaseUrl);
-    where.password = '';
     throw new StartupError(
-      `Không dùng được PostgreSQL tại ${where.toString()} (DATABASE_URL): ${(error as Error).message}. ` +
+      `Không dùng được PostgreSQL tại ${redactUrl(config.databaseUrl)} (DATABASE_URL): ${(error as Error).message}. ` +
         'Kiểm tra PostgreSQL đã chạy chưa (ví dụ: pg_ctlcluster 15 main start) và DATABASE_URL có đúng không.',
       { cause: error },
     );

@@ -7,6 +7,7 @@ import { RedisUnavailableError } from '../jobs/connection.js';
 import { connectScheduler } from '../jobs/runtime.js';
 import { ConfigError, loadConfig, reminderPolicy, type Config } from './config.js';
 import { silentLogger } from './logger.js';
+import { redactUrl } from './text/redact.js';
 import type { RoundScheduler } from './services/scheduling.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -16,17 +17,6 @@ import { systemClock } from './time.js';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
-
-/** The URL without its password, for messages. */
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(DATABASE_URL)';
-  }
-}
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '28P01', '28000', '3D000', '42501']);
 
@@ -75,7 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const e = error as { code?: string; message?: string; stack?: string; cause?: { code?: string } };
     const code = e.code ?? e.cause?.code;
     if (error instanceof RedisUnavailableError) err(error.message);
-    else if (code && CONNECTION_CODES.has(code)) err(msg.databaseUnreachable(safeUrl(config.databaseUrl), e.message ?? code));
+    else if (code && CONNECTION_CODES.has(code)) err(msg.databaseUnreachable(redactUrl(config.databaseUrl), e.message ?? code));
     else err(msg.unexpected(e.message ?? String(error)));
     if (process.env.BAOCAO_DEBUG) err(e.stack ?? String(error));
     return 1;
