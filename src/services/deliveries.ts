@@ -99,35 +99,43 @@ export async function fanOutSlot(
   });
 }
 
+/** INSERT … SELECT matches columns by position: the selects below list them in this order. */
+const LEDGER_COLUMNS = ['campaign_id', 'organization_id', 'person_id', 'slot_key', 'kind', 'status', 'reason', 'created_at', 'updated_at'] as const;
+
+/** The columns every new ledger row shares; `p` is the recipient person. Someone unreachable is recorded, not queued. */
+function ledgerFields(request: { slotKey: string; kind: SlotKind }, now: Date) {
+  return [
+    sql<string>`${request.slotKey}`.as('slot_key'),
+    sql<SlotKind>`${request.kind}`.as('kind'),
+    sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
+    sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
+    sql<Date>`${now}::timestamptz`.as('created_at'),
+    sql<Date>`${now}::timestamptz`.as('updated_at'),
+  ] as const;
+}
+
 async function insertDeliveries(
   tx: Kysely<Database>,
   request: { campaignId: string; slotKey: string; kind: SlotKind; adminIds: readonly number[] },
   now: Date,
 ): Promise<number> {
-  const { campaignId, slotKey, kind } = request;
+  const { campaignId, kind } = request;
+  const fields = ledgerFields(request, now);
+  const insert = tx.insertInto('deliveries').columns(LEDGER_COLUMNS);
   const result =
     kind === 'escalation' || kind === 'digest'
-      ? await tx
-          .insertInto('deliveries')
-          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason', 'created_at', 'updated_at'])
+      ? await insert
           .expression(
             adminRecipients(tx, request.adminIds).select([
               sql<string>`${campaignId}::bigint`.as('campaign_id'),
-              sql<string>`${slotKey}`.as('slot_key'),
               sql<null>`null::bigint`.as('organization_id'),
               'p.id',
-              sql<SlotKind>`${kind}`.as('kind'),
-              sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
-              sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
-              sql<Date>`${now}::timestamptz`.as('created_at'),
-              sql<Date>`${now}::timestamptz`.as('updated_at'),
+              ...fields,
             ]),
           )
           .onConflict((oc) => oc.constraint('deliveries_once_uq').doNothing())
           .executeTakeFirst()
-      : await tx
-          .insertInto('deliveries')
-          .columns(['campaign_id', 'slot_key', 'organization_id', 'person_id', 'kind', 'status', 'reason', 'created_at', 'updated_at'])
+      : await insert
           .expression((eb) => {
             let q = eb
               .selectFrom('campaign_targets as t')
@@ -147,17 +155,7 @@ async function insertDeliveries(
                 ),
               );
             }
-            return q.select([
-              't.campaign_id',
-              sql<string>`${slotKey}`.as('slot_key'),
-              't.organization_id',
-              'p.id',
-              sql<SlotKind>`${kind}`.as('kind'),
-              sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
-              sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
-              sql<Date>`${now}::timestamptz`.as('created_at'),
-              sql<Date>`${now}::timestamptz`.as('updated_at'),
-            ]);
+            return q.select(['t.campaign_id', 't.organization_id', 'p.id', ...fields]);
           })
           .onConflict((oc) => oc.constraint('deliveries_once_uq').doNothing())
           .executeTakeFirst();
