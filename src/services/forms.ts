@@ -64,11 +64,16 @@ export class FormCache {
   private readonly cache = new Map<string, Promise<Form>>();
   constructor(private readonly db: Kysely<Database>) {}
 
-  get(id: string, version: number): Promise<Form> {
+  /**
+   * `executor`: a transaction that needs the form reads it through its own connection.
+   * Reading through the pool instead, a burst of transactions on a cold cache could hold
+   * every pooled connection while each waits for a read that needs one more.
+   */
+  get(id: string, version: number, executor: Kysely<Database> = this.db): Promise<Form> {
     const key = `${id}@${version}`;
     let form = this.cache.get(key);
     if (!form) {
-      form = this.db
+      form = executor
         .selectFrom('forms')
         .select('definition')
         .where('id', '=', id)

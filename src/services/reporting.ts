@@ -92,7 +92,7 @@ async function loadReport(tx: Kysely<Database>, deps: ReportingDeps, submissionI
     .forUpdate('s')
     .executeTakeFirst();
   if (!row) return undefined;
-  const form = await deps.forms.get(row.form_id, row.form_version);
+  const form = await deps.forms.get(row.form_id, row.form_version, tx);
   const answers = await loadAnswers(tx, submissionId);
   const now = deps.clock.now();
   const pastDeadline = now.getTime() > row.due_at.getTime();
@@ -270,38 +270,9 @@ function promptReply(report: LoadedReport, step: number, notice?: string, inPlac
   return { kind: 'prompt', submissionId: report.submission.id, step, notice, prompt: renderPrompt(report.state, report.state.cursor), inPlace };
 }
 
-/**
- * Puts the form a message will need into the cache before the transaction starts.
- * FormCache reads through the pool: a transaction that waited for that read while
- * holding a connection could, in a burst right after a start, leave every pooled
- * connection held by a transaction waiting for the one read that needs another.
- */
-async function preloadForm(
-  deps: ReportingDeps,
-  target: { submissionId: string } | { personId: string } | { campaignId: string },
-): Promise<void> {
-  const row =
-    'campaignId' in target
-      ? await deps.db.selectFrom('campaigns').select(['form_id', 'form_version']).where('id', '=', target.campaignId).executeTakeFirst()
-      : await deps.db
-          .selectFrom('submissions as s')
-          .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
-          .select(['c.form_id', 'c.form_version'])
-          .where(
-            's.id',
-            '=',
-            'submissionId' in target
-              ? target.submissionId
-              : (eb) => eb.selectFrom('people').select('active_submission_id').where('id', '=', target.personId),
-          )
-          .executeTakeFirst();
-  if (row) await deps.forms.get(row.form_id, row.form_version);
-}
-
 /** One message or button press of a reporter, in one transaction. */
 export async function handleReportInput(deps: ReportingDeps, request: ReportInput): Promise<ReportReply> {
   if (request.button && !BIGINT_ID.test(request.button.submissionId)) return { kind: 'no_active' };
-  await preloadForm(deps, request.button ? { submissionId: request.button.submissionId } : { personId: request.personId });
   return deps.db.transaction().execute(async (tx) => {
     const fresh = await markUpdateProcessed(tx, request.updateId);
     const person = await tx.selectFrom('people').select(['id', 'active_submission_id', 'seen_step']).where('id', '=', request.personId).executeTakeFirst();
@@ -356,7 +327,6 @@ export interface OpenReportRequest {
  */
 export async function openReport(deps: ReportingDeps, request: OpenReportRequest): Promise<ReportReply> {
   if (!BIGINT_ID.test(request.campaignId) || !BIGINT_ID.test(request.organizationId)) return { kind: 'forbidden' };
-  await preloadForm(deps, { campaignId: request.campaignId });
   return deps.db.transaction().execute(async (tx) => {
     const now = deps.clock.now();
     const allowed = await tx
@@ -369,7 +339,7 @@ export async function openReport(deps: ReportingDeps, request: OpenReportRequest
       .where('t.campaign_id', '=', request.campaignId)
       .executeTakeFirst();
     if (!allowed || allowed.opens_at.getTime() > now.getTime()) return { kind: 'forbidden' };
-    const form: Form = await deps.forms.get(allowed.form_id, allowed.form_version);
+    const form: Form = await deps.forms.get(allowed.form_id, allowed.form_version, tx);
     await tx
       .insertInto('submissions')
       .values({
