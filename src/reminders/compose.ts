@@ -3,12 +3,13 @@
  * organization's progress, and one whose organization has just submitted is not sent.
  */
 import { sql, type Kysely } from 'kysely';
+import { isClosed } from '../campaigns/state.js';
 import type { ButtonAction } from '../chat/callbackData.js';
 import type { Database } from '../db/schema.js';
 import { reportProgress } from '../forms/progress.js';
-import type { AnswerValue } from '../forms/schema.js';
 import { formatCount, formatPercent } from '../reports/format.js';
 import { listNotSubmitted } from '../reports/summary.js';
+import { loadAnswers } from '../services/answers.js';
 import type { Delivery } from '../services/deliveries.js';
 import type { FormCache } from '../services/forms.js';
 import { escapeHtml, truncate } from '../text/html.js';
@@ -39,28 +40,36 @@ function dayDifference(from: Date, to: Date): number {
   return local(to).startOf('day').diff(local(from).startOf('day'), 'day');
 }
 
+type CampaignRow = { form_id: string; form_version: number; period_label: string; due_at: Date; closed_at: Date | null };
+
+async function describeCampaign<T extends CampaignRow>(deps: ComposeDeps, row: T) {
+  const form = await deps.forms.get(row.form_id, row.form_version);
+  return { ...row, form, title: escapeHtml(form.title), period: escapeHtml(row.period_label), due: formatDeadline(row.due_at) };
+}
+
 async function campaignInfo(deps: ComposeDeps, campaignId: string) {
   const row = await deps.db
     .selectFrom('campaigns')
     .select(['id', 'form_id', 'form_version', 'period_label', 'due_at', 'closed_at'])
     .where('id', '=', campaignId)
     .executeTakeFirstOrThrow();
-  const form = await deps.forms.get(row.form_id, row.form_version);
-  return { ...row, form, title: escapeHtml(form.title), period: escapeHtml(row.period_label), due: formatDeadline(row.due_at) };
+  return describeCampaign(deps, row);
 }
 
 async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
-  const campaign = await campaignInfo(deps, delivery.campaign_id);
-  if (campaign.closed_at && campaign.closed_at.getTime() <= now.getTime()) return { kind: 'skip', reason: 'closed' };
-  const org = await deps.db.selectFrom('organizations').select('name').where('id', '=', delivery.organization_id!).executeTakeFirstOrThrow();
-  const submission = await deps.db
-    .selectFrom('submissions')
-    .select(['id', 'status'])
-    .where('campaign_id', '=', delivery.campaign_id)
-    .where('organization_id', '=', delivery.organization_id!)
-    .executeTakeFirst();
-  const open: ButtonAction = { kind: 'open', campaignId: delivery.campaign_id, organizationId: delivery.organization_id! };
-  const orgName = escapeHtml(org.name);
+  const organizationId = delivery.organization_id!;
+  // The round, the organization and its report in one read: this runs once per message.
+  const row = await deps.db
+    .selectFrom('campaigns as c')
+    .innerJoin('organizations as o', (j) => j.on('o.id', '=', organizationId))
+    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 'c.id').onRef('s.organization_id', '=', 'o.id'))
+    .select(['c.form_id', 'c.form_version', 'c.period_label', 'c.due_at', 'c.closed_at', 'o.name as org_name', 's.id as submission_id', 's.status'])
+    .where('c.id', '=', delivery.campaign_id)
+    .executeTakeFirstOrThrow();
+  if (isClosed(row, now)) return { kind: 'skip', reason: 'closed' };
+  const campaign = await describeCampaign(deps, row);
+  const open: ButtonAction = { kind: 'open', campaignId: delivery.campaign_id, organizationId };
+  const orgName = escapeHtml(row.org_name);
   const total = campaign.form.questions.length;
 
   if (delivery.kind === 'announcement') {
@@ -72,7 +81,7 @@ async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now
       },
     };
   }
-  if (submission?.status === 'submitted') return { kind: 'skip', reason: 'submitted' };
+  if (row.status === 'submitted') return { kind: 'skip', reason: 'submitted' };
 
   const days = dayDifference(now, campaign.due_at);
   const overdue = now.getTime() > campaign.due_at.getTime();
@@ -82,14 +91,13 @@ async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now
       ? msg.reminderDueToday(orgName, campaign.title, campaign.period, campaign.due)
       : msg.reminderBefore(orgName, campaign.title, campaign.period, campaign.due, days);
   let progressLine = msg.notStarted(total);
-  if (submission) {
-    const rows = await deps.db.selectFrom('answers').select(['question_key', 'value']).where('submission_id', '=', submission.id).execute();
-    const progress = reportProgress(campaign.form, new Map(rows.map((r) => [r.question_key, r.value as AnswerValue])));
+  if (row.submission_id) {
+    const progress = reportProgress(campaign.form, await loadAnswers(deps.db, row.submission_id));
     progressLine = msg.progress(progress.answered, progress.remaining, progress.total);
   }
   return {
     kind: 'send',
-    message: { text: `${head}\n${progressLine}`, buttons: [[{ label: submission ? msg.continueButton : msg.startButton, action: open }]] },
+    message: { text: `${head}\n${progressLine}`, buttons: [[{ label: row.submission_id ? msg.continueButton : msg.startButton, action: open }]] },
   };
 }
 

@@ -12,6 +12,7 @@ import type { Cursor, DialogueState, Effect, Input, Prompt } from '../dialogue/t
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
 import { escapeHtml } from '../text/html.js';
 import { formatDateTime, localDate, type Clock } from '../time.js';
+import { loadAnswers } from './answers.js';
 import type { FormCache } from './forms.js';
 import { reportingMessages as msg } from './messages/reporting.js';
 
@@ -74,11 +75,6 @@ async function isReporterOf(tx: Kysely<Database>, personId: string, organization
 interface LoadedReport {
   submission: Submission;
   state: DialogueState;
-}
-
-async function loadAnswers(tx: Kysely<Database>, submissionId: string): Promise<Map<string, AnswerValue>> {
-  const rows = await tx.selectFrom('answers').select(['question_key', 'value']).where('submission_id', '=', submissionId).execute();
-  return new Map(rows.map((r) => [r.question_key, r.value as AnswerValue]));
 }
 
 async function loadReport(tx: Kysely<Database>, deps: ReportingDeps, submissionId: string): Promise<LoadedReport | undefined> {

@@ -1,8 +1,10 @@
 /** /trangthai: where each of a person's organizations stands in the campaigns that target it. */
 import type { Kysely } from 'kysely';
+import { isClosed } from '../campaigns/state.js';
 import type { Database } from '../db/schema.js';
 import { reportProgress } from '../forms/progress.js';
-import type { AnswerValue, Form } from '../forms/schema.js';
+import type { Form } from '../forms/schema.js';
+import { loadAnswers } from './answers.js';
 import type { FormCache } from './forms.js';
 
 export type ReportState =
@@ -29,9 +31,7 @@ export interface OrganizationStatus {
 const RECENT_CAMPAIGNS = 10;
 
 async function draftProgress(db: Kysely<Database>, form: Form, submissionId: string): Promise<ReportState> {
-  const rows = await db.selectFrom('answers').select(['question_key', 'value']).where('submission_id', '=', submissionId).execute();
-  const answers = new Map(rows.map((r) => [r.question_key, r.value as AnswerValue]));
-  return { kind: 'draft', ...reportProgress(form, answers) };
+  return { kind: 'draft', ...reportProgress(form, await loadAnswers(db, submissionId)) };
 }
 
 export async function statusForPerson(
@@ -73,7 +73,7 @@ export async function statusForPerson(
         formTitle: form.title,
         periodLabel: r.period_label,
         dueAt: r.due_at,
-        closed: r.closed_at !== null && r.closed_at.getTime() <= now.getTime(),
+        closed: isClosed(r, now),
         state,
       });
     }
