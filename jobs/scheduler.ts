@@ -5,6 +5,7 @@
  * can run at every start, after every change, and after Redis was flushed.
  */
 import type { Kysely } from 'kysely';
+import { isClosed } from '../src/campaigns/state.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
@@ -160,7 +161,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async remindNow(campaignId, actor) {
       const now = clock.now();
       const round = await db.selectFrom('campaigns').select(['opens_at', 'closed_at']).where('id', '=', campaignId).executeTakeFirst();
-      if (!round || round.opens_at.getTime() > now.getTime() || (round.closed_at && round.closed_at.getTime() <= now.getTime())) {
+      if (!round || round.opens_at.getTime() > now.getTime() || isClosed(round, now)) {
         return { kind: 'not_open' };
       }
       const missing = await listNotSubmitted(db, campaignId, { limit: 0 });

@@ -12,6 +12,7 @@ import type { Logger } from '../src/logger.js';
 import { fanOutSlot, type FanOutResult } from '../src/services/deliveries.js';
 import { localDate, type Clock } from '../src/time.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
+import { digestSlotKey } from '../src/reminders/slotKeys.js';
 import type { Scheduler, SweepReport } from './scheduler.js';
 import { SLOTS_QUEUE, type DigestJob, type SlotJob } from './queues.js';
 
@@ -51,7 +52,7 @@ export async function runDigest(deps: SlotDeps): Promise<number> {
     .where('due_at', '>', sql<Date>`${now}::timestamptz - make_interval(days => ${DIGEST_DAYS_AFTER_DUE})`)
     .orderBy('id')
     .execute();
-  const slotKey = `digest-${localDate(now)}`;
+  const slotKey = digestSlotKey(localDate(now));
   for (const round of rounds) {
     await deps.db
       .insertInto('reminder_slots')

@@ -4,7 +4,7 @@
  * transaction, and the channel renders the prompt.
  */
 import { answerFromButton, checkQuestionConstraint, parseTypedAnswer, type ParseResult } from '../forms/parse.js';
-import { checkRules, isRelevant } from '../forms/logic.js';
+import { checkRules, isRelevant, pruneIrrelevantAnswers } from '../forms/logic.js';
 import type { AnswerValue, Answers, Form } from '../forms/schema.js';
 import { escapeHtml } from '../text/html.js';
 import { foldVietnamese } from '../text/normalize.js';
@@ -29,18 +29,6 @@ function move(state: DialogueState, cursor: Cursor, effects: Effect[] = [], noti
   return { cursor, effects, notice, prompt: renderPrompt(next, cursor), changed: true };
 }
 
-/** Answers that stop applying once `answers` hold: removed in form order, since relevance looks only backwards. */
-function dropIrrelevant(form: Form, answers: Map<string, AnswerValue>): string[] {
-  const dropped: string[] = [];
-  for (const question of form.questions) {
-    if (answers.has(question.key) && !isRelevant(question, answers)) {
-      answers.delete(question.key);
-      dropped.push(question.key);
-    }
-  }
-  return dropped;
-}
-
 /**
  * An answer that is refused keeps the person on its question. Staying put stores
  * nothing, so the step does not move and a co-reporter's next answer is not taken
@@ -57,14 +45,15 @@ function applyAnswer(state: DialogueState, key: string, value: AnswerValue, revi
     const violation = checkQuestionConstraint(question, value, state.answers);
     if (violation) return refuse(state, key, review, escapeHtml(violation));
   }
-  const answers = new Map(state.answers);
-  answers.set(key, value);
-  const failures = checkRules(state.form, answers, { only: key });
+  const given = new Map(state.answers).set(key, value);
+  const failures = checkRules(state.form, given, { only: key });
   if (failures.length > 0) {
     return refuse(state, key, review, failures.map((f) => escapeHtml(f.message)).join('\n'));
   }
+  // Answers to questions that no longer apply (e.g. ban_chi_dao changed to "Không") are removed.
+  const answers = pruneIrrelevantAnswers(state.form, given);
   const effects: Effect[] = [{ kind: 'set', key, value }];
-  for (const dropped of dropIrrelevant(state.form, answers)) effects.push({ kind: 'unset', key: dropped });
+  for (const dropped of given.keys()) if (!answers.has(dropped)) effects.push({ kind: 'unset', key: dropped });
   const next = firstUnanswered(state.form, answers);
   const cursor: Cursor = next ? { at: 'question', key: next.key, review } : { at: 'review' };
   // A sent report must stay complete and consistent: an edit that leaves a question

@@ -15,6 +15,7 @@ import type { FormCache } from '../services/forms.js';
 import { escapeHtml, truncate } from '../text/html.js';
 import { formatDeadline, local, localDate } from '../time.js';
 import { reminderMessages as msg } from './messages.js';
+import { digestSlotKey } from './slotKeys.js';
 
 export interface ComposedMessage {
   /** HTML, every value escaped. */
@@ -137,7 +138,7 @@ async function composeEscalation(deps: ComposeDeps, delivery: Delivery): Promise
 
 async function composeDigest(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
   // A morning's digest held back (quiet hours, an outage) is stale the next day: that day has its own.
-  if (delivery.slot_key !== `digest-${localDate(now)}`) return { kind: 'skip', reason: 'stale digest' };
+  if (delivery.slot_key !== digestSlotKey(localDate(now))) return { kind: 'skip', reason: 'stale digest' };
   const campaign = await campaignInfo(deps, delivery.campaign_id);
   const counts = await deps.db
     .selectFrom('campaign_targets as t')

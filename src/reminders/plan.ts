@@ -12,6 +12,7 @@
 import dayjs from 'dayjs';
 import { TIME_ZONE } from '../time.js';
 import { foldVietnamese } from '../text/normalize.js';
+import { ANNOUNCE_KEY, ESCALATE_KEY } from './slotKeys.js';
 
 /** 'HH:mm' local; may cross midnight (21:00–07:00) or not (12:00–13:30). Start inclusive, end exclusive. */
 export interface QuietHours {
@@ -232,7 +233,7 @@ export function planSlots(input: {
 }): PlannedSlot[] {
   const { opensAt, dueAt, plan, policy } = input;
   const announceAt = nextAllowedTime(opensAt, policy);
-  const slots: PlannedSlot[] = [{ key: 'announce', kind: 'announcement', sendAt: announceAt }];
+  const slots: PlannedSlot[] = [{ key: ANNOUNCE_KEY, kind: 'announcement', sendAt: announceAt }];
 
   const time = minutesOf(plan.time, 'reminder time');
   const dueDate = wall(dueAt).date;
@@ -252,7 +253,7 @@ export function planSlots(input: {
   const last = reminders.at(-1);
   const base = last && (last.offsetDays ?? 0) > 0 ? last.sendAt : dueAt;
   slots.push({
-    key: 'escalate',
+    key: ESCALATE_KEY,
     kind: 'escalation',
     sendAt: nextAllowedTime(new Date(base.getTime() + ESCALATION_DELAY_MINUTES * 60_000), policy),
   });

@@ -5,6 +5,8 @@
  * Lists of organizations are capped, so a summary stays small at 50,000 targets.
  */
 import { sql, type Kysely } from 'kysely';
+import { isClosed } from '../campaigns/state.js';
+import { isBigintId } from '../db/ids.js';
 import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
 import type { Question } from '../forms/schema.js';
 import type { FormCache } from '../services/forms.js';
@@ -155,7 +157,6 @@ export interface Summary {
 
 const emptyTypeCounts = (): TypeCounts => ({ dang_bo_co_so: 0, chi_bo_co_so: 0, chi_bo_truc_thuoc: 0 });
 
-const isCampaignId = (id: string): boolean => /^\d{1,18}$/.test(id);
 
 function toNumber(v: string | number | bigint | null | undefined): number {
   return v === null || v === undefined ? 0 : Number(v);
@@ -167,7 +168,7 @@ function toNumberOrNull(v: string | number | bigint | null | undefined): number 
 
 /** The campaign and its form's title; undefined when there is no such campaign. */
 export async function getSummaryCampaign(db: Kysely<Database>, campaignId: string, now: Date): Promise<SummaryCampaign | undefined> {
-  if (!isCampaignId(campaignId)) return undefined;
+  if (!isBigintId(campaignId)) return undefined;
   const row = await db
     .selectFrom('campaigns as c')
     .innerJoin('forms as f', (j) => j.onRef('f.id', '=', 'c.form_id').onRef('f.version', '=', 'c.form_version'))
@@ -184,14 +185,14 @@ export async function getSummaryCampaign(db: Kysely<Database>, campaignId: strin
     opensAt: row.opens_at,
     dueAt: row.due_at,
     closedAt: row.closed_at,
-    closed: row.closed_at !== null && row.closed_at.getTime() <= now.getTime(),
+    closed: isClosed(row, now),
     pastDue: row.due_at.getTime() < now.getTime(),
   };
 }
 
 /** Target organizations of the campaign that have no submitted report, first `limit` by code. */
 export async function listNotSubmitted(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList> {
-  if (!isCampaignId(campaignId)) return { total: 0, first: [] };
+  if (!isBigintId(campaignId)) return { total: 0, first: [] };
   const pending = db
     .selectFrom('campaign_targets as t')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
@@ -207,7 +208,7 @@ export async function listNotSubmitted(db: Kysely<Database>, campaignId: string,
 
 /** Target organizations that submitted late, first `limit` by code, with their reasons. */
 export async function listLate(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList<LateOrgRef>> {
-  if (!isCampaignId(campaignId)) return { total: 0, first: [] };
+  if (!isBigintId(campaignId)) return { total: 0, first: [] };
   const late = db
     .selectFrom('submissions as s')
     .innerJoin('campaign_targets as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.organization_id', '=', 's.organization_id'))

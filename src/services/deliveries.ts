@@ -6,7 +6,9 @@
  * the same reminder twice.
  */
 import { sql, type Kysely } from 'kysely';
+import { isClosed } from '../campaigns/state.js';
 import type { Database, DeliveriesTable, SlotKind } from '../db/schema.js';
+import { ANNOUNCE_KEY, MANUAL_PREFIX } from '../reminders/slotKeys.js';
 import type { Selectable } from 'kysely';
 
 export type Delivery = Selectable<DeliveriesTable>;
@@ -65,11 +67,11 @@ export async function fanOutSlot(
         .where('campaign_id', '=', request.campaignId)
         .where('slot_key', '=', request.slotKey)
         .execute();
-    if (slot.closed_at && slot.closed_at.getTime() <= now.getTime()) {
+    if (isClosed(slot, now)) {
       await markDone('closed');
       return { kind: 'closed' };
     }
-    if (slot.kind === 'reminder' && !request.slotKey.startsWith('manual-')) {
+    if (slot.kind === 'reminder' && !request.slotKey.startsWith(MANUAL_PREFIX)) {
       // After an outage several planned messages are due at once: send only the latest reminder,
       // and none within hours of the announcement or another reminder, which said the same.
       // A later reminder counts whether or not it went out already: slot jobs may run out of
@@ -86,7 +88,7 @@ export async function fanOutSlot(
             eb.and([eb('outcome', '=', 'sent'), eb('kind', 'in', ['announcement', 'reminder']), eb('fanned_out_at', '>', new Date(now.getTime() - RECENT_MESSAGE_MS))]),
           ]),
         )
-        .where('slot_key', 'not like', 'manual-%')
+        .where('slot_key', 'not like', `${MANUAL_PREFIX}%`)
         .executeTakeFirst();
       if (later) {
         await markDone('superseded');
@@ -268,7 +270,7 @@ export async function acknowledgeByOpening(db: Kysely<Database>, request: { camp
     .set({ acknowledged_at: now })
     .where('campaign_id', '=', request.campaignId)
     .where('person_id', '=', request.personId)
-    .where('slot_key', '=', 'announce')
+    .where('slot_key', '=', ANNOUNCE_KEY)
     .where('acknowledged_at', 'is', null)
     .execute();
 }
@@ -288,13 +290,13 @@ export async function announcementStats(db: Kysely<Database>, campaignId: string
       sql<string>`count(*) filter (where acknowledged_at is not null)`.as('acknowledged'),
     ])
     .where('campaign_id', '=', campaignId)
-    .where('slot_key', '=', 'announce')
+    .where('slot_key', '=', ANNOUNCE_KEY)
     .executeTakeFirstOrThrow();
   const pending = db
     .selectFrom('deliveries as d')
     .innerJoin('organizations as o', 'o.id', 'd.organization_id')
     .where('d.campaign_id', '=', campaignId)
-    .where('d.slot_key', '=', 'announce')
+    .where('d.slot_key', '=', ANNOUNCE_KEY)
     .groupBy(['o.id', 'o.code', 'o.name'])
     .having(sql<boolean>`bool_and(d.acknowledged_at is null)`);
   const [first, total] = await Promise.all([

@@ -4,7 +4,9 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, SlotKind } from '../db/schema.js';
+import { isClosed } from '../campaigns/state.js';
 import { planSlots, type ReminderPolicy } from '../reminders/plan.js';
+import { isUnplannedSlot, MANUAL_PREFIX, manualSlotKey } from '../reminders/slotKeys.js';
 import { localDate } from '../time.js';
 
 export interface PendingSlot {
@@ -14,9 +16,6 @@ export interface PendingSlot {
   sendAt: Date;
 }
 
-/** Manual reminders ("Nhắc ngay") and daily digests are not part of the plan and survive re-planning. */
-const MANUAL_PREFIX = 'manual-';
-const DIGEST_PREFIX = 'digest-';
 
 /** A reminder re-planned this far from when its key already went out is a new reminder (the deadline moved). */
 const SAME_REMINDER_MS = 12 * 60 * 60 * 1000;
@@ -37,7 +36,7 @@ export async function planCampaignSlots(db: Kysely<Database>, campaignId: string
       .forUpdate()
       .executeTakeFirst();
     if (!campaign) return;
-    const closed = campaign.closed_at !== null && campaign.closed_at.getTime() <= now.getTime();
+    const closed = isClosed(campaign, now);
     const existing = await tx.selectFrom('reminder_slots').select(['slot_key', 'send_at', 'fanned_out_at']).where('campaign_id', '=', campaignId).execute();
     const sent = new Map(existing.filter((r) => r.fanned_out_at).map((r) => [r.slot_key, r.send_at]));
 
@@ -64,7 +63,8 @@ export async function planCampaignSlots(db: Kysely<Database>, campaignId: string
     const keep = new Set(wanted.map((w) => w.key));
     const obsolete = existing
       .filter((r) => !r.fanned_out_at && !keep.has(r.slot_key))
-      .filter((r) => closed || (!r.slot_key.startsWith(MANUAL_PREFIX) && !r.slot_key.startsWith(DIGEST_PREFIX)))
+      // Manual reminders and digests are not part of the plan: they survive re-planning.
+      .filter((r) => closed || !isUnplannedSlot(r.slot_key))
       .map((r) => r.slot_key);
     if (obsolete.length > 0) {
       await tx.deleteFrom('reminder_slots').where('campaign_id', '=', campaignId).where('fanned_out_at', 'is', null).where('slot_key', 'in', obsolete).execute();
@@ -105,7 +105,7 @@ export async function addManualSlot(
       .orderBy('send_at', 'desc')
       .executeTakeFirst();
     if (recent) return { kind: 'too_soon', lastAt: recent.send_at };
-    const slotKey = `${MANUAL_PREFIX}${Math.floor(now.getTime() / MANUAL_REMINDER_WINDOW_MS) * MANUAL_REMINDER_WINDOW_MS}`;
+    const slotKey = manualSlotKey(Math.floor(now.getTime() / MANUAL_REMINDER_WINDOW_MS) * MANUAL_REMINDER_WINDOW_MS);
     const inserted = await tx
       .insertInto('reminder_slots')
       .values({ campaign_id: campaignId, slot_key: slotKey, kind: 'reminder', send_at: now })

@@ -5,6 +5,8 @@
  * pure state machine, store its effects and the new cursor.
  */
 import { sql, type Kysely } from 'kysely';
+import { isClosed } from '../campaigns/state.js';
+import { isBigintId } from '../db/ids.js';
 import type { Database, Submission } from '../db/schema.js';
 import { startCursor, step, reopenCursor } from '../dialogue/machine.js';
 import { renderPrompt } from '../dialogue/prompts.js';
@@ -44,9 +46,6 @@ export interface ReportInput {
   /** Set for button presses: the report and step the button belongs to. */
   button?: { submissionId: string; step: number };
 }
-
-/** Ids arrive from chat button data: a malformed one is no report, not a database error. */
-const BIGINT_ID = /^[1-9][0-9]{0,17}$/;
 
 /** A step number no report has: the person has not seen the current prompt. */
 const UNSEEN_STEP = -1;
@@ -96,7 +95,7 @@ async function loadReport(tx: Kysely<Database>, deps: ReportingDeps, submissionI
   // A report submitted late is past its deadline by definition, yet the late reason it
   // was just asked for must still be accepted: the deadline lock starts once it is given.
   const locked: DialogueState['locked'] =
-    row.closed_at && row.closed_at.getTime() <= now.getTime()
+    isClosed(row, now)
       ? 'closed'
       : row.status === 'submitted' && pastDeadline && !row.reopened_at && cursor.at !== 'late_reason'
         ? 'past_deadline'
@@ -268,7 +267,7 @@ function promptReply(report: LoadedReport, step: number, notice?: string, inPlac
 
 /** One message or button press of a reporter, in one transaction. */
 export async function handleReportInput(deps: ReportingDeps, request: ReportInput): Promise<ReportReply> {
-  if (request.button && !BIGINT_ID.test(request.button.submissionId)) return { kind: 'no_active' };
+  if (request.button && !isBigintId(request.button.submissionId)) return { kind: 'no_active' };
   return deps.db.transaction().execute(async (tx) => {
     const fresh = await markUpdateProcessed(tx, request.updateId);
     const person = await tx.selectFrom('people').select(['id', 'active_submission_id', 'seen_step']).where('id', '=', request.personId).executeTakeFirst();
@@ -322,7 +321,7 @@ export interface OpenReportRequest {
  * where it stopped. Authorization is checked here, not in the chat layer.
  */
 export async function openReport(deps: ReportingDeps, request: OpenReportRequest): Promise<ReportReply> {
-  if (!BIGINT_ID.test(request.campaignId) || !BIGINT_ID.test(request.organizationId)) return { kind: 'forbidden' };
+  if (!isBigintId(request.campaignId) || !isBigintId(request.organizationId)) return { kind: 'forbidden' };
   return deps.db.transaction().execute(async (tx) => {
     const now = deps.clock.now();
     const allowed = await tx
