@@ -68,8 +68,7 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   // Only the call to Telegram runs in 'sending', the one moment whose outcome a crash hides.
   const delivery = await queuedDelivery(db, job.data.deliveryId);
   if (!delivery) return 'already handled';
-  const person = await db.selectFrom('people').select(['telegram_user_id', 'unreachable_at']).where('id', '=', delivery.person_id).executeTakeFirstOrThrow();
-  const composition = person.unreachable_at ? ({ kind: 'skip', reason: 'unreachable' } as const) : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  const composition = delivery.unreachable_at ? ({ kind: 'skip', reason: 'unreachable' } as const) : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
   if (composition.kind === 'skip') {
     const recorded = await recordOutcome(db, delivery.id, { status: 'skipped', reason: composition.reason }, clock.now(), 'queued');
     return recorded ? 'skipped' : 'already handled';
@@ -82,7 +81,7 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
 
   try {
     const keyboard = keyboardOf(composition.message);
-    const sent = await deps.api.sendMessage(Number(person.telegram_user_id), composition.message.text, {
+    const sent = await deps.api.sendMessage(Number(delivery.telegram_user_id), composition.message.text, {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
       ...(keyboard ? { reply_markup: keyboard } : {}),

@@ -222,9 +222,18 @@ export async function recordOutcome(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** A delivery still waiting to be sent; undefined once it was claimed, sent, skipped or failed. */
-export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): Promise<Delivery | undefined> {
-  return db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).where('status', '=', 'queued').executeTakeFirst();
+export type QueuedDelivery = Delivery & { telegram_user_id: string; unreachable_at: Date | null };
+
+/** A delivery still waiting to be sent, with its recipient; undefined once it was claimed, sent, skipped or failed. */
+export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): Promise<QueuedDelivery | undefined> {
+  return db
+    .selectFrom('deliveries as d')
+    .innerJoin('people as p', 'p.id', 'd.person_id')
+    .selectAll('d')
+    .select(['p.telegram_user_id', 'p.unreachable_at'])
+    .where('d.id', '=', deliveryId)
+    .where('d.status', '=', 'queued')
+    .executeTakeFirst();
 }
 
 /**

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type BotMessage, type TgUser } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { systemClock } from '../../src/time.js';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
@@ -58,14 +58,10 @@ beforeAll(async () => {
   emulator.blockUser(blocker.id);
   // The first message Telegram is asked for is refused with "retry after 1 second".
   emulator.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
-  bot = startBotProcess({
-    BOT_TOKEN: emulator.token,
-    TELEGRAM_API_ROOT: emulator.apiRoot,
-    DATABASE_URL: testDb.url,
-    ADMIN_IDS: String(admin.id),
-    REDIS_PREFIX: testDb.name,
+  bot = await startBotFor(emulator, testDb, {
+    adminIds: [admin.id],
     // Whatever the hour CI runs at, the slots due now are sent now.
-    QUIET_HOURS: 'off',
+    env: { QUIET_HOURS: 'off' },
   });
 }, 60_000);
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type BotMessage, type TgUser } from '../../src/emulator/botApiEmulator.js';
 import { local } from '../../src/time.js';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
@@ -74,19 +74,7 @@ beforeAll(async () => {
   const cb2 = await insertOrg(testDb.db, { code: 'CB2', name: 'Chi bộ Sở Tài chính', type: 'chi_bo_co_so' });
   await insertPerson(testDb.db, { telegramUserId: secretary.id, name: 'Nguyễn Văn An', orgIds: [cb2] });
   emulator = await startBotApiEmulator();
-  const callsBefore = emulator.calls.length;
-  bot = startBotProcess({
-    BOT_TOKEN: emulator.token,
-    TELEGRAM_API_ROOT: emulator.apiRoot,
-    DATABASE_URL: testDb.url,
-    ADMIN_IDS: String(admin.id),
-    REDIS_PREFIX: testDb.name,
-  });
-  await emulator
-    .waitFor(() => emulator.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'), 30_000)
-    .catch((error: Error) => {
-      throw new Error(`${error.message}\nbot output:\n${bot.output()}`);
-    });
+  bot = await startBotFor(emulator, testDb, { adminIds: [admin.id] });
 }, 60_000);
 
 afterAll(async () => {

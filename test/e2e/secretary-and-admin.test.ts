@@ -9,7 +9,7 @@ import { createCampaign } from '../../src/services/campaigns.js';
 import { createInvites } from '../../src/services/invites.js';
 import { systemClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { insertOrg, seedForms } from '../support/fixtures.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -31,22 +31,9 @@ function matches(text: string, expected: RegExp | string): boolean {
   return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
 }
 
-/** Starts the bot process and waits until it polls for updates. */
+/** Starts the bot process and waits until it polls for updates. The same installation across the restart: same database, same Redis keys. */
 async function startBot(): Promise<void> {
-  const callsBefore = emulator.calls.length;
-  bot = startBotProcess({
-    BOT_TOKEN: emulator.token,
-    TELEGRAM_API_ROOT: emulator.apiRoot,
-    DATABASE_URL: testDb.url,
-    ADMIN_IDS: String(admin.id),
-    // The same installation across the restart: same database, same Redis keys.
-    REDIS_PREFIX: testDb.name,
-  });
-  await emulator
-    .waitFor(() => emulator.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'), 30_000)
-    .catch((error: Error) => {
-      throw new Error(`${error.message}\nbot output:\n${bot.output()}`);
-    });
+  bot = await startBotFor(emulator, testDb, { adminIds: [admin.id] });
 }
 
 async function say(user: TgUser, text: string, expected: RegExp | string): Promise<BotMessage> {

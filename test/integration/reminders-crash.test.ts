@@ -6,46 +6,35 @@
  * except the deliveries caught between claim and record, which are at-most-once:
  * never re-sent, marked failed after the grace period.
  */
-import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
-import { Api } from 'grammy';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../jobs/connection.js';
 import { startOutboxWorker } from '../../jobs/outbox.js';
-import { connectScheduler, startJobs, type RunningJobs } from '../../jobs/runtime.js';
-import type { Queues } from '../../jobs/queues.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
+import type { RunningJobs } from '../../jobs/runtime.js';
 import type { Database } from '../../src/db/schema.js';
-import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { silentLogger } from '../../src/logger.js';
-import type { ReminderPolicy } from '../../src/reminders/plan.js';
+import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { claimDelivery, fanOutSlot } from '../../src/services/deliveries.js';
-import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
-import { createTestDb, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
-import { at, seedForms } from '../support/fixtures.js';
+import { at, insertNumberedOrgs } from '../support/fixtures.js';
+import { REDIS_URL, reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set() };
+const policy = reminderPolicy();
 const ORGS = 300;
 const CLAIMED = 5;
 const FIRST_CHAT = 750_001;
 const WAIT = 40_000;
 const OPENS = at('2026-12-01T08:00');
 
-let t: TestDb;
+let h: ReminderHarness;
 let db: Kysely<Database>;
 let emulator: BotApiEmulator;
-let redis: Redis;
 let round: string;
 const clock = new ManualClock(OPENS);
-let client: { scheduler: Scheduler; queues: Queues; close(): Promise<void> } | undefined;
+let client: SchedulerClient | undefined;
 let crashed: { worker: Worker; connection: Redis } | undefined;
 let jobs: RunningJobs | undefined;
 const claimedChats = new Set<number>();
@@ -63,16 +52,10 @@ async function ledger() {
 }
 
 beforeAll(async () => {
-  t = await createTestDb('reminders_crash');
-  db = t.db;
-  await seedForms(db);
-  await sql`insert into organizations (code, name, type) select 'K' || lpad(i::text, 3, '0'), 'Chi bộ K' || lpad(i::text, 3, '0'), 'chi_bo_co_so' from generate_series(1, ${ORGS}) i`.execute(db);
-  await sql`insert into people (telegram_user_id, display_name) select ${FIRST_CHAT - 1} + i, 'Bí thư ' || i from generate_series(1, ${ORGS}) i`.execute(db);
-  await sql`insert into memberships (person_id, organization_id) select p.id, o.id from people p join organizations o on o.code = 'K' || lpad((p.telegram_user_id - ${FIRST_CHAT - 1})::text, 3, '0')`.execute(db);
+  h = await startReminderHarness('reminders_crash', { clock, policy });
+  ({ db, emulator, client } = h);
+  await insertNumberedOrgs(db, { letter: 'K', digits: 3, count: ORGS, firstChat: FIRST_CHAT });
   ({ id: round } = await createCampaign(db, { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: OPENS, dueAt: at('2026-12-15T17:00'), organizationCodes: 'all' }, clock));
-  emulator = await startBotApiEmulator();
-  redis = new Redis(REDIS_URL);
-  client = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
   await client.scheduler.campaignChanged(round);
 });
 
@@ -80,14 +63,7 @@ afterAll(async () => {
   await jobs?.stop();
   await crashed?.worker.close(true).catch(() => undefined);
   crashed?.connection.disconnect();
-  await client?.close();
-  await emulator?.close();
-  if (redis) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-  await t?.drop();
+  await h?.stop();
 });
 
 describe('a worker killed in the middle of a fan-out of 300 organizations', () => {
@@ -115,10 +91,7 @@ describe('a worker killed in the middle of a fan-out of 300 organizations', () =
     const reconciled = await client!.scheduler.reconcileAll();
     expect(reconciled.deliveries).toBe(ORGS - CLAIMED);
     const connection = createRedis(REDIS_URL, 'worker');
-    const worker = startOutboxWorker(
-      { db, forms: new FormCache(db), clock, logger: silentLogger, api: new Api(emulator.token, { apiRoot: emulator.apiRoot }), queues: client!.queues },
-      { connection, prefix, maxPerSecond: 100 },
-    );
+    const worker = startOutboxWorker(h.outboxDeps(), { connection, prefix: h.prefix, maxPerSecond: 100 });
     crashed = { worker, connection };
     await emulator.waitFor(() => sends().length >= 100, WAIT);
     // As near a kill as one process allows: stop taking jobs at once, drop the Redis connection.
@@ -138,14 +111,7 @@ describe('a worker killed in the middle of a fan-out of 300 organizations', () =
   it('a restart within the grace period sends everything left but leaves the rows caught between claim and record alone', async () => {
     // A quick restart, as a supervisor does it: a minute later.
     clock.advance(60 * 1000);
-    jobs = await startJobs({
-      db,
-      forms: new FormCache(db),
-      clock,
-      logger: silentLogger,
-      policy,
-      config: { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], outboxMaxPerSecond: 200, digestCron: '0 7 * * *', botToken: emulator.token, telegramApiRoot: emulator.apiRoot },
-    });
+    jobs = await h.startJobs(200);
     const rows = await eventually(async () => {
       const all = await ledger();
       return all.filter((r) => r.status === 'sent').length === ORGS - CLAIMED && all;

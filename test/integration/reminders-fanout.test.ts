@@ -4,41 +4,28 @@
  * right before sending; progress of a started report; the admins' morning digest
  * (once a day); and "Nhắc ngay" through the same outbox.
  */
-import { randomUUID } from 'node:crypto';
-import type { Worker } from 'bullmq';
-import { Api } from 'grammy';
-import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../jobs/connection.js';
-import { deliver, startOutboxWorker, type OutboxDeps } from '../../jobs/outbox.js';
+import { deliver, type OutboxDeps } from '../../jobs/outbox.js';
 import { deliveryJobId } from '../../jobs/queues.js';
-import { connectScheduler } from '../../jobs/runtime.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
-import type { Queues } from '../../jobs/queues.js';
-import { runDigest, runSlot, startSlotWorker, type SlotDeps } from '../../jobs/slots.js';
+import { runDigest, runSlot, type SlotDeps } from '../../jobs/slots.js';
 import type { Database } from '../../src/db/schema.js';
-import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { silentLogger } from '../../src/logger.js';
-import type { ReminderPolicy } from '../../src/reminders/plan.js';
+import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { ensureAdminPeople } from '../../src/services/deliveries.js';
-import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
 import { MANUAL_REMINDER_WINDOW_MS } from '../../src/services/reminderSlots.js';
-import { createTestDb, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
-import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { at, insertOrg, insertPerson } from '../support/fixtures.js';
+import { reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set() };
+const policy = reminderPolicy();
 const WAIT = 15_000;
 
-let t: TestDb;
+let h: ReminderHarness;
 let db: Kysely<Database>;
 let emulator: BotApiEmulator;
-let client: { scheduler: Scheduler; queues: Queues; close(): Promise<void> };
+let client: SchedulerClient;
 let outboxDeps: OutboxDeps;
 let slotDeps: SlotDeps;
 const clock = new ManualClock(at('2026-11-25T09:00'));
@@ -88,19 +75,16 @@ async function deliveriesOf(campaignId: string, slotKey: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestDb('reminders_fanout');
-  db = t.db;
-  await seedForms(db);
+  h = await startReminderHarness('reminders_fanout', { clock, policy });
+  ({ db, emulator, client } = h);
   for (const [code, tg] of Object.entries(reporter)) {
     orgIds[code] = await insertOrg(db, { code, name: `Chi bộ ${code}` });
     await insertPerson(db, { telegramUserId: tg, name: `Bí thư ${code}`, orgIds: [orgIds[code]!] });
   }
   await insertPerson(db, { telegramUserId: adminRole, name: 'Văn phòng', admin: true });
   await ensureAdminPeople(db, [adminConfigured]);
-  emulator = await startBotApiEmulator();
-  client = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
-  outboxDeps = { db, forms: new FormCache(db), clock, logger: silentLogger, api: new Api(emulator.token, { apiRoot: emulator.apiRoot }), queues: client.queues };
-  slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [adminConfigured] };
+  outboxDeps = h.outboxDeps();
+  slotDeps = h.slotDeps({ adminIds: [adminConfigured] });
   ({ id: round } = await createCampaign(
     db,
     { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: at('2026-12-01T08:00'), dueAt: at('2026-12-15T17:00'), organizationCodes: 'all' },
@@ -109,19 +93,8 @@ beforeAll(async () => {
   ));
 });
 
-const workers: Worker[] = [];
-let workerRedis: Redis | undefined;
-
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await client?.close();
-  workerRedis?.disconnect();
-  await emulator?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await t?.drop();
+  await h?.stop();
 });
 
 describe('only organizations that have not submitted are reminded', () => {
@@ -208,11 +181,8 @@ describe('digest and "Nhắc ngay" through the workers', () => {
     await createCampaign(db, { formId: 'dan_van_qcdc', periodLabel: 'Quý I/2027', opensAt: at('2026-12-20T08:00'), dueAt: at('2026-12-30T17:00'), organizationCodes: 'all' }, clock);
     await createCampaign(db, { formId: 'dan_van_qcdc', periodLabel: 'Quý II/2026', opensAt: at('2026-10-01T08:00'), dueAt: at('2026-10-15T17:00'), organizationCodes: 'all' }, clock);
 
-    workerRedis = createRedis(REDIS_URL, 'worker');
-    workers.push(
-      startSlotWorker(slotDeps, { connection: workerRedis, prefix }),
-      startOutboxWorker(outboxDeps, { connection: workerRedis, prefix, maxPerSecond: 50 }),
-    );
+    h.startSlotWorker(slotDeps);
+    h.startOutboxWorker(outboxDeps, 50);
   });
 
   async function outboxIdle(): Promise<boolean> {

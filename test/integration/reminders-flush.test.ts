@@ -3,38 +3,31 @@
  * slots fanned out, some of their deliveries sent, the rest waiting), the next
  * start rebuilds it from Postgres, and every remaining reminder goes out exactly once.
  */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJobs, type JobsConfig, type RunningJobs } from '../../jobs/runtime.js';
+import type { RunningJobs } from '../../jobs/runtime.js';
 import { createQueues, slotJobId, type SlotJob } from '../../jobs/queues.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
-import { startSlotWorker } from '../../jobs/slots.js';
-import { createDb } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/schema.js';
-import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { silentLogger } from '../../src/logger.js';
-import type { ReminderPolicy } from '../../src/reminders/plan.js';
+import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
-import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
-import { createTestDb, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
-import { at, seedForms } from '../support/fixtures.js';
+import { at, insertNumberedOrgs } from '../support/fixtures.js';
+import { reminderPolicy, startReminderHarness, type ReminderHarness } from '../support/reminderHarness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set() };
+const policy = reminderPolicy();
 const ORGS = 30;
 const FIRST_CHAT = 740_001;
 const WAIT = 30_000;
 
-let t: TestDb;
+let h: ReminderHarness;
 let db: Kysely<Database>;
 let emulator: BotApiEmulator;
 let redis: Redis;
+let prefix: string;
 let jobs: RunningJobs | undefined;
 let round: string;
 const clock = new ManualClock(at('2026-12-01T08:00'));
@@ -42,12 +35,8 @@ const chats = Array.from({ length: ORGS }, (_, i) => FIRST_CHAT + i);
 /** Organizations that submit between the announcement and the first reminder. */
 const submitters = new Set([chats[0]!, chats[7]!, chats[19]!]);
 
-function config(outboxMaxPerSecond: number): JobsConfig {
-  return { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], outboxMaxPerSecond, digestCron: '0 7 * * *', botToken: emulator.token, telegramApiRoot: emulator.apiRoot };
-}
-
 function start(outboxMaxPerSecond: number): Promise<RunningJobs> {
-  return startJobs({ db, forms: new FormCache(db), clock, logger: silentLogger, config: config(outboxMaxPerSecond), policy });
+  return h.startJobs(outboxMaxPerSecond);
 }
 
 async function flushPrefix(): Promise<number> {
@@ -77,29 +66,20 @@ function settled() {
 }
 
 beforeAll(async () => {
-  t = await createTestDb('reminders_flush');
-  db = t.db;
-  await seedForms(db);
-  await sql`insert into organizations (code, name, type) select 'F' || lpad(i::text, 2, '0'), 'Chi bộ F' || lpad(i::text, 2, '0'), 'chi_bo_co_so' from generate_series(1, ${ORGS}) i`.execute(db);
-  await sql`insert into people (telegram_user_id, display_name) select ${FIRST_CHAT - 1} + i, 'Bí thư ' || i from generate_series(1, ${ORGS}) i`.execute(db);
-  await sql`insert into memberships (person_id, organization_id) select p.id, o.id from people p join organizations o on o.code = 'F' || lpad((p.telegram_user_id - ${FIRST_CHAT - 1})::text, 2, '0')`.execute(db);
+  // No scheduler client: each start() brings its own, as the bot process does.
+  h = await startReminderHarness('reminders_flush', { clock, policy, scheduler: false });
+  ({ db, emulator, redis, prefix } = h);
+  await insertNumberedOrgs(db, { letter: 'F', digits: 2, count: ORGS, firstChat: FIRST_CHAT });
   ({ id: round } = await createCampaign(
     db,
     { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: at('2026-12-01T08:00'), dueAt: at('2026-12-15T17:00'), organizationCodes: 'all' },
     clock,
   ));
-  emulator = await startBotApiEmulator();
-  redis = new Redis(REDIS_URL);
 });
 
 afterAll(async () => {
   await jobs?.stop();
-  await emulator?.close();
-  if (redis) {
-    await flushPrefix();
-    await redis.quit();
-  }
-  await t?.drop();
+  await h?.stop();
 });
 
 describe('Redis flushed mid-round, then a restart', () => {
@@ -178,15 +158,9 @@ describe('Redis flushed mid-round, then a restart', () => {
     const queues = createQueues(redis, prefix);
     await (await queues.slots.getJob(id))?.remove();
     const job = await queues.slots.add('slot', data, { jobId: id, attempts: 1 });
-    const away = createDb('postgres://postgres@127.0.0.1:1/unreachable', { max: 1 });
-    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const worker = startSlotWorker({ db: away, clock, logger: silentLogger, scheduler: {} as Scheduler, adminIds: [] }, { connection, prefix });
     try {
-      await eventually(async () => (await job.getState()) === 'failed', 'the slot job to fail for good', WAIT);
+      await h.withSlotWorkerOnUnreachablePostgres({} as Scheduler, () => eventually(async () => (await job.getState()) === 'failed', 'the slot job to fail for good', WAIT));
     } finally {
-      await worker.close();
-      connection.disconnect();
-      await away.destroy();
       await queues.close();
     }
     expect((await db.selectFrom('reminder_slots').select('fanned_out_at').where('campaign_id', '=', round).where('slot_key', '=', 'r-3d').executeTakeFirstOrThrow()).fanned_out_at).toBeNull();

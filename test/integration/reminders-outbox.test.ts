@@ -2,42 +2,28 @@
  * The outbox worker against the Bot API emulator and the real Redis and Postgres:
  * what it does with each class of Telegram error, and what the ledger says after.
  */
-import { randomUUID } from 'node:crypto';
-import type { Worker } from 'bullmq';
-import { Api } from 'grammy';
-import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../jobs/connection.js';
-import { startOutboxWorker } from '../../jobs/outbox.js';
-import { connectScheduler } from '../../jobs/runtime.js';
-import { deliveryJobId, type Queues } from '../../jobs/queues.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
+import { deliveryJobId } from '../../jobs/queues.js';
 import { runSlot, type SlotDeps } from '../../jobs/slots.js';
 import type { Database } from '../../src/db/schema.js';
-import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { silentLogger } from '../../src/logger.js';
-import type { ReminderPolicy } from '../../src/reminders/plan.js';
+import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { fanOutSlot, markReachable } from '../../src/services/deliveries.js';
 import { FormCache } from '../../src/services/forms.js';
 import { addManualSlot, MANUAL_REMINDER_WINDOW_MS } from '../../src/services/reminderSlots.js';
 import { ManualClock } from '../../src/time.js';
-import { createTestDb, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
-import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { at, insertOrg, insertPerson } from '../support/fixtures.js';
+import { reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set() };
+const policy = reminderPolicy();
 const WAIT = 20_000;
 
-let t: TestDb;
+let h: ReminderHarness;
 let db: Kysely<Database>;
 let emulator: BotApiEmulator;
-let client: { scheduler: Scheduler; queues: Queues; close(): Promise<void> };
-let worker: Worker | undefined;
-let workerRedis: Redis | undefined;
+let client: SchedulerClient;
 let slotDeps: SlotDeps;
 const clock = new ManualClock(at('2026-12-10T09:00'));
 
@@ -91,9 +77,8 @@ function settled(id: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestDb('reminders_outbox');
-  db = t.db;
-  await seedForms(db);
+  h = await startReminderHarness('reminders_outbox', { clock, policy });
+  ({ db, emulator, client } = h);
   for (const [who, chat] of Object.entries(chats) as Array<[Who, number]>) {
     const org = await insertOrg(db, { code: who.toUpperCase(), name: `Chi bộ ${who}` });
     people[who] = await insertPerson(db, { telegramUserId: chat, orgIds: [org] });
@@ -103,28 +88,14 @@ beforeAll(async () => {
       clock,
     ));
   }
-  emulator = await startBotApiEmulator();
-  client = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
-  slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] };
-  workerRedis = createRedis(REDIS_URL, 'worker');
+  slotDeps = h.slotDeps();
   forms = new FlakyForms(db);
-  worker = startOutboxWorker(
-    { db, forms, clock, logger: silentLogger, api: new Api(emulator.token, { apiRoot: emulator.apiRoot }), queues: client.queues, policy },
-    { connection: workerRedis, prefix, maxPerSecond: 25 },
-  );
+  const worker = h.startOutboxWorker(h.outboxDeps({ forms, policy }), 25);
   worker.on('failed', () => failedAttempts++);
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await client?.close();
-  workerRedis?.disconnect();
-  await emulator?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await t?.drop();
+  await h?.stop();
 });
 
 describe('outbox errors', () => {

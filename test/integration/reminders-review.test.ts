@@ -5,49 +5,34 @@
  * window, the digest on holidays and the day after, the escalation under Telegram's
  * limit, and the periodic sweep (failed slot jobs, deliveries that lost their job).
  */
-import { randomUUID } from 'node:crypto';
-import type { Worker } from 'bullmq';
-import { Api } from 'grammy';
-import { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../jobs/connection.js';
-import { deliver, startOutboxWorker, type OutboxDeps } from '../../jobs/outbox.js';
-import { deliveryJobId, slotJobId, type Queues, type SlotJob } from '../../jobs/queues.js';
-import { connectScheduler } from '../../jobs/runtime.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
-import { runDigest, runSlot, startSlotWorker, type SlotDeps } from '../../jobs/slots.js';
-import { createDb } from '../../src/db/connect.js';
+import { deliver, type OutboxDeps } from '../../jobs/outbox.js';
+import { deliveryJobId, slotJobId, type SlotJob } from '../../jobs/queues.js';
+import { runDigest, runSlot, type SlotDeps } from '../../jobs/slots.js';
 import type { Database } from '../../src/db/schema.js';
-import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { silentLogger } from '../../src/logger.js';
+import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import type { ReminderPolicy } from '../../src/reminders/plan.js';
 import { closeCampaign, createCampaign, setDeadline } from '../../src/services/campaigns.js';
-import { FormCache } from '../../src/services/forms.js';
 import { MANUAL_REMINDER_WINDOW_MS, planCampaignSlots } from '../../src/services/reminderSlots.js';
 import { ManualClock } from '../../src/time.js';
-import { createTestDb, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
-import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { at, insertOrg, insertPerson } from '../support/fixtures.js';
+import { reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set() };
+const policy = reminderPolicy();
 const WAIT = 20_000;
 const HOUR = 60 * 60_000;
 const MINUTE = 60_000;
 
-let t: TestDb;
+let h: ReminderHarness;
 let db: Kysely<Database>;
 let emulator: BotApiEmulator;
-let client: { scheduler: Scheduler; queues: Queues; close(): Promise<void> };
+let client: SchedulerClient;
 let outboxDeps: OutboxDeps;
 let slotDeps: SlotDeps;
 const clock = new ManualClock(at('2026-11-25T09:00'));
 const adminChat = 769_001;
-
-const workers: Worker[] = [];
-let workerRedis: Redis | undefined;
 
 const sendsTo = (chat: number) => emulator.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chat);
 const announcementsTo = (chat: number) => emulator.messagesTo(chat).filter((m) => m.plainText.includes('Thông báo đợt báo cáo'));
@@ -138,26 +123,15 @@ async function outboxIdle(): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  t = await createTestDb('reminders_review');
-  db = t.db;
-  await seedForms(db);
+  h = await startReminderHarness('reminders_review', { clock, policy });
+  ({ db, emulator, client } = h);
   await insertPerson(db, { telegramUserId: adminChat, name: 'Văn phòng', admin: true });
-  emulator = await startBotApiEmulator();
-  client = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
-  outboxDeps = { db, forms: new FormCache(db), clock, logger: silentLogger, api: new Api(emulator.token, { apiRoot: emulator.apiRoot }), queues: client.queues };
-  slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [], policy };
+  outboxDeps = h.outboxDeps();
+  slotDeps = h.slotDeps({ policy });
 });
 
 afterAll(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-  workerRedis?.disconnect();
-  await client?.close();
-  await emulator?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await t?.drop();
+  await h?.stop();
 });
 
 // Runs first, while its round is the only one in the database: sweep() looks at every round.
@@ -174,7 +148,7 @@ describe('the sweep, without a restart', () => {
 
   afterAll(async () => {
     // The later suites drive the jobs by hand.
-    await Promise.all(workers.splice(0).map((w) => w.close()));
+    await Promise.all(h.workers.splice(0).map((w) => w.close()));
   });
 
   it('runs again a slot job that failed all its attempts, and the slot is fanned out once', async () => {
@@ -186,25 +160,13 @@ describe('the sweep, without a restart', () => {
     const job = await client.queues.slots.add('slot', data, { jobId: id, attempts: 1 });
 
     // Its time has come while Postgres is unreachable: one attempt stands for all of them.
-    const away = createDb('postgres://postgres@127.0.0.1:1/unreachable', { max: 1 });
-    const awayRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const awayWorker = startSlotWorker({ db: away, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] }, { connection: awayRedis, prefix });
-    try {
-      await eventually(async () => (await job.getState()) === 'failed', 'the slot job to fail for good', WAIT);
-    } finally {
-      await awayWorker.close();
-      awayRedis.disconnect();
-      await away.destroy();
-    }
+    await h.withSlotWorkerOnUnreachablePostgres(client.scheduler, () => eventually(async () => (await job.getState()) === 'failed', 'the slot job to fail for good', WAIT));
     expect((await slot(s, 'announce')).fanned_out_at).toBeNull();
     expect(await deliveriesOf(s, 'announce')).toHaveLength(0);
 
     // Postgres is back; the workers run, but nothing moves a failed job by itself.
-    workerRedis = createRedis(REDIS_URL, 'worker');
-    workers.push(
-      startSlotWorker(slotDeps, { connection: workerRedis, prefix }),
-      startOutboxWorker(outboxDeps, { connection: workerRedis, prefix, maxPerSecond: 50 }),
-    );
+    h.startSlotWorker(slotDeps);
+    h.startOutboxWorker(outboxDeps, 50);
     expect(await (await client.queues.slots.getJob(id))!.getState()).toBe('failed');
 
     const report = await client.scheduler.sweep();

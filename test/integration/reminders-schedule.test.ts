@@ -3,31 +3,23 @@
  * times (quiet hours, a holiday), delayed jobs with deterministic ids whose delays
  * match, and a deadline moved after some slots were already fanned out.
  */
-import { randomUUID } from 'node:crypto';
 import dayjs from 'dayjs';
-import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectScheduler } from '../../jobs/runtime.js';
 import { slotJobId, type SlotJob } from '../../jobs/queues.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
 import { runSlot } from '../../jobs/slots.js';
-import type { Queues } from '../../jobs/queues.js';
 import type { Database } from '../../src/db/schema.js';
 import { silentLogger } from '../../src/logger.js';
-import type { ReminderPolicy } from '../../src/reminders/plan.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { ManualClock, TIME_ZONE } from '../../src/time.js';
-import { createTestDb, type TestDb } from '../support/db.js';
-import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { at, insertOrg, insertPerson } from '../support/fixtures.js';
+import { reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-${randomUUID()}`;
-const policy: ReminderPolicy = { quietHours: { start: '21:00', end: '07:00' }, holidays: new Set(['2026-12-13']) };
+const policy = reminderPolicy(['2026-12-13']);
 
-let t: TestDb;
+let h: ReminderHarness;
 let db: Kysely<Database>;
-let client: { scheduler: Scheduler; queues: Queues; close(): Promise<void> };
+let client: SchedulerClient;
 const clock = new ManualClock(at('2026-11-25T09:00'));
 let campaignId: string;
 
@@ -51,12 +43,11 @@ async function slotJobs() {
 }
 
 beforeAll(async () => {
-  t = await createTestDb('reminders_schedule');
-  db = t.db;
-  await seedForms(db);
+  // No emulator: nothing is delivered here, only planned.
+  h = await startReminderHarness('reminders_schedule', { clock, policy, emulator: false });
+  ({ db, client } = h);
   const org = await insertOrg(db, { code: 'CB01' });
   await insertPerson(db, { telegramUserId: 710_001, orgIds: [org] });
-  client = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
   // Opens at midnight (quiet hours), due 17:00 Tuesday 15/12/2026, reminders at 22:00 (quiet hours), 13/12 a holiday.
   ({ id: campaignId } = await createCampaign(
     db,
@@ -66,12 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await t?.drop();
+  await h?.stop();
 });
 
 describe('a round\'s ladder in Postgres and BullMQ', () => {

@@ -83,6 +83,26 @@ async function submit(
   if (rows.length > 0) await db.insertInto('answers').values(rows).execute();
 }
 
+/** The id of `code`'s submission to the campaign, as a subquery for changing its answers. */
+function submissionOf(campaignId: string, code: string) {
+  return db
+    .selectFrom('submissions as s')
+    .innerJoin('organizations as o', 'o.id', 's.organization_id')
+    .select('s.id')
+    .where('s.campaign_id', '=', campaignId)
+    .where('o.code', '=', code);
+}
+
+/** Changes one choice answer of `code`'s report, its typed column included. */
+async function changeChoice(campaignId: string, code: string, key: string, value: string): Promise<void> {
+  await db
+    .updateTable('answers')
+    .set({ text_value: value, value: JSON.stringify(value) })
+    .where('question_key', '=', key)
+    .where('submission_id', 'in', submissionOf(campaignId, code))
+    .execute();
+}
+
 function linesOf(text: string): string[] {
   return text.split('\n');
 }
@@ -319,19 +339,7 @@ describe('QCDC campaign: 9 base organizations, 4 submitted, 1 draft', () => {
   });
 
   it('does not call the target reached from the reports in alone, and follows changed answers', async () => {
-    await db
-      .updateTable('answers')
-      .set({ text_value: 'tot', value: JSON.stringify('tot') })
-      .where('question_key', '=', 'tu_danh_gia')
-      .where('submission_id', 'in', (eb) =>
-        eb
-          .selectFrom('submissions as s')
-          .innerJoin('organizations as o', 'o.id', 's.organization_id')
-          .select('s.id')
-          .where('s.campaign_id', '=', campaignId)
-          .where('o.code', '=', 'C1'),
-      )
-      .execute();
+    await changeChoice(campaignId, 'C1', 'tu_danh_gia', 'tot');
     // Every report in says "Tốt", but 5 of the 9 targets have not reported past the deadline.
     const after = (await buildSummary(db, campaignId, forms, NOW))!;
     expect((after.questions.find((q) => q.key === 'tu_danh_gia') as ChoiceFigures).target).toMatchObject({
@@ -356,14 +364,7 @@ describe('QCDC campaign: 9 base organizations, 4 submitted, 1 draft', () => {
     await db
       .deleteFrom('answers')
       .where('question_key', '=', 'so_tap_huan')
-      .where('submission_id', 'in', (eb) =>
-        eb
-          .selectFrom('submissions as s')
-          .innerJoin('organizations as o', 'o.id', 's.organization_id')
-          .select('s.id')
-          .where('s.campaign_id', '=', campaignId)
-          .where('o.code', '=', 'C2'),
-      )
+      .where('submission_id', 'in', submissionOf(campaignId, 'C2'))
       .execute();
     const after = (await buildSummary(db, campaignId, forms, NOW))!;
     expect(after.questions.find((q) => q.key === 'so_tap_huan')).toMatchObject({ sum: 35, answered: 3 });
@@ -487,19 +488,7 @@ describe('the 80% target over all target organizations: 5 targets, reports comin
   });
 
   it('all 5 in, one rating lowered: 3 of 5 misses the target', async () => {
-    await db
-      .updateTable('answers')
-      .set({ text_value: 'kha', value: JSON.stringify('kha') })
-      .where('question_key', '=', 'tu_danh_gia')
-      .where('submission_id', 'in', (eb) =>
-        eb
-          .selectFrom('submissions as s')
-          .innerJoin('organizations as o', 'o.id', 's.organization_id')
-          .select('s.id')
-          .where('s.campaign_id', '=', campaignId)
-          .where('o.code', '=', 'C1'),
-      )
-      .execute();
+    await changeChoice(campaignId, 'C1', 'tu_danh_gia', 'kha');
     const { summary, lines } = await render(BEFORE_DUE);
     expect(targetOf(summary)).toMatchObject({ count: 3, base: 5, reached: false, verdict: 'not_reached' });
     expect(targetLine(lines)).toBe(`${TARGET}có 03/05 tổ chức (60%) — chưa đạt chỉ tiêu.`);

@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { clearRedisPrefix, createRedis } from '../../jobs/connection.js';
+import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
+import type { TestDb } from './db.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,4 +49,32 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
       return code;
     },
   };
+}
+
+/**
+ * The bot of one test file's installation — its emulator, its database, its Redis
+ * prefix (the database's name, kept across restarts) — once it polls for updates.
+ * If it never does, it is stopped and the error carries its output.
+ */
+export async function startBotFor(
+  emulator: BotApiEmulator,
+  testDb: TestDb,
+  options: { adminIds: number[]; env?: Record<string, string> },
+): Promise<BotProcess> {
+  const callsBefore = emulator.calls.length;
+  const bot = startBotProcess({
+    BOT_TOKEN: emulator.token,
+    TELEGRAM_API_ROOT: emulator.apiRoot,
+    DATABASE_URL: testDb.url,
+    ADMIN_IDS: options.adminIds.join(','),
+    REDIS_PREFIX: testDb.name,
+    ...options.env,
+  });
+  try {
+    await emulator.waitFor(() => emulator.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'), 30_000);
+  } catch (error) {
+    await bot.stop();
+    throw new Error(`${(error as Error).message}\nbot output:\n${bot.output()}`);
+  }
+  return bot;
 }

@@ -3,7 +3,7 @@
  * bound to them, the bundled forms, a campaign. Written straight into the test's
  * own database so each test states only what it cares about.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, OrganizationType } from '../../src/db/schema.js';
 import { bundledFormsDir, loadFormsFromDir } from '../../src/forms/load.js';
 import type { Form } from '../../src/forms/schema.js';
@@ -71,6 +71,24 @@ export async function insertPerson(db: Kysely<Database>, seed: PersonSeed): Prom
     await db.insertInto('memberships').values({ person_id: row.id, organization_id: orgId }).execute();
   }
   return row.id;
+}
+
+export interface NumberedOrgsSeed {
+  /** Organizations `${letter}001`…: code letter and digits. */
+  letter: string;
+  digits: number;
+  count: number;
+  /** The reporter of organization i (from 1) has chat id firstChat + i − 1 and is named "Bí thư i". */
+  firstChat: number;
+}
+
+/** `count` organizations with one reporter each, in three statements however many there are. */
+export async function insertNumberedOrgs(db: Kysely<Database>, seed: NumberedOrgsSeed): Promise<void> {
+  const { letter, digits, count, firstChat } = seed;
+  const code = (n: RawBuilder<unknown>) => sql`${letter}::text || lpad(${n}::text, ${digits}::int, '0')`;
+  await sql`insert into organizations (code, name, type) select ${code(sql`i`)}, 'Chi bộ ' || ${code(sql`i`)}, 'chi_bo_co_so' from generate_series(1, ${count}) i`.execute(db);
+  await sql`insert into people (telegram_user_id, display_name) select ${firstChat - 1} + i, 'Bí thư ' || i from generate_series(1, ${count}) i`.execute(db);
+  await sql`insert into memberships (person_id, organization_id) select p.id, o.id from people p join organizations o on o.code = ${code(sql`(p.telegram_user_id - ${firstChat - 1})`)}`.execute(db);
 }
 
 export interface CampaignSeed {

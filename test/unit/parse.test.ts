@@ -16,6 +16,11 @@ function errorMessage(result: ParseResult): string {
   return result.message;
 }
 
+/** A question's choices, value → label, in this order. */
+function choices(labels: Record<string, string>): Array<{ value: string; label: string }> {
+  return Object.entries(labels).map(([value, label]) => ({ value, label }));
+}
+
 function expectVietnameseError(result: ParseResult): string {
   const message = errorMessage(result);
   expect(message.trim().length).toBeGreaterThan(10);
@@ -168,16 +173,7 @@ describe('choice', () => {
   });
 
   it('a label that is exactly "Không" still matches', () => {
-    const q = makeQuestion({
-      key: 'q',
-      type: 'choice',
-      text: 'Q?',
-      choices: [
-        { value: 'co', label: 'Có' },
-        { value: 'khong', label: 'Không' },
-        { value: 'khong_ro', label: 'Không rõ' },
-      ],
-    });
+    const q = makeQuestion({ key: 'q', type: 'choice', text: 'Q?', choices: choices({ co: 'Có', khong: 'Không', khong_ro: 'Không rõ' }) });
     expect(parseTypedAnswer(q, 'không', ctx)).toEqual({ kind: 'ok', value: 'khong' });
   });
 
@@ -194,11 +190,7 @@ describe('multi_choice', () => {
     key: 'hinh_thuc',
     type: 'multi_choice',
     text: 'Hình thức?',
-    choices: [
-      { value: 'tap_huan', label: 'Tập huấn' },
-      { value: 'hoi_nghi', label: 'Hội nghị' },
-      { value: 'doi_thoai', label: 'Đối thoại' },
-    ],
+    choices: choices({ tap_huan: 'Tập huấn', hoi_nghi: 'Hội nghị', doi_thoai: 'Đối thoại' }),
     minSelected: 1,
     maxSelected: 2,
   });
@@ -220,17 +212,7 @@ describe('multi_choice', () => {
   });
 
   it('enforces minSelected', () => {
-    const two = makeQuestion({
-      key: 'm',
-      type: 'multi_choice',
-      text: 'M?',
-      choices: [
-        { value: 'a', label: 'A' },
-        { value: 'b', label: 'B' },
-        { value: 'c', label: 'C' },
-      ],
-      minSelected: 2,
-    });
+    const two = makeQuestion({ key: 'm', type: 'multi_choice', text: 'M?', choices: choices({ a: 'A', b: 'B', c: 'C' }), minSelected: 2 });
     expect(errorMessage(parseTypedAnswer(two, '1', ctx))).toContain('ít nhất 2');
     expect(parseTypedAnswer(two, '1,2', ctx)).toEqual({ kind: 'ok', value: ['a', 'b'] });
   });
@@ -240,16 +222,7 @@ describe('multi_choice', () => {
   });
 
   it('"không" selects nothing where nothing is allowed', () => {
-    const none = makeQuestion({
-      key: 'm',
-      type: 'multi_choice',
-      text: 'M?',
-      choices: [
-        { value: 'a', label: 'A' },
-        { value: 'b', label: 'B' },
-      ],
-      minSelected: 0,
-    });
+    const none = makeQuestion({ key: 'm', type: 'multi_choice', text: 'M?', choices: choices({ a: 'A', b: 'B' }), minSelected: 0 });
     expect(parseTypedAnswer(none, 'không', ctx)).toEqual({ kind: 'ok', value: [] });
   });
 });
