@@ -10,7 +10,7 @@ import { getCampaign, latestOpenedCampaign } from '../src/services/campaigns.js'
 import { reopenSubmission } from '../src/services/submissions.js';
 import { escapeHtml } from '../src/text/html.js';
 import { adminBranch } from './adminGuard.js';
-import type { BotContext } from './context.js';
+import { actorOf, type BotContext } from './context.js';
 import { botMessages as msg } from './messages.js';
 import { sendHtml } from './render.js';
 
@@ -21,34 +21,39 @@ const NOT_SUBMITTED_IN_CHAT = 100;
 
 const admins = adminBranch(adminHandlers, ['tonghop', 'chuanop', 'molai', 'nhacnho']);
 
+/**
+ * Loads the round named by the argument ('#12' or '12'), or else the most recent one
+ * that has opened; says so and returns undefined when there is none.
+ */
+async function fromArgument<T>(ctx: BotContext, arg: string, load: (campaignId: string) => Promise<T | undefined>): Promise<T | undefined> {
+  const id = arg ? arg.replace(/^#/, '') : (await latestOpenedCampaign(ctx.deps.db, ctx.deps.clock.now()))?.id;
+  const found = id === undefined ? undefined : await load(id);
+  if (found === undefined) await ctx.reply(arg ? msg.unknownCampaign(arg) : msg.noCampaign);
+  return found;
+}
+
 /** The campaign named by the argument, or the most recent one that has opened. */
-async function campaignFromArgument(ctx: BotContext, arg: string): Promise<Campaign | undefined> {
-  const campaign = arg ? await getCampaign(ctx.deps.db, arg.replace(/^#/, '')) : await latestOpenedCampaign(ctx.deps.db, ctx.deps.clock.now());
-  if (!campaign) await ctx.reply(arg ? msg.unknownCampaign(arg) : msg.noCampaign);
-  return campaign;
+function campaignFromArgument(ctx: BotContext, arg: string): Promise<Campaign | undefined> {
+  return fromArgument(ctx, arg, (id) => getCampaign(ctx.deps.db, id));
 }
 
 admins.command('tonghop', async (ctx) => {
-  const campaign = await campaignFromArgument(ctx, ctx.match.trim());
-  if (!campaign) return;
-  const summary = await buildSummary(ctx.deps.db, campaign.id, ctx.deps.forms, ctx.deps.clock.now());
-  if (!summary) return void (await ctx.reply(msg.unknownCampaign(campaign.id)));
+  const summary = await fromArgument(ctx, ctx.match.trim(), (id) => buildSummary(ctx.deps.db, id, ctx.deps.forms, ctx.deps.clock.now()));
+  if (!summary) return;
   await sendHtml(ctx, renderSummary(summary, 'html'));
 });
 
 admins.command('chuanop', async (ctx) => {
-  const campaign = await campaignFromArgument(ctx, ctx.match.trim());
-  if (!campaign) return;
-  const info = await getSummaryCampaign(ctx.deps.db, campaign.id, ctx.deps.clock.now());
-  if (!info) return void (await ctx.reply(msg.unknownCampaign(campaign.id)));
-  const list = await listNotSubmitted(ctx.deps.db, campaign.id, { limit: NOT_SUBMITTED_IN_CHAT });
+  const info = await fromArgument(ctx, ctx.match.trim(), (id) => getSummaryCampaign(ctx.deps.db, id, ctx.deps.clock.now()));
+  if (!info) return;
+  const list = await listNotSubmitted(ctx.deps.db, info.id, { limit: NOT_SUBMITTED_IN_CHAT });
   await sendHtml(ctx, renderNotSubmitted({ campaign: info }, list, 'html'));
 });
 
 admins.command('nhacnho', async (ctx) => {
   const campaign = await campaignFromArgument(ctx, ctx.match.trim());
   if (!campaign) return;
-  await ctx.reply(remindNowReply(await ctx.deps.scheduler.remindNow(campaign.id, `telegram:${ctx.from!.id}`)));
+  await ctx.reply(remindNowReply(await ctx.deps.scheduler.remindNow(campaign.id, actorOf(ctx))));
 });
 
 admins.command('molai', async (ctx) => {
@@ -58,7 +63,7 @@ admins.command('molai', async (ctx) => {
   if (!campaign) return;
   const result = await reopenSubmission(
     ctx.deps.db,
-    { campaignId: campaign.id, organizationCode: code, actor: `telegram:${ctx.from!.id}` },
+    { campaignId: campaign.id, organizationCode: code, actor: actorOf(ctx) },
     ctx.deps.clock.now(),
   );
   switch (result.kind) {

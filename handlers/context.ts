@@ -3,6 +3,7 @@
  * and who is asking. Built per update by the middleware in src/bot.ts.
  */
 import type { Context } from 'grammy';
+import type { User } from 'grammy/types';
 import type { Kysely } from 'kysely';
 import type { Database, Person } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
@@ -29,3 +30,13 @@ export interface Caller {
 }
 
 export type BotContext = Context & { deps: BotDeps; caller: Caller; log: Logger };
+
+/** The name shown for a Telegram user: first and last name, else the username, else the id. */
+export function displayName(from: User): string {
+  return [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || String(from.id);
+}
+
+/** Who acted, for the audit log. */
+export function actorOf(ctx: BotContext): string {
+  return `telegram:${ctx.caller.telegramUserId}`;
+}

@@ -48,10 +48,6 @@ export const botMessages = {
   stateSubmitted: (when: string) => `Đã nộp lúc ${when}`,
   stateSubmittedLate: (when: string) => `Đã nộp muộn lúc ${when}`,
   stateClosedSuffix: ' (đợt đã kết thúc)',
-  statusAdminHeading: '<b>Các đợt báo cáo</b>',
-  statusAdminLine: (id: string, title: string, period: string, due: string, submitted: number, total: number) =>
-    `• #${id} ${title} — ${period}\n  Hạn chót: ${due}. Đã nộp ${submitted}/${total}.`,
-  statusAdminNone: 'Chưa có đợt báo cáo nào. Tạo đợt mới bằng lệnh: baocao campaigns create …',
 
   // Admin
   adminOnly: 'Lệnh này chỉ dành cho Văn phòng Đảng ủy (quản trị viên).',
@@ -118,7 +114,6 @@ export const roundMessages = {
   cancelled: 'Đã huỷ. Không có gì được tạo hay thay đổi.',
   scheduleFailed:
     '⚠️ Đã lưu thay đổi nhưng chưa cập nhật được lịch nhắc; lịch sẽ được dựng lại khi bot khởi động lại. Đề nghị báo cho người quản trị hệ thống.',
-  staleButton: 'Nút này đã cũ.',
   listHeading: '<b>Các đợt báo cáo</b>',
   listNone: 'Chưa có đợt báo cáo nào. Tạo đợt mới: /dotmoi',
   listLine: (id: string, title: string, period: string, due: string, submitted: number, targets: number, late: number, state: string) =>
@@ -167,8 +162,5 @@ export const roundMessages = {
   keptOpen: (id: string) => `Đợt #${id} vẫn tiếp tục.`,
   closedNow: (id: string, at: string) => `Đã kết thúc đợt #${id} lúc ${at}.`,
   dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt #${id}: ${from} → <b>${to}</b>. Lịch nhắc đã đổi theo.`,
-  reminded: (n: number) =>
-    n === 0 ? 'Mọi tổ chức đã nộp báo cáo; không cần nhắc.' : `Đã gửi nhắc tới ${n} tổ chức chưa nộp báo cáo.`,
-  remindNotOpen: (id: string) => `Đợt #${id} không đang mở nên không nhắc được.`,
   usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',
 } as const;

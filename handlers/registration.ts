@@ -7,16 +7,11 @@ import { openCampaignsForPerson } from '../src/services/campaigns.js';
 import { redeemInvite } from '../src/services/invites.js';
 import { escapeHtml } from '../src/text/html.js';
 import { formatDeadline } from '../src/time.js';
-import type { BotContext } from './context.js';
+import { displayName, type BotContext } from './context.js';
 import { botMessages as msg } from './messages.js';
 import { sendHtml } from './render.js';
 
 export const registrationHandlers = new Composer<BotContext>();
-
-function displayName(ctx: BotContext): string {
-  const from = ctx.from!;
-  return [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || String(from.id);
-}
 
 /** What is open for the person now, as lines under the greeting. */
 async function openCampaignLines(ctx: BotContext, personId: string): Promise<string[]> {
@@ -39,7 +34,7 @@ const failureMessages = {
 
 registrationHandlers.command('start', async (ctx) => {
   const code = ctx.match.trim();
-  const name = escapeHtml(displayName(ctx));
+  const name = escapeHtml(displayName(ctx.from!));
   if (!code) {
     const person = ctx.caller.person;
     if (!person) return void (await ctx.reply(ctx.caller.isAdmin ? msg.helpAdmin.trim() : msg.notRegistered, { parse_mode: 'HTML' }));
@@ -47,7 +42,7 @@ registrationHandlers.command('start', async (ctx) => {
   }
   const result = await redeemInvite(
     ctx.deps.db,
-    { code, telegramUser: { id: ctx.from!.id, displayName: displayName(ctx), username: ctx.from!.username ?? null } },
+    { code, telegramUser: { id: ctx.from!.id, displayName: displayName(ctx.from!), username: ctx.from!.username ?? null } },
     ctx.deps.clock,
   );
   if (result.kind !== 'ok') return void (await ctx.reply(failureMessages[result.kind]));

@@ -9,6 +9,7 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { decodeRoundButton, encodeRoundButton, ROUND_BUTTON_PATTERN, type RoundButton } from '../src/campaigns/roundButtons.js';
+import { isBigintId } from '../src/db/ids.js';
 import type { Person } from '../src/db/schema.js';
 import { formatDateVi } from '../src/forms/format.js';
 import { describePlan } from '../src/reminders/plan.js';
@@ -24,35 +25,23 @@ import {
   type WizardPrompt,
   type WizardReply,
 } from '../src/services/campaignWizard.js';
-import {
-  CampaignInputError,
-  closeCampaign,
-  getCampaignListing,
-  listCampaigns,
-  type CampaignListing,
-} from '../src/services/campaigns.js';
+import { CampaignInputError, closeCampaign, getCampaignListing } from '../src/services/campaigns.js';
 import { announcementStats } from '../src/services/deliveries.js';
 import { unreachableReporters } from '../src/services/outreach.js';
 import { upsertPerson } from '../src/services/people.js';
 import { escapeHtml } from '../src/text/html.js';
 import { formatDateTime, formatDeadline } from '../src/time.js';
 import { adminBranch } from './adminGuard.js';
-import type { BotContext } from './context.js';
+import { actorOf, displayName, type BotContext } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
 import { retireButtons, sendHtml } from './render.js';
+import { roundListLines, stateText } from './roundList.js';
 
 export const roundHandlers = new Composer<BotContext>();
-
-/** Rounds listed by /dot; older ones by id (/dot 12) or in the CLI. */
-const ROUNDS_IN_LIST = 20;
 
 function wizardDeps(ctx: BotContext): WizardDeps {
   const { db, clock, scheduler } = ctx.deps;
   return { db, clock, scheduler };
-}
-
-function actorOf(ctx: BotContext): string {
-  return `telegram:${ctx.caller.telegramUserId}`;
 }
 
 /** The admin's person row; admins from ADMIN_IDS who never registered get one now (the wizard state hangs on it). */
@@ -61,7 +50,7 @@ async function adminPerson(ctx: BotContext): Promise<Person> {
   const from = ctx.from!;
   const person = await upsertPerson(
     ctx.deps.db,
-    { telegramUserId: from.id, displayName: [from.first_name, from.last_name].filter(Boolean).join(' '), username: from.username ?? null },
+    { telegramUserId: from.id, displayName: displayName(from), username: from.username ?? null },
     ctx.deps.clock.now(),
   );
   ctx.caller.person = person;
@@ -117,16 +106,7 @@ async function showWizardReply(ctx: BotContext, reply: WizardReply): Promise<voi
   }
 }
 
-// ---------------------------------------------------------------- admin check
-
-
-roundHandlers.callbackQuery(ROUND_BUTTON_PATTERN, async (ctx, next) => {
-  if (ctx.caller.isAdmin) return next();
-  ctx.log.warn({ data: ctx.callbackQuery.data }, 'admin button refused');
-  await ctx.answerCallbackQuery({ text: botMessages.adminOnly, show_alert: true });
-});
-
-const admins = adminBranch(roundHandlers, ['dotmoi', 'dot']);
+const admins = adminBranch(roundHandlers, ['dotmoi', 'dot'], ROUND_BUTTON_PATTERN);
 
 // ---------------------------------------------------------------- /dotmoi and the wizard
 
@@ -162,17 +142,6 @@ admins.on('message:text', async (ctx, next) => {
 });
 
 // ---------------------------------------------------------------- /dot
-
-function stateText(c: CampaignListing): string {
-  switch (c.state) {
-    case 'scheduled':
-      return msg.stateScheduled(formatDateTime(c.opensAt));
-    case 'closed':
-      return msg.stateClosed(formatDateTime(c.closedAt!));
-    case 'open':
-      return c.closedAt ? msg.stateOpenUntil(formatDateTime(c.closedAt)) : msg.stateOpen;
-  }
-}
 
 /** Organizations or people named in /dot N's outreach lines; the rest are counted. */
 const NAMED_IN_DETAILS = 10;
@@ -228,15 +197,12 @@ async function showRound(ctx: BotContext, id: string): Promise<void> {
 admins.command('dot', async (ctx) => {
   const arg = ctx.match.trim().replace(/^#/, '');
   if (arg) {
-    if (!/^\d{1,18}$/.test(arg)) return void (await ctx.reply(msg.usage));
+    if (!isBigintId(arg)) return void (await ctx.reply(msg.usage));
     return showRound(ctx, arg);
   }
-  const rounds = await listCampaigns(ctx.deps.db, ctx.deps.clock, { limit: ROUNDS_IN_LIST });
-  if (rounds.length === 0) return void (await ctx.reply(msg.listNone));
-  const lines = rounds.map((c) =>
-    msg.listLine(c.id, escapeHtml(c.formTitle), escapeHtml(c.periodLabel), formatDeadline(c.dueAt), c.submittedCount, c.targetCount, c.lateCount, stateText(c)),
-  );
-  await sendHtml(ctx, [msg.listHeading, ...lines, '', msg.listFooter].join('\n'));
+  const lines = await roundListLines(ctx);
+  if (lines.length === 0) return void (await ctx.reply(msg.listNone));
+  await sendHtml(ctx, [...lines, '', msg.listFooter].join('\n'));
 });
 
 // ---------------------------------------------------------------- buttons
@@ -276,24 +242,22 @@ async function roundAction(ctx: BotContext, button: Extract<RoundButton, { kind:
       }
       return;
     }
-    case 'remind': {
-      const c = await getCampaignListing(db, campaignId, clock);
-      if (!c) return void (await ctx.reply(botMessages.unknownCampaign(campaignId)));
+    case 'remind':
+      // Unknown, not yet open or closed: the scheduler answers not_open.
       return void (await ctx.reply(remindNowReply(await scheduler.remindNow(campaignId, actorOf(ctx)))));
-    }
   }
 }
 
 admins.callbackQuery(ROUND_BUTTON_PATTERN, async (ctx) => {
   const button = decodeRoundButton(ctx.callbackQuery.data);
-  if (!button) return void (await ctx.answerCallbackQuery({ text: msg.staleButton }));
+  if (!button) return void (await ctx.answerCallbackQuery({ text: botMessages.staleButton }));
   if (button.kind === 'round') {
     await ctx.answerCallbackQuery();
     await retireButtons(ctx);
     return roundAction(ctx, button);
   }
   const reply = await toWizard(ctx, { kind: 'button', value: button.value }, button.seq);
-  if (reply.kind === 'stale' || reply.kind === 'none') return void (await ctx.answerCallbackQuery({ text: msg.staleButton }));
+  if (reply.kind === 'stale' || reply.kind === 'none') return void (await ctx.answerCallbackQuery({ text: botMessages.staleButton }));
   await ctx.answerCallbackQuery();
   await retireButtons(ctx);
   await showWizardReply(ctx, reply);

@@ -1,17 +1,14 @@
 /** /trangthai for reporters (their organizations) and admins (every campaign), and /trogiup. */
 import { Composer } from 'grammy';
-import { listCampaigns } from '../src/services/campaigns.js';
 import { statusForPerson, type ReportState } from '../src/services/status.js';
 import { escapeHtml } from '../src/text/html.js';
 import { formatDateTime, formatDeadline } from '../src/time.js';
 import type { BotContext } from './context.js';
-import { botMessages as msg } from './messages.js';
+import { botMessages as msg, roundMessages } from './messages.js';
 import { sendHtml } from './render.js';
+import { roundListLines } from './roundList.js';
 
 export const statusHandlers = new Composer<BotContext>();
-
-/** Rounds listed for an admin's /trangthai: the most recent; /dot N shows any one. */
-const ROUNDS_SHOWN = 20;
 
 function describeState(state: ReportState): string {
   switch (state.kind) {
@@ -39,15 +36,10 @@ async function reporterStatus(ctx: BotContext, personId: string): Promise<string
   return lines;
 }
 
+/** The admin's section: the same list as /dot. */
 async function adminStatus(ctx: BotContext): Promise<string[]> {
-  const campaigns = await listCampaigns(ctx.deps.db, ctx.deps.clock, { limit: ROUNDS_SHOWN });
-  if (campaigns.length === 0) return [msg.statusAdminNone];
-  return [
-    msg.statusAdminHeading,
-    ...campaigns.map((c) =>
-      msg.statusAdminLine(c.id, escapeHtml(c.formTitle), escapeHtml(c.periodLabel), formatDeadline(c.dueAt), c.submittedCount, c.targetCount),
-    ),
-  ];
+  const lines = await roundListLines(ctx);
+  return lines.length > 0 ? lines : [roundMessages.listNone];
 }
 
 statusHandlers.command('trangthai', async (ctx) => {

@@ -10,6 +10,7 @@ import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
 import { listNotSubmitted } from '../src/reports/summary.js';
+import { recordAudit } from '../src/services/audit.js';
 import { failInterruptedDeliveries, queuedDeliveryIds } from '../src/services/deliveries.js';
 import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, type PendingSlot } from '../src/services/reminderSlots.js';
 import type { RoundScheduler } from '../src/services/scheduling.js';
@@ -175,10 +176,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         await removeUnsentSlot(db, campaignId, slot.slotKey);
         throw error;
       }
-      await db
-        .insertInto('audit_log')
-        .values({ actor, action: 'campaign.remind_now', details: JSON.stringify({ campaignId, slotKey: slot.slotKey }), at: now })
-        .execute();
+      await recordAudit(db, { actor, action: 'campaign.remind_now', details: { campaignId, slotKey: slot.slotKey }, at: now });
       return { kind: 'queued', organizations: missing.total };
     },
   };

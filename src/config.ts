@@ -4,8 +4,20 @@
  */
 import { z } from 'zod';
 import type { QuietHours, ReminderPolicy } from './reminders/plan.js';
+import { isoCalendarDate } from './time.js';
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';
+
+/** A Telegram user id as typed: digits only (ADMIN_IDS, the CLI's --telegram-id). */
+export const TELEGRAM_USER_ID = /^\d{1,15}$/;
+
+/** A bot's @username without the '@'. */
+export const BOT_USERNAME = /^[A-Za-z0-9_]{1,64}$/;
+
+/** A bot username as given (" @baocao_bot "): trimmed, without the leading '@'. */
+export function cleanBotUsername(text: string): string {
+  return text.trim().replace(/^@/, '');
+}
 
 const telegramIdList = z
   .string()
@@ -13,7 +25,7 @@ const telegramIdList = z
   .transform((raw, ctx) => {
     const ids: number[] = [];
     for (const part of raw.split(/[\s,;]+/).filter(Boolean)) {
-      if (!/^\d{1,15}$/.test(part)) {
+      if (!TELEGRAM_USER_ID.test(part)) {
         ctx.addIssue({ code: 'custom', message: `"${part}" is not a Telegram user id (digits only)` });
         continue;
       }
@@ -50,11 +62,8 @@ const MAX_HOLIDAY_RANGE_DAYS = 60;
 const DAY_MS = 86_400_000;
 
 /** Milliseconds of a real calendar date 'YYYY-MM-DD' at UTC midnight, or undefined. */
-function calendarDate(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(ms).toISOString().slice(0, 10) === text ? ms : undefined;
+function utcDayMs(text: string): number | undefined {
+  return isoCalendarDate(text) ? Date.parse(`${text}T00:00:00Z`) : undefined;
 }
 
 /** '2026-09-02, 2027-02-05..2027-02-10' → every local date, ranges inclusive. */
@@ -65,8 +74,8 @@ const holidayList = z
     const dates = new Set<string>();
     for (const part of raw.split(/[\s,;]+/).filter(Boolean)) {
       const [from, to, ...rest] = part.split('..');
-      const start = calendarDate(from ?? '');
-      const end = to === undefined ? start : calendarDate(to);
+      const start = utcDayMs(from ?? '');
+      const end = to === undefined ? start : utcDayMs(to);
       if (start === undefined || end === undefined || rest.length > 0) {
         ctx.addIssue({ code: 'custom', message: `"${part}" is not a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD` });
         continue;
@@ -118,8 +127,8 @@ const envSchema = z.object({
   // Optional: the bot's @username for invite links (the CLI asks getMe without it).
   BOT_USERNAME: z
     .string()
-    .transform((v) => v.trim().replace(/^@/, ''))
-    .pipe(z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be the bot username (letters, digits, underscore)'))
+    .transform(cleanBotUsername)
+    .pipe(z.string().regex(BOT_USERNAME, 'must be the bot username (letters, digits, underscore)'))
     .optional(),
   // Reminders: no sends inside this local window, nor on these local dates (moved, not dropped).
   QUIET_HOURS: quietHours,

@@ -1,12 +1,10 @@
 /** Time in Asia/Ho_Chi_Minh, and a clock that tests can set. */
 import dayjs, { type Dayjs } from 'dayjs';
-import customParseFormat from 'dayjs/plugin/customParseFormat.js';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
-dayjs.extend(customParseFormat);
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
@@ -59,25 +57,19 @@ export function formatDateTime(date: Date): string {
   return local(date).format('DD/MM/YYYY HH:mm');
 }
 
-/**
- * Parses a local time given on the command line: "2026-12-15", "2026-12-15T17:00",
- * "2026-12-15 17:00", "15/12/2026", "15/12/2026 17:00". A date alone means
- * `defaultTime` on that day. Returns undefined when the text is not a valid time.
- */
-export function parseLocalDateTime(text: string, defaultTime = '00:00'): Date | undefined {
-  const trimmed = text.trim();
-  const formats = ['YYYY-MM-DD[T]HH:mm', 'YYYY-MM-DD HH:mm', 'DD/MM/YYYY HH:mm', 'YYYY-MM-DD', 'DD/MM/YYYY'];
-  for (const format of formats) {
-    const withTime = format.includes('HH') ? trimmed : `${trimmed} ${defaultTime}`;
-    const fullFormat = format.includes('HH') ? format : `${format} HH:mm`;
-    const parsed = dayjs(withTime, fullFormat, true);
-    if (parsed.isValid()) return dayjs.tz(parsed.format('YYYY-MM-DDTHH:mm'), TIME_ZONE).toDate();
-  }
-  return undefined;
-}
-
 /** 'YYYY-MM-DD' for a day that exists on the calendar (31/02 does not), else undefined. */
 export function calendarDate(year: number, month: number, day: number): string | undefined {
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Whether the text is exactly 'YYYY-MM-DD' and that day exists on the calendar. */
+export function isoCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m !== null && calendarDate(Number(m[1]), Number(m[2]), Number(m[3])) !== undefined;
+}
+
+/** The instant of a local date 'YYYY-MM-DD' at a local time of day 'HH:mm'. */
+export function localInstant(date: string, hhmm: string): Date {
+  return dayjs.tz(`${date}T${hhmm}`, TIME_ZONE).toDate();
 }

@@ -3,10 +3,9 @@
  * "1/12/2026 8h", "8:00 ngày 1/12/2026", "2026-12-01T08:00", "15/12/2026"
  * (a date alone takes a default time). Local time, Asia/Ho_Chi_Minh.
  */
-import dayjs from 'dayjs';
 import { parseTimeOfDay } from '../reminders/plan.js';
 import { foldVietnamese } from '../text/normalize.js';
-import { calendarDate, TIME_ZONE } from '../time.js';
+import { calendarDate, localInstant } from '../time.js';
 
 const DMY = /(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})/;
 const YMD = /(\d{4})-(\d{1,2})-(\d{1,2})/;
@@ -30,7 +29,7 @@ export function parseChatDateTime(text: string, defaultTime: string): Date | und
   const rest = taken.rest.replace(FILLER, ' ').replace(/\bt(?=\d)/g, ' ').replace(/[,;]/g, ' ').trim();
   const time = rest === '' ? defaultTime : parseTimeOfDay(rest.replace(/\s+/g, ''));
   if (time === undefined) return undefined;
-  return dayjs.tz(`${taken.date}T${time}`, TIME_ZONE).toDate();
+  return localInstant(taken.date, time);
 }
 
 /** "01/10/2026 - 31/12/2026" (or "từ … đến …") → two ISO dates, start not after end. */

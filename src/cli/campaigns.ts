@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseChatDateTime } from '../campaigns/dateInput.js';
 import type { OrganizationType } from '../db/schema.js';
 import { describePlan } from '../reminders/plan.js';
 import {
@@ -10,7 +11,7 @@ import {
   type TargetSelection,
 } from '../services/campaigns.js';
 import type { RoundScheduler } from '../services/scheduling.js';
-import { formatDateTime, formatDeadline, parseLocalDateTime } from '../time.js';
+import { formatDateTime, formatDeadline } from '../time.js';
 import { CliError, type CliContext } from './context.js';
 import { syncForms } from './forms.js';
 import { cliMessages as msg } from './messages.js';
@@ -41,7 +42,7 @@ function requireScheduler(ctx: CliContext): RoundScheduler {
 }
 
 function dateTimeOption(option: string, value: string, defaultTime: string): Date {
-  const parsed = parseLocalDateTime(value, defaultTime);
+  const parsed = parseChatDateTime(value, defaultTime);
   if (!parsed) throw new CliError(msg.badDateTime(option, value));
   return parsed;
 }

@@ -1,11 +1,10 @@
 import { Option, type Command } from 'commander';
+import { BOT_USERNAME, cleanBotUsername } from '../config.js';
 import { createInvites, revokeInvites } from '../services/invites.js';
 import { formatDateTime } from '../time.js';
 import { CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
 import { collectCodes, positiveInteger } from './parse.js';
-
-const BOT_USERNAME = /^[A-Za-z0-9_]{1,64}$/;
 
 export function registerInviteCommands(program: Command, ctx: CliContext): void {
   const invites = program.command('invites').description(msg.invitesDescription);
@@ -46,7 +45,8 @@ export function registerInviteCommands(program: Command, ctx: CliContext): void 
 
 /** --bot-username, else BOT_USERNAME, else Telegram's getMe with BOT_TOKEN. */
 async function resolveBotUsername(ctx: CliContext, fromOption: string | undefined): Promise<string> {
-  const given = (fromOption ?? ctx.config.botUsername)?.trim().replace(/^@/, '');
+  const raw = fromOption ?? ctx.config.botUsername;
+  const given = raw === undefined ? undefined : cleanBotUsername(raw);
   if (given) {
     if (!BOT_USERNAME.test(given)) throw new CliError(msg.badBotUsername(given));
     return given;

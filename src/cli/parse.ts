@@ -1,9 +1,9 @@
 /** Option value parsers shared by the commands; they throw commander's InvalidArgumentError with a Vietnamese reason. */
 import { InvalidArgumentError } from 'commander';
-import dayjs from 'dayjs';
+import { TELEGRAM_USER_ID } from '../config.js';
 import { ORGANIZATION_TYPES, type OrganizationType } from '../db/schema.js';
 import { parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
-import '../time.js'; // dayjs plugins (customParseFormat)
+import { isoCalendarDate } from '../time.js';
 import { cliMessages as msg } from './messages.js';
 
 export function positiveInteger(value: string): number {
@@ -18,7 +18,7 @@ export function collectCodes(value: string, previous: string[] = []): string[] {
 
 export function telegramId(value: string): number {
   const trimmed = value.trim();
-  if (!/^\d{1,15}$/.test(trimmed) || Number(trimmed) === 0) throw new InvalidArgumentError(msg.badTelegramId(value));
+  if (!TELEGRAM_USER_ID.test(trimmed) || Number(trimmed) === 0) throw new InvalidArgumentError(msg.badTelegramId(value));
   return Number(trimmed);
 }
 
@@ -47,7 +47,6 @@ export function organizationTypes(value: string, previous: OrganizationType[] = 
 /** --period-start 2026-10-01: a real calendar date, YYYY-MM-DD. */
 export function isoDate(value: string): string {
   const trimmed = value.trim();
-  const parsed = dayjs(trimmed, 'YYYY-MM-DD', true);
-  if (!parsed.isValid()) throw new InvalidArgumentError(msg.badDate(value));
+  if (!isoCalendarDate(trimmed)) throw new InvalidArgumentError(msg.badDate(value));
   return trimmed;
 }

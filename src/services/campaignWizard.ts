@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import { periodFromLabel } from '../campaigns/period.js';
 import { parseChatDateRange, parseChatDateTime } from '../campaigns/dateInput.js';
+import { isClosed } from '../campaigns/state.js';
 import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
 import { formatDateVi } from '../forms/format.js';
 import { DEFAULT_REMINDER_PLAN, describePlan, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
@@ -27,7 +28,7 @@ import {
   type TargetPreview,
   type TargetSelection,
 } from './campaigns.js';
-import { listForms } from './forms.js';
+import { latestForms } from './forms.js';
 import { campaignMessages, organizationTypeLabels, wizardMessages as msg } from './messages/campaigns.js';
 import type { RoundScheduler } from './scheduling.js';
 
@@ -522,13 +523,6 @@ export async function hasActiveWizard(db: Kysely<Database>, personId: string, no
   return (await loadWizard(db, personId, now, false)) !== undefined;
 }
 
-async function latestForms(db: Kysely<Database>): Promise<FormChoice[]> {
-  const all = await listForms(db);
-  const latest = new Map<string, FormChoice>();
-  for (const f of all) if ((latest.get(f.id)?.version ?? 0) < f.version) latest.set(f.id, { id: f.id, version: f.version, title: f.title });
-  return [...latest.values()];
-}
-
 function envOf(db: Kysely<Database>, now: Date): WizardEnv {
   return { now, listForms: () => latestForms(db), previewTargets: (selection) => previewTargets(db, selection) };
 }
@@ -560,7 +554,7 @@ export async function beginDeadlineChange(
   return deps.db.transaction().execute(async (tx) => {
     const campaign = await getCampaign(tx, campaignId);
     if (!campaign) return { kind: 'refused', message: campaignMessages.unknownCampaign(campaignId) } as const;
-    if (campaign.closed_at && campaign.closed_at.getTime() <= now.getTime()) {
+    if (isClosed(campaign, now)) {
       return { kind: 'refused', message: campaignMessages.alreadyClosed(campaignId) } as const;
     }
     const previous = await loadWizard(tx, personId, now, true);

@@ -2,8 +2,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ORGANIZATION_TYPES, type Campaign, type Database, type OrganizationType } from '../db/schema.js';
 import { periodFromLabel } from '../campaigns/period.js';
+import { isClosed } from '../campaigns/state.js';
+import { isBigintId } from '../db/ids.js';
 import { DEFAULT_REMINDER_PLAN, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
-import type { Clock } from '../time.js';
+import { isoCalendarDate, type Clock } from '../time.js';
+import { recordAudit } from './audit.js';
 import { campaignMessages as msg } from './messages/campaigns.js';
 import { latestFormVersion } from './forms.js';
 import type { RoundScheduler } from './scheduling.js';
@@ -56,8 +59,6 @@ export interface CreatedCampaign {
   scheduleError?: Error;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 async function resolveFormVersion(db: Kysely<Database>, input: NewCampaignInput): Promise<number> {
   if (input.formVersion === undefined) {
     const latest = await latestFormVersion(db, input.formId);
@@ -74,12 +75,6 @@ async function resolveFormVersion(db: Kysely<Database>, input: NewCampaignInput)
   return input.formVersion;
 }
 
-function isRealDate(text: string): boolean {
-  if (!ISO_DATE.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
-}
-
 /** The period of the round: the dates given, else those of the label, else none. */
 export function resolvePeriod(input: Pick<NewCampaignInput, 'periodLabel' | 'periodStart' | 'periodEnd'>): {
   start: string | null;
@@ -87,7 +82,7 @@ export function resolvePeriod(input: Pick<NewCampaignInput, 'periodLabel' | 'per
 } {
   if (input.periodStart || input.periodEnd) {
     const { periodStart: start, periodEnd: end } = input;
-    if (!start || !end || !isRealDate(start) || !isRealDate(end) || start > end) {
+    if (!start || !end || !isoCalendarDate(start) || !isoCalendarDate(end) || start > end) {
       throw new CampaignInputError(msg.badPeriodDates);
     }
     return { start, end };
@@ -248,15 +243,12 @@ export async function createCampaignIn(tx: Transaction<Database>, input: NewCamp
     .executeTakeFirstOrThrow();
   const targetCount = await insertTargets(tx, campaign.id, selection);
   const { actor = 'cli', ...details } = input;
-  await tx
-    .insertInto('audit_log')
-    .values({
-      actor,
-      action: 'campaign.create',
-      details: JSON.stringify({ campaignId: campaign.id, ...details, targets: selection, reminderOffsets: plan.offsets, reminderTime: plan.time }),
-      at: now,
-    })
-    .execute();
+  await recordAudit(tx, {
+    actor,
+    action: 'campaign.create',
+    details: { campaignId: campaign.id, ...details, targets: selection, reminderOffsets: plan.offsets, reminderTime: plan.time },
+    at: now,
+  });
   return { id: campaign.id, targetCount, periodStart: period.start, periodEnd: period.end, reminderOffsets: plan.offsets, reminderTime: plan.time };
 }
 
@@ -293,14 +285,10 @@ export async function createCampaign(
 }
 
 async function lockCampaign(tx: Transaction<Database>, campaignId: string): Promise<Campaign> {
-  if (!/^\d{1,18}$/.test(campaignId)) throw new CampaignInputError(msg.unknownCampaign(campaignId));
+  if (!isBigintId(campaignId)) throw new CampaignInputError(msg.unknownCampaign(campaignId));
   const campaign = await tx.selectFrom('campaigns').selectAll().where('id', '=', campaignId).forUpdate().executeTakeFirst();
   if (!campaign) throw new CampaignInputError(msg.unknownCampaign(campaignId));
   return campaign;
-}
-
-function isClosed(campaign: Pick<Campaign, 'closed_at'>, now: Date): boolean {
-  return campaign.closed_at !== null && campaign.closed_at.getTime() <= now.getTime();
 }
 
 export interface CampaignChange {
@@ -328,10 +316,7 @@ export async function setDeadline(
     if (dueAt.getTime() <= now.getTime()) throw new CampaignInputError(msg.dueInPast);
     if (campaign.closed_at && dueAt.getTime() > campaign.closed_at.getTime()) throw new CampaignInputError(msg.dueAfterClose);
     await tx.updateTable('campaigns').set({ due_at: dueAt, updated_at: now }).where('id', '=', campaignId).execute();
-    await tx
-      .insertInto('audit_log')
-      .values({ actor, action: 'campaign.set_due', details: JSON.stringify({ campaignId, from: campaign.due_at, to: dueAt }), at: now })
-      .execute();
+    await recordAudit(tx, { actor, action: 'campaign.set_due', details: { campaignId, from: campaign.due_at, to: dueAt }, at: now });
     return campaign.due_at;
   });
   const scheduleError = await notifyScheduler(scheduler, campaignId);
@@ -358,10 +343,7 @@ export async function closeCampaign(
     const campaign = await lockCampaign(tx, campaignId);
     if (isClosed(campaign, now)) throw new CampaignInputError(msg.alreadyClosed(campaignId));
     await tx.updateTable('campaigns').set({ closed_at: closedAt, updated_at: now }).where('id', '=', campaignId).execute();
-    await tx
-      .insertInto('audit_log')
-      .values({ actor, action: 'campaign.close', details: JSON.stringify({ campaignId, closedAt, previous: campaign.closed_at }), at: now })
-      .execute();
+    await recordAudit(tx, { actor, action: 'campaign.close', details: { campaignId, closedAt, previous: campaign.closed_at }, at: now });
   });
   const scheduleError = await notifyScheduler(scheduler, campaignId);
   return { campaignId, closedAt, ...(scheduleError ? { scheduleError } : {}) };
@@ -371,7 +353,7 @@ export type CampaignState = 'scheduled' | 'open' | 'closed';
 
 /** Not yet open, open, or ended (closed_at passed). */
 export function campaignState(campaign: { opensAt: Date; closedAt: Date | null }, now: Date): CampaignState {
-  if (campaign.closedAt && campaign.closedAt.getTime() <= now.getTime()) return 'closed';
+  if (isClosed({ closed_at: campaign.closedAt }, now)) return 'closed';
   return campaign.opensAt.getTime() > now.getTime() ? 'scheduled' : 'open';
 }
 
@@ -388,7 +370,7 @@ export interface CampaignProgress {
 
 /** Where a round stands; undefined for an unknown round. */
 export async function campaignProgress(db: Kysely<Database>, campaignId: string): Promise<CampaignProgress | undefined> {
-  if (!/^\d{1,18}$/.test(campaignId)) return undefined;
+  if (!isBigintId(campaignId)) return undefined;
   const row = await db
     .selectFrom('campaigns as c')
     .where('c.id', '=', campaignId)
@@ -508,18 +490,14 @@ export async function listCampaigns(db: Kysely<Database>, clock: Clock, options:
 
 /** One round with its progress; undefined for an unknown id. */
 export async function getCampaignListing(db: Kysely<Database>, id: string, clock: Clock): Promise<CampaignListing | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
+  if (!isBigintId(id)) return undefined;
   const row = await listingQuery(db).where('c.id', '=', id).executeTakeFirst();
   return row && toListing(row, clock.now());
 }
 
 export async function getCampaign(db: Kysely<Database>, id: string): Promise<Campaign | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
+  if (!isBigintId(id)) return undefined;
   return db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function isCampaignOpen(campaign: Pick<Campaign, 'opens_at' | 'closed_at'>, now: Date): boolean {
-  return campaign.opens_at.getTime() <= now.getTime() && (campaign.closed_at === null || campaign.closed_at.getTime() > now.getTime());
 }
 
 /** The most recent campaign that has opened: the default for /tonghop without an argument. */

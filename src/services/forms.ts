@@ -51,6 +51,11 @@ export async function listForms(
   }));
 }
 
+/** The latest version of every stored form, ordered by id (what /dotmoi offers); no definition is parsed. */
+export async function latestForms(db: Kysely<Database>): Promise<Array<{ id: string; version: number; title: string }>> {
+  return db.selectFrom('forms').distinctOn('id').select(['id', 'version', 'title']).orderBy('id').orderBy('version', 'desc').execute();
+}
+
 export async function latestFormVersion(db: Kysely<Database>, id: string): Promise<number | undefined> {
   const row = await db.selectFrom('forms').select((eb) => eb.fn.max('version').as('v')).where('id', '=', id).executeTakeFirst();
   return row?.v ?? undefined;

@@ -15,6 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../time.js';
+import { recordAudit } from './audit.js';
 import { inviteMessages as msg } from './messages/invites.js';
 import { upsertPerson } from './people.js';
 
@@ -89,19 +90,12 @@ export async function createInvites(
         from unnest(${batch.map((c) => hashInviteCode(c.code))}::text[], ${batch.map((c) => c.orgId)}::bigint[]) as v(h, o)
       `.execute(tx);
     }
-    await tx
-      .insertInto('audit_log')
-      .values({
-        at: now,
-        actor,
-        action: 'invites.create',
-        details: JSON.stringify({
-          orgCodes: target.orgCodes === 'all' ? 'all' : created.map((c) => c.orgCode),
-          count: created.length,
-          ttlDays: options.ttlDays,
-        }),
-      })
-      .execute();
+    await recordAudit(tx, {
+      actor,
+      action: 'invites.create',
+      details: { orgCodes: target.orgCodes === 'all' ? 'all' : created.map((c) => c.orgCode), count: created.length, ttlDays: options.ttlDays },
+      at: now,
+    });
     return created.map(({ orgCode, orgName, code }) => ({ orgCode, orgName, code, expiresAt }));
   });
 }
@@ -194,15 +188,12 @@ export async function redeemInvite(db: Kysely<Database>, input: RedeemInput, clo
         .select(['id', 'code', 'name'])
         .where('id', '=', claimed.organization_id)
         .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('audit_log')
-        .values({
-          at: now,
-          actor: `telegram:${input.telegramUser.id}`,
-          action: 'invite.redeem',
-          details: JSON.stringify({ inviteId: claimed.id, personId: person.id, orgCode: org.code }),
-        })
-        .execute();
+      await recordAudit(tx, {
+        actor: `telegram:${input.telegramUser.id}`,
+        action: 'invite.redeem',
+        details: { inviteId: claimed.id, personId: person.id, orgCode: org.code },
+        at: now,
+      });
       return { kind: 'ok', personId: person.id, organization: org, alreadyMember: membership === undefined };
     });
   } catch (error) {
@@ -231,15 +222,7 @@ export async function revokeInvites(
       .where('expires_at', '>', now)
       .returning('id')
       .execute();
-    await tx
-      .insertInto('audit_log')
-      .values({
-        at: now,
-        actor,
-        action: 'invites.revoke',
-        details: JSON.stringify({ orgCode: org.code, count: revoked.length, inviteIds: revoked.map((r) => r.id) }),
-      })
-      .execute();
+    await recordAudit(tx, { actor, action: 'invites.revoke', details: { orgCode: org.code, count: revoked.length, inviteIds: revoked.map((r) => r.id) }, at: now });
     return revoked.length;
   });
 }

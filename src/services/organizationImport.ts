@@ -17,7 +17,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
+import { foldVietnamese } from '../text/normalize.js';
 import type { Clock } from '../time.js';
+import { recordAudit } from './audit.js';
 import { organizationMessages as msg } from './messages/organizations.js';
 
 export type OrganizationFileKind = 'csv' | 'xlsx';
@@ -48,12 +50,7 @@ const BATCH_SIZE = 1000;
 
 /** Diacritics, case, spaces, underscores and dashes removed: "Mã cấp trên" → "macaptren". */
 function fold(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/đ/g, 'd')
-    .replace(/[\s_\-]+/g, '');
+  return foldVietnamese(s).replace(/[\s_\-]+/g, '');
 }
 
 const COLUMN_BY_FOLDED = new Map<string, Column>(COLUMNS.map((c) => [fold(c), c]));
@@ -218,10 +215,7 @@ export async function importOrganizations(
         counts.unchanged += batch.length - written.created - written.updated;
       }
     }
-    await tx
-      .insertInto('audit_log')
-      .values({ at: now, actor, action: 'organizations.import', details: JSON.stringify({ rows: rows.length, ...counts }) })
-      .execute();
+    await recordAudit(tx, { actor, action: 'organizations.import', details: { rows: rows.length, ...counts }, at: now });
     return { kind: 'ok' as const, ...counts };
   });
 }

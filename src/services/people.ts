@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationType, Person } from '../db/schema.js';
 import type { Clock } from '../time.js';
+import { recordAudit } from './audit.js';
 
 export interface TelegramUserInput {
   telegramUserId: number;
@@ -92,15 +93,7 @@ export async function setAdmin(
           .returningAll()
           .executeTakeFirst();
     if (person) {
-      await tx
-        .insertInto('audit_log')
-        .values({
-          at: now,
-          actor,
-          action: admin ? 'admin.add' : 'admin.remove',
-          details: JSON.stringify({ telegramUserId, personId: person.id }),
-        })
-        .execute();
+      await recordAudit(tx, { actor, action: admin ? 'admin.add' : 'admin.remove', details: { telegramUserId, personId: person.id }, at: now });
     }
     return person;
   });

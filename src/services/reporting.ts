@@ -15,6 +15,7 @@ import type { AnswerValue, Form, Question } from '../forms/schema.js';
 import { escapeHtml } from '../text/html.js';
 import { formatDateTime, localDate, type Clock } from '../time.js';
 import { loadAnswers } from './answers.js';
+import { recordAudit } from './audit.js';
 import type { FormCache } from './forms.js';
 import { reportingMessages as msg } from './messages/reporting.js';
 
@@ -211,18 +212,12 @@ async function applyEffects(
           })
           .where('id', '=', submission.id)
           .execute();
-        await tx
-          .insertInto('audit_log')
-          .values({ actor: `person:${personId}`, action: firstTime ? 'submission.submit' : 'submission.resubmit', details: JSON.stringify({ submissionId: submission.id }), at: now })
-          .execute();
+        await recordAudit(tx, { actor: `person:${personId}`, action: firstTime ? 'submission.submit' : 'submission.resubmit', details: { submissionId: submission.id }, at: now });
         break;
       }
       case 'unsubmit':
         await tx.updateTable('submissions').set({ status: 'draft' }).where('id', '=', submission.id).execute();
-        await tx
-          .insertInto('audit_log')
-          .values({ actor: `person:${personId}`, action: 'submission.unsubmit', details: JSON.stringify({ submissionId: submission.id }), at: now })
-          .execute();
+        await recordAudit(tx, { actor: `person:${personId}`, action: 'submission.unsubmit', details: { submissionId: submission.id }, at: now });
         break;
       case 'late_reason':
         await tx.updateTable('submissions').set({ late_reason: effect.text }).where('id', '=', submission.id).execute();

@@ -1,6 +1,7 @@
 /** Administration of submissions: reopening a submitted report after its deadline. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { recordAudit } from './audit.js';
 
 export type ReopenResult =
   | { kind: 'ok'; organizationName: string }
@@ -28,10 +29,7 @@ export async function reopenSubmission(
     if (!target) return { kind: 'unknown_org' };
     if (!target.submission_id || target.status !== 'submitted') return { kind: 'not_submitted', organizationName: target.name };
     await tx.updateTable('submissions').set({ reopened_at: now }).where('id', '=', target.submission_id).execute();
-    await tx
-      .insertInto('audit_log')
-      .values({ actor: request.actor, action: 'submission.reopen', details: JSON.stringify({ submissionId: target.submission_id }), at: now })
-      .execute();
+    await recordAudit(tx, { actor: request.actor, action: 'submission.reopen', details: { submissionId: target.submission_id }, at: now });
     return { kind: 'ok', organizationName: target.name };
   });
 }

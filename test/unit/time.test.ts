@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDateTime, formatDeadline, local, localDate, parseLocalDateTime } from '../../src/time.js';
+import { parseChatDateTime } from '../../src/campaigns/dateInput.js';
+
+/** A local time as the CLI and the chat read it; a date alone means midnight. */
+const parseLocalDateTime = (text: string) => parseChatDateTime(text, '00:00');
+import { formatDateTime, formatDeadline, local, localDate } from '../../src/time.js';
 
 const originalTz = process.env.TZ;
 afterEach(() => {
