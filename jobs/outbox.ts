@@ -1,74 +1,53 @@
 /**
- * The outbox: sends one delivery per job, within Telegram's limits. The worker's
- * limiter keeps the overall rate under OUTBOX_MAX_PER_SECOND; a 429 pauses the
- * whole queue for retry_after; network and 5xx errors retry with backoff; a 403
- * marks the person unreachable. Every outcome is written to the ledger.
+ * The outbox of one channel: sends one delivery per job, within the channel's limits.
+ * The worker's limiter keeps the channel's rate under its cap (OUTBOX_MAX_PER_SECOND,
+ * ZALO_MAX_PER_SECOND); a 429 pauses that channel's queue; network and 5xx errors retry
+ * with backoff; a blocked or unknown user marks the person unreachable. Every outcome is
+ * written to the ledger. What a message says and how it is shown are the channel
+ * sender's business (buttons on Telegram, numbered lines on Zalo).
  *
  * Quiet hours and holidays are enforced here too, at the moment of sending: a slot
  * planned at 08:00 can still reach the outbox at 23:00 (a restart after an outage,
  * a fan-out of thousands that runs past 21:00); its jobs wait for the next allowed time.
  */
-import { DelayedError, Worker, type Job } from 'bullmq';
-import { Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
+import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { encodeAction } from '../src/chat/callbackData.js';
+import type { ChannelSender } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
-import { composeDelivery, type ComposedMessage } from '../src/reminders/compose.js';
+import { composeDelivery } from '../src/reminders/compose.js';
 import { nextAllowedTime, type ReminderPolicy } from '../src/reminders/plan.js';
 import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
-import { OUTBOX_ATTEMPTS, OUTBOX_QUEUE, type OutboxJob, type Queues } from './queues.js';
+import { OUTBOX_ATTEMPTS, OUTBOX_QUEUES, type OutboxJob } from './queues.js';
 
 export interface OutboxDeps {
   db: Kysely<Database>;
   forms: FormCache;
   clock: Clock;
   logger: Logger;
-  api: Api;
-  queues: Queues;
+  /** The channel this outbox sends through. */
+  sender: ChannelSender;
+  /** The channel's queue, paused as a whole when the channel asks every sender to wait. */
+  queue: Queue<OutboxJob>;
   /** Quiet hours and holidays: the worker sends nothing then. Without it, it sends at any hour. */
   policy?: ReminderPolicy;
 }
 
-/** What the worker does with a Telegram error; exported for its tests. */
-export type SendFailure =
-  | { action: 'rate_limited'; retryAfterMs: number }
-  | { action: 'unreachable'; reason: string }
-  | { action: 'failed'; reason: string }
-  | { action: 'retry'; reason: string };
-
-export function classifySendError(error: unknown): SendFailure {
-  if (error instanceof GrammyError) {
-    if (error.error_code === 429) return { action: 'rate_limited', retryAfterMs: Math.max(1, error.parameters.retry_after ?? 1) * 1000 };
-    if (error.error_code === 403) return { action: 'unreachable', reason: error.description };
-    if (error.error_code >= 500) return { action: 'retry', reason: error.description };
-    return { action: 'failed', reason: error.description };
-  }
-  if (error instanceof HttpError) return { action: 'retry', reason: error.message };
-  throw error;
-}
-
-function keyboardOf(message: ComposedMessage): InlineKeyboard | undefined {
-  if (message.buttons.length === 0) return undefined;
-  const keyboard = new InlineKeyboard();
-  for (const row of message.buttons) {
-    for (const button of row) keyboard.text(button.label, encodeAction(button.action));
-    keyboard.row();
-  }
-  return keyboard;
-}
-
 export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data' | 'attemptsMade'>): Promise<string> {
-  const { db, clock } = deps;
-  // Everything that can be decided without Telegram is decided on the queued row: a crash or
+  const { db, clock, sender } = deps;
+  // Everything that can be decided without the channel is decided on the queued row: a crash or
   // an error here (Postgres, a form that will not load) leaves it queued and the retry sends it.
-  // Only the call to Telegram runs in 'sending', the one moment whose outcome a crash hides.
+  // Only the call to the channel runs in 'sending', the one moment whose outcome a crash hides.
   const delivery = await queuedDelivery(db, job.data.deliveryId);
   if (!delivery) return 'already handled';
-  const composition = delivery.unreachable_at ? ({ kind: 'skip', reason: 'unreachable' } as const) : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  const composition = delivery.unreachable_at
+    ? ({ kind: 'skip', reason: 'unreachable' } as const)
+    : delivery.external_id === null
+      ? ({ kind: 'skip', reason: 'no channel' } as const)
+      : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
   if (composition.kind === 'skip') {
     const recorded = await recordOutcome(db, delivery.id, { status: 'skipped', reason: composition.reason }, clock.now(), 'queued');
     return recorded ? 'skipped' : 'already handled';
@@ -80,20 +59,15 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   };
 
   try {
-    const keyboard = keyboardOf(composition.message);
-    const sent = await deps.api.sendMessage(Number(delivery.telegram_user_id), composition.message.text, {
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      ...(keyboard ? { reply_markup: keyboard } : {}),
-    });
-    return finish({ status: 'sent', messageId: sent.message_id });
+    const sent = await sender.send(delivery.external_id!, composition.message);
+    return finish({ status: 'sent', messageId: sent.messageId });
   } catch (error) {
-    const failure = classifySendError(error);
+    const failure = sender.classify(error);
     switch (failure.action) {
       case 'rate_limited':
-        await finish({ status: 'queued', reason: 'rate limited by Telegram' });
-        // Telegram asked every sender to wait: pause the whole queue, not just this job.
-        await deps.queues.outbox.rateLimit(failure.retryAfterMs);
+        await finish({ status: 'queued', reason: `rate limited by ${sender.channel}` });
+        // The channel asked every sender to wait: pause the whole queue, not just this job.
+        await deps.queue.rateLimit(failure.retryAfterMs);
         throw Worker.RateLimitError();
       case 'unreachable':
         await markUnreachable(db, delivery.person_id, failure.reason, clock.now());
@@ -125,12 +99,12 @@ export function startOutboxWorker(deps: OutboxDeps, options: { connection: Redis
     }
     return deliver(deps, job);
   };
-  const worker = new Worker<OutboxJob>(OUTBOX_QUEUE, processJob, {
+  const worker = new Worker<OutboxJob>(OUTBOX_QUEUES[deps.sender.channel], processJob, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 16,
     limiter: { max: options.maxPerSecond, duration: 1000 },
   });
-  worker.on('failed', (job, err) => deps.logger.warn({ err, jobId: job?.id }, 'delivery attempt failed'));
+  worker.on('failed', (job, err) => deps.logger.warn({ err, jobId: job?.id, channel: deps.sender.channel }, 'delivery attempt failed'));
   return worker;
 }

@@ -1,11 +1,12 @@
-/** The two queues and what their jobs carry. */
+/** The queues and what their jobs carry: slots, and one outbox per channel (each with its own rate limit). */
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CHANNEL_NAMES, type ChannelName } from '../src/chat/port.js';
 
 /** Slot jobs: a round's announcement, reminders and escalation at their times; the daily digest. */
 export const SLOTS_QUEUE = 'slots';
-/** One job per delivery: the rate-limited sender. */
-export const OUTBOX_QUEUE = 'outbox';
+/** One job per delivery: the rate-limited sender of each channel (Telegram's kept its first name). */
+export const OUTBOX_QUEUES: Record<ChannelName, string> = { telegram: 'outbox', zalo: 'outbox-zalo' };
 
 export type SlotJob = { campaignId: string; slotKey: string; sendAtMs: number };
 export type DigestJob = Record<string, never>;
@@ -30,22 +31,25 @@ export const SWEEP_EVERY_MS = 60 * 1000;
 
 export interface Queues {
   slots: Queue<SlotJob | DigestJob>;
-  outbox: Queue<OutboxJob>;
+  /** Every channel has its queue, configured or not: jobs of a channel switched off wait there. */
+  outbox: Record<ChannelName, Queue<OutboxJob>>;
   close(): Promise<void>;
 }
 
 export function createQueues(connection: Redis, prefix: string): Queues {
   const slots = new Queue<SlotJob | DigestJob>(SLOTS_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 5000 } } });
-  const outbox = new Queue<OutboxJob>(OUTBOX_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: { ...defaultJobOptions, attempts: OUTBOX_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } },
-  });
+  const outboxOf = (channel: ChannelName) =>
+    new Queue<OutboxJob>(OUTBOX_QUEUES[channel], {
+      connection,
+      prefix,
+      defaultJobOptions: { ...defaultJobOptions, attempts: OUTBOX_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } },
+    });
+  const outbox = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, outboxOf(c)])) as Record<ChannelName, Queue<OutboxJob>>;
   return {
     slots,
     outbox,
     async close() {
-      await Promise.all([slots.close(), outbox.close()]);
+      await Promise.all([slots.close(), ...Object.values(outbox).map((q) => q.close())]);
     },
   };
 }

@@ -1,15 +1,16 @@
 /**
- * Starting and stopping the reminder machinery: Redis connections, queues, the
- * two workers, the daily digest scheduler, and a reconcile with Postgres.
+ * Starting and stopping the reminder machinery: Redis connections, queues, the slot
+ * worker, one outbox worker per channel, the daily digest scheduler, and a reconcile
+ * with Postgres.
  */
 import type { Worker } from 'bullmq';
-import { Api } from 'grammy';
 import type { Kysely } from 'kysely';
+import type { ChannelSender } from '../src/chat/port.js';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
-import { ensureAdminPeople } from '../src/services/deliveries.js';
+import { ensureAdminPeople } from '../src/services/people.js';
 import type { FormCache } from '../src/services/forms.js';
 import { TIME_ZONE, type Clock } from '../src/time.js';
 import { createRedis, waitUntilReady, warnUnlessNoEviction } from './connection.js';
@@ -18,7 +19,13 @@ import { createQueues, SWEEP_EVERY_MS, SWEEP_SCHEDULER, type Queues } from './qu
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { startSlotWorker } from './slots.js';
 
-export type JobsConfig = Pick<Config, 'redisUrl' | 'redisPrefix' | 'adminIds' | 'outboxMaxPerSecond' | 'digestCron' | 'botToken' | 'telegramApiRoot'>;
+export type JobsConfig = Pick<Config, 'redisUrl' | 'redisPrefix' | 'adminIds' | 'digestCron'>;
+
+/** A channel the outbox sends through, with its own rate cap. */
+export interface OutboxChannel {
+  sender: ChannelSender;
+  maxPerSecond: number;
+}
 
 export interface JobsDeps {
   db: Kysely<Database>;
@@ -27,6 +34,8 @@ export interface JobsDeps {
   logger: Logger;
   config: JobsConfig;
   policy: ReminderPolicy;
+  /** The enabled channels: messages go to each person's most recent one among them. */
+  channels: readonly OutboxChannel[];
 }
 
 /** A scheduler without workers: for the CLI, which changes rounds but sends nothing. */
@@ -74,12 +83,13 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   try {
     await warnUnlessNoEviction(workerRedis, deps.logger);
     await ensureAdminPeople(deps.db, deps.config.adminIds);
-    const api = new Api(deps.config.botToken, { apiRoot: deps.config.telegramApiRoot });
     const { scheduler, queues } = client;
-    workers.push(
-      startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, adminIds: deps.config.adminIds, policy: deps.policy }, { connection: workerRedis, prefix }),
-      startOutboxWorker({ db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, api, queues, policy: deps.policy }, { connection: workerRedis, prefix, maxPerSecond: deps.config.outboxMaxPerSecond }),
-    );
+    const audience = { adminIds: deps.config.adminIds, channels: deps.channels.map((c) => c.sender.channel) };
+    workers.push(startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, audience, policy: deps.policy }, { connection: workerRedis, prefix }));
+    for (const { sender, maxPerSecond } of deps.channels) {
+      const outboxDeps = { db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, sender, queue: queues.outbox[sender.channel], policy: deps.policy };
+      workers.push(startOutboxWorker(outboxDeps, { connection: workerRedis, prefix, maxPerSecond }));
+    }
     await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: 'digest', data: {} });
     await queues.slots.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
     await scheduler.reconcileAll();

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isClosed } from '../src/campaigns/state.js';
+import { CHANNEL_NAMES } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
@@ -101,11 +102,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     let afterId = '0';
     let total = 0;
     for (;;) {
-      const ids = await queuedDeliveryIds(db, { ...filter, afterId, limit: PAGE });
-      if (ids.length === 0) return total;
-      await queues.outbox.addBulk(ids.map((id) => ({ name: 'deliver', data: { deliveryId: id }, opts: { jobId: deliveryJobId(id) } })));
-      total += ids.length;
-      afterId = ids.at(-1)!;
+      const rows = await queuedDeliveryIds(db, { ...filter, afterId, limit: PAGE });
+      if (rows.length === 0) return total;
+      for (const channel of CHANNEL_NAMES) {
+        const ids = rows.filter((r) => r.channel === channel).map((r) => r.id);
+        if (ids.length > 0) await queues.outbox[channel].addBulk(ids.map((id) => ({ name: 'deliver', data: { deliveryId: id }, opts: { jobId: deliveryJobId(id) } })));
+      }
+      total += rows.length;
+      afterId = rows.at(-1)!.id;
     }
   }
 
@@ -114,7 +118,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (interrupted > 0) logger.warn({ interrupted }, 'deliveries interrupted while sending were marked failed');
     // A job that threw on every attempt (Postgres away for a minute) leaves its delivery queued,
     // and its id, kept in the failed set, makes enqueueDeliveries skip it: retry it instead.
-    const failed = await queues.outbox.getJobs(['failed'], 0, FAILED_SCAN - 1);
+    const failed = (await Promise.all(CHANNEL_NAMES.map((c) => queues.outbox[c].getJobs(['failed'], 0, FAILED_SCAN - 1)))).flat();
     const byDelivery = new Map(failed.filter((job) => job?.data?.deliveryId).map((job) => [job.data.deliveryId, job]));
     let requeued = 0;
     if (byDelivery.size > 0) {

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
-import { fanOutSlot, type FanOutResult } from '../src/services/deliveries.js';
+import { fanOutSlot, type Audience, type FanOutResult } from '../src/services/deliveries.js';
 import { localDate, type Clock } from '../src/time.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
 import { digestSlotKey } from '../src/reminders/slotKeys.js';
@@ -21,7 +21,8 @@ export interface SlotDeps {
   clock: Clock;
   logger: Logger;
   scheduler: Scheduler;
-  adminIds: readonly number[];
+  /** Who admin messages go to, and the channels messages go through. */
+  audience: Audience;
   /** No digest on a holiday: it would wait for the next working day and arrive beside that day's. */
   policy?: ReminderPolicy;
 }
@@ -32,7 +33,7 @@ const DIGEST_DAYS_AFTER_DUE = 7;
 export async function runSlot(deps: SlotDeps, job: SlotJob): Promise<FanOutResult> {
   const result = await fanOutSlot(
     deps.db,
-    { campaignId: job.campaignId, slotKey: job.slotKey, sendAt: new Date(job.sendAtMs), adminIds: deps.adminIds },
+    { campaignId: job.campaignId, slotKey: job.slotKey, sendAt: new Date(job.sendAtMs), ...deps.audience },
     deps.clock.now(),
   );
   // Also after 'gone': a previous run may have written the deliveries and stopped before queueing them.

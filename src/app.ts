@@ -1,14 +1,21 @@
 /**
  * The running application: database ready and migrated, forms synced, reminders
- * scheduled and their workers running, the bot polling, a health endpoint.
- * Like bot.ts, a composition root: it may import jobs/ and handlers/. main.ts adds the process concerns (environment,
- * signals); tests and the demo start the same thing with their own arguments.
+ * scheduled and their workers running, every configured channel receiving (Telegram
+ * by polling; Zalo by polling or webhook), an HTTP server for health and webhooks.
+ * A composition root: it may import jobs/ and src/channels/. main.ts adds the process
+ * concerns (environment, signals); tests and the demo start the same thing.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { startJobs, type RunningJobs } from '../jobs/runtime.js';
+import { Api } from 'grammy';
+import { startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
+import { createTelegramBot, publishCommandMenus } from './channels/telegram/adapter.js';
+import { createTelegramSender } from './channels/telegram/sender.js';
+import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js';
+import { createZaloClient } from './channels/zalo/client.js';
+import { startZaloPolling, zaloWebhookHandler } from './channels/zalo/transport.js';
+import { createChat } from './chat/router.js';
 import { reminderPolicy, type Config } from './config.js';
-import { createBot, publishCommandMenus } from './bot.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { bundledFormsDir, loadFormsFromDir } from './forms/load.js';
@@ -23,12 +30,14 @@ export interface RunningApp {
   db: Db;
   /** For changes made beside the bot (the demo's seed data): re-plans a round's reminders. */
   scheduler: RoundScheduler;
-  /** The port the health endpoint listens on (useful when configured as 0). */
+  /** The port the HTTP server listens on (useful when configured as 0). */
   httpPort: number;
   stop(): Promise<void>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Where Zalo posts updates in webhook mode, under PUBLIC_URL. */
+export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
 
 export class StartupError extends Error {}
 
@@ -49,9 +58,14 @@ async function openDatabase(config: Config, logger: Logger): Promise<Db> {
   }
 }
 
-function startHealthServer(db: Db, port: number): Promise<Server> {
+type Route = (req: IncomingMessage, res: ServerResponse) => void;
+
+function startHttpServer(db: Db, port: number, routes: Map<string, Route>): Promise<Server> {
   const server = createServer((req, res) => {
-    if (req.url !== '/healthz') {
+    const path = (req.url ?? '').split('?')[0]!;
+    const route = routes.get(path);
+    if (route && req.method === 'POST') return route(req, res);
+    if (path !== '/healthz') {
       res.writeHead(404).end();
       return;
     }
@@ -65,55 +79,81 @@ function startHealthServer(db: Db, port: number): Promise<Server> {
   });
 }
 
+interface Running {
+  stop(): Promise<void>;
+}
+
 export async function startApp(config: Config, deps: { clock: Clock; logger: Logger }): Promise<RunningApp> {
   const { clock, logger } = deps;
   const db = await openDatabase(config, logger);
-  const stopDb = () => db.destroy();
-  let runner: RunnerHandle | undefined;
+  const receivers: Running[] = [];
   let server: Server | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let jobs: RunningJobs | undefined;
+  const stopAll = async () => {
+    clearInterval(pruneTimer);
+    // Let the updates in flight finish their transactions before the pool closes.
+    for (const receiver of receivers.splice(0)) await receiver.stop();
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    await jobs?.stop();
+    await db.destroy();
+  };
   try {
     await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
-    const prune = () =>
-      pruneProcessedUpdates(db, clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning processed updates failed'));
+    const prune = () => pruneProcessedUpdates(db, clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning processed updates failed'));
     await prune();
     pruneTimer = setInterval(prune, DAY_MS);
     pruneTimer.unref();
 
     const forms = new FormCache(db);
-    jobs = await startJobs({ db, forms, clock, logger, config, policy: reminderPolicy(config) });
-    const bot = createBot(
-      { db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler },
-      { token: config.botToken, apiRoot: config.telegramApiRoot },
-    );
-    await bot.init();
-    await publishCommandMenus(bot, config.adminIds).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
-    server = await startHealthServer(db, config.httpPort);
-    runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
-    logger.info({ bot: bot.botInfo.username, httpPort: (server.address() as { port: number }).port }, 'bot started');
+    const outboxChannels: OutboxChannel[] = [];
+    if (config.botToken) {
+      outboxChannels.push({ sender: createTelegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot })), maxPerSecond: config.outboxMaxPerSecond });
+    }
+    const zaloClient = config.zalo ? createZaloClient({ token: config.zalo.token, apiRoot: config.zalo.apiRoot }) : undefined;
+    const zaloSender = zaloClient ? createZaloSender(zaloClient) : undefined;
+    if (zaloSender && config.zalo) outboxChannels.push({ sender: zaloSender, maxPerSecond: config.zalo.maxPerSecond });
+
+    jobs = await startJobs({ db, forms, clock, logger, config, policy: reminderPolicy(config), channels: outboxChannels });
+    const chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler });
+    const routes = new Map<string, Route>();
+
+    if (zaloClient && zaloSender && config.zalo) {
+      const handle = createZaloHandler(chat, zaloSender, logger);
+      if (config.zalo.webhookSecret && config.publicUrl) {
+        routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: config.zalo.webhookSecret, handle, logger }));
+      } else {
+        receivers.push(startZaloPolling({ client: zaloClient, handle, logger }));
+      }
+    }
+    server = await startHttpServer(db, config.httpPort, routes);
+    if (zaloClient && config.zalo?.webhookSecret && config.publicUrl) {
+      await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
+    }
+
+    if (config.botToken) {
+      const bot = createTelegramBot(chat, { token: config.botToken, apiRoot: config.telegramApiRoot, logger });
+      await bot.init();
+      const telegramAdmins = config.adminIds.filter((a) => a.channel === 'telegram').map((a) => a.externalId);
+      await publishCommandMenus(bot, telegramAdmins).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
+      const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+      receivers.push({ stop: async () => void (runner.isRunning() ? await runner.stop() : undefined) });
+      logger.info({ bot: bot.botInfo.username }, 'telegram channel started');
+    }
+    if (config.zalo) logger.info({ mode: config.zalo.webhookSecret ? 'webhook' : 'polling' }, 'zalo channel started');
+    logger.info({ httpPort: (server.address() as { port: number }).port, channels: outboxChannels.map((c) => c.sender.channel) }, 'bot started');
   } catch (error) {
-    clearInterval(pruneTimer);
-    server?.close();
-    await jobs?.stop();
-    await stopDb();
+    await stopAll().catch(() => undefined);
     throw error;
   }
   const httpPort = (server.address() as { port: number }).port;
-  const activeRunner = runner;
-  const activeServer = server;
-  const activeJobs = jobs;
+  const scheduler = jobs.scheduler;
   return {
     db,
-    scheduler: activeJobs.scheduler,
+    scheduler,
     httpPort,
     async stop() {
-      clearInterval(pruneTimer);
-      // Let the updates in flight finish their transactions before the pool closes.
-      if (activeRunner.isRunning()) await activeRunner.stop();
-      await new Promise<void>((resolve) => activeServer.close(() => resolve()));
-      await activeJobs.stop();
-      await stopDb();
+      await stopAll();
       logger.info('stopped');
     },
   };

@@ -3,13 +3,15 @@
  * with a message per wrong value, so a deployment fails fast and says why.
  */
 import { z } from 'zod';
+import { parseIdentity, TELEGRAM_USER_ID } from './chat/identity.js';
+import type { ChannelName, Identity } from './chat/port.js';
 import type { QuietHours, ReminderPolicy } from './reminders/plan.js';
 import { isoCalendarDate } from './time.js';
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';
+const DEFAULT_ZALO_API_ROOT = 'https://bot-api.zaloplatforms.com';
 
-/** A Telegram user id as typed: digits only (ADMIN_IDS, the CLI's --telegram-id). */
-export const TELEGRAM_USER_ID = /^\d{1,15}$/;
+export { TELEGRAM_USER_ID };
 
 /** A bot's @username without the '@'. */
 export const BOT_USERNAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -19,17 +21,19 @@ export function cleanBotUsername(text: string): string {
   return text.trim().replace(/^@/, '');
 }
 
-const telegramIdList = z
+/** '123456, zalo:8a3f…': bare numbers are Telegram ids, others name their channel. */
+const identityList = z
   .string()
   .default('')
   .transform((raw, ctx) => {
-    const ids: number[] = [];
+    const ids: Identity[] = [];
     for (const part of raw.split(/[\s,;]+/).filter(Boolean)) {
-      if (!TELEGRAM_USER_ID.test(part)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not a Telegram user id (digits only)` });
+      const identity = parseIdentity(part);
+      if (!identity) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not a Telegram user id (digits) or a channel-qualified id like zalo:8a3f…` });
         continue;
       }
-      ids.push(Number(part));
+      ids.push(identity);
     }
     return ids;
   });
@@ -115,12 +119,23 @@ const url = (protocols: string[]) =>
 const envSchema = z.object({
   BOT_TOKEN: z
     .string({ error: 'is required: the token @BotFather gave you, like 123456:ABC-DEF…' })
-    .regex(/^\d+:[\w-]+$/, 'does not look like a bot token (123456:ABC-DEF…)'),
+    .regex(/^\d+:[\w-]+$/, 'does not look like a bot token (123456:ABC-DEF…)')
+    .optional(),
+  // Zalo Bot Platform: the token from Zalo Bot Creator enables the channel.
+  ZALO_BOT_TOKEN: z
+    .string()
+    .regex(/^[\w-]+:[\w-]+$/, 'does not look like a Zalo bot token (<bot_id>:<secret>)')
+    .optional(),
+  ZALO_API_ROOT: url(['http:', 'https:']).default(DEFAULT_ZALO_API_ROOT),
+  ZALO_WEBHOOK_SECRET: z.string().regex(/^[\x21-\x7e]{8,256}$/, 'must be 8–256 visible ASCII characters').optional(),
+  ZALO_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+  // The bot's public HTTPS address: webhooks (and later, links to files) are served under it.
+  PUBLIC_URL: url(['https:', 'http:']).optional(),
   TELEGRAM_API_ROOT: url(['http:', 'https:']).default(DEFAULT_API_ROOT),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/baocao'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().regex(/^[\w.-]{1,40}$/, 'must be 1–40 letters, digits, dots, dashes or underscores').default('baocao'),
-  ADMIN_IDS: telegramIdList,
+  ADMIN_IDS: identityList,
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -140,13 +155,18 @@ const envSchema = z.object({
 });
 
 export type Config = {
+  /** Empty when Telegram is not configured (Zalo only). */
   botToken: string;
   telegramApiRoot: string;
+  /** Undefined when Zalo is not configured. */
+  zalo?: { token: string; apiRoot: string; webhookSecret?: string; maxPerSecond: number };
+  publicUrl?: string;
   databaseUrl: string;
   redisUrl: string;
   /** Prefix of every Redis key: several installations (or test runs) can share one Redis. */
   redisPrefix: string;
-  adminIds: readonly number[];
+  /** Identities with admin rights by configuration (Telegram ids, zalo:…). */
+  adminIds: readonly Identity[];
   inviteTtlDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   httpPort: number;
@@ -164,19 +184,38 @@ export class ConfigError extends Error {
   }
 }
 
-/** Which settings a command needs: the CLI works without a bot token for most commands. */
+/**
+ * Which settings a command needs: the CLI works without a bot token for most commands;
+ * the bot needs at least one channel (BOT_TOKEN for Telegram, ZALO_BOT_TOKEN for Zalo).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: boolean } = {}): Config {
   const requireToken = options.requireBotToken ?? true;
-  const schema = requireToken ? envSchema : envSchema.extend({ BOT_TOKEN: envSchema.shape.BOT_TOKEN.optional() });
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'} ${i.message}`));
+  const parsed = envSchema.safeParse(cleaned);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'} ${i.message}`);
+  if (parsed.success) {
+    const e = parsed.data;
+    if (requireToken && !e.BOT_TOKEN && !e.ZALO_BOT_TOKEN) {
+      problems.push('BOT_TOKEN is required: the token @BotFather gave you, like 123456:ABC-DEF… (or set ZALO_BOT_TOKEN to run on Zalo only)');
+    }
+    if (e.ZALO_WEBHOOK_SECRET && !e.PUBLIC_URL) problems.push('PUBLIC_URL is required with ZALO_WEBHOOK_SECRET: the https address Zalo sends updates to');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     botToken: e.BOT_TOKEN ?? '',
     telegramApiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    ...(e.ZALO_BOT_TOKEN
+      ? {
+          zalo: {
+            token: e.ZALO_BOT_TOKEN,
+            apiRoot: e.ZALO_API_ROOT.replace(/\/+$/, ''),
+            maxPerSecond: e.ZALO_MAX_PER_SECOND,
+            ...(e.ZALO_WEBHOOK_SECRET ? { webhookSecret: e.ZALO_WEBHOOK_SECRET } : {}),
+          },
+        }
+      : {}),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
@@ -190,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     digestCron: e.DIGEST_CRON,
     ...(e.BOT_USERNAME ? { botUsername: e.BOT_USERNAME } : {}),
   };
+}
+
+/** The channels this installation talks through. */
+export function enabledChannels(config: Pick<Config, 'botToken' | 'zalo'>): ChannelName[] {
+  return [...(config.botToken ? (['telegram'] as const) : []), ...(config.zalo ? (['zalo'] as const) : [])];
 }
 
 /** The part of the configuration the reminder planner needs. */

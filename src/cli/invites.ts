@@ -19,15 +19,19 @@ export function registerInviteCommands(program: Command, ctx: CliContext): void 
     .action(async (opts: { all?: boolean; org?: string[]; ttlDays?: number; botUsername?: string }) => {
       if (!opts.all && (!opts.org || opts.org.length === 0)) throw new CliError(msg.allOrOrg);
       // Known before anything is written, so a missing name does not leave unsent invites behind.
-      const bot = await resolveBotUsername(ctx, opts.botUsername);
+      // A Zalo-only installation has no Telegram link to print.
+      const zaloOnly = !ctx.config.botToken && !ctx.config.botUsername && !opts.botUsername && ctx.config.zalo !== undefined;
+      const bot = zaloOnly ? undefined : await resolveBotUsername(ctx, opts.botUsername);
       const created = await createInvites(
         ctx.db,
         { orgCodes: opts.all ? 'all' : (opts.org ?? []) },
         { ttlDays: opts.ttlDays ?? ctx.config.inviteTtlDays },
         ctx.clock,
       );
+      // Per organization: the code, the Telegram link, and the line a Zalo user sends to the Zalo bot.
       for (const invite of created) {
-        ctx.out(`${invite.orgCode}\t${invite.code}\thttps://t.me/${bot}?start=${invite.code}`);
+        const telegramLink = bot ? `https://t.me/${bot}?start=${invite.code}` : '-';
+        ctx.out(`${invite.orgCode}\t${invite.code}\t${telegramLink}\t/start ${invite.code}`);
       }
       const first = created[0];
       if (first) ctx.err(msg.invitesCreated(created.length, formatDateTime(first.expiresAt)));

@@ -71,12 +71,12 @@ export const cliMessages = {
   adminsDescription: 'Quyền quản trị (ngoài ADMIN_IDS trong cấu hình)',
   adminsAddDescription: 'Cấp quyền quản trị cho một tài khoản Telegram',
   adminsRemoveDescription: 'Bỏ quyền quản trị của một tài khoản Telegram',
-  telegramIdArgument: 'ID số của tài khoản Telegram',
-  badTelegramId: (value: string) => `«${value}» không phải ID Telegram (chỉ gồm chữ số).`,
-  adminAdded: (id: number, name: string) => `Đã cấp quyền quản trị cho ${id} (${name}).`,
-  adminRemoved: (id: number, name: string) => `Đã bỏ quyền quản trị của ${id} (${name}).`,
-  adminUnknown: (id: number) => `Không có tài khoản Telegram ${id} trong cơ sở dữ liệu; không có gì thay đổi.`,
-  adminStillByConfig: (id: number) => `Lưu ý: ${id} có trong ADMIN_IDS nên vẫn là quản trị viên cho đến khi bỏ khỏi biến môi trường đó.`,
+  telegramIdArgument: 'ID số của tài khoản Telegram, hoặc zalo:ID cho tài khoản Zalo',
+  badTelegramId: (value: string) => `«${value}» không phải ID Telegram (chỉ gồm chữ số) hay ID Zalo (dạng zalo:ID).`,
+  adminAdded: (id: string, name: string) => `Đã cấp quyền quản trị cho ${id} (${name}).`,
+  adminRemoved: (id: string, name: string) => `Đã bỏ quyền quản trị của ${id} (${name}).`,
+  adminUnknown: (id: string) => `Không có tài khoản ${id} trong cơ sở dữ liệu; không có gì thay đổi.`,
+  adminStillByConfig: (id: string) => `Lưu ý: ${id} có trong ADMIN_IDS nên vẫn là quản trị viên cho đến khi bỏ khỏi biến môi trường đó.`,
 
   // forms
   formsDescription: 'Biểu mẫu báo cáo',

@@ -1,6 +1,7 @@
 /** Option value parsers shared by the commands; they throw commander's InvalidArgumentError with a Vietnamese reason. */
 import { InvalidArgumentError } from 'commander';
-import { TELEGRAM_USER_ID } from '../config.js';
+import { parseIdentity } from '../chat/identity.js';
+import type { Identity } from '../chat/port.js';
 import { ORGANIZATION_TYPES, type OrganizationType } from '../db/schema.js';
 import { parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
 import { isoCalendarDate } from '../time.js';
@@ -16,10 +17,11 @@ export function collectCodes(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
-export function telegramId(value: string): number {
-  const trimmed = value.trim();
-  if (!TELEGRAM_USER_ID.test(trimmed) || Number(trimmed) === 0) throw new InvalidArgumentError(msg.badTelegramId(value));
-  return Number(trimmed);
+/** A Telegram id (digits) or a channel-qualified id ('zalo:8a3f…', 'telegram:123'). */
+export function identityArgument(value: string): Identity {
+  const identity = parseIdentity(value);
+  if (!identity || (identity.channel === 'telegram' && Number(identity.externalId) === 0)) throw new InvalidArgumentError(msg.badTelegramId(value));
+  return identity;
 }
 
 /** --reminders "-7d,-3d,-1d,0d,+1d,+3d" (or "không"): normalised offsets. */

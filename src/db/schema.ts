@@ -1,5 +1,6 @@
 /** Table types for Kysely. Kept in step with migrations/ by hand. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ChannelName } from '../chat/port.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -24,7 +25,6 @@ export interface OrganizationsTable {
 
 export interface PeopleTable {
   id: Generated<string>;
-  telegram_user_id: BigId;
   display_name: string;
   username: string | null;
   is_admin: Generated<boolean>;
@@ -32,9 +32,28 @@ export interface PeopleTable {
   seen_step: number | null;
   created_at: Timestamp;
   last_seen_at: Timestamp;
-  /** Set when Telegram refused a message (the person blocked the bot); cleared when they write again. */
+  /** Set when the channel refused a message (the person blocked the bot); cleared when they write again. */
   unreachable_at: NullableTimestamp;
   unreachable_reason: string | null;
+}
+
+/** One account of a person in one chat app. */
+export interface IdentitiesTable {
+  channel: ChannelName;
+  /** Text: Zalo's ids exceed 2^53. */
+  external_id: string;
+  person_id: BigId;
+  created_at: Generated<Date>;
+  /** When the person last wrote from here; null for admins configured but never seen. */
+  last_seen_at: NullableTimestamp;
+}
+
+export interface LinkCodesTable {
+  code_hash: string;
+  person_id: BigId;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
 }
 
 export interface MembershipsTable {
@@ -105,7 +124,10 @@ export interface DeliveriesTable {
   kind: SlotKind;
   status: Generated<DeliveryStatus>;
   reason: string | null;
-  telegram_message_id: ColumnType<string | null, number | string | null, number | string | null>;
+  /** The channel the message goes through, chosen when queued; null for rows skipped before that. */
+  channel: ChannelName | null;
+  /** The channel's id of the sent message, as text. */
+  message_id: string | null;
   attempts: Generated<number>;
   acknowledged_at: NullableTimestamp;
   created_at: Generated<Date>;
@@ -171,7 +193,9 @@ export interface AnswerHistoryTable {
 }
 
 export interface ProcessedUpdatesTable {
-  update_id: BigId;
+  channel: ChannelName;
+  /** Telegram's update_id, Zalo's message_id. */
+  dedupe_key: string;
   processed_at: Timestamp;
 }
 
@@ -186,6 +210,8 @@ export interface AuditLogTable {
 export interface Database {
   organizations: OrganizationsTable;
   people: PeopleTable;
+  identities: IdentitiesTable;
+  link_codes: LinkCodesTable;
   memberships: MembershipsTable;
   invites: InvitesTable;
   forms: FormsTable;

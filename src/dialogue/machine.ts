@@ -7,7 +7,7 @@ import { answerFromButton, checkQuestionConstraint, parseTypedAnswer, type Parse
 import { checkRules, isRelevant, pruneIrrelevantAnswers } from '../forms/logic.js';
 import type { AnswerValue, Answers, Form } from '../forms/schema.js';
 import { escapeHtml } from '../text/html.js';
-import { foldVietnamese } from '../text/normalize.js';
+import { foldVietnamese, matchesSay } from '../text/normalize.js';
 import { dialogueMessages as msg } from './messages.js';
 import { findQuestion, firstUnanswered, previousRelevant, questionNo, renderPrompt } from './prompts.js';
 import type { Cursor, DialogueState, Effect, Input, Transition } from './types.js';
@@ -227,10 +227,46 @@ function onLateReason(state: DialogueState, input: Input): Transition {
   return move(state, { at: 'done' }, [{ kind: 'late_reason', text: reason }], msg.lateReasonThanks);
 }
 
-export function step(state: DialogueState, input: Input): Transition {
-  if (state.locked && input.kind !== 'show') {
+/** Whether a typed `0` means «Quay lại» here: only where 0 cannot be an answer. */
+function zeroMeansBack(state: DialogueState): boolean {
+  const { cursor } = state;
+  if (cursor.at === 'confirm' || cursor.at === 'review') return true;
+  if (cursor.at !== 'question') return false;
+  const question = findQuestion(state.form, cursor.key);
+  // A multi-choice that allows none reads 0 as "none of them".
+  return question.type === 'yes_no' || question.type === 'choice' || (question.type === 'multi_choice' && question.minSelected > 0);
+}
+
+/**
+ * The button a typed message stands for: the `say` of a button of the prompt
+ * shown ("2", "xong", "gửi", "sửa 3"), «quay lại»/«bỏ qua» even where the prompt
+ * has no such button (so the person hears why not), or `0` for back where 0
+ * cannot be an answer. Undefined: the text is an answer (or a review command).
+ */
+function typedWord(state: DialogueState, text: string): Input | undefined {
+  const { cursor } = state;
+  if (cursor.at !== 'question' && cursor.at !== 'confirm' && cursor.at !== 'review') return undefined;
+  for (const button of renderPrompt(state, cursor).buttons.flat()) {
+    // A typed number on a multi-choice answers with that one choice (the parser's reading), not a toggle.
+    if (button.input.kind === 'toggle') continue;
+    if (matchesSay(text, button.say)) return button.input;
+  }
+  if (matchesSay(text, msg.sayBack)) return { kind: 'back' };
+  if (cursor.at !== 'review' && matchesSay(text, msg.saySkip)) return { kind: 'skip' };
+  if (matchesSay(text, msg.sayBackShort) && zeroMeansBack(state)) return { kind: 'back' };
+  return undefined;
+}
+
+/**
+ * One input applied to a report. Why pure: the service stores the cursor and the
+ * effects in one transaction, and every channel (buttons or typed words, which
+ * are read here) gets the same behaviour.
+ */
+export function step(state: DialogueState, given: Input): Transition {
+  if (state.locked && given.kind !== 'show') {
     return stay(state, state.locked === 'closed' ? msg.lockedClosed : msg.lockedPastDeadline);
   }
+  const input = (given.kind === 'text' ? typedWord(state, given.text) : undefined) ?? given;
   const { cursor } = state;
   switch (cursor.at) {
     case 'question':

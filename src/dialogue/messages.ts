@@ -3,8 +3,8 @@ export const dialogueMessages = {
   questionHeading: (no: number, total: number) => `<b>Câu ${no}/${total}.</b>`,
   currentAnswer: (value: string) => `Câu trả lời hiện tại: <b>${value}</b>`,
   optional: '(không bắt buộc)',
-  proposal: (from: string, label: string) =>
-    `Đề xuất theo ${from}: <b>${label}</b>. Bấm để xác nhận hoặc chọn mức khác.`,
+  proposal: (from: string, label: string, no: number) =>
+    `Đề xuất theo ${from}: <b>${label}</b>. Chọn ${no} để xác nhận, hoặc chọn mức khác.`,
   proposedMark: '★ ',
   selectedMark: '☑ ',
   unselectedMark: '☐ ',
@@ -16,10 +16,24 @@ export const dialogueMessages = {
   submit: '✅ Gửi báo cáo',
   resubmit: '✅ Gửi lại báo cáo',
   editButton: (no: number) => `Sửa câu ${no}`,
+  // What the person types instead of a button (compared folded: "quay lai", «Gửi» work too).
+  sayBack: 'quay lại',
+  saySkip: 'bỏ qua',
+  sayFinishMulti: 'xong',
+  saySubmit: 'gửi',
+  sayEdit: (no: number) => `sửa ${no}`,
+  /** Typed instead of «Quay lại» where 0 cannot be an answer. */
+  sayBackShort: '0',
+  yesNoHint: 'Chọn 1 (Có) hoặc 2 (Không); gõ «có»/«không» cũng được',
+  choiceHint: 'Chọn một mục: gõ số thứ tự hoặc tên của mục',
+  confirmHint: (count: number) =>
+    count >= 2 ? 'Gõ 1 hoặc 2 để chọn cách hiểu đúng, hoặc nhập lại số.' : 'Gõ 1 để xác nhận giá trị này, hoặc nhập lại số.',
   reviewHeading: (title: string) => `<b>Xem lại báo cáo</b>\n${title}`,
-  reviewFooterDraft: 'Kiểm tra các câu trả lời. Bấm «Gửi báo cáo» để nộp, hoặc «Sửa câu N» để sửa.',
+  reviewFooterDraft:
+    'Kiểm tra các câu trả lời, rồi gõ «gửi» để nộp, hoặc «sửa 3» để sửa câu 3 (thay 3 bằng số thứ tự của câu cần sửa).',
   reviewFooterSubmitted:
-    'Báo cáo đã được gửi. Đồng chí vẫn có thể sửa đến hạn chót; mỗi lần sửa đều được lưu lại lịch sử.',
+    'Báo cáo đã được gửi. Đồng chí vẫn có thể sửa đến hạn chót: gõ «sửa 3» để sửa câu 3 (thay 3 bằng số thứ tự của câu cần sửa), ' +
+    '«gửi» để gửi lại; mỗi lần sửa đều được lưu lại lịch sử.',
   reviewProposalNote: (label: string) => ` <i>(đề xuất theo điểm: ${label})</i>`,
   missingAnswer: '<i>(chưa trả lời)</i>',
   ruleWarning: (message: string) => `⚠️ ${message}`,
@@ -30,7 +44,7 @@ export const dialogueMessages = {
   submittedLate: (when: string) =>
     `Đã gửi báo cáo lúc ${when}, <b>sau hạn chót</b>. Đồng chí vui lòng nhắn lý do nộp muộn (một tin nhắn ngắn).`,
   unsubmittedByEdit:
-    '⚠️ Sau lần sửa này báo cáo chưa đầy đủ hoặc số liệu chưa khớp, nên được chuyển về trạng thái <b>chưa gửi</b>. Đồng chí sửa tiếp rồi bấm «Gửi báo cáo» để gửi lại.',
+    '⚠️ Sau lần sửa này báo cáo chưa đầy đủ hoặc số liệu chưa khớp, nên được chuyển về trạng thái <b>chưa gửi</b>. Đồng chí sửa tiếp rồi gõ «gửi» (hoặc chọn «Gửi báo cáo») để gửi lại.',
   lateReasonThanks: 'Đã ghi nhận lý do nộp muộn. Cảm ơn đồng chí!',
   lateReasonEmpty: 'Xin nhắn lý do nộp muộn bằng chữ (tối đa 1.000 ký tự).',
   doneHint: 'Báo cáo đã được gửi. Gõ /baocao để xem lại hoặc sửa (trước hạn chót), /trangthai để xem tình hình.',
@@ -38,9 +52,10 @@ export const dialogueMessages = {
   required: 'Câu này bắt buộc, không bỏ qua được.',
   notApplicable: (no: number) => `Câu ${no} không áp dụng với các câu trả lời hiện tại.`,
   noSuchQuestion: (total: number) => `Không có câu đó. Các câu được đánh số từ 1 đến ${total}.`,
-  reviewTypedHint: 'Bấm «Gửi báo cáo» để nộp, hoặc gõ «sửa 3» để sửa câu 3.',
+  reviewTypedHint: 'Gõ «gửi» để nộp báo cáo, hoặc «sửa 3» để sửa câu 3.',
   missingBeforeSubmit: (no: number) => `Còn câu ${no} chưa trả lời. Đồng chí trả lời tiếp nhé:`,
   rulesBlockSubmit: 'Chưa gửi được vì số liệu chưa khớp:',
-  buttonNotForThisStep: 'Nút này không dùng được ở bước hiện tại.',
-  multiHint: 'Bấm để chọn/bỏ chọn, rồi bấm «Xong».',
+  buttonNotForThisStep: 'Lựa chọn này không dùng được ở bước hiện tại.',
+  multiHint:
+    'Chọn các mục rồi chọn «Xong», hoặc gõ các số cách nhau bằng dấu phẩy, ví dụ: 1,3. Gõ một số là chỉ chọn mục đó.',
 } as const;

@@ -41,17 +41,41 @@ function proposalLine(form: Form, question: Question, answers: Answers): string 
   if (!choice) return undefined;
   const from = findQuestion(form, question.proposal.from);
   const basis = `câu ${questionNo(form, from.key)} (${escapeHtml(formatAnswer(from, answers.get(from.key) ?? null))})`;
-  return msg.proposal(basis, escapeHtml(choice.label));
+  return msg.proposal(basis, escapeHtml(choice.label), question.choices.indexOf(choice) + 1);
+}
+
+/**
+ * What to type or choose, under the question. The dialogue words its own hints
+ * for the kinds with options (the forms layer's speak of pressing buttons), so
+ * they read right in a channel without buttons too; a form's own hint wins.
+ */
+function answerHint(state: DialogueState, question: Question): string {
+  if (question.hint !== undefined) return question.hint;
+  switch (question.type) {
+    case 'yes_no':
+      return msg.yesNoHint;
+    case 'choice':
+      return msg.choiceHint;
+    case 'multi_choice':
+      return msg.multiHint;
+    default:
+      return typeHint(question, state.parse);
+  }
 }
 
 function choiceButtons(question: Question, answers: Answers, selected: readonly string[] | undefined): PromptButton[][] {
   switch (question.type) {
     case 'yes_no':
-      return [[{ label: msg.yes, input: { kind: 'pick', index: 0 } }, { label: msg.no, input: { kind: 'pick', index: 1 } }]];
+      return [
+        [
+          { label: msg.yes, input: { kind: 'pick', index: 0 }, say: '1' },
+          { label: msg.no, input: { kind: 'pick', index: 1 }, say: '2' },
+        ],
+      ];
     case 'choice': {
       const proposed = question.proposal ? proposeChoice(question, answers) : undefined;
       return question.choices.map((c, i) => [
-        { label: `${c.value === proposed ? msg.proposedMark : ''}${i + 1}. ${c.label}`, input: { kind: 'pick', index: i } },
+        { label: `${c.value === proposed ? msg.proposedMark : ''}${i + 1}. ${c.label}`, input: { kind: 'pick', index: i }, say: String(i + 1) },
       ]);
     }
     case 'multi_choice': {
@@ -59,9 +83,14 @@ function choiceButtons(question: Question, answers: Answers, selected: readonly 
       const chosen = new Set(selected ?? (Array.isArray(answer) ? answer : []));
       return [
         ...question.choices.map((c, i) => [
-          { label: `${chosen.has(c.value) ? msg.selectedMark : msg.unselectedMark}${i + 1}. ${c.label}`, input: { kind: 'toggle' as const, index: i } },
+          {
+            label: `${chosen.has(c.value) ? msg.selectedMark : msg.unselectedMark}${i + 1}. ${c.label}`,
+            input: { kind: 'toggle' as const, index: i },
+            // Typed, a number answers at once with that one choice (the parser's reading), not a toggle.
+            say: String(i + 1),
+          },
         ]),
-        [{ label: msg.finishMulti, input: { kind: 'finish_multi' } }],
+        [{ label: msg.finishMulti, input: { kind: 'finish_multi' }, say: msg.sayFinishMulti }],
       ];
     }
     default:
@@ -71,8 +100,8 @@ function choiceButtons(question: Question, answers: Answers, selected: readonly 
 
 function navigationRow(state: DialogueState, question: Question): PromptButton[] {
   const row: PromptButton[] = [];
-  if (previousRelevant(state.form, state.answers, question.key)) row.push({ label: msg.back, input: { kind: 'back' } });
-  if (!question.required) row.push({ label: msg.skip, input: { kind: 'skip' } });
+  if (previousRelevant(state.form, state.answers, question.key)) row.push({ label: msg.back, input: { kind: 'back' }, say: msg.sayBack });
+  if (!question.required) row.push({ label: msg.skip, input: { kind: 'skip' }, say: msg.saySkip });
   return row;
 }
 
@@ -81,11 +110,11 @@ function questionPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'que
   const question = findQuestion(form, cursor.key);
   const lines = [
     `${msg.questionHeading(questionNo(form, question.key), form.questions.length)} ${escapeHtml(question.text)}${question.required ? '' : ` ${msg.optional}`}`,
-    `<i>${escapeHtml(typeHint(question, state.parse))}</i>`,
+    `<i>${escapeHtml(answerHint(state, question))}</i>`,
   ];
   const proposal = proposalLine(form, question, answers);
   if (proposal) lines.push(proposal);
-  if (question.type === 'multi_choice') lines.push(msg.multiHint);
+  if (question.type === 'multi_choice' && question.hint !== undefined) lines.push(msg.multiHint);
   if (answers.has(question.key)) lines.push(msg.currentAnswer(escapeHtml(formatAnswer(question, answers.get(question.key) ?? null))));
   const nav = navigationRow(state, question);
   return { text: lines.join('\n'), buttons: [...choiceButtons(question, answers, cursor.selected), ...(nav.length ? [nav] : [])] };
@@ -107,10 +136,11 @@ function confirmPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'conf
   const question = findQuestion(state.form, cursor.key);
   const base = questionPrompt(state, { at: 'question', key: cursor.key, review: cursor.review });
   const candidates = cursor.candidates.map((value, index) => [
-    { label: candidateLabel(value), input: { kind: 'pick' as const, index } },
+    { label: candidateLabel(value), input: { kind: 'pick' as const, index }, say: String(index + 1) },
   ]);
   const nav = navigationRow(state, question);
-  return { text: base.text, buttons: [...candidates, ...(nav.length ? [nav] : [])] };
+  // Here a typed 1 or 2 picks a reading, so the prompt says so.
+  return { text: `${base.text}\n${msg.confirmHint(cursor.candidates.length)}`, buttons: [...candidates, ...(nav.length ? [nav] : [])] };
 }
 
 function reviewPrompt(state: DialogueState): Prompt {
@@ -129,7 +159,7 @@ function reviewPrompt(state: DialogueState): Prompt {
       if (proposed && proposed.value !== answers.get(question.key)) line += msg.reviewProposalNote(escapeHtml(proposed.label));
     }
     lines.push(line);
-    editable.push({ label: msg.editButton(no), input: { kind: 'edit', questionNo: no } });
+    editable.push({ label: msg.editButton(no), input: { kind: 'edit', questionNo: no }, say: msg.sayEdit(no), unlisted: true });
   });
   for (const failure of checkRules(form, answers)) lines.push('', msg.ruleWarning(escapeHtml(failure.message)));
   if (state.locked) {
@@ -137,7 +167,9 @@ function reviewPrompt(state: DialogueState): Prompt {
     return { text: lines.join('\n'), buttons: [] };
   }
   lines.push('', state.status === 'submitted' ? msg.reviewFooterSubmitted : msg.reviewFooterDraft);
-  const rows: PromptButton[][] = [[{ label: state.status === 'submitted' ? msg.resubmit : msg.submit, input: { kind: 'submit' } }]];
+  const rows: PromptButton[][] = [
+    [{ label: state.status === 'submitted' ? msg.resubmit : msg.submit, input: { kind: 'submit' }, say: msg.saySubmit }],
+  ];
   for (let i = 0; i < editable.length; i += EDIT_BUTTONS_PER_ROW) rows.push(editable.slice(i, i + EDIT_BUTTONS_PER_ROW));
   return { text: lines.join('\n'), buttons: rows };
 }

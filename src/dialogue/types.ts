@@ -34,6 +34,13 @@ export type Input =
 export interface PromptButton {
   label: string;
   input: Input;
+  /**
+   * What the person types instead of pressing (`2`, `xong`, `quay lại`, `gửi`):
+   * step() understands it in every channel, so a text-only channel lists it.
+   */
+  say: string;
+  /** The prompt text already explains it (e.g. «sửa N»): text-only channels do not list it. */
+  unlisted?: boolean;
 }
 
 export interface Prompt {

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { isClosed } from '../campaigns/state.js';
-import type { ButtonAction } from '../chat/callbackData.js';
+import type { Action, OutboundMessage } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import { reportProgress } from '../forms/progress.js';
 import { formatCount, formatPercent } from '../reports/format.js';
@@ -17,19 +17,14 @@ import { formatDeadline, local, localDate } from '../time.js';
 import { reminderMessages as msg } from './messages.js';
 import { digestSlotKey } from './slotKeys.js';
 
-export interface ComposedMessage {
-  /** HTML, every value escaped. */
-  text: string;
-  buttons: Array<Array<{ label: string; action: ButtonAction }>>;
-}
-
-export type Composition = { kind: 'send'; message: ComposedMessage } | { kind: 'skip'; reason: string };
+export type Composition = { kind: 'send'; message: OutboundMessage } | { kind: 'skip'; reason: string };
 
 /** Organizations named in an escalation; the rest are counted (the message must stay under 4,096 characters). */
 const ESCALATION_ORGS = 25;
 const NAME_CHARS = 60;
 const REPORTERS_PER_ORG = 3;
-const TELEGRAM_TEXT_LIMIT = 4096;
+/** An escalation stays one readable message (a text-only channel may still show it in parts). */
+const ESCALATION_MAX_CHARS = 4096;
 
 export interface ComposeDeps {
   db: Kysely<Database>;
@@ -69,7 +64,7 @@ async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now
     .executeTakeFirstOrThrow();
   if (isClosed(row, now)) return { kind: 'skip', reason: 'closed' };
   const campaign = await describeCampaign(deps, row);
-  const open: ButtonAction = { kind: 'open', campaignId: delivery.campaign_id, organizationId };
+  const open: Action = { kind: 'open', campaignId: delivery.campaign_id, organizationId };
   const orgName = escapeHtml(row.org_name);
   const total = campaign.form.questions.length;
 
@@ -78,7 +73,12 @@ async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now
       kind: 'send',
       message: {
         text: msg.announcement(orgName, campaign.title, campaign.period, campaign.due, total),
-        buttons: [[{ label: msg.startButton, action: open }, { label: msg.acknowledgeButton, action: { kind: 'ack', deliveryId: delivery.id } }]],
+        options: [
+          [
+            { label: msg.startButton, action: open, say: msg.startSay },
+            { label: msg.acknowledgeButton, action: { kind: 'ack', deliveryId: delivery.id }, say: msg.acknowledgeSay },
+          ],
+        ],
       },
     };
   }
@@ -98,14 +98,14 @@ async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now
   }
   return {
     kind: 'send',
-    message: { text: `${head}\n${progressLine}`, buttons: [[{ label: row.submission_id ? msg.continueButton : msg.startButton, action: open }]] },
+    message: { text: `${head}\n${progressLine}`, options: [[{ label: row.submission_id ? msg.continueButton : msg.startButton, action: open, say: msg.startSay }]] },
   };
 }
 
 async function composeEscalation(deps: ComposeDeps, delivery: Delivery): Promise<Composition> {
   const campaign = await campaignInfo(deps, delivery.campaign_id);
   const missing = await listNotSubmitted(deps.db, delivery.campaign_id, { limit: ESCALATION_ORGS });
-  if (missing.total === 0) return { kind: 'send', message: { text: msg.escalationNone(campaign.title, campaign.period), buttons: [] } };
+  if (missing.total === 0) return { kind: 'send', message: { text: msg.escalationNone(campaign.title, campaign.period), options: [] } };
   const reporters = await deps.db
     .selectFrom('memberships as m')
     .innerJoin('organizations as o', 'o.id', 'm.organization_id')
@@ -126,14 +126,14 @@ async function composeEscalation(deps: ComposeDeps, delivery: Delivery): Promise
     if (all.length > REPORTERS_PER_ORG) names.push(msg.moreReporters(all.length - REPORTERS_PER_ORG));
     orgLines.push(msg.escalationLine(escapeHtml(org.code), escapeHtml(truncate(org.name, NAME_CHARS)), names.join(', ') || msg.noReporter));
   }
-  // One message: name as many organizations as fit under Telegram's limit, count the rest.
+  // One message: name as many organizations as fit, count the rest.
   let named = orgLines.length;
   const render = () => {
     const rest = missing.total - named;
     return [heading, ...orgLines.slice(0, named), ...(rest > 0 ? [msg.moreOrganizations(formatCount(rest))] : []), footer].join('\n');
   };
-  while (named > 0 && render().length > TELEGRAM_TEXT_LIMIT) named--;
-  return { kind: 'send', message: { text: render(), buttons: [] } };
+  while (named > 0 && render().length > ESCALATION_MAX_CHARS) named--;
+  return { kind: 'send', message: { text: render(), options: [] } };
 }
 
 async function composeDigest(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
@@ -159,7 +159,7 @@ async function composeDigest(deps: ComposeDeps, delivery: Delivery, now: Date): 
     msg.digestLine(delivery.campaign_id, campaign.title, campaign.period, formatCount(submitted), formatCount(total), formatPercent(submitted, total), formatCount(Number(counts.late)), campaign.due, timing),
   ];
   if (total > submitted) lines.push(msg.digestMissing(formatCount(total - submitted), delivery.campaign_id));
-  return { kind: 'send', message: { text: lines.join('\n'), buttons: [] } };
+  return { kind: 'send', message: { text: lines.join('\n'), options: [] } };
 }
 
 export async function composeDelivery(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {

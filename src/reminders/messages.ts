@@ -5,7 +5,7 @@ export const reminderMessages = {
       '📢 <b>Thông báo đợt báo cáo</b>',
       `Văn phòng Đảng ủy đề nghị <b>${org}</b> báo cáo: <b>${form}</b> — ${period}.`,
       `Hạn chót: <b>${due}</b>.`,
-      `Biểu mẫu có ${questions} câu hỏi; đồng chí trả lời ngay trong Telegram, có thể dừng và tiếp tục bất cứ lúc nào.`,
+      `Biểu mẫu có ${questions} câu hỏi; đồng chí trả lời ngay trong tin nhắn với bot, có thể dừng và tiếp tục bất cứ lúc nào.`,
     ].join('\n'),
   reminderBefore: (org: string, form: string, period: string, due: string, daysLeft: number) =>
     [
@@ -26,6 +26,9 @@ export const reminderMessages = {
   startButton: 'Bắt đầu báo cáo',
   continueButton: 'Tiếp tục báo cáo',
   acknowledgeButton: 'Đã nhận',
+  /** Typed instead of the buttons (every channel understands them). */
+  startSay: '/baocao',
+  acknowledgeSay: 'đã nhận',
   acknowledged: 'Đã ghi nhận. Cảm ơn đồng chí!',
   acknowledgeRefused: 'Thông báo này không dành cho đồng chí.',
 
@@ -33,7 +36,7 @@ export const reminderMessages = {
     `🔔 <b>Còn ${count} tổ chức chưa nộp</b> ${form} — ${period} (hạn chót ${due}), sau tất cả các lần nhắc:`,
   escalationLine: (code: string, name: string, reporters: string) => `• ${code} — ${name}: ${reporters}`,
   reporterReachable: (name: string) => name,
-  reporterUnreachable: (name: string) => `${name} (không liên lạc được: đã chặn bot)`,
+  reporterUnreachable: (name: string) => `${name} (không liên lạc được: đã chặn bot hoặc không còn dùng tài khoản)`,
   noReporter: '<i>chưa có người báo cáo đăng ký</i>',
   moreReporters: (count: number) => `và ${count} người khác`,
   moreOrganizations: (count: string) => `… và ${count} tổ chức khác.`,
@@ -48,7 +51,7 @@ export const reminderMessages = {
   digestMissing: (count: string, campaignId: string) => `Chưa nộp: ${count} tổ chức (/chuanop ${campaignId}).`,
 
   remindNowQueued: (count: number) =>
-    `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp. Tin nhắn được gửi dần theo giới hạn của Telegram; trong giờ yên lặng hoặc ngày nghỉ đã cài đặt, tin được giữ lại đến giờ cho phép kế tiếp.`,
+    `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp. Tin nhắn được gửi dần theo giới hạn của Telegram và Zalo; trong giờ yên lặng hoặc ngày nghỉ đã cài đặt, tin được giữ lại đến giờ cho phép kế tiếp.`,
   remindNowNone: 'Tất cả tổ chức đã nộp, không cần nhắc.',
   remindNowNotOpen: 'Đợt báo cáo này chưa mở hoặc đã kết thúc nên không nhắc được.',
   remindNowTooSoon: (at: string) => `Đợt này vừa được nhắc lúc ${at}. Để tránh nhắc trùng, đồng chí chờ ít phút rồi thử lại.`,

@@ -1,7 +1,8 @@
 /**
- * Splits a long message for Telegram (4,096 characters per message). Cuts go
- * between lines; the report renderers keep every HTML tag within one line, so
- * each chunk is valid HTML on its own. A single line longer than the limit is
+ * Splits a long message for a chat channel (Telegram: 4,096 characters per
+ * message; text-only channels: their own limit). Cuts go between lines; the
+ * report renderers keep every HTML tag within one line, so each chunk is valid
+ * HTML on its own. A single line longer than the limit is
  * cut hard, preferably at a space, never inside an HTML entity or tag and never
  * between the two halves of a surrogate pair.
  */
@@ -40,10 +41,11 @@ function hardSplit(line: string, limit: number): string[] {
 
 /**
  * Chunks of at most `limit` UTF-16 units (what String.length counts; never
- * fewer characters than Telegram counts), cut at line boundaries. Blank lines
- * at the edges of a chunk are dropped; a blank text gives no chunk at all.
+ * fewer characters than a chat app counts), cut at line boundaries. Blank lines
+ * at the edges of a chunk are dropped; a blank text gives no chunk at all. Why
+ * channel-neutral: plain text (a text-only channel) and HTML split alike.
  */
-export function splitForTelegram(text: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
+export function splitText(text: string, limit: number): string[] {
   if (!Number.isInteger(limit) || limit < 2) throw new RangeError(`limit must be an integer ≥ 2, got ${limit}`);
   const chunks: string[] = [];
   let current = '';
@@ -71,4 +73,9 @@ export function splitForTelegram(text: string, limit = TELEGRAM_MESSAGE_LIMIT): 
   }
   flush();
   return chunks;
+}
+
+/** Chunks for Telegram's 4,096-character messages. Why kept: the report senders call it by this name. */
+export function splitForTelegram(text: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
+  return splitText(text, limit);
 }

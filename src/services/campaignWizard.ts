@@ -14,7 +14,7 @@ import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/
 import { formatDateVi } from '../forms/format.js';
 import { DEFAULT_REMINDER_PLAN, describePlan, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
 import { escapeHtml, truncate } from '../text/html.js';
-import { foldVietnamese } from '../text/normalize.js';
+import { foldVietnamese, matchesSay } from '../text/normalize.js';
 import { formatDateTime, formatDeadline, type Clock } from '../time.js';
 import {
   CampaignInputError,
@@ -31,6 +31,8 @@ import {
 import { latestForms } from './forms.js';
 import { campaignMessages, organizationTypeLabels, wizardMessages as msg } from './messages/campaigns.js';
 import type { RoundScheduler } from './scheduling.js';
+import type { EventKey } from '../chat/port.js';
+import { markUpdateProcessed } from './processedUpdates.js';
 
 // ---------------------------------------------------------------- state
 
@@ -96,6 +98,8 @@ export interface WizardButton {
   label: string;
   /** Short value, at most 16 ASCII characters. */
   value: string;
+  /** What the admin types instead of pressing (`1`, `ngay`, `tạo`, `huỷ`): advance() understands it in every channel. */
+  say: string;
 }
 
 export interface WizardPrompt {
@@ -170,8 +174,13 @@ function planOf(draft: NewRoundDraft): { offsets: string[]; time: string } {
   };
 }
 
+/** The «Huỷ» button. Why shared: the deadline wizard's prompts offer it too, with the same typed word. */
+export function cancelButton(): WizardButton {
+  return { label: msg.cancelButton, value: B.cancel, say: msg.sayCancel };
+}
+
 function navigation(step: NewRoundStep): WizardButton[] {
-  return [...(PREVIOUS[step] ? [{ label: msg.backButton, value: B.back }] : []), { label: msg.cancelButton, value: B.cancel }];
+  return [...(PREVIOUS[step] ? [{ label: msg.backButton, value: B.back, say: msg.sayBack }] : []), cancelButton()];
 }
 
 function confirmLines(draft: NewRoundDraft): string[] {
@@ -196,7 +205,7 @@ export function promptFor(state: NewRoundWizard, notice?: string): WizardPrompt 
     case 'form':
       body = (draft.formChoices ?? []).length === 0 ? msg.noForms : msg.chooseForm;
       for (const [i, f] of (draft.formChoices ?? []).entries()) {
-        rows.push([{ label: msg.formButton(truncate(f.title, 56), f.version), value: `f${i}` }]);
+        rows.push([{ label: msg.formButton(truncate(f.title, 56), f.version), value: `f${i}`, say: String(i + 1) }]);
       }
       break;
     case 'period':
@@ -204,25 +213,33 @@ export function promptFor(state: NewRoundWizard, notice?: string): WizardPrompt 
       break;
     case 'periodDates':
       body = msg.askPeriodDates(escapeHtml(draft.periodLabel ?? ''));
-      rows.push([{ label: msg.noDatesButton, value: B.noDates }]);
+      rows.push([{ label: msg.noDatesButton, value: B.noDates, say: msg.sayNoDates }]);
       break;
     case 'opens':
       body = msg.askOpens;
-      rows.push([{ label: msg.opensNowButton, value: B.now }]);
+      rows.push([{ label: msg.opensNowButton, value: B.now, say: msg.sayNow }]);
       break;
     case 'due':
       body = msg.askDue;
       break;
     case 'targets':
       body = msg.askTargets;
-      rows.push([{ label: msg.targetsAllButton, value: B.all }, { label: msg.targetsTypesButton, value: B.types }]);
-      rows.push([{ label: msg.targetsParentButton, value: B.parent }, { label: msg.targetsCodesButton, value: B.codes }]);
+      rows.push([
+        { label: msg.targetsAllButton, value: B.all, say: '1' },
+        { label: msg.targetsTypesButton, value: B.types, say: '2' },
+      ]);
+      rows.push([
+        { label: msg.targetsParentButton, value: B.parent, say: '3' },
+        { label: msg.targetsCodesButton, value: B.codes, say: '4' },
+      ]);
       break;
     case 'targetTypes': {
       body = msg.askTypes;
       const picked = new Set(draft.pickedTypes ?? []);
-      for (const [i, t] of ORGANIZATION_TYPES.entries()) rows.push([{ label: msg.typeButton(organizationTypeLabels[t], picked.has(t)), value: `t${i}` }]);
-      rows.push([{ label: msg.typesDoneButton, value: B.done }]);
+      for (const [i, t] of ORGANIZATION_TYPES.entries()) {
+        rows.push([{ label: msg.typeButton(organizationTypeLabels[t], picked.has(t)), value: `t${i}`, say: String(i + 1) }]);
+      }
+      rows.push([{ label: msg.typesDoneButton, value: B.done, say: msg.sayTypesDone }]);
       break;
     }
     case 'targetParent':
@@ -233,11 +250,11 @@ export function promptFor(state: NewRoundWizard, notice?: string): WizardPrompt 
       break;
     case 'plan':
       body = msg.askPlan(describePlan(DEFAULT_REMINDER_PLAN));
-      rows.push([{ label: msg.defaultPlanButton, value: B.defaultPlan }]);
+      rows.push([{ label: msg.defaultPlanButton, value: B.defaultPlan, say: msg.sayDefaultPlan }]);
       break;
     case 'confirm':
       body = msg.confirm(confirmLines(draft));
-      rows.push([{ label: msg.createButton, value: B.create }]);
+      rows.push([{ label: msg.createButton, value: B.create, say: msg.sayCreate }]);
       break;
   }
   rows.push(navigation(step));
@@ -329,8 +346,28 @@ function splitCodes(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean))];
 }
 
-async function advanceNewRound(state: NewRoundWizard, input: WizardInput, env: WizardEnv): Promise<WizardOutcome> {
+/** Steps that take no typed value, where a typed `0` means «Quay lại». */
+const ZERO_IS_BACK: ReadonlySet<NewRoundStep> = new Set(['targets', 'targetTypes', 'confirm']);
+
+/**
+ * Typed text that is the word of one of the prompt's buttons (`1`, `ngay`, `tạo`,
+ * `quay lại`, `huỷ`, or `0` for back where no value is typed) stands for that
+ * button; any other text stays text for the free-text steps.
+ */
+function typedButton(state: NewRoundWizard, input: WizardInput): WizardInput {
+  if (input.kind !== 'text') return input;
+  const buttons = promptFor(state).buttons.flat();
+  const said = buttons.find((b) => matchesSay(input.text, b.say));
+  if (said) return { kind: 'button', value: said.value };
+  if (ZERO_IS_BACK.has(state.step) && matchesSay(input.text, msg.sayBackShort) && buttons.some((b) => b.value === B.back)) {
+    return { kind: 'button', value: B.back };
+  }
+  return input;
+}
+
+async function advanceNewRound(state: NewRoundWizard, given: WizardInput, env: WizardEnv): Promise<WizardOutcome> {
   const { draft } = state;
+  const input = typedButton(state, given);
   const text = input.kind === 'text' ? input.text.trim() : undefined;
   const button = input.kind === 'button' ? input.value : undefined;
 
@@ -444,17 +481,21 @@ async function advanceNewRound(state: NewRoundWizard, input: WizardInput, env: W
   }
 }
 
-/** One step of a wizard: the admin typed text or pressed one of its buttons. */
+/**
+ * One step of a wizard: the admin typed text or pressed one of its buttons. A
+ * typed button word (`1`, `tạo`, `huỷ`…) counts as the press, so a channel without
+ * buttons runs the same wizard.
+ */
 export async function advance(state: WizardState, input: WizardInput, env: WizardEnv): Promise<WizardOutcome> {
   if (state.kind === 'new_round') return advanceNewRound(state, input, env);
-  if (input.kind === 'button') {
-    if (input.value === B.cancel) return { kind: 'cancelled' };
-    return { kind: 'prompt', state, prompt: { text: msg.badDateTime('20/12/2026 17:00'), buttons: [[{ label: msg.cancelButton, value: B.cancel }]] } };
+  if (input.kind === 'button' || matchesSay(input.text, msg.sayCancel)) {
+    if (input.kind === 'text' || input.value === B.cancel) return { kind: 'cancelled' };
+    return { kind: 'prompt', state, prompt: { text: msg.badDateTime('20/12/2026 17:00'), buttons: [[cancelButton()]] } };
   }
   const dueAt = parseChatDateTime(input.text, '23:59');
   if (!dueAt) {
     const next = { ...state, seq: state.seq + 1 };
-    return { kind: 'prompt', state: next, prompt: { text: msg.badDateTime('20/12/2026 17:00'), buttons: [[{ label: msg.cancelButton, value: B.cancel }]] } };
+    return { kind: 'prompt', state: next, prompt: { text: msg.badDateTime('20/12/2026 17:00'), buttons: [[cancelButton()]] } };
   }
   return { kind: 'set_deadline', state, campaignId: state.campaignId, dueAt };
 }
@@ -475,8 +516,6 @@ export const WIZARD_TTL_MS = 2 * 60 * 60 * 1000;
 
 interface StoredWizard {
   state: WizardState;
-  /** The last Telegram update applied: a redelivered update changes nothing. */
-  lastUpdateId: number;
 }
 
 export type WizardReply =
@@ -492,7 +531,7 @@ export type WizardReply =
 function toStored(value: unknown): StoredWizard | undefined {
   const v = value as Partial<StoredWizard> | null;
   if (!v || typeof v !== 'object' || !v.state || typeof v.state !== 'object') return undefined;
-  return { state: v.state, lastUpdateId: typeof v.lastUpdateId === 'number' ? v.lastUpdateId : 0 };
+  return { state: v.state };
 }
 
 async function loadWizard(db: Kysely<Database>, personId: string, now: Date, lock: boolean): Promise<StoredWizard | undefined> {
@@ -527,15 +566,15 @@ function envOf(db: Kysely<Database>, now: Date): WizardEnv {
   return { now, listForms: () => latestForms(db), previewTargets: (selection) => previewTargets(db, selection) };
 }
 
-/** /dotmoi: starts (or restarts) the new-round wizard. */
-export async function beginNewRound(deps: WizardDeps, personId: string, updateId: number): Promise<WizardReply> {
+/** /dotmoi: starts (or restarts) the new-round wizard. A redelivered event changes nothing. */
+export async function beginNewRound(deps: WizardDeps, personId: string, event: EventKey): Promise<WizardReply> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
+    if (!(await markUpdateProcessed(tx, event))) return { kind: 'stale' } as const;
     const previous = await loadWizard(tx, personId, now, true);
-    if (previous && updateId <= previous.lastUpdateId) return { kind: 'stale' } as const;
     const seq = (previous?.state.seq ?? 0) + 1;
     const { state, prompt } = await startNewRound(envOf(tx, now), seq);
-    await saveWizard(tx, personId, { state, lastUpdateId: updateId }, now);
+    await saveWizard(tx, personId, { state }, now);
     return { kind: 'prompt', prompt, seq: state.seq } as const;
   });
 }
@@ -548,23 +587,23 @@ export async function beginDeadlineChange(
   deps: WizardDeps,
   personId: string,
   campaignId: string,
-  updateId: number,
+  event: EventKey,
 ): Promise<(WizardReply & { kind: 'prompt' }) | { kind: 'stale' } | { kind: 'refused'; message: string }> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
+    if (!(await markUpdateProcessed(tx, event))) return { kind: 'stale' } as const;
     const campaign = await getCampaign(tx, campaignId);
     if (!campaign) return { kind: 'refused', message: campaignMessages.unknownCampaign(campaignId) } as const;
     if (isClosed(campaign, now)) {
       return { kind: 'refused', message: campaignMessages.alreadyClosed(campaignId) } as const;
     }
     const previous = await loadWizard(tx, personId, now, true);
-    if (previous && updateId <= previous.lastUpdateId) return { kind: 'stale' } as const;
     const state: DeadlineWizard = { kind: 'deadline', seq: (previous?.state.seq ?? 0) + 1, campaignId };
-    await saveWizard(tx, personId, { state, lastUpdateId: updateId }, now);
+    await saveWizard(tx, personId, { state }, now);
     const replaced = previous?.state.kind === 'new_round' ? msg.replacedNewRound : undefined;
     const prompt: WizardPrompt = {
       text: [replaced, msg.askNewDue(escapeHtml(campaignId), formatDeadline(campaign.due_at))].filter(Boolean).join('\n\n'),
-      buttons: [[{ label: msg.cancelButton, value: B.cancel }]],
+      buttons: [[cancelButton()]],
     };
     return { kind: 'prompt', prompt, seq: state.seq } as const;
   });
@@ -586,7 +625,7 @@ class CreateRefused extends Error {
  */
 export async function wizardInput(
   deps: WizardDeps,
-  request: { personId: string; updateId: number; input: WizardInput; seq?: number; actor: string },
+  request: { personId: string; event: EventKey; input: WizardInput; seq?: number; actor: string },
 ): Promise<WizardReply> {
   const { db, clock } = deps;
   const now = clock.now();
@@ -595,7 +634,8 @@ export async function wizardInput(
     result = await db.transaction().execute(async (tx) => {
       const stored = await loadWizard(tx, request.personId, now, true);
       if (!stored) return request.input.kind === 'button' ? { kind: 'stale' as const } : { kind: 'none' as const };
-      if (request.updateId <= stored.lastUpdateId) return { kind: 'stale' as const };
+      // Recorded only when the wizard takes the event: text with no wizard goes on to the report.
+      if (!(await markUpdateProcessed(tx, request.event))) return { kind: 'stale' as const };
       if (request.seq !== undefined && request.seq !== stored.state.seq) return { kind: 'stale' as const };
       const outcome = await advance(stored.state, request.input, envOf(tx, now));
       switch (outcome.kind) {
@@ -603,10 +643,10 @@ export async function wizardInput(
           await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
           return { kind: 'cancelled' as const };
         case 'prompt':
-          await saveWizard(tx, request.personId, { state: outcome.state, lastUpdateId: request.updateId }, now);
+          await saveWizard(tx, request.personId, { state: outcome.state }, now);
           return { kind: 'prompt' as const, prompt: outcome.prompt, seq: outcome.state.seq };
         case 'create': {
-          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 }, lastUpdateId: request.updateId };
+          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 } };
           let campaign: CreatedCampaign;
           try {
             campaign = await createCampaignIn(tx, { ...outcome.input, actor: request.actor }, clock);
@@ -619,7 +659,7 @@ export async function wizardInput(
         }
         case 'set_deadline': {
           // Recorded first, so a redelivered update does not set it again.
-          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 }, lastUpdateId: request.updateId };
+          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 } };
           await saveWizard(tx, request.personId, next, now);
           return { kind: 'set_deadline' as const, campaignId: outcome.campaignId, dueAt: outcome.dueAt, stored: next };
         }
@@ -654,7 +694,7 @@ export async function wizardInput(
     const state = result.stored.state;
     return {
       kind: 'prompt',
-      prompt: { text: escapeHtml(error.message), buttons: [[{ label: msg.cancelButton, value: B.cancel }]] },
+      prompt: { text: escapeHtml(error.message), buttons: [[cancelButton()]] },
       seq: state.seq,
     };
   }

@@ -535,6 +535,7 @@ export async function openCampaignsForPerson(db: Kysely<Database>, personId: str
     .select(['c.id as campaign_id', 'o.id as org_id', 'o.name', 'c.form_id', 'c.form_version', 'c.period_label', 'c.due_at'])
     .orderBy('c.due_at')
     .orderBy('o.code')
+    .orderBy('c.id')
     .execute();
   return rows.map((r) => ({
     campaignId: r.campaign_id,

@@ -1,12 +1,14 @@
 /**
  * The delivery ledger: one row per (round, slot, organization, person). Fanning a
- * slot out writes its rows in one statement; sending claims a row before calling
- * Telegram and records the outcome after. Because a row moves queued → sending
+ * slot out writes its rows in one statement, each with the channel it goes through
+ * (the person's most recent one); sending claims a row before calling the channel
+ * and records the outcome after. Because a row moves queued → sending
  * only once, a redelivered job, a restarted worker or a flushed Redis cannot send
  * the same reminder twice.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { isClosed } from '../campaigns/state.js';
+import type { ChannelName, Identity } from '../chat/port.js';
 import type { Database, DeliveriesTable, SlotKind } from '../db/schema.js';
 import { ANNOUNCE_KEY, MANUAL_PREFIX } from '../reminders/slotKeys.js';
 import type { Selectable } from 'kysely';
@@ -24,21 +26,31 @@ export type FanOutResult =
 /** No planned reminder follows an announcement or another reminder this closely. */
 const RECENT_MESSAGE_MS = 12 * 60 * 60 * 1000;
 
-/** People who get admin messages: the admin role, and the ids in ADMIN_IDS (rows created at start). */
-function adminRecipients(db: Kysely<Database>, adminIds: readonly number[]) {
-  return db
-    .selectFrom('people as p')
-    .where((eb) => eb.or([eb('p.is_admin', '=', true), ...(adminIds.length ? [eb('p.telegram_user_id', 'in', adminIds.map(String))] : [])]));
+/** Who a slot's messages go to, and through which channels. */
+export interface Audience {
+  /** Identities with admin rights by configuration (their people rows are created at start). */
+  adminIds: readonly Identity[];
+  /** The channels this installation sends through; a person is reached on the most recent of theirs. */
+  channels: readonly ChannelName[];
 }
 
-/** ADMIN_IDS are configuration, not rows: give each a person row so deliveries can point at it. */
-export async function ensureAdminPeople(db: Kysely<Database>, adminIds: readonly number[]): Promise<void> {
-  if (adminIds.length === 0) return;
-  await db
-    .insertInto('people')
-    .values(adminIds.map((id) => ({ telegram_user_id: id, display_name: `Quản trị viên ${id}` })))
-    .onConflict((oc) => oc.column('telegram_user_id').doNothing())
-    .execute();
+/** People who get admin messages: the admin role, and the identities in ADMIN_IDS. */
+function adminRecipients(db: Kysely<Database>, adminIds: readonly Identity[]) {
+  return db.selectFrom('people as p').where((eb) =>
+    eb.or([
+      eb('p.is_admin', '=', true),
+      ...adminIds.map((a) =>
+        eb.exists(
+          eb
+            .selectFrom('identities as ai')
+            .select('ai.person_id')
+            .whereRef('ai.person_id', '=', 'p.id')
+            .where('ai.channel', '=', a.channel)
+            .where('ai.external_id', '=', a.externalId),
+        ),
+      ),
+    ]),
+  );
 }
 
 /**
@@ -47,7 +59,7 @@ export async function ensureAdminPeople(db: Kysely<Database>, adminIds: readonly
  */
 export async function fanOutSlot(
   db: Kysely<Database>,
-  request: { campaignId: string; slotKey: string; sendAt: Date; adminIds: readonly number[] },
+  request: { campaignId: string; slotKey: string; sendAt: Date } & Audience,
   now: Date,
 ): Promise<FanOutResult> {
   return db.transaction().execute(async (tx) => {
@@ -102,33 +114,55 @@ export async function fanOutSlot(
 }
 
 /** INSERT … SELECT matches columns by position: the selects below list them in this order. */
-const LEDGER_COLUMNS = ['campaign_id', 'organization_id', 'person_id', 'slot_key', 'kind', 'status', 'reason', 'created_at', 'updated_at'] as const;
+const LEDGER_COLUMNS = ['campaign_id', 'organization_id', 'person_id', 'slot_key', 'kind', 'channel', 'status', 'reason', 'created_at', 'updated_at'] as const;
 
-/** The columns every new ledger row shares; `p` is the recipient person. Someone unreachable is recorded, not queued. */
+/**
+ * The columns every new ledger row shares; `p` is the recipient person and `ch` their
+ * most recent identity on an enabled channel. Someone unreachable, or with no identity
+ * on any enabled channel, is recorded, not queued.
+ */
 function ledgerFields(request: { slotKey: string; kind: SlotKind }, now: Date) {
   return [
     sql<string>`${request.slotKey}`.as('slot_key'),
     sql<SlotKind>`${request.kind}`.as('kind'),
-    sql<string>`case when p.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
-    sql<string | null>`case when p.unreachable_at is null then null else 'unreachable' end`.as('reason'),
+    sql<ChannelName | null>`ch.channel`.as('channel'),
+    sql<string>`case when p.unreachable_at is null and ch.channel is not null then 'queued' else 'skipped' end`.as('status'),
+    sql<string | null>`case when p.unreachable_at is not null then 'unreachable' when ch.channel is null then 'no channel' end`.as('reason'),
     sql<Date>`${now}::timestamptz`.as('created_at'),
     sql<Date>`${now}::timestamptz`.as('updated_at'),
   ] as const;
 }
 
+/** For a `left join lateral`: the recipient's most recent identity among the enabled channels, as `ch`. */
+function recentChannel(channels: readonly ChannelName[]) {
+  return (eb: ExpressionBuilder<Database & { p: Database['people'] }, 'p'>) =>
+    eb
+      .selectFrom('identities as i')
+      .select('i.channel')
+      .whereRef('i.person_id', '=', 'p.id')
+      .where(sql<boolean>`i.channel = any(${[...channels]}::text[])`)
+      .orderBy(sql`i.last_seen_at desc nulls last`)
+      .orderBy('i.created_at', 'desc')
+      .limit(1)
+      .as('ch');
+}
+
 async function insertDeliveries(
   tx: Kysely<Database>,
-  request: { campaignId: string; slotKey: string; kind: SlotKind; adminIds: readonly number[] },
+  request: { campaignId: string; slotKey: string; kind: SlotKind } & Audience,
   now: Date,
 ): Promise<number> {
   const { campaignId, kind } = request;
   const fields = ledgerFields(request, now);
   const insert = tx.insertInto('deliveries').columns(LEDGER_COLUMNS);
+  const lateral = recentChannel(request.channels);
   const result =
     kind === 'escalation' || kind === 'digest'
       ? await insert
           .expression(
-            adminRecipients(tx, request.adminIds).select([
+            adminRecipients(tx, request.adminIds)
+              .leftJoinLateral(lateral, (j) => j.onTrue())
+              .select([
               sql<string>`${campaignId}::bigint`.as('campaign_id'),
               sql<null>`null::bigint`.as('organization_id'),
               'p.id',
@@ -143,6 +177,7 @@ async function insertDeliveries(
               .selectFrom('campaign_targets as t')
               .innerJoin('memberships as m', 'm.organization_id', 't.organization_id')
               .innerJoin('people as p', 'p.id', 'm.person_id')
+              .leftJoinLateral(lateral, (j) => j.onTrue())
               .where('t.campaign_id', '=', campaignId);
             if (kind === 'reminder') {
               q = q.where(({ not, exists, selectFrom }) =>
@@ -164,17 +199,18 @@ async function insertDeliveries(
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
-/** Deliveries waiting to be sent, by id, a page at a time (for queueing them). */
+/** Deliveries waiting to be sent, by id with their channel, a page at a time (for queueing them). */
 export async function queuedDeliveryIds(
   db: Kysely<Database>,
   filter: { campaignId?: string; slotKey?: string; queuedBefore?: Date; afterId: string; limit: number },
-): Promise<string[]> {
-  let q = db.selectFrom('deliveries').select('id').where('status', '=', 'queued').where('id', '>', filter.afterId);
+): Promise<Array<{ id: string; channel: ChannelName }>> {
+  let q = db.selectFrom('deliveries').select(['id', 'channel']).where('status', '=', 'queued').where('id', '>', filter.afterId);
   if (filter.queuedBefore) q = q.where('updated_at', '<', filter.queuedBefore);
   if (filter.campaignId) q = q.where('campaign_id', '=', filter.campaignId);
   if (filter.slotKey) q = q.where('slot_key', '=', filter.slotKey);
   const rows = await q.orderBy('id').limit(filter.limit).execute();
-  return rows.map((r) => r.id);
+  // Rows queued before channels existed went through Telegram.
+  return rows.map((r) => ({ id: r.id, channel: r.channel ?? 'telegram' }));
 }
 
 /** Takes the delivery for sending; undefined when it was sent, skipped, failed or is being sent. */
@@ -189,7 +225,7 @@ export async function claimDelivery(db: Kysely<Database>, deliveryId: string, no
 }
 
 export type DeliveryOutcome =
-  | { status: 'sent'; messageId: number }
+  | { status: 'sent'; messageId: string }
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string }
   /** A transient failure: back to the queue for another attempt. */
@@ -197,7 +233,7 @@ export type DeliveryOutcome =
 
 /**
  * Records what happened to a delivery in the state it was left in: 'sending' after a call
- * to Telegram, 'queued' when it was decided without one (skipped). False when the row had
+ * to the channel, 'queued' when it was decided without one (skipped). False when the row had
  * already moved on (another worker, a sweep), in which case nothing is written.
  */
 export async function recordOutcome(
@@ -212,7 +248,7 @@ export async function recordOutcome(
     .set({
       status: outcome.status,
       reason: outcome.status === 'sent' ? null : outcome.reason,
-      telegram_message_id: outcome.status === 'sent' ? outcome.messageId : null,
+      message_id: outcome.status === 'sent' ? outcome.messageId : null,
       sent_at: outcome.status === 'sent' ? now : null,
       updated_at: now,
     })
@@ -222,7 +258,8 @@ export async function recordOutcome(
   return Number(result.numUpdatedRows) > 0;
 }
 
-export type QueuedDelivery = Delivery & { telegram_user_id: string; unreachable_at: Date | null };
+/** A queued delivery with its recipient: their account on the delivery's channel (null if they have none left). */
+export type QueuedDelivery = Delivery & { external_id: string | null; unreachable_at: Date | null };
 
 /** A delivery still waiting to be sent, with its recipient; undefined once it was claimed, sent, skipped or failed. */
 export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): Promise<QueuedDelivery | undefined> {
@@ -230,7 +267,17 @@ export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): 
     .selectFrom('deliveries as d')
     .innerJoin('people as p', 'p.id', 'd.person_id')
     .selectAll('d')
-    .select(['p.telegram_user_id', 'p.unreachable_at'])
+    .select((eb) => [
+      'p.unreachable_at',
+      eb
+        .selectFrom('identities as i')
+        .select('i.external_id')
+        .whereRef('i.person_id', '=', 'd.person_id')
+        .where((w) => w('i.channel', '=', w.fn.coalesce('d.channel', sql<ChannelName>`'telegram'`)))
+        .orderBy(sql`i.last_seen_at desc nulls last`)
+        .limit(1)
+        .as('external_id'),
+    ])
     .where('d.id', '=', deliveryId)
     .where('d.status', '=', 'queued')
     .executeTakeFirst();
@@ -238,7 +285,7 @@ export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): 
 
 /**
  * A worker that died between claiming and recording leaves a row in 'sending': whether
- * Telegram got the message is unknown. It is not sent again (a reminder twice is worse
+ * the channel got the message is unknown. It is not sent again (a reminder twice is worse
  * than once missing, and admins see it); after `graceMs` it is marked failed.
  */
 export async function failInterruptedDeliveries(db: Kysely<Database>, now: Date, graceMs: number): Promise<number> {
@@ -270,6 +317,30 @@ export async function acknowledgeDelivery(db: Kysely<Database>, deliveryId: stri
     .where('kind', '=', 'announcement')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * «đã nhận» typed instead of pressed: acknowledges every announcement sent to the person
+ * that they have not acknowledged yet, of rounds still open. Returns how many.
+ */
+export async function acknowledgeAnnouncements(db: Kysely<Database>, personId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('deliveries as d')
+    .set({ acknowledged_at: now })
+    .where('d.person_id', '=', personId)
+    .where('d.kind', '=', 'announcement')
+    .where('d.status', '=', 'sent')
+    .where('d.acknowledged_at', 'is', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('campaigns as c')
+          .select('c.id')
+          .whereRef('c.id', '=', 'd.campaign_id')
+          .where((eb) => eb.or([eb('c.closed_at', 'is', null), eb('c.closed_at', '>', now)])),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Starting the report proves the announcement arrived: it counts as "Đã nhận". */

@@ -1,6 +1,7 @@
 /**
- * Invites bind a Telegram account to an organization: the admin hands each
- * organization a link t.me/<bot>?start=<code>; the secretary taps it once.
+ * Invites bind a chat account to an organization: the admin hands each
+ * organization a link t.me/<bot>?start=<code> (Telegram) or the code itself to
+ * send to the Zalo bot; the secretary uses it once.
  *
  * - A code is 16 random bytes in base64url (22 characters of [A-Za-z0-9_-],
  *   128 bits): it fits Telegram's /start payload (64 characters) and cannot be guessed.
@@ -17,7 +18,8 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../time.js';
 import { recordAudit } from './audit.js';
 import { inviteMessages as msg } from './messages/invites.js';
-import { upsertPerson } from './people.js';
+import { identityKey } from '../chat/identity.js';
+import { upsertPerson, type ChannelUser } from './people.js';
 
 export const INVITE_CODE_BYTES = 16;
 /** What a code may look like: Telegram's deep-link payload alphabet and length. */
@@ -106,7 +108,7 @@ export type RedeemResult =
 
 export interface RedeemInput {
   code: string;
-  telegramUser: { id: number; displayName: string; username?: string | null };
+  user: ChannelUser;
 }
 
 /** Thrown inside the transaction to roll back the person upsert when the code is refused. */
@@ -129,11 +131,7 @@ export async function redeemInvite(db: Kysely<Database>, input: RedeemInput, clo
   const now = clock.now();
   try {
     return await db.transaction().execute(async (tx): Promise<RedeemResult> => {
-      const person = await upsertPerson(
-        tx,
-        { telegramUserId: input.telegramUser.id, displayName: input.telegramUser.displayName, username: input.telegramUser.username ?? null },
-        now,
-      );
+      const person = await upsertPerson(tx, input.user, now);
       const claimed = await tx
         .updateTable('invites')
         .set({ used_at: now, used_by_person_id: person.id })
@@ -189,7 +187,7 @@ export async function redeemInvite(db: Kysely<Database>, input: RedeemInput, clo
         .where('id', '=', claimed.organization_id)
         .executeTakeFirstOrThrow();
       await recordAudit(tx, {
-        actor: `telegram:${input.telegramUser.id}`,
+        actor: identityKey(input.user.identity),
         action: 'invite.redeem',
         details: { inviteId: claimed.id, personId: person.id, orgCode: org.code },
         at: now,

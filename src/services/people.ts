@@ -1,42 +1,90 @@
-/** People who talk to the bot: reporters bound to organizations, and admins. */
-import type { Kysely } from 'kysely';
+/**
+ * People who talk to the bot: reporters bound to organizations, and admins. A person
+ * is reached through identities, one per chat app account: (channel, external id).
+ */
+import { sql, type Kysely } from 'kysely';
+import { identityKey, sameIdentity } from '../chat/identity.js';
+import type { ChannelName, Identity } from '../chat/port.js';
 import type { Database, OrganizationType, Person } from '../db/schema.js';
 import type { Clock } from '../time.js';
 import { recordAudit } from './audit.js';
 
-export interface TelegramUserInput {
-  telegramUserId: number;
+export interface ChannelUser {
+  identity: Identity;
   displayName: string;
   username?: string | null;
 }
 
-/** Inserts the person or refreshes their name, username and last_seen_at: one statement. */
-export async function upsertPerson(db: Kysely<Database>, user: TelegramUserInput, now: Date): Promise<Person> {
-  const displayName = user.displayName.trim() || `Người dùng ${user.telegramUserId}`;
+/**
+ * Inserts the person behind the identity or refreshes their name and last_seen_at.
+ * Runs in the caller's transaction (registration, an admin's first wizard).
+ */
+export async function upsertPerson(db: Kysely<Database>, user: ChannelUser, now: Date): Promise<Person> {
+  const { channel, externalId } = user.identity;
+  const displayName = user.displayName.trim() || `Người dùng ${externalId}`;
   const username = user.username?.trim() || null;
-  return db
+  const known = await db
+    .updateTable('identities')
+    .set({ last_seen_at: now })
+    .where('channel', '=', channel)
+    .where('external_id', '=', externalId)
+    .returning('person_id')
+    .executeTakeFirst();
+  if (known) {
+    return db
+      .updateTable('people')
+      .set({ display_name: displayName, username, last_seen_at: now })
+      .where('id', '=', known.person_id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+  const person = await db
     .insertInto('people')
-    .values({
-      telegram_user_id: user.telegramUserId,
-      display_name: displayName,
-      username,
-      created_at: now,
-      last_seen_at: now,
-    })
-    .onConflict((oc) =>
-      oc.column('telegram_user_id').doUpdateSet({ display_name: displayName, username, last_seen_at: now }),
-    )
+    .values({ display_name: displayName, username, created_at: now, last_seen_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await db.insertInto('identities').values({ channel, external_id: externalId, person_id: person.id, created_at: now, last_seen_at: now }).execute();
+  return person;
 }
 
-export async function findPersonByTelegramId(db: Kysely<Database>, telegramUserId: number | string): Promise<Person | undefined> {
-  return db.selectFrom('people').selectAll().where('telegram_user_id', '=', String(telegramUserId)).executeTakeFirst();
+/** The person behind an identity, with every identity they have (admin rights follow any of them). */
+export interface KnownPerson {
+  person: Person;
+  identities: Identity[];
 }
 
-/** An admin is flagged in the database or listed in ADMIN_IDS (config.adminIds). */
-export function isAdmin(person: { is_admin: boolean; telegram_user_id: string | number }, adminIds: readonly number[]): boolean {
-  return person.is_admin || adminIds.includes(Number(person.telegram_user_id));
+/** Identities touched less recently than this are stamped again when the person writes. */
+const LAST_SEEN_RESOLUTION = '10 minutes';
+
+/**
+ * Looks up who wrote, in one statement, and records that this identity is the one they
+ * last wrote from (messages follow the most recent channel). The stamp is refreshed at
+ * most every few minutes, unless another identity of the person is more recent.
+ */
+export async function findPersonByIdentity(db: Kysely<Database>, identity: Identity, now: Date): Promise<KnownPerson | undefined> {
+  const result = await sql<Person & { identities: Array<{ channel: ChannelName; externalId: string }> }>`
+    with touched as (
+      update identities me set last_seen_at = ${now}
+      where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
+        and (me.last_seen_at is null or me.last_seen_at < ${now}::timestamptz - ${LAST_SEEN_RESOLUTION}::interval
+             or exists (select 1 from identities o where o.person_id = me.person_id
+                        and (o.channel, o.external_id) <> (me.channel, me.external_id) and o.last_seen_at > me.last_seen_at))
+      returning me.person_id
+    )
+    select p.*, (select json_agg(json_build_object('channel', i.channel, 'externalId', i.external_id))
+                 from identities i where i.person_id = p.id) as identities
+    from identities me join people p on p.id = me.person_id
+    where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
+  `.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const { identities, ...person } = row;
+  return { person: person as Person, identities };
+}
+
+/** An admin is flagged in the database or has an identity listed in ADMIN_IDS (config.adminIds). */
+export function isAdmin(person: { is_admin: boolean } | undefined, identities: readonly Identity[], adminIds: readonly Identity[]): boolean {
+  return (person?.is_admin ?? false) || identities.some((i) => adminIds.some((a) => sameIdentity(a, i)));
 }
 
 export interface PersonOrganization {
@@ -58,42 +106,66 @@ export async function organizationsOf(db: Kysely<Database>, personId: string): P
     .execute();
 }
 
+/** The placeholder name of an admin known only by id, until they write to the bot. */
+function adminPlaceholderName(identity: Identity): string {
+  return `Quản trị viên ${identity.externalId}`;
+}
+
 /**
- * Grants or withdraws the admin flag. Granting to someone who has never written
- * to the bot creates their row (named 'Quản trị viên <id>' until they do);
- * withdrawing from an unknown id changes nothing and returns undefined.
+ * ADMIN_IDS are configuration, not rows: give each identity a person so deliveries
+ * (digest, escalation) can point at it. Existing identities are left as they are.
+ */
+export async function ensureAdminPeople(db: Kysely<Database>, adminIds: readonly Identity[]): Promise<void> {
+  if (adminIds.length === 0) return;
+  await db.transaction().execute(async (tx) => {
+    for (const identity of adminIds) {
+      const known = await tx
+        .selectFrom('identities')
+        .select('person_id')
+        .where('channel', '=', identity.channel)
+        .where('external_id', '=', identity.externalId)
+        .executeTakeFirst();
+      if (known) continue;
+      const person = await tx.insertInto('people').values({ display_name: adminPlaceholderName(identity) }).returning('id').executeTakeFirstOrThrow();
+      await tx.insertInto('identities').values({ channel: identity.channel, external_id: identity.externalId, person_id: person.id }).execute();
+    }
+  });
+}
+
+/**
+ * Grants or withdraws the admin flag. Granting to an identity that has never written
+ * to the bot creates its person (named 'Quản trị viên <id>' until they do);
+ * withdrawing from an unknown identity changes nothing and returns undefined.
  * ADMIN_IDS from the environment still make a person admin whatever the flag.
  */
 export async function setAdmin(
   db: Kysely<Database>,
-  telegramUserId: number,
+  identity: Identity,
   admin: boolean,
   clock: Clock,
   actor = 'cli',
 ): Promise<Person | undefined> {
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
-    const person = admin
-      ? await tx
-          .insertInto('people')
-          .values({
-            telegram_user_id: telegramUserId,
-            display_name: `Quản trị viên ${telegramUserId}`,
-            is_admin: true,
-            created_at: now,
-            last_seen_at: now,
-          })
-          .onConflict((oc) => oc.column('telegram_user_id').doUpdateSet({ is_admin: true }))
-          .returningAll()
-          .executeTakeFirstOrThrow()
-      : await tx
-          .updateTable('people')
-          .set({ is_admin: false })
-          .where('telegram_user_id', '=', String(telegramUserId))
-          .returningAll()
-          .executeTakeFirst();
+    const known = await tx
+      .selectFrom('identities')
+      .select('person_id')
+      .where('channel', '=', identity.channel)
+      .where('external_id', '=', identity.externalId)
+      .executeTakeFirst();
+    let person: Person | undefined;
+    if (known) {
+      person = await tx.updateTable('people').set({ is_admin: admin }).where('id', '=', known.person_id).returningAll().executeTakeFirstOrThrow();
+    } else if (admin) {
+      person = await tx
+        .insertInto('people')
+        .values({ display_name: adminPlaceholderName(identity), is_admin: true, created_at: now, last_seen_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await tx.insertInto('identities').values({ channel: identity.channel, external_id: identity.externalId, person_id: person.id, created_at: now }).execute();
+    }
     if (person) {
-      await recordAudit(tx, { actor, action: admin ? 'admin.add' : 'admin.remove', details: { telegramUserId, personId: person.id }, at: now });
+      await recordAudit(tx, { actor, action: admin ? 'admin.add' : 'admin.remove', details: { identity: identityKey(identity), personId: person.id }, at: now });
     }
     return person;
   });

@@ -11,6 +11,8 @@ import type { Database, Submission } from '../db/schema.js';
 import { startCursor, step, reopenCursor } from '../dialogue/machine.js';
 import { renderPrompt } from '../dialogue/prompts.js';
 import type { Cursor, DialogueState, Effect, Input, Prompt } from '../dialogue/types.js';
+import type { EventKey } from '../chat/port.js';
+import { markUpdateProcessed } from './processedUpdates.js';
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
 import { escapeHtml } from '../text/html.js';
 import { formatDateTime, localDate, type Clock } from '../time.js';
@@ -37,11 +39,13 @@ export type ReportReply =
     }
   /** The person has no report in progress: tell them how to start one. */
   | { kind: 'no_active' }
+  /** The same inbound event was handled before: nothing changes and nothing more is said. */
+  | { kind: 'duplicate' }
   /** The person is not a reporter of that organization or the campaign does not target it. */
   | { kind: 'forbidden' };
 
 export interface ReportInput {
-  updateId: number;
+  event: EventKey;
   personId: string;
   input: Input;
   /** Set for button presses: the report and step the button belongs to. */
@@ -51,16 +55,6 @@ export interface ReportInput {
 /** A step number no report has: the person has not seen the current prompt. */
 const UNSEEN_STEP = -1;
 
-/** Records the update; false when it was handled before (Telegram redelivers after a crash). */
-export async function markUpdateProcessed(tx: Kysely<Database>, updateId: number): Promise<boolean> {
-  const inserted = await tx
-    .insertInto('processed_updates')
-    .values({ update_id: updateId })
-    .onConflict((oc) => oc.column('update_id').doNothing())
-    .returning('update_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
-}
 
 async function isReporterOf(tx: Kysely<Database>, personId: string, organizationId: string): Promise<boolean> {
   const row = await tx
@@ -264,7 +258,8 @@ function promptReply(report: LoadedReport, step: number, notice?: string, inPlac
 export async function handleReportInput(deps: ReportingDeps, request: ReportInput): Promise<ReportReply> {
   if (request.button && !isBigintId(request.button.submissionId)) return { kind: 'no_active' };
   return deps.db.transaction().execute(async (tx) => {
-    const fresh = await markUpdateProcessed(tx, request.updateId);
+    // A redelivered update was answered the first time: nothing changes, nothing more is said.
+    if (!(await markUpdateProcessed(tx, request.event))) return { kind: 'duplicate' };
     const person = await tx.selectFrom('people').select(['id', 'active_submission_id', 'seen_step']).where('id', '=', request.personId).executeTakeFirst();
     const submissionId = request.button?.submissionId ?? person?.active_submission_id;
     if (!person || !submissionId) return { kind: 'no_active' };
@@ -273,8 +268,6 @@ export async function handleReportInput(deps: ReportingDeps, request: ReportInpu
     if (!(await isReporterOf(tx, person.id, report.submission.organization_id))) return { kind: 'forbidden' };
     const current = report.submission.step;
 
-    // A redelivered update: show where the report stands, change nothing.
-    if (!fresh) return promptReply(report, current);
     if (request.button && request.button.step !== current) {
       await rememberWhatPersonSaw(tx, person.id, report.submission.id, current);
       return promptReply(report, current, msg.stalePrompt);

@@ -213,7 +213,81 @@ describe('the /dotmoi wizard', () => {
     expect((await advance(due, button(B.cancel), env)).kind).toBe('cancelled');
     const stray = await run(due, button(B.all));
     expect(stray.step).toBe('due');
-    expect((await run(await started(), text('dan_van_qcdc'))).text).toContain('Xin bấm vào một biểu mẫu');
+    expect((await run(await started(), text('dan_van_qcdc'))).text).toContain('Xin chọn một biểu mẫu');
+  });
+});
+
+describe('the /dotmoi wizard by typing only', () => {
+  const says = async (state: WizardState, ...inputs: WizardInput[]): Promise<string[]> => {
+    const s = await run(state, ...inputs);
+    const outcome = await advance(s, text('?'), env);
+    return outcome.kind === 'prompt' ? outcome.prompt.buttons.flat().map((b) => b.say) : [];
+  };
+
+  it('every button says what to type instead', async () => {
+    const { prompt } = await startNewRound(env);
+    expect(prompt.buttons.flat().map((b) => b.say)).toEqual(['1', '2', 'huỷ']);
+    const form = await started();
+    expect(await says(form, text('1'), text('Đợt đặc biệt'))).toEqual(['không', 'quay lại', 'huỷ']);
+    expect(await says(form, text('1'), text('Năm 2026'))).toEqual(['ngay', 'quay lại', 'huỷ']);
+    const targets = [text('1'), text('Năm 2026'), text('ngay'), text('15/12/2026 17:00')];
+    expect(await says(form, ...targets)).toEqual(['1', '2', '3', '4', 'quay lại', 'huỷ']);
+    expect(await says(form, ...targets, text('2'))).toEqual(['1', '2', '3', 'xong', 'quay lại', 'huỷ']);
+    expect(await says(form, ...targets, text('1'))).toEqual(['mặc định', 'quay lại', 'huỷ']);
+    expect(await says(form, ...targets, text('1'), text('mặc định'))).toEqual(['tạo', 'quay lại', 'huỷ']);
+  });
+
+  it('runs a whole /dotmoi: form, period, «ngay», deadline, all targets, default plan, «tạo»', async () => {
+    const s = await run(await started(), text('1'), text('Năm 2026'), text('ngay'), text('15/12/2026 17:00'), text('1'), text('mặc định'));
+    expect(s.step).toBe('confirm');
+    expect(s.text).toContain('Dân vận &amp; QCDC (dan_van_qcdc v1)');
+    expect(s.text).toContain('Mở: ngay khi tạo');
+    expect(s.text).toContain('tất cả tổ chức (4)');
+    const outcome = await advance(s, text('Tạo'), env);
+    expect(outcome.kind).toBe('create');
+    if (outcome.kind !== 'create') return;
+    expect(outcome.input).toEqual({
+      formId: 'dan_van_qcdc',
+      formVersion: 1,
+      periodLabel: 'Năm 2026',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      opensAt: NOW,
+      dueAt: at('2026-12-15T17:00'),
+      targets: { kind: 'all' },
+      reminderOffsets: ['-7d', '-3d', '-1d', '0d', '+1d', '+3d'],
+      reminderTime: '08:00',
+    });
+  });
+
+  it('types toggled by number, «xong», «không» for no period dates', async () => {
+    const noDates = await run(await started(), text('2'), text('Đợt đặc biệt'), text('khong'));
+    expect(noDates.step).toBe('opens');
+    expect(noDates.draft).toMatchObject({ form: { id: 'xep_loai_to_chuc_dang' }, periodStart: null, periodEnd: null });
+    const types = await run(noDates, text('ngay'), text('15/12/2026'), text('2'), text('3'), text('1'), text('2'), text('1'), text('xong'));
+    expect(types.step).toBe('plan');
+    expect(types.draft.targets).toEqual({ kind: 'types', types: ['chi_bo_co_so', 'chi_bo_truc_thuoc'] });
+  });
+
+  it('«quay lại» (or 0 where nothing is typed) goes back, «huỷ» cancels from any step', async () => {
+    const due = await run(await started(), text('1'), text('Năm 2026'), text('ngay'));
+    expect(due.step).toBe('due');
+    expect((await run(due, text('quay lại'))).step).toBe('opens');
+    expect((await run(due, text('Quay lai.'))).step).toBe('opens');
+    const targets = await run(due, text('15/12/2026'));
+    expect((await run(targets, text('0'))).step).toBe('due');
+    for (const word of ['huỷ', 'hủy', 'Huy', '«Huỷ»']) expect((await advance(due, text(word), env)).kind).toBe('cancelled');
+    expect((await advance(await started(), text('huỷ'), env)).kind).toBe('cancelled');
+    // A free-text step keeps any other text: "tạo" is a period label here, not «Tạo đợt».
+    const period = await run(await started(), text('1'), text('tạo'));
+    expect(period.draft.periodLabel).toBe('tạo');
+  });
+
+  it('the deadline wizard cancels on «huỷ»', async () => {
+    const state: WizardState = { kind: 'deadline', seq: 4, campaignId: '12' };
+    expect((await advance(state, text('Hủy'), env)).kind).toBe('cancelled');
+    const bad = await advance(state, text('mai'), env);
+    expect(bad.kind === 'prompt' && bad.prompt.buttons.flat().map((b) => b.say)).toEqual(['huỷ']);
   });
 });
 

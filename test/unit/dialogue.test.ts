@@ -512,3 +512,112 @@ describe('prompts', () => {
     expect(t.notice).toContain('«&lt;script&gt;»');
   });
 });
+
+describe('typed words replace every button', () => {
+  const says = (prompt: Prompt): string[] => prompt.buttons.flat().map((b) => b.say);
+
+  it('every button carries what to type instead', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 12));
+    expect(says(renderPrompt(newState(qcdc), at('ban_chi_dao')))).toEqual(['1', '2']);
+    expect(says(renderPrompt(state, at('tu_danh_gia')))).toEqual(['1', '2', '3', '4', 'quay lại']);
+    expect(says(renderPrompt(state, at('han_che')))).toEqual(['quay lại', 'bỏ qua']);
+    const review = renderPrompt(run(newState(qcdc), ...qcdcInputs).state, { at: 'review' });
+    expect(review.buttons[0]).toEqual([{ label: '✅ Gửi báo cáo', input: { kind: 'submit' }, say: 'gửi' }]);
+    const edits = review.buttons.slice(1).flat();
+    expect(edits.every((b) => b.unlisted === true && b.say === `sửa ${b.input.kind === 'edit' ? b.input.questionNo : '?'}`)).toBe(true);
+  });
+
+  it('a number picks a choice, có/khong answer yes/no', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 11));
+    expect(state.cursor).toEqual(at('tu_danh_gia'));
+    expect(step(state, text('2')).effects).toEqual([{ kind: 'set', key: 'tu_danh_gia', value: 'kha' }]);
+    expect(step(state, text(' «2». ')).effects).toEqual([{ kind: 'set', key: 'tu_danh_gia', value: 'kha' }]);
+    expect(step(newState(qcdc), text('có')).effects).toEqual([{ kind: 'set', key: 'ban_chi_dao', value: true }]);
+    expect(step(newState(qcdc), text('khong')).effects).toEqual([{ kind: 'set', key: 'ban_chi_dao', value: false }]);
+    expect(step(newState(qcdc), text('2')).effects).toEqual([{ kind: 'set', key: 'ban_chi_dao', value: false }]);
+  });
+
+  it('«bỏ qua» skips an optional question and is refused on a required one', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 12));
+    expect(state.cursor).toEqual(at('han_che'));
+    const skipped = step(state, text('Bỏ qua'));
+    expect(skipped.effects).toEqual([{ kind: 'set', key: 'han_che', value: null }]);
+    expect(skipped.cursor).toEqual(at('kien_nghi'));
+    const required = step(newState(qcdc), text('bo qua'));
+    expect(required.effects).toEqual([]);
+    expect(required.notice).toBe('Câu này bắt buộc, không bỏ qua được.');
+  });
+
+  it('«quay lại» and 0 go back on a choice; on a number question 0 is the value 0', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 11));
+    for (const word of ['quay lại', 'Quay lai', '0']) {
+      const back = step(state, text(word));
+      expect(back.cursor).toEqual(at('khen_ca_nhan'));
+      expect(back.effects).toEqual([]);
+    }
+    const onNumber = run(newState(qcdc), text('có'), text('có'));
+    expect(onNumber.state.cursor).toEqual(at('so_mo_hinh_dvk'));
+    expect(step(onNumber.state, text('0')).effects).toEqual([{ kind: 'set', key: 'so_mo_hinh_dvk', value: 0 }]);
+    expect(step(onNumber.state, text('quay lại')).cursor).toEqual(at('bcd_quy_che'));
+  });
+
+  it('«quay lại» or 0 on the first question says there is none before it', () => {
+    for (const word of ['quay lại', '0']) {
+      const t = step(newState(qcdc), text(word));
+      expect(t.cursor).toEqual(at('ban_chi_dao'));
+      expect(t.effects).toEqual([]);
+      expect(t.notice).toBe('Đây là câu đầu tiên, không có câu trước để quay lại.');
+    }
+  });
+
+  it('on the confirm step 1 and 2 pick a reading, 0 goes back, another number is read again', () => {
+    const form = makeForm({ questions: [{ key: 'ty_le', type: 'decimal', text: 'Tỷ lệ?', decimals: 3 }] });
+    const asked = run(newState(form), text('1.234'));
+    expect(asked.last.prompt.text).toContain('Gõ 1 hoặc 2 để chọn cách hiểu đúng, hoặc nhập lại số.');
+    expect(step(asked.state, text('1')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 1234 }]);
+    expect(step(asked.state, text('2')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 1.234 }]);
+    expect(step(asked.state, text('0')).cursor).toEqual(at('ty_le'));
+    expect(step(asked.state, text('3')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 3 }]);
+  });
+
+  it('«gửi» submits and «sửa 3» edits on the review, also of a sent report; 0 goes back to the last question', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    expect(step(state, text('gửi')).effects).toEqual([{ kind: 'submit' }]);
+    expect(step(state, text('«Gửi».')).effects).toEqual([{ kind: 'submit' }]);
+    expect(step(state, text('sửa 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
+    expect(step(state, text('Sua 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
+    expect(step(state, text('0')).cursor).toEqual(at('kien_nghi', true));
+    expect(step(state, text('quay lại')).cursor).toEqual(at('kien_nghi', true));
+    const sent: DialogueState = { ...state, status: 'submitted' };
+    expect(step(sent, text('gửi')).effects).toEqual([{ kind: 'submit' }]);
+    expect(step(sent, text('sửa 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
+    expect(step({ ...sent, cursor: { at: 'done' } }, text('sửa 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
+  });
+
+  it('multi-choice: a single number answers with that choice, «xong» finishes the toggles, 0 is "none" where none is allowed', () => {
+    const form = makeForm({
+      questions: [
+        { key: 'm', type: 'multi_choice', text: 'M?', choices: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] },
+        { key: 'n', type: 'multi_choice', text: 'N?', minSelected: 0, choices: [{ value: 'x', label: 'X' }, { value: 'y', label: 'Y' }] },
+      ],
+    });
+    const first = renderPrompt(newState(form), at('m'));
+    expect(first.text).toContain('Chọn các mục rồi chọn «Xong», hoặc gõ các số cách nhau bằng dấu phẩy, ví dụ: 1,3.');
+    expect(first.text).toContain('Gõ một số là chỉ chọn mục đó.');
+    expect(says(first)).toEqual(['1', '2', 'xong']);
+    expect(step(newState(form), text('2')).effects).toEqual([{ kind: 'set', key: 'm', value: ['b'] }]);
+    expect(step(newState(form), text('1, 2')).effects).toEqual([{ kind: 'set', key: 'm', value: ['a', 'b'] }]);
+    const toggled = run(newState(form), { kind: 'toggle', index: 1 });
+    expect(step(toggled.state, text('Xong')).effects).toEqual([{ kind: 'set', key: 'm', value: ['b'] }]);
+    expect(step(newState(form), text('0')).notice).toContain('câu đầu tiên');
+    const second = run(newState(form), text('1')).state;
+    expect(step(second, text('0')).effects).toEqual([{ kind: 'set', key: 'n', value: [] }]);
+  });
+
+  it('typed words of another step are answers, not commands', () => {
+    const onText = run(newState(qcdc), ...qcdcInputs.slice(0, 4)).state;
+    expect(onText.cursor).toEqual(at('ten_mo_hinh'));
+    expect(step(onText, text('xong')).effects).toEqual([{ kind: 'set', key: 'ten_mo_hinh', value: 'xong' }]);
+    expect(step(onText, text('0')).effects).toEqual([{ kind: 'set', key: 'ten_mo_hinh', value: '0' }]);
+  });
+});

@@ -1,16 +1,18 @@
 /**
- * Inline button payloads. Telegram allows 64 bytes, so inputs are short codes.
- * A report button carries the report and the step it was shown at: a press on an
- * old message is recognised as stale by the service instead of answering the
- * wrong question.
+ * Telegram's inline button payloads: at most 64 bytes, so every Action is a short code.
+ *   r:<submission>:<step>:<input>  an input of the report dialogue, shown at <step>
+ *   o:<campaign>:<organization>    start or resume a report
+ *   k:<delivery>                   «Đã nhận» under an announcement
+ *   dm:<seq>:<value>               a button of the admin's wizard, shown at prompt <seq>
+ *   dt:<campaign>:<action>         an action on a round from /dot N
+ * A report button carries the step it was shown at, so a press on an old message is
+ * recognised as stale instead of answering the wrong question. What a payload claims
+ * is never trusted: the chat layer checks the caller's rights for every action.
  */
-import type { Input } from '../dialogue/types.js';
+import type { Action, RoundAction } from '../../chat/port.js';
+import type { Input } from '../../dialogue/types.js';
 
-export type ButtonAction =
-  | { kind: 'report'; submissionId: string; step: number; input: Input }
-  | { kind: 'open'; campaignId: string; organizationId: string }
-  /** "Đã nhận" under an announcement. */
-  | { kind: 'ack'; deliveryId: string };
+export const CALLBACK_DATA_MAX_BYTES = 64;
 
 function encodeInput(input: Input): string {
   switch (input.kind) {
@@ -62,7 +64,10 @@ function decodeInput(code: string): Input | undefined {
   }
 }
 
-export function encodeAction(action: ButtonAction): string {
+const ROUND_CODES: Record<RoundAction, string> = { due: 'd', close: 'c', close_ok: 'cy', close_no: 'cn', remind: 'r' };
+const ROUND_ACTIONS = new Map(Object.entries(ROUND_CODES).map(([action, code]) => [code, action as RoundAction]));
+
+function encodeUnchecked(action: Action): string {
   switch (action.kind) {
     case 'report':
       return `r:${action.submissionId}:${action.step}:${encodeInput(action.input)}`;
@@ -70,11 +75,21 @@ export function encodeAction(action: ButtonAction): string {
       return `o:${action.campaignId}:${action.organizationId}`;
     case 'ack':
       return `k:${action.deliveryId}`;
+    case 'wizard':
+      return `dm:${action.seq}:${action.value}`;
+    case 'round':
+      return `dt:${action.campaignId}:${ROUND_CODES[action.action]}`;
   }
 }
 
+export function encodeAction(action: Action): string {
+  const data = encodeUnchecked(action);
+  if (Buffer.byteLength(data) > CALLBACK_DATA_MAX_BYTES) throw new RangeError(`callback data too long: ${data}`);
+  return data;
+}
+
 /** Undefined for anything this bot did not produce (or an older format). */
-export function decodeAction(data: string): ButtonAction | undefined {
+export function decodeAction(data: string): Action | undefined {
   const report = /^r:(\d{1,18}):(\d{1,9}):(\w{1,5})$/.exec(data);
   if (report) {
     const input = decodeInput(report[3]!);
@@ -84,5 +99,10 @@ export function decodeAction(data: string): ButtonAction | undefined {
   if (open) return { kind: 'open', campaignId: open[1]!, organizationId: open[2]! };
   const ack = /^k:(\d{1,18})$/.exec(data);
   if (ack) return { kind: 'ack', deliveryId: ack[1]! };
+  const wizard = /^dm:(\d{1,9}):([a-z0-9]{1,16})$/.exec(data);
+  if (wizard) return { kind: 'wizard', seq: Number(wizard[1]), value: wizard[2]! };
+  const round = /^dt:(\d{1,18}):([a-z]{1,2})$/.exec(data);
+  const roundAction = round ? ROUND_ACTIONS.get(round[2]!) : undefined;
+  if (round && roundAction) return { kind: 'round', campaignId: round[1]!, action: roundAction };
   return undefined;
 }

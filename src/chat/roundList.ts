@@ -1,8 +1,8 @@
 /** The list of rounds with their progress, shown by /dot and in an admin's /trangthai. */
-import { listCampaigns, type CampaignListing } from '../src/services/campaigns.js';
-import { escapeHtml } from '../src/text/html.js';
-import { formatDateTime, formatDeadline } from '../src/time.js';
-import type { BotContext } from './context.js';
+import { listCampaigns, type CampaignListing } from '../services/campaigns.js';
+import { escapeHtml } from '../text/html.js';
+import { formatDateTime, formatDeadline } from '../time.js';
+import type { ChatDeps } from './context.js';
 import { roundMessages as msg } from './messages.js';
 
 /** Rounds listed: the most recent; older ones by id (/dot 12) or in the CLI. */
@@ -21,8 +21,8 @@ export function stateText(c: CampaignListing): string {
 }
 
 /** The heading and one line per recent round (HTML); [] when there is no round at all. */
-export async function roundListLines(ctx: BotContext): Promise<string[]> {
-  const rounds = await listCampaigns(ctx.deps.db, ctx.deps.clock, { limit: ROUNDS_IN_LIST });
+export async function roundListLines(deps: Pick<ChatDeps, 'db' | 'clock'>): Promise<string[]> {
+  const rounds = await listCampaigns(deps.db, deps.clock, { limit: ROUNDS_IN_LIST });
   if (rounds.length === 0) return [];
   return [
     msg.listHeading,

@@ -1,7 +1,8 @@
-import { truncate as truncateLabel } from '../src/text/html.js';
+import { truncate as truncateLabel } from '../text/html.js';
 
 /**
- * Vietnamese texts of the chat layer: registration, commands, status, help.
+ * Vietnamese texts of the chat layer: registration, commands, status, help, linking.
+ * Channel-neutral: they read well with buttons (Telegram) and as plain text (Zalo).
  * Functions take values already HTML-escaped by the caller unless they say otherwise.
  */
 export const botMessages = {
@@ -21,7 +22,7 @@ export const botMessages = {
   inviteRevoked: 'Mã mời này đã bị thu hồi. Đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
   notRegistered:
     'Đồng chí chưa được đăng ký là người báo cáo của tổ chức đảng nào.\n' +
-    'Đề nghị liên hệ Văn phòng Đảng ủy để nhận đường liên kết mời (dạng https://t.me/…?start=…), rồi bấm vào đường liên kết đó.',
+    'Đề nghị liên hệ Văn phòng Đảng ủy để nhận mã mời, rồi gửi mã đó cho bot (trên Zalo: gõ «/start MÃ_MỜI»; trên Telegram: bấm đường liên kết mời).',
 
   // Reporting
   noActiveReport: 'Đồng chí chưa mở báo cáo nào. Gõ /baocao để bắt đầu hoặc tiếp tục báo cáo.',
@@ -32,7 +33,11 @@ export const botMessages = {
   campaignButton: (org: string, form: string, period: string) => `${truncateLabel(form, 28)} — ${period} — ${truncateLabel(org, 24)}`,
   paused: 'Đã tạm dừng. Các câu trả lời đã được lưu; gõ /baocao để tiếp tục đúng chỗ đang dừng.',
   nothingToPause: 'Đồng chí không có báo cáo nào đang mở. Gõ /baocao để bắt đầu.',
-  textOnly: 'Xin trả lời bằng chữ hoặc bấm nút bên dưới câu hỏi.',
+  textOnly: 'Bot chỉ đọc được tin nhắn chữ. Xin gõ câu trả lời hoặc chọn một lựa chọn của câu hỏi.',
+  chooseCampaignTyped: 'Gõ «baocao 1», «baocao 2»… để chọn đợt.',
+  campaignOption: (no: number, org: string, form: string, period: string) => `${no}. ${truncateLabel(form, 28)} — ${period} — ${truncateLabel(org, 24)}`,
+  acknowledgedTyped: (count: number) => (count > 1 ? `Đã ghi nhận đồng chí đã nhận ${count} thông báo. Cảm ơn đồng chí!` : 'Đã ghi nhận. Cảm ơn đồng chí!'),
+  nothingToAcknowledge: 'Không có thông báo nào đang chờ xác nhận.',
   staleButton: 'Nút này đã cũ.',
 
   // Status
@@ -66,13 +71,16 @@ export const botMessages = {
     '/huy — tạm dừng câu hỏi đang trả lời (không mất câu trả lời)',
     '/trogiup — xem hướng dẫn này',
     '',
-    'Khi trả lời: gõ câu trả lời hoặc bấm nút. Số viết như «1.234» hoặc «12,5». Nút «Quay lại» để sửa câu trước; sau câu cuối, bot cho xem lại toàn bộ trước khi gửi.',
+    '/lienket — lấy mã để dùng bot trên cả Telegram và Zalo',
+    '',
+    'Khi trả lời: gõ câu trả lời, hoặc gõ số của lựa chọn (trên Telegram có thể bấm nút). Số viết như «1.234» hoặc «12,5». Gõ «quay lại» để về câu trước, «bỏ qua» để bỏ qua câu không bắt buộc; sau câu cuối, bot cho xem lại toàn bộ, gõ «gửi» để nộp hoặc «sửa 3» để sửa câu 3. Gõ «đã nhận» để xác nhận đã nhận thông báo.',
   ].join('\n'),
   helpAdmin: [
     '',
     '<b>Các lệnh của Văn phòng Đảng ủy</b>',
     '/dotmoi — tạo đợt báo cáo mới (từng bước)',
     '/dot [số đợt] — các đợt và tiến độ; đổi hạn chót, kết thúc đợt, nhắc ngay',
+    '/doihan SỐ_ĐỢT — đổi hạn chót của đợt; /ketthuc SỐ_ĐỢT — kết thúc đợt',
     '/tonghop [số đợt] — báo cáo tổng hợp của đợt (mặc định: đợt mới nhất)',
     '/chuanop [số đợt] — danh sách tổ chức chưa nộp',
     '/nhacnho [số đợt] — nhắc ngay các tổ chức chưa nộp',
@@ -80,6 +88,15 @@ export const botMessages = {
     '/trangthai — danh sách các đợt và số đơn vị đã nộp',
   ].join('\n'),
   unknownCommand: 'Không có lệnh này. Gõ /trogiup để xem các lệnh.',
+
+  // Linking two channels
+  linkCode: (code: string, minutes: number) =>
+    `Mã liên kết của đồng chí: <b>${code}</b>\nTrong ${minutes} phút tới, mở bot trên ứng dụng còn lại (Telegram hoặc Zalo) và gõ: <b>/lienket ${code}</b>\nSau đó hai tài khoản là một: cùng báo cáo, cùng lời nhắc (gửi tới ứng dụng đồng chí dùng gần nhất).`,
+  linkNeedsPerson: 'Đồng chí cần đăng ký bằng mã mời trước, rồi mới liên kết được tài khoản thứ hai.',
+  linked: (name: string) => `✅ Đã liên kết. Từ nay tài khoản này và tài khoản kia là một: <b>${name}</b>. Lời nhắc gửi tới ứng dụng đồng chí dùng gần nhất.`,
+  linkAlready: 'Tài khoản này đã được liên kết từ trước.',
+  linkInvalid: 'Mã liên kết không đúng hoặc đã hết hạn. Gõ /lienket ở ứng dụng kia để lấy mã mới.',
+  linkSameChannel: 'Mã này phải được gõ ở ứng dụng còn lại (nếu lấy mã trên Telegram thì gõ trên Zalo, và ngược lại).',
 
   // Errors
   internalError: 'Xin lỗi, hệ thống đang gặp sự cố nên câu trả lời vừa rồi chưa được ghi. Đồng chí vui lòng gửi lại sau ít phút.',
@@ -92,6 +109,7 @@ export const commandMenus = {
     { command: 'baocao', description: 'Bắt đầu hoặc tiếp tục báo cáo' },
     { command: 'trangthai', description: 'Tình hình báo cáo của đơn vị' },
     { command: 'huy', description: 'Tạm dừng câu hỏi đang trả lời' },
+    { command: 'lienket', description: 'Dùng bot trên cả Telegram và Zalo' },
     { command: 'trogiup', description: 'Hướng dẫn sử dụng' },
   ],
   admin: [
@@ -119,6 +137,12 @@ export const roundMessages = {
   listLine: (id: string, title: string, period: string, due: string, submitted: number, targets: number, late: number, state: string) =>
     `• <b>#${id}</b> ${title} — ${period}\n  Hạn chót ${due}. Đã nộp ${submitted}/${targets}${late > 0 ? ` (muộn ${late})` : ''}. ${state}`,
   listFooter: 'Xem và điều chỉnh một đợt: /dot SỐ_ĐỢT',
+  changeDueSay: (id: string) => `/doihan ${id}`,
+  closeSay: (id: string) => `/ketthuc ${id}`,
+  remindSay: (id: string) => `/nhacnho ${id}`,
+  confirmCloseSay: (id: string) => `/ketthuc ${id} ngay`,
+  keepOpenSay: 'không',
+  roundCommandUsage: (command: string) => `Cách dùng: /${command} SỐ_ĐỢT. Xem các đợt: /dot`,
   stateScheduled: (opens: string) => `Chưa mở (mở lúc ${opens}).`,
   stateOpen: 'Đang mở.',
   stateOpenUntil: (closes: string) => `Đang mở (kết thúc lúc ${closes}).`,

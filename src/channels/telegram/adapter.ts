@@ -1,0 +1,156 @@
+/**
+ * Telegram as a channel: grammY receives updates (polling through the runner, one chat's
+ * updates in order), turns each private message or button press into an InboundEvent for
+ * the chat layer, and shows the reply — HTML, inline keyboards, edits in place, callback
+ * answers. Everything Telegram-specific stays in this folder.
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, GrammyError, type BotConfig, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Chat } from '../../chat/router.js';
+import { botMessages, commandMenus } from '../../chat/messages.js';
+import type { Action, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
+import type { Logger } from '../../logger.js';
+import { decodeAction } from './callbackData.js';
+import { htmlOptions, telegramParts, TELEGRAM_TEXT_LIMIT } from './render.js';
+
+export interface TelegramOptions {
+  token: string;
+  /** The Bot API server: Telegram's, or the local emulator in tests and the demo. */
+  apiRoot?: string;
+  /** Known bot identity: skips getMe at start (tests, benchmarks). */
+  botInfo?: UserFromGetMe;
+  logger: Logger;
+}
+
+type TelegramContext = Context & { log: Logger };
+
+/** The name shown for a Telegram user: first and last name, else the username, else the id. */
+function displayName(from: NonNullable<Context['from']>): string {
+  return [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || String(from.id);
+}
+
+function contentOf(ctx: Context): InboundContent {
+  if (ctx.callbackQuery) return { kind: 'action', action: ctx.callbackQuery.data === undefined ? undefined : decodeAction(ctx.callbackQuery.data) };
+  const text = ctx.message?.text;
+  return text === undefined ? { kind: 'other' } : { kind: 'text', text };
+}
+
+export function toInboundEvent(ctx: Context): InboundEvent | undefined {
+  const from = ctx.from;
+  if (!from || from.is_bot || (!ctx.message && !ctx.callbackQuery)) return undefined;
+  const date = ctx.message?.date;
+  return {
+    channel: 'telegram',
+    dedupeKey: String(ctx.update.update_id),
+    from: { externalId: String(from.id), displayName: displayName(from), username: from.username ?? null },
+    at: date ? new Date(date * 1000) : new Date(),
+    content: contentOf(ctx),
+  };
+}
+
+/** Keeps only the options of the pressed message whose action is not of `kind`. */
+function withoutKind(ctx: Context, kind: Action['kind']) {
+  const rows = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? [];
+  return rows
+    .map((row) => row.filter((b) => !('callback_data' in b) || decodeAction(b.callback_data ?? '')?.kind !== kind))
+    .filter((row) => row.length > 0);
+}
+
+async function retirePressed(ctx: Context, reply: Reply): Promise<void> {
+  if (!ctx.callbackQuery?.message || !reply.pressed || reply.pressed === 'keep') return;
+  const markup = reply.pressed === 'retire' ? undefined : { inline_keyboard: withoutKind(ctx, reply.pressed.retire) };
+  try {
+    await ctx.editMessageReplyMarkup({ reply_markup: markup });
+  } catch (error) {
+    // Already without buttons, or too old to edit: nothing to retire.
+    if (!(error instanceof GrammyError)) throw error;
+  }
+}
+
+function isNotModified(error: unknown): boolean {
+  return error instanceof GrammyError && error.description.includes('message is not modified');
+}
+
+/** Shows a reply in the chat the event came from. */
+export async function showReply(ctx: Context, reply: Reply): Promise<void> {
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery(reply.toast ? { text: reply.toast.text, show_alert: reply.toast.alert ?? false } : undefined);
+  const [first, ...rest] = reply.messages;
+  if (first && reply.inPlace && ctx.callbackQuery?.message && first.text.length <= TELEGRAM_TEXT_LIMIT) {
+    const { chunks, keyboard } = telegramParts(first);
+    try {
+      await ctx.editMessageText(chunks[0] ?? first.text, { parse_mode: 'HTML', reply_markup: keyboard });
+    } catch (error) {
+      if (!isNotModified(error)) throw error;
+    }
+    return showMessages(ctx, rest);
+  }
+  await retirePressed(ctx, reply);
+  await showMessages(ctx, reply.messages);
+}
+
+async function showMessages(ctx: Context, messages: Reply['messages']): Promise<void> {
+  for (const message of messages) {
+    const { chunks, keyboard } = telegramParts(message);
+    for (const [i, chunk] of chunks.entries()) {
+      const last = i === chunks.length - 1;
+      await ctx.reply(chunk, { ...htmlOptions, ...(last && keyboard ? { reply_markup: keyboard } : {}) });
+    }
+  }
+}
+
+export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<TelegramContext> {
+  const config: BotConfig<TelegramContext> = { client: { apiRoot: options.apiRoot } };
+  if (options.botInfo) config.botInfo = options.botInfo;
+  const bot = new Bot<TelegramContext>(options.token, config);
+
+  // Telegram's 429 (retry_after) and transient network errors: wait and retry, up to a bound.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+
+  // One chat's updates are handled in order (the runner runs different chats concurrently).
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(async (ctx, next) => {
+    ctx.log = options.logger.child({ channel: 'telegram', updateId: ctx.update.update_id });
+    await next();
+  });
+
+  // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
+  bot.chatType('private').use(async (ctx) => {
+    const event = toInboundEvent(ctx);
+    if (!event) return;
+    let reply: Reply;
+    try {
+      reply = await chat.handle(event);
+    } catch (error) {
+      ctx.log.error({ err: error }, 'update failed');
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      await ctx.reply(botMessages.internalError).catch((replyError: unknown) => ctx.log.error({ err: replyError }, 'could not tell the user about the failure'));
+      return;
+    }
+    try {
+      await showReply(ctx, reply);
+    } catch (error) {
+      // The use case committed: what failed is only showing its reply.
+      ctx.log.error({ err: error }, 'reply not delivered');
+      await chat.undelivered(reply).catch((err: unknown) => ctx.log.error({ err }, 'could not record the undelivered reply'));
+      await ctx.reply(botMessages.replyFailed).catch(() => undefined);
+    }
+  });
+
+  bot.catch((error) => {
+    options.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update failed');
+  });
+  return bot;
+}
+
+/** The command menus: one for everybody, a longer one in each Telegram admin's chat. */
+export async function publishCommandMenus(bot: Bot<TelegramContext>, adminChatIds: readonly string[]): Promise<void> {
+  await bot.api.setMyCommands([...commandMenus.secretary]);
+  for (const chatId of adminChatIds) {
+    const merged = [...commandMenus.admin, ...commandMenus.secretary.filter((c) => !commandMenus.admin.some((a) => a.command === c.command))];
+    await bot.api.setMyCommands(merged, { scope: { type: 'chat', chat_id: chatId } }).catch(() => {
+      // The admin has not opened a chat with the bot yet; the default menu applies until then.
+    });
+  }
+}

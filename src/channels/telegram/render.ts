@@ -1,0 +1,32 @@
+/**
+ * Outbound messages as Telegram shows them: the markup as HTML (its parse mode), the
+ * options as an inline keyboard, long texts split under Telegram's 4,096 characters
+ * with the keyboard on the last part.
+ */
+import { InlineKeyboard } from 'grammy';
+import type { OutboundMessage } from '../../chat/port.js';
+import { splitForTelegram } from '../../reports/split.js';
+import { encodeAction } from './callbackData.js';
+
+export const TELEGRAM_TEXT_LIMIT = 4096;
+
+export const htmlOptions = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+
+export function keyboardOf(message: OutboundMessage): InlineKeyboard | undefined {
+  if (message.options.length === 0) return undefined;
+  const keyboard = new InlineKeyboard();
+  for (const row of message.options) {
+    for (const option of row) keyboard.text(option.label, encodeAction(option.action));
+    keyboard.row();
+  }
+  return keyboard;
+}
+
+export interface TelegramParts {
+  chunks: string[];
+  keyboard: InlineKeyboard | undefined;
+}
+
+export function telegramParts(message: OutboundMessage): TelegramParts {
+  return { chunks: splitForTelegram(message.text, TELEGRAM_TEXT_LIMIT), keyboard: keyboardOf(message) };
+}

@@ -1,0 +1,63 @@
+/**
+ * Zalo as a channel: each update becomes an InboundEvent for the chat layer, and each
+ * reply goes back as plain text — options as numbered lines with the words to type,
+ * split at 2,000 characters, no edits (every step is a new message). A pressed-button
+ * notice (Telegram's callback answer) has no place in Zalo: it is sent as a message.
+ */
+import { botMessages } from '../../chat/messages.js';
+import type { ChannelSender, OutboundMessage, Reply } from '../../chat/port.js';
+import type { Chat } from '../../chat/router.js';
+import type { Logger } from '../../logger.js';
+import { renderForText } from '../text/render.js';
+import { classifyZaloSendError, type ZaloClient, type ZaloUpdate } from './client.js';
+import { zaloUpdateToEvent } from './inbound.js';
+
+export const ZALO_TEXT_LIMIT = 2000;
+
+export function createZaloSender(client: Pick<ZaloClient, 'sendMessage'>): ChannelSender {
+  return {
+    channel: 'zalo',
+    async send(chatId, message) {
+      let last = '';
+      for (const part of renderForText(message, ZALO_TEXT_LIMIT)) last = (await client.sendMessage(chatId, part)).message_id;
+      return { messageId: last };
+    },
+    classify: classifyZaloSendError,
+  };
+}
+
+function plain(text: string): OutboundMessage {
+  return { text, options: [] };
+}
+
+/** What the person sees of a reply: its messages, or its notice when it has nothing else to say. */
+function messagesOf(reply: Reply): OutboundMessage[] {
+  if (reply.messages.length > 0) return reply.messages;
+  return reply.toast ? [plain(reply.toast.text)] : [];
+}
+
+/** Handles one Zalo update end to end: the chat layer's use case, then its reply. */
+export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Logger): (update: ZaloUpdate) => Promise<void> {
+  return async (update) => {
+    const event = zaloUpdateToEvent(update);
+    if (!event) return;
+    const log = logger.child({ channel: 'zalo', dedupeKey: event.dedupeKey });
+    const to = event.from.externalId;
+    let reply: Reply;
+    try {
+      reply = await chat.handle(event);
+    } catch (error) {
+      log.error({ err: error }, 'update failed');
+      await sender.send(to, plain(botMessages.internalError)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
+      return;
+    }
+    try {
+      for (const message of messagesOf(reply)) await sender.send(to, message);
+    } catch (error) {
+      // The use case committed: what failed is only showing its reply.
+      log.error({ err: error }, 'reply not delivered');
+      await chat.undelivered(reply).catch((err: unknown) => log.error({ err }, 'could not record the undelivered reply'));
+      await sender.send(to, plain(botMessages.replyFailed)).catch(() => undefined);
+    }
+  };
+}

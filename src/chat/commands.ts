@@ -1,0 +1,95 @@
+/**
+ * What a typed message asks for, before it is taken as an answer: a command
+ * ("/baocao", "/tonghop 3", "/start@bot CODE"), the same word typed without the slash
+ * (Zalo users rarely type one), or one of the typed words that replace a button
+ * outside the dialogue («đã nhận»).
+ */
+import { foldVietnamese } from '../text/normalize.js';
+
+export type CommandName =
+  | 'start'
+  | 'baocao'
+  | 'huy'
+  | 'trangthai'
+  | 'trogiup'
+  | 'lienket'
+  | 'dotmoi'
+  | 'dot'
+  | 'tonghop'
+  | 'chuanop'
+  | 'nhacnho'
+  | 'molai'
+  | 'doihan'
+  | 'ketthuc'
+  | 'danhan';
+
+export interface ParsedCommand {
+  name: CommandName;
+  /** The rest of the message, trimmed. */
+  args: string;
+}
+
+const ALIASES: Record<string, CommandName> = {
+  start: 'start',
+  baocao: 'baocao',
+  huy: 'huy',
+  trangthai: 'trangthai',
+  trogiup: 'trogiup',
+  help: 'trogiup',
+  lienket: 'lienket',
+  dotmoi: 'dotmoi',
+  dot: 'dot',
+  tonghop: 'tonghop',
+  chuanop: 'chuanop',
+  nhacnho: 'nhacnho',
+  molai: 'molai',
+  doihan: 'doihan',
+  ketthuc: 'ketthuc',
+};
+
+/**
+ * Words recognised without a slash, folded: only where the whole message is the word
+ * (and its arguments), never a likely answer to a question.
+ */
+const BARE: Record<string, CommandName> = {
+  baocao: 'baocao',
+  'bao cao': 'baocao',
+  trogiup: 'trogiup',
+  'tro giup': 'trogiup',
+  trangthai: 'trangthai',
+  'trang thai': 'trangthai',
+  lienket: 'lienket',
+  'lien ket': 'lienket',
+  'da nhan': 'danhan',
+  tonghop: 'tonghop',
+  'tong hop': 'tonghop',
+  chuanop: 'chuanop',
+  dotmoi: 'dotmoi',
+};
+
+/** Bare words that may be followed by arguments ("baocao 2", "lienket K7M2…", "tonghop 3"). */
+const BARE_WITH_ARGS = new Set<CommandName>(['baocao', 'lienket', 'tonghop', 'chuanop']);
+
+/** The command a text is, or undefined when it is something else (an answer, a code). */
+export function parseCommand(text: string): ParsedCommand | undefined {
+  const trimmed = text.trim();
+  const slash = /^\/([A-Za-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(trimmed);
+  if (slash) {
+    const name = ALIASES[slash[1]!.toLowerCase()];
+    return name ? { name, args: (slash[2] ?? '').trim() } : undefined;
+  }
+  const folded = foldVietnamese(trimmed).replace(/[.!]+$/, '');
+  const exact = BARE[folded];
+  if (exact) return { name: exact, args: '' };
+  for (const [word, name] of Object.entries(BARE)) {
+    if (BARE_WITH_ARGS.has(name) && folded.startsWith(`${word} `)) {
+      return { name, args: trimmed.split(/\s+/).slice(word.split(' ').length).join(' ') };
+    }
+  }
+  return undefined;
+}
+
+/** A slash command this bot does not know: refused with the help hint, never taken as an answer. */
+export function isUnknownSlashCommand(text: string): boolean {
+  return /^\/[A-Za-z]/.test(text.trim()) && parseCommand(text) === undefined;
+}

@@ -1,0 +1,44 @@
+/**
+ * What every chat use case receives: the application's dependencies, who is asking
+ * (a person with identities, never "a Telegram user"), and the event being handled.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, Person } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { FormCache } from '../services/forms.js';
+import type { ChannelUser } from '../services/people.js';
+import type { RoundScheduler } from '../services/scheduling.js';
+import type { Clock } from '../time.js';
+import type { Identity, InboundEvent } from './port.js';
+
+export interface ChatDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  forms: FormCache;
+  /** Identities given admin rights by configuration (ADMIN_IDS). */
+  adminIds: readonly Identity[];
+  logger: Logger;
+  /** Re-plans reminders when a round changes; sends "Nhắc ngay". */
+  scheduler: RoundScheduler;
+}
+
+export interface Caller {
+  /** The account this event came from, with its name as the channel gives it. */
+  user: ChannelUser;
+  /** Undefined until the person registers (admins from ADMIN_IDS may have no row yet). */
+  person: Person | undefined;
+  isAdmin: boolean;
+}
+
+export interface ChatRequest {
+  deps: ChatDeps;
+  event: InboundEvent;
+  caller: Caller;
+  log: Logger;
+}
+
+/** Who acted, for the audit log: the person where known, else the account. */
+export function actorOf(request: ChatRequest): string {
+  const { caller } = request;
+  return caller.person ? `person:${caller.person.id}` : `${caller.user.identity.channel}:${caller.user.identity.externalId}`;
+}

@@ -1,0 +1,120 @@
+/**
+ * The channel port: what the chat layer receives from a channel adapter and what
+ * it gives back. Nothing here knows Telegram or Zalo; each adapter under
+ * src/channels/ turns its updates into InboundEvents and renders OutboundMessages
+ * with its own means (inline keyboards and HTML, or numbered lines of plain text).
+ */
+import type { Input } from '../dialogue/types.js';
+
+/** The chat apps the bot serves. A person may have an identity in each. */
+export type ChannelName = 'telegram' | 'zalo';
+export const CHANNEL_NAMES: readonly ChannelName[] = ['telegram', 'zalo'];
+
+/** One account of a person in one chat app. External ids are text: Zalo's exceed 2^53. */
+export interface Identity {
+  channel: ChannelName;
+  externalId: string;
+}
+
+/** What an option does when chosen, whatever the channel (a button press or the typed word). */
+export type Action =
+  /** An input to the report dialogue, shown at `step` of the report (stale once the report moved on). */
+  | { kind: 'report'; submissionId: string; step: number; input: Input }
+  /** Start or resume an organization's report of a round. */
+  | { kind: 'open'; campaignId: string; organizationId: string }
+  /** "Đã nhận" under an announcement. */
+  | { kind: 'ack'; deliveryId: string }
+  /** A button of the admin's wizard (/dotmoi, a new deadline), shown at prompt `seq`. */
+  | { kind: 'wizard'; seq: number; value: string }
+  /** An action on a round from /dot N. */
+  | { kind: 'round'; campaignId: string; action: RoundAction };
+
+export type RoundAction = 'due' | 'close' | 'close_ok' | 'close_no' | 'remind';
+
+/**
+ * Text with light emphasis: the HTML subset <b> and <i>, every value from a user or
+ * a file escaped with escapeHtml. Telegram shows it as HTML; text-only channels
+ * drop the tags and unescape the entities.
+ */
+export type Markup = string;
+
+export interface Option {
+  /** Plain text, short enough for a button. */
+  label: string;
+  action: Action;
+  /**
+   * What the person types instead (`2`, `có`, `quay lại`, `gửi`, `/baocao`): every
+   * channel understands it, so a text-only channel lists it beside the label.
+   */
+  say: string;
+  /** The message text already explains how to type it (e.g. «sửa N»): text-only channels do not list it. */
+  unlisted?: boolean;
+}
+
+export interface OutboundMessage {
+  text: Markup;
+  /** Rows of options; the last message of a reply usually carries them. */
+  options: Option[][];
+}
+
+export type InboundContent =
+  | { kind: 'text'; text: string }
+  /** A button press. `action` is undefined for a payload this bot no longer understands. */
+  | { kind: 'action'; action: Action | undefined }
+  /** A photo, sticker, voice message…: not an answer. */
+  | { kind: 'other' };
+
+export interface InboundEvent {
+  channel: ChannelName;
+  /** Unique per channel for one update: Telegram's update_id, Zalo's message_id. */
+  dedupeKey: string;
+  from: { externalId: string; displayName: string; username: string | null };
+  at: Date;
+  content: InboundContent;
+}
+
+/** What the chat layer answers to one inbound event. */
+export interface Reply {
+  messages: OutboundMessage[];
+  /** A short notice about a pressed button (Telegram: the callback answer). */
+  toast?: { text: string; alert?: boolean };
+  /**
+   * What happens to the options of the message whose button was pressed: kept, all
+   * removed, or only those of one action kind (after «Đã nhận», «Bắt đầu báo cáo» stays).
+   */
+  pressed?: 'keep' | 'retire' | { retire: Action['kind'] };
+  /** The first message replaces the pressed one where the channel can edit (multi-choice toggles). */
+  inPlace?: boolean;
+  /**
+   * When the reply could not be delivered, the person did not see the new prompt: their
+   * next typed message was written for the one before and must not answer this one.
+   */
+  ifUndelivered?: { kind: 'forget_seen_prompt'; personId: string };
+}
+
+export const NO_REPLY: Reply = { messages: [] };
+
+/** A reply of one message. */
+export function say(text: Markup, options: Option[][] = []): Reply {
+  return { messages: [{ text, options }] };
+}
+
+/** Why sending a message to a person failed, as the outbox must act on it. */
+export type SendFailure =
+  | { action: 'rate_limited'; retryAfterMs: number }
+  /** Blocked the bot, or unknown to the platform: unreachable until they write again. */
+  | { action: 'unreachable'; reason: string }
+  | { action: 'failed'; reason: string }
+  | { action: 'retry'; reason: string };
+
+/** The outbound side of a channel, for the outbox and the chat layer's replies alike. */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  /** Sends one message (split by the adapter if long); the id of the last part sent. */
+  send(externalId: string, message: OutboundMessage): Promise<{ messageId: string }>;
+  /** What the outbox does with an error thrown by send; rethrows what it does not know. */
+  classify(error: unknown): SendFailure;
+}
+
+/** What makes an inbound event unique: services record it with their writes, so a redelivery changes nothing. */
+export type EventKey = Pick<InboundEvent, 'channel' | 'dedupeKey'>;

@@ -1,0 +1,105 @@
+/**
+ * The report dialogue in chat: /baocao opens (or resumes) a report, typed messages and
+ * chosen options answer it, /huy pauses it. All decisions are taken by the reporting
+ * service; this module turns its replies into outbound messages.
+ */
+import type { Input } from '../dialogue/types.js';
+import { openCampaignsForPerson } from '../services/campaigns.js';
+import { acknowledgeByOpening } from '../services/deliveries.js';
+import { handleReportInput, openReport, pauseReport, type ReportReply } from '../services/reporting.js';
+import type { ChatRequest } from './context.js';
+import { botMessages as msg } from './messages.js';
+import { once } from './once.js';
+import { NO_REPLY, say, type Option, type Reply } from './port.js';
+
+function reportingDeps(request: ChatRequest) {
+  const { db, clock, forms } = request.deps;
+  return { db, clock, forms };
+}
+
+/** The service's reply as a message; its options carry the report and step they belong to. */
+export function reportReply(reply: ReportReply, personId: string): Reply {
+  switch (reply.kind) {
+    case 'duplicate':
+      return NO_REPLY;
+    case 'no_active':
+      return say(msg.noActiveReport);
+    case 'forbidden':
+      return say(msg.forbiddenReport);
+    case 'prompt': {
+      const text = [reply.notice, reply.prompt.text].filter(Boolean).join('\n\n');
+      const options: Option[][] = reply.prompt.buttons.map((row) =>
+        row.map((b) => ({
+          label: b.label,
+          say: b.say,
+          ...(b.unlisted ? { unlisted: true } : {}),
+          action: { kind: 'report', submissionId: reply.submissionId, step: reply.step, input: b.input },
+        })),
+      );
+      return {
+        messages: [{ text, options }],
+        inPlace: reply.inPlace,
+        pressed: 'retire',
+        ifUndelivered: { kind: 'forget_seen_prompt', personId },
+      };
+    }
+  }
+}
+
+/** An answer (typed or chosen) to the person's current report. */
+export async function answerReport(request: ChatRequest, personId: string, input: Input, button?: { submissionId: string; step: number }): Promise<Reply> {
+  const reply = await handleReportInput(reportingDeps(request), { event: request.event, personId, input, button });
+  return reportReply(reply, personId);
+}
+
+/** Opens (or resumes) the report; doing so also acknowledges the round's announcement. */
+export async function openAndAcknowledge(request: ChatRequest, personId: string, campaignId: string, organizationId: string): Promise<Reply> {
+  const reply = await openReport(reportingDeps(request), { personId, campaignId, organizationId });
+  if (reply.kind === 'prompt') await acknowledgeByOpening(request.deps.db, { campaignId, personId }, request.deps.clock.now());
+  return reportReply(reply, personId);
+}
+
+/**
+ * /baocao [N]: the only open round is opened at once; with several, the person chooses
+ * (an option each, or «baocao N» typed). Choosing pauses nothing: the list is just shown.
+ */
+export function baocaoCommand(request: ChatRequest, args: string): Promise<Reply> {
+  return once(request, async () => {
+    const person = request.caller.person;
+    if (!person) return say(msg.notRegistered);
+    const open = await openCampaignsForPerson(request.deps.db, person.id, request.deps.clock.now());
+    if (open.length === 0) return say(msg.noOpenCampaignForReport);
+    const picked = /^\d{1,3}$/.test(args) ? open[Number(args) - 1] : open.length === 1 ? open[0] : undefined;
+    if (picked) return openAndAcknowledge(request, person.id, picked.campaignId, picked.organizationId);
+    const options: Option[][] = [];
+    for (const [i, c] of open.entries()) {
+      const form = await request.deps.forms.get(c.formId, c.formVersion);
+      options.push([
+        {
+          label: msg.campaignOption(i + 1, c.organizationName, form.title, c.periodLabel),
+          say: `baocao ${i + 1}`,
+          action: { kind: 'open', campaignId: c.campaignId, organizationId: c.organizationId },
+        },
+      ]);
+    }
+    return say(`${msg.chooseCampaign}\n${msg.chooseCampaignTyped}`, options);
+  });
+}
+
+/** /huy: the person stops answering; every answer stays stored. */
+export function huyCommand(request: ChatRequest): Promise<Reply> {
+  return once(request, async () => {
+    const person = request.caller.person;
+    if (!person) return say(msg.notRegistered);
+    return say((await pauseReport(request.deps.db, person.id)) ? msg.paused : msg.nothingToPause);
+  });
+}
+
+/** A photo, sticker or voice message cannot answer a question: say so and show the question again. */
+export async function notText(request: ChatRequest): Promise<Reply> {
+  const person = request.caller.person;
+  if (!person?.active_submission_id) return once(request, async () => say(msg.textOnly));
+  const current = await answerReport(request, person.id, { kind: 'show' });
+  if (current.messages.length === 0) return current;
+  return { ...current, messages: [{ text: msg.textOnly, options: [] }, ...current.messages] };
+}

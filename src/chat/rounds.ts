@@ -1,0 +1,242 @@
+/**
+ * The office's round commands: /dotmoi (a wizard that opens a round step by step, its
+ * state in Postgres), /dot (rounds with their progress) and the actions on one round —
+ * change its deadline (/doihan N), close it (/ketthuc N), remind now — as options or
+ * typed. The router lets only admins reach this module.
+ */
+import { isBigintId } from '../db/ids.js';
+import type { Person } from '../db/schema.js';
+import { formatDateVi } from '../forms/format.js';
+import { describePlan } from '../reminders/plan.js';
+import { remindNowReply } from '../reminders/remindNowReply.js';
+import {
+  beginDeadlineChange,
+  beginNewRound,
+  cancelWizard,
+  describeOpening,
+  wizardInput,
+  type WizardDeps,
+  type WizardInput,
+  type WizardPrompt,
+  type WizardReply,
+} from '../services/campaignWizard.js';
+import { CampaignInputError, closeCampaign, getCampaignListing } from '../services/campaigns.js';
+import { announcementStats } from '../services/deliveries.js';
+import { unreachableReporters } from '../services/outreach.js';
+import { upsertPerson } from '../services/people.js';
+import { escapeHtml } from '../text/html.js';
+import { formatDateTime, formatDeadline } from '../time.js';
+import { actorOf, type ChatRequest } from './context.js';
+import { botMessages, roundMessages as msg } from './messages.js';
+import { once } from './once.js';
+import { NO_REPLY, say, type Action, type OutboundMessage, type Option, type Reply, type RoundAction } from './port.js';
+import { roundListLines, stateText } from './roundList.js';
+
+function wizardDeps(request: ChatRequest): WizardDeps {
+  const { db, clock, scheduler } = request.deps;
+  return { db, clock, scheduler };
+}
+
+/** The admin's person row; admins from ADMIN_IDS who never registered get one now (the wizard state hangs on it). */
+async function adminPerson(request: ChatRequest): Promise<Person> {
+  if (request.caller.person) return request.caller.person;
+  const person = await upsertPerson(request.deps.db, request.caller.user, request.deps.clock.now());
+  request.caller.person = person;
+  return person;
+}
+
+function wizardMessage(prompt: WizardPrompt, seq: number): OutboundMessage {
+  const options: Option[][] = prompt.buttons.map((row) => row.map((b) => ({ label: b.label, say: b.say, action: { kind: 'wizard', seq, value: b.value } })));
+  return { text: prompt.text, options };
+}
+
+function showWizardReply(request: ChatRequest, reply: WizardReply): Reply {
+  const { clock } = request.deps;
+  switch (reply.kind) {
+    case 'none':
+    case 'stale':
+      return NO_REPLY;
+    case 'prompt':
+      return { messages: [wizardMessage(reply.prompt, reply.seq)], pressed: 'retire' };
+    case 'cancelled':
+      return { ...say(msg.cancelled), pressed: 'retire' };
+    case 'created': {
+      const { campaign, input } = reply;
+      const created = msg.created(
+        campaign.id,
+        escapeHtml(reply.formTitle),
+        escapeHtml(input.periodLabel),
+        describeOpening(input, clock.now()),
+        formatDeadline(input.dueAt),
+        campaign.targetCount,
+        describePlan({ offsets: campaign.reminderOffsets, time: campaign.reminderTime }),
+      );
+      if (campaign.scheduleError) request.log.error({ err: campaign.scheduleError, campaignId: campaign.id }, 'scheduling a new round failed');
+      return { messages: [{ text: created, options: [] }, ...(campaign.scheduleError ? [{ text: msg.scheduleFailed, options: [] }] : [])], pressed: 'retire' };
+    }
+    case 'deadline_changed': {
+      const changed = msg.dueChanged(reply.campaignId, formatDeadline(reply.previousDueAt), formatDeadline(reply.dueAt));
+      if (reply.scheduleError) request.log.error({ err: reply.scheduleError, campaignId: reply.campaignId }, 're-planning reminders failed');
+      return { messages: [{ text: changed, options: [] }, ...(reply.scheduleError ? [{ text: msg.scheduleFailed, options: [] }] : [])], pressed: 'retire' };
+    }
+  }
+}
+
+// ---------------------------------------------------------------- /dotmoi and the wizard
+
+/** /dotmoi: starts (or restarts) the new-round wizard. */
+export async function newRoundCommand(request: ChatRequest): Promise<Reply> {
+  const person = await adminPerson(request);
+  return showWizardReply(request, await beginNewRound(wizardDeps(request), person.id, request.event));
+}
+
+/** /huy ends an admin's wizard; undefined when there was none (it goes on to the report's /huy). */
+export function cancelWizardCommand(request: ChatRequest): Promise<Reply | undefined> {
+  const person = request.caller.person;
+  if (!person) return Promise.resolve(undefined);
+  return cancelWizard(request.deps.db, person.id, request.deps.clock.now()).then((had) => (had ? once(request, async () => say(msg.cancelled)) : undefined));
+}
+
+/** Text or an option for the admin's wizard; 'none' when no wizard is active (the text is for something else). */
+export async function toWizard(request: ChatRequest, input: WizardInput, seq?: number): Promise<Reply | 'none'> {
+  const person = request.caller.person;
+  if (!person) return input.kind === 'button' ? { ...NO_REPLY, toast: { text: botMessages.staleButton } } : 'none';
+  const reply = await wizardInput(wizardDeps(request), {
+    personId: person.id,
+    event: request.event,
+    input,
+    actor: actorOf(request),
+    ...(seq !== undefined ? { seq } : {}),
+  });
+  if (reply.kind === 'none') return 'none';
+  if (reply.kind === 'stale' && input.kind === 'button') return { ...NO_REPLY, toast: { text: botMessages.staleButton } };
+  return showWizardReply(request, reply);
+}
+
+// ---------------------------------------------------------------- /dot
+
+/** Organizations or people named in /dot N's outreach lines; the rest are counted. */
+const NAMED_IN_DETAILS = 10;
+
+/** Who acknowledged the announcement, and who cannot be reached. */
+async function outreachLines(request: ChatRequest, campaignId: string): Promise<string[]> {
+  const { db } = request.deps;
+  const [acks, unreachable] = await Promise.all([announcementStats(db, campaignId, NAMED_IN_DETAILS), unreachableReporters(db, campaignId, NAMED_IN_DETAILS)]);
+  const lines: string[] = [];
+  const more = (total: number, shown: number) => (total > shown ? msg.andMore(total - shown) : '');
+  if (acks.sent > 0) {
+    lines.push(msg.acknowledgements(acks.sent, acks.acknowledged));
+    const { total, first } = acks.notAcknowledged;
+    if (total > 0) lines.push(msg.notAcknowledged(total, first.map((o) => escapeHtml(o.code)).join(', ') + more(total, first.length)));
+  }
+  if (unreachable.total > 0) {
+    const names = unreachable.first.map((r) => `${escapeHtml(r.reporter)} (${escapeHtml(r.code)})`).join(', ');
+    lines.push(msg.unreachable(unreachable.total, names + more(unreachable.total, unreachable.first.length)));
+  }
+  return lines;
+}
+
+function roundOption(campaignId: string, action: RoundAction, label: string, typed: string, unlisted = false): Option {
+  const act: Action = { kind: 'round', campaignId, action };
+  return { label, say: typed, action: act, ...(unlisted ? { unlisted } : {}) };
+}
+
+async function showRound(request: ChatRequest, id: string): Promise<Reply> {
+  const c = await getCampaignListing(request.deps.db, id, request.deps.clock);
+  if (!c) return say(botMessages.unknownCampaign(escapeHtml(id)));
+  const text = msg.details({
+    id: c.id,
+    title: escapeHtml(c.formTitle),
+    form: `${escapeHtml(c.formId)} v${c.formVersion}`,
+    period: escapeHtml(c.periodLabel),
+    periodDates: c.periodStart && c.periodEnd ? `${formatDateVi(c.periodStart)} – ${formatDateVi(c.periodEnd)}` : null,
+    opens: formatDeadline(c.opensAt),
+    due: formatDeadline(c.dueAt),
+    state: stateText(c),
+    targets: c.targetCount,
+    submitted: c.submittedCount,
+    late: c.lateCount,
+    drafts: c.draftCount,
+    plan: describePlan({ offsets: c.reminderOffsets, time: c.reminderTime }),
+  });
+  const fullText = [text, ...(await outreachLines(request, c.id))].join('\n');
+  if (c.state === 'closed') return say(fullText);
+  const options: Option[][] = [[roundOption(c.id, 'due', msg.changeDueButton, msg.changeDueSay(c.id)), roundOption(c.id, 'close', msg.closeButton, msg.closeSay(c.id))]];
+  if (c.state === 'open') options.push([roundOption(c.id, 'remind', msg.remindButton, msg.remindSay(c.id))]);
+  return say(fullText, options);
+}
+
+/** /dot [N]: the rounds, or one round with its actions. */
+export function roundsCommand(request: ChatRequest, args: string): Promise<Reply> {
+  return once(request, async () => {
+    const arg = args.replace(/^#/, '');
+    if (arg) return isBigintId(arg) ? showRound(request, arg) : say(msg.usage);
+    const lines = await roundListLines(request.deps);
+    if (lines.length === 0) return say(msg.listNone);
+    return say([...lines, '', msg.listFooter].join('\n'));
+  });
+}
+
+// ---------------------------------------------------------------- actions on a round
+
+/** "Đổi hạn chót": the admin's next text is the new deadline. Records the event itself. */
+async function beginDue(request: ChatRequest, campaignId: string): Promise<Reply> {
+  const person = await adminPerson(request);
+  const reply = await beginDeadlineChange(wizardDeps(request), person.id, campaignId, request.event);
+  if (reply.kind === 'refused') return { ...say(escapeHtml(reply.message)), pressed: 'retire' };
+  return showWizardReply(request, reply);
+}
+
+async function confirmClose(request: ChatRequest, campaignId: string): Promise<Reply> {
+  const c = await getCampaignListing(request.deps.db, campaignId, request.deps.clock);
+  if (!c) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
+  return {
+    ...say(msg.confirmClose(c.id, escapeHtml(c.formTitle)), [
+      [roundOption(campaignId, 'close_ok', msg.confirmCloseButton, msg.confirmCloseSay(campaignId))],
+      [roundOption(campaignId, 'close_no', msg.keepOpenButton, msg.keepOpenSay, true)],
+    ]),
+    pressed: 'retire',
+  };
+}
+
+async function closeNow(request: ChatRequest, campaignId: string): Promise<Reply> {
+  const { db, clock, scheduler } = request.deps;
+  try {
+    const closed = await closeCampaign(db, campaignId, clock.now(), actorOf(request), clock, scheduler);
+    if (closed.scheduleError) request.log.error({ err: closed.scheduleError, campaignId }, 'removing the reminders of a closed round failed');
+    return {
+      messages: [{ text: msg.closedNow(campaignId, formatDateTime(closed.closedAt)), options: [] }, ...(closed.scheduleError ? [{ text: msg.scheduleFailed, options: [] }] : [])],
+      pressed: 'retire',
+    };
+  } catch (error) {
+    if (!(error instanceof CampaignInputError)) throw error;
+    return { ...say(escapeHtml(error.message)), pressed: 'retire' };
+  }
+}
+
+/** An option of /dot N, pressed or typed. */
+export async function roundAction(request: ChatRequest, campaignId: string, action: RoundAction): Promise<Reply> {
+  if (!isBigintId(campaignId)) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
+  if (action === 'due') return beginDue(request, campaignId);
+  return once(request, async () => {
+    switch (action) {
+      case 'close':
+        return confirmClose(request, campaignId);
+      case 'close_no':
+        return { ...say(msg.keptOpen(campaignId)), pressed: 'retire' };
+      case 'close_ok':
+        return closeNow(request, campaignId);
+      case 'remind':
+        // Unknown, not yet open or closed: the scheduler answers not_open.
+        return { ...say(remindNowReply(await request.deps.scheduler.remindNow(campaignId, actorOf(request)))), pressed: 'retire' };
+    }
+  });
+}
+
+/** /doihan N and /ketthuc N [ngay]: the typed forms of the round's options. */
+export function typedRoundCommand(request: ChatRequest, command: 'doihan' | 'ketthuc', args: string): Promise<Reply> {
+  const [id = '', confirm = ''] = args.replace(/^#/, '').split(/\s+/);
+  if (!isBigintId(id)) return once(request, async () => say(msg.roundCommandUsage(command)));
+  if (command === 'doihan') return roundAction(request, id, 'due');
+  return roundAction(request, id, /^ngay$/i.test(confirm) ? 'close_ok' : 'close');
+}

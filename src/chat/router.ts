@@ -1,0 +1,146 @@
+/**
+ * The chat layer's one entry point: an inbound event from any channel → who is calling
+ * → the one use case it asks for → the reply. Commands first (typed with or without a
+ * slash), then an admin's wizard, then a bare invite code, then an answer to the current
+ * question. Every admin command and option is refused here, on the server, to anyone
+ * who is not an admin, whatever the client shows.
+ */
+import { markReachable } from '../services/deliveries.js';
+import { forgetSeenPrompt } from '../services/reporting.js';
+import { findPersonByIdentity, isAdmin } from '../services/people.js';
+import { acknowledgePressed, acknowledgeTyped } from './acknowledgements.js';
+import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
+import { isUnknownSlashCommand, parseCommand, type CommandName, type ParsedCommand } from './commands.js';
+import type { Caller, ChatDeps, ChatRequest } from './context.js';
+import { linkCommand } from './linking.js';
+import { botMessages as msg } from './messages.js';
+import { once } from './once.js';
+import { NO_REPLY, say, type Action, type Identity, type InboundEvent, type Reply } from './port.js';
+import { BARE_INVITE_CODE, startCommand } from './registration.js';
+import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge } from './report.js';
+import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
+import { helpCommand, statusCommand } from './status.js';
+
+export interface Chat {
+  /** Handles one inbound event; the reply is what the channel shows (nothing for a duplicate). */
+  handle(event: InboundEvent): Promise<Reply>;
+  /** The channel could not deliver `reply`: undo what assumed the person saw it. */
+  undelivered(reply: Reply): Promise<void>;
+}
+
+const ADMIN_COMMANDS = new Set<CommandName>(['dotmoi', 'dot', 'tonghop', 'chuanop', 'nhacnho', 'molai', 'doihan', 'ketthuc']);
+
+async function identify(deps: ChatDeps, event: InboundEvent): Promise<Caller> {
+  const identity: Identity = { channel: event.channel, externalId: event.from.externalId };
+  const known = await findPersonByIdentity(deps.db, identity, deps.clock.now());
+  // Someone who blocked the bot and now writes again can be reached again.
+  if (known?.person.unreachable_at) await markReachable(deps.db, known.person.id);
+  return {
+    user: { identity, displayName: event.from.displayName, username: event.from.username },
+    person: known?.person,
+    isAdmin: isAdmin(known?.person, known?.identities ?? [identity], deps.adminIds),
+  };
+}
+
+function refuseAdmin(request: ChatRequest, what: string): Promise<Reply> {
+  request.log.warn({ what }, 'admin command refused');
+  return once(request, async () => say(msg.adminOnly));
+}
+
+async function command(request: ChatRequest, cmd: ParsedCommand): Promise<Reply> {
+  if (ADMIN_COMMANDS.has(cmd.name) && !request.caller.isAdmin) return refuseAdmin(request, cmd.name);
+  switch (cmd.name) {
+    case 'start':
+      return startCommand(request, cmd.args);
+    case 'baocao':
+      return baocaoCommand(request, cmd.args);
+    case 'huy':
+      return (request.caller.isAdmin ? await cancelWizardCommand(request) : undefined) ?? huyCommand(request);
+    case 'trangthai':
+      return statusCommand(request);
+    case 'trogiup':
+      return helpCommand(request);
+    case 'lienket':
+      return linkCommand(request, cmd.args);
+    case 'danhan':
+      return acknowledgeTyped(request);
+    case 'dotmoi':
+      return newRoundCommand(request);
+    case 'dot':
+      return roundsCommand(request, cmd.args);
+    case 'tonghop':
+      return summaryCommand(request, cmd.args);
+    case 'chuanop':
+      return notSubmittedCommand(request, cmd.args);
+    case 'nhacnho':
+      return remindNowCommand(request, cmd.args);
+    case 'molai':
+      return reopenCommand(request, cmd.args);
+    case 'doihan':
+    case 'ketthuc':
+      return typedRoundCommand(request, cmd.name, cmd.args);
+  }
+}
+
+async function action(request: ChatRequest, act: Action | undefined): Promise<Reply> {
+  const staleButton: Reply = { ...NO_REPLY, toast: { text: msg.staleButton } };
+  if (!act) return once(request, async () => staleButton);
+  const person = request.caller.person;
+  switch (act.kind) {
+    case 'report':
+      if (!person) return once(request, async () => say(msg.notRegistered));
+      return answerReport(request, person.id, act.input, { submissionId: act.submissionId, step: act.step });
+    case 'open':
+      if (!person) return once(request, async () => say(msg.notRegistered));
+      return once(request, () => openAndAcknowledge(request, person.id, act.campaignId, act.organizationId));
+    case 'ack':
+      return acknowledgePressed(request, act.deliveryId);
+    case 'wizard':
+    case 'round': {
+      if (!request.caller.isAdmin) {
+        request.log.warn({ action: act.kind }, 'admin button refused');
+        return once(request, async () => ({ ...NO_REPLY, toast: { text: msg.adminOnly, alert: true } }));
+      }
+      if (act.kind === 'round') return roundAction(request, act.campaignId, act.action);
+      const reply = await toWizard(request, { kind: 'button', value: act.value }, act.seq);
+      return reply === 'none' ? staleButton : reply;
+    }
+  }
+}
+
+async function text(request: ChatRequest, typed: string): Promise<Reply> {
+  const cmd = parseCommand(typed);
+  if (cmd) return command(request, cmd);
+  if (isUnknownSlashCommand(typed)) return once(request, async () => say(msg.unknownCommand));
+  const person = request.caller.person;
+  if (request.caller.isAdmin && person) {
+    const reply = await toWizard(request, { kind: 'text', text: typed });
+    if (reply !== 'none') return reply;
+  }
+  const trimmed = typed.trim();
+  if (BARE_INVITE_CODE.test(trimmed) && !person?.active_submission_id) return startCommand(request, trimmed);
+  if (!person) return once(request, async () => say(msg.notRegistered));
+  return answerReport(request, person.id, { kind: 'text', text: typed });
+}
+
+export function createChat(deps: ChatDeps): Chat {
+  return {
+    async handle(event) {
+      const caller = await identify(deps, event);
+      const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
+      const request: ChatRequest = { deps, event, caller, log };
+      switch (event.content.kind) {
+        case 'text':
+          return text(request, event.content.text);
+        case 'action':
+          return action(request, event.content.action);
+        case 'other':
+          return notText(request);
+      }
+    },
+    async undelivered(reply) {
+      if (reply.ifUndelivered?.kind === 'forget_seen_prompt') await forgetSeenPrompt(deps.db, reply.ifUndelivered.personId);
+    },
+  };
+}
+

@@ -1,0 +1,701 @@
+/**
+ * Local stand-in for the Zalo Bot API, so end-to-end tests and demos can run the
+ * bot's Zalo channel over real HTTP without touching Zalo.
+ *
+ * It is deliberately strict where Zalo is strict or documented (POST with a JSON
+ * body, string ids, text of 1–2,000 characters, one update per getUpdates and
+ * none while a webhook is set, a secret of 8–256 characters, unknown and blocked
+ * users), because those are the failures a mocked API would hide.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A person on Zalo. Ids are text (20 hex chars, or digit strings beyond 2^53). */
+export interface ZaloUser {
+  id: string;
+  display_name: string;
+}
+
+/** What the bot sent, as a user would see it. */
+export interface ZaloBotMessage {
+  message_id: string;
+  chat_id: string;
+  /** The text, or the caption of a photo ('' without one). */
+  text: string;
+  /** Milliseconds since the epoch, as Zalo counts. */
+  date: number;
+  /** The URL of a photo sent with sendPhoto. */
+  photo?: string;
+}
+
+export interface ZaloEmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default '1234567890:zalo-test-secret'. */
+  token?: string;
+  bot?: { id?: string; account_name?: string; display_name?: string };
+}
+
+export interface ZaloApiErrorSpec {
+  error_code: number;
+  description: string;
+}
+
+/** One attempt to POST an update to the webhook; `status` is null when no answer came. */
+export interface ZaloWebhookDelivery {
+  message_id: string;
+  attempt: number;
+  status: number | null;
+  at: number;
+}
+
+export interface ZaloEmulator {
+  readonly apiRoot: string;
+  readonly token: string;
+  /** Makes a user known to the bot (as if they had followed it) without a message. */
+  addUser(user: ZaloUser): void;
+  /** The user writes text to the bot; returns the message_id. Writing again unblocks. */
+  sendText(user: ZaloUser, text: string): string;
+  /** The user sends something else ('message.sticker.received', 'message.image.received'…). */
+  sendOther(user: ZaloUser, eventName: string): string;
+  /** Queues an arbitrary update (group chats, odd shapes); returns its message_id or ''. */
+  injectUpdate(update: object): string;
+  /** Delivers the very same update again, as Zalo does on a retry: a duplicate. */
+  redeliver(messageId: string): void;
+  messagesTo(userId: string): ZaloBotMessage[];
+  lastMessageTo(userId: string): ZaloBotMessage | undefined;
+  /** Resolves with the first matching message the bot sends AFTER this call. */
+  waitForMessage(userId: string, predicate?: (m: ZaloBotMessage) => boolean, timeoutMs?: number): Promise<ZaloBotMessage>;
+  waitFor<T>(check: () => T | undefined | false | null, timeoutMs?: number): Promise<T>;
+  /** Every API call (never the token: it is in the URL, not the params). */
+  calls: Array<{ method: string; params: Record<string, unknown>; at: number }>;
+  webhookDeliveries: ZaloWebhookDelivery[];
+  /** Updates not yet taken by getUpdates or not yet accepted by the webhook. */
+  pendingUpdates(): number;
+  waitUntilUpdatesConsumed(timeoutMs?: number): Promise<void>;
+  /** Long polls being held open (0 or 1). */
+  openPolls(): number;
+  failNext(method: string, error: ZaloApiErrorSpec, times?: number): void;
+  blockUser(userId: string): void;
+  setRateLimit(perSecond: number | null): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TOKEN = '1234567890:zalo-test-secret';
+const DEFAULT_WAIT_MS = 5000;
+const FALLBACK_POLL_MS = 20;
+const DEFAULT_POLL_SECONDS = 30;
+const MAX_TEXT_LENGTH = 2000;
+const WEBHOOK_ATTEMPTS = 4;
+const WEBHOOK_RETRY_MS = 50;
+const WEBHOOK_TIMEOUT_MS = 15_000;
+const SECRET_HEADER = 'X-Bot-Api-Secret-Token';
+
+// ---------------------------------------------------------------------------
+// Errors
+
+class ApiFailure extends Error {
+  constructor(readonly spec: ZaloApiErrorSpec) {
+    super(spec.description);
+  }
+}
+
+function badRequest(reason: string): ApiFailure {
+  return new ApiFailure({ error_code: 400, description: `Bad Request: ${reason}` });
+}
+
+const TIMEOUT: ZaloApiErrorSpec = { error_code: 408, description: 'Request timeout' };
+
+// ---------------------------------------------------------------------------
+// Parameters
+
+type Params = Record<string, unknown>;
+
+async function readJsonBody(req: IncomingMessage): Promise<Params> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw badRequest('request body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw badRequest('request body must be a JSON object');
+  }
+  return parsed as Params;
+}
+
+/** Ids are text on Zalo; a number here is a client that parsed one and lost digits. */
+function requireChatId(params: Params): string {
+  const id = params.chat_id;
+  if (id === undefined || id === '') throw badRequest('chat_id is empty');
+  if (typeof id !== 'string') throw badRequest('chat_id must be a string');
+  return id;
+}
+
+function requireText(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_TEXT_LENGTH) {
+    throw badRequest(`${field} must be a string of 1-${MAX_TEXT_LENGTH} characters`);
+  }
+  return value;
+}
+
+function parseTimeout(value: unknown): number {
+  if (value === undefined) return DEFAULT_POLL_SECONDS;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw badRequest('timeout must be a number of seconds');
+}
+
+/** https, or plain http to this machine (tests and the demo run the bot locally). */
+function isAcceptableUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+function newMessageId(): string {
+  return randomBytes(10).toString('hex');
+}
+
+// ---------------------------------------------------------------------------
+// Updates
+
+type Update = { event_name: string; message: Record<string, unknown> };
+
+/** Fields some non-text events carry, so clients meet the extra fields Zalo sends. */
+const EXTRA_FIELDS: Record<string, Record<string, unknown>> = {
+  'message.image.received': { photo_url: 'https://example.invalid/photo.jpg' },
+  'message.sticker.received': { sticker: 'sticker-0001' },
+  'message.voice.received': { url: 'https://example.invalid/voice.aac' },
+};
+
+function userUpdate(user: ZaloUser, eventName: string, text?: string): Update {
+  const message: Record<string, unknown> = {
+    message_id: newMessageId(),
+    date: Date.now(),
+    chat: { id: user.id, chat_type: 'PRIVATE' },
+    from: { id: user.id, display_name: user.display_name, is_bot: false },
+    ...EXTRA_FIELDS[eventName],
+  };
+  if (text !== undefined) message.text = text;
+  return { event_name: eventName, message };
+}
+
+function messageIdOf(update: Update): string {
+  const id = update.message.message_id;
+  return typeof id === 'string' ? id : '';
+}
+
+function chatIdOf(update: Update): string {
+  const chat = update.message.chat as { id?: unknown } | undefined;
+  return String(chat?.id ?? '');
+}
+
+function checkUser(user: ZaloUser): void {
+  if (typeof user.id !== 'string' || user.id === '') throw new Error('Zalo user ids are non-empty strings');
+}
+
+function describe(messages: ZaloBotMessage[]): string {
+  if (messages.length === 0) return '  (no messages)';
+  return messages.map((m) => `  ${m.message_id}: ${JSON.stringify(m.text)}`).join('\n');
+}
+
+function respond(res: ServerResponse, status: number, body: object): void {
+  if (res.writableEnded || res.destroyed) return;
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+function errorBody(spec: ZaloApiErrorSpec): object {
+  return { ok: false, error_code: spec.error_code, description: spec.description };
+}
+
+function httpStatus(errorCode: number): number {
+  return errorCode >= 400 && errorCode <= 599 ? errorCode : 400;
+}
+
+// ---------------------------------------------------------------------------
+// The emulator
+
+interface PendingPoll {
+  res: ServerResponse;
+  resolve: (update: Update) => void;
+  reject: (failure: ApiFailure) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface InjectedFailure {
+  error: ZaloApiErrorSpec;
+  remaining: number;
+}
+
+interface Webhook {
+  url: string;
+  secret: string;
+}
+
+type Handler = (params: Params, res: ServerResponse) => unknown;
+
+/** Methods that address a person: the person must be known and not have blocked the bot. */
+const CHAT_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendChatAction']);
+/** Methods that count against the send rate. */
+const SEND_METHODS = new Set(['sendMessage', 'sendPhoto']);
+
+class Emulator implements ZaloEmulator {
+  apiRoot = '';
+  readonly token: string;
+  calls: ZaloEmulator['calls'] = [];
+  webhookDeliveries: ZaloWebhookDelivery[] = [];
+
+  private readonly bot: { id: string; account_name: string; display_name: string };
+  private readonly server: Server;
+  private readonly handlers: Record<string, Handler>;
+  private readonly users = new Map<string, ZaloUser>();
+  private readonly blocked = new Set<string>();
+  private readonly chats = new Map<string, ZaloBotMessage[]>();
+  private readonly history = new Map<string, Update>();
+  private readonly failures = new Map<string, InjectedFailure[]>();
+  /** Re-run on every API call and state change; this is what makes the waits event-driven. */
+  private readonly tickListeners = new Set<() => void>();
+  private readonly messageListeners = new Set<(message: ZaloBotMessage) => void>();
+  private readonly cancelWaits = new Set<(reason: Error) => void>();
+  /** Webhook deliveries of one chat go one after another, so its messages arrive in order. */
+  private readonly deliveryChains = new Map<string, Promise<void>>();
+  private readonly shutdown = new AbortController();
+  private queue: Update[] = [];
+  private poll: PendingPoll | undefined;
+  private webhook: Webhook | undefined;
+  private webhookUpdatedAt = 0;
+  private deliveriesInFlight = 0;
+  private rateLimit: number | null = null;
+  private sendTimes: number[] = [];
+  private closed = false;
+
+  constructor(opts: ZaloEmulatorOptions) {
+    this.token = opts.token ?? DEFAULT_TOKEN;
+    this.bot = {
+      id: opts.bot?.id ?? (this.token.split(':')[0] || '1234567890'),
+      account_name: opts.bot?.account_name ?? 'baocao_test_bot',
+      display_name: opts.bot?.display_name ?? 'Baocao Test Bot',
+    };
+    this.handlers = this.createHandlers();
+    this.server = createServer((req, res) => void this.handleHttp(req, res));
+  }
+
+  async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    this.apiRoot = `http://127.0.0.1:${address.port}`;
+  }
+
+  // --- driving -------------------------------------------------------------
+
+  addUser(user: ZaloUser): void {
+    checkUser(user);
+    this.users.set(user.id, { ...user });
+  }
+
+  sendText(user: ZaloUser, text: string): string {
+    return this.fromUser(user, userUpdate(user, 'message.text.received', text));
+  }
+
+  sendOther(user: ZaloUser, eventName: string): string {
+    return this.fromUser(user, userUpdate(user, eventName));
+  }
+
+  injectUpdate(update: object): string {
+    const copy = structuredClone(update) as Update;
+    if (typeof copy.message !== 'object' || copy.message === null) copy.message = {};
+    const from = copy.message.from as { id?: unknown; display_name?: unknown } | undefined;
+    if (typeof from?.id === 'string' && from.id !== '') {
+      this.users.set(from.id, { id: from.id, display_name: String(from.display_name ?? '') });
+    }
+    return this.enqueue(copy);
+  }
+
+  redeliver(messageId: string): void {
+    const update = this.history.get(messageId);
+    if (!update) throw new Error(`no update with message_id ${messageId} was ever sent`);
+    this.enqueue(update);
+  }
+
+  private fromUser(user: ZaloUser, update: Update): string {
+    checkUser(user);
+    this.users.set(user.id, { ...user });
+    // Someone who writes to the bot can be written to again.
+    this.blocked.delete(user.id);
+    return this.enqueue(update);
+  }
+
+  private enqueue(update: Update): string {
+    if (this.closed) throw new Error('emulator is closed');
+    const messageId = messageIdOf(update);
+    if (messageId !== '') this.history.set(messageId, update);
+    if (this.webhook) {
+      this.deliverToWebhook(update);
+    } else {
+      this.queue.push(update);
+      if (this.poll) this.answerPoll(this.poll);
+    }
+    this.notify();
+    return messageId;
+  }
+
+  // --- observing -------------------------------------------------------------
+
+  messagesTo(userId: string): ZaloBotMessage[] {
+    return (this.chats.get(userId) ?? []).map((m) => ({ ...m }));
+  }
+
+  lastMessageTo(userId: string): ZaloBotMessage | undefined {
+    const last = this.chats.get(userId)?.at(-1);
+    return last && { ...last };
+  }
+
+  waitForMessage(userId: string, predicate: (m: ZaloBotMessage) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<ZaloBotMessage> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: ZaloBotMessage) => {
+        if (message.chat_id !== userId) return;
+        try {
+          if (predicate(message)) settle(() => resolve(message));
+        } catch (error) {
+          settle(() => reject(error));
+        }
+      };
+      const timer = setTimeout(() => {
+        const recent = describe(this.messagesTo(userId).slice(-5));
+        settle(() => reject(new Error(`no matching message to ${userId} within ${timeoutMs} ms; last messages:\n${recent}`)));
+      }, timeoutMs);
+      const cancel = (reason: Error) => settle(() => reject(reason));
+      const settle = (action: () => void) => {
+        clearTimeout(timer);
+        this.messageListeners.delete(onMessage);
+        this.cancelWaits.delete(cancel);
+        action();
+      };
+      this.messageListeners.add(onMessage);
+      this.cancelWaits.add(cancel);
+    });
+  }
+
+  waitFor<T>(check: () => T | undefined | false | null, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const attempt = () => {
+        try {
+          const value = check();
+          if (value) settle(() => resolve(value));
+        } catch (error) {
+          settle(() => reject(error));
+        }
+      };
+      const timer = setTimeout(() => {
+        const recent = this.calls.slice(-5).map((c) => c.method).join(', ') || '(none)';
+        settle(() => reject(new Error(`waitFor condition not met within ${timeoutMs} ms; last API calls: ${recent}`)));
+      }, timeoutMs);
+      const fallback = setInterval(attempt, FALLBACK_POLL_MS);
+      const cancel = (reason: Error) => settle(() => reject(reason));
+      const settle = (action: () => void) => {
+        clearTimeout(timer);
+        clearInterval(fallback);
+        this.tickListeners.delete(attempt);
+        this.cancelWaits.delete(cancel);
+        action();
+      };
+      this.tickListeners.add(attempt);
+      this.cancelWaits.add(cancel);
+      attempt();
+    });
+  }
+
+  pendingUpdates(): number {
+    return this.queue.length + this.deliveriesInFlight;
+  }
+
+  async waitUntilUpdatesConsumed(timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    await this.waitFor(() => this.pendingUpdates() === 0, timeoutMs);
+  }
+
+  openPolls(): number {
+    return this.poll ? 1 : 0;
+  }
+
+  // --- failure injection -----------------------------------------------------
+
+  failNext(method: string, error: ZaloApiErrorSpec, times = 1): void {
+    const list = this.failures.get(method) ?? [];
+    list.push({ error, remaining: times });
+    this.failures.set(method, list);
+  }
+
+  blockUser(userId: string): void {
+    this.blocked.add(userId);
+  }
+
+  setRateLimit(perSecond: number | null): void {
+    this.rateLimit = perSecond;
+    this.sendTimes = [];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.shutdown.abort();
+    if (this.poll) this.endPoll(this.poll, new ApiFailure(TIMEOUT));
+    const reason = new Error('emulator closed');
+    for (const cancel of [...this.cancelWaits]) cancel(reason);
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      // Keep-alive sockets whose last response is still in flight are not idle
+      // yet; give them a moment to flush, then cut them.
+      setTimeout(() => this.server.closeAllConnections(), 200).unref();
+    });
+  }
+
+  private notify(): void {
+    for (const listener of [...this.tickListeners]) listener();
+  }
+
+  // --- HTTP plumbing ---------------------------------------------------------
+
+  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const route = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!route) return respond(res, 404, errorBody({ error_code: 404, description: 'Not Found' }));
+    const [, token = '', method = ''] = route;
+    if (token !== this.token) return respond(res, 401, errorBody({ error_code: 401, description: 'Unauthorized' }));
+    if (req.method !== 'POST') return respond(res, 405, errorBody({ error_code: 405, description: 'Method Not Allowed: use POST' }));
+    try {
+      const params = await readJsonBody(req);
+      this.calls.push({ method, params, at: Date.now() });
+      this.notify();
+      const result = await this.invoke(method, params, res);
+      respond(res, 200, { ok: true, result });
+    } catch (error) {
+      const spec = error instanceof ApiFailure
+        ? error.spec
+        : { error_code: 500, description: `Internal Server Error: ${(error as Error).message}` };
+      respond(res, httpStatus(spec.error_code), errorBody(spec));
+    } finally {
+      this.notify();
+    }
+  }
+
+  private async invoke(method: string, params: Params, res: ServerResponse): Promise<unknown> {
+    this.applyInjectedFailure(method);
+    const handler = this.handlers[method];
+    if (!handler) throw new ApiFailure({ error_code: 404, description: 'Not Found: method not found' });
+    if (CHAT_METHODS.has(method)) this.guardChat(requireChatId(params));
+    if (SEND_METHODS.has(method)) this.guardRate();
+    return handler(params, res);
+  }
+
+  private applyInjectedFailure(method: string): void {
+    const pending = this.failures.get(method)?.[0];
+    if (!pending) return;
+    pending.remaining -= 1;
+    if (pending.remaining <= 0) this.failures.get(method)?.shift();
+    throw new ApiFailure(pending.error);
+  }
+
+  private guardChat(chatId: string): void {
+    if (!this.users.has(chatId)) throw badRequest('user not found');
+    if (this.blocked.has(chatId)) {
+      throw new ApiFailure({ error_code: 403, description: 'Forbidden: the user has blocked the bot' });
+    }
+  }
+
+  private guardRate(): void {
+    if (this.rateLimit === null) return;
+    const now = Date.now();
+    this.sendTimes = this.sendTimes.filter((t) => now - t < 1000);
+    if (this.sendTimes.length >= this.rateLimit) {
+      throw new ApiFailure({ error_code: 429, description: 'Too many requests: rate limit exceeded' });
+    }
+    this.sendTimes.push(now);
+  }
+
+  // --- Bot API methods -------------------------------------------------------
+
+  private createHandlers(): Record<string, Handler> {
+    return {
+      getMe: () => ({ id: this.bot.id, account_name: this.bot.account_name, display_name: this.bot.display_name, account_type: 'BASIC', can_join_groups: false }),
+      getUpdates: (p, res) => this.getUpdates(p, res),
+      setWebhook: (p) => this.setWebhook(p),
+      deleteWebhook: () => this.deleteWebhook(),
+      getWebhookInfo: () => ({ url: this.webhook?.url ?? '', updated_at: this.webhookUpdatedAt }),
+      sendMessage: (p) => this.store(requireChatId(p), { text: requireText(p.text, 'text') }),
+      sendPhoto: (p) => this.sendPhoto(p),
+      sendChatAction: (p) => {
+        if (p.action !== 'typing') throw badRequest('action must be "typing"');
+        return true;
+      },
+    };
+  }
+
+  private getUpdates(params: Params, res: ServerResponse): Update | Promise<Update> {
+    if (this.webhook) {
+      throw new ApiFailure({
+        error_code: 409,
+        description: 'Conflict: getUpdates is not available while a webhook is set; call deleteWebhook first',
+      });
+    }
+    const timeoutSeconds = parseTimeout(params.timeout);
+    this.terminatePoll();
+    const next = this.queue.shift();
+    if (next) return next;
+    if (timeoutSeconds === 0 || this.closed) throw new ApiFailure(TIMEOUT);
+    return new Promise((resolve, reject) => {
+      const poll: PendingPoll = {
+        res,
+        resolve,
+        reject,
+        timer: setTimeout(() => this.endPoll(poll, new ApiFailure(TIMEOUT)), timeoutSeconds * 1000),
+      };
+      this.poll = poll;
+      // A client that gives up (stop() aborts its fetch) must not swallow the next update.
+      res.on('close', () => {
+        this.dropPoll(poll);
+        this.notify();
+      });
+    });
+  }
+
+  /** Hands the next queued update to the waiting poll, unless its client already left. */
+  private answerPoll(poll: PendingPoll): void {
+    if (poll.res.destroyed || poll.res.socket?.destroyed) {
+      this.dropPoll(poll);
+      return;
+    }
+    const next = this.queue.shift();
+    if (!next) return;
+    this.dropPoll(poll);
+    poll.resolve(next);
+  }
+
+  private endPoll(poll: PendingPoll, failure: ApiFailure): void {
+    this.dropPoll(poll);
+    poll.reject(failure);
+  }
+
+  private dropPoll(poll: PendingPoll): void {
+    clearTimeout(poll.timer);
+    if (this.poll === poll) this.poll = undefined;
+  }
+
+  /** A second long poll ends the first with 409, which exposes two bots polling at once. */
+  private terminatePoll(): void {
+    if (!this.poll) return;
+    this.endPoll(this.poll, new ApiFailure({ error_code: 409, description: 'Conflict: terminated by another getUpdates request' }));
+  }
+
+  private setWebhook(params: Params): object {
+    if (!isAcceptableUrl(params.url)) throw badRequest('url must be an https URL');
+    const secret = params.secret_token;
+    if (typeof secret !== 'string' || secret.length < 8 || secret.length > 256) {
+      throw badRequest('secret_token must be 8-256 characters');
+    }
+    this.webhook = { url: params.url, secret };
+    this.webhookUpdatedAt = Date.now();
+    this.terminatePoll();
+    // What was waiting for a poll goes to the webhook now.
+    const backlog = this.queue;
+    this.queue = [];
+    for (const update of backlog) this.deliverToWebhook(update);
+    return { url: params.url, updated_at: this.webhookUpdatedAt };
+  }
+
+  private deleteWebhook(): object {
+    this.webhook = undefined;
+    this.webhookUpdatedAt = Date.now();
+    return { url: '', updated_at: this.webhookUpdatedAt };
+  }
+
+  private sendPhoto(params: Params): object {
+    const chatId = requireChatId(params);
+    if (!isAcceptableUrl(params.photo)) throw badRequest('photo must be an https URL');
+    const caption = params.caption === undefined ? '' : requireText(params.caption, 'caption');
+    return this.store(chatId, { text: caption, photo: params.photo });
+  }
+
+  private store(chatId: string, content: { text: string; photo?: string }): object {
+    const message: ZaloBotMessage = { message_id: newMessageId(), chat_id: chatId, date: Date.now(), ...content };
+    const messages = this.chats.get(chatId) ?? [];
+    messages.push(message);
+    this.chats.set(chatId, messages);
+    for (const listener of [...this.messageListeners]) listener({ ...message });
+    this.notify();
+    return { message_id: message.message_id, date: message.date };
+  }
+
+  // --- webhook delivery ------------------------------------------------------
+
+  private deliverToWebhook(update: Update): void {
+    const chatId = chatIdOf(update);
+    this.deliveriesInFlight += 1;
+    const previous = this.deliveryChains.get(chatId) ?? Promise.resolve();
+    const next: Promise<void> = previous.then(() => this.postWithRetries(update)).finally(() => {
+      this.deliveriesInFlight -= 1;
+      if (this.deliveryChains.get(chatId) === next) this.deliveryChains.delete(chatId);
+      this.notify();
+    });
+    this.deliveryChains.set(chatId, next);
+  }
+
+  /** A non-200 answer or no answer is tried again a few times, then given up, as a platform does. */
+  private async postWithRetries(update: Update): Promise<void> {
+    for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt += 1) {
+      if (this.closed) return;
+      const webhook = this.webhook;
+      if (!webhook) {
+        // The webhook was removed meanwhile: the update waits for getUpdates.
+        this.queue.push(update);
+        if (this.poll) this.answerPoll(this.poll);
+        return;
+      }
+      const status = await this.post(webhook, update);
+      this.webhookDeliveries.push({ message_id: messageIdOf(update), attempt, status, at: Date.now() });
+      this.notify();
+      if (status === 200) return;
+      if (attempt < WEBHOOK_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, WEBHOOK_RETRY_MS * 2 ** (attempt - 1)));
+    }
+  }
+
+  private async post(webhook: Webhook, update: Update): Promise<number | null> {
+    try {
+      const response = await fetch(webhook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: webhook.secret },
+        body: JSON.stringify(update),
+        signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Starts the emulator on 127.0.0.1; `apiRoot` is what the bot's ZALO_API_ROOT should be. */
+export async function startZaloEmulator(options: ZaloEmulatorOptions = {}): Promise<ZaloEmulator> {
+  const emulator = new Emulator(options);
+  await emulator.listen(options.port ?? 0);
+  return emulator;
+}
