@@ -580,7 +580,7 @@ class Emulator implements ZaloEmulator {
   /** Hands the next queued update to the waiting poll, unless its client already left. */
   private answerPoll(poll: PendingPoll): void {
     if (poll.res.destroyed || poll.res.socket?.destroyed) {
-      this.dropPoll(poll);
+      this.endPoll(poll, new ApiFailure(TIMEOUT));
       return;
     }
     const next = this.queue.shift();

@@ -54,7 +54,10 @@ export async function insertOrg(db: Kysely<Database>, seed: OrgSeed): Promise<st
 }
 
 export interface PersonSeed {
+  /** The person's Telegram id (their identity on the Telegram channel). */
   telegramUserId: number;
+  /** Their Zalo id as well, or instead when telegramUserId is 0. */
+  zaloUserId?: string;
   name?: string;
   admin?: boolean;
   /** Organization ids the person reports for. */
@@ -64,9 +67,11 @@ export interface PersonSeed {
 export async function insertPerson(db: Kysely<Database>, seed: PersonSeed): Promise<string> {
   const row = await db
     .insertInto('people')
-    .values({ telegram_user_id: seed.telegramUserId, display_name: seed.name ?? `Người ${seed.telegramUserId}`, is_admin: seed.admin ?? false })
+    .values({ display_name: seed.name ?? `Người ${seed.telegramUserId || seed.zaloUserId}`, is_admin: seed.admin ?? false })
     .returning('id')
     .executeTakeFirstOrThrow();
+  if (seed.telegramUserId) await db.insertInto('identities').values({ channel: 'telegram', external_id: String(seed.telegramUserId), person_id: row.id }).execute();
+  if (seed.zaloUserId) await db.insertInto('identities').values({ channel: 'zalo', external_id: seed.zaloUserId, person_id: row.id }).execute();
   for (const orgId of seed.orgIds ?? []) {
     await db.insertInto('memberships').values({ person_id: row.id, organization_id: orgId }).execute();
   }
@@ -87,8 +92,12 @@ export async function insertNumberedOrgs(db: Kysely<Database>, seed: NumberedOrg
   const { letter, digits, count, firstChat } = seed;
   const code = (n: RawBuilder<unknown>) => sql`${letter}::text || lpad(${n}::text, ${digits}::int, '0')`;
   await sql`insert into organizations (code, name, type) select ${code(sql`i`)}, 'Chi bộ ' || ${code(sql`i`)}, 'chi_bo_co_so' from generate_series(1, ${count}) i`.execute(db);
-  await sql`insert into people (telegram_user_id, display_name) select ${firstChat - 1} + i, 'Bí thư ' || i from generate_series(1, ${count}) i`.execute(db);
-  await sql`insert into memberships (person_id, organization_id) select p.id, o.id from people p join organizations o on o.code = ${code(sql`(p.telegram_user_id - ${firstChat - 1})`)}`.execute(db);
+  await sql`with p as (insert into people (display_name) select 'Bí thư ' || i from generate_series(1, ${count}) i returning id, display_name)
+    insert into identities (channel, external_id, person_id)
+    select 'telegram', (${firstChat - 1} + substr(display_name, 8)::int)::text, id from p`.execute(db);
+  await sql`insert into memberships (person_id, organization_id) select i.person_id, o.id from identities i
+    join organizations o on o.code = ${code(sql`(i.external_id::bigint - ${firstChat - 1})`)}
+    where i.channel = 'telegram' and i.external_id::bigint between ${firstChat} and ${firstChat + count - 1}`.execute(db);
 }
 
 export interface CampaignSeed {

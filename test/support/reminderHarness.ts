@@ -15,6 +15,7 @@ import { startOutboxWorker, type OutboxDeps } from '../../jobs/outbox.js';
 import { connectScheduler, startJobs, type RunningJobs } from '../../jobs/runtime.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import { startSlotWorker, type SlotDeps } from '../../jobs/slots.js';
+import { createTelegramSender } from '../../src/channels/telegram/sender.js';
 import { createDb } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/schema.js';
 import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
@@ -26,6 +27,9 @@ import { createTestDb, type TestDb } from './db.js';
 import { seedForms } from './fixtures.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** No admins by configuration; every message goes through Telegram. */
+export const TELEGRAM_AUDIENCE = { adminIds: [], channels: ['telegram'] } as const;
 
 /** Quiet hours 21:00–07:00, and the given days (YYYY-MM-DD) off. */
 export function reminderPolicy(holidays: string[] = []): ReminderPolicy {
@@ -128,11 +132,11 @@ export async function startReminderHarness(label: string, options: ReminderHarne
       return workerRedis;
     },
     outboxDeps(overrides = {}) {
-      const api = new Api(harness.emulator.token, { apiRoot: harness.emulator.apiRoot });
-      return { db, forms: new FormCache(db), clock, logger: silentLogger, api, queues: harness.client.queues, ...overrides };
+      const sender = createTelegramSender(new Api(harness.emulator.token, { apiRoot: harness.emulator.apiRoot }));
+      return { db, forms: new FormCache(db), clock, logger: silentLogger, sender, queue: harness.client.queues.outbox.telegram, ...overrides };
     },
     slotDeps(overrides = {}) {
-      return { db, clock, logger: silentLogger, scheduler: harness.client.scheduler, adminIds: [], ...overrides };
+      return { db, clock, logger: silentLogger, scheduler: harness.client.scheduler, audience: TELEGRAM_AUDIENCE, ...overrides };
     },
     startOutboxWorker(deps, maxPerSecond) {
       const worker = startOutboxWorker(deps, { connection: harness.workerRedis(), prefix, maxPerSecond });
@@ -152,13 +156,14 @@ export async function startReminderHarness(label: string, options: ReminderHarne
         clock,
         logger: silentLogger,
         policy,
-        config: { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], outboxMaxPerSecond, digestCron: '0 7 * * *', botToken: token, telegramApiRoot: apiRoot },
+        config: { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], digestCron: '0 7 * * *' },
+        channels: [{ sender: createTelegramSender(new Api(token, { apiRoot })), maxPerSecond: outboxMaxPerSecond }],
       });
     },
     async withSlotWorkerOnUnreachablePostgres(scheduler, during) {
       const away = createDb('postgres://postgres@127.0.0.1:1/unreachable', { max: 1 });
       const connection = createRedis(REDIS_URL, 'worker');
-      const worker = startSlotWorker({ db: away, clock, logger: silentLogger, scheduler, adminIds: [] }, { connection, prefix });
+      const worker = startSlotWorker({ db: away, clock, logger: silentLogger, scheduler, audience: TELEGRAM_AUDIENCE }, { connection, prefix });
       try {
         return await during();
       } finally {

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseChatDateRange, parseChatDateTime } from '../../src/campaigns/dateInput.js';
-import { decodeRoundButton, encodeRoundButton } from '../../src/campaigns/roundButtons.js';
 import {
   advance,
   parsePlanText,
@@ -317,15 +316,5 @@ describe('typed dates, plans and button payloads', () => {
     expect(parsePlanText('09:00')).toEqual({ ok: true, offsets: ['-7d', '-3d', '-1d', '0d', '+1d', '+3d'], time: '09:00' });
     expect(parsePlanText('-2d +1d 7h')).toEqual({ ok: true, offsets: ['-2d', '+1d'], time: '07:00' });
     expect(parsePlanText('').ok).toBe(false);
-  });
-
-  it('encodes buttons within 64 bytes and decodes only its own', () => {
-    const round = encodeRoundButton({ kind: 'round', campaignId: '999999999999999999', action: 'close_ok' });
-    expect(Buffer.byteLength(round)).toBeLessThanOrEqual(64);
-    expect(decodeRoundButton(round)).toEqual({ kind: 'round', campaignId: '999999999999999999', action: 'close_ok' });
-    const wizard = encodeRoundButton({ kind: 'wizard', seq: 123456789, value: 'def' });
-    expect(decodeRoundButton(wizard)).toEqual({ kind: 'wizard', seq: 123456789, value: 'def' });
-    expect(decodeRoundButton('dt:1:zz')).toBeUndefined();
-    expect(decodeRoundButton('r:1:2:p0')).toBeUndefined();
   });
 });

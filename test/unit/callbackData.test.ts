@@ -1,0 +1,38 @@
+/** Telegram's callback payloads: every action within 64 bytes, and only the bot's own decoded. */
+import { describe, expect, it } from 'vitest';
+import { CALLBACK_DATA_MAX_BYTES, decodeAction, encodeAction } from '../../src/channels/telegram/callbackData.js';
+import type { Action } from '../../src/chat/port.js';
+
+const BIG = '999999999999999999';
+
+describe('callback data', () => {
+  const actions: Action[] = [
+    { kind: 'report', submissionId: BIG, step: 999_999_999, input: { kind: 'edit', questionNo: 9999 } },
+    { kind: 'report', submissionId: '1', step: 0, input: { kind: 'pick', index: 3 } },
+    { kind: 'report', submissionId: '1', step: 2, input: { kind: 'toggle', index: 0 } },
+    { kind: 'report', submissionId: '1', step: 2, input: { kind: 'finish_multi' } },
+    { kind: 'report', submissionId: '1', step: 2, input: { kind: 'skip' } },
+    { kind: 'report', submissionId: '1', step: 2, input: { kind: 'back' } },
+    { kind: 'report', submissionId: '1', step: 2, input: { kind: 'submit' } },
+    { kind: 'report', submissionId: '1', step: 2, input: { kind: 'show' } },
+    { kind: 'open', campaignId: BIG, organizationId: BIG },
+    { kind: 'ack', deliveryId: BIG },
+    { kind: 'wizard', seq: 123456789, value: 'def' },
+    { kind: 'round', campaignId: BIG, action: 'close_ok' },
+    { kind: 'round', campaignId: '7', action: 'remind' },
+  ];
+
+  it.each(actions)('round-trips %j within 64 bytes', (action) => {
+    const data = encodeAction(action);
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(CALLBACK_DATA_MAX_BYTES);
+    expect(decodeAction(data)).toEqual(action);
+  });
+
+  it('decodes nothing it did not produce', () => {
+    for (const data of ['dt:1:zz', 'r:1:2:x9', 'r:a:2:p0', 'o:1', 'k:', 'dm:1:ABC', 'hello', '']) expect(decodeAction(data)).toBeUndefined();
+  });
+
+  it('refuses typed text as a button', () => {
+    expect(() => encodeAction({ kind: 'report', submissionId: '1', step: 1, input: { kind: 'text', text: 'x' } })).toThrow();
+  });
+});
