@@ -1,9 +1,10 @@
 /**
  * `npm run demo`: the real bot, its real database and services, talking to the
  * local Bot API emulator instead of Telegram, with the chat in this terminal.
- * Nothing leaves the machine; no bot token is needed. Lines typed here are
- * messages from a cell secretary; "#2" presses button 2 of the last message;
- * "admin: /tonghop" sends as the committee office.
+ * `npm run demo -- --zalo` does the same on the Zalo emulator: text only, options as
+ * numbered lines, answers typed. Nothing leaves the machine; no bot token is needed.
+ * Lines typed here are messages from a cell secretary; on Telegram "#2" presses
+ * button 2 of the last message; "admin: /tonghop" sends as the committee office.
  *
  * It recreates its own database (DEMO_DATABASE_URL, default …/baocao_demo).
  */
@@ -13,7 +14,8 @@ import { clearRedisPrefix, createRedis } from '../jobs/connection.js';
 import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDb } from './db/connect.js';
-import { startBotApiEmulator, type BotMessage, type TgUser } from './emulator/botApiEmulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type BotMessage, type TgUser } from './emulator/botApiEmulator.js';
+import { startZaloEmulator, type ZaloEmulator, type ZaloUser } from './emulator/zaloEmulator.js';
 import { silentLogger } from './logger.js';
 import { createCampaign } from './services/campaigns.js';
 import { createInvites } from './services/invites.js';
@@ -22,6 +24,8 @@ import { systemClock } from './time.js';
 const DAY = 24 * 60 * 60 * 1000;
 const secretary: TgUser = { id: 1001, first_name: 'Nguyễn Văn', last_name: 'An' };
 const admin: TgUser = { id: 9001, first_name: 'Văn phòng' };
+const zaloSecretary: ZaloUser = { id: '8493021736254019283', display_name: 'Nguyễn Văn An' };
+const zaloAdmin: ZaloUser = { id: 'a1b2c3d4e5f60718293a', display_name: 'Văn phòng' };
 const demoUrl = process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/baocao_demo';
 const DEMO_REDIS_PREFIX = 'baocao-demo';
 
@@ -68,16 +72,104 @@ async function* readLines(): AsyncGenerator<string> {
   }
 }
 
+/** One chat app as the terminal drives it: who writes, what they send, what the bot said. */
+interface DemoChannel {
+  /** The environment that points the bot at this channel's emulator. */
+  env: Record<string, string>;
+  send(asAdmin: boolean, text: string): Promise<void>;
+  /** "#2": press button 2 of the last message with buttons (Telegram only). */
+  press(asAdmin: boolean, n: number): Promise<void>;
+  /** Runs something beside the chat (the scheduler) and prints what the secretary gets. */
+  observe(action: () => void): Promise<void>;
+  close(): Promise<void>;
+  hint: string;
+}
+
+/** Waits for the bot's answer to an action, then prints every message not printed yet. */
+function answerPrinter<M>(
+  wait: (asAdmin: boolean) => Promise<unknown>,
+  all: () => Array<{ who: string; key: string; version: number; message: M }>,
+  print: (message: M, who: string) => void,
+) {
+  const printed = new Map<string, number>();
+  const printNew = () => {
+    for (const { who, key, version, message } of all()) {
+      if ((printed.get(key) ?? -1) < version) {
+        printed.set(key, version);
+        print(message, who);
+      }
+    }
+  };
+  return async (asAdmin: boolean, action: () => void) => {
+    const answered = wait(asAdmin);
+    action();
+    await answered.catch(() => console.log('(bot chưa trả lời)'));
+    // A reply may be several messages: give the rest a moment before printing.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    printNew();
+  };
+}
+
+function telegramChannel(emulator: BotApiEmulator): DemoChannel {
+  const userOf = (asAdmin: boolean) => (asAdmin ? admin : secretary);
+  const act = answerPrinter<BotMessage>(
+    (asAdmin) => emulator.waitForMessage(userOf(asAdmin).id, (m) => !m.edited || buttonsOf(m).length > 0, 10_000),
+    () =>
+      ([[secretary, 'bí thư'], [admin, 'văn phòng']] as const).flatMap(([user, who]) =>
+        emulator.messagesTo(user.id).map((message) => ({ who, key: `${user.id}:${message.message_id}`, version: message.history.length, message })),
+      ),
+    show,
+  );
+  return {
+    env: { BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, ADMIN_IDS: String(admin.id) },
+    send: (asAdmin, text) => act(asAdmin, () => emulator.sendText(userOf(asAdmin), text)),
+    async press(asAdmin, n) {
+      const from = userOf(asAdmin);
+      const last = [...emulator.messagesTo(from.id)].reverse().find((m) => buttonsOf(m).length > 0);
+      const button = last && buttonsOf(last)[n - 1];
+      if (!last || !button) return void console.log('(không có nút đó)');
+      await act(asAdmin, () => emulator.pressButton(from, last, button.callback_data));
+    },
+    observe: (action) => act(false, action),
+    close: () => emulator.close(),
+    hint: 'Gõ tin nhắn như trong Telegram; "#2" để bấm nút số 2; "admin: /tonghop" để gửi với tư cách Văn phòng; Ctrl+D để thoát.',
+  };
+}
+
+function zaloChannel(emulator: ZaloEmulator): DemoChannel {
+  const userOf = (asAdmin: boolean) => (asAdmin ? zaloAdmin : zaloSecretary);
+  const act = answerPrinter<{ text: string }>(
+    (asAdmin) => emulator.waitForMessage(userOf(asAdmin).id, () => true, 10_000),
+    () =>
+      ([[zaloSecretary, 'bí thư'], [zaloAdmin, 'văn phòng']] as const).flatMap(([user, who]) =>
+        emulator.messagesTo(user.id).map((message) => ({ who, key: message.message_id, version: 0, message })),
+      ),
+    (message, who) => console.log(`\n\x1b[36m[bot → ${who} · Zalo]\x1b[0m ${message.text}`),
+  );
+  emulator.addUser(zaloAdmin);
+  return {
+    env: { ZALO_BOT_TOKEN: emulator.token, ZALO_API_ROOT: emulator.apiRoot, ADMIN_IDS: `zalo:${zaloAdmin.id}` },
+    send: (asAdmin, text) => act(asAdmin, () => emulator.sendText(userOf(asAdmin), text)),
+    async press() {
+      console.log('(Zalo không có nút: gõ số hoặc chữ được ghi bên cạnh lựa chọn)');
+    },
+    observe: (action) => act(false, action),
+    close: () => emulator.close(),
+    hint: 'Gõ tin nhắn như trong Zalo (chỉ có chữ: gõ số của lựa chọn, «quay lại», «bỏ qua», «gửi»…); "admin: /tonghop" để gửi với tư cách Văn phòng; Ctrl+D để thoát.',
+  };
+}
+
 async function main(): Promise<void> {
   await recreateDatabase(demoUrl);
-  const emulator = await startBotApiEmulator({ botUser: { id: 42, username: 'baocao_demo_bot', first_name: 'Báo cáo (demo)' } });
+  const zalo = process.argv.includes('--zalo');
+  const channel = zalo
+    ? zaloChannel(await startZaloEmulator())
+    : telegramChannel(await startBotApiEmulator({ botUser: { id: 42, username: 'baocao_demo_bot', first_name: 'Báo cáo (demo)' } }));
   const config = loadConfig({
-    BOT_TOKEN: emulator.token,
-    TELEGRAM_API_ROOT: emulator.apiRoot,
+    ...channel.env,
     DATABASE_URL: demoUrl,
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: DEMO_REDIS_PREFIX,
-    ADMIN_IDS: String(admin.id),
     HTTP_PORT: '0',
     // Whatever the hour you try the demo, its messages arrive now.
     QUIET_HOURS: 'off',
@@ -106,52 +198,25 @@ async function main(): Promise<void> {
   const [invite] = await createInvites(db, { orgCodes: ['CB01'] }, { ttlDays: 30 }, systemClock);
   await db.destroy();
 
-  console.log('Bot đang chạy với máy chủ Telegram giả lập tại', emulator.apiRoot);
+  console.log(`Bot đang chạy với máy chủ ${zalo ? 'Zalo' : 'Telegram'} giả lập.`);
   console.log(`Đợt báo cáo #${campaign.id} (${campaign.targetCount} tổ chức). Đồng chí là bí thư Chi bộ Sở Tài chính.`);
-  console.log('Gõ tin nhắn như trong Telegram; "#2" để bấm nút số 2; "admin: /tonghop" để gửi với tư cách Văn phòng; Ctrl+D để thoát.');
+  console.log(channel.hint);
 
-  const printed = new Map<string, number>();
-  const printNew = () => {
-    for (const [user, who] of [[secretary, 'bí thư'], [admin, 'văn phòng']] as const) {
-      for (const message of emulator.messagesTo(user.id)) {
-        const key = `${user.id}:${message.message_id}`;
-        const version = message.history.length;
-        if ((printed.get(key) ?? -1) < version) {
-          printed.set(key, version);
-          show(message, who);
-        }
-      }
-    }
-  };
-  /** Acts as a user and waits for the bot's answer (a new message, or an edit that keeps buttons). */
-  const act = async (user: TgUser, action: () => void) => {
-    const answered = emulator.waitForMessage(user.id, (m) => !m.edited || buttonsOf(m).length > 0, 10_000);
-    action();
-    await answered.catch(() => console.log('(bot chưa trả lời)'));
-    printNew();
-  };
-  await act(secretary, () => emulator.sendText(secretary, `/start ${invite!.code}`));
+  await channel.send(false, `/start ${invite!.code}`);
   // The round's reminders are planned once the secretary is registered: the announcement arrives now.
-  await act(secretary, () => void app.scheduler.campaignChanged(campaign.id));
+  await channel.observe(() => void app.scheduler.campaignChanged(campaign.id));
 
   for await (const line of readLines()) {
     const text = line.trim();
     if (!text) continue;
     const asAdmin = /^admin:\s*/i.exec(text);
-    const from = asAdmin ? admin : secretary;
     const body = asAdmin ? text.slice(asAdmin[0].length) : text;
     const press = /^#(\d+)$/.exec(body);
-    if (press) {
-      const last = [...emulator.messagesTo(from.id)].reverse().find((m) => buttonsOf(m).length > 0);
-      const button = last && buttonsOf(last)[Number(press[1]) - 1];
-      if (!last || !button) console.log('(không có nút đó)');
-      else await act(from, () => emulator.pressButton(from, last, button.callback_data));
-    } else {
-      await act(from, () => emulator.sendText(from, body));
-    }
+    if (press) await channel.press(asAdmin !== null, Number(press[1]));
+    else await channel.send(asAdmin !== null, body);
   }
   await app.stop();
-  await emulator.close();
+  await channel.close();
 }
 
 await main();

@@ -81,9 +81,10 @@ function messageTo(user: TgUser, predicate: (m: BotMessage) => boolean): Promise
 async function deliveriesOf(telegramUserId: number) {
   return testDb.db
     .selectFrom('deliveries as d')
-    .innerJoin('people as p', 'p.id', 'd.person_id')
+    .innerJoin('identities as i', 'i.person_id', 'd.person_id')
     .select(['d.id', 'd.campaign_id', 'd.slot_key', 'd.kind', 'd.status', 'd.reason', 'd.acknowledged_at'])
-    .where('p.telegram_user_id', '=', String(telegramUserId))
+    .where('i.channel', '=', 'telegram')
+    .where('i.external_id', '=', String(telegramUserId))
     .orderBy('d.id')
     .execute();
 }
@@ -142,7 +143,7 @@ describe('announcements, reminders and escalation through the outbox', () => {
     expect(escalation.plainText).toContain('CB03 — Chi bộ Sở Du lịch: chưa có người báo cáo đăng ký');
 
     await eventually(
-      async () => (await testDb.db.selectFrom('people').select('unreachable_at').where('telegram_user_id', '=', String(blocker.id)).executeTakeFirstOrThrow()).unreachable_at,
+      async () => (await testDb.db.selectFrom('people as p').innerJoin('identities as i', 'i.person_id', 'p.id').select('p.unreachable_at').where('i.channel', '=', 'telegram').where('i.external_id', '=', String(blocker.id)).executeTakeFirstOrThrow()).unreachable_at,
       'the blocked person to be marked unreachable',
     );
     const theirs = await eventually(async () => {

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 async function say(personId: string, ...texts: string[]) {
   let reply;
-  for (const text of texts) reply = await handleReportInput(deps, { updateId: updateId++, personId, input: { kind: 'text', text } });
+  for (const text of texts) reply = await handleReportInput(deps, { event: { channel: 'telegram', dedupeKey: String(updateId++) }, personId, input: { kind: 'text', text } });
   return reply;
 }
 
@@ -142,13 +142,13 @@ describe('processed updates housekeeping', () => {
     await t.db
       .insertInto('processed_updates')
       .values([
-        { update_id: 900001, processed_at: at('2026-12-01T00:00') },
-        { update_id: 900002, processed_at: at('2026-12-19T00:00') },
+        { channel: 'telegram', dedupe_key: '900001', processed_at: at('2026-12-01T00:00') },
+        { channel: 'telegram', dedupe_key: '900002', processed_at: at('2026-12-19T00:00') },
       ])
       .execute();
     const removed = await pruneProcessedUpdates(t.db, now);
     expect(removed).toBeGreaterThanOrEqual(1);
-    const left = await t.db.selectFrom('processed_updates').select('update_id').where('update_id', 'in', ['900001', '900002']).execute();
-    expect(left.map((r) => Number(r.update_id))).toEqual([900002]);
+    const left = await t.db.selectFrom('processed_updates').select(['channel', 'dedupe_key']).where('dedupe_key', 'in', ['900001', '900002']).execute();
+    expect(left.map((r) => [r.channel, r.dedupe_key])).toEqual([['telegram', '900002']]);
   });
 });
