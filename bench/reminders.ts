@@ -2,13 +2,14 @@
  * Benchmark of a round's fan-out at national scale: 50,000 organizations with one
  * reporter each, the announcement sent through the real pipeline (slot worker →
  * ledger → outbox worker → HTTP) to the local Bot API emulator with its rate limit
- * off, so our code, not Telegram's 30 messages/s, is what is measured.
+ * off, so our code, not Telegram's 30 messages/s, is what is measured. Then the same
+ * through the Zalo outbox to the Zalo emulator (BENCH_ZALO_ORGS reporters on Zalo).
  *
  * Prints: how long creating and scheduling the round takes, the fan-out time,
  * sends per second sustained by the outbox, peak memory of the process (which
  * also hosts the emulator and its 50,000 stored messages) and Redis memory at the peak.
  *
- *   npm run bench -- reminders      (BENCH_ORGS=5000 for a quick run)
+ *   npm run bench -- reminders      (BENCH_ORGS=5000 BENCH_ZALO_ORGS=5000 for a quick run)
  */
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
@@ -18,7 +19,12 @@ import { createQueues } from '../jobs/queues.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import { startOutboxWorker } from '../jobs/outbox.js';
 import { startSlotWorker } from '../jobs/slots.js';
+import { createTelegramSender } from '../src/channels/telegram/sender.js';
+import { createZaloSender } from '../src/channels/zalo/adapter.js';
+import { createZaloClient } from '../src/channels/zalo/client.js';
+import type { ChannelName, ChannelSender } from '../src/chat/port.js';
 import { startBotApiEmulator } from '../src/emulator/botApiEmulator.js';
+import { startZaloEmulator } from '../src/emulator/zaloEmulator.js';
 import { silentLogger } from '../src/logger.js';
 import { createCampaign } from '../src/services/campaigns.js';
 import { FormCache } from '../src/services/forms.js';
@@ -26,6 +32,7 @@ import { systemClock } from '../src/time.js';
 import { freshDatabase, seedReporters } from './support.js';
 
 const ORGS = Number(process.env.BENCH_ORGS ?? 50_000);
+const ZALO_ORGS = Number(process.env.BENCH_ZALO_ORGS ?? ORGS);
 const CONCURRENCY = Number(process.env.BENCH_OUTBOX_CONCURRENCY ?? 32);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = 'baocao-bench-reminders';
@@ -39,13 +46,47 @@ async function redisUsedMemory(redis: Redis): Promise<number> {
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
-export async function runReminderBench(): Promise<boolean> {
-  const db = await freshDatabase('baocao_bench_reminders', CONCURRENCY + 4);
-  console.log(`seeding ${ORGS} organizations, one reporter each…`);
-  await seedReporters(db, ORGS, FIRST_USER_ID);
+/** A channel's emulator and the outbox's sender to it. */
+interface BenchChannel {
+  sender: ChannelSender;
+  /** sendMessage calls the emulator received. */
+  received(): number;
+  close(): Promise<void>;
+}
 
+async function telegramChannel(): Promise<BenchChannel> {
   const emulator = await startBotApiEmulator();
   emulator.setRateLimit(null);
+  return {
+    sender: createTelegramSender(new Api(emulator.token, { apiRoot: emulator.apiRoot })),
+    received: () => emulator.calls.filter((c) => c.method === 'sendMessage').length,
+    close: () => emulator.close(),
+  };
+}
+
+async function zaloChannel(count: number): Promise<BenchChannel> {
+  const emulator = await startZaloEmulator();
+  emulator.setRateLimit(null);
+  // Zalo refuses messages to users who never wrote to the bot.
+  for (let i = 0; i < count; i++) emulator.addUser({ id: String(FIRST_USER_ID + i), display_name: `Bí thư ${i}` });
+  return {
+    sender: createZaloSender(createZaloClient({ token: emulator.token, apiRoot: emulator.apiRoot })),
+    received: () => emulator.calls.filter((c) => c.method === 'sendMessage').length,
+    close: () => emulator.close(),
+  };
+}
+
+export async function runReminderBench(): Promise<boolean> {
+  const telegram = await runChannel('telegram', ORGS, await telegramChannel());
+  const zalo = await runChannel('zalo', ZALO_ORGS, await zaloChannel(ZALO_ORGS));
+  return telegram && zalo;
+}
+
+async function runChannel(channel: ChannelName, ORGS: number, bench: BenchChannel): Promise<boolean> {
+  const db = await freshDatabase('baocao_bench_reminders', CONCURRENCY + 4);
+  console.log(`\n[${channel}] seeding ${ORGS} organizations, one reporter each…`);
+  await seedReporters(db, ORGS, FIRST_USER_ID, { channel });
+
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   await clearRedisPrefix(redis, PREFIX);
   const redisBefore = await redisUsedMemory(redis);
@@ -75,15 +116,16 @@ export async function runReminderBench(): Promise<boolean> {
   }, 200);
 
   const forms = new FormCache(db);
-  const api = new Api(emulator.token, { apiRoot: emulator.apiRoot });
-  const slotWorker = startSlotWorker({ db, clock: systemClock, logger: silentLogger, scheduler, adminIds: [] }, { connection: redis, prefix: PREFIX });
+  const sender = bench.sender;
+  const audience = { adminIds: [], channels: [channel] };
+  const slotWorker = startSlotWorker({ db, clock: systemClock, logger: silentLogger, scheduler, audience }, { connection: redis, prefix: PREFIX });
   // The fan-out: from the slot job starting to every delivery written and queued to the outbox.
   let fanOutMs: number | undefined;
   slotWorker.on('completed', (job) => {
     if (job.processedOn) fanOutMs = Date.now() - job.processedOn;
   });
   const outboxWorker = startOutboxWorker(
-    { db, forms, clock: systemClock, logger: silentLogger, api, queues },
+    { db, forms, clock: systemClock, logger: silentLogger, sender, queue: queues.outbox[channel] },
     { connection: redis, prefix: PREFIX, maxPerSecond: 100_000, concurrency: CONCURRENCY },
   );
 
@@ -109,11 +151,11 @@ export async function runReminderBench(): Promise<boolean> {
   const done = performance.now();
   clearInterval(sampler);
 
-  const received = emulator.calls.filter((c) => c.method === 'sendMessage').length;
+  const received = bench.received();
   const sendSeconds = (done - (firstSentAt ?? done)) / 1000;
 
   console.log('');
-  console.log(`round for ${ORGS} organizations (one reporter each)`);
+  console.log(`round for ${ORGS} organizations (one reporter each) through the ${channel} outbox`);
   console.log(`  create round + targets:  ${(t1 - t0).toFixed(0)} ms`);
   console.log(`  plan + queue its slots:  ${(t2 - t1).toFixed(0)} ms (${slotJobs} delayed jobs)`);
   console.log(`  announcement fan-out:    ${fanOutMs ?? '?'} ms to write ${targetCount} ledger rows and queue them to the outbox`);
@@ -127,7 +169,7 @@ export async function runReminderBench(): Promise<boolean> {
   await queues.close();
   await clearRedisPrefix(redis, PREFIX);
   await redis.quit();
-  await emulator.close();
+  await bench.close();
   await db.destroy();
   return sent === targetCount && received === sent;
 }

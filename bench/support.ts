@@ -1,5 +1,6 @@
 /** What both benchmarks need: a fresh database, and organizations each with one reporter. */
 import type { Kysely } from 'kysely';
+import type { ChannelName } from '../src/chat/port.js';
 import pg from 'pg';
 import { createDb, ensureDatabase, type Db } from '../src/db/connect.js';
 import type { Database } from '../src/db/schema.js';
@@ -23,20 +24,34 @@ export async function freshDatabase(name: string, poolSize: number): Promise<Db>
   return db;
 }
 
-/** `count` organizations CB00000…, each with one reporter whose Telegram id is firstUserId + i. */
-export async function seedReporters(db: Kysely<Database>, count: number, firstUserId: number): Promise<void> {
+/**
+ * `count` organizations CB00000… (from `firstOrg`), each with one reporter whose id on
+ * `channel` is firstUserId + i (as text, as every external id).
+ */
+export async function seedReporters(
+  db: Kysely<Database>,
+  count: number,
+  firstUserId: number | bigint,
+  options: { channel?: ChannelName; firstOrg?: number } = {},
+): Promise<void> {
   const BATCH = 1000;
+  const channel = options.channel ?? 'telegram';
+  const firstOrg = options.firstOrg ?? 0;
   for (let start = 0; start < count; start += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, count - start) }, (_, k) => start + k);
     const orgs = await db
       .insertInto('organizations')
-      .values(batch.map((i) => ({ code: `CB${String(i).padStart(5, '0')}`, name: `Chi bộ số ${i}`, type: 'chi_bo_co_so' as const })))
+      .values(batch.map((i) => ({ code: `CB${String(firstOrg + i).padStart(5, '0')}`, name: `Chi bộ số ${firstOrg + i}`, type: 'chi_bo_co_so' as const })))
       .returning('id')
       .execute();
     const people = await db
       .insertInto('people')
-      .values(batch.map((i) => ({ telegram_user_id: firstUserId + i, display_name: `Bí thư ${i}` })))
+      .values(batch.map((i) => ({ display_name: `Bí thư ${firstOrg + i}` })))
       .returning('id')
+      .execute();
+    await db
+      .insertInto('identities')
+      .values(batch.map((i, j) => ({ channel, external_id: String(BigInt(firstUserId) + BigInt(i)), person_id: people[j]!.id })))
       .execute();
     await db
       .insertInto('memberships')

@@ -218,31 +218,32 @@ describe('the /dotmoi wizard in Postgres', () => {
     const deps = { db: t.db, clock, scheduler };
     const actor = 'telegram:555';
     let update = 100;
-    const first = await beginNewRound(deps, personId, ++update);
+    const ev = (n: number) => ({ channel: 'telegram' as const, dedupeKey: String(n) });
+    const first = await beginNewRound(deps, personId, ev(++update));
     expect(first.kind).toBe('prompt');
     if (first.kind !== 'prompt') return;
     expect(await hasActiveWizard(t.db, personId, clock.now())).toBe(true);
     const formIndex = first.prompt.buttons.flat().findIndex((b) => b.label.startsWith('Công tác dân vận'));
     let seq = first.seq;
     const press = async (value: string) => {
-      const r = await wizardInput(deps, { personId, updateId: ++update, input: { kind: 'button', value }, seq, actor });
+      const r = await wizardInput(deps, { personId, event: ev(++update), input: { kind: 'button', value }, seq, actor });
       if (r.kind === 'prompt') seq = r.seq;
       return r;
     };
     const type = async (text: string) => {
-      const r = await wizardInput(deps, { personId, updateId: ++update, input: { kind: 'text', text }, actor });
+      const r = await wizardInput(deps, { personId, event: ev(++update), input: { kind: 'text', text }, actor });
       if (r.kind === 'prompt') seq = r.seq;
       return r;
     };
     await press(`f${formIndex}`);
     await type('Năm 2026');
     // The same update delivered twice: the second changes nothing.
-    const again = await wizardInput(deps, { personId, updateId: update, input: { kind: 'text', text: 'Năm 2026' }, actor });
+    const again = await wizardInput(deps, { personId, event: ev(update), input: { kind: 'text', text: 'Năm 2026' }, actor });
     expect(again.kind).toBe('stale');
     await type('01/12/2026 08:00');
     await type('15/12/2026 17:00');
     // A button of an older prompt is stale.
-    expect((await wizardInput(deps, { personId, updateId: ++update, input: { kind: 'button', value: B.all }, seq: seq - 1, actor })).kind).toBe('stale');
+    expect((await wizardInput(deps, { personId, event: ev(++update), input: { kind: 'button', value: B.all }, seq: seq - 1, actor })).kind).toBe('stale');
     await press(B.codes);
     const unknown = await type('T11, NOPE');
     expect(unknown.kind === 'prompt' && unknown.prompt.text).toContain('Không có tổ chức mang mã: NOPE.');
@@ -256,13 +257,13 @@ describe('the /dotmoi wizard in Postgres', () => {
     expect(scheduler.changed).toEqual([created.campaign.id]);
     expect(await hasActiveWizard(t.db, personId, clock.now())).toBe(false);
     // Pressing "Tạo đợt" again (or Telegram redelivering it) creates nothing.
-    expect((await wizardInput(deps, { personId, updateId: update, input: { kind: 'button', value: B.create }, seq, actor })).kind).toBe('stale');
+    expect((await wizardInput(deps, { personId, event: ev(update), input: { kind: 'button', value: B.create }, seq, actor })).kind).toBe('stale');
     const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'campaign.create').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(audit.actor).toBe(actor);
 
-    await beginNewRound(deps, personId, ++update);
+    await beginNewRound(deps, personId, ev(++update));
     expect(await cancelWizard(t.db, personId, clock.now())).toBe(true);
     expect(await cancelWizard(t.db, personId, clock.now())).toBe(false);
-    expect((await wizardInput(deps, { personId, updateId: ++update, input: { kind: 'text', text: 'x' }, actor })).kind).toBe('none');
+    expect((await wizardInput(deps, { personId, event: ev(++update), input: { kind: 'text', text: 'x' }, actor })).kind).toBe('none');
   });
 });

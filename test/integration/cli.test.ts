@@ -9,7 +9,7 @@ import { runCli, type CliDeps } from '../../src/cli/program.js';
 import { loadConfig } from '../../src/config.js';
 import { bundledFormsDir } from '../../src/forms/load.js';
 import { redeemInvite } from '../../src/services/invites.js';
-import { findPersonByTelegramId, isAdmin } from '../../src/services/people.js';
+import { findPersonByIdentity, isAdmin } from '../../src/services/people.js';
 import type { RoundScheduler } from '../../src/services/scheduling.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -115,18 +115,41 @@ describe('baocao (in process)', () => {
     ]);
   });
 
-  it('invites create --org prints code and t.me link, and the code works', async () => {
+  it('invites create --org prints code, t.me link and the /start line for Zalo, and the code works', async () => {
     const before = await count('invites');
     const result = await cli(['invites', 'create', '--org', 'CB1', '--org', 'CB2', '--bot-username', 'testbot']);
     expect(result.code).toBe(0);
     expect(result.out).toHaveLength(2);
-    const match = /^CB1\t([A-Za-z0-9_-]{22})\thttps:\/\/t\.me\/testbot\?start=([A-Za-z0-9_-]+)$/.exec(result.out[0]!);
+    const match = /^CB1\t([A-Za-z0-9_-]{22})\thttps:\/\/t\.me\/testbot\?start=([A-Za-z0-9_-]+)\t\/start ([A-Za-z0-9_-]+)$/.exec(result.out[0]!);
     expect(match).not.toBeNull();
     expect(match![2]).toBe(match![1]);
-    expect(result.out[1]).toMatch(/^CB2\t[A-Za-z0-9_-]{22}\thttps:\/\/t\.me\/testbot\?start=/);
+    expect(match![3]).toBe(match![1]);
+    expect(result.out[1]).toMatch(/^CB2\t([A-Za-z0-9_-]{22})\thttps:\/\/t\.me\/testbot\?start=\1\t\/start \1$/);
     expect(await count('invites')).toBe(before + 2);
 
-    const redeemed = await redeemInvite(t.db, { code: match![1]!, telegramUser: { id: 90001, displayName: 'Bí thư CB1' } }, clock);
+    const redeemed = await redeemInvite(
+      t.db,
+      { code: match![1]!, user: { identity: { channel: 'telegram', externalId: '90001' }, displayName: 'Bí thư CB1' } },
+      clock,
+    );
+    expect(redeemed.kind === 'ok' && redeemed.organization.code).toBe('CB1');
+  });
+
+  it('invites create on a Zalo-only installation prints no Telegram link, only the code and the /start line', async () => {
+    const before = await count('invites');
+    const result = await cli(['invites', 'create', '--org', 'CB1'], { env: { ZALO_BOT_TOKEN: '1234:zalosecret' } });
+    expect(result.code).toBe(0);
+    expect(result.out).toHaveLength(1);
+    const match = /^CB1\t([A-Za-z0-9_-]{22})\t-\t\/start ([A-Za-z0-9_-]+)$/.exec(result.out[0]!);
+    expect(match).not.toBeNull();
+    expect(match![2]).toBe(match![1]);
+    expect(await count('invites')).toBe(before + 1);
+
+    const redeemed = await redeemInvite(
+      t.db,
+      { code: match![1]!, user: { identity: { channel: 'zalo', externalId: 'za90002' }, displayName: 'Bí thư CB1 (Zalo)' } },
+      clock,
+    );
     expect(redeemed.kind === 'ok' && redeemed.organization.code).toBe('CB1');
   });
 
@@ -335,17 +358,34 @@ describe('baocao (in process)', () => {
   it('admins add makes isAdmin true; admins remove takes it back', async () => {
     const added = await cli(['admins', 'add', '77001']);
     expect(added).toEqual({ code: 0, out: ['Đã cấp quyền quản trị cho 77001 (Quản trị viên 77001).'], err: [] });
-    const person = await findPersonByTelegramId(t.db, 77001);
-    expect(person && isAdmin(person, [])).toBe(true);
+    const telegram = { channel: 'telegram', externalId: '77001' } as const;
+    const person = await findPersonByIdentity(t.db, telegram, clock.now());
+    expect(person && isAdmin(person.person, person.identities, [])).toBe(true);
 
     const removed = await cli(['admins', 'remove', '77001']);
     expect(removed.code).toBe(0);
-    const after = await findPersonByTelegramId(t.db, 77001);
-    expect(after && isAdmin(after, [])).toBe(false);
+    const after = await findPersonByIdentity(t.db, telegram, clock.now());
+    expect(after && isAdmin(after.person, after.identities, [])).toBe(false);
 
     const bad = await cli(['admins', 'add', 'abc']);
     expect(bad.code).toBe(1);
-    expect(bad.err[0]).toBe('«abc» không phải ID Telegram (chỉ gồm chữ số).');
+    expect(bad.err[0]).toBe('«abc» không phải ID Telegram (chỉ gồm chữ số) hay ID Zalo (dạng zalo:ID).');
+  });
+
+  it('admins add and remove take a Zalo identity as zalo:ID', async () => {
+    const zalo = { channel: 'zalo', externalId: '8a3f0c77' } as const;
+    const added = await cli(['admins', 'add', 'zalo:8a3f0c77']);
+    expect(added).toEqual({ code: 0, out: ['Đã cấp quyền quản trị cho zalo:8a3f0c77 (Quản trị viên 8a3f0c77).'], err: [] });
+    const person = await findPersonByIdentity(t.db, zalo, clock.now());
+    expect(person?.identities).toEqual([zalo]);
+    expect(person && isAdmin(person.person, person.identities, [])).toBe(true);
+    // The same external id on Telegram is another account, not this admin.
+    expect(await findPersonByIdentity(t.db, { channel: 'telegram', externalId: '8a3f0c77' }, clock.now())).toBeUndefined();
+
+    const removed = await cli(['admins', 'remove', 'zalo:8a3f0c77']);
+    expect(removed).toEqual({ code: 0, out: ['Đã bỏ quyền quản trị của zalo:8a3f0c77 (Quản trị viên 8a3f0c77).'], err: [] });
+    const after = await findPersonByIdentity(t.db, zalo, clock.now());
+    expect(after && isAdmin(after.person, after.identities, [])).toBe(false);
   });
 
   it("commander's own errors come out in Vietnamese", async () => {

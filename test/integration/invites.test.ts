@@ -6,7 +6,8 @@ import {
   redeemInvite,
   revokeInvites,
 } from '../../src/services/invites.js';
-import { findPersonByTelegramId, isAdmin, organizationsOf, setAdmin, upsertPerson } from '../../src/services/people.js';
+import type { Identity } from '../../src/chat/port.js';
+import { findPersonByIdentity, isAdmin, organizationsOf, setAdmin, upsertPerson } from '../../src/services/people.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { at, insertOrg } from '../support/fixtures.js';
@@ -28,7 +29,10 @@ afterAll(async () => {
 });
 
 const clockAt = (local = '2026-11-23T09:00') => new ManualClock(at(local));
-const user = (id: number, displayName = `Đồng chí ${id}`) => ({ id, displayName, username: `u${id}` });
+const tg = (id: number): Identity => ({ channel: 'telegram', externalId: String(id) });
+const user = (id: number, displayName = `Đồng chí ${id}`) => ({ identity: tg(id), displayName, username: `u${id}` });
+/** The person behind a Telegram id, if there is one. */
+const findByTelegram = async (id: number) => (await findPersonByIdentity(t.db, tg(id), clockAt().now()))?.person;
 
 async function oneInvite(orgCode: string, clock = clockAt()): Promise<string> {
   const [invite] = await createInvites(t.db, { orgCodes: [orgCode] }, { ttlDays: 30 }, clock);
@@ -76,13 +80,13 @@ describe('createInvites', () => {
 describe('redeemInvite', () => {
   it('binds the person to the organization, then refuses the code to anyone else', async () => {
     const code = await oneInvite('CB3');
-    const result = await redeemInvite(t.db, { code, telegramUser: user(1001, 'Nguyễn Văn A') }, clockAt('2026-11-24T08:00'));
+    const result = await redeemInvite(t.db, { code, user: user(1001, 'Nguyễn Văn A') }, clockAt('2026-11-24T08:00'));
     expect(result.kind).toBe('ok');
     if (result.kind !== 'ok') return;
     expect(result.organization).toMatchObject({ code: 'CB3', name: 'Chi bộ Sở C' });
     expect(result.alreadyMember).toBe(false);
 
-    const person = await findPersonByTelegramId(t.db, 1001);
+    const person = await findByTelegram(1001);
     expect(person).toMatchObject({ id: result.personId, display_name: 'Nguyễn Văn A', username: 'u1001' });
     expect((await organizationsOf(t.db, result.personId)).map((o) => o.code)).toEqual(['CB3']);
     const invite = await t.db.selectFrom('invites').selectAll().where('code_hash', '=', hashInviteCode(code)).executeTakeFirstOrThrow();
@@ -90,22 +94,37 @@ describe('redeemInvite', () => {
     expect(invite.used_at?.toISOString()).toBe(at('2026-11-24T08:00').toISOString());
 
     // Someone else with the same code.
-    expect(await redeemInvite(t.db, { code, telegramUser: user(1002) }, clockAt('2026-11-24T09:00'))).toEqual({ kind: 'used' });
+    expect(await redeemInvite(t.db, { code, user: user(1002) }, clockAt('2026-11-24T09:00'))).toEqual({ kind: 'used' });
     // A refused code leaves no trace: the second person was not recorded.
-    expect(await findPersonByTelegramId(t.db, 1002)).toBeUndefined();
+    expect(await findByTelegram(1002)).toBeUndefined();
 
     // The same person tapping the link again.
-    const again = await redeemInvite(t.db, { code, telegramUser: user(1001, 'Nguyễn Văn A') }, clockAt('2026-11-24T10:00'));
+    const again = await redeemInvite(t.db, { code, user: user(1001, 'Nguyễn Văn A') }, clockAt('2026-11-24T10:00'));
     expect(again).toEqual({ kind: 'ok', personId: result.personId, organization: result.organization, alreadyMember: true });
     const memberships = await t.db.selectFrom('memberships').selectAll().where('person_id', '=', result.personId).execute();
     expect(memberships).toHaveLength(1);
+    const audit = await t.db.selectFrom('audit_log').select('actor').where('action', '=', 'invite.redeem').orderBy('id').execute();
+    expect(audit.map((a) => a.actor)).toEqual(['telegram:1001']);
+  });
+
+  it('binds a Zalo account the same way: its identity is recorded and the audit names it', async () => {
+    const code = await oneInvite('CB3');
+    const zalo: Identity = { channel: 'zalo', externalId: '7f3a9c0e11' };
+    const result = await redeemInvite(t.db, { code, user: { identity: zalo, displayName: 'Lê Văn Z' } }, clockAt('2026-11-24T08:30'));
+    expect(result.kind).toBe('ok');
+    if (result.kind !== 'ok') return;
+    expect(result.organization.code).toBe('CB3');
+    const identities = await t.db.selectFrom('identities').select(['channel', 'external_id']).where('person_id', '=', result.personId).execute();
+    expect(identities).toEqual([{ channel: 'zalo', external_id: '7f3a9c0e11' }]);
+    const audit = await t.db.selectFrom('audit_log').select('actor').where('action', '=', 'invite.redeem').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.actor).toBe('zalo:7f3a9c0e11');
   });
 
   it('lets an organization have several reporters, each with an invite of their own', async () => {
     const first = await oneInvite('CB2');
     const second = await oneInvite('CB2');
-    expect((await redeemInvite(t.db, { code: first, telegramUser: user(2001) }, clockAt())).kind).toBe('ok');
-    expect((await redeemInvite(t.db, { code: second, telegramUser: user(2002) }, clockAt())).kind).toBe('ok');
+    expect((await redeemInvite(t.db, { code: first, user: user(2001) }, clockAt())).kind).toBe('ok');
+    expect((await redeemInvite(t.db, { code: second, user: user(2002) }, clockAt())).kind).toBe('ok');
     const org = await t.db.selectFrom('organizations').select('id').where('code', '=', 'CB2').executeTakeFirstOrThrow();
     const members = await t.db.selectFrom('memberships').select('person_id').where('organization_id', '=', org.id).execute();
     expect(members).toHaveLength(2);
@@ -115,14 +134,14 @@ describe('redeemInvite', () => {
     const clock = clockAt();
     const code = await oneInvite('CB1', clock);
     clock.advance(31 * DAY);
-    expect(await redeemInvite(t.db, { code, telegramUser: user(3001) }, clock)).toEqual({ kind: 'expired' });
+    expect(await redeemInvite(t.db, { code, user: user(3001) }, clock)).toEqual({ kind: 'expired' });
   });
 
   it('accepts a code until its last moment', async () => {
     const clock = clockAt();
     const code = await oneInvite('CB1', clock);
     clock.advance(30 * DAY - 1000);
-    expect((await redeemInvite(t.db, { code, telegramUser: user(3002) }, clock)).kind).toBe('ok');
+    expect((await redeemInvite(t.db, { code, user: user(3002) }, clock)).kind).toBe('ok');
   });
 
   it('refuses a revoked code; revoking counts only active unused invites of that organization', async () => {
@@ -131,7 +150,7 @@ describe('redeemInvite', () => {
     const a = await oneInvite('DB1', clock);
     const b = await oneInvite('DB1', clock);
     const other = await oneInvite('CB3', clock);
-    expect((await redeemInvite(t.db, { code: used, telegramUser: user(4001) }, clock)).kind).toBe('ok');
+    expect((await redeemInvite(t.db, { code: used, user: user(4001) }, clock)).kind).toBe('ok');
 
     const activeBefore = await t.db
       .selectFrom('invites as i')
@@ -146,12 +165,12 @@ describe('redeemInvite', () => {
     expect(count).toBe(activeBefore.length);
     expect(count).toBeGreaterThanOrEqual(2);
 
-    expect(await redeemInvite(t.db, { code: a, telegramUser: user(4002) }, clock)).toEqual({ kind: 'revoked' });
-    expect(await redeemInvite(t.db, { code: b, telegramUser: user(4003) }, clock)).toEqual({ kind: 'revoked' });
+    expect(await redeemInvite(t.db, { code: a, user: user(4002) }, clock)).toEqual({ kind: 'revoked' });
+    expect(await redeemInvite(t.db, { code: b, user: user(4003) }, clock)).toEqual({ kind: 'revoked' });
     // The used one stays used, and the member stays a member.
-    expect((await redeemInvite(t.db, { code: used, telegramUser: user(4001) }, clock)).kind).toBe('ok');
+    expect((await redeemInvite(t.db, { code: used, user: user(4001) }, clock)).kind).toBe('ok');
     // Other organizations' invites are untouched.
-    expect((await redeemInvite(t.db, { code: other, telegramUser: user(4004) }, clock)).kind).toBe('ok');
+    expect((await redeemInvite(t.db, { code: other, user: user(4004) }, clock)).kind).toBe('ok');
     expect(await revokeInvites(t.db, { orgCode: 'DB1' }, clock)).toBe(0);
 
     const audit = await t.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'invites.revoke').execute();
@@ -161,10 +180,10 @@ describe('redeemInvite', () => {
 
   it('refuses unknown codes, including malformed ones', async () => {
     const clock = clockAt();
-    expect(await redeemInvite(t.db, { code: 'AAAAAAAAAAAAAAAAAAAAAA', telegramUser: user(5001) }, clock)).toEqual({ kind: 'unknown' });
-    expect(await redeemInvite(t.db, { code: 'not a code!', telegramUser: user(5001) }, clock)).toEqual({ kind: 'unknown' });
-    expect(await redeemInvite(t.db, { code: 'x'.repeat(65), telegramUser: user(5001) }, clock)).toEqual({ kind: 'unknown' });
-    expect(await findPersonByTelegramId(t.db, 5001)).toBeUndefined();
+    expect(await redeemInvite(t.db, { code: 'AAAAAAAAAAAAAAAAAAAAAA', user: user(5001) }, clock)).toEqual({ kind: 'unknown' });
+    expect(await redeemInvite(t.db, { code: 'not a code!', user: user(5001) }, clock)).toEqual({ kind: 'unknown' });
+    expect(await redeemInvite(t.db, { code: 'x'.repeat(65), user: user(5001) }, clock)).toEqual({ kind: 'unknown' });
+    expect(await findByTelegram(5001)).toBeUndefined();
   });
 
   it('of two people redeeming one code at the same time, exactly one succeeds', async () => {
@@ -172,8 +191,8 @@ describe('redeemInvite', () => {
       const code = await oneInvite('CB3');
       const clock = clockAt();
       const results = await Promise.all([
-        redeemInvite(t.db, { code, telegramUser: user(6000 + round * 2) }, clock),
-        redeemInvite(t.db, { code, telegramUser: user(6001 + round * 2) }, clock),
+        redeemInvite(t.db, { code, user: user(6000 + round * 2) }, clock),
+        redeemInvite(t.db, { code, user: user(6001 + round * 2) }, clock),
       ]);
       expect(results.map((r) => r.kind).sort()).toEqual(['ok', 'used']);
       const invite = await t.db.selectFrom('invites').selectAll().where('code_hash', '=', hashInviteCode(code)).executeTakeFirstOrThrow();
@@ -187,28 +206,32 @@ describe('redeemInvite', () => {
 
 describe('people', () => {
   it('upsertPerson inserts once and then refreshes name, username and last_seen_at', async () => {
-    const first = await upsertPerson(t.db, { telegramUserId: 7001, displayName: 'Trần B', username: 'tranb' }, at('2026-11-23T09:00'));
-    const second = await upsertPerson(t.db, { telegramUserId: 7001, displayName: 'Trần Thị B', username: null }, at('2026-11-23T10:00'));
+    const first = await upsertPerson(t.db, { identity: tg(7001), displayName: 'Trần B', username: 'tranb' }, at('2026-11-23T09:00'));
+    const second = await upsertPerson(t.db, { identity: tg(7001), displayName: 'Trần Thị B', username: null }, at('2026-11-23T10:00'));
     expect(second.id).toBe(first.id);
     expect(second).toMatchObject({ display_name: 'Trần Thị B', username: null });
     expect(second.last_seen_at.toISOString()).toBe(at('2026-11-23T10:00').toISOString());
     expect(second.created_at.toISOString()).toBe(at('2026-11-23T09:00').toISOString());
   });
 
-  it('isAdmin: flag in the database or id in ADMIN_IDS', () => {
-    expect(isAdmin({ is_admin: true, telegram_user_id: '1' }, [])).toBe(true);
-    expect(isAdmin({ is_admin: false, telegram_user_id: '42' }, [7, 42])).toBe(true);
-    expect(isAdmin({ is_admin: false, telegram_user_id: 42 }, [7])).toBe(false);
+  it('isAdmin: flag in the database or an identity in ADMIN_IDS', () => {
+    expect(isAdmin({ is_admin: true }, [tg(1)], [])).toBe(true);
+    expect(isAdmin({ is_admin: false }, [tg(42)], [tg(7), tg(42)])).toBe(true);
+    expect(isAdmin({ is_admin: false }, [tg(42)], [tg(7)])).toBe(false);
+    // Any identity of the person counts, and the channel is part of the identity.
+    const zalo: Identity = { channel: 'zalo', externalId: '42' };
+    expect(isAdmin({ is_admin: false }, [tg(5), zalo], [zalo])).toBe(true);
+    expect(isAdmin({ is_admin: false }, [zalo], [tg(42)])).toBe(false);
   });
 
   it('setAdmin creates an unknown person, grants and withdraws, with audit rows', async () => {
     const clock = clockAt();
-    const granted = await setAdmin(t.db, 8001, true, clock);
+    const granted = await setAdmin(t.db, tg(8001), true, clock);
     expect(granted).toMatchObject({ display_name: 'Quản trị viên 8001', is_admin: true });
-    const withdrawn = await setAdmin(t.db, 8001, false, clock);
+    const withdrawn = await setAdmin(t.db, tg(8001), false, clock);
     expect(withdrawn?.is_admin).toBe(false);
-    expect(await setAdmin(t.db, 8999, false, clock)).toBeUndefined();
-    expect(await findPersonByTelegramId(t.db, 8999)).toBeUndefined();
+    expect(await setAdmin(t.db, tg(8999), false, clock)).toBeUndefined();
+    expect(await findByTelegram(8999)).toBeUndefined();
     const audit = await t.db.selectFrom('audit_log').select('action').where('action', 'like', 'admin.%').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['admin.add', 'admin.remove']);
   });

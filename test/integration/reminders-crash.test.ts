@@ -20,7 +20,7 @@ import { claimDelivery, fanOutSlot } from '../../src/services/deliveries.js';
 import { ManualClock } from '../../src/time.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertNumberedOrgs } from '../support/fixtures.js';
-import { REDIS_URL, reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
+import { REDIS_URL, reminderPolicy, startReminderHarness, TELEGRAM_AUDIENCE, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
 const policy = reminderPolicy();
 const ORGS = 300;
@@ -44,8 +44,8 @@ const sends = () => emulator.calls.filter((c) => c.method === 'sendMessage');
 async function ledger() {
   return db
     .selectFrom('deliveries as d')
-    .innerJoin('people as p', 'p.id', 'd.person_id')
-    .select(['d.id', 'd.status', 'd.reason', 'd.organization_id', 'p.telegram_user_id'])
+    .innerJoin('identities as i', (j) => j.onRef('i.person_id', '=', 'd.person_id').on('i.channel', '=', 'telegram'))
+    .select(['d.id', 'd.status', 'd.reason', 'd.organization_id', 'd.channel', 'i.external_id as telegram_user_id'])
     .where('d.campaign_id', '=', round)
     .orderBy('d.id')
     .execute();
@@ -70,9 +70,11 @@ describe('a worker killed in the middle of a fan-out of 300 organizations', () =
   it('(a) the ledger rows were committed, then the process died before queueing any', async () => {
     const slot = await db.selectFrom('reminder_slots').select('send_at').where('campaign_id', '=', round).where('slot_key', '=', 'announce').executeTakeFirstOrThrow();
     expect(slot.send_at.getTime()).toBe(OPENS.getTime());
-    const result = await fanOutSlot(db, { campaignId: round, slotKey: 'announce', sendAt: slot.send_at, adminIds: [] }, clock.now());
+    const result = await fanOutSlot(db, { campaignId: round, slotKey: 'announce', sendAt: slot.send_at, ...TELEGRAM_AUDIENCE }, clock.now());
     expect(result).toEqual({ kind: 'done', created: ORGS });
-    expect(await client!.queues.outbox.count()).toBe(0);
+    expect((await ledger()).every((r) => r.channel === 'telegram')).toBe(true);
+    expect(await client!.queues.outbox.telegram.count()).toBe(0);
+    expect(await client!.queues.outbox.zalo.count()).toBe(0);
   });
 
   it('(b) a few deliveries were claimed and the process died before recording their outcome', async () => {

@@ -12,12 +12,12 @@ import { runDigest, runSlot, type SlotDeps } from '../../jobs/slots.js';
 import type { Database } from '../../src/db/schema.js';
 import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
-import { ensureAdminPeople } from '../../src/services/deliveries.js';
+import { ensureAdminPeople } from '../../src/services/people.js';
 import { ManualClock } from '../../src/time.js';
 import { MANUAL_REMINDER_WINDOW_MS } from '../../src/services/reminderSlots.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson } from '../support/fixtures.js';
-import { reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
+import { reminderPolicy, startReminderHarness, TELEGRAM_AUDIENCE, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
 const policy = reminderPolicy();
 const WAIT = 15_000;
@@ -64,13 +64,13 @@ async function slotSendAt(campaignId: string, slotKey: string): Promise<Date> {
 async function deliveriesOf(campaignId: string, slotKey: string) {
   return db
     .selectFrom('deliveries as d')
-    .innerJoin('people as p', 'p.id', 'd.person_id')
+    .innerJoin('identities as i', (j) => j.onRef('i.person_id', '=', 'd.person_id').on('i.channel', '=', 'telegram'))
     .leftJoin('organizations as o', 'o.id', 'd.organization_id')
-    .select(['d.id', 'o.code', 'p.telegram_user_id', 'd.kind', 'd.status', 'd.reason', 'd.telegram_message_id'])
+    .select(['d.id', 'o.code', 'i.external_id as telegram_user_id', 'd.kind', 'd.channel', 'd.status', 'd.reason', 'd.message_id'])
     .where('d.campaign_id', '=', campaignId)
     .where('d.slot_key', '=', slotKey)
     .orderBy('o.code')
-    .orderBy('p.telegram_user_id')
+    .orderBy('i.external_id')
     .execute();
 }
 
@@ -82,9 +82,10 @@ beforeAll(async () => {
     await insertPerson(db, { telegramUserId: tg, name: `Bí thư ${code}`, orgIds: [orgIds[code]!] });
   }
   await insertPerson(db, { telegramUserId: adminRole, name: 'Văn phòng', admin: true });
-  await ensureAdminPeople(db, [adminConfigured]);
+  const configured = { channel: 'telegram', externalId: String(adminConfigured) } as const;
+  await ensureAdminPeople(db, [configured]);
   outboxDeps = h.outboxDeps();
-  slotDeps = h.slotDeps({ adminIds: [adminConfigured] });
+  slotDeps = h.slotDeps({ audience: { ...TELEGRAM_AUDIENCE, adminIds: [configured] } });
   ({ id: round } = await createCampaign(
     db,
     { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: at('2026-12-01T08:00'), dueAt: at('2026-12-15T17:00'), organizationCodes: 'all' },
@@ -116,13 +117,14 @@ describe('only organizations that have not submitted are reminded', () => {
     expect(result).toEqual({ kind: 'done', created: 3 });
 
     reminders = await deliveriesOf(round, 'r-1d');
-    expect(reminders.map((d) => [d.code, d.kind, d.status])).toEqual([
-      ['O3', 'reminder', 'queued'],
-      ['O4', 'reminder', 'queued'],
-      ['O5', 'reminder', 'queued'],
+    expect(reminders.map((d) => [d.code, d.kind, d.channel, d.status])).toEqual([
+      ['O3', 'reminder', 'telegram', 'queued'],
+      ['O4', 'reminder', 'telegram', 'queued'],
+      ['O5', 'reminder', 'telegram', 'queued'],
     ]);
-    const jobs = await client.queues.outbox.getJobs(['waiting', 'prioritized', 'delayed']);
+    const jobs = await client.queues.outbox.telegram.getJobs(['waiting', 'prioritized', 'delayed']);
     expect(jobs.map((j) => j.id).sort()).toEqual(reminders.map((d) => deliveryJobId(d.id)).sort());
+    expect(await client.queues.outbox.zalo.count()).toBe(0);
 
     // The same slot job run again writes nothing more.
     expect(await runSlot(slotDeps, { campaignId: round, slotKey: 'r-1d', sendAtMs: sendAt.getTime() })).toEqual({ kind: 'gone' });
@@ -134,7 +136,7 @@ describe('only organizations that have not submitted are reminded', () => {
     const o4 = reminders.find((d) => d.code === 'O4')!;
     expect(await deliver(outboxDeps, { data: { deliveryId: o4.id }, attemptsMade: 0 })).toBe('skipped');
     const row = (await deliveriesOf(round, 'r-1d')).find((d) => d.code === 'O4')!;
-    expect([row.status, row.reason, row.telegram_message_id]).toEqual(['skipped', 'submitted', null]);
+    expect([row.status, row.reason, row.message_id]).toEqual(['skipped', 'submitted', null]);
     expect(sendsTo(reporter.O4)).toHaveLength(0);
     expect(emulator.messagesTo(reporter.O4)).toHaveLength(0);
   });
@@ -159,7 +161,7 @@ describe('only organizations that have not submitted are reminded', () => {
       ['O4', 'skipped'],
       ['O5', 'sent'],
     ]);
-    expect(Number(rows.find((d) => d.code === 'O3')!.telegram_message_id)).toBe(o3!.message_id);
+    expect(rows.find((d) => d.code === 'O3')!.message_id).toBe(String(o3!.message_id));
     // A second delivery attempt of a sent row does nothing.
     expect(await deliver(outboxDeps, { data: { deliveryId: rows[0]!.id }, attemptsMade: 1 })).toBe('already handled');
     expect(emulator.messagesTo(reporter.O3)).toHaveLength(1);
@@ -186,7 +188,7 @@ describe('digest and "Nhắc ngay" through the workers', () => {
   });
 
   async function outboxIdle(): Promise<boolean> {
-    const counts = await client.queues.outbox.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    const counts = await client.queues.outbox.telegram.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).every((n) => n === 0);
   }
 

@@ -52,8 +52,8 @@ const remindersTo = (chat: number) => emulator.messagesTo(chat).filter((m) => m.
 async function ledger() {
   return db
     .selectFrom('deliveries as d')
-    .innerJoin('people as p', 'p.id', 'd.person_id')
-    .select(['d.slot_key', 'd.status', 'p.telegram_user_id'])
+    .innerJoin('identities as i', (j) => j.onRef('i.person_id', '=', 'd.person_id').on('i.channel', '=', 'telegram'))
+    .select(['d.slot_key', 'd.status', 'i.external_id as telegram_user_id'])
     .where('d.campaign_id', '=', round)
     .execute();
 }
@@ -105,7 +105,7 @@ describe('Redis flushed mid-round, then a restart', () => {
 
   it('after the restart a week later, the rest of the announcement and the due reminder are each sent once', async () => {
     for (const chat of submitters) {
-      await sql`insert into submissions (campaign_id, organization_id, status, cursor) select ${round}, m.organization_id, 'submitted', '{}'::jsonb from memberships m join people p on p.id = m.person_id where p.telegram_user_id = ${chat}`.execute(db);
+      await sql`insert into submissions (campaign_id, organization_id, status, cursor) select ${round}, m.organization_id, 'submitted', '{}'::jsonb from memberships m join identities i on i.person_id = m.person_id where i.channel = 'telegram' and i.external_id = ${String(chat)}`.execute(db);
     }
     clock.set(at('2026-12-08T08:00'));
     jobs = await start(50);
@@ -139,7 +139,7 @@ describe('Redis flushed mid-round, then a restart', () => {
     expect(again.deliveries).toBe(0);
     expect(again.slotJobs).toBe(6);
     await eventually(async () => {
-      const counts = await jobs!.queues.outbox.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const counts = await jobs!.queues.outbox.telegram.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       const slotCounts = await jobs!.queues.slots.getJobCounts('waiting', 'active');
       return Object.values(counts).every((n) => n === 0) && Object.values(slotCounts).every((n) => n === 0);
     }, 'the queues to be idle', WAIT);

@@ -15,7 +15,7 @@ import { addManualSlot, MANUAL_REMINDER_WINDOW_MS } from '../../src/services/rem
 import { ManualClock } from '../../src/time.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson } from '../support/fixtures.js';
-import { reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
+import { reminderPolicy, startReminderHarness, TELEGRAM_AUDIENCE, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
 const policy = reminderPolicy();
 const WAIT = 20_000;
@@ -66,7 +66,7 @@ async function remind(who: Who): Promise<string> {
 }
 
 async function delivery(id: string) {
-  return db.selectFrom('deliveries').select(['status', 'reason', 'attempts', 'telegram_message_id']).where('id', '=', id).executeTakeFirstOrThrow();
+  return db.selectFrom('deliveries').select(['status', 'reason', 'attempts', 'message_id']).where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 function settled(id: string) {
@@ -103,9 +103,9 @@ describe('outbox errors', () => {
     emulator.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 2', retry_after: 2 });
     const limited = await remind('limited');
     // The queue is paused once the worker has told Redis so; a delivery queued now waits too.
-    await eventually(async () => (await delivery(limited)).reason === 'rate limited by Telegram', 'the 429 to be recorded', WAIT);
+    await eventually(async () => (await delivery(limited)).reason === 'rate limited by telegram', 'the 429 to be recorded', WAIT);
     // The limiter's own window is at most 1 s: a longer TTL is retry_after's pause.
-    await eventually(async () => (await client.queues.outbox.getRateLimitTtl()) > 1000, 'the outbox to be paused', WAIT);
+    await eventually(async () => (await client.queues.outbox.telegram.getRateLimitTtl()) > 1000, 'the outbox to be paused', WAIT);
     const refused = sendsTo(chats.limited)[0]!;
     const paused = await remind('paused');
 
@@ -118,7 +118,7 @@ describe('outbox errors', () => {
     expect(second!.at - refused.at).toBeGreaterThanOrEqual(2000);
     expect(sendsTo(chats.paused)).toHaveLength(1);
     expect(sendsTo(chats.paused)[0]!.at - refused.at).toBeGreaterThanOrEqual(2000);
-    expect(Number(row.telegram_message_id)).toBe(emulator.messagesTo(chats.limited)[0]!.message_id);
+    expect(row.message_id).toBe(String(emulator.messagesTo(chats.limited)[0]!.message_id));
   });
 
   it('403 marks the person unreachable; later deliveries to them are skipped without calling Telegram until markReachable', async () => {
@@ -160,7 +160,7 @@ describe('outbox errors', () => {
     const id = await remind('bad');
     const row = await settled(id);
     expect([row.status, row.reason, row.attempts]).toEqual(['failed', 'Bad Request: chat not found', 1]);
-    const job = await client.queues.outbox.getJob(`delivery-${id}`);
+    const job = await client.queues.outbox.telegram.getJob(`delivery-${id}`);
     await eventually(async () => (await job!.getState()) === 'completed', 'the job to complete', WAIT);
     expect(sendsTo(chats.bad)).toHaveLength(1);
     expect(emulator.messagesTo(chats.bad)).toHaveLength(0);
@@ -181,10 +181,10 @@ describe('outbox errors', () => {
     // Fanned out, then queued by hand with a single attempt: the outage outlasts all of them.
     clock.advance(MANUAL_REMINDER_WINDOW_MS + 60_000);
     const slot = addedSlot(await addManualSlot(db, rounds.outage, clock.now()));
-    expect(await fanOutSlot(db, { campaignId: rounds.outage, slotKey: slot.slotKey, sendAt: slot.sendAt, adminIds: [] }, clock.now())).toEqual({ kind: 'done', created: 1 });
+    expect(await fanOutSlot(db, { campaignId: rounds.outage, slotKey: slot.slotKey, sendAt: slot.sendAt, ...TELEGRAM_AUDIENCE }, clock.now())).toEqual({ kind: 'done', created: 1 });
     const { id } = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', rounds.outage).where('slot_key', '=', slot.slotKey).executeTakeFirstOrThrow();
     forms.failNext = true;
-    const job = await client.queues.outbox.add('deliver', { deliveryId: id }, { jobId: deliveryJobId(id), attempts: 1 });
+    const job = await client.queues.outbox.telegram.add('deliver', { deliveryId: id }, { jobId: deliveryJobId(id), attempts: 1 });
     await eventually(async () => (await job.getState()) === 'failed', 'the job to fail for good', WAIT);
     expect((await delivery(id)).status).toBe('queued');
     // Queueing what Postgres says is waiting cannot help: the failed job still holds the id.
@@ -203,7 +203,7 @@ describe('outbox errors', () => {
     clock.set(at('2026-12-10T23:00'));
     const id = await remind('night');
     const job = await eventually(async () => {
-      const j = await client.queues.outbox.getJob(`delivery-${id}`);
+      const j = await client.queues.outbox.telegram.getJob(`delivery-${id}`);
       return j && (await j.getState()) === 'delayed' && j;
     }, 'the night delivery to be put off', WAIT);
     // Put off until 07:00 (in real time: a few milliseconds pass between the check and the move).

@@ -103,11 +103,11 @@ async function slotJobsOf(campaignId: string) {
 async function deliveriesOf(campaignId: string, slotKey: string) {
   return db
     .selectFrom('deliveries as d')
-    .innerJoin('people as p', 'p.id', 'd.person_id')
-    .select(['d.id', 'd.kind', 'd.status', 'd.reason', 'p.telegram_user_id'])
+    .innerJoin('identities as i', (j) => j.onRef('i.person_id', '=', 'd.person_id').on('i.channel', '=', 'telegram'))
+    .select(['d.id', 'd.kind', 'd.status', 'd.reason', 'i.external_id as telegram_user_id'])
     .where('d.campaign_id', '=', campaignId)
     .where('d.slot_key', '=', slotKey)
-    .orderBy('p.telegram_user_id')
+    .orderBy('i.external_id')
     .execute();
 }
 
@@ -118,7 +118,7 @@ async function deliverAll(campaignId: string, slotKey: string): Promise<string[]
 }
 
 async function outboxIdle(): Promise<boolean> {
-  const counts = await client.queues.outbox.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  const counts = await client.queues.outbox.telegram.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
   return Object.values(counts).every((n) => n === 0);
 }
 
@@ -223,7 +223,7 @@ describe('the sweep, without a restart', () => {
         .executeTakeFirstOrThrow();
     const old = (await lost(p1, 6 * MINUTE)).id;
     const fresh = (await lost(p2, 1 * MINUTE)).id;
-    expect(await client.queues.outbox.getJob(deliveryJobId(old))).toBeUndefined();
+    expect(await client.queues.outbox.telegram.getJob(deliveryJobId(old))).toBeUndefined();
 
     const report = await client.scheduler.sweep();
     expect(report.deliveries).toBe(1);
@@ -234,7 +234,7 @@ describe('the sweep, without a restart', () => {
     expect(remindersTo(chats.S1!)).toHaveLength(1);
     // Queued a minute ago: its job may still be on the way, the sweep does not touch it.
     expect(await status(fresh)).toEqual({ status: 'queued', attempts: 0 });
-    expect(await client.queues.outbox.getJob(deliveryJobId(fresh))).toBeUndefined();
+    expect(await client.queues.outbox.telegram.getJob(deliveryJobId(fresh))).toBeUndefined();
     expect(remindersTo(chats.S2!)).toHaveLength(0);
 
     // Five minutes on, it is stale too: the next sweep queues it, once.
@@ -477,15 +477,22 @@ describe('escalation under Telegram\'s limit', () => {
       .values(Array.from({ length: ORGS }, (_, i) => ({ code: code(i + 1), name: orgName(i + 1), type: 'chi_bo_co_so' as const })))
       .returning(['id', 'code'])
       .execute();
+    // Reporter n (Telegram id 766000 + n) is the (n mod 8 + 1)-th of organization ⌊n / 8⌋ + 1; each name is unique.
+    const names = Array.from({ length: ORGS * 8 }, (_, n) => reporterName(Math.floor(n / 8) + 1, (n % 8) + 1));
     const people = await db
       .insertInto('people')
-      .values(Array.from({ length: ORGS * 8 }, (_, n) => ({ telegram_user_id: 766_000 + n, display_name: reporterName(Math.floor(n / 8) + 1, (n % 8) + 1) })))
-      .returning(['id', 'telegram_user_id'])
+      .values(names.map((display_name) => ({ display_name })))
+      .returning(['id', 'display_name'])
+      .execute();
+    const numberOf = new Map(names.map((name, n) => [name, n]));
+    await db
+      .insertInto('identities')
+      .values(people.map((p) => ({ channel: 'telegram' as const, external_id: String(766_000 + numberOf.get(p.display_name)!), person_id: p.id })))
       .execute();
     const orgByIndex = new Map(orgs.map((o) => [o.code, o.id]));
     await db
       .insertInto('memberships')
-      .values(people.map((p) => ({ person_id: p.id, organization_id: orgByIndex.get(code(Math.floor((Number(p.telegram_user_id) - 766_000) / 8) + 1))! })))
+      .values(people.map((p) => ({ person_id: p.id, organization_id: orgByIndex.get(code(Math.floor(numberOf.get(p.display_name)! / 8) + 1))! })))
       .execute();
     h = await round(orgs.map((o) => o.code));
   });

@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { ManualClock, TIME_ZONE } from '../../src/time.js';
 import { at, insertOrg, insertPerson } from '../support/fixtures.js';
-import { reminderPolicy, startReminderHarness, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
+import { reminderPolicy, startReminderHarness, TELEGRAM_AUDIENCE, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
 const policy = reminderPolicy(['2026-12-13']);
 
@@ -103,7 +103,7 @@ describe('a round\'s ladder in Postgres and BullMQ', () => {
   });
 
   it('a later deadline moves the unsent slots and their jobs; slots already fanned out stay, and a sent offset comes back for the new deadline', async () => {
-    const slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] };
+    const slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, audience: TELEGRAM_AUDIENCE };
     const before = await slotRows();
     // The announcement and the first reminder go out at their times.
     for (const key of ['announce', 'r-7d']) {
@@ -155,7 +155,7 @@ describe('a round\'s ladder in Postgres and BullMQ', () => {
   });
 
   it('after an outage two reminders are due: whichever job runs first, only the later reminder is sent', async () => {
-    const slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, adminIds: [] };
+    const slotDeps = { db, clock, logger: silentLogger, scheduler: client.scheduler, audience: TELEGRAM_AUDIENCE };
     const rows = await slotRows();
     const r3 = rows.find((r) => r.key === 'r-3d')!;
     const r1 = rows.find((r) => r.key === 'r-1d')!;
