@@ -67,8 +67,16 @@ const BARE: Record<string, CommandName> = {
   dotmoi: 'dotmoi',
 };
 
-/** Bare words that may be followed by arguments ("baocao 2", "lienket K7M2…", "tonghop 3"). */
-const BARE_WITH_ARGS = new Set<CommandName>(['baocao', 'lienket', 'tonghop', 'chuanop']);
+/**
+ * Bare words that may be followed by arguments, and what those must look like ("baocao 2",
+ * "lienket K7M2QRST", "tonghop 3"): anything else ("Báo cáo đầy đủ") is an answer.
+ */
+const BARE_ARGS: Partial<Record<CommandName, RegExp>> = {
+  baocao: /^#?\d{1,9}$/,
+  tonghop: /^#?\d{1,18}$/,
+  chuanop: /^#?\d{1,18}$/,
+  lienket: /^[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}$/,
+};
 
 /** The command a text is, or undefined when it is something else (an answer, a code). */
 export function parseCommand(text: string): ParsedCommand | undefined {
@@ -82,9 +90,10 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   const exact = BARE[folded];
   if (exact) return { name: exact, args: '' };
   for (const [word, name] of Object.entries(BARE)) {
-    if (BARE_WITH_ARGS.has(name) && folded.startsWith(`${word} `)) {
-      return { name, args: trimmed.split(/\s+/).slice(word.split(' ').length).join(' ') };
-    }
+    const argsPattern = BARE_ARGS[name];
+    if (!argsPattern || !folded.startsWith(`${word} `)) continue;
+    const args = trimmed.split(/\s+/).slice(word.split(' ').length).join(' ');
+    if (argsPattern.test(args)) return { name, args };
   }
   return undefined;
 }

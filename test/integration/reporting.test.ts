@@ -73,14 +73,17 @@ async function open(s: Scene, personId = s.people[0]!): Promise<Prompted> {
   return asPrompt(await openReport(s.deps, { personId, campaignId: s.campaignId, organizationId: s.orgId }));
 }
 
+/** The inbound event of Telegram update `updateId`. */
+const telegramUpdate = (updateId: number) => ({ channel: 'telegram' as const, dedupeKey: String(updateId) });
+
 /** Typed text: no button. */
 function type(s: Scene, personId: string, text: string, updateId = nextUpdateId++): Promise<ReportReply> {
-  return handleReportInput(s.deps, { updateId, personId, input: { kind: 'text', text } });
+  return handleReportInput(s.deps, { event: telegramUpdate(updateId), personId, input: { kind: 'text', text } });
 }
 
 /** A button pressed under the prompt `on`. */
 function press(s: Scene, personId: string, on: { submissionId: string; step: number }, input: Input, updateId = nextUpdateId++): Promise<ReportReply> {
-  return handleReportInput(s.deps, { updateId, personId, input, button: { submissionId: on.submissionId, step: on.step } });
+  return handleReportInput(s.deps, { event: telegramUpdate(updateId), personId, input, button: { submissionId: on.submissionId, step: on.step } });
 }
 
 async function submissionRow(id: string) {
@@ -365,29 +368,34 @@ describe('changes after submission', () => {
 });
 
 describe('redelivery and stale buttons', () => {
-  it('the same update handled twice changes nothing the second time and still answers with a prompt', async () => {
+  it('the same update handled twice changes nothing the second time and is answered as a duplicate', async () => {
     const s = await scene();
     const me = s.people[0]!;
     const first = await open(s);
     const id = first.submissionId;
+    const seen = () => db.selectFrom('people').select(['active_submission_id', 'seen_step']).where('id', '=', me).executeTakeFirstOrThrow();
     const updateId = nextUpdateId++;
     const once = asPrompt(await type(s, me, 'có', updateId));
+    expect(once.prompt.text).toContain('Câu 2/14.');
     const after = await snapshot(id);
+    const seenAfter = await seen();
     expect(after.answers).toEqual({ ban_chi_dao: true });
     expect(after.step).toBe(first.step + 1);
 
-    const twice = asPrompt(await type(s, me, 'có', updateId));
+    // The first delivery was answered; the redelivery says nothing more and changes nothing.
+    expect(await type(s, me, 'có', updateId)).toEqual({ kind: 'duplicate' });
     expect(await snapshot(id)).toEqual(after);
-    expect(twice.step).toBe(once.step);
-    expect(twice.prompt.text).toContain('Câu 2/14.');
+    expect(await seen()).toEqual(seenAfter);
 
     // A redelivered button press, too.
     const pressId = nextUpdateId++;
-    await press(s, me, once, { kind: 'pick', index: 1 }, pressId);
+    const pressed = asPrompt(await press(s, me, once, { kind: 'pick', index: 1 }, pressId));
+    expect(pressed.notice).toBeUndefined();
     const afterPress = await snapshot(id);
-    const again = asPrompt(await press(s, me, once, { kind: 'pick', index: 1 }, pressId));
+    const seenAfterPress = await seen();
+    expect(await press(s, me, once, { kind: 'pick', index: 1 }, pressId)).toEqual({ kind: 'duplicate' });
     expect(await snapshot(id)).toEqual(afterPress);
-    expect(again.notice).toBeUndefined();
+    expect(await seen()).toEqual(seenAfterPress);
     expect(afterPress.answers).toEqual({ ban_chi_dao: true, bcd_quy_che: false });
   });
 
@@ -514,7 +522,7 @@ describe('a burst of messages right after a start', () => {
     const forms = new FormCache(db);
     const replies = await Promise.all(
       scenes.map((s) =>
-        handleReportInput({ ...s.deps, forms }, { updateId: nextUpdateId++, personId: s.people[0]!, input: { kind: 'text', text: 'có' } }),
+        handleReportInput({ ...s.deps, forms }, { event: telegramUpdate(nextUpdateId++), personId: s.people[0]!, input: { kind: 'text', text: 'có' } }),
       ),
     );
     for (const [i, reply] of replies.entries()) {
@@ -561,7 +569,7 @@ describe('authorization', () => {
     const s = await scene();
     await open(s);
     const reply = await handleReportInput(s.deps, {
-      updateId: nextUpdateId++,
+      event: telegramUpdate(nextUpdateId++),
       personId: s.people[0]!,
       input: { kind: 'pick', index: 0 },
       button: { submissionId: 'x1', step: 0 },

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { clearRedisPrefix, createRedis } from '../../jobs/connection.js';
 import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
+import type { ZaloEmulator } from '../../src/emulator/zaloEmulator.js';
 import type { TestDb } from './db.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,6 +73,49 @@ export async function startBotFor(
   });
   try {
     await emulator.waitFor(() => emulator.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'), 30_000);
+  } catch (error) {
+    await bot.stop();
+    throw new Error(`${(error as Error).message}\nbot output:\n${bot.output()}`);
+  }
+  return bot;
+}
+
+/** The chat apps a bot process talks to: the Telegram emulator, the Zalo emulator, or both. */
+export interface BotChannels {
+  telegram?: BotApiEmulator;
+  zalo?: ZaloEmulator;
+}
+
+/**
+ * Like startBotFor, on any set of channels: the bot of one test file's installation
+ * (same database, same Redis prefix across restarts) once it receives on every one
+ * of them — it polls Telegram's getUpdates, and polls Zalo's getUpdates or, in webhook
+ * mode (ZALO_WEBHOOK_SECRET in env), has called setWebhook. `adminIds` are Telegram ids
+ * (numbers) or channel-qualified ids ('zalo:…'), as ADMIN_IDS takes them.
+ */
+export async function startBotOn(
+  channels: BotChannels,
+  testDb: TestDb,
+  options: { adminIds: Array<number | string>; env?: Record<string, string> },
+): Promise<BotProcess> {
+  const { telegram, zalo } = channels;
+  if (!telegram && !zalo) throw new Error('startBotOn needs at least one channel');
+  const zaloReady = options.env?.ZALO_WEBHOOK_SECRET ? 'setWebhook' : 'getUpdates';
+  const telegramCallsBefore = telegram?.calls.length ?? 0;
+  const zaloCallsBefore = zalo?.calls.length ?? 0;
+  const bot = startBotProcess({
+    ...(telegram ? { BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot } : {}),
+    ...(zalo ? { ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.apiRoot } : {}),
+    DATABASE_URL: testDb.url,
+    ADMIN_IDS: options.adminIds.join(','),
+    REDIS_PREFIX: testDb.name,
+    ...options.env,
+  });
+  try {
+    await Promise.all([
+      telegram?.waitFor(() => telegram.calls.slice(telegramCallsBefore).some((c) => c.method === 'getUpdates'), 30_000),
+      zalo?.waitFor(() => zalo.calls.slice(zaloCallsBefore).some((c) => c.method === zaloReady), 30_000),
+    ]);
   } catch (error) {
     await bot.stop();
     throw new Error(`${(error as Error).message}\nbot output:\n${bot.output()}`);

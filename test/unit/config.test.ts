@@ -137,3 +137,37 @@ describe('config: reminder settings', () => {
     expect(reminderPolicy(load({ QUIET_HOURS: 'off' })).quietHours).toBeNull();
   });
 });
+
+describe('config: channels and admins', () => {
+  const strict = (env: Record<string, string>) => loadConfig(env, { requireBotToken: true });
+
+  it('needs a token of at least one channel to run the bot', () => {
+    expect(() => strict({})).toThrow(/BOT_TOKEN is required.*ZALO_BOT_TOKEN/);
+    expect(strict({ BOT_TOKEN: '123:abc' }).zalo).toBeUndefined();
+    const zaloOnly = strict({ ZALO_BOT_TOKEN: '4242:secret-XYZ' });
+    expect(zaloOnly.botToken).toBe('');
+    expect(zaloOnly.zalo).toEqual({ token: '4242:secret-XYZ', apiRoot: 'https://bot-api.zaloplatforms.com', maxPerSecond: 10 });
+  });
+
+  it('reads the Zalo webhook settings and refuses a secret without PUBLIC_URL', () => {
+    const config = load({ ZALO_BOT_TOKEN: '1:x', ZALO_WEBHOOK_SECRET: 'a-long-secret', PUBLIC_URL: 'https://bot.example.vn/', ZALO_API_ROOT: 'http://127.0.0.1:9/', ZALO_MAX_PER_SECOND: '5' });
+    expect(config.zalo).toEqual({ token: '1:x', apiRoot: 'http://127.0.0.1:9', webhookSecret: 'a-long-secret', maxPerSecond: 5 });
+    expect(config.publicUrl).toBe('https://bot.example.vn');
+    expect(problems({ ZALO_BOT_TOKEN: '1:x', ZALO_WEBHOOK_SECRET: 'a-long-secret' }).join('\n')).toMatch(/PUBLIC_URL is required/);
+    expect(problems({ ZALO_WEBHOOK_SECRET: 'short', PUBLIC_URL: 'https://x.vn' }).join('\n')).toMatch(/ZALO_WEBHOOK_SECRET/);
+    expect(problems({ ZALO_BOT_TOKEN: 'no colon' }).join('\n')).toMatch(/ZALO_BOT_TOKEN/);
+  });
+
+  it('ADMIN_IDS: bare numbers are Telegram ids, zalo:ID Zalo ids, kept as text beyond 2^53', () => {
+    expect(load({ ADMIN_IDS: '123456, zalo:8a3f00aa11bb22cc33dd;telegram:77 zalo:84930217362540192839' }).adminIds).toEqual([
+      { channel: 'telegram', externalId: '123456' },
+      { channel: 'zalo', externalId: '8a3f00aa11bb22cc33dd' },
+      { channel: 'telegram', externalId: '77' },
+      { channel: 'zalo', externalId: '84930217362540192839' },
+    ]);
+    const found = problems({ ADMIN_IDS: '12a, viber:5, zalo:' }).join('\n');
+    expect(found).toMatch(/"12a"/);
+    expect(found).toMatch(/"viber:5"/);
+    expect(found).toMatch(/"zalo:"/);
+  });
+});

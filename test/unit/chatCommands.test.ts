@@ -1,0 +1,47 @@
+/** What a typed message asks for before it is taken as an answer: commands with or without '/'. */
+import { describe, expect, it } from 'vitest';
+import { isUnknownSlashCommand, parseCommand } from '../../src/chat/commands.js';
+import { parseIdentity } from '../../src/chat/identity.js';
+
+describe('parseCommand', () => {
+  it.each([
+    ['/baocao', { name: 'baocao', args: '' }],
+    ['/baocao@baocao_bot 2', { name: 'baocao', args: '2' }],
+    ['/start  7K2Mabc ', { name: 'start', args: '7K2Mabc' }],
+    ['/tonghop 3', { name: 'tonghop', args: '3' }],
+    ['/help', { name: 'trogiup', args: '' }],
+    ['/ketthuc 5 ngay', { name: 'ketthuc', args: '5 ngay' }],
+    ['baocao', { name: 'baocao', args: '' }],
+    ['Báo cáo', { name: 'baocao', args: '' }],
+    ['bao cao 2', { name: 'baocao', args: '2' }],
+    ['Đã nhận', { name: 'danhan', args: '' }],
+    ['da nhan.', { name: 'danhan', args: '' }],
+    ['lienket K7M2QRST', { name: 'lienket', args: 'K7M2QRST' }],
+    ['Liên kết', { name: 'lienket', args: '' }],
+    ['tong hop 4', { name: 'tonghop', args: '4' }],
+    ['trợ giúp', { name: 'trogiup', args: '' }],
+  ])('%j → %j', (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+
+  it.each(['1.234', 'có', 'Báo cáo đầy đủ', 'đã nhận được chỉ đạo', 'Mô hình dân vận', '/unknown', '0', 'dot'])('%j is not a command', (text) => {
+    expect(parseCommand(text)).toBeUndefined();
+  });
+
+  it('recognises an unknown slash command (refused, never an answer)', () => {
+    expect(isUnknownSlashCommand('/xyz')).toBe(true);
+    expect(isUnknownSlashCommand('/baocao')).toBe(false);
+    expect(isUnknownSlashCommand('1/2')).toBe(false);
+  });
+});
+
+describe('parseIdentity', () => {
+  it.each([
+    ['123', { channel: 'telegram', externalId: '123' }],
+    ['telegram:123', { channel: 'telegram', externalId: '123' }],
+    ['zalo:8a3f', { channel: 'zalo', externalId: '8a3f' }],
+    ['ZALO:84930217362540192839', { channel: 'zalo', externalId: '84930217362540192839' }],
+  ])('%j', (text, expected) => expect(parseIdentity(text)).toEqual(expected));
+
+  it.each(['', 'abc', 'telegram:abc', 'zalo:', 'zalo:a b', 'viber:1'])('%j is refused', (text) => expect(parseIdentity(text)).toBeUndefined());
+});
