@@ -101,7 +101,12 @@ export async function redeemLinkCode(db: Kysely<Database>, request: { code: stri
       const target = claimed.person_id;
       const mine = await tx.selectFrom('identities').select('person_id').where('channel', '=', channel).where('external_id', '=', externalId).executeTakeFirst();
       if (mine?.person_id === target) throw new Refused({ kind: 'already' });
-      const taken = await tx.selectFrom('identities').select('external_id').where('person_id', '=', target).where('channel', '=', channel).executeTakeFirst();
+      // One account per channel and person: the target must have none on this channel, nor on
+      // any channel of the person being merged into it.
+      const channels = mine
+        ? (await tx.selectFrom('identities').select('channel').where('person_id', '=', mine.person_id).execute()).map((r) => r.channel)
+        : [channel];
+      const taken = await tx.selectFrom('identities').select('external_id').where('person_id', '=', target).where('channel', 'in', channels).executeTakeFirst();
       if (taken) throw new Refused({ kind: 'same_channel' });
       if (mine) {
         await mergePeople(tx, mine.person_id, target);

@@ -43,8 +43,16 @@ export async function upsertPerson(db: Kysely<Database>, user: ChannelUser, now:
     .values({ display_name: displayName, username, created_at: now, last_seen_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await db.insertInto('identities').values({ channel, external_id: externalId, person_id: person.id, created_at: now, last_seen_at: now }).execute();
-  return person;
+  const bound = await db
+    .insertInto('identities')
+    .values({ channel, external_id: externalId, person_id: person.id, created_at: now, last_seen_at: now })
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+    .returning('person_id')
+    .executeTakeFirst();
+  if (bound) return person;
+  // The same new account registered at the same moment elsewhere (another process, the CLI): use that person.
+  await db.deleteFrom('people').where('id', '=', person.id).execute();
+  return upsertPerson(db, user, now);
 }
 
 /** The person behind an identity, with every identity they have (admin rights follow any of them). */
