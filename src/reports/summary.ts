@@ -622,7 +622,7 @@ function choicePhrase(n: number, phrase: string, withBase: boolean, answered: nu
 /**
  * The consolidated report as text for Telegram ('html', every value from the
  * database or a form file escaped) or for a terminal ('plain', no tags). Each
- * line is self-contained, so splitForTelegram can cut between any two lines.
+ * line is self-contained, so the channel's splitter can cut between any two lines.
  */
 export function renderSummary(summary: Summary, markup: 'html' | 'plain'): string {
   const mk = markupFor(markup);

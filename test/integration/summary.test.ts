@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import type { AnswerValue, Form } from '../../src/forms/schema.js';
-import { splitForTelegram } from '../../src/reports/split.js';
+import { splitText } from '../../src/text/split.js';
 import {
   buildSummary,
   getSummaryCampaign,
@@ -623,9 +623,9 @@ describe('2,000 target organizations', () => {
     expect(linesOf(plain)).toContain('- Cuộc đối thoại định kỳ với người lao động: chưa có số liệu.');
 
     const html = renderSummary(summary, 'html');
-    expect(splitForTelegram(html)).toEqual([html]);
+    expect(splitText(html, 4096)).toEqual([html]);
     // Cut into small messages, every chunk is within the limit and keeps its tags closed.
-    const chunks = splitForTelegram(html, 500);
+    const chunks = splitText(html, 500);
     expect(chunks.length).toBeGreaterThan(3);
     for (const chunk of chunks) {
       expect(chunk.length).toBeLessThanOrEqual(500);

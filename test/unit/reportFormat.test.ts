@@ -3,7 +3,7 @@ import { parseFormText } from '../../src/forms/load.js';
 import { formatNumberVi } from '../../src/forms/format.js';
 import { formatCount, formatFraction, formatPercent, formatRatio } from '../../src/reports/format.js';
 import { escapeHtml } from '../../src/text/html.js';
-import { splitForTelegram } from '../../src/reports/split.js';
+import { splitText } from '../../src/text/split.js';
 
 describe('formatCount', () => {
   it.each([
@@ -85,41 +85,41 @@ describe('escapeHtml', () => {
   });
 });
 
-describe('splitForTelegram', () => {
+describe('splitText', () => {
   it('keeps a short text in one chunk', () => {
-    expect(splitForTelegram('a\nb\nc')).toEqual(['a\nb\nc']);
+    expect(splitText('a\nb\nc', 4096)).toEqual(['a\nb\nc']);
   });
 
   it('gives no chunk for a blank text', () => {
-    expect(splitForTelegram('')).toEqual([]);
-    expect(splitForTelegram('\n\n  \n')).toEqual([]);
+    expect(splitText('', 4096)).toEqual([]);
+    expect(splitText('\n\n  \n', 4096)).toEqual([]);
   });
 
   it('cuts between lines, each chunk within the limit', () => {
     const text = ['aaaa', 'bbbb', 'cccc', 'dddd'].join('\n');
     // "aaaa\nbbbb" is 9 characters: two lines fit in 10, three do not.
-    expect(splitForTelegram(text, 10)).toEqual(['aaaa\nbbbb', 'cccc\ndddd']);
-    expect(splitForTelegram(text, 9)).toEqual(['aaaa\nbbbb', 'cccc\ndddd']);
-    expect(splitForTelegram(text, 8)).toEqual(['aaaa', 'bbbb', 'cccc', 'dddd']);
+    expect(splitText(text, 10)).toEqual(['aaaa\nbbbb', 'cccc\ndddd']);
+    expect(splitText(text, 9)).toEqual(['aaaa\nbbbb', 'cccc\ndddd']);
+    expect(splitText(text, 8)).toEqual(['aaaa', 'bbbb', 'cccc', 'dddd']);
   });
 
   it('drops blank lines at the edges of a chunk but keeps them inside', () => {
-    expect(splitForTelegram('aaaa\n\nbbbb\n\ncccc', 10)).toEqual(['aaaa\n\nbbbb', 'cccc']);
+    expect(splitText('aaaa\n\nbbbb\n\ncccc', 10)).toEqual(['aaaa\n\nbbbb', 'cccc']);
   });
 
   it('hard-splits a line longer than the limit, preferring spaces', () => {
-    const chunks = splitForTelegram('một hai ba bốn năm sáu bảy tám', 12);
+    const chunks = splitText('một hai ba bốn năm sáu bảy tám', 12);
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(12);
     expect(chunks).toEqual(['một hai ba', 'bốn năm sáu', 'bảy tám']);
   });
 
   it('hard-splits a line without spaces at the limit', () => {
-    expect(splitForTelegram('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+    expect(splitText('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
   });
 
   it('never cuts inside an HTML entity or tag', () => {
     const line = 'abcdefg&amp;hij<b>k</b>';
-    const chunks = splitForTelegram(line, 10);
+    const chunks = splitText(line, 10);
     expect(chunks.join('')).toBe(line);
     for (const chunk of chunks) {
       expect(chunk.length).toBeLessThanOrEqual(10);
@@ -130,16 +130,16 @@ describe('splitForTelegram', () => {
   });
 
   it('never splits a surrogate pair', () => {
-    const chunks = splitForTelegram('abcd😀efgh', 5);
+    const chunks = splitText('abcd😀efgh', 5);
     expect(chunks).toEqual(['abcd', '😀efg', 'h']);
   });
 
   it('puts the rest of a hard-split line together with the following lines', () => {
-    expect(splitForTelegram(`${'x'.repeat(12)}\nab`, 10)).toEqual(['x'.repeat(10), 'xx\nab']);
+    expect(splitText(`${'x'.repeat(12)}\nab`, 10)).toEqual(['x'.repeat(10), 'xx\nab']);
   });
 
   it('refuses a nonsensical limit', () => {
-    expect(() => splitForTelegram('abc', 0)).toThrow(RangeError);
+    expect(() => splitText('abc', 0)).toThrow(RangeError);
   });
 });
 

@@ -10,7 +10,7 @@ import { startCursor, step } from '../../src/dialogue/machine.js';
 import { renderPrompt } from '../../src/dialogue/prompts.js';
 import type { Cursor, DialogueState, Input, Prompt, Transition } from '../../src/dialogue/types.js';
 import type { AnswerValue, Form } from '../../src/forms/schema.js';
-import { splitForTelegram, splitText } from '../../src/reports/split.js';
+import { splitText } from '../../src/text/split.js';
 import { promptFor, startNewRound, type NewRoundDraft, type NewRoundStep, type WizardPrompt } from '../../src/services/campaignWizard.js';
 import { bundled, makeForm } from './helpers.js';
 
@@ -323,9 +323,8 @@ describe('options and splitting', () => {
     expect(text).toBe('Hỏi?\n\n1. Một\n2. Hai\n• Gõ «quay lại» hoặc «0»\n• Gửi báo cáo: gõ «gửi»');
   });
 
-  it('splitText cuts between lines; splitForTelegram is the same at 4,096', () => {
+  it('splitText cuts between lines', () => {
     const text = Array.from({ length: 300 }, (_, i) => `Dòng số ${i + 1}: ${'x'.repeat(20)}`).join('\n');
-    expect(splitForTelegram(text)).toEqual(splitText(text, 4096));
     for (const chunk of splitText(text, 2000)) {
       expect(chunk.length).toBeLessThanOrEqual(2000);
       for (const line of lines(chunk)) expect(line).toMatch(/^Dòng số \d+: x{20}$/);

@@ -5,7 +5,7 @@
  */
 import { InlineKeyboard } from 'grammy';
 import type { OutboundMessage } from '../../chat/port.js';
-import { splitForTelegram } from '../../reports/split.js';
+import { splitText } from '../../text/split.js';
 import { encodeAction } from './callbackData.js';
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -28,5 +28,5 @@ export interface TelegramParts {
 }
 
 export function telegramParts(message: OutboundMessage): TelegramParts {
-  return { chunks: splitForTelegram(message.text, TELEGRAM_TEXT_LIMIT), keyboard: keyboardOf(message) };
+  return { chunks: splitText(message.text, TELEGRAM_TEXT_LIMIT), keyboard: keyboardOf(message) };
 }

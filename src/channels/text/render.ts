@@ -6,7 +6,7 @@
  * dialogue and the wizard themselves (matchesSay), not here.
  */
 import type { Markup, Option, OutboundMessage } from '../../chat/port.js';
-import { splitText } from '../../reports/split.js';
+import { splitText } from '../../text/split.js';
 import { foldTyped, matchesSay } from '../../text/normalize.js';
 
 export { matchesSay };

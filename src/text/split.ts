@@ -1,13 +1,11 @@
 /**
- * Splits a long message for a chat channel (Telegram: 4,096 characters per
- * message; text-only channels: their own limit). Cuts go between lines; the
+ * Splits a long message at a channel's limit (each adapter passes its own: Telegram
+ * 4,096 characters, Zalo 2,000). Cuts go between lines; the
  * report renderers keep every HTML tag within one line, so each chunk is valid
  * HTML on its own. A single line longer than the limit is
  * cut hard, preferably at a space, never inside an HTML entity or tag and never
  * between the two halves of a surrogate pair.
  */
-
-export const TELEGRAM_MESSAGE_LIMIT = 4096;
 
 /** The best place to cut `line` at or before `limit` (a length, > 0). */
 function cutPoint(line: string, limit: number): number {
@@ -73,9 +71,4 @@ export function splitText(text: string, limit: number): string[] {
   }
   flush();
   return chunks;
-}
-
-/** Chunks for Telegram's 4,096-character messages. Why kept: the report senders call it by this name. */
-export function splitForTelegram(text: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
-  return splitText(text, limit);
 }
