@@ -172,7 +172,7 @@ export const roundMessages = {
       `Đã nộp ${d.submitted}/${d.targets} (muộn ${d.late}); đang làm dở ${d.drafts}; chưa bắt đầu ${Math.max(0, d.targets - d.submitted - d.drafts)}.`,
       `Nhắc: ${d.plan}.`,
     ].join('\n'),
-  acknowledgements: (sent: number, acknowledged: number) => `Thông báo mở đợt: đã gửi ${sent}, đã bấm «Đã nhận» ${acknowledged}.`,
+  acknowledgements: (sent: number, acknowledged: number) => `Thông báo mở đợt: đã gửi ${sent}, đã xác nhận «Đã nhận» ${acknowledged}.`,
   notAcknowledged: (total: number, list: string) => `Chưa xác nhận đã nhận thông báo (${total} tổ chức): ${list}`,
   unreachable: (total: number, list: string) => `Không liên lạc được (đã chặn bot) ${total} người: ${list}`,
   andMore: (count: number) => ` … và ${count} nữa`,

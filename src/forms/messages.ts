@@ -59,19 +59,19 @@ export const formMessages = {
   required: 'Đây là câu hỏi bắt buộc. Đồng chí vui lòng nhập câu trả lời.',
 
   yesNo: {
-    unrecognised: 'Không nhận ra câu trả lời. Đồng chí bấm «Có» hoặc «Không» (hoặc gõ «có»/«không»).',
+    unrecognised: 'Không nhận ra câu trả lời. Đồng chí gõ 1 (Có) hoặc 2 (Không), hoặc gõ «có»/«không».',
   },
 
   choice: {
     /** With `labels`, the choices are listed so the person sees what can be typed. */
     unrecognised: (count: number, labels?: readonly string[]): string =>
       labels === undefined || labels.length === 0
-        ? `Không nhận ra lựa chọn. Hãy bấm một nút hoặc gõ số thứ tự (1–${count}).`
-        : `Không nhận ra lựa chọn. Hãy bấm một nút hoặc gõ số thứ tự: ${labels.map((l, i) => `${i + 1}. ${l}`).join('; ')}.`,
+        ? `Không nhận ra lựa chọn. Đồng chí gõ số thứ tự của lựa chọn (1–${count}).`
+        : `Không nhận ra lựa chọn. Đồng chí gõ số thứ tự của lựa chọn: ${labels.map((l, i) => `${i + 1}. ${l}`).join('; ')}.`,
     severalMatch: (typed: string, labels: string[]): string =>
       `«${typed}» khớp với nhiều lựa chọn: ${labels.join('; ')}. Đồng chí gõ đầy đủ hơn hoặc gõ số thứ tự.`,
     /** A button press that no longer matches the question (e.g. an old message). */
-    invalidButton: 'Lựa chọn không hợp lệ. Đồng chí bấm lại một trong các nút của câu hỏi hiện tại.',
+    invalidButton: 'Lựa chọn không hợp lệ. Đồng chí chọn lại một trong các lựa chọn của câu hỏi hiện tại.',
   },
 
   multiChoice: {
@@ -99,10 +99,10 @@ export const formMessages = {
     date: (example: string): string => `Nhập ngày theo dạng DD/MM/YYYY, ví dụ: ${example}`,
     dateInPeriod: (example: string, start: string, end: string): string =>
       `Nhập ngày theo dạng DD/MM/YYYY, trong kỳ báo cáo từ ${start} đến ${end}, ví dụ: ${example}`,
-    yesNo: 'Bấm Có hoặc Không (hoặc gõ «có»/«không»)',
-    choice: 'Bấm một lựa chọn hoặc gõ số thứ tự',
+    yesNo: 'Chọn Có hoặc Không (gõ 1 hoặc 2, hoặc «có»/«không»)',
+    choice: 'Chọn một lựa chọn hoặc gõ số thứ tự',
     multiChoice:
-      'Chọn một hoặc nhiều mục, rồi bấm «Xong»; hoặc gõ các số thứ tự, cách nhau bởi dấu phẩy',
+      'Chọn một hoặc nhiều mục, rồi chọn «Xong»; hoặc gõ các số thứ tự, cách nhau bởi dấu phẩy',
     text: (max: string): string => `Nhập nội dung, tối đa ${max} ký tự`,
   },
 } as const;
