@@ -5,7 +5,7 @@
  */
 import type { Worker } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { ChannelSender } from '../src/chat/port.js';
+import type { ChannelName, ChannelSender } from '../src/chat/port.js';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
@@ -39,7 +39,15 @@ export interface JobsDeps {
 }
 
 /** A scheduler without workers: for the CLI, which changes rounds but sends nothing. */
-export async function connectScheduler(deps: { db: Kysely<Database>; clock: Clock; logger: Logger; policy: ReminderPolicy; config: Pick<Config, 'redisUrl' | 'redisPrefix'> }): Promise<{ scheduler: Scheduler; queues: Queues; close(): Promise<void> }> {
+export async function connectScheduler(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  policy: ReminderPolicy;
+  config: Pick<Config, 'redisUrl' | 'redisPrefix'>;
+  /** Set by the process that runs the outbox workers (see SchedulerDeps.channels). */
+  channels?: readonly ChannelName[];
+}): Promise<{ scheduler: Scheduler; queues: Queues; close(): Promise<void> }> {
   const redis = createRedis(deps.config.redisUrl, 'producer', redisErrorLogger(deps.logger));
   try {
     await waitUntilReady(redis, deps.config.redisUrl);
@@ -48,7 +56,7 @@ export async function connectScheduler(deps: { db: Kysely<Database>; clock: Cloc
     throw error;
   }
   const queues = createQueues(redis, deps.config.redisPrefix);
-  const scheduler = createScheduler({ db: deps.db, queues, clock: deps.clock, policy: deps.policy, logger: deps.logger });
+  const scheduler = createScheduler({ db: deps.db, queues, clock: deps.clock, policy: deps.policy, logger: deps.logger, ...(deps.channels ? { channels: deps.channels } : {}) });
   return {
     scheduler,
     queues,
@@ -77,7 +85,7 @@ export interface RunningJobs {
 
 export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   const prefix = deps.config.redisPrefix;
-  const client = await connectScheduler(deps);
+  const client = await connectScheduler({ ...deps, channels: deps.channels.map((c) => c.sender.channel) });
   const workerRedis = createRedis(deps.config.redisUrl, 'worker', redisErrorLogger(deps.logger));
   const workers: Worker[] = [];
   try {

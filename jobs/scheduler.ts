@@ -6,13 +6,13 @@
  */
 import type { Kysely } from 'kysely';
 import { isClosed } from '../src/campaigns/state.js';
-import { CHANNEL_NAMES } from '../src/chat/port.js';
+import { CHANNEL_NAMES, type ChannelName } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
 import { listNotSubmitted } from '../src/reports/summary.js';
 import { recordAudit } from '../src/services/audit.js';
-import { failInterruptedDeliveries, queuedDeliveryIds } from '../src/services/deliveries.js';
+import { failInterruptedDeliveries, queuedDeliveryIds, rechannelQueued } from '../src/services/deliveries.js';
 import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, type PendingSlot } from '../src/services/reminderSlots.js';
 import type { RoundScheduler } from '../src/services/scheduling.js';
 import type { Clock } from '../src/time.js';
@@ -24,6 +24,8 @@ export interface SchedulerDeps {
   clock: Clock;
   policy: ReminderPolicy;
   logger: Logger;
+  /** The channels the workers send through; queued deliveries of any other are moved to one of them. Unset: left alone (the CLI). */
+  channels?: readonly ChannelName[];
 }
 
 export interface Scheduler extends RoundScheduler {
@@ -99,6 +101,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function enqueueDeliveries(filter?: { campaignId?: string; slotKey?: string; queuedBefore?: Date }): Promise<number> {
+    if (deps.channels && !filter?.campaignId) {
+      const moved = await rechannelQueued(db, deps.channels, clock.now());
+      if (moved > 0) logger.warn({ moved }, 'queued deliveries of a channel no longer enabled were moved to another channel or skipped');
+    }
     let afterId = '0';
     let total = 0;
     for (;;) {

@@ -50,6 +50,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  // Going back to Telegram-only would drop Zalo accounts and their messages: refuse instead.
+  const zalo = await sql<{ n: string }>`select (select count(*) from identities where channel <> 'telegram') + (select count(*) from deliveries where channel = 'zalo') as n`.execute(db);
+  if (Number(zalo.rows[0]?.n ?? 0) > 0) throw new Error('0003_channels cannot be reverted: Zalo accounts or deliveries exist');
   await db.schema.dropTable('link_codes').ifExists().execute();
   await sql`alter table deliveries drop column channel`.execute(db);
   await sql`alter table deliveries alter column message_id type bigint using message_id::bigint`.execute(db);
@@ -62,5 +65,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table processed_updates add primary key (update_id)`.execute(db);
   await sql`alter table people add column telegram_user_id bigint unique`.execute(db);
   await sql`update people p set telegram_user_id = i.external_id::bigint from identities i where i.person_id = p.id and i.channel = 'telegram'`.execute(db);
+  await sql`alter table people alter column telegram_user_id set not null`.execute(db);
   await db.schema.dropTable('identities').ifExists().execute();
 }

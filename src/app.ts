@@ -136,7 +136,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       await bot.init();
       const telegramAdmins = config.adminIds.filter((a) => a.channel === 'telegram').map((a) => a.externalId);
       await publishCommandMenus(bot, telegramAdmins).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
-      const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+      const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ['message', 'edited_message', 'callback_query'] } } });
       receivers.push({ stop: async () => void (runner.isRunning() ? await runner.stop() : undefined) });
       logger.info({ bot: bot.botInfo.username }, 'telegram channel started');
     }

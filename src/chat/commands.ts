@@ -27,6 +27,8 @@ export interface ParsedCommand {
   name: CommandName;
   /** The rest of the message, trimmed. */
   args: string;
+  /** Typed without the slash: on a question that takes free text, it may be the answer itself. */
+  bare?: true;
 }
 
 const ALIASES: Record<string, CommandName> = {
@@ -58,6 +60,7 @@ const BARE: Record<string, CommandName> = {
   'tro giup': 'trogiup',
   trangthai: 'trangthai',
   'trang thai': 'trangthai',
+  huy: 'huy',
   lienket: 'lienket',
   'lien ket': 'lienket',
   'da nhan': 'danhan',
@@ -88,12 +91,12 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   }
   const folded = foldVietnamese(trimmed).replace(/[.!]+$/, '');
   const exact = BARE[folded];
-  if (exact) return { name: exact, args: '' };
+  if (exact) return { name: exact, args: '', bare: true };
   for (const [word, name] of Object.entries(BARE)) {
     const argsPattern = BARE_ARGS[name];
     if (!argsPattern || !folded.startsWith(`${word} `)) continue;
     const args = trimmed.split(/\s+/).slice(word.split(' ').length).join(' ');
-    if (argsPattern.test(args)) return { name, args };
+    if (argsPattern.test(args)) return { name, args, bare: true };
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Person } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { FormCache } from '../services/forms.js';
+import type { PercentileCache } from '../services/percentiles.js';
 import type { ChannelUser } from '../services/people.js';
 import type { RoundScheduler } from '../services/scheduling.js';
 import type { Clock } from '../time.js';
@@ -20,6 +21,8 @@ export interface ChatDeps {
   logger: Logger;
   /** Re-plans reminders when a round changes; sends "Nhắc ngay". */
   scheduler: RoundScheduler;
+  /** This round's percentiles for the plausibility check, kept a minute per process (createChat makes one). */
+  percentiles?: PercentileCache;
 }
 
 export interface Caller {

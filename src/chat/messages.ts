@@ -28,11 +28,15 @@ export const botMessages = {
   noActiveReport: 'Đồng chí chưa mở báo cáo nào. Gõ /baocao để bắt đầu hoặc tiếp tục báo cáo.',
   forbiddenReport: 'Đồng chí không có quyền báo cáo cho đơn vị này trong đợt báo cáo này.',
   noOpenCampaignForReport: 'Hiện không có đợt báo cáo nào đang mở cho đơn vị của đồng chí.',
+  removedFromOrganization:
+    'Đồng chí không còn là người báo cáo của tổ chức đảng nào (Văn phòng Đảng ủy đã thay đổi danh sách người báo cáo). Nếu đây là nhầm lẫn, đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mời mới.',
   chooseCampaign: 'Có nhiều đợt báo cáo đang mở. Đồng chí chọn đợt muốn báo cáo:',
   /** A button label (plain text, ≤ 64 characters shown well on a phone). */
   campaignButton: (org: string, form: string, period: string) => `${truncateLabel(form, 28)} — ${period} — ${truncateLabel(org, 24)}`,
   paused: 'Đã tạm dừng. Các câu trả lời đã được lưu; gõ /baocao để tiếp tục đúng chỗ đang dừng.',
   nothingToPause: 'Đồng chí không có báo cáo nào đang mở. Gõ /baocao để bắt đầu.',
+  editNotAnswer: 'Tin nhắn vừa sửa không phải là câu trả lời của câu hỏi nào, nên bot không thay đổi gì.',
+  forwardedNotAnswer: 'Tin nhắn chuyển tiếp (hoặc gửi qua bot khác) không được tính là câu trả lời. Đồng chí gõ trực tiếp câu trả lời.',
   textOnly: 'Bot chỉ đọc được tin nhắn chữ. Xin gõ câu trả lời hoặc chọn một lựa chọn của câu hỏi.',
   chooseCampaignTyped: 'Gõ «baocao 1», «baocao 2»… để chọn đợt.',
   campaignOption: (no: number, org: string, form: string, period: string) => `${no}. ${truncateLabel(form, 28)} — ${period} — ${truncateLabel(org, 24)}`,

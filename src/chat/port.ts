@@ -58,7 +58,12 @@ export interface OutboundMessage {
 }
 
 export type InboundContent =
-  | { kind: 'text'; text: string }
+  /** Typed text; `quoted` is the message it replies to, when the channel has replies. */
+  | { kind: 'text'; text: string; quoted?: { text: string; fromBot: boolean } }
+  /** The person edited a message they sent (`messageRef` of the event names it): they mean to change that answer. */
+  | { kind: 'edited'; text: string }
+  /** Forwarded, or sent via another bot: never an answer. */
+  | { kind: 'forwarded' }
   /** A button press. `action` is undefined for a payload this bot no longer understands. */
   | { kind: 'action'; action: Action | undefined }
   /** A photo, sticker, voice message…: not an answer. */
@@ -69,7 +74,10 @@ export interface InboundEvent {
   /** Unique per channel for one update: Telegram's update_id, Zalo's message_id. */
   dedupeKey: string;
   from: { externalId: string; displayName: string; username: string | null };
+  /** When the person sent it, by the platform's clock. */
   at: Date;
+  /** The person's message, unique within the channel (e.g. 'chat:message'): an edit of it later names it again. */
+  messageRef?: string;
   content: InboundContent;
 }
 

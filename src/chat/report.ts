@@ -5,7 +5,7 @@
  */
 import type { Input } from '../dialogue/types.js';
 import { openCampaignsForPerson } from '../services/campaigns.js';
-import { acknowledgeByOpening } from '../services/deliveries.js';
+import { wasRemoved } from '../services/people.js';
 import { handleReportInput, openReport, pauseReport, type ReportReply } from '../services/reporting.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg } from './messages.js';
@@ -13,8 +13,8 @@ import { once } from './once.js';
 import { NO_REPLY, say, type Option, type Reply } from './port.js';
 
 function reportingDeps(request: ChatRequest) {
-  const { db, clock, forms } = request.deps;
-  return { db, clock, forms };
+  const { db, clock, forms, percentiles } = request.deps;
+  return { db, clock, forms, ...(percentiles ? { percentiles } : {}) };
 }
 
 /** The service's reply as a message; its options carry the report and step they belong to. */
@@ -46,16 +46,35 @@ export function reportReply(reply: ReportReply, personId: string): Reply {
   }
 }
 
-/** An answer (typed or chosen) to the person's current report. */
-export async function answerReport(request: ChatRequest, personId: string, input: Input, button?: { submissionId: string; step: number }): Promise<Reply> {
-  const reply = await handleReportInput(reportingDeps(request), { event: request.event, personId, input, button });
+/** The person's message as the answer path stores it: unique across channels. */
+export function messageRefOf(event: ChatRequest['event']): string | undefined {
+  return event.messageRef === undefined ? undefined : `${event.channel}:${event.messageRef}`;
+}
+
+/**
+ * An answer (typed or chosen) to the person's current report, or, with `target`, to a
+ * given report (a button's, or the one an edited message belongs to).
+ */
+export async function answerReport(
+  request: ChatRequest,
+  personId: string,
+  input: Input,
+  target?: { submissionId: string; step?: number },
+): Promise<Reply> {
+  const { event } = request;
+  const messageRef = messageRefOf(event);
+  const reply = await handleReportInput(reportingDeps(request), {
+    event: { channel: event.channel, dedupeKey: event.dedupeKey, at: event.at, ...(messageRef ? { messageRef } : {}) },
+    personId,
+    input,
+    ...(target?.step !== undefined ? { button: { submissionId: target.submissionId, step: target.step } } : target ? { submissionId: target.submissionId } : {}),
+  });
   return reportReply(reply, personId);
 }
 
-/** Opens (or resumes) the report; doing so also acknowledges the round's announcement. */
+/** Opens (or resumes) the report, in one transaction that records the event and acknowledges the round's announcement. */
 export async function openAndAcknowledge(request: ChatRequest, personId: string, campaignId: string, organizationId: string): Promise<Reply> {
-  const reply = await openReport(reportingDeps(request), { personId, campaignId, organizationId });
-  if (reply.kind === 'prompt') await acknowledgeByOpening(request.deps.db, { campaignId, personId }, request.deps.clock.now());
+  const reply = await openReport(reportingDeps(request), { personId, campaignId, organizationId, event: request.event });
   return reportReply(reply, personId);
 }
 
@@ -63,14 +82,15 @@ export async function openAndAcknowledge(request: ChatRequest, personId: string,
  * /baocao [N]: the only open round is opened at once; with several, the person chooses
  * (an option each, or «baocao N» typed). Choosing pauses nothing: the list is just shown.
  */
-export function baocaoCommand(request: ChatRequest, args: string): Promise<Reply> {
+export async function baocaoCommand(request: ChatRequest, args: string): Promise<Reply> {
+  const person = request.caller.person;
+  if (!person) return once(request, async () => say(msg.notRegistered));
+  const { db, clock } = request.deps;
+  const open = await openCampaignsForPerson(db, person.id, clock.now());
+  const picked = /^\d{1,3}$/.test(args) ? open[Number(args) - 1] : open.length === 1 ? open[0] : undefined;
+  if (picked) return openAndAcknowledge(request, person.id, picked.campaignId, picked.organizationId);
   return once(request, async () => {
-    const person = request.caller.person;
-    if (!person) return say(msg.notRegistered);
-    const open = await openCampaignsForPerson(request.deps.db, person.id, request.deps.clock.now());
-    if (open.length === 0) return say(msg.noOpenCampaignForReport);
-    const picked = /^\d{1,3}$/.test(args) ? open[Number(args) - 1] : open.length === 1 ? open[0] : undefined;
-    if (picked) return openAndAcknowledge(request, person.id, picked.campaignId, picked.organizationId);
+    if (open.length === 0) return say((await wasRemoved(db, person.id)) ? msg.removedFromOrganization : msg.noOpenCampaignForReport);
     const options: Option[][] = [];
     for (const [i, c] of open.entries()) {
       const form = await request.deps.forms.get(c.formId, c.formVersion);

@@ -5,13 +5,15 @@
  * question. Every admin command and option is refused here, on the server, to anyone
  * who is not an admin, whatever the client shows.
  */
-import { markReachable } from '../services/deliveries.js';
 import { forgetSeenPrompt } from '../services/reporting.js';
 import { findPersonByIdentity, isAdmin } from '../services/people.js';
+import { PercentileCache } from '../services/percentiles.js';
+import { asksForFreeText } from '../services/reporting.js';
 import { acknowledgePressed, acknowledgeTyped } from './acknowledgements.js';
 import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
 import { isUnknownSlashCommand, parseCommand, type CommandName, type ParsedCommand } from './commands.js';
 import type { Caller, ChatDeps, ChatRequest } from './context.js';
+import { editedMessage, forwardedMessage, replyTarget } from './edits.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
@@ -28,13 +30,14 @@ export interface Chat {
   undelivered(reply: Reply): Promise<void>;
 }
 
+/** Typed without a slash, these are never an answer: nobody answers a question with "báo cáo" or "đã nhận". */
+const ALWAYS_COMMANDS = new Set<CommandName>(['baocao', 'danhan']);
+
 const ADMIN_COMMANDS = new Set<CommandName>(['dotmoi', 'dot', 'tonghop', 'chuanop', 'nhacnho', 'molai', 'doihan', 'ketthuc']);
 
 async function identify(deps: ChatDeps, event: InboundEvent): Promise<Caller> {
   const identity: Identity = { channel: event.channel, externalId: event.from.externalId };
   const known = await findPersonByIdentity(deps.db, identity, deps.clock.now());
-  // Someone who blocked the bot and now writes again can be reached again.
-  if (known?.person.unreachable_at) await markReachable(deps.db, known.person.id);
   return {
     user: { identity, displayName: event.from.displayName, username: event.from.username },
     person: known?.person,
@@ -92,7 +95,7 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
       return answerReport(request, person.id, act.input, { submissionId: act.submissionId, step: act.step });
     case 'open':
       if (!person) return once(request, async () => say(msg.notRegistered));
-      return once(request, () => openAndAcknowledge(request, person.id, act.campaignId, act.organizationId));
+      return openAndAcknowledge(request, person.id, act.campaignId, act.organizationId);
     case 'ack':
       return acknowledgePressed(request, act.deliveryId);
     case 'wizard':
@@ -108,22 +111,29 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
   }
 }
 
-async function text(request: ChatRequest, typed: string): Promise<Reply> {
+async function text(request: ChatRequest, typed: string, quoted?: { text: string; fromBot: boolean }): Promise<Reply> {
   const cmd = parseCommand(typed);
-  if (cmd) return command(request, cmd);
-  if (isUnknownSlashCommand(typed)) return once(request, async () => say(msg.unknownCommand));
   const person = request.caller.person;
+  // "Tổng hợp", "huỷ" typed as the answer to a free-text question is that answer, not the command.
+  const mayBeAnswer = cmd?.bare && !ALWAYS_COMMANDS.has(cmd.name) && person?.active_submission_id;
+  const answersFreeText = mayBeAnswer ? await asksForFreeText(request.deps, person.active_submission_id!) : false;
+  if (cmd && !answersFreeText) return command(request, cmd);
+  if (isUnknownSlashCommand(typed)) return once(request, async () => say(msg.unknownCommand));
   if (request.caller.isAdmin && person) {
     const reply = await toWizard(request, { kind: 'text', text: typed });
     if (reply !== 'none') return reply;
   }
+  // An invite code pasted alone registers, even in the middle of a report (it is never an answer).
   const trimmed = typed.trim();
-  if (BARE_INVITE_CODE.test(trimmed) && !person?.active_submission_id) return startCommand(request, trimmed);
+  if (BARE_INVITE_CODE.test(trimmed)) return startCommand(request, trimmed);
   if (!person) return once(request, async () => say(msg.notRegistered));
+  const repliedTo = replyTarget(quoted);
+  if (repliedTo !== undefined) return answerReport(request, person.id, { kind: 'edit_answer', questionNo: repliedTo, text: typed });
   return answerReport(request, person.id, { kind: 'text', text: typed });
 }
 
-export function createChat(deps: ChatDeps): Chat {
+export function createChat(given: ChatDeps): Chat {
+  const deps: ChatDeps = { ...given, percentiles: given.percentiles ?? new PercentileCache() };
   return {
     async handle(event) {
       const caller = await identify(deps, event);
@@ -131,7 +141,11 @@ export function createChat(deps: ChatDeps): Chat {
       const request: ChatRequest = { deps, event, caller, log };
       switch (event.content.kind) {
         case 'text':
-          return text(request, event.content.text);
+          return text(request, event.content.text, event.content.quoted);
+        case 'edited':
+          return editedMessage(request, event.content.text);
+        case 'forwarded':
+          return forwardedMessage(request);
         case 'action':
           return action(request, event.content.action);
         case 'other':

@@ -37,6 +37,14 @@ export const cliMessages = {
 
   // orgs
   orgsDescription: 'Danh sách tổ chức cơ sở đảng',
+  reportersDescription: 'Người báo cáo của từng tổ chức',
+  reportersListDescription: 'Liệt kê người báo cáo của một tổ chức (tài khoản Telegram/Zalo, tên)',
+  reportersRemoveDescription: 'Bỏ một người khỏi danh sách người báo cáo của tổ chức (các câu trả lời đã gửi vẫn giữ)',
+  unknownOrg: (code: string) => `Không có tổ chức mang mã «${code}».`,
+  noReporters: (code: string) => `Tổ chức ${code} chưa có người báo cáo nào.`,
+  unreachableMark: '(không liên lạc được)',
+  notReporter: (id: string, code: string) => `${id} không phải người báo cáo của tổ chức ${code}; không có gì thay đổi.`,
+  reporterRemoved: (name: string, code: string) => `Đã bỏ ${name} khỏi danh sách người báo cáo của ${code}.`,
   orgsImportDescription: 'Nhập hoặc cập nhật tổ chức từ tệp .csv hoặc .xlsx (cột: ma, ten, loai, ma_cap_tren)',
   orgsListDescription: 'Liệt kê các tổ chức',
   fileArgument: 'đường dẫn tệp .csv hoặc .xlsx',

@@ -15,6 +15,7 @@ import { registerFormCommands } from './forms.js';
 import { registerInviteCommands } from './invites.js';
 import { cliMessages as msg } from './messages.js';
 import { registerOrgCommands } from './orgs.js';
+import { registerReporterCommands } from './reporters.js';
 import { registerSummaryCommand } from './summary.js';
 
 export { CliError, type CliDeps } from './context.js';
@@ -57,6 +58,7 @@ export function buildProgram(deps: CliDeps): Command {
 
   registerOrgCommands(program, ctx);
   registerInviteCommands(program, ctx);
+  registerReporterCommands(program, ctx);
   registerAdminCommands(program, ctx);
   registerFormCommands(program, ctx);
   registerCampaignCommands(program, ctx);

@@ -30,6 +30,10 @@ export interface PeopleTable {
   is_admin: Generated<boolean>;
   active_submission_id: BigId | null;
   seen_step: number | null;
+  /** When the prompt of seen_step was shown: a message sent before it was meant for another question. */
+  seen_at: NullableTimestamp;
+  /** The text of the person's last typed answer: the same answer typed twice is recognised. */
+  last_answer_text: string | null;
   created_at: Timestamp;
   last_seen_at: Timestamp;
   /** Set when the channel refused a message (the person blocked the bot); cleared when they write again. */
@@ -179,6 +183,10 @@ export interface AnswersTable {
   skipped: Generated<boolean>;
   answered_by: BigId | null;
   answered_at: Timestamp;
+  /** channel:chat:message of the typed message that gave the answer (an edit of it changes the answer). */
+  source_message: string | null;
+  /** The number was far from the usual and the organization confirmed it. */
+  confirmed_outlier: Generated<boolean>;
 }
 
 export interface AnswerHistoryTable {

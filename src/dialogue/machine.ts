@@ -4,15 +4,40 @@
  * transaction, and the channel renders the prompt.
  */
 import { answerFromButton, checkQuestionConstraint, parseTypedAnswer, type ParseResult } from '../forms/parse.js';
+import { formatAnswer } from '../forms/format.js';
 import { checkRules, isRelevant, pruneIrrelevantAnswers } from '../forms/logic.js';
-import type { AnswerValue, Answers, Form } from '../forms/schema.js';
-import { escapeHtml } from '../text/html.js';
+import { checkPlausibility } from '../forms/plausibility.js';
+import type { AnswerValue, Answers, Form, Question } from '../forms/schema.js';
+import { escapeHtml, truncate } from '../text/html.js';
+import { normalizeTypedText } from '../text/normalize.js';
 import { foldVietnamese, matchesSay } from '../text/normalize.js';
 import { dialogueMessages as msg } from './messages.js';
 import { findQuestion, firstUnanswered, previousRelevant, questionNo, renderPrompt } from './prompts.js';
 import type { Cursor, DialogueState, Effect, Input, Transition } from './types.js';
 
 const LATE_REASON_MAX_CHARS = 1000;
+/** How long an answer is shown in an edit's confirmation. */
+const EDIT_NOTICE_CHARS = 200;
+/** Pending confirmations an edit may nest in `returnTo` before the middle ones are dropped (the JSON stays small). */
+const MAX_RETURN_DEPTH = 3;
+
+/**
+ * Where an answer being applied comes from. `review`: as in the cursor.
+ * `returnTo`: the answer is an edit (edit_answer, or a step an edit led to), and
+ * once it is stored the person goes back there. `direct`: an edit_answer arriving
+ * while the cursor is anywhere; refusing it changes nothing, not even the cursor.
+ */
+type Origin = { review: boolean; returnTo?: Cursor | undefined; direct?: boolean };
+
+/** The origin of an answer given at a step of the cursor (question, confirm, plausible). */
+function originOf(cursor: { review: boolean; returnTo?: Cursor | undefined }): Origin {
+  return { review: cursor.review, returnTo: cursor.returnTo };
+}
+
+/** The cursor with `returnTo` set, or without the field when there is none (stored JSON stays as before). */
+function withReturn<C extends Extract<Cursor, { at: 'question' | 'confirm' | 'plausible' }>>(cursor: C, returnTo: Cursor | undefined): C {
+  return returnTo === undefined ? cursor : { ...cursor, returnTo };
+}
 
 /** Where a fresh report starts, or where a report resumes. */
 export function startCursor(form: Form, answers: Answers): Cursor {
@@ -34,45 +59,101 @@ function move(state: DialogueState, cursor: Cursor, effects: Effect[] = [], noti
  * nothing, so the step does not move and a co-reporter's next answer is not taken
  * for one that raced with a change.
  */
-function refuse(state: DialogueState, key: string, review: boolean, notice: string): Transition {
-  if (state.cursor.at === 'question' && state.cursor.key === key) return stay(state, notice);
-  return move(state, { at: 'question', key, review }, [], notice);
+function refuse(state: DialogueState, key: string, origin: Origin, notice: string): Transition {
+  const shown = origin.returnTo !== undefined ? msg.editNotSaved(questionNo(state.form, key), notice) : notice;
+  if (origin.direct || (state.cursor.at === 'question' && state.cursor.key === key)) return stay(state, shown);
+  return move(state, withReturn({ at: 'question', key, review: origin.review }, origin.returnTo), [], shown);
 }
 
-function applyAnswer(state: DialogueState, key: string, value: AnswerValue, review: boolean): Transition {
+/**
+ * Where an edit returns once its answer is stored: the cursor it came from,
+ * unless that cursor was about the question just answered (its pending step is
+ * superseded) or about a question the new answers no longer ask; then on to
+ * that cursor's own return point, else the first unanswered question.
+ */
+function resume(form: Form, answers: Answers, cursor: Cursor, answeredKey: string): Cursor {
+  if (cursor.at !== 'question' && cursor.at !== 'confirm' && cursor.at !== 'plausible') return cursor;
+  const question = form.questions.find((q) => q.key === cursor.key);
+  if (cursor.key !== answeredKey && question && isRelevant(question, answers)) return cursor;
+  if (cursor.returnTo !== undefined) return resume(form, answers, cursor.returnTo, answeredKey);
+  const next = firstUnanswered(form, answers);
+  return next ? { at: 'question', key: next.key, review: cursor.review } : { at: 'review' };
+}
+
+/** The cursor an edit returns to, with at most MAX_RETURN_DEPTH pending steps kept in between. */
+function returnPoint(cursor: Cursor): Cursor {
+  let depth = 0;
+  let last: Cursor = cursor;
+  while ((last.at === 'question' || last.at === 'confirm' || last.at === 'plausible') && last.returnTo !== undefined) {
+    last = last.returnTo;
+    depth += 1;
+  }
+  return depth >= MAX_RETURN_DEPTH ? last : cursor;
+}
+
+function shownAnswer(question: Question, value: AnswerValue | undefined): string {
+  if (value === undefined) return msg.notAnsweredYet;
+  return escapeHtml(truncate(formatAnswer(question, value), EDIT_NOTICE_CHARS));
+}
+
+/**
+ * Stores an answer after every check, in this order: the question's own
+ * constraint, the cross-question rules attached to it, then plausibility.
+ * Why plausibility last: it can only ask, never refuse, so asking "is 1.234
+ * right?" for a value a rule then refuses would cost the person a round trip
+ * for nothing; and a confirmed value comes back here (confirmedOutlier) so the
+ * constraint and the rules are checked again on the value finally stored, on
+ * the answers as they are then (a co-reporter may have changed one meanwhile).
+ */
+function applyAnswer(state: DialogueState, key: string, value: AnswerValue, origin: Origin, confirmedOutlier = false): Transition {
   const question = findQuestion(state.form, key);
   if (value !== null) {
     const violation = checkQuestionConstraint(question, value, state.answers);
-    if (violation) return refuse(state, key, review, escapeHtml(violation));
+    if (violation) return refuse(state, key, origin, escapeHtml(violation));
   }
   const given = new Map(state.answers).set(key, value);
   const failures = checkRules(state.form, given, { only: key });
   if (failures.length > 0) {
-    return refuse(state, key, review, failures.map((f) => escapeHtml(f.message)).join('\n'));
+    return refuse(state, key, origin, failures.map((f) => escapeHtml(f.message)).join('\n'));
+  }
+  if (!confirmedOutlier && typeof value === 'number' && state.plausibility !== undefined) {
+    if (checkPlausibility(question, value, state.plausibility, state.form.plausibility)) {
+      return move(state, withReturn({ at: 'plausible', key, value, review: origin.review }, origin.returnTo));
+    }
   }
   // Answers to questions that no longer apply (e.g. ban_chi_dao changed to "Không") are removed.
   const answers = pruneIrrelevantAnswers(state.form, given);
-  const effects: Effect[] = [{ kind: 'set', key, value }];
+  const effects: Effect[] = [confirmedOutlier ? { kind: 'set', key, value, confirmedOutlier: true } : { kind: 'set', key, value }];
   for (const dropped of given.keys()) if (!answers.has(dropped)) effects.push({ kind: 'unset', key: dropped });
   const next = firstUnanswered(state.form, answers);
-  const cursor: Cursor = next ? { at: 'question', key: next.key, review } : { at: 'review' };
+  const forward: Cursor = next ? { at: 'question', key: next.key, review: origin.review } : { at: 'review' };
+  const edited =
+    origin.returnTo !== undefined
+      ? msg.edited(questionNo(state.form, key), shownAnswer(question, value), shownAnswer(question, state.answers.get(key)))
+      : undefined;
   // A sent report must stay complete and consistent: an edit that leaves a question
   // unanswered or a rule failing takes it back to "not sent" until it is sent again.
   if (state.status === 'submitted' && (next || checkRules(state.form, answers).length > 0)) {
     effects.push({ kind: 'unsubmit' });
-    return move({ ...state, status: 'draft' }, cursor, effects, msg.unsubmittedByEdit, answers);
+    const notice = edited === undefined ? msg.unsubmittedByEdit : `${edited}\n${msg.unsubmittedByEdit}`;
+    return move({ ...state, status: 'draft' }, forward, effects, notice, answers);
   }
-  return move(state, cursor, effects, undefined, answers);
+  const cursor = origin.returnTo !== undefined ? resume(state.form, answers, origin.returnTo, key) : forward;
+  return move(state, cursor, effects, edited, answers);
 }
 
-function applyParsed(state: DialogueState, key: string, review: boolean, result: ParseResult): Transition {
+function applyParsed(state: DialogueState, key: string, origin: Origin, result: ParseResult): Transition {
   switch (result.kind) {
     case 'ok':
-      return applyAnswer(state, key, result.value, review);
-    case 'error':
-      return stay(state, escapeHtml(result.message));
-    case 'ambiguous':
-      return move(state, { at: 'confirm', key, candidates: result.candidates, review }, [], escapeHtml(result.message));
+      return applyAnswer(state, key, result.value, origin);
+    case 'error': {
+      const message = escapeHtml(result.message);
+      return stay(state, origin.returnTo !== undefined ? msg.editNotSaved(questionNo(state.form, key), message) : message);
+    }
+    case 'ambiguous': {
+      const cursor = withReturn({ at: 'confirm' as const, key, candidates: result.candidates, review: origin.review }, origin.returnTo);
+      return move(state, cursor, [], escapeHtml(result.message));
+    }
   }
 }
 
@@ -89,19 +170,63 @@ function goEdit(state: DialogueState, no: number): Transition {
   return move(state, { at: 'question', key: question.key, review: true });
 }
 
-function skip(state: DialogueState, key: string, review: boolean): Transition {
+function skip(state: DialogueState, key: string, origin: Origin): Transition {
   if (findQuestion(state.form, key).required) return stay(state, msg.required);
-  return applyAnswer(state, key, null, review);
+  return applyAnswer(state, key, null, origin);
+}
+
+/**
+ * A changed answer to question N from anywhere in the dialogue (an edited chat
+ * message, a reply to N's prompt). Why it exists: the person means that
+ * question, so the text must land there or be refused with a reason, never be
+ * read as an answer to the question on screen. It goes through exactly the
+ * checks of a typed answer; the cursor stays (or returns, after a confirmation)
+ * where it was.
+ */
+function editAnswer(state: DialogueState, input: Extract<Input, { kind: 'edit_answer' }>): Transition {
+  const no = input.questionNo;
+  const question = Number.isInteger(no) && no >= 1 ? state.form.questions[no - 1] : undefined;
+  if (!question) return stay(state, msg.editNoSuchQuestion(no, state.form.questions.length));
+  if (state.locked) {
+    return stay(state, msg.editImpossible(no, state.locked === 'closed' ? msg.editReasonClosed : msg.editReasonPastDeadline));
+  }
+  if (!isRelevant(question, state.answers)) return stay(state, msg.editImpossible(no, msg.editReasonNotApplicable));
+  const origin: Origin = { review: true, returnTo: returnPoint(state.cursor), direct: true };
+  if (matchesSay(input.text, msg.saySkip)) {
+    if (question.required) return stay(state, msg.editNotSaved(no, msg.required));
+    return sameAnswer(state, question, null) ?? applyAnswer(state, question.key, null, origin);
+  }
+  const result = parseTypedAnswer(question, input.text, state.parse);
+  if (result.kind === 'ok') {
+    const unchanged = sameAnswer(state, question, result.value);
+    if (unchanged) return unchanged;
+  }
+  return applyParsed(state, question.key, origin, result);
+}
+
+/**
+ * An edit to the value already stored changes nothing: Telegram sends an edit
+ * for any change of the message, and storing again would re-ask a confirmed
+ * outlier and clear its mark. Not while the cursor is on that very question
+ * (asked again, or a confirmation pending): there the edit answers it.
+ */
+function sameAnswer(state: DialogueState, question: Question, value: AnswerValue): Transition | undefined {
+  const { cursor } = state;
+  if ((cursor.at === 'question' || cursor.at === 'confirm' || cursor.at === 'plausible') && cursor.key === question.key) return undefined;
+  if (!state.answers.has(question.key)) return undefined;
+  const stored = state.answers.get(question.key);
+  if (JSON.stringify(stored) !== JSON.stringify(value)) return undefined;
+  return stay(state, msg.editUnchanged(questionNo(state.form, question.key), shownAnswer(question, stored)));
 }
 
 function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'question' }>, input: Input): Transition {
   const question = findQuestion(state.form, cursor.key);
   switch (input.kind) {
     case 'text':
-      return applyParsed(state, cursor.key, cursor.review, parseTypedAnswer(question, input.text, state.parse));
+      return applyParsed(state, cursor.key, originOf(cursor), parseTypedAnswer(question, input.text, state.parse));
     case 'pick':
       if (question.type !== 'yes_no' && question.type !== 'choice') return stay(state, msg.buttonNotForThisStep);
-      return applyParsed(state, cursor.key, cursor.review, answerFromButton(question, input.index));
+      return applyParsed(state, cursor.key, originOf(cursor), answerFromButton(question, input.index));
     case 'toggle': {
       if (question.type !== 'multi_choice') return stay(state, msg.buttonNotForThisStep);
       const choice = question.choices[input.index];
@@ -117,15 +242,17 @@ function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'questio
       const chosen = new Set(currentSelection(state, cursor));
       const indices = question.choices.flatMap((c, i) => (chosen.has(c.value) ? [String(i + 1)] : []));
       // Nothing selected is an answer ([]) where the form allows it, not a skip and not "required".
-      if (indices.length === 0 && question.minSelected === 0) return applyAnswer(state, cursor.key, [], cursor.review);
-      return applyParsed(state, cursor.key, cursor.review, parseTypedAnswer(question, indices.join(','), state.parse));
+      if (indices.length === 0 && question.minSelected === 0) return applyAnswer(state, cursor.key, [], originOf(cursor));
+      return applyParsed(state, cursor.key, originOf(cursor), parseTypedAnswer(question, indices.join(','), state.parse));
     }
     case 'skip':
-      return skip(state, cursor.key, cursor.review);
+      return skip(state, cursor.key, originOf(cursor));
     case 'back':
       return goBack(state, cursor.key, cursor.review);
     case 'edit':
       return goEdit(state, input.questionNo);
+    case 'edit_answer':
+      return editAnswer(state, input);
     case 'submit':
       return stay(state, msg.buttonNotForThisStep);
     case 'show':
@@ -146,14 +273,44 @@ function onConfirm(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm'
     case 'pick': {
       const value = cursor.candidates[input.index];
       if (value === undefined) return stay(state, msg.buttonNotForThisStep);
-      return applyAnswer(state, cursor.key, value, cursor.review);
+      return applyAnswer(state, cursor.key, value, originOf(cursor));
     }
     case 'text':
-      return applyParsed(state, cursor.key, cursor.review, parseTypedAnswer(question, input.text, state.parse));
+      return applyParsed(state, cursor.key, originOf(cursor), parseTypedAnswer(question, input.text, state.parse));
     case 'back':
-      return move(state, { at: 'question', key: cursor.key, review: cursor.review });
+      return move(state, withReturn({ at: 'question', key: cursor.key, review: cursor.review }, cursor.returnTo));
     case 'skip':
-      return skip(state, cursor.key, cursor.review);
+      return skip(state, cursor.key, originOf(cursor));
+    case 'edit':
+      return goEdit(state, input.questionNo);
+    case 'show':
+      return stay(state);
+    default:
+      return stay(state, msg.buttonNotForThisStep);
+  }
+}
+
+/**
+ * «Đúng» stores the number with its outlier mark (after the constraint and
+ * rules again); «Nhập lại» and «Quay lại» go back to the question with nothing
+ * stored; another typed number is a fresh answer, checked again.
+ */
+function onPlausible(state: DialogueState, cursor: Extract<Cursor, { at: 'plausible' }>, input: Input): Transition {
+  const question = findQuestion(state.form, cursor.key);
+  const retype = (): Transition => move(state, withReturn({ at: 'question', key: cursor.key, review: cursor.review }, cursor.returnTo));
+  switch (input.kind) {
+    case 'pick':
+      if (input.index === 0) return applyAnswer(state, cursor.key, cursor.value, originOf(cursor), true);
+      if (input.index === 1) return retype();
+      return stay(state, msg.buttonNotForThisStep);
+    case 'text':
+      if (msg.sayPlausibleYesWords.some((w) => matchesSay(input.text, w))) return onPlausible(state, cursor, { kind: 'pick', index: 0 });
+      if (msg.sayPlausibleRetypeWords.some((w) => matchesSay(input.text, w))) return retype();
+      return applyParsed(state, cursor.key, originOf(cursor), parseTypedAnswer(question, input.text, state.parse));
+    case 'back':
+      return retype();
+    case 'skip':
+      return skip(state, cursor.key, originOf(cursor));
     case 'edit':
       return goEdit(state, input.questionNo);
     case 'show':
@@ -222,7 +379,9 @@ function onDone(state: DialogueState, input: Input): Transition {
 
 function onLateReason(state: DialogueState, input: Input): Transition {
   if (input.kind !== 'text') return stay(state);
-  const reason = input.text.trim();
+  // The reason is stored as typed, less what no one can see or Postgres cannot hold.
+  const normalized = normalizeTypedText(input.text);
+  const reason = normalized.ok ? normalized.text : '';
   if (!reason || [...reason].length > LATE_REASON_MAX_CHARS) return stay(state, msg.lateReasonEmpty);
   return move(state, { at: 'done' }, [{ kind: 'late_reason', text: reason }], msg.lateReasonThanks);
 }
@@ -230,7 +389,7 @@ function onLateReason(state: DialogueState, input: Input): Transition {
 /** Whether a typed `0` means «Quay lại» here: only where 0 cannot be an answer. */
 function zeroMeansBack(state: DialogueState): boolean {
   const { cursor } = state;
-  if (cursor.at === 'confirm' || cursor.at === 'review') return true;
+  if (cursor.at === 'confirm' || cursor.at === 'plausible' || cursor.at === 'review') return true;
   if (cursor.at !== 'question') return false;
   const question = findQuestion(state.form, cursor.key);
   // A multi-choice that allows none reads 0 as "none of them".
@@ -245,7 +404,7 @@ function zeroMeansBack(state: DialogueState): boolean {
  */
 function typedWord(state: DialogueState, text: string): Input | undefined {
   const { cursor } = state;
-  if (cursor.at !== 'question' && cursor.at !== 'confirm' && cursor.at !== 'review') return undefined;
+  if (cursor.at !== 'question' && cursor.at !== 'confirm' && cursor.at !== 'plausible' && cursor.at !== 'review') return undefined;
   for (const button of renderPrompt(state, cursor).buttons.flat()) {
     // A typed number on a multi-choice answers with that one choice (the parser's reading), not a toggle.
     if (button.input.kind === 'toggle') continue;
@@ -263,6 +422,8 @@ function typedWord(state: DialogueState, text: string): Input | undefined {
  * are read here) gets the same behaviour.
  */
 export function step(state: DialogueState, given: Input): Transition {
+  // An edit names its own question and is refused with that question's number, locked or not.
+  if (given.kind === 'edit_answer') return editAnswer(state, given);
   if (state.locked && given.kind !== 'show') {
     return stay(state, state.locked === 'closed' ? msg.lockedClosed : msg.lockedPastDeadline);
   }
@@ -273,6 +434,8 @@ export function step(state: DialogueState, given: Input): Transition {
       return onQuestion(state, cursor, input);
     case 'confirm':
       return onConfirm(state, cursor, input);
+    case 'plausible':
+      return onPlausible(state, cursor, input);
     case 'review':
       return onReview(state, input);
     case 'late_reason':

@@ -56,6 +56,26 @@ export const dialogueMessages = {
   missingBeforeSubmit: (no: number) => `Còn câu ${no} chưa trả lời. Đồng chí trả lời tiếp nhé:`,
   rulesBlockSubmit: 'Chưa gửi được vì số liệu chưa khớp:',
   buttonNotForThisStep: 'Lựa chọn này không dùng được ở bước hiện tại.',
+  plausibleAsk: (value: string, label: string | undefined, basis: string | undefined) =>
+    `Đồng chí xác nhận ${value}${label === undefined ? '' : ` ${label}`}?${basis === undefined ? '' : ` ${basis}`}`,
+  plausibleBasisPrevious: (periodLabel: string, previous: string) => `(${periodLabel}: ${previous})`,
+  plausibleBasisPercentile: (percentile: string, answered: string, usual: string) =>
+    `(Số này cao hơn nhiều so với phần lớn các đơn vị: ${percentile}% trong ${answered} đơn vị đã trả lời đợt này báo không quá ${usual}.)`,
+  plausibleHint: 'Số này khác nhiều so với thường lệ. Chọn «Đúng» (gõ 1) để lưu, «Nhập lại» (gõ 2) để nhập lại; hoặc gõ ngay số đúng.',
+  plausibleYes: 'Đúng',
+  plausibleRetype: 'Nhập lại',
+  /** Typed on the plausibility step, besides 1 and 2 (compared folded). */
+  sayPlausibleYesWords: ['đúng', 'có', 'xác nhận', 'ok'],
+  sayPlausibleRetypeWords: ['nhập lại', 'sai', 'không'],
+  edited: (no: number, value: string, before: string) => `Đã sửa câu ${no}: ${value} (trước: ${before})`,
+  notAnsweredYet: '(chưa trả lời)',
+  editUnchanged: (no: number, value: string) => `Câu ${no} vẫn là ${value}, không có gì thay đổi.`,
+  editNotSaved: (no: number, reason: string) => `Chưa sửa được câu ${no}: ${reason}`,
+  editImpossible: (no: number, reason: string) => `Câu ${no} không còn sửa được: ${reason}`,
+  editNoSuchQuestion: (no: number, total: number) => `Câu ${no} không sửa được: biểu mẫu chỉ có các câu từ 1 đến ${total}.`,
+  editReasonClosed: 'đợt báo cáo này đã kết thúc, không nhận thêm thay đổi.',
+  editReasonPastDeadline: 'báo cáo đã nộp và đã quá hạn chót. Nếu cần sửa, đề nghị liên hệ Văn phòng Đảng ủy để mở lại.',
+  editReasonNotApplicable: 'câu này không áp dụng với các câu trả lời hiện tại.',
   multiHint:
     'Chọn các mục rồi chọn «Xong», hoặc gõ các số cách nhau bằng dấu phẩy, ví dụ: 1,3. Gõ một số là chỉ chọn mục đó.',
 } as const;

@@ -1,6 +1,7 @@
 /** Renders the prompt for a cursor: question, number confirmation, review, and the closing states. */
 import { formatAnswer, formatNumberVi, typeHint } from '../forms/format.js';
 import { checkRules, isRelevant, proposeChoice } from '../forms/logic.js';
+import { checkPlausibility, resolvePlausibility } from '../forms/plausibility.js';
 import type { Answers, Form, Question } from '../forms/schema.js';
 import { escapeHtml, truncate } from '../text/html.js';
 import { dialogueMessages as msg } from './messages.js';
@@ -143,6 +144,40 @@ function confirmPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'conf
   return { text: `${base.text}\n${msg.confirmHint(cursor.candidates.length)}`, buttons: [...candidates, ...(nav.length ? [nav] : [])] };
 }
 
+/**
+ * «Đồng chí xác nhận 1.234 cuộc đối thoại …? (Năm 2025: 3)» with Đúng / Nhập lại.
+ * Why the reason is worked out again here: the cursor keeps only the value, and
+ * the figures it was compared with are in the state the service loads each step.
+ */
+function plausiblePrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'plausible' }>): Prompt {
+  const { form, answers } = state;
+  const question = findQuestion(form, cursor.key);
+  const decimals = question.type === 'decimal' ? question.decimals : 0;
+  const lines = [`${msg.questionHeading(questionNo(form, question.key), form.questions.length)} ${escapeHtml(question.text)}`];
+  if (answers.has(question.key)) lines.push(msg.currentAnswer(escapeHtml(formatAnswer(question, answers.get(question.key) ?? null))));
+  const why = state.plausibility ? checkPlausibility(question, cursor.value, state.plausibility, form.plausibility) : undefined;
+  let basis: string | undefined;
+  if (why?.reason === 'previous') basis = msg.plausibleBasisPrevious(escapeHtml(why.periodLabel), formatNumberVi(why.previous, decimals));
+  if (why?.reason === 'percentile') {
+    // An integer question's answers are whole: "không quá 40" must hold for every answer at or under a p99 of 40,6.
+    const usual = question.type === 'integer' ? Math.floor(why.p99) : why.p99;
+    basis = msg.plausibleBasisPercentile(
+      formatNumberVi(resolvePlausibility(question, form.plausibility).percentile),
+      formatNumberVi(why.answered),
+      formatNumberVi(usual, decimals),
+    );
+  }
+  const label = question.summary?.label;
+  lines.push(msg.plausibleAsk(formatNumberVi(cursor.value, decimals), label === undefined ? undefined : escapeHtml(label), basis));
+  lines.push(msg.plausibleHint);
+  const nav = navigationRow(state, question);
+  const choices: PromptButton[] = [
+    { label: msg.plausibleYes, input: { kind: 'pick', index: 0 }, say: '1' },
+    { label: msg.plausibleRetype, input: { kind: 'pick', index: 1 }, say: '2' },
+  ];
+  return { text: lines.join('\n'), buttons: [choices, ...(nav.length ? [nav] : [])] };
+}
+
 function reviewPrompt(state: DialogueState): Prompt {
   const { form, answers } = state;
   const lines = [msg.reviewHeading(state.title), ''];
@@ -184,6 +219,8 @@ export function renderPrompt(state: DialogueState, cursor: Cursor): Prompt {
       return questionPrompt(state, cursor);
     case 'confirm':
       return confirmPrompt(state, cursor);
+    case 'plausible':
+      return plausiblePrompt(state, cursor);
     case 'review':
       return reviewPrompt(state);
     case 'late_reason':

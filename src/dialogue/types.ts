@@ -5,13 +5,23 @@
  */
 import type { AnswerValue, Answers, Form } from '../forms/schema.js';
 import type { ParseContext } from '../forms/parse.js';
+import type { PlausibilityContext } from '../forms/plausibility.js';
 
 /** Where a report stands. Stored as JSON in submissions.cursor. */
 export type Cursor =
-  /** Asking question `key`. `review`: the person came from the review screen and goes back there. */
-  | { at: 'question'; key: string; review: boolean; selected?: string[] }
-  /** A typed number could be read two ways; the person picks one. */
-  | { at: 'confirm'; key: string; candidates: number[]; review: boolean }
+  /**
+   * Asking question `key`. `review`: the person came from the review screen and goes back there.
+   * `returnTo`: asked again within an edit (its number was refused or to be retyped); once answered, back there.
+   */
+  | { at: 'question'; key: string; review: boolean; selected?: string[]; returnTo?: Cursor }
+  /**
+   * A typed number could be read two ways; the person picks one. `returnTo`: the
+   * number came from an edit_answer, and once it is settled the person goes back
+   * to where they were (absent: as after answering the question at `key`).
+   */
+  | { at: 'confirm'; key: string; candidates: number[]; review: boolean; returnTo?: Cursor }
+  /** A number far from the usual one is stored only once the person confirms it (Đúng / Nhập lại). `returnTo` as for confirm. */
+  | { at: 'plausible'; key: string; value: number; review: boolean; returnTo?: Cursor }
   | { at: 'review' }
   /** Submitted after the deadline: asking why. */
   | { at: 'late_reason' }
@@ -27,6 +37,11 @@ export type Input =
   | { kind: 'skip' }
   | { kind: 'back' }
   | { kind: 'edit'; questionNo: number }
+  /**
+   * A changed answer to question `questionNo` (1-based), wherever the cursor is:
+   * the person edited the message that answered it, or replied to its prompt.
+   */
+  | { kind: 'edit_answer'; questionNo: number; text: string }
   | { kind: 'submit' }
   /** Show the current prompt again, changing nothing. */
   | { kind: 'show' };
@@ -50,7 +65,8 @@ export interface Prompt {
 }
 
 export type Effect =
-  | { kind: 'set'; key: string; value: AnswerValue }
+  /** `confirmedOutlier`: the value failed the plausibility check and the person confirmed it (answers.confirmed_outlier). */
+  | { kind: 'set'; key: string; value: AnswerValue; confirmedOutlier?: boolean }
   /** An answer that no longer applies (its question became irrelevant). */
   | { kind: 'unset'; key: string }
   | { kind: 'submit' }
@@ -74,6 +90,8 @@ export interface DialogueState {
   nowLabel: string;
   /** Heading shown above the review: organization, form, period. HTML: the caller escapes it (it is shown as is). */
   title: string;
+  /** The figures number answers are compared with at entry; absent: no plausibility check. */
+  plausibility?: PlausibilityContext;
 }
 
 export interface Transition {

@@ -6,9 +6,12 @@
  * "message is not modified", callback data size, rate limits), because those
  * are the failures a mocked API would hide.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ApiFailure, ApiServer, ChatLog, DEFAULT_WAIT_MS, InjectedFailures, LongPoll, RateLimit, Waiters, badRequest,
+  parseJsonObject, readBody,
+} from './support.js';
+import type { Params } from './support.js';
 
 export interface TgUser {
   id: number;
@@ -68,34 +71,11 @@ export interface BotApiEmulator {
 }
 
 const DEFAULT_TOKEN = '123456:TEST';
-const DEFAULT_WAIT_MS = 5000;
-const FALLBACK_POLL_MS = 20;
 const MAX_TEXT_LENGTH = 4096;
 const MAX_CAPTION_LENGTH = 1024;
 
 // ---------------------------------------------------------------------------
-// Errors
-
-class ApiFailure extends Error {
-  constructor(readonly spec: ApiErrorSpec) {
-    super(spec.description);
-  }
-}
-
-function badRequest(reason: string): ApiFailure {
-  return new ApiFailure({ error_code: 400, description: `Bad Request: ${reason}` });
-}
-
-function errorBody(spec: ApiErrorSpec): object {
-  const body: Record<string, unknown> = { ok: false, error_code: spec.error_code, description: spec.description };
-  if (spec.retry_after !== undefined) body.parameters = { retry_after: spec.retry_after };
-  return body;
-}
-
-// ---------------------------------------------------------------------------
 // Parameter coercion: multipart and query strings deliver everything as text.
-
-type Params = Record<string, unknown>;
 
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
@@ -150,12 +130,6 @@ interface ParsedRequest {
   files: Map<string, UploadedFile>;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 async function parseRequest(req: IncomingMessage, url: URL): Promise<ParsedRequest> {
   const params: Params = Object.fromEntries(url.searchParams);
   const files = new Map<string, UploadedFile>();
@@ -167,22 +141,9 @@ async function parseRequest(req: IncomingMessage, url: URL): Promise<ParsedReque
   } else if (/application\/x-www-form-urlencoded/i.test(contentType)) {
     Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
   } else {
-    Object.assign(params, parseJsonBody(body));
+    Object.assign(params, parseJsonObject(body, "can't parse JSON encoded request body"));
   }
   return { params, files };
-}
-
-function parseJsonBody(body: Buffer): Params {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw badRequest("can't parse JSON encoded request body");
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest('request body must be a JSON object');
-  }
-  return parsed as Params;
 }
 
 function readMultipart(body: Buffer, contentType: string, params: Params, files: Map<string, UploadedFile>): void {
@@ -395,15 +356,11 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-function snapshot(message: BotMessage): BotMessage {
-  const copy: BotMessage = { ...message, history: [...message.history] };
+/** A copy for callers (a StoredMessage keeps its extra fields), so tests never hold the live record. */
+function snapshot<M extends BotMessage>(message: M): M {
+  const copy: M = { ...message, history: [...message.history] };
   if (message.document) copy.document = { ...message.document };
   return copy;
-}
-
-function describe(messages: BotMessage[]): string {
-  if (messages.length === 0) return '  (no messages)';
-  return messages.map((m) => `  #${m.message_id}${m.edited ? ' (edited)' : ''}: ${JSON.stringify(m.text)}`).join('\n');
 }
 
 // ---------------------------------------------------------------------------
@@ -422,18 +379,6 @@ interface QueuedUpdate {
   delivered: boolean;
 }
 
-interface PendingPoll {
-  limit: number;
-  resolve: (updates: object[]) => void;
-  reject: (failure: ApiFailure) => void;
-  timer: NodeJS.Timeout;
-}
-
-interface InjectedFailure {
-  error: ApiErrorSpec;
-  remaining: number;
-}
-
 interface StoredDocument {
   file_name: string;
   mime_type: string;
@@ -449,28 +394,30 @@ class Emulator implements BotApiEmulator {
   calls: BotApiEmulator['calls'] = [];
 
   private readonly botUser: { id: number; username: string; first_name: string };
-  private readonly server: Server;
+  private readonly server: ApiServer<ParsedRequest>;
   private readonly handlers: Record<string, Handler>;
-  private readonly chats = new Map<number, StoredMessage[]>();
+  private readonly waiters = new Waiters(() => this.calls);
+  private readonly chats = new ChatLog<number, StoredMessage>(this.waiters, {
+    snapshot,
+    label: (m) => `#${m.message_id}${m.edited ? ' (edited)' : ''}: ${JSON.stringify(m.text)}`,
+    chatName: (chatId) => `in chat ${chatId}`,
+  });
   private readonly users = new Map<number, TgUser>();
   private readonly lastMessageId = new Map<number, number>();
   private readonly openCallbackQueries = new Set<string>();
-  private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly failures = new InjectedFailures();
+  private readonly rateLimit = new RateLimit();
   private readonly blocked = new Set<number>();
   private readonly files = new Map<string, StoredDocument>();
   private readonly commands = new Map<string, unknown[]>();
-  /** Re-run on every API call and state change; this is what makes the waits event-driven. */
-  private readonly tickListeners = new Set<() => void>();
-  private readonly messageListeners = new Set<(message: BotMessage) => void>();
-  private readonly cancelWaits = new Set<(reason: Error) => void>();
+  private readonly poll = new LongPoll<object[]>();
+  /** The `limit` of the poll being held. */
+  private pollLimit = 100;
   private queue: QueuedUpdate[] = [];
-  private poll: PendingPoll | undefined;
   private nextUpdateId = 1;
   private nextCallbackId = 1;
   private nextFileId = 1;
   private webhookUrl = '';
-  private rateLimit: number | null = null;
-  private sendTimes: number[] = [];
   private closed = false;
 
   constructor(opts: EmulatorOptions) {
@@ -482,16 +429,19 @@ class Emulator implements BotApiEmulator {
       first_name: 'Baocao Test Bot',
     };
     this.handlers = this.createHandlers();
-    this.server = createServer((req, res) => void this.handleHttp(req, res));
+    this.server = new ApiServer<ParsedRequest>({
+      token: this.token,
+      route: /^\/bot([^/]+)\/([A-Za-z0-9_]+)\/?$/,
+      parse: parseRequest,
+      invoke: (method, { params, files }, res) => this.invoke(method, params, { files, res }),
+      calls: () => this.calls,
+      notify: () => this.waiters.notify(),
+      statusOf: (spec) => spec.error_code,
+    });
   }
 
   async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address() as AddressInfo;
-    this.apiRoot = `http://127.0.0.1:${address.port}`;
+    this.apiRoot = await this.server.listen(port);
   }
 
   // --- driving -------------------------------------------------------------
@@ -512,7 +462,7 @@ class Emulator implements BotApiEmulator {
 
   pressButton(from: TgUser, message: BotMessage, callbackData: string): number {
     this.users.set(from.id, from);
-    const current = this.findMessage(message.chat_id, message.message_id);
+    const current = this.chats.find(message.chat_id, message.message_id);
     if (!current) throw new Error(`message #${message.message_id} in chat ${message.chat_id} no longer exists`);
     const id = String(this.nextCallbackId++);
     this.openCallbackQueries.add(id);
@@ -528,7 +478,7 @@ class Emulator implements BotApiEmulator {
   }
 
   pressButtonLabelled(from: TgUser, message: BotMessage, label: string | RegExp): number {
-    const current = this.findMessage(message.chat_id, message.message_id) ?? message;
+    const current = this.chats.find(message.chat_id, message.message_id) ?? message;
     const buttons = inlineButtons(current.reply_markup);
     const matches = (text: string) => (typeof label === 'string' ? text === label : label.test(text));
     const button = buttons.find((b) => matches(b.text));
@@ -550,75 +500,27 @@ class Emulator implements BotApiEmulator {
     this.nextUpdateId = Math.max(this.nextUpdateId, updateId + 1);
     payload.update_id = updateId;
     this.queue.push({ update_id: updateId, payload, delivered: false });
-    if (this.poll) this.finishPoll(this.poll);
-    this.notify();
+    this.answerPoll();
+    this.waiters.notify();
     return updateId;
   }
 
   // --- observing -------------------------------------------------------------
 
   messagesTo(chatId: number): BotMessage[] {
-    return (this.chats.get(chatId) ?? []).map(snapshot);
+    return this.chats.messagesTo(chatId);
   }
 
   lastMessageTo(chatId: number): BotMessage | undefined {
-    const last = this.chats.get(chatId)?.at(-1);
-    return last && snapshot(last);
+    return this.chats.lastMessageTo(chatId);
   }
 
-  waitForMessage(chatId: number, predicate: (m: BotMessage) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<BotMessage> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (message: BotMessage) => {
-        if (message.chat_id !== chatId) return;
-        try {
-          if (predicate(message)) settle(() => resolve(message));
-        } catch (error) {
-          settle(() => reject(error));
-        }
-      };
-      const timer = setTimeout(() => {
-        const recent = describe(this.messagesTo(chatId).slice(-5));
-        settle(() => reject(new Error(`no matching message in chat ${chatId} within ${timeoutMs} ms; last messages:\n${recent}`)));
-      }, timeoutMs);
-      const cancel = (reason: Error) => settle(() => reject(reason));
-      const settle = (action: () => void) => {
-        clearTimeout(timer);
-        this.messageListeners.delete(onMessage);
-        this.cancelWaits.delete(cancel);
-        action();
-      };
-      this.messageListeners.add(onMessage);
-      this.cancelWaits.add(cancel);
-    });
+  waitForMessage(chatId: number, predicate?: (m: BotMessage) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<BotMessage> {
+    return this.chats.waitForMessage(chatId, predicate, timeoutMs);
   }
 
   waitFor<T>(check: () => T | undefined | false | null, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        try {
-          const value = check();
-          if (value) settle(() => resolve(value));
-        } catch (error) {
-          settle(() => reject(error));
-        }
-      };
-      const timer = setTimeout(() => {
-        const recent = this.calls.slice(-5).map((c) => c.method).join(', ') || '(none)';
-        settle(() => reject(new Error(`waitFor condition not met within ${timeoutMs} ms; last API calls: ${recent}`)));
-      }, timeoutMs);
-      const fallback = setInterval(attempt, FALLBACK_POLL_MS);
-      const cancel = (reason: Error) => settle(() => reject(reason));
-      const settle = (action: () => void) => {
-        clearTimeout(timer);
-        clearInterval(fallback);
-        this.tickListeners.delete(attempt);
-        this.cancelWaits.delete(cancel);
-        action();
-      };
-      this.tickListeners.add(attempt);
-      this.cancelWaits.add(cancel);
-      attempt();
-    });
+    return this.waiters.waitFor(check, timeoutMs);
   }
 
   pendingUpdates(): number {
@@ -632,10 +534,7 @@ class Emulator implements BotApiEmulator {
   // --- failure injection -----------------------------------------------------
 
   failNext(method: string, error: ApiErrorSpec, times = 1): void {
-    const key = method.toLowerCase();
-    const list = this.failures.get(key) ?? [];
-    list.push({ error, remaining: times });
-    this.failures.set(key, list);
+    this.failures.add(method.toLowerCase(), error, times);
   }
 
   blockUser(chatId: number): void {
@@ -643,65 +542,29 @@ class Emulator implements BotApiEmulator {
   }
 
   setRateLimit(perSecondGlobal: number | null): void {
-    this.rateLimit = perSecondGlobal;
-    this.sendTimes = [];
+    this.rateLimit.set(perSecondGlobal);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.poll) this.finishPoll(this.poll);
-    const reason = new Error('emulator closed');
-    for (const cancel of [...this.cancelWaits]) cancel(reason);
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-      // Keep-alive sockets whose last response is still in flight are not idle
-      // yet; give them a moment to flush, then cut them.
-      setTimeout(() => this.server.closeAllConnections(), 200).unref();
-    });
+    this.answerPoll();
+    this.waiters.cancelAll(new Error('emulator closed'));
+    await this.server.close();
   }
 
-  // --- HTTP plumbing ---------------------------------------------------------
-
-  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const route = /^\/bot([^/]+)\/([A-Za-z0-9_]+)\/?$/.exec(url.pathname);
-    if (!route) return respond(res, 404, errorBody({ error_code: 404, description: 'Not Found' }));
-    const [, token = '', method = ''] = route;
-    if (token !== this.token) return respond(res, 401, errorBody({ error_code: 401, description: 'Unauthorized' }));
-    try {
-      const { params, files } = await parseRequest(req, url);
-      this.calls.push({ method, params, at: Date.now() });
-      this.notify();
-      const result = await this.invoke(method, params, { files, res });
-      respond(res, 200, { ok: true, result });
-    } catch (error) {
-      const spec = error instanceof ApiFailure
-        ? error.spec
-        : { error_code: 500, description: `Internal Server Error: ${(error as Error).message}` };
-      respond(res, spec.error_code, errorBody(spec));
-    } finally {
-      this.notify();
-    }
-  }
+  // --- dispatch ----------------------------------------------------------------
 
   private async invoke(method: string, params: Params, request: Parameters<Handler>[1]): Promise<unknown> {
     const key = method.toLowerCase();
-    this.applyInjectedFailure(key);
+    this.failures.throwIfDue(key);
     const handler = this.handlers[key];
     if (!handler) throw new ApiFailure({ error_code: 404, description: 'Not Found: method not found' });
     if (sendsToChat(key)) this.guardChat(params);
-    if (countsAsSend(key)) this.guardRate();
+    if (countsAsSend(key)) {
+      this.rateLimit.take({ error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
+    }
     return handler(params, request);
-  }
-
-  private applyInjectedFailure(key: string): void {
-    const pending = this.failures.get(key)?.[0];
-    if (!pending) return;
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.failures.get(key)?.shift();
-    throw new ApiFailure(pending.error);
   }
 
   private guardChat(params: Params): void {
@@ -709,26 +572,6 @@ class Emulator implements BotApiEmulator {
     if (chatId !== undefined && this.blocked.has(chatId)) {
       throw new ApiFailure({ error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     }
-  }
-
-  private guardRate(): void {
-    if (this.rateLimit === null) return;
-    const now = Date.now();
-    this.sendTimes = this.sendTimes.filter((t) => now - t < 1000);
-    if (this.sendTimes.length >= this.rateLimit) {
-      throw new ApiFailure({ error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
-    }
-    this.sendTimes.push(now);
-  }
-
-  private notify(): void {
-    for (const listener of [...this.tickListeners]) listener();
-  }
-
-  private emitMessage(message: StoredMessage): void {
-    const view = snapshot(message);
-    for (const listener of [...this.messageListeners]) listener(view);
-    this.notify();
   }
 
   // --- Bot API methods -------------------------------------------------------
@@ -771,12 +614,9 @@ class Emulator implements BotApiEmulator {
     const timeoutSeconds = Math.max(0, asNumber(params.timeout) ?? 0);
     this.terminatePoll();
     if (this.queue.length > 0 || timeoutSeconds === 0 || this.closed) return this.deliver(limit);
-    return new Promise((resolve, reject) => {
-      const poll: PendingPoll = { limit, resolve, reject, timer: setTimeout(() => this.finishPoll(poll), timeoutSeconds * 1000) };
-      this.poll = poll;
-      // A client that gives up (bot.stop() aborts its fetch) must not swallow the next update.
-      res.on('close', () => this.dropPoll(poll));
-    });
+    this.pollLimit = limit;
+    // An empty poll that times out is answered with [] (or what came meanwhile), as on Telegram.
+    return this.poll.hold(res, timeoutSeconds * 1000, () => this.answerPoll());
   }
 
   private confirmUpdates(offset: number | undefined): void {
@@ -794,22 +634,14 @@ class Emulator implements BotApiEmulator {
     return batch.map((u) => u.payload);
   }
 
-  private finishPoll(poll: PendingPoll): void {
-    this.dropPoll(poll);
-    poll.resolve(this.deliver(poll.limit));
-  }
-
-  private dropPoll(poll: PendingPoll): void {
-    clearTimeout(poll.timer);
-    if (this.poll === poll) this.poll = undefined;
+  /** Hands what is queued to the held poll, if there is one. */
+  private answerPoll(): void {
+    if (this.poll.isOpen()) this.poll.answer(this.deliver(this.pollLimit));
   }
 
   /** Like Telegram: a second long poll ends the first with 409, which exposes two bots polling at once. */
   private terminatePoll(): void {
-    const previous = this.poll;
-    if (!previous) return;
-    this.dropPoll(previous);
-    previous.reject(new ApiFailure({
+    this.poll.end(new ApiFailure({
       error_code: 409,
       description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
     }));
@@ -914,7 +746,7 @@ class Emulator implements BotApiEmulator {
   private markEdited(message: StoredMessage): object {
     message.edited = true;
     message.editDate = nowSeconds();
-    this.emitMessage(message);
+    this.chats.changed(message);
     return this.toApiMessage(message);
   }
 
@@ -922,7 +754,7 @@ class Emulator implements BotApiEmulator {
     if (params.inline_message_id !== undefined) throw badRequest('inline messages are not emulated');
     const chatId = requireChatId(params);
     const messageId = asNumber(params.message_id);
-    const message = messageId === undefined ? undefined : this.findMessage(chatId, messageId);
+    const message = messageId === undefined ? undefined : this.chats.find(chatId, messageId);
     if (!message) throw badRequest('message to edit not found');
     return message;
   }
@@ -930,10 +762,7 @@ class Emulator implements BotApiEmulator {
   private deleteMessage(params: Params): true {
     const chatId = requireChatId(params);
     const messageId = asNumber(params.message_id);
-    const messages = this.chats.get(chatId) ?? [];
-    const index = messages.findIndex((m) => m.message_id === messageId);
-    if (index === -1) throw badRequest('message to delete not found');
-    messages.splice(index, 1);
+    if (messageId === undefined || !this.chats.remove(chatId, messageId)) throw badRequest('message to delete not found');
     return true;
   }
 
@@ -970,10 +799,7 @@ class Emulator implements BotApiEmulator {
       date: nowSeconds(),
     };
     if (message.document) message.fileId = this.rememberFile(message.document);
-    const messages = this.chats.get(chatId) ?? [];
-    messages.push(message);
-    this.chats.set(chatId, messages);
-    this.emitMessage(message);
+    this.chats.add(message);
     return message;
   }
 
@@ -989,10 +815,6 @@ class Emulator implements BotApiEmulator {
     const next = (this.lastMessageId.get(chatId) ?? 0) + 1;
     this.lastMessageId.set(chatId, next);
     return next;
-  }
-
-  private findMessage(chatId: number, messageId: number): StoredMessage | undefined {
-    return this.chats.get(chatId)?.find((m) => m.message_id === messageId);
   }
 
   private chatObject(chatId: number): object {
@@ -1053,13 +875,6 @@ function sendsToChat(method: string): boolean {
 function countsAsSend(method: string): boolean {
   // Chat actions are not messages and Telegram does not count them against the flood limit.
   return /^(send|copy|forward)/.test(method) && method !== 'sendchataction';
-}
-
-function respond(res: ServerResponse, status: number, body: object): void {
-  if (res.writableEnded || res.destroyed) return;
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
 }
 
 export async function startBotApiEmulator(opts: EmulatorOptions = {}): Promise<BotApiEmulator> {

@@ -8,9 +8,12 @@
  * users), because those are the failures a mocked API would hide.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ApiFailure, ApiServer, ChatLog, DEFAULT_WAIT_MS, InjectedFailures, LongPoll, RateLimit, Waiters, badRequest,
+  errorBody, parseJsonObject, readBody,
+} from './support.js';
+import type { Params } from './support.js';
 
 /** A person on Zalo. Ids are text (20 hex chars, or digit strings beyond 2^53). */
 export interface ZaloUser {
@@ -84,8 +87,6 @@ export interface ZaloEmulator {
 }
 
 const DEFAULT_TOKEN = '1234567890:zalo-test-secret';
-const DEFAULT_WAIT_MS = 5000;
-const FALLBACK_POLL_MS = 20;
 const DEFAULT_POLL_SECONDS = 30;
 const MAX_TEXT_LENGTH = 2000;
 const WEBHOOK_ATTEMPTS = 4;
@@ -93,41 +94,15 @@ const WEBHOOK_RETRY_MS = 50;
 const WEBHOOK_TIMEOUT_MS = 15_000;
 const SECRET_HEADER = 'X-Bot-Api-Secret-Token';
 
-// ---------------------------------------------------------------------------
-// Errors
-
-class ApiFailure extends Error {
-  constructor(readonly spec: ZaloApiErrorSpec) {
-    super(spec.description);
-  }
-}
-
-function badRequest(reason: string): ApiFailure {
-  return new ApiFailure({ error_code: 400, description: `Bad Request: ${reason}` });
-}
-
 const TIMEOUT: ZaloApiErrorSpec = { error_code: 408, description: 'Request timeout' };
 
 // ---------------------------------------------------------------------------
 // Parameters
 
-type Params = Record<string, unknown>;
-
-async function readJsonBody(req: IncomingMessage): Promise<Params> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw badRequest('request body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest('request body must be a JSON object');
-  }
-  return parsed as Params;
+/** Zalo takes a JSON body only (no query string, no form); an empty one is no parameters. */
+async function readJsonBody(req: IncomingMessage): Promise<{ params: Params }> {
+  const body = await readBody(req);
+  return { params: body.length === 0 ? {} : parseJsonObject(body, 'request body is not JSON') };
 }
 
 /** Ids are text on Zalo; a number here is a client that parsed one and lost digits. */
@@ -207,20 +182,9 @@ function checkUser(user: ZaloUser): void {
   if (typeof user.id !== 'string' || user.id === '') throw new Error('Zalo user ids are non-empty strings');
 }
 
-function describe(messages: ZaloBotMessage[]): string {
-  if (messages.length === 0) return '  (no messages)';
-  return messages.map((m) => `  ${m.message_id}: ${JSON.stringify(m.text)}`).join('\n');
-}
-
-function respond(res: ServerResponse, status: number, body: object): void {
-  if (res.writableEnded || res.destroyed) return;
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
-}
-
-function errorBody(spec: ZaloApiErrorSpec): object {
-  return { ok: false, error_code: spec.error_code, description: spec.description };
+/** Zalo's error bodies carry no `parameters`. */
+function zaloErrorBody(spec: ZaloApiErrorSpec): object {
+  return errorBody({ error_code: spec.error_code, description: spec.description });
 }
 
 function httpStatus(errorCode: number): number {
@@ -229,18 +193,6 @@ function httpStatus(errorCode: number): number {
 
 // ---------------------------------------------------------------------------
 // The emulator
-
-interface PendingPoll {
-  res: ServerResponse;
-  resolve: (update: Update) => void;
-  reject: (failure: ApiFailure) => void;
-  timer: NodeJS.Timeout;
-}
-
-interface InjectedFailure {
-  error: ZaloApiErrorSpec;
-  remaining: number;
-}
 
 interface Webhook {
   url: string;
@@ -261,27 +213,27 @@ class Emulator implements ZaloEmulator {
   webhookDeliveries: ZaloWebhookDelivery[] = [];
 
   private readonly bot: { id: string; account_name: string; display_name: string };
-  private readonly server: Server;
+  private readonly server: ApiServer<{ params: Params }>;
   private readonly handlers: Record<string, Handler>;
+  private readonly waiters = new Waiters(() => this.calls);
+  private readonly chats = new ChatLog<string, ZaloBotMessage>(this.waiters, {
+    snapshot: (m) => ({ ...m }),
+    label: (m) => `${m.message_id}: ${JSON.stringify(m.text)}`,
+    chatName: (userId) => `to ${userId}`,
+  });
   private readonly users = new Map<string, ZaloUser>();
   private readonly blocked = new Set<string>();
-  private readonly chats = new Map<string, ZaloBotMessage[]>();
   private readonly history = new Map<string, Update>();
-  private readonly failures = new Map<string, InjectedFailure[]>();
-  /** Re-run on every API call and state change; this is what makes the waits event-driven. */
-  private readonly tickListeners = new Set<() => void>();
-  private readonly messageListeners = new Set<(message: ZaloBotMessage) => void>();
-  private readonly cancelWaits = new Set<(reason: Error) => void>();
+  private readonly failures = new InjectedFailures();
+  private readonly rateLimit = new RateLimit();
+  private readonly poll = new LongPoll<Update>();
   /** Webhook deliveries of one chat go one after another, so its messages arrive in order. */
   private readonly deliveryChains = new Map<string, Promise<void>>();
   private readonly shutdown = new AbortController();
   private queue: Update[] = [];
-  private poll: PendingPoll | undefined;
   private webhook: Webhook | undefined;
   private webhookUpdatedAt = 0;
   private deliveriesInFlight = 0;
-  private rateLimit: number | null = null;
-  private sendTimes: number[] = [];
   private closed = false;
 
   constructor(opts: ZaloEmulatorOptions) {
@@ -292,16 +244,21 @@ class Emulator implements ZaloEmulator {
       display_name: opts.bot?.display_name ?? 'Baocao Test Bot',
     };
     this.handlers = this.createHandlers();
-    this.server = createServer((req, res) => void this.handleHttp(req, res));
+    this.server = new ApiServer<{ params: Params }>({
+      token: this.token,
+      route: /^\/bot([^/]+)\/([A-Za-z]+)$/,
+      postOnly: true,
+      parse: readJsonBody,
+      invoke: (method, { params }, res) => this.invoke(method, params, res),
+      calls: () => this.calls,
+      notify: () => this.waiters.notify(),
+      statusOf: (spec) => httpStatus(spec.error_code),
+      bodyOf: zaloErrorBody,
+    });
   }
 
   async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address() as AddressInfo;
-    this.apiRoot = `http://127.0.0.1:${address.port}`;
+    this.apiRoot = await this.server.listen(port);
   }
 
   // --- driving -------------------------------------------------------------
@@ -350,77 +307,28 @@ class Emulator implements ZaloEmulator {
     if (this.webhook) {
       this.deliverToWebhook(update);
     } else {
-      this.queue.push(update);
-      if (this.poll) this.answerPoll(this.poll);
+      this.queueForPoll(update);
     }
-    this.notify();
+    this.waiters.notify();
     return messageId;
   }
 
   // --- observing -------------------------------------------------------------
 
   messagesTo(userId: string): ZaloBotMessage[] {
-    return (this.chats.get(userId) ?? []).map((m) => ({ ...m }));
+    return this.chats.messagesTo(userId);
   }
 
   lastMessageTo(userId: string): ZaloBotMessage | undefined {
-    const last = this.chats.get(userId)?.at(-1);
-    return last && { ...last };
+    return this.chats.lastMessageTo(userId);
   }
 
-  waitForMessage(userId: string, predicate: (m: ZaloBotMessage) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<ZaloBotMessage> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (message: ZaloBotMessage) => {
-        if (message.chat_id !== userId) return;
-        try {
-          if (predicate(message)) settle(() => resolve(message));
-        } catch (error) {
-          settle(() => reject(error));
-        }
-      };
-      const timer = setTimeout(() => {
-        const recent = describe(this.messagesTo(userId).slice(-5));
-        settle(() => reject(new Error(`no matching message to ${userId} within ${timeoutMs} ms; last messages:\n${recent}`)));
-      }, timeoutMs);
-      const cancel = (reason: Error) => settle(() => reject(reason));
-      const settle = (action: () => void) => {
-        clearTimeout(timer);
-        this.messageListeners.delete(onMessage);
-        this.cancelWaits.delete(cancel);
-        action();
-      };
-      this.messageListeners.add(onMessage);
-      this.cancelWaits.add(cancel);
-    });
+  waitForMessage(userId: string, predicate?: (m: ZaloBotMessage) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<ZaloBotMessage> {
+    return this.chats.waitForMessage(userId, predicate, timeoutMs);
   }
 
   waitFor<T>(check: () => T | undefined | false | null, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        try {
-          const value = check();
-          if (value) settle(() => resolve(value));
-        } catch (error) {
-          settle(() => reject(error));
-        }
-      };
-      const timer = setTimeout(() => {
-        const recent = this.calls.slice(-5).map((c) => c.method).join(', ') || '(none)';
-        settle(() => reject(new Error(`waitFor condition not met within ${timeoutMs} ms; last API calls: ${recent}`)));
-      }, timeoutMs);
-      const fallback = setInterval(attempt, FALLBACK_POLL_MS);
-      const cancel = (reason: Error) => settle(() => reject(reason));
-      const settle = (action: () => void) => {
-        clearTimeout(timer);
-        clearInterval(fallback);
-        this.tickListeners.delete(attempt);
-        this.cancelWaits.delete(cancel);
-        action();
-      };
-      this.tickListeners.add(attempt);
-      this.cancelWaits.add(cancel);
-      attempt();
-    });
+    return this.waiters.waitFor(check, timeoutMs);
   }
 
   pendingUpdates(): number {
@@ -432,15 +340,13 @@ class Emulator implements ZaloEmulator {
   }
 
   openPolls(): number {
-    return this.poll ? 1 : 0;
+    return this.poll.isOpen() ? 1 : 0;
   }
 
   // --- failure injection -----------------------------------------------------
 
   failNext(method: string, error: ZaloApiErrorSpec, times = 1): void {
-    const list = this.failures.get(method) ?? [];
-    list.push({ error, remaining: times });
-    this.failures.set(method, list);
+    this.failures.add(method, error, times);
   }
 
   blockUser(userId: string): void {
@@ -448,70 +354,27 @@ class Emulator implements ZaloEmulator {
   }
 
   setRateLimit(perSecond: number | null): void {
-    this.rateLimit = perSecond;
-    this.sendTimes = [];
+    this.rateLimit.set(perSecond);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.shutdown.abort();
-    if (this.poll) this.endPoll(this.poll, new ApiFailure(TIMEOUT));
-    const reason = new Error('emulator closed');
-    for (const cancel of [...this.cancelWaits]) cancel(reason);
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-      // Keep-alive sockets whose last response is still in flight are not idle
-      // yet; give them a moment to flush, then cut them.
-      setTimeout(() => this.server.closeAllConnections(), 200).unref();
-    });
+    this.poll.end(new ApiFailure(TIMEOUT));
+    this.waiters.cancelAll(new Error('emulator closed'));
+    await this.server.close();
   }
 
-  private notify(): void {
-    for (const listener of [...this.tickListeners]) listener();
-  }
-
-  // --- HTTP plumbing ---------------------------------------------------------
-
-  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const route = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
-    if (!route) return respond(res, 404, errorBody({ error_code: 404, description: 'Not Found' }));
-    const [, token = '', method = ''] = route;
-    if (token !== this.token) return respond(res, 401, errorBody({ error_code: 401, description: 'Unauthorized' }));
-    if (req.method !== 'POST') return respond(res, 405, errorBody({ error_code: 405, description: 'Method Not Allowed: use POST' }));
-    try {
-      const params = await readJsonBody(req);
-      this.calls.push({ method, params, at: Date.now() });
-      this.notify();
-      const result = await this.invoke(method, params, res);
-      respond(res, 200, { ok: true, result });
-    } catch (error) {
-      const spec = error instanceof ApiFailure
-        ? error.spec
-        : { error_code: 500, description: `Internal Server Error: ${(error as Error).message}` };
-      respond(res, httpStatus(spec.error_code), errorBody(spec));
-    } finally {
-      this.notify();
-    }
-  }
+  // --- dispatch ----------------------------------------------------------------
 
   private async invoke(method: string, params: Params, res: ServerResponse): Promise<unknown> {
-    this.applyInjectedFailure(method);
+    this.failures.throwIfDue(method);
     const handler = this.handlers[method];
     if (!handler) throw new ApiFailure({ error_code: 404, description: 'Not Found: method not found' });
     if (CHAT_METHODS.has(method)) this.guardChat(requireChatId(params));
-    if (SEND_METHODS.has(method)) this.guardRate();
+    if (SEND_METHODS.has(method)) this.rateLimit.take({ error_code: 429, description: 'Too many requests: rate limit exceeded' });
     return handler(params, res);
-  }
-
-  private applyInjectedFailure(method: string): void {
-    const pending = this.failures.get(method)?.[0];
-    if (!pending) return;
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.failures.get(method)?.shift();
-    throw new ApiFailure(pending.error);
   }
 
   private guardChat(chatId: string): void {
@@ -519,16 +382,6 @@ class Emulator implements ZaloEmulator {
     if (this.blocked.has(chatId)) {
       throw new ApiFailure({ error_code: 403, description: 'Forbidden: the user has blocked the bot' });
     }
-  }
-
-  private guardRate(): void {
-    if (this.rateLimit === null) return;
-    const now = Date.now();
-    this.sendTimes = this.sendTimes.filter((t) => now - t < 1000);
-    if (this.sendTimes.length >= this.rateLimit) {
-      throw new ApiFailure({ error_code: 429, description: 'Too many requests: rate limit exceeded' });
-    }
-    this.sendTimes.push(now);
   }
 
   // --- Bot API methods -------------------------------------------------------
@@ -561,48 +414,25 @@ class Emulator implements ZaloEmulator {
     const next = this.queue.shift();
     if (next) return next;
     if (timeoutSeconds === 0 || this.closed) throw new ApiFailure(TIMEOUT);
-    return new Promise((resolve, reject) => {
-      const poll: PendingPoll = {
-        res,
-        resolve,
-        reject,
-        timer: setTimeout(() => this.endPoll(poll, new ApiFailure(TIMEOUT)), timeoutSeconds * 1000),
-      };
-      this.poll = poll;
-      // A client that gives up (stop() aborts its fetch) must not swallow the next update.
-      res.on('close', () => {
-        this.dropPoll(poll);
-        this.notify();
-      });
-    });
+    // Zalo answers a poll that found nothing with 408, not with an empty list.
+    return this.poll.hold(res, timeoutSeconds * 1000, () => this.poll.end(new ApiFailure(TIMEOUT)), () => this.waiters.notify());
   }
 
-  /** Hands the next queued update to the waiting poll, unless its client already left. */
-  private answerPoll(poll: PendingPoll): void {
-    if (poll.res.destroyed || poll.res.socket?.destroyed) {
-      this.endPoll(poll, new ApiFailure(TIMEOUT));
+  /** Queues an update for getUpdates and hands it to the waiting poll, unless its client already left. */
+  private queueForPoll(update: Update): void {
+    this.queue.push(update);
+    if (!this.poll.isOpen()) return;
+    if (this.poll.clientGone()) {
+      this.poll.end(new ApiFailure(TIMEOUT));
       return;
     }
     const next = this.queue.shift();
-    if (!next) return;
-    this.dropPoll(poll);
-    poll.resolve(next);
-  }
-
-  private endPoll(poll: PendingPoll, failure: ApiFailure): void {
-    this.dropPoll(poll);
-    poll.reject(failure);
-  }
-
-  private dropPoll(poll: PendingPoll): void {
-    clearTimeout(poll.timer);
-    if (this.poll === poll) this.poll = undefined;
+    if (next) this.poll.answer(next);
   }
 
   /** A second long poll ends the first with 409, which exposes two bots polling at once. */
   private terminatePoll(): void {
-    if (!this.poll) return;
-    this.endPoll(this.poll, new ApiFailure({ error_code: 409, description: 'Conflict: terminated by another getUpdates request' }));
+    this.poll.end(new ApiFailure({ error_code: 409, description: 'Conflict: terminated by another getUpdates request' }));
   }
 
   private setWebhook(params: Params): object {
@@ -636,11 +466,7 @@ class Emulator implements ZaloEmulator {
 
   private store(chatId: string, content: { text: string; photo?: string }): object {
     const message: ZaloBotMessage = { message_id: newMessageId(), chat_id: chatId, date: Date.now(), ...content };
-    const messages = this.chats.get(chatId) ?? [];
-    messages.push(message);
-    this.chats.set(chatId, messages);
-    for (const listener of [...this.messageListeners]) listener({ ...message });
-    this.notify();
+    this.chats.add(message);
     return { message_id: message.message_id, date: message.date };
   }
 
@@ -653,7 +479,7 @@ class Emulator implements ZaloEmulator {
     const next: Promise<void> = previous.then(() => this.postWithRetries(update)).finally(() => {
       this.deliveriesInFlight -= 1;
       if (this.deliveryChains.get(chatId) === next) this.deliveryChains.delete(chatId);
-      this.notify();
+      this.waiters.notify();
     });
     this.deliveryChains.set(chatId, next);
   }
@@ -665,13 +491,12 @@ class Emulator implements ZaloEmulator {
       const webhook = this.webhook;
       if (!webhook) {
         // The webhook was removed meanwhile: the update waits for getUpdates.
-        this.queue.push(update);
-        if (this.poll) this.answerPoll(this.poll);
+        this.queueForPoll(update);
         return;
       }
       const status = await this.post(webhook, update);
       this.webhookDeliveries.push({ message_id: messageIdOf(update), attempt, status, at: Date.now() });
-      this.notify();
+      this.waiters.notify();
       if (status === 200) return;
       if (attempt < WEBHOOK_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, WEBHOOK_RETRY_MS * 2 ** (attempt - 1)));
     }

@@ -7,6 +7,22 @@
  */
 import type { NumberError } from './numbers.js';
 
+/** Why one reading of a number that reads two ways ("1,234") cannot be the answer. */
+export type ReadingProblem = 'too_small' | 'too_large' | 'not_integer' | 'too_many_decimals';
+
+function readingProblem(problem: ReadingProblem, min: string | undefined, max: string | undefined, decimals: number): string {
+  switch (problem) {
+    case 'too_small':
+      return min === undefined ? 'không hợp lệ' : `nhỏ hơn ${min}`;
+    case 'too_large':
+      return max === undefined ? 'không hợp lệ' : `lớn hơn ${max}`;
+    case 'not_integer':
+      return 'không phải số nguyên';
+    case 'too_many_decimals':
+      return decimals === 0 ? 'không phải số nguyên' : `có nhiều hơn ${decimals} chữ số thập phân`;
+  }
+}
+
 const numberErrors: Record<NumberError, string> = {
   empty: 'Đồng chí chưa nhập số.',
   not_a_number: 'Không đọc được số. Đồng chí chỉ nhập một số, ví dụ: 12 hoặc 1.234 hoặc 87,5.',
@@ -37,6 +53,20 @@ export const formMessages = {
       if (max !== undefined) return `Giá trị phải nhỏ hơn hoặc bằng ${max}.`;
       return 'Giá trị không hợp lệ.';
     },
+    /**
+     * A number that reads two ways where neither reading can be the answer
+     * ("1,234" in a question of 0–100 with one decimal): each reading is named
+     * with its problem, so the person is not told "từ 0 đến 100" about a value
+     * they believe is inside it.
+     */
+    noReading: (
+      typed: string,
+      readings: ReadonlyArray<{ shown: string; problem: ReadingProblem }>,
+      range: { min: string | undefined; max: string | undefined; decimals: number },
+    ): string =>
+      `Không nhận được số «${typed}»: ${readings
+        .map((r) => `hiểu là ${r.shown} thì ${readingProblem(r.problem, range.min, range.max, range.decimals)}`)
+        .join('; ')}. Đồng chí nhập lại số đúng.`,
     /** Asked before buttons listing the candidate values. */
     ambiguous: (typed: string, candidateCount: number): string =>
       candidateCount >= 2
@@ -57,6 +87,10 @@ export const formMessages = {
   },
 
   required: 'Đây là câu hỏi bắt buộc. Đồng chí vui lòng nhập câu trả lời.',
+
+  /** A typed answer holding a NUL or a broken character (lone surrogate): refused, nothing is stored. */
+  invalidCharacters:
+    'Câu trả lời có ký tự không hợp lệ (ký tự điều khiển hoặc ký tự lỗi). Đồng chí gõ lại câu trả lời.',
 
   yesNo: {
     unrecognised: 'Không nhận ra câu trả lời. Đồng chí gõ 1 (Có) hoặc 2 (Không), hoặc gõ «có»/«không».',

@@ -30,14 +30,25 @@
  * - No acceptable reading → 'error' with the primary reading's reason.
  * - "1.000" / "1,000" only read as 1000: a decimal reading with a fraction of
  *   exactly "000" is not something people type, so it is not an alternative.
+ * - An 'ambiguous' result lists in `excluded` the readings the integer/decimals
+ *   constraints ruled out, so that when the question's range also rules out
+ *   every candidate the refusal can name both readings and why ("1,234" in a
+ *   0–100 question with one decimal: 1.234 is too large, 1,234 has too many
+ *   decimals), instead of a bare range the person's intended value is inside.
+ * - "-0", "-0,0" are zero (never -0): only a sign in front of a non-zero value
+ *   makes the input negative.
  */
 import { foldVietnamese } from '../text/normalize.js';
 
 export type NumberError = 'empty' | 'not_a_number' | 'negative' | 'not_integer' | 'too_many_decimals' | 'too_long';
 
+/** A reading of an ambiguous input that the question's integer/decimals rule excludes. */
+export type ExcludedReading = { value: number; decimals: number; reason: 'not_integer' | 'too_many_decimals' };
+
 export type NumberParse =
   | { kind: 'ok'; value: number }
-  | { kind: 'ambiguous'; candidates: number[] }
+  /** `excluded` is present only when a reading was excluded. */
+  | { kind: 'ambiguous'; candidates: number[]; excluded?: ExcludedReading[] }
   | { kind: 'error'; reason: NumberError };
 
 export type NumberOptions = { integer: boolean; decimals: number };
@@ -77,7 +88,12 @@ export function parseVietnameseNumber(text: string, opts: NumberOptions): Number
   if (body.startsWith('+')) body = body.slice(1).trimStart();
   // Only a sign in front of something numeric is a negative number; "-abc" is just unreadable.
   if (MINUS_SIGNS.test(body) && /[0-9]/.test(body)) {
-    return readNumberPart(body.slice(1).trimStart()) ? error('negative') : error('not_a_number');
+    const negated = readNumberPart(body.slice(1).trimStart());
+    if (negated === undefined) return error('not_a_number');
+    // "-0" and "-0,0" are zero: read without the sign, so -0 is never stored or shown.
+    if (/[1-9]/.test(negated)) return error('negative');
+    const zero = readingsOf(negated);
+    return zero ? decide(zero, opts) : error('not_a_number');
   }
 
   const numberPart = readNumberPart(body);
@@ -171,7 +187,22 @@ function decide(readings: Readings, opts: NumberOptions): NumberParse {
   if (primary.kind === 'ok' && alternative.kind !== 'ok' && noFractions) return primary;
   const candidates = [primary, alternative].flatMap((r) => (r.kind === 'ok' ? [r.value] : []));
   if (candidates.length === 0) return primary;
-  return { kind: 'ambiguous', candidates: [...new Set(candidates)] };
+  const excluded = excludedReadings([
+    [readings.primary, primary],
+    [readings.alternative, alternative],
+  ]);
+  const unique = [...new Set(candidates)];
+  return excluded.length === 0 ? { kind: 'ambiguous', candidates: unique } : { kind: 'ambiguous', candidates: unique, excluded };
+}
+
+/** The readings refused for their fraction, with the value they would have had, for the refusal message. */
+function excludedReadings(evaluated: Array<[Reading, ReturnType<typeof evaluate>]>): ExcludedReading[] {
+  return evaluated.flatMap(([reading, result]) => {
+    if (result.kind !== 'error' || (result.reason !== 'not_integer' && result.reason !== 'too_many_decimals')) return [];
+    const frac = reading.fracDigits.replace(/0+$/, '');
+    const value = Number(frac === '' ? reading.intDigits : `${reading.intDigits}.${frac}`);
+    return Number.isFinite(value) ? [{ value, decimals: frac.length, reason: result.reason }] : [];
+  });
 }
 
 function evaluate(reading: Reading, opts: NumberOptions): { kind: 'ok'; value: number } | { kind: 'error'; reason: NumberError } {

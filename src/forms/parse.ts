@@ -3,10 +3,10 @@
  * with a Vietnamese message when it cannot be accepted.
  */
 import { calendarDate } from '../time.js';
-import { foldVietnamese } from '../text/normalize.js';
+import { foldVietnamese, normalizeTypedText } from '../text/normalize.js';
 import { formatDateVi, formatNumberVi } from './format.js';
 import { evaluateComparison, fillMessage } from './logic.js';
-import { formMessages as m } from './messages.js';
+import { formMessages as m, type ReadingProblem } from './messages.js';
 import { parseVietnameseNumber } from './numbers.js';
 import type { AnswerValue, Answers, Choice, Question, QuestionOf } from './schema.js';
 
@@ -23,11 +23,17 @@ export type ParseResult =
   | { kind: 'ambiguous'; candidates: number[]; message: string };
 
 /**
- * Empty input on an optional question is a skip (null); on a required one it
- * is an error. Everything else is read according to the question's type.
+ * Every typed answer is normalized first (normalizeTypedText): a NUL or a lone
+ * surrogate is refused with a validation message, and what is empty once
+ * invisible characters are gone ("\u200b", "\u0085") is empty input. Empty
+ * input on an optional question is a skip (null); on a required one it is an
+ * error. Everything else is read according to the question's type.
  */
-export function parseTypedAnswer(question: Question, text: string, ctx: ParseContext): ParseResult {
-  if (text.trim() === '') return question.required ? fail(m.required) : ok(null);
+export function parseTypedAnswer(question: Question, raw: string, ctx: ParseContext): ParseResult {
+  const normalized = normalizeTypedText(raw);
+  if (!normalized.ok) return fail(m.invalidCharacters);
+  const text = normalized.text;
+  if (text === '') return question.required ? fail(m.required) : ok(null);
   switch (question.type) {
     case 'integer':
     case 'decimal':
@@ -43,6 +49,27 @@ export function parseTypedAnswer(question: Question, text: string, ctx: ParseCon
     case 'date':
       return parseDateAnswer(question, text, ctx);
   }
+}
+
+export type FreeTextResult =
+  | { kind: 'ok'; text: string }
+  | { kind: 'empty' }
+  | { kind: 'too_long'; length: number }
+  | { kind: 'invalid'; message: string };
+
+/**
+ * Free text typed outside a form question (the late-submission reason):
+ * normalized like a text answer, so "\u200b" is empty, a NUL is refused with
+ * m.invalidCharacters, and the length is counted in characters of the stored
+ * (NFC) text. Why: such text goes to Postgres like an answer does, and would
+ * fail the same way.
+ */
+export function parseFreeText(raw: string, maxChars: number): FreeTextResult {
+  const normalized = normalizeTypedText(raw);
+  if (!normalized.ok) return { kind: 'invalid', message: m.invalidCharacters };
+  if (normalized.text === '') return { kind: 'empty' };
+  const length = [...normalized.text].length;
+  return length > maxChars ? { kind: 'too_long', length } : { kind: 'ok', text: normalized.text };
 }
 
 /** A button under the question: yes/no (0 = Có, 1 = Không) or a choice by position. */
@@ -93,8 +120,23 @@ function parseNumberAnswer(question: QuestionOf<'integer'> | QuestionOf<'decimal
     case 'ambiguous': {
       // Even one remaining candidate is confirmed: the user may have meant the other reading.
       const candidates = parsed.candidates.filter(inRange);
-      if (candidates.length === 0) return rangeError();
-      return { kind: 'ambiguous', candidates, message: m.number.ambiguous(text.trim(), candidates.length) };
+      if (candidates.length > 0) {
+        return { kind: 'ambiguous', candidates, message: m.number.ambiguous(text.trim(), candidates.length) };
+      }
+      // No reading can be stored: name each one and why, not a bare range the intended value may be inside.
+      const tooLargeOrSmall = (n: number): ReadingProblem =>
+        question.max !== undefined && n > question.max ? 'too_large' : 'too_small';
+      const readings = [
+        ...parsed.candidates.map((n) => ({ shown: formatNumberVi(n, decimals), problem: tooLargeOrSmall(n) })),
+        ...(parsed.excluded ?? []).map((r) => ({ shown: formatNumberVi(r.value, r.decimals), problem: r.reason })),
+      ];
+      return fail(
+        m.number.noReading(text.trim(), readings, {
+          min: optionalNumber(question.min, decimals),
+          max: optionalNumber(question.max, decimals),
+          decimals,
+        }),
+      );
     }
   }
 }

@@ -85,6 +85,26 @@ export const questionSummarySchema = z.strictObject({
 });
 export type QuestionSummary = z.infer<typeof questionSummarySchema>;
 
+/**
+ * When a number answer is asked to be confirmed at entry (see plausibility.ts).
+ * Every field is optional and no default is applied here: a stored form must
+ * parse to exactly what it parsed to before this field existed (its content
+ * hash is compared at start), so the defaults live in code.
+ */
+export const plausibilitySchema = z.strictObject({
+  /** Implausible when ≥ ratio × or ≤ 1/ratio of the previous round's answer (both non-zero). Default 10. */
+  ratio: z.number().gt(1).optional(),
+  /** Implausible when the previous answer was 0 and this one reaches it. Default 50. */
+  fromZero: z.number().gt(0).optional(),
+  /** Implausible above this percentile of the round's answers so far. Default 99. */
+  percentile: z.number().gt(0).lt(100).optional(),
+  /** The percentile counts only once this many organizations have answered. Default 30. */
+  minAnswers: z.number().int().min(1).optional(),
+  /** No plausibility check (on a question; on the form, for every question that does not say otherwise). */
+  off: z.boolean().optional(),
+});
+export type PlausibilitySettings = z.infer<typeof plausibilitySchema>;
+
 const base = {
   key,
   text: z.string().min(1),
@@ -102,6 +122,7 @@ export const questionSchema = z.discriminatedUnion('type', [
     type: z.literal('integer'),
     min: z.number().int().default(0),
     max: z.number().int().optional(),
+    plausibility: plausibilitySchema.optional(),
   }),
   z.strictObject({
     ...base,
@@ -110,6 +131,7 @@ export const questionSchema = z.discriminatedUnion('type', [
     max: z.number().optional(),
     /** Digits allowed after the decimal mark. */
     decimals: z.number().int().min(0).max(6).default(2),
+    plausibility: plausibilitySchema.optional(),
   }),
   z.strictObject({ ...base, type: z.literal('yes_no') }),
   z.strictObject({
@@ -160,6 +182,8 @@ export const formSchema = z.strictObject({
   description: z.string().optional(),
   questions: z.array(questionSchema).min(1),
   rules: z.array(ruleSchema).default([]),
+  /** Defaults for the plausibility of every number question; a question's own settings win field by field. */
+  plausibility: plausibilitySchema.optional(),
 });
 export type Form = z.infer<typeof formSchema>;
 /** What a form file contains before defaults are applied. */

@@ -65,6 +65,8 @@ export interface NumberFigures extends QuestionBase {
   min: number | null;
   max: number | null;
   average: number | null;
+  /** Answers that failed the plausibility check at entry and that the organization confirmed. */
+  confirmedOutliers: number;
 }
 
 export interface YesNoFigures extends QuestionBase {
@@ -233,6 +235,7 @@ interface AnswerAggregate {
   min: number | null;
   max: number | null;
   avg: number | null;
+  confirmedOutliers: number;
   yes: number;
   no: number;
   textNonEmpty: number;
@@ -260,6 +263,7 @@ async function aggregateAnswers(db: Kysely<Database>, campaignId: string, keys: 
       eb.fn.min<string | null>('a.num_value').as('min'),
       eb.fn.max<string | null>('a.num_value').as('max'),
       eb.fn.avg<string | null>('a.num_value').as('avg'),
+      eb.fn.countAll<string>().filterWhere(sql<boolean>`a.confirmed_outlier`).as('confirmed_outliers'),
       eb.fn.countAll<string>().filterWhere('a.bool_value', '=', true).as('yes'),
       eb.fn.countAll<string>().filterWhere('a.bool_value', '=', false).as('no'),
       eb.fn.countAll<string>().filterWhere(sql<boolean>`btrim(coalesce(a.text_value, '')) <> ''`).as('text_non_empty'),
@@ -278,6 +282,7 @@ async function aggregateAnswers(db: Kysely<Database>, campaignId: string, keys: 
         min: toNumberOrNull(r.min),
         max: toNumberOrNull(r.max),
         avg: toNumberOrNull(r.avg),
+        confirmedOutliers: toNumber(r.confirmed_outliers),
         yes: toNumber(r.yes),
         no: toNumber(r.no),
         textNonEmpty: toNumber(r.text_non_empty),
@@ -362,6 +367,7 @@ function figuresFor(
         min: agg?.min ?? null,
         max: agg?.max ?? null,
         average: agg?.avg ?? null,
+        confirmedOutliers: agg?.confirmedOutliers ?? 0,
       };
     case 'yes_no': {
       const yes = agg?.yes ?? 0;
@@ -522,12 +528,20 @@ function cappedList<T extends OrgRef>(list: OrgList<T>, item: (org: T) => string
   return rest > 0 ? `${items}${m.andOthers(formatCount(rest))}` : items;
 }
 
+/**
+ * After a number question's figures: how many of its answers were far from the
+ * usual and confirmed by their organization, so the office knows which figures
+ * were checked at entry before it publishes them.
+ */
+const confirmedOutliersNote = (n: string): string => ` (${n} số liệu bất thường đã được đơn vị xác nhận)`;
+
 function renderQuestion(q: QuestionFigures, submittedTotal: number, closed: boolean, mk: Markup): string[] {
   const label = mk.esc(q.label);
   if (q.answered === 0 && q.kind !== 'text') return [m.noAnswers(capitalize(label))];
   const partial = q.answered < submittedTotal ? m.answeredBy(fraction(q.answered, submittedTotal)) : '';
   switch (q.kind) {
     case 'number': {
+      const outliers = q.confirmedOutliers > 0 ? confirmedOutliersNote(count(q.confirmedOutliers)) : '';
       if (q.type === 'decimal') {
         return [
           m.decimal(
@@ -536,10 +550,10 @@ function renderQuestion(q: QuestionFigures, submittedTotal: number, closed: bool
             formatNumberVi(q.min ?? 0, 2),
             formatNumberVi(q.max ?? 0, 2),
             formatCount(q.answered),
-          ),
+          ) + outliers,
         ];
       }
-      return [(q.sum === 0 ? capitalize(m.sumNone(label)) : m.sum(count(q.sum), label)) + partial];
+      return [(q.sum === 0 ? capitalize(m.sumNone(label)) : m.sum(count(q.sum), label)) + partial + outliers];
     }
     case 'yes_no':
       return [q.yes === 0 ? m.yesNone(fraction(0, q.answered), label) : m.yes(formatPercent(q.yes, q.answered), fraction(q.yes, q.answered), label)];

@@ -199,6 +199,29 @@ async function insertDeliveries(
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
+/**
+ * Queued deliveries whose channel is no longer enabled (Zalo switched off, say) go
+ * through the person's most recent enabled channel instead, or are skipped when they
+ * have none: otherwise they would wait for a worker that never comes. Returns how many moved.
+ */
+export async function rechannelQueued(db: Kysely<Database>, channels: readonly ChannelName[], now: Date): Promise<number> {
+  const result = await sql`
+    update deliveries d set
+      channel = ch.channel,
+      status = case when ch.channel is null then 'skipped' else d.status end,
+      reason = case when ch.channel is null then 'no channel' else d.reason end,
+      updated_at = ${now}
+    from (
+      select q.id, (select i.channel from identities i where i.person_id = q.person_id and i.channel = any(${[...channels]}::text[])
+                    order by i.last_seen_at desc nulls last, i.created_at desc limit 1) as channel
+      from deliveries q
+      where q.status = 'queued' and (q.channel is null or q.channel <> all(${[...channels]}::text[]))
+    ) ch
+    where d.id = ch.id and d.status = 'queued'
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
 /** Deliveries waiting to be sent, by id with their channel, a page at a time (for queueing them). */
 export async function queuedDeliveryIds(
   db: Kysely<Database>,

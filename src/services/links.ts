@@ -70,6 +70,8 @@ async function mergePeople(tx: Kysely<Database>, from: string, into: string): Pr
   await tx.updateTable('answers').set({ answered_by: into }).where('answered_by', '=', from).execute();
   await tx.updateTable('answer_history').set({ changed_by: into }).where('changed_by', '=', from).execute();
   await tx.updateTable('identities').set({ person_id: into }).where('person_id', '=', from).execute();
+  // One audit identity: what the merged person did is theirs now.
+  await tx.updateTable('audit_log').set({ actor: `person:${into}` }).where('actor', '=', `person:${from}`).execute();
   await sql`update people k set
       is_admin = k.is_admin or f.is_admin,
       active_submission_id = coalesce(k.active_submission_id, f.active_submission_id),

@@ -66,12 +66,20 @@ const LAST_SEEN_RESOLUTION = '10 minutes';
 
 /**
  * Looks up who wrote, in one statement, and records that this identity is the one they
- * last wrote from (messages follow the most recent channel). The stamp is refreshed at
- * most every few minutes, unless another identity of the person is more recent.
+ * last wrote from (messages follow the most recent channel) and that they can be reached
+ * again if they had blocked the bot. The stamp is refreshed at most every few minutes,
+ * unless another identity of the person is more recent. The person returned is as it was
+ * before these writes.
  */
 export async function findPersonByIdentity(db: Kysely<Database>, identity: Identity, now: Date): Promise<KnownPerson | undefined> {
   const result = await sql<Person & { identities: Array<{ channel: ChannelName; externalId: string }> }>`
-    with touched as (
+    with reached as (
+      -- Someone who blocked the bot and now writes again can be reached again.
+      update people set unreachable_at = null, unreachable_reason = null
+      where id = (select person_id from identities where channel = ${identity.channel} and external_id = ${identity.externalId})
+        and unreachable_at is not null
+    ),
+    touched as (
       update identities me set last_seen_at = ${now}
       where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
         and (me.last_seen_at is null or me.last_seen_at < ${now}::timestamptz - ${LAST_SEEN_RESOLUTION}::interval
@@ -114,6 +122,19 @@ export async function organizationsOf(db: Kysely<Database>, personId: string): P
     .execute();
 }
 
+/** The person registered with an invite once and belongs to no organization now: the office removed them. */
+export async function wasRemoved(db: Kysely<Database>, personId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('people as p')
+    .select((eb) => [
+      eb.exists(eb.selectFrom('invites').select('id').where('used_by_person_id', '=', personId)).as('invited'),
+      eb.exists(eb.selectFrom('memberships').select('person_id').where('person_id', '=', personId)).as('member'),
+    ])
+    .where('p.id', '=', personId)
+    .executeTakeFirst();
+  return row !== undefined && Boolean(row.invited) && !row.member;
+}
+
 /** The placeholder name of an admin known only by id, until they write to the bot. */
 function adminPlaceholderName(identity: Identity): string {
   return `Quản trị viên ${identity.externalId}`;
@@ -135,7 +156,14 @@ export async function ensureAdminPeople(db: Kysely<Database>, adminIds: readonly
         .executeTakeFirst();
       if (known) continue;
       const person = await tx.insertInto('people').values({ display_name: adminPlaceholderName(identity) }).returning('id').executeTakeFirstOrThrow();
-      await tx.insertInto('identities').values({ channel: identity.channel, external_id: identity.externalId, person_id: person.id }).execute();
+      const bound = await tx
+        .insertInto('identities')
+        .values({ channel: identity.channel, external_id: identity.externalId, person_id: person.id })
+        .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+        .returning('person_id')
+        .executeTakeFirst();
+      // Another process starting at the same moment created it first.
+      if (!bound) await tx.deleteFrom('people').where('id', '=', person.id).execute();
     }
   });
 }

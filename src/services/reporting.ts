@@ -1,30 +1,37 @@
 /**
- * The report dialogue over the database. Every message a reporter sends is one
- * transaction: record the update id (a redelivered update changes nothing), lock
- * the submission row (two reporters of one organization take turns), run the
- * pure state machine, store its effects and the new cursor.
+ * The report dialogue over the database. One message a reporter sends is two round
+ * trips: one statement reads everything the step needs (the person, the report, its
+ * answers, whether the event was seen before, last round's figures for the plausibility
+ * check), the pure state machine decides, and one statement writes everything
+ * (stepWrite.ts), conditioned on the report's step counter: if a co-reporter moved the
+ * report meanwhile, nothing is written and the step is decided again on fresh data.
  */
 import { sql, type Kysely } from 'kysely';
-import { isClosed } from '../campaigns/state.js';
-import { isBigintId } from '../db/ids.js';
-import type { Database, Submission } from '../db/schema.js';
-import { startCursor, step, reopenCursor } from '../dialogue/machine.js';
-import { renderPrompt } from '../dialogue/prompts.js';
-import type { Cursor, DialogueState, Effect, Input, Prompt } from '../dialogue/types.js';
 import type { EventKey } from '../chat/port.js';
-import { markUpdateProcessed } from './processedUpdates.js';
-import type { AnswerValue, Form, Question } from '../forms/schema.js';
-import { escapeHtml } from '../text/html.js';
-import { formatDateTime, localDate, type Clock } from '../time.js';
-import { loadAnswers } from './answers.js';
-import { recordAudit } from './audit.js';
+import { isBigintId } from '../db/ids.js';
+import type { Database } from '../db/schema.js';
+import { reopenCursor, startCursor, step } from '../dialogue/machine.js';
+import { findQuestion, renderPrompt } from '../dialogue/prompts.js';
+import type { DialogueState, Effect, Input, Prompt, Transition } from '../dialogue/types.js';
+import type { AnswerValue, Form } from '../forms/schema.js';
+import { resolvePlausibility } from '../forms/plausibility.js';
+import { normalizeTypedText } from '../text/normalize.js';
+import type { Clock } from '../time.js';
 import type { FormCache } from './forms.js';
 import { reportingMessages as msg } from './messages/reporting.js';
+import type { PercentileCache } from './percentiles.js';
+import { dialogueState, typedColumns, type ReportRow } from './reportState.js';
+import { writeChange, writeStay, type AnswerWrite, type StatusWrite } from './stepWrite.js';
+import { markUpdateProcessed } from './processedUpdates.js';
+import { loadAnswers } from './answers.js';
+import { acknowledgeByOpening } from './deliveries.js';
 
 export interface ReportingDeps {
   db: Kysely<Database>;
   clock: Clock;
   forms: FormCache;
+  /** This round's 99th percentiles for the plausibility check; without it only last round's figures are compared. */
+  percentiles?: PercentileCache;
 }
 
 export type ReportReply =
@@ -44,184 +51,90 @@ export type ReportReply =
   /** The person is not a reporter of that organization or the campaign does not target it. */
   | { kind: 'forbidden' };
 
+/** The inbound event as the answer path needs it. */
+export interface ReportEvent extends EventKey {
+  /** When the person sent it (the platform's time): a message sent before the prompt was shown was not meant for it. */
+  at?: Date;
+  /** channel:chat:message of the person's message: an edit of it later changes this answer. */
+  messageRef?: string;
+}
+
 export interface ReportInput {
-  event: EventKey;
+  event: ReportEvent;
   personId: string;
   input: Input;
   /** Set for button presses: the report and step the button belongs to. */
   button?: { submissionId: string; step: number };
+  /** The report an edited message belongs to (it need not be the one the person is answering now). */
+  submissionId?: string;
+}
+
+/** Whether the report's current step takes free text (a text question, the late reason): a bare command word may be its answer. */
+export async function asksForFreeText(deps: Pick<ReportingDeps, 'db' | 'forms'>, submissionId: string): Promise<boolean> {
+  const row = await deps.db
+    .selectFrom('submissions as s')
+    .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+    .select(['s.cursor', 'c.form_id', 'c.form_version'])
+    .where('s.id', '=', submissionId)
+    .executeTakeFirst();
+  if (!row) return false;
+  const cursor = row.cursor as DialogueState['cursor'];
+  if (cursor.at === 'late_reason') return true;
+  if (cursor.at !== 'question') return false;
+  const form = await deps.forms.get(row.form_id, row.form_version);
+  return form.questions.find((q) => q.key === cursor.key)?.type === 'text';
 }
 
 /** A step number no report has: the person has not seen the current prompt. */
 const UNSEEN_STEP = -1;
+/** Steps decided again after a co-reporter's step got there first, before giving up. */
+const MAX_ATTEMPTS = 5;
+/** The last answer's text kept to recognise it typed twice. */
+const LAST_TEXT_CHARS = 200;
 
-
-async function isReporterOf(tx: Kysely<Database>, personId: string, organizationId: string): Promise<boolean> {
-  const row = await tx
-    .selectFrom('memberships')
-    .select('person_id')
-    .where('person_id', '=', personId)
-    .where('organization_id', '=', organizationId)
-    .executeTakeFirst();
-  return row !== undefined;
+interface StepRead {
+  person_id: string;
+  active_submission_id: string | null;
+  seen_step: number | null;
+  seen_at: Date | null;
+  last_answer_text: string | null;
+  duplicate: boolean;
+  member: boolean;
+  answers: Record<string, AnswerValue> | null;
+  previous: Record<string, { value: number; periodLabel: string }> | null;
 }
 
-interface LoadedReport {
-  submission: Submission;
-  state: DialogueState;
+type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
+
+/** Everything a step needs, in one statement. */
+async function readStep(db: Kysely<Database>, request: ReportInput): Promise<StepRow | undefined> {
+  const override = request.button?.submissionId ?? request.submissionId ?? null;
+  const { rows } = await sql<StepRow>`
+    select p.id as person_id, p.active_submission_id, p.seen_step, p.seen_at, p.last_answer_text,
+      exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey}) as duplicate,
+      s.*, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
+      exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
+      (select json_object_agg(a.question_key, a.value) from answers a where a.submission_id = s.id) as answers,
+      (select json_object_agg(pa.question_key, json_build_object('value', pa.num_value, 'periodLabel', prev.period_label))
+        from (select ps.id, pc.period_label from campaigns pc
+              join submissions ps on ps.campaign_id = pc.id and ps.organization_id = s.organization_id and ps.status = 'submitted'
+              where pc.form_id = c.form_id and pc.opens_at < c.opens_at order by pc.opens_at desc limit 1) prev
+        join answers pa on pa.submission_id = prev.id and pa.num_value is not null) as previous
+    from people p
+    left join submissions s on s.id = coalesce(${override}::bigint, p.active_submission_id)
+    left join campaigns c on c.id = s.campaign_id
+    left join organizations o on o.id = s.organization_id
+    where p.id = ${request.personId}
+  `.execute(db);
+  return rows[0];
 }
 
-async function loadReport(tx: Kysely<Database>, deps: ReportingDeps, submissionId: string): Promise<LoadedReport | undefined> {
-  const row = await tx
-    .selectFrom('submissions as s')
-    .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
-    .innerJoin('organizations as o', 'o.id', 's.organization_id')
-    .selectAll('s')
-    .select(['c.form_id', 'c.form_version', 'c.period_label', 'c.period_start', 'c.period_end', 'c.due_at', 'c.closed_at', 'o.name as org_name'])
-    .where('s.id', '=', submissionId)
-    .forUpdate('s')
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const form = await deps.forms.get(row.form_id, row.form_version, tx);
-  const answers = await loadAnswers(tx, submissionId);
-  const now = deps.clock.now();
-  const pastDeadline = now.getTime() > row.due_at.getTime();
-  const cursor = row.cursor as Cursor;
-  // A report submitted late is past its deadline by definition, yet the late reason it
-  // was just asked for must still be accepted: the deadline lock starts once it is given.
-  const locked: DialogueState['locked'] =
-    isClosed(row, now)
-      ? 'closed'
-      : row.status === 'submitted' && pastDeadline && !row.reopened_at && cursor.at !== 'late_reason'
-        ? 'past_deadline'
-        : false;
-  const state: DialogueState = {
-    form,
-    answers,
-    cursor,
-    status: row.status,
-    locked,
-    pastDeadline,
-    parse: {
-      today: localDate(now),
-      period: row.period_start && row.period_end ? { start: row.period_start, end: row.period_end } : undefined,
-    },
-    nowLabel: formatDateTime(now),
-    title: escapeHtml(`${row.org_name} — ${form.title} — ${row.period_label}`),
-  };
-  return { submission: row, state };
+function promptReply(submissionId: string, state: DialogueState, stepNo: number, notice?: string): ReportReply {
+  return { kind: 'prompt', submissionId, step: stepNo, notice, prompt: renderPrompt(state, state.cursor), inPlace: false };
 }
 
-function typedColumns(question: Question | undefined, value: AnswerValue) {
-  const columns = { num_value: null as number | null, bool_value: null as boolean | null, text_value: null as string | null, date_value: null as string | null, choice_values: null as string[] | null };
-  if (value === null || !question) return columns;
-  switch (question.type) {
-    case 'integer':
-    case 'decimal':
-      columns.num_value = value as number;
-      break;
-    case 'yes_no':
-      columns.bool_value = value as boolean;
-      break;
-    case 'choice':
-    case 'text':
-      columns.text_value = value as string;
-      break;
-    case 'date':
-      columns.date_value = value as string;
-      break;
-    case 'multi_choice':
-      columns.choice_values = value as string[];
-      break;
-  }
-  return columns;
-}
-
-async function applyEffects(
-  tx: Kysely<Database>,
-  report: LoadedReport,
-  effects: readonly Effect[],
-  personId: string,
-  now: Date,
-): Promise<void> {
-  const { submission, state } = report;
-  const afterSubmission = submission.status === 'submitted';
-  for (const effect of effects) {
-    switch (effect.kind) {
-      case 'set': {
-        const question = state.form.questions.find((q) => q.key === effect.key);
-        const json = JSON.stringify(effect.value);
-        await tx
-          .insertInto('answers')
-          .values({
-            submission_id: submission.id,
-            question_key: effect.key,
-            value: json,
-            ...typedColumns(question, effect.value),
-            skipped: effect.value === null,
-            answered_by: personId,
-            answered_at: now,
-          })
-          .onConflict((oc) =>
-            oc.columns(['submission_id', 'question_key']).doUpdateSet((eb) => ({
-              value: eb.ref('excluded.value'),
-              num_value: eb.ref('excluded.num_value'),
-              bool_value: eb.ref('excluded.bool_value'),
-              text_value: eb.ref('excluded.text_value'),
-              date_value: eb.ref('excluded.date_value'),
-              choice_values: eb.ref('excluded.choice_values'),
-              skipped: eb.ref('excluded.skipped'),
-              answered_by: eb.ref('excluded.answered_by'),
-              answered_at: eb.ref('excluded.answered_at'),
-            })),
-          )
-          .execute();
-        const old = state.answers.has(effect.key) ? JSON.stringify(state.answers.get(effect.key)) : null;
-        // The same answer given again (e.g. «Sửa câu 3» then the same number) is not a change to trace.
-        if (old === json) break;
-        await tx
-          .insertInto('answer_history')
-          .values({ submission_id: submission.id, question_key: effect.key, old_value: old, new_value: json, changed_by: personId, changed_at: now, after_submission: afterSubmission })
-          .execute();
-        break;
-      }
-      case 'unset': {
-        await tx.deleteFrom('answers').where('submission_id', '=', submission.id).where('question_key', '=', effect.key).execute();
-        await tx
-          .insertInto('answer_history')
-          .values({ submission_id: submission.id, question_key: effect.key, old_value: JSON.stringify(state.answers.get(effect.key) ?? null), new_value: null, changed_by: personId, changed_at: now, after_submission: afterSubmission })
-          .execute();
-        break;
-      }
-      case 'submit': {
-        const firstTime = submission.first_submitted_at === null;
-        await tx
-          .updateTable('submissions')
-          .set({
-            status: 'submitted',
-            first_submitted_at: firstTime ? now : submission.first_submitted_at,
-            last_submitted_at: now,
-            // A first submission, or one sent again after an edit took it back to draft, is late past the deadline.
-            late: submission.status === 'draft' && state.pastDeadline ? true : submission.late,
-          })
-          .where('id', '=', submission.id)
-          .execute();
-        await recordAudit(tx, { actor: `person:${personId}`, action: firstTime ? 'submission.submit' : 'submission.resubmit', details: { submissionId: submission.id }, at: now });
-        break;
-      }
-      case 'unsubmit':
-        await tx.updateTable('submissions').set({ status: 'draft' }).where('id', '=', submission.id).execute();
-        await recordAudit(tx, { actor: `person:${personId}`, action: 'submission.unsubmit', details: { submissionId: submission.id }, at: now });
-        break;
-      case 'late_reason':
-        await tx.updateTable('submissions').set({ late_reason: effect.text }).where('id', '=', submission.id).execute();
-        break;
-    }
-  }
-}
-
-function answeredCountAfter(report: LoadedReport, effects: readonly Effect[]): number {
-  const keys = new Set(report.state.answers.keys());
+function answeredCountAfter(state: DialogueState, effects: readonly Effect[]): number {
+  const keys = new Set(state.answers.keys());
   for (const e of effects) {
     if (e.kind === 'set') keys.add(e.key);
     if (e.kind === 'unset') keys.delete(e.key);
@@ -229,89 +142,166 @@ function answeredCountAfter(report: LoadedReport, effects: readonly Effect[]): n
   return keys.size;
 }
 
-async function saveCursor(
-  tx: Kysely<Database>,
-  report: LoadedReport,
-  cursor: Cursor,
-  answeredCount: number,
-  personId: string,
-  now: Date,
-): Promise<number> {
-  const updated = await tx
-    .updateTable('submissions')
-    .set({ cursor: JSON.stringify(cursor), step: sql<number>`step + 1`, answered_count: answeredCount, updated_at: now, updated_by: personId })
-    .where('id', '=', report.submission.id)
-    .returning('step')
-    .executeTakeFirstOrThrow();
-  return updated.step;
+/** Which question number a prompt is at, for the "sent before it was shown" notice. */
+function questionNoOf(state: DialogueState): number | undefined {
+  const { cursor } = state;
+  if (cursor.at !== 'question' && cursor.at !== 'confirm' && cursor.at !== 'plausible') return undefined;
+  return state.form.questions.findIndex((q) => q.key === cursor.key) + 1;
 }
 
-async function rememberWhatPersonSaw(tx: Kysely<Database>, personId: string, submissionId: string, step: number): Promise<void> {
-  await tx.updateTable('people').set({ active_submission_id: submissionId, seen_step: step }).where('id', '=', personId).execute();
+type Attempt = ReportReply | 'conflict';
+
+async function attemptStep(deps: ReportingDeps, request: ReportInput): Promise<Attempt> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const row = await readStep(db, request);
+  if (row?.duplicate) return { kind: 'duplicate' };
+  const stay = async (shown?: { submissionId: string; step: number }) => writeStay(db, { event: request.event, personId: request.personId, shown, now });
+  if (!row || !row.id) return (await stay()) ? { kind: 'no_active' } : { kind: 'duplicate' };
+  if (!row.member) return (await stay()) ? { kind: 'forbidden' } : { kind: 'duplicate' };
+
+  const report = row as StepRow & ReportRow;
+  const form: Form = await deps.forms.get(report.form_id, report.form_version);
+  let state = dialogueState(report, form, new Map(Object.entries(row.answers ?? {})), now);
+  const plausibility = await plausibilityContext(deps, report, row, form, now);
+  if (plausibility) state = { ...state, plausibility };
+  const current = report.step;
+  const shownAgain = async (notice: string): Promise<ReportReply> =>
+    (await stay({ submissionId: report.id, step: current })) ? promptReply(report.id, state, current, notice) : { kind: 'duplicate' };
+
+  if (request.button && request.button.step !== current) return shownAgain(msg.stalePrompt);
+  const typed = request.input.kind === 'text' && !request.button;
+  const onThisReport = row.active_submission_id === report.id && row.seen_step !== null;
+  // The person typed an answer to a question that a co-reporter has since moved past.
+  if (typed && onThisReport && row.seen_step !== current) return shownAgain(msg.movedByCoReporter);
+  // Sent before the current question was shown (two quick messages): it was meant for the one before.
+  const at = request.event.at;
+  const questionNo = questionNoOf(state);
+  if (typed && onThisReport && questionNo !== undefined && row.seen_at && at && at.getTime() < row.seen_at.getTime()) {
+    const text = normalizedText(request.input);
+    return shownAgain(msg.sentBeforeShown(questionNo, text, text !== '' && text === row.last_answer_text));
+  }
+
+  const transition: Transition = step(state, request.input);
+  if (!transition.changed) {
+    return (await stay({ submissionId: report.id, step: current }))
+      ? { kind: 'prompt', submissionId: report.id, step: current, notice: transition.notice, prompt: transition.prompt, inPlace: transition.inPlace ?? false }
+      : { kind: 'duplicate' };
+  }
+  const written = await writeChange(db, {
+    event: request.event,
+    personId: request.personId,
+    submissionId: report.id,
+    expectedStep: current,
+    cursor: transition.cursor,
+    answeredCount: answeredCountAfter(state, transition.effects),
+    ...effectWrites(request, state, transition.effects),
+    afterSubmission: report.status === 'submitted',
+    audit: auditOf(report, transition.effects),
+    ...(typed ? { lastAnswerText: normalizedText(request.input).slice(0, LAST_TEXT_CHARS) } : {}),
+    now,
+  });
+  if (written.kind === 'conflict') return 'conflict';
+  return { kind: 'prompt', submissionId: report.id, step: written.step, notice: transition.notice, prompt: transition.prompt, inPlace: transition.inPlace ?? false };
 }
 
-function promptReply(report: LoadedReport, step: number, notice?: string, inPlace = false): ReportReply {
-  return { kind: 'prompt', submissionId: report.submission.id, step, notice, prompt: renderPrompt(report.state, report.state.cursor), inPlace };
+function normalizedText(input: Input): string {
+  if (input.kind !== 'text') return '';
+  const normalized = normalizeTypedText(input.text);
+  return normalized.ok ? normalized.text : '';
 }
 
-/** One message or button press of a reporter, in one transaction. */
+/** The transition's effects as rows: answers set and removed, and the submission's status. */
+function effectWrites(request: ReportInput, state: DialogueState, effects: readonly Effect[]): { sets: AnswerWrite[]; unsets: Array<{ key: string; oldJson: string | null }>; status: StatusWrite } {
+  const sets: AnswerWrite[] = [];
+  const unsets: Array<{ key: string; oldJson: string | null }> = [];
+  const status: StatusWrite = {};
+  const old = (key: string) => (state.answers.has(key) ? JSON.stringify(state.answers.get(key)) : null);
+  const fromMessage = request.input.kind === 'text' || request.input.kind === 'edit_answer';
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'set':
+        sets.push({
+          key: effect.key,
+          value: effect.value,
+          columns: typedColumns(findQuestion(state.form, effect.key), effect.value),
+          oldJson: old(effect.key),
+          confirmedOutlier: effect.confirmedOutlier ?? false,
+          sourceMessage: fromMessage ? (request.event.messageRef ?? null) : null,
+        });
+        break;
+      case 'unset':
+        unsets.push({ key: effect.key, oldJson: old(effect.key) });
+        break;
+      case 'submit':
+        status.submit = { pastDeadline: state.pastDeadline };
+        break;
+      case 'unsubmit':
+        status.unsubmit = true;
+        break;
+      case 'late_reason':
+        status.lateReason = effect.text;
+        break;
+    }
+  }
+  return { sets, unsets, status };
+}
+
+function auditOf(report: ReportRow, effects: readonly Effect[]): { action: string; details: unknown } | undefined {
+  const details = { submissionId: report.id };
+  if (effects.some((e) => e.kind === 'submit')) return { action: report.first_submitted_at === null ? 'submission.submit' : 'submission.resubmit', details };
+  if (effects.some((e) => e.kind === 'unsubmit')) return { action: 'submission.unsubmit', details };
+  return undefined;
+}
+
+/** Last round's figures of this organization (read with the step) and this round's percentiles (cached). */
+async function plausibilityContext(deps: ReportingDeps, report: ReportRow, row: StepRead, form: Form, now: Date): Promise<DialogueState['plausibility']> {
+  const asked = new Map<string, number>();
+  for (const q of form.questions) {
+    if (q.type !== 'integer' && q.type !== 'decimal') continue;
+    const settings = resolvePlausibility(q, form.plausibility);
+    if (!settings.off) asked.set(q.key, settings.percentile);
+  }
+  if (asked.size === 0) return undefined;
+  const previous = new Map(Object.entries(row.previous ?? {}).map(([key, p]) => [key, { value: Number(p.value), periodLabel: p.periodLabel }]));
+  const percentiles = deps.percentiles ? await deps.percentiles.get(deps.db, report.campaign_id, asked, now.getTime()) : new Map();
+  return { previous, percentiles };
+}
+
+/**
+ * One message or button press of a reporter: read, decide, write, in two statements.
+ * If a co-reporter's step got in between, the step is decided again on what they left:
+ * a typed answer meant for a question they moved past is then shown the current question
+ * instead of being stored on the wrong one.
+ */
 export async function handleReportInput(deps: ReportingDeps, request: ReportInput): Promise<ReportReply> {
   if (request.button && !isBigintId(request.button.submissionId)) return { kind: 'no_active' };
-  return deps.db.transaction().execute(async (tx) => {
-    // A redelivered update was answered the first time: nothing changes, nothing more is said.
-    if (!(await markUpdateProcessed(tx, request.event))) return { kind: 'duplicate' };
-    const person = await tx.selectFrom('people').select(['id', 'active_submission_id', 'seen_step']).where('id', '=', request.personId).executeTakeFirst();
-    const submissionId = request.button?.submissionId ?? person?.active_submission_id;
-    if (!person || !submissionId) return { kind: 'no_active' };
-    const report = await loadReport(tx, deps, submissionId);
-    if (!report) return { kind: 'no_active' };
-    if (!(await isReporterOf(tx, person.id, report.submission.organization_id))) return { kind: 'forbidden' };
-    const current = report.submission.step;
-
-    if (request.button && request.button.step !== current) {
-      await rememberWhatPersonSaw(tx, person.id, report.submission.id, current);
-      return promptReply(report, current, msg.stalePrompt);
-    }
-    // The person typed an answer to a question that a co-reporter has since moved past.
-    const sawOtherStep = person.active_submission_id === report.submission.id && person.seen_step !== null && person.seen_step !== current;
-    if (!request.button && request.input.kind === 'text' && sawOtherStep) {
-      await rememberWhatPersonSaw(tx, person.id, report.submission.id, current);
-      return promptReply(report, current, msg.movedByCoReporter);
-    }
-
-    const transition = step(report.state, request.input);
-    const now = deps.clock.now();
-    let newStep = current;
-    if (transition.changed) {
-      await applyEffects(tx, report, transition.effects, person.id, now);
-      newStep = await saveCursor(tx, report, transition.cursor, answeredCountAfter(report, transition.effects), person.id, now);
-    }
-    await rememberWhatPersonSaw(tx, person.id, report.submission.id, newStep);
-    return {
-      kind: 'prompt',
-      submissionId: report.submission.id,
-      step: newStep,
-      notice: transition.notice,
-      prompt: transition.prompt,
-      inPlace: transition.inPlace ?? false,
-    };
-  });
+  if (request.submissionId !== undefined && !isBigintId(request.submissionId)) return { kind: 'no_active' };
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptStep(deps, request);
+    if (outcome !== 'conflict') return outcome;
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`report step of person ${request.personId} conflicted ${attempt} times`);
+  }
 }
 
 export interface OpenReportRequest {
   personId: string;
   campaignId: string;
   organizationId: string;
+  /** Recorded with the report's opening: a redelivered /baocao or button changes nothing. */
+  event?: EventKey;
 }
 
 /**
- * /baocao: starts the organization's report for a campaign, or resumes it exactly
- * where it stopped. Authorization is checked here, not in the chat layer.
+ * /baocao: starts the organization's report for a campaign, or resumes it exactly where
+ * it stopped, in one transaction that also counts as acknowledging the round's
+ * announcement. Authorization is checked here, not in the chat layer.
  */
 export async function openReport(deps: ReportingDeps, request: OpenReportRequest): Promise<ReportReply> {
   if (!isBigintId(request.campaignId) || !isBigintId(request.organizationId)) return { kind: 'forbidden' };
-  return deps.db.transaction().execute(async (tx) => {
+  return deps.db.transaction().execute(async (tx): Promise<ReportReply> => {
     const now = deps.clock.now();
+    if (request.event && !(await markUpdateProcessed(tx, request.event))) return { kind: 'duplicate' };
     const allowed = await tx
       .selectFrom('memberships as m')
       .innerJoin('campaign_targets as t', 't.organization_id', 'm.organization_id')
@@ -335,23 +325,37 @@ export async function openReport(deps: ReportingDeps, request: OpenReportRequest
       })
       .onConflict((oc) => oc.columns(['campaign_id', 'organization_id']).doNothing())
       .execute();
-    const { id } = await tx
-      .selectFrom('submissions')
-      .select('id')
-      .where('campaign_id', '=', request.campaignId)
-      .where('organization_id', '=', request.organizationId)
+    const row = await tx
+      .selectFrom('submissions as s')
+      .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+      .innerJoin('organizations as o', 'o.id', 's.organization_id')
+      .selectAll('s')
+      .select(['c.form_id', 'c.form_version', 'c.period_label', 'c.period_start', 'c.period_end', 'c.due_at', 'c.closed_at', 'o.name as org_name'])
+      .where('s.campaign_id', '=', request.campaignId)
+      .where('s.organization_id', '=', request.organizationId)
+      .forUpdate('s')
       .executeTakeFirstOrThrow();
-    const report = (await loadReport(tx, deps, id))!;
-    let current = report.submission.step;
-    const cursor = reopenCursor(report.state);
+    let state = dialogueState(row, form, await loadAnswers(tx, row.id), now);
+    let current = row.step;
+    const cursor = reopenCursor(state);
     // A locked report is only shown (its review), never written to: opening it after the
     // deadline must not make it look updated after the deadline.
-    if (cursor !== report.state.cursor) {
-      if (!report.state.locked) current = await saveCursor(tx, report, cursor, report.state.answers.size, request.personId, now);
-      report.state = { ...report.state, cursor };
+    if (cursor !== state.cursor) {
+      if (!state.locked) {
+        const saved = await tx
+          .updateTable('submissions')
+          .set({ cursor: JSON.stringify(cursor), step: sql<number>`step + 1`, updated_at: now, updated_by: request.personId })
+          .where('id', '=', row.id)
+          .returning('step')
+          .executeTakeFirstOrThrow();
+        current = saved.step;
+      }
+      state = { ...state, cursor };
     }
-    await rememberWhatPersonSaw(tx, request.personId, id, current);
-    return promptReply(report, current);
+    await tx.updateTable('people').set({ active_submission_id: row.id, seen_step: current, seen_at: now }).where('id', '=', request.personId).execute();
+    // Starting the report proves the announcement arrived: it counts as «Đã nhận».
+    await acknowledgeByOpening(tx, { campaignId: request.campaignId, personId: request.personId }, now);
+    return promptReply(row.id, state, current);
   });
 }
 
@@ -359,7 +363,7 @@ export async function openReport(deps: ReportingDeps, request: OpenReportRequest
  * The prompt for `step` never reached the person (sending failed after the answer
  * was stored). Their next typed message was written for the question before it, so
  * it must not be taken as the answer to the new one: it gets the current question
- * shown instead.
+ * shown instead. Its own use case: it runs on the channel's failure, not on an update.
  */
 export async function forgetSeenPrompt(db: Kysely<Database>, personId: string): Promise<void> {
   await db.updateTable('people').set({ seen_step: UNSEEN_STEP }).where('id', '=', personId).execute();
@@ -375,4 +379,3 @@ export async function pauseReport(db: Kysely<Database>, personId: string): Promi
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
-

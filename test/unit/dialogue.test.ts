@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { reopenCursor, startCursor, step } from '../../src/dialogue/machine.js';
 import { candidateLabel, renderPrompt } from '../../src/dialogue/prompts.js';
 import type { Cursor, DialogueState, Input, Prompt, Transition } from '../../src/dialogue/types.js';
+import type { PlausibilityContext } from '../../src/forms/plausibility.js';
 import type { AnswerValue, Form } from '../../src/forms/schema.js';
 import { bundled, makeForm } from './helpers.js';
 
@@ -619,5 +620,362 @@ describe('typed words replace every button', () => {
     expect(onText.cursor).toEqual(at('ten_mo_hinh'));
     expect(step(onText, text('xong')).effects).toEqual([{ kind: 'set', key: 'ten_mo_hinh', value: 'xong' }]);
     expect(step(onText, text('0')).effects).toEqual([{ kind: 'set', key: 'ten_mo_hinh', value: '0' }]);
+  });
+});
+
+/** What the service would load: this organization's previous round, and this round's percentiles. */
+function plausibility(
+  previous: Record<string, number>,
+  percentiles: Record<string, { p99: number; answered: number }> = {},
+): PlausibilityContext {
+  return {
+    previous: new Map(Object.entries(previous).map(([k, value]) => [k, { value, periodLabel: 'Năm 2025' }])),
+    percentiles: new Map(Object.entries(percentiles)),
+  };
+}
+
+const editAnswer = (questionNo: number, t: string): Input => ({ kind: 'edit_answer', questionNo, text: t });
+
+describe('plausibility, asked at entry', () => {
+  /** QCDC up to so_doi_thoai (question 8), which was 3 last year. */
+  const atDialogues = (): DialogueState =>
+    run(newState(qcdc, { plausibility: plausibility({ so_doi_thoai: 3 }) }), ...qcdcInputs.slice(0, 7)).state;
+
+  it('an implausible number is not stored: it asks «Đúng» / «Nhập lại» with last year\'s figure', () => {
+    const state = atDialogues();
+    expect(state.cursor).toEqual(at('so_doi_thoai'));
+    const t = step(state, text('1234'));
+    expect(t.cursor).toEqual({ at: 'plausible', key: 'so_doi_thoai', value: 1234, review: false });
+    expect(t.effects).toEqual([]);
+    expect(t.changed).toBe(true);
+    expect(t.prompt.text).toContain('Câu 8/14');
+    expect(t.prompt.text).toContain('Đồng chí xác nhận 1.234 cuộc đối thoại định kỳ với người lao động? (Năm 2025: 3)');
+    expect(labels(t.prompt)).toEqual(['Đúng', 'Nhập lại', '« Quay lại']);
+    expect(t.prompt.buttons[0]!.map((b) => b.say)).toEqual(['1', '2']);
+  });
+
+  it('a plausible number is stored at once, without a flag', () => {
+    const t = step(atDialogues(), text('4'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 4 }]);
+    expect(t.cursor).toEqual(at('so_tap_huan'));
+  });
+
+  it('without figures to compare with (no context) nothing is asked', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 7));
+    expect(step(state, text('1234')).effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 1234 }]);
+  });
+
+  it('«Đúng» stores the value marked as a confirmed outlier and goes on', () => {
+    const asked = run(atDialogues(), text('1234')).state;
+    const yes = step(asked, pick(0));
+    expect(yes.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 1234, confirmedOutlier: true }]);
+    expect(yes.cursor).toEqual(at('so_tap_huan'));
+    expect(yes.notice).toBeUndefined();
+  });
+
+  it('«Nhập lại» and «Quay lại» go back to the question with nothing stored', () => {
+    const asked = run(atDialogues(), text('1234')).state;
+    for (const input of [pick(1), { kind: 'back' } as Input]) {
+      const t = step(asked, input);
+      expect(t.cursor).toEqual(at('so_doi_thoai'));
+      expect(t.effects).toEqual([]);
+      expect(t.prompt.text).toContain('Câu 8/14');
+    }
+    expect(step(asked, pick(2)).effects).toEqual([]);
+  });
+
+  it('by typing: 1 or «đúng» confirms, 2 or «nhập lại» retypes, 0 goes back, another number is a fresh answer', () => {
+    const asked = run(atDialogues(), text('1234')).state;
+    const flagged = [{ kind: 'set', key: 'so_doi_thoai', value: 1234, confirmedOutlier: true }];
+    expect(step(asked, text('1')).effects).toEqual(flagged);
+    expect(step(asked, text('Đúng')).effects).toEqual(flagged);
+    expect(step(asked, text('dung')).effects).toEqual(flagged);
+    for (const word of ['2', 'Nhập lại', '0', 'quay lại']) {
+      const t = step(asked, text(word));
+      expect(t.cursor).toEqual(at('so_doi_thoai'));
+      expect(t.effects).toEqual([]);
+    }
+    // A new number is checked again: 5 is plausible, 999 is asked about.
+    const fresh = step(asked, text('5'));
+    expect(fresh.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 5 }]);
+    expect(fresh.cursor).toEqual(at('so_tap_huan'));
+    const again = step(asked, text('999'));
+    expect(again.cursor).toEqual({ at: 'plausible', key: 'so_doi_thoai', value: 999, review: false });
+    expect(again.effects).toEqual([]);
+    expect(step(asked, text('mười hai')).notice).toContain('Không đọc được số');
+  });
+
+  it('above the round\'s 99th percentile once 30 organizations answered: says it is much higher than most', () => {
+    const ctx = plausibility({}, { so_tap_huan: { p99: 40.6, answered: 45 } });
+    const { state } = run(newState(qcdc, { plausibility: ctx }), ...qcdcInputs.slice(0, 8));
+    expect(state.cursor).toEqual(at('so_tap_huan'));
+    const t = step(state, text('77'));
+    expect(t.cursor).toEqual({ at: 'plausible', key: 'so_tap_huan', value: 77, review: false });
+    expect(t.prompt.text).toContain('Đồng chí xác nhận 77 đồng chí tham dự tập huấn?');
+    expect(t.prompt.text).toContain('cao hơn nhiều so với phần lớn các đơn vị: 99% trong 45 đơn vị đã trả lời đợt này báo không quá 40.');
+    expect(step(state, text('40')).effects).toEqual([{ kind: 'set', key: 'so_tap_huan', value: 40 }]);
+    const few = plausibility({}, { so_tap_huan: { p99: 40.6, answered: 29 } });
+    expect(step({ ...state, plausibility: few }, text('77')).effects).toEqual([{ kind: 'set', key: 'so_tap_huan', value: 77 }]);
+  });
+
+  it('a question without a summary label shows the number alone', () => {
+    const form = makeForm({ questions: [{ key: 'so', type: 'integer', text: 'Số?' }] });
+    const t = step(newState(form, { plausibility: plausibility({ so: 3 }) }), text('30'));
+    expect(t.prompt.text).toContain('Đồng chí xác nhận 30? (Năm 2025: 3)');
+    expect(labels(t.prompt)).toEqual(['Đúng', 'Nhập lại']);
+    // No «Quay lại» button on the first question, but 0 still goes back to the question.
+    expect(step(apply(newState(form), t), text('0')).cursor).toEqual(at('so'));
+  });
+
+  it('per-question settings in the form: off, or another ratio', () => {
+    const form = makeForm({
+      plausibility: { ratio: 2 },
+      questions: [
+        { key: 'a', type: 'integer', text: 'A?', plausibility: { off: true } },
+        { key: 'b', type: 'integer', text: 'B?' },
+      ],
+    });
+    const state = newState(form, { plausibility: plausibility({ a: 1, b: 1 }) });
+    expect(step(state, text('100')).effects).toEqual([{ kind: 'set', key: 'a', value: 100 }]);
+    const atB = run(state, text('100')).state;
+    expect(step(atB, text('2')).cursor).toMatchObject({ at: 'plausible', key: 'b', value: 2 });
+  });
+
+  it('the question\'s constraint and the rules refuse first; a confirmed value is checked again', () => {
+    const ctx = plausibility({ dv_khong_ht: 1 });
+    const { state } = run(newState(xl, { plausibility: ctx }), text('100'), text('50'), text('30'), text('10'));
+    expect(state.cursor).toEqual(at('dv_khong_ht'));
+    // 20 breaks the sum rule: refused with the rule's message, never asked about.
+    const refused = step(state, text('20'));
+    expect(refused.cursor).toEqual(at('dv_khong_ht'));
+    expect(refused.effects).toEqual([]);
+    expect(refused.notice).toContain('phải bằng tổng số đảng viên');
+    // 10 fits the rule but is 10 × last year's 1: asked.
+    const asked = run(state, text('10')).state;
+    expect(asked.cursor).toEqual({ at: 'plausible', key: 'dv_khong_ht', value: 10, review: false });
+    expect(step(asked, pick(0)).effects).toEqual([{ kind: 'set', key: 'dv_khong_ht', value: 10, confirmedOutlier: true }]);
+    // Meanwhile a co-reporter changed the total: «Đúng» is refused by the rule, back on the question.
+    const changed: DialogueState = { ...asked, answers: new Map(asked.answers).set('tong_dang_vien', 90) };
+    const late = step(changed, pick(0));
+    expect(late.effects).toEqual([]);
+    expect(late.cursor).toEqual(at('dv_khong_ht'));
+    expect(late.notice).toContain('phải bằng tổng số đảng viên (90)');
+  });
+});
+
+describe('edit_answer: a changed answer to question N, wherever the cursor is', () => {
+  const reviewed = (overrides: Partial<DialogueState> = {}): DialogueState => run(newState(qcdc, overrides), ...qcdcInputs).state;
+
+  it('changes an earlier question and keeps the cursor where it was', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 8));
+    expect(state.cursor).toEqual(at('so_tap_huan'));
+    const t = step(state, editAnswer(8, '30'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 30 }]);
+    expect(t.cursor).toEqual(at('so_tap_huan'));
+    expect(t.notice).toBe('Đã sửa câu 8: 30 (trước: 4)');
+    expect(t.prompt.text).toContain('Câu 9/14');
+    expect(t.changed).toBe(true);
+  });
+
+  it('on the review and on a sent report that stays complete', () => {
+    const onReview = step(reviewed(), editAnswer(9, '1.234'));
+    expect(onReview.cursor).toEqual({ at: 'review' });
+    expect(onReview.notice).toBe('Đã sửa câu 9: 1.234 (trước: 77)');
+    const sent = run(reviewed(), { kind: 'submit' }).state;
+    expect(sent.cursor).toEqual({ at: 'done' });
+    const t = step(sent, editAnswer(12, 'Khá'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'tu_danh_gia', value: 'kha' }]);
+    expect(t.cursor).toEqual({ at: 'done' });
+    expect(t.notice).toBe('Đã sửa câu 12: Khá (trước: Tốt)');
+  });
+
+  it('a question not answered yet shows «(chưa trả lời)» and is then not asked again', () => {
+    const { state } = run(newState(qcdc), text('có'), text('có'));
+    expect(state.cursor).toEqual(at('so_mo_hinh_dvk'));
+    const t = step(state, editAnswer(4, 'có'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'dang_ky_mo_hinh', value: true }]);
+    expect(t.cursor).toEqual(at('so_mo_hinh_dvk'));
+    expect(t.notice).toBe('Đã sửa câu 4: Có (trước: (chưa trả lời))');
+    expect(run(apply(state, t), text('26')).state.cursor).toEqual(at('ten_mo_hinh'));
+  });
+
+  it('an edit that makes the question on screen not apply moves on to the next one', () => {
+    const { state } = run(newState(qcdc), text('có'));
+    expect(state.cursor).toEqual(at('bcd_quy_che'));
+    const t = step(state, editAnswer(1, 'không'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'ban_chi_dao', value: false }]);
+    expect(t.cursor).toEqual(at('so_mo_hinh_dvk'));
+  });
+
+  it('an edit that removes answers unsets them, like any answer', () => {
+    const t = step(reviewed(), editAnswer(1, '2'));
+    expect(t.effects).toEqual([
+      { kind: 'set', key: 'ban_chi_dao', value: false },
+      { kind: 'unset', key: 'bcd_quy_che' },
+    ]);
+    expect(t.cursor).toEqual({ at: 'review' });
+  });
+
+  it('an edit that makes a sent report incomplete takes it back to draft and asks the new question', () => {
+    const inputs = [...qcdcInputs];
+    inputs.splice(3, 2, text('không'));
+    const sent = run(newState(qcdc), ...inputs, { kind: 'submit' }).state;
+    const t = step(sent, editAnswer(4, 'có'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'dang_ky_mo_hinh', value: true }, { kind: 'unsubmit' }]);
+    expect(t.cursor).toEqual(at('ten_mo_hinh', true));
+    expect(t.notice).toContain('Đã sửa câu 4: Có (trước: Không)');
+    expect(t.notice).toContain('chưa gửi');
+  });
+
+  it('refused with the reason, nothing changed: no such question, not applicable, locked', () => {
+    const state = run(newState(qcdc), text('không'), text('3'), text('không'), ...qcdcInputs.slice(5)).state;
+    const cases: Array<[DialogueState, Input, string]> = [
+      [state, editAnswer(15, '3'), 'Câu 15 không sửa được: biểu mẫu chỉ có các câu từ 1 đến 14.'],
+      [state, editAnswer(0, '3'), 'Câu 0 không sửa được: biểu mẫu chỉ có các câu từ 1 đến 14.'],
+      [state, editAnswer(2, 'có'), 'Câu 2 không còn sửa được: câu này không áp dụng với các câu trả lời hiện tại.'],
+      [{ ...state, locked: 'closed' }, editAnswer(8, '30'), 'Câu 8 không còn sửa được: đợt báo cáo này đã kết thúc, không nhận thêm thay đổi.'],
+      [
+        { ...state, status: 'submitted', cursor: { at: 'done' }, locked: 'past_deadline' },
+        editAnswer(8, '30'),
+        'Câu 8 không còn sửa được: báo cáo đã nộp và đã quá hạn chót. Nếu cần sửa, đề nghị liên hệ Văn phòng Đảng ủy để mở lại.',
+      ],
+    ];
+    for (const [s, input, notice] of cases) {
+      const t = step(s, input);
+      expect(t.notice).toBe(notice);
+      expect(t.effects).toEqual([]);
+      expect(t.changed).toBe(false);
+      expect(t.cursor).toEqual(s.cursor);
+    }
+  });
+
+  it('a value the question refuses is not stored, and says which question', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 8));
+    const t = step(state, editAnswer(8, 'mười hai'));
+    expect(t.notice).toMatch(/^Chưa sửa được câu 8: Không đọc được số/);
+    expect(t.effects).toEqual([]);
+    expect(t.changed).toBe(false);
+    expect(t.cursor).toEqual(at('so_tap_huan'));
+    const required = step(state, editAnswer(8, 'bỏ qua'));
+    expect(required.notice).toBe('Chưa sửa được câu 8: Câu này bắt buộc, không bỏ qua được.');
+    expect(required.effects).toEqual([]);
+  });
+
+  it('constraints and cross-question rules refuse an edit the same way as an answer', () => {
+    const filled = run(newState(xl), text('12'), text('5'), text('3'), text('2'), text('2')).state;
+    expect(filled.cursor).toEqual(at('diem_tu_cham'));
+    const constraint = step(filled, editAnswer(2, '13'));
+    expect(constraint.effects).toEqual([]);
+    expect(constraint.cursor).toEqual(at('diem_tu_cham'));
+    expect(constraint.notice).toMatch(/^Chưa sửa được câu 2: Số đảng viên hoàn thành xuất sắc nhiệm vụ \(13\)/);
+    const rule = step(filled, editAnswer(5, '3'));
+    expect(rule.effects).toEqual([]);
+    expect(rule.cursor).toEqual(at('diem_tu_cham'));
+    expect(rule.notice).toContain('Chưa sửa được câu 5: Tổng số đảng viên được xếp loại (13) phải bằng tổng số đảng viên (12)');
+  });
+
+  it('an optional question can be emptied with «bỏ qua»; the same value again changes nothing', () => {
+    const skipped = step(reviewed(), editAnswer(14, 'bỏ qua'));
+    expect(skipped.effects).toEqual([{ kind: 'set', key: 'kien_nghi', value: null }]);
+    expect(skipped.notice).toBe('Đã sửa câu 14: (bỏ qua) (trước: Không có)');
+    const same = step(reviewed(), editAnswer(8, ' 4 '));
+    expect(same.effects).toEqual([]);
+    expect(same.changed).toBe(false);
+    expect(same.notice).toBe('Câu 8 vẫn là 4, không có gì thay đổi.');
+  });
+
+  it('an ambiguous number asks which reading, then returns to where the person was', () => {
+    const form = makeForm({
+      questions: [
+        { key: 'ty_le', type: 'decimal', text: 'Tỷ lệ?', decimals: 3 },
+        { key: 'ghi_chu', type: 'text', text: 'Ghi chú?' },
+      ],
+    });
+    const { state } = run(newState(form), text('5'));
+    expect(state.cursor).toEqual(at('ghi_chu'));
+    const asked = run(state, editAnswer(1, '1.234'));
+    expect(asked.last.cursor).toEqual({ at: 'confirm', key: 'ty_le', candidates: [1234, 1.234], review: true, returnTo: at('ghi_chu') });
+    expect(asked.last.effects).toEqual([]);
+    expect(labels(asked.last.prompt).slice(0, 2)).toEqual(['= 1234', '= 1,234 (1 phẩy 234)']);
+    const picked = step(asked.state, pick(1));
+    expect(picked.effects).toEqual([{ kind: 'set', key: 'ty_le', value: 1.234 }]);
+    expect(picked.cursor).toEqual(at('ghi_chu'));
+    expect(picked.notice).toBe('Đã sửa câu 1: 1,234 (trước: 5)');
+    // «Quay lại» on that step shows question 1, and answering it returns to question 2 as well.
+    const back = run(asked.state, { kind: 'back' });
+    expect(back.state.cursor).toEqual({ at: 'question', key: 'ty_le', review: true, returnTo: at('ghi_chu') });
+    const retyped = step(back.state, text('7'));
+    expect(retyped.cursor).toEqual(at('ghi_chu'));
+    expect(retyped.notice).toBe('Đã sửa câu 1: 7 (trước: 5)');
+  });
+
+  it('an implausible number asks for confirmation, then returns to the review', () => {
+    const state = reviewed({ plausibility: plausibility({ so_doi_thoai: 4 }) });
+    expect(state.cursor).toEqual({ at: 'review' });
+    const asked = run(state, editAnswer(8, '1234'));
+    expect(asked.last.cursor).toEqual({ at: 'plausible', key: 'so_doi_thoai', value: 1234, review: true, returnTo: { at: 'review' } });
+    expect(asked.last.effects).toEqual([]);
+    expect(asked.last.prompt.text).toContain('Câu trả lời hiện tại: <b>4</b>');
+    expect(asked.last.prompt.text).toContain('(Năm 2025: 4)');
+
+    const yes = step(asked.state, pick(0));
+    expect(yes.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 1234, confirmedOutlier: true }]);
+    expect(yes.cursor).toEqual({ at: 'review' });
+    expect(yes.notice).toBe('Đã sửa câu 8: 1.234 (trước: 4)');
+
+    // «Nhập lại»: question 8 again, nothing stored; the new answer returns to the review.
+    const retype = run(asked.state, text('nhập lại'));
+    expect(retype.last.effects).toEqual([]);
+    expect(retype.state.cursor).toEqual({ at: 'question', key: 'so_doi_thoai', review: true, returnTo: { at: 'review' } });
+    const five = step(retype.state, text('5'));
+    expect(five.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 5 }]);
+    expect(five.cursor).toEqual({ at: 'review' });
+    expect(five.notice).toBe('Đã sửa câu 8: 5 (trước: 4)');
+  });
+
+  it('an edit of the question whose confirmation is pending supersedes it', () => {
+    const start = run(newState(qcdc, { plausibility: plausibility({ so_doi_thoai: 3 }) }), ...qcdcInputs.slice(0, 7), text('1234')).state;
+    expect(start.cursor).toMatchObject({ at: 'plausible', key: 'so_doi_thoai' });
+    const t = step(start, editAnswer(8, '5'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 5 }]);
+    expect(t.cursor).toEqual(at('so_tap_huan'));
+    expect(t.notice).toBe('Đã sửa câu 8: 5 (trước: (chưa trả lời))');
+    // From the review, 1234 typed for question 8 (was 4) is pending; editing it back to 4 answers it with 4.
+    const reviewState = reviewed({ plausibility: plausibility({ so_doi_thoai: 4 }) });
+    const pending = run(reviewState, { kind: 'edit', questionNo: 8 }, text('1234')).state;
+    expect(pending.cursor).toMatchObject({ at: 'plausible', key: 'so_doi_thoai', value: 1234 });
+    const back = step(pending, editAnswer(8, '4'));
+    expect(back.effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value: 4 }]);
+    expect(back.cursor).toEqual({ at: 'review' });
+    // An edit needing a confirmation while another one is pending: both are settled in turn.
+    const nested = run(start, editAnswer(3, '2,600'));
+    expect(nested.state.cursor).toEqual({
+      at: 'confirm',
+      key: 'so_mo_hinh_dvk',
+      candidates: [2600],
+      review: true,
+      returnTo: { at: 'plausible', key: 'so_doi_thoai', value: 1234, review: false },
+    });
+    const settled = run(nested.state, pick(0));
+    expect(settled.last.effects).toEqual([{ kind: 'set', key: 'so_mo_hinh_dvk', value: 2600 }]);
+    expect(settled.state.cursor).toEqual({ at: 'plausible', key: 'so_doi_thoai', value: 1234, review: false });
+    expect(run(settled.state, pick(0)).state.cursor).toEqual(at('so_tap_huan'));
+  });
+
+  it('pending confirmations nested by edits are bounded: beyond three, the edit returns straight to the final place', () => {
+    const keys = ['a', 'b', 'c', 'd'];
+    const form = makeForm({ questions: keys.map((key) => ({ key, type: 'decimal' as const, text: `${key}?`, decimals: 3 })) });
+    let state = run(newState(form), ...keys.map(() => text('5'))).state;
+    expect(state.cursor).toEqual({ at: 'review' });
+    for (const no of [1, 2, 3]) state = run(state, editAnswer(no, '1.234')).state;
+    expect(state.cursor).toMatchObject({ key: 'c', returnTo: { key: 'b', returnTo: { key: 'a', returnTo: { at: 'review' } } } });
+    const fourth = step(state, editAnswer(4, '1.234'));
+    expect(fourth.cursor).toEqual({ at: 'confirm', key: 'd', candidates: [1234, 1.234], review: true, returnTo: { at: 'review' } });
+  });
+
+  it('the same edit_answer is refused on a locked report whatever the cursor, and «show» still works', () => {
+    const locked: DialogueState = { ...reviewed(), locked: 'closed' };
+    expect(step(locked, editAnswer(1, 'không')).effects).toEqual([]);
+    expect(step(locked, { kind: 'show' }).notice).toBeUndefined();
   });
 });

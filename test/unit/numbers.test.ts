@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_NUMBER_INPUT_LENGTH, parseVietnameseNumber, roundTo, type NumberParse } from '../../src/forms/numbers.js';
+import {
+  MAX_NUMBER_INPUT_LENGTH,
+  parseVietnameseNumber,
+  roundTo,
+  type ExcludedReading,
+  type NumberParse,
+} from '../../src/forms/numbers.js';
 
 const INT = { integer: true, decimals: 0 };
 const DEC2 = { integer: false, decimals: 2 };
@@ -8,6 +14,10 @@ const DEC1 = { integer: false, decimals: 1 };
 
 const ok = (value: number): NumberParse => ({ kind: 'ok', value });
 const amb = (...candidates: number[]): NumberParse => ({ kind: 'ambiguous', candidates });
+/** Ambiguous, with the readings the integer/decimals rule excluded. */
+const ambEx = (candidates: number[], ...excluded: ExcludedReading[]): NumberParse => ({ kind: 'ambiguous', candidates, excluded });
+const tooManyDecimals = (value: number, decimals: number): ExcludedReading => ({ value, decimals, reason: 'too_many_decimals' });
+const notInteger = (value: number, decimals: number): ExcludedReading => ({ value, decimals, reason: 'not_integer' });
 const err = (reason: Extract<NumberParse, { kind: 'error' }>['reason']): NumberParse => ({ kind: 'error', reason });
 
 type Row = [input: string, opts: typeof INT, expected: NumberParse];
@@ -43,9 +53,11 @@ const table: Row[] = [
   ['1.234', DEC3, amb(1234, 1.234)],
   ['1,234', DEC3, amb(1.234, 1234)],
   ['12.500', DEC2, amb(12500, 12.5)],
-  ['1.234', DEC2, amb(1234)],
-  ['1,234', INT, amb(1234)],
-  ['1,234', DEC2, amb(1234)],
+  ['1.234', DEC2, ambEx([1234], tooManyDecimals(1.234, 3))],
+  ['1,234', INT, ambEx([1234], notInteger(1.234, 3))],
+  ['1,234', DEC2, ambEx([1234], tooManyDecimals(1.234, 3))],
+  ['1,234', DEC1, ambEx([1234], tooManyDecimals(1.234, 3))],
+  ['12,500', DEC1, amb(12.5, 12500)],
   // Not an integer / too many decimals
   ['12,5', INT, err('not_integer')],
   ['12.5', INT, err('not_integer')],
@@ -58,6 +70,17 @@ const table: Row[] = [
   ['−5', DEC2, err('negative')],
   ['- 12,5', DEC2, err('negative')],
   ['-abc', INT, err('not_a_number')],
+  // Minus zero is zero
+  ['-0', INT, ok(0)],
+  ['-0,0', DEC1, ok(0)],
+  ['−0', DEC2, ok(0)],
+  ['- 0,00', DEC2, ok(0)],
+  ['-0,0', INT, ok(0)],
+  ['-00', INT, ok(0)],
+  ['-0 người', INT, ok(0)],
+  ['-0,5', DEC2, err('negative')],
+  ['-0,01', DEC2, err('negative')],
+  ['-0x', INT, err('not_a_number')],
   // Words: units are dropped, multipliers and other words are refused
   ['12 người', INT, ok(12)],
   ['12 đồng chí', INT, ok(12)],
@@ -103,6 +126,14 @@ describe('parseVietnameseNumber', () => {
 
   it('reads decomposed (NFD) "không" as zero', () => {
     expect(parseVietnameseNumber('không'.normalize('NFD'), INT)).toEqual(ok(0));
+  });
+
+  it('reads minus zero as +0, never -0', () => {
+    for (const input of ['-0', '-0,0', '−0', '-0.000', '-00']) {
+      const parsed = parseVietnameseNumber(input, DEC3);
+      expect(parsed.kind).toBe('ok');
+      if (parsed.kind === 'ok') expect(Object.is(parsed.value, 0)).toBe(true);
+    }
   });
 
   it('returns exact decimals, without float noise', () => {

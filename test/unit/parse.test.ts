@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatAnswer, formatDateVi, formatNumberVi, typeHint } from '../../src/forms/format.js';
-import { answerFromButton, checkQuestionConstraint, parseTypedAnswer, type ParseResult } from '../../src/forms/parse.js';
+import { answerFromButton, checkQuestionConstraint, parseFreeText, parseTypedAnswer, type ParseResult } from '../../src/forms/parse.js';
 import type { Form, Question } from '../../src/forms/schema.js';
 import { VIETNAMESE_LETTER, bundled, ctx, makeQuestion, question } from './helpers.js';
 
@@ -98,6 +98,64 @@ describe('numbers in questions', () => {
     expect(errorMessage(parseTypedAnswer(q, '0', ctx))).toBe('Giá trị phải từ 1 đến 1.000.');
     expect(errorMessage(parseTypedAnswer(q, '1.001', ctx))).toBe('Giá trị phải từ 1 đến 1.000.');
     expect(parseTypedAnswer(q, '1.000', ctx)).toEqual({ kind: 'ok', value: 1000 });
+  });
+
+  describe('a comma or dot that reads two ways, against the range (finding 7)', () => {
+    const upTo100 = makeQuestion({ key: 'ty_le', type: 'decimal', text: 'Tỷ lệ?', min: 0, max: 100 });
+
+    it('"1,234" with two decimals and max 100 names both readings, not only the range', () => {
+      const message = expectVietnameseError(parseTypedAnswer(upTo100, '1,234', ctx));
+      expect(message).not.toContain('Giá trị phải');
+      expect(message).toContain('«1,234»');
+      expect(message).toContain('1.234 thì lớn hơn 100');
+      expect(message).toContain('1,234 thì có nhiều hơn 2 chữ số thập phân');
+    });
+
+    it('diem_tu_cham (one decimal, 0–100): "1,234" and "1.234" are refused naming why', () => {
+      const diem = question(xl, 'diem_tu_cham');
+      for (const typed of ['1,234', '1.234']) {
+        const message = errorMessage(parseTypedAnswer(diem, typed, ctx));
+        expect(message).toContain('lớn hơn 100');
+        expect(message).toContain('nhiều hơn 1 chữ số thập phân');
+      }
+    });
+
+    it('an integer question with max 100 refuses "1,234" naming both readings', () => {
+      const q = makeQuestion({ key: 'so', type: 'integer', text: 'Số?', max: 100 });
+      const message = errorMessage(parseTypedAnswer(q, '1,234', ctx));
+      expect(message).toContain('1.234 thì lớn hơn 100');
+      expect(message).toContain('1,234 thì không phải số nguyên');
+      // "1.234" is plainly 1234 in an integer question: the range alone is the reason.
+      expect(errorMessage(parseTypedAnswer(q, '1.234', ctx))).toBe('Giá trị phải từ 0 đến 100.');
+    });
+
+    it('asks with both readings when both are in range, with the one in range otherwise', () => {
+      const wide = makeQuestion({ key: 'x', type: 'decimal', text: 'X?', decimals: 3, max: 5000 });
+      expect(parseTypedAnswer(wide, '1,234', ctx)).toMatchObject({ kind: 'ambiguous', candidates: [1.234, 1234] });
+      const narrow = makeQuestion({ key: 'x', type: 'decimal', text: 'X?', decimals: 3, max: 100 });
+      expect(parseTypedAnswer(narrow, '1,234', ctx)).toMatchObject({ kind: 'ambiguous', candidates: [1.234] });
+      const atLeast2000 = makeQuestion({ key: 'x', type: 'decimal', text: 'X?', decimals: 3, min: 2000 });
+      const message = errorMessage(parseTypedAnswer(atLeast2000, '1,234', ctx));
+      expect(message).toContain('1.234 thì nhỏ hơn 2.000');
+      expect(message).toContain('1,234 thì nhỏ hơn 2.000');
+    });
+
+    it('one reading in range and the other excluded by the decimals: still asked, never picked silently', () => {
+      expect(parseTypedAnswer(upTo100, '12,500', ctx)).toMatchObject({ kind: 'ambiguous', candidates: [12.5] });
+      const big = makeQuestion({ key: 'x', type: 'decimal', text: 'X?', decimals: 1, max: 5000 });
+      expect(parseTypedAnswer(big, '1,234', ctx)).toMatchObject({ kind: 'ambiguous', candidates: [1234] });
+    });
+  });
+
+  it('"-0" and "-0,0" are zero', () => {
+    const diem = question(xl, 'diem_tu_cham');
+    for (const typed of ['-0', '-0,0', '−0']) {
+      const result = parseTypedAnswer(diem, typed, ctx);
+      expect(result).toEqual({ kind: 'ok', value: 0 });
+      if (result.kind === 'ok') expect(Object.is(result.value, 0)).toBe(true);
+    }
+    expect(parseTypedAnswer(integerQ(), '-0', ctx)).toEqual({ kind: 'ok', value: 0 });
+    expect(formatAnswer(diem, 0)).toBe('0');
   });
 
   it('an empty answer to an optional number question is a skip', () => {
@@ -251,9 +309,55 @@ describe('text', () => {
     expect(parseTypedAnswer(q, nfd, ctx)).toEqual({ kind: 'ok', value: 'Việt' });
   });
 
+  it('removes invisible characters and keeps inner line breaks', () => {
+    const q = question(qcdc, 'ten_mo_hinh');
+    expect(parseTypedAnswer(q, '\u200bMô\u00adhình\u202e «Dân vận khéo»\r\ndòng 2\ufeff ', ctx)).toEqual({
+      kind: 'ok',
+      value: 'Môhình «Dân vận khéo»\ndòng 2',
+    });
+  });
+
+  it.each(['\u200b', '\u200b\u200c\u200d\ufeff', '\u0085', ' \u00a0\u2060 ', '\u202e\u202c', '\u0001\u007f'])(
+    'invisible-only %j is empty: refused as required, a skip when optional',
+    (input) => {
+      expect(errorMessage(parseTypedAnswer(question(qcdc, 'ten_mo_hinh'), input, ctx))).toContain('bắt buộc');
+      expect(parseTypedAnswer(question(qcdc, 'han_che'), input, ctx)).toEqual({ kind: 'ok', value: null });
+    },
+  );
+
   it('empty optional text is a skip, empty required text is refused', () => {
     expect(parseTypedAnswer(question(qcdc, 'han_che'), '   ', ctx)).toEqual({ kind: 'ok', value: null });
     expectVietnameseError(parseTypedAnswer(question(qcdc, 'ten_mo_hinh'), '   ', ctx));
+  });
+});
+
+describe('characters that cannot be stored (finding 2)', () => {
+  it.each(['\u0000', 'abc\u0000', 'ab\ud800', '\udc00x', '12\u0000'])('%j gets the validation message in every question type', (input) => {
+    for (const form of [qcdc, xl]) {
+      for (const q of form.questions) {
+        const message = errorMessage(parseTypedAnswer(q, input, ctx));
+        expect(message).toBe('Câu trả lời có ký tự không hợp lệ (ký tự điều khiển hoặc ký tự lỗi). Đồng chí gõ lại câu trả lời.');
+      }
+    }
+  });
+
+  it('invisible characters around a number, a choice or a date are ignored', () => {
+    expect(parseTypedAnswer(question(qcdc, 'so_tap_huan'), '\u200b77\u200e', ctx)).toEqual({ kind: 'ok', value: 77 });
+    expect(parseTypedAnswer(question(qcdc, 'ban_chi_dao'), '\ufeffcó\u0085', ctx)).toEqual({ kind: 'ok', value: true });
+    expect(parseTypedAnswer(question(qcdc, 'tu_danh_gia'), '\u2066Khá\u2069', ctx)).toEqual({ kind: 'ok', value: 'kha' });
+    expect(parseTypedAnswer(question(xl, 'ngay_kiem_diem'), '05/12/2026\u200b', ctx)).toEqual({ kind: 'ok', value: '2026-12-05' });
+    expect(errorMessage(parseTypedAnswer(question(qcdc, 'so_tap_huan'), '\u200b', ctx))).toContain('bắt buộc');
+  });
+});
+
+describe('parseFreeText (late-submission reason)', () => {
+  it('normalizes, counts characters of the stored text and refuses what cannot be stored', () => {
+    expect(parseFreeText('  Họp\u200b chi bộ\r\nmuộn ', 1000)).toEqual({ kind: 'ok', text: 'Họp chi bộ\nmuộn' });
+    expect(parseFreeText('\u200b\ufeff', 1000)).toEqual({ kind: 'empty' });
+    expect(parseFreeText('Việt'.normalize('NFD'), 4)).toEqual({ kind: 'ok', text: 'Việt' });
+    expect(parseFreeText('abcde', 4)).toEqual({ kind: 'too_long', length: 5 });
+    expect(parseFreeText('a\u0000', 1000)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('không hợp lệ') });
+    expect(parseFreeText('a\ud800', 1000).kind).toBe('invalid');
   });
 });
 

@@ -27,6 +27,7 @@ describe('zaloUpdateToEvent', () => {
       dedupeKey: '16f6366b3f02645a3d15',
       from: { externalId: HEX_USER, displayName: 'Nguyễn Văn A', username: null },
       at: new Date(1766619597466),
+      messageRef: '16f6366b3f02645a3d15',
       content: { kind: 'text', text: 'Xin chào' },
     });
   });

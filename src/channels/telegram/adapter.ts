@@ -33,19 +33,28 @@ function displayName(from: NonNullable<Context['from']>): string {
 
 function contentOf(ctx: Context): InboundContent {
   if (ctx.callbackQuery) return { kind: 'action', action: ctx.callbackQuery.data === undefined ? undefined : decodeAction(ctx.callbackQuery.data) };
-  const text = ctx.message?.text;
-  return text === undefined ? { kind: 'other' } : { kind: 'text', text };
+  const message = ctx.message ?? ctx.editedMessage;
+  if (!message) return { kind: 'other' };
+  if (message.forward_origin || message.via_bot) return { kind: 'forwarded' };
+  if (message.text === undefined) return { kind: 'other' };
+  if (ctx.editedMessage) return { kind: 'edited', text: message.text };
+  const replied = message.reply_to_message;
+  // Only a reply to this bot's own message can name a question.
+  const quoted = replied?.text !== undefined ? { text: replied.text, fromBot: replied.from?.id === ctx.me.id } : undefined;
+  return { kind: 'text', text: message.text, ...(quoted ? { quoted } : {}) };
 }
 
 export function toInboundEvent(ctx: Context): InboundEvent | undefined {
   const from = ctx.from;
-  if (!from || from.is_bot || (!ctx.message && !ctx.callbackQuery)) return undefined;
-  const date = ctx.message?.date;
+  const message = ctx.message ?? ctx.editedMessage;
+  if (!from || from.is_bot || (!message && !ctx.callbackQuery)) return undefined;
   return {
     channel: 'telegram',
     dedupeKey: String(ctx.update.update_id),
     from: { externalId: String(from.id), displayName: displayName(from), username: from.username ?? null },
-    at: date ? new Date(date * 1000) : new Date(),
+    // Telegram dates are whole seconds: a message sent within the second a prompt was shown counts as before it.
+    at: message ? new Date(message.date * 1000) : new Date(),
+    ...(message ? { messageRef: `${message.chat.id}:${message.message_id}` } : {}),
     content: contentOf(ctx),
   };
 }

@@ -33,6 +33,7 @@ function encodeInput(input: Input): string {
     case 'show':
       return 'v';
     case 'text':
+    case 'edit_answer':
       throw new Error('typed text is never a button');
   }
 }

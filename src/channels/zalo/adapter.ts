@@ -36,7 +36,28 @@ function messagesOf(reply: Reply): OutboundMessage[] {
   return reply.toast ? [plain(reply.toast.text)] : [];
 }
 
-/** Handles one Zalo update end to end: the chat layer's use case, then its reply. */
+/** Replies share the bot's quota with the outbox: a 429 is waited out a few times rather than losing the reply. */
+const REPLY_ATTEMPTS = 3;
+const MAX_REPLY_WAIT_MS = 5000;
+
+async function sendReply(sender: ChannelSender, to: string, message: OutboundMessage): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sender.send(to, message);
+      return;
+    } catch (error) {
+      const failure = sender.classify(error);
+      if (failure.action !== 'rate_limited' || attempt >= REPLY_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(failure.retryAfterMs, MAX_REPLY_WAIT_MS)));
+    }
+  }
+}
+
+/**
+ * Handles one Zalo update end to end: the chat layer's use case, then its reply. A failed
+ * use case is apologised for and rethrown, so a webhook answers 500 and Zalo delivers the
+ * update again (its transaction rolled back, nothing of it was stored).
+ */
 export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Logger): (update: ZaloUpdate) => Promise<void> {
   return async (update) => {
     const event = zaloUpdateToEvent(update);
@@ -48,11 +69,11 @@ export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Log
       reply = await chat.handle(event);
     } catch (error) {
       log.error({ err: error }, 'update failed');
-      await sender.send(to, plain(botMessages.internalError)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
-      return;
+      await sendReply(sender, to, plain(botMessages.internalError)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
+      throw error;
     }
     try {
-      for (const message of messagesOf(reply)) await sender.send(to, message);
+      for (const message of messagesOf(reply)) await sendReply(sender, to, message);
     } catch (error) {
       // The use case committed: what failed is only showing its reply.
       log.error({ err: error }, 'reply not delivered');

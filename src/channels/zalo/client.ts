@@ -359,7 +359,9 @@ export function classifyZaloSendError(error: unknown): SendFailure {
   if (errorCode === 429 || (RATE_WORDS.test(description) && !SIZE_WORDS.test(description))) {
     return { action: 'rate_limited', retryAfterMs: error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS };
   }
-  if (errorCode === 403 || errorCode === 404 || UNREACHABLE_WORDS.some((words) => words.test(description))) {
+  // A bare 404 (a wrong ZALO_API_ROOT, a proxy) says nothing about the person: only a blocked
+  // user, or a description naming the user or chat, makes them unreachable.
+  if (errorCode === 403 || UNREACHABLE_WORDS.some((words) => words.test(description))) {
     return { action: 'unreachable', reason };
   }
   if (errorCode >= 500) return { action: 'retry', reason };

@@ -25,6 +25,7 @@ export function zaloUpdateToEvent(update: ZaloUpdate): InboundEvent | undefined 
     dedupeKey: message.message_id,
     from: { externalId: message.from.id, displayName, username: null },
     at: new Date(message.date),
+    messageRef: message.message_id,
     content: text === undefined ? { kind: 'other' } : { kind: 'text', text },
   };
 }

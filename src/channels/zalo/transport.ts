@@ -241,11 +241,27 @@ export function zaloWebhookHandler(options: ZaloWebhookOptions): (req: IncomingM
   if (options.secret === '') throw new Error('the Zalo webhook secret must not be empty');
   const expected = digest(options.secret);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const inOrder = serialPerKey();
+  // One chat's updates are handled one after another, as in polling and Telegram: two quick
+  // answers must not race for the same report.
+  const handle: ZaloUpdateHandler = (update) => inOrder(update.message.chat.id, () => options.handle(update));
   return (req, res) => {
-    serveWebhook(req, res, { ...options, expected, maxBodyBytes }).catch((error: unknown) => {
+    serveWebhook(req, res, { ...options, handle, expected, maxBodyBytes }).catch((error: unknown) => {
       options.logger.error({ err: error }, 'zalo webhook request failed');
       answer(res, 500, 'internal error');
     });
+  };
+}
+
+/** Runs tasks of one key one after another (tasks of different keys run side by side). */
+function serialPerKey(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, task) => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(task, task);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => tails.get(key) === tail && tails.delete(key));
+    return run;
   };
 }
 
