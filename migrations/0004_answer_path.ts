@@ -1,15 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The answer path: when the person was shown their current prompt (a message sent
- * before it cannot answer it), the text of their last answer (to recognise the same
- * answer typed twice), which message answered each question (an edited message
- * changes that answer), and answers the organization confirmed although implausible.
+ * The answer path: the text of the person's last answer (to recognise the same answer
+ * typed twice), which message answered each question (an edited message changes that
+ * answer), and answers the organization confirmed although implausible.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('people')
-    .addColumn('seen_at', 'timestamptz')
     .addColumn('last_answer_text', 'text')
     .execute();
   await db.schema
@@ -23,5 +21,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('answers').dropColumn('source_message').dropColumn('confirmed_outlier').execute();
-  await db.schema.alterTable('people').dropColumn('seen_at').dropColumn('last_answer_text').execute();
+  await db.schema.alterTable('people').dropColumn('last_answer_text').execute();
 }

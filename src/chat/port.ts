@@ -78,6 +78,11 @@ export interface InboundEvent {
   at: Date;
   /** The person's message, unique within the channel (e.g. 'chat:message'): an edit of it later names it again. */
   messageRef?: string;
+  /**
+   * The channel knows this message was sent before the bot's last reply in this chat
+   * reached the person (two quick messages): it was meant for what they saw before.
+   */
+  sentBeforeLastReply?: true;
   content: InboundContent;
 }
 

@@ -64,7 +64,7 @@ export async function answerReport(
   const { event } = request;
   const messageRef = messageRefOf(event);
   const reply = await handleReportInput(reportingDeps(request), {
-    event: { channel: event.channel, dedupeKey: event.dedupeKey, at: event.at, ...(messageRef ? { messageRef } : {}) },
+    event: { channel: event.channel, dedupeKey: event.dedupeKey, ...(messageRef ? { messageRef } : {}), ...(event.sentBeforeLastReply ? { sentBeforeLastReply: true } : {}) },
     personId,
     input,
     ...(target?.step !== undefined ? { button: { submissionId: target.submissionId, step: target.step } } : target ? { submissionId: target.submissionId } : {}),

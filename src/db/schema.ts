@@ -30,8 +30,6 @@ export interface PeopleTable {
   is_admin: Generated<boolean>;
   active_submission_id: BigId | null;
   seen_step: number | null;
-  /** When the prompt of seen_step was shown: a message sent before it was meant for another question. */
-  seen_at: NullableTimestamp;
   /** The text of the person's last typed answer: the same answer typed twice is recognised. */
   last_answer_text: string | null;
   created_at: Timestamp;

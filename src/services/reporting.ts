@@ -53,10 +53,10 @@ export type ReportReply =
 
 /** The inbound event as the answer path needs it. */
 export interface ReportEvent extends EventKey {
-  /** When the person sent it (the platform's time): a message sent before the prompt was shown was not meant for it. */
-  at?: Date;
   /** channel:chat:message of the person's message: an edit of it later changes this answer. */
   messageRef?: string;
+  /** Sent before the bot's last reply was shown (see InboundEvent): not meant for what that reply asks. */
+  sentBeforeLastReply?: boolean;
 }
 
 export interface ReportInput {
@@ -96,7 +96,6 @@ interface StepRead {
   person_id: string;
   active_submission_id: string | null;
   seen_step: number | null;
-  seen_at: Date | null;
   last_answer_text: string | null;
   duplicate: boolean;
   member: boolean;
@@ -110,7 +109,7 @@ type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
 async function readStep(db: Kysely<Database>, request: ReportInput): Promise<StepRow | undefined> {
   const override = request.button?.submissionId ?? request.submissionId ?? null;
   const { rows } = await sql<StepRow>`
-    select p.id as person_id, p.active_submission_id, p.seen_step, p.seen_at, p.last_answer_text,
+    select p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text,
       exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey}) as duplicate,
       s.*, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
       exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
@@ -175,9 +174,8 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput): Promise<A
   // The person typed an answer to a question that a co-reporter has since moved past.
   if (typed && onThisReport && row.seen_step !== current) return shownAgain(msg.movedByCoReporter);
   // Sent before the current question was shown (two quick messages): it was meant for the one before.
-  const at = request.event.at;
   const questionNo = questionNoOf(state);
-  if (typed && onThisReport && questionNo !== undefined && row.seen_at && at && at.getTime() < row.seen_at.getTime()) {
+  if (typed && onThisReport && questionNo !== undefined && request.event.sentBeforeLastReply) {
     const text = normalizedText(request.input);
     return shownAgain(msg.sentBeforeShown(questionNo, text, text !== '' && text === row.last_answer_text));
   }
@@ -352,7 +350,7 @@ export async function openReport(deps: ReportingDeps, request: OpenReportRequest
       }
       state = { ...state, cursor };
     }
-    await tx.updateTable('people').set({ active_submission_id: row.id, seen_step: current, seen_at: now }).where('id', '=', request.personId).execute();
+    await tx.updateTable('people').set({ active_submission_id: row.id, seen_step: current }).where('id', '=', request.personId).execute();
     // Starting the report proves the announcement arrived: it counts as «Đã nhận».
     await acknowledgeByOpening(tx, { campaignId: request.campaignId, personId: request.personId }, now);
     return promptReply(row.id, state, current);

@@ -141,7 +141,7 @@ export async function writeChange(db: Kysely<Database>, change: StepChange): Pro
         : sql``
     }
     seen as (
-      update people set active_submission_id = upd.id, seen_step = upd.step, seen_at = ${now}
+      update people set active_submission_id = upd.id, seen_step = upd.step
         ${change.lastAnswerText !== undefined ? sql`, last_answer_text = ${change.lastAnswerText}` : sql``}
       from upd where people.id = ${personId}
     )
@@ -154,7 +154,6 @@ export async function writeChange(db: Kysely<Database>, change: StepChange): Pro
 /**
  * Records an event that changes no report (a refused answer, a prompt shown again) and
  * what the person was shown; false when the event was recorded before (a duplicate).
- * `seen_at` moves only when the prompt shown is a new one.
  */
 export async function writeStay(
   db: Kysely<Database>,
@@ -170,7 +169,6 @@ export async function writeStay(
       shown
         ? sql`, seen as (
       update people set
-        seen_at = case when seen_step is distinct from ${shown.step}::int or active_submission_id is distinct from ${shown.submissionId}::bigint then ${now} else seen_at end,
         active_submission_id = ${shown.submissionId}, seen_step = ${shown.step}
       where id = ${personId} and exists (select 1 from mark)
     )`

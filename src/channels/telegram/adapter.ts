@@ -12,6 +12,7 @@ import type { Chat } from '../../chat/router.js';
 import { botMessages, commandMenus } from '../../chat/messages.js';
 import type { Action, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
 import type { Logger } from '../../logger.js';
+import { LastReplies } from '../lastReply.js';
 import { decodeAction } from './callbackData.js';
 import { htmlOptions, telegramParts, TELEGRAM_TEXT_LIMIT } from './render.js';
 
@@ -44,10 +45,16 @@ function contentOf(ctx: Context): InboundContent {
   return { kind: 'text', text: message.text, ...(quoted ? { quoted } : {}) };
 }
 
-export function toInboundEvent(ctx: Context): InboundEvent | undefined {
+/**
+ * The update as a channel-neutral event. `lastReplyId`: the id of the bot's last message
+ * in this chat; message ids of a private chat are one sequence for both sides, so a
+ * smaller id was sent before that reply arrived.
+ */
+export function toInboundEvent(ctx: Context, lastReplyId?: number): InboundEvent | undefined {
   const from = ctx.from;
   const message = ctx.message ?? ctx.editedMessage;
   if (!from || from.is_bot || (!message && !ctx.callbackQuery)) return undefined;
+  const before = ctx.message !== undefined && lastReplyId !== undefined && ctx.message.message_id < lastReplyId;
   return {
     channel: 'telegram',
     dedupeKey: String(ctx.update.update_id),
@@ -55,6 +62,7 @@ export function toInboundEvent(ctx: Context): InboundEvent | undefined {
     // Telegram dates are whole seconds: a message sent within the second a prompt was shown counts as before it.
     at: message ? new Date(message.date * 1000) : new Date(),
     ...(message ? { messageRef: `${message.chat.id}:${message.message_id}` } : {}),
+    ...(before ? { sentBeforeLastReply: true as const } : {}),
     content: contentOf(ctx),
   };
 }
@@ -82,8 +90,8 @@ function isNotModified(error: unknown): boolean {
   return error instanceof GrammyError && error.description.includes('message is not modified');
 }
 
-/** Shows a reply in the chat the event came from. */
-export async function showReply(ctx: Context, reply: Reply): Promise<void> {
+/** Shows a reply in the chat the event came from; `sent` hears the id of every message sent. */
+export async function showReply(ctx: Context, reply: Reply, sent: (messageId: number) => void = () => undefined): Promise<void> {
   if (ctx.callbackQuery) await ctx.answerCallbackQuery(reply.toast ? { text: reply.toast.text, show_alert: reply.toast.alert ?? false } : undefined);
   const [first, ...rest] = reply.messages;
   if (first && reply.inPlace && ctx.callbackQuery?.message && first.text.length <= TELEGRAM_TEXT_LIMIT) {
@@ -93,18 +101,19 @@ export async function showReply(ctx: Context, reply: Reply): Promise<void> {
     } catch (error) {
       if (!isNotModified(error)) throw error;
     }
-    return showMessages(ctx, rest);
+    return showMessages(ctx, rest, sent);
   }
   await retirePressed(ctx, reply);
-  await showMessages(ctx, reply.messages);
+  await showMessages(ctx, reply.messages, sent);
 }
 
-async function showMessages(ctx: Context, messages: Reply['messages']): Promise<void> {
+async function showMessages(ctx: Context, messages: Reply['messages'], sent: (messageId: number) => void): Promise<void> {
   for (const message of messages) {
     const { chunks, keyboard } = telegramParts(message);
     for (const [i, chunk] of chunks.entries()) {
       const last = i === chunks.length - 1;
-      await ctx.reply(chunk, { ...htmlOptions, ...(last && keyboard ? { reply_markup: keyboard } : {}) });
+      const shown = await ctx.reply(chunk, { ...htmlOptions, ...(last && keyboard ? { reply_markup: keyboard } : {}) });
+      sent(shown.message_id);
     }
   }
 }
@@ -125,8 +134,10 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
   });
 
   // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
+  const lastReplies = new LastReplies<number>();
   bot.chatType('private').use(async (ctx) => {
-    const event = toInboundEvent(ctx);
+    const chatId = String(ctx.chat.id);
+    const event = toInboundEvent(ctx, lastReplies.get(chatId));
     if (!event) return;
     let reply: Reply;
     try {
@@ -138,7 +149,7 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
       return;
     }
     try {
-      await showReply(ctx, reply);
+      await showReply(ctx, reply, (messageId) => lastReplies.record(chatId, messageId));
     } catch (error) {
       // The use case committed: what failed is only showing its reply.
       ctx.log.error({ err: error }, 'reply not delivered');

@@ -8,6 +8,7 @@ import { botMessages } from '../../chat/messages.js';
 import type { ChannelSender, OutboundMessage, Reply } from '../../chat/port.js';
 import type { Chat } from '../../chat/router.js';
 import type { Logger } from '../../logger.js';
+import { LastReplies } from '../lastReply.js';
 import { renderForText } from '../text/render.js';
 import { classifyZaloSendError, type ZaloClient, type ZaloUpdate } from './client.js';
 import { zaloUpdateToEvent } from './inbound.js';
@@ -59,9 +60,13 @@ async function sendReply(sender: ChannelSender, to: string, message: OutboundMes
  * update again (its transaction rolled back, nothing of it was stored).
  */
 export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Logger): (update: ZaloUpdate) => Promise<void> {
+  // When each chat last got a reply: Zalo ids carry no order, its dates (milliseconds) do.
+  const lastReplies = new LastReplies<number>();
   return async (update) => {
-    const event = zaloUpdateToEvent(update);
-    if (!event) return;
+    const received = zaloUpdateToEvent(update);
+    if (!received) return;
+    const repliedAt = lastReplies.get(received.from.externalId);
+    const event = repliedAt !== undefined && received.at.getTime() < repliedAt ? { ...received, sentBeforeLastReply: true as const } : received;
     const log = logger.child({ channel: 'zalo', dedupeKey: event.dedupeKey });
     const to = event.from.externalId;
     let reply: Reply;
@@ -73,7 +78,11 @@ export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Log
       throw error;
     }
     try {
-      for (const message of messagesOf(reply)) await sendReply(sender, to, message);
+      for (const message of messagesOf(reply)) {
+        // Recorded as it starts: nothing the person sends after seeing it can be dated earlier.
+        lastReplies.record(to, Date.now());
+        await sendReply(sender, to, message);
+      }
     } catch (error) {
       // The use case committed: what failed is only showing its reply.
       log.error({ err: error }, 'reply not delivered');
