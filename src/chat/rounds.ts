@@ -5,7 +5,6 @@
  * typed. The router lets only admins reach this module.
  */
 import { isBigintId } from '../db/ids.js';
-import type { Person } from '../db/schema.js';
 import { formatDateVi } from '../forms/format.js';
 import { describePlan } from '../reminders/plan.js';
 import { remindNowReply } from '../reminders/remindNowReply.js';
@@ -15,6 +14,7 @@ import {
   cancelWizard,
   describeOpening,
   wizardInput,
+  type WizardAdmin,
   type WizardDeps,
   type WizardInput,
   type WizardPrompt,
@@ -23,7 +23,6 @@ import {
 import { CampaignInputError, closeCampaign, getCampaignListing } from '../services/campaigns.js';
 import { announcementStats } from '../services/deliveries.js';
 import { unreachableReporters } from '../services/outreach.js';
-import { upsertPerson } from '../services/people.js';
 import { escapeHtml } from '../text/html.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import { actorOf, type ChatRequest } from './context.js';
@@ -37,12 +36,9 @@ function wizardDeps(request: ChatRequest): WizardDeps {
   return { db, clock, scheduler };
 }
 
-/** The admin's person row; admins from ADMIN_IDS who never registered get one now (the wizard state hangs on it). */
-async function adminPerson(request: ChatRequest): Promise<Person> {
-  if (request.caller.person) return request.caller.person;
-  const person = await upsertPerson(request.deps.db, request.caller.user, request.deps.clock.now());
-  request.caller.person = person;
-  return person;
+/** The admin as a wizard knows them: their person, or their account (the wizard creates the person in its transaction). */
+function wizardAdmin(request: ChatRequest): WizardAdmin {
+  return request.caller.person ? { personId: request.caller.person.id } : { user: request.caller.user };
 }
 
 function wizardMessage(prompt: WizardPrompt, seq: number): OutboundMessage {
@@ -86,8 +82,7 @@ function showWizardReply(request: ChatRequest, reply: WizardReply): Reply {
 
 /** /dotmoi: starts (or restarts) the new-round wizard. */
 export async function newRoundCommand(request: ChatRequest): Promise<Reply> {
-  const person = await adminPerson(request);
-  return showWizardReply(request, await beginNewRound(wizardDeps(request), person.id, request.event));
+  return showWizardReply(request, await beginNewRound(wizardDeps(request), wizardAdmin(request), request.event));
 }
 
 /** /huy ends an admin's wizard; undefined when there was none (it goes on to the report's /huy). */
@@ -181,8 +176,7 @@ export function roundsCommand(request: ChatRequest, args: string): Promise<Reply
 
 /** "Đổi hạn chót": the admin's next text is the new deadline. Records the event itself. */
 async function beginDue(request: ChatRequest, campaignId: string): Promise<Reply> {
-  const person = await adminPerson(request);
-  const reply = await beginDeadlineChange(wizardDeps(request), person.id, campaignId, request.event);
+  const reply = await beginDeadlineChange(wizardDeps(request), wizardAdmin(request), campaignId, request.event);
   if (reply.kind === 'refused') return { ...say(escapeHtml(reply.message)), pressed: 'retire' };
   return showWizardReply(request, reply);
 }

@@ -22,7 +22,7 @@ import {
   getCampaign,
   notifyScheduler,
   previewTargets,
-  setDeadline,
+  setDeadlineIn,
   type CreatedCampaign,
   type NewCampaignInput,
   type TargetPreview,
@@ -33,6 +33,8 @@ import { campaignMessages, organizationTypeLabels, wizardMessages as msg } from 
 import type { RoundScheduler } from './scheduling.js';
 import type { EventKey } from '../chat/port.js';
 import { markUpdateProcessed } from './processedUpdates.js';
+import { upsertPerson, type ChannelUser } from './people.js';
+import { withSavepoint } from '../db/savepoint.js';
 
 // ---------------------------------------------------------------- state
 
@@ -566,11 +568,22 @@ function envOf(db: Kysely<Database>, now: Date): WizardEnv {
   return { now, listForms: () => latestForms(db), previewTargets: (selection) => previewTargets(db, selection) };
 }
 
+/**
+ * Who runs a wizard: a person, or an admin from ADMIN_IDS who never wrote before and gets
+ * their person row in the wizard's own transaction (the wizard's state hangs on it).
+ */
+export type WizardAdmin = { personId: string } | { user: ChannelUser };
+
+async function adminPersonId(tx: Kysely<Database>, admin: WizardAdmin, now: Date): Promise<string> {
+  return 'personId' in admin ? admin.personId : (await upsertPerson(tx, admin.user, now)).id;
+}
+
 /** /dotmoi: starts (or restarts) the new-round wizard. A redelivered event changes nothing. */
-export async function beginNewRound(deps: WizardDeps, personId: string, event: EventKey): Promise<WizardReply> {
+export async function beginNewRound(deps: WizardDeps, admin: WizardAdmin, event: EventKey): Promise<WizardReply> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     if (!(await markUpdateProcessed(tx, event))) return { kind: 'stale' } as const;
+    const personId = await adminPersonId(tx, admin, now);
     const previous = await loadWizard(tx, personId, now, true);
     const seq = (previous?.state.seq ?? 0) + 1;
     const { state, prompt } = await startNewRound(envOf(tx, now), seq);
@@ -585,7 +598,7 @@ export async function beginNewRound(deps: WizardDeps, personId: string, event: E
  */
 export async function beginDeadlineChange(
   deps: WizardDeps,
-  personId: string,
+  admin: WizardAdmin,
   campaignId: string,
   event: EventKey,
 ): Promise<(WizardReply & { kind: 'prompt' }) | { kind: 'stale' } | { kind: 'refused'; message: string }> {
@@ -597,6 +610,7 @@ export async function beginDeadlineChange(
     if (isClosed(campaign, now)) {
       return { kind: 'refused', message: campaignMessages.alreadyClosed(campaignId) } as const;
     }
+    const personId = await adminPersonId(tx, admin, now);
     const previous = await loadWizard(tx, personId, now, true);
     const state: DeadlineWizard = { kind: 'deadline', seq: (previous?.state.seq ?? 0) + 1, campaignId };
     await saveWizard(tx, personId, { state }, now);
@@ -609,19 +623,13 @@ export async function beginDeadlineChange(
   });
 }
 
-class CreateRefused extends Error {
-  constructor(
-    readonly reason: string,
-    readonly stored: StoredWizard,
-  ) {
-    super(reason);
-  }
-}
-
 /**
  * Typed text or a button for the admin's wizard. `seq` is the sequence number a
- * button carries (undefined for text). Creating the round and deleting the
- * wizard happen in one transaction, so a redelivered "Tạo đợt" creates nothing.
+ * button carries (undefined for text). One transaction: the event is recorded, and
+ * creating the round or setting the deadline happens with the wizard's own change, so a
+ * redelivered "Tạo đợt" creates nothing; a refusal (a time that has passed, say) undoes
+ * only the attempt and keeps the wizard, with the reason. The scheduler hears of the
+ * change once it has committed.
  */
 export async function wizardInput(
   deps: WizardDeps,
@@ -629,75 +637,54 @@ export async function wizardInput(
 ): Promise<WizardReply> {
   const { db, clock } = deps;
   const now = clock.now();
-  let result: WizardReply | { kind: 'set_deadline'; campaignId: string; dueAt: Date; stored: StoredWizard };
-  try {
-    result = await db.transaction().execute(async (tx) => {
-      const stored = await loadWizard(tx, request.personId, now, true);
-      if (!stored) return request.input.kind === 'button' ? { kind: 'stale' as const } : { kind: 'none' as const };
-      // Recorded only when the wizard takes the event: text with no wizard goes on to the report.
-      if (!(await markUpdateProcessed(tx, request.event))) return { kind: 'stale' as const };
-      if (request.seq !== undefined && request.seq !== stored.state.seq) return { kind: 'stale' as const };
-      const outcome = await advance(stored.state, request.input, envOf(tx, now));
-      switch (outcome.kind) {
-        case 'cancelled':
-          await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
-          return { kind: 'cancelled' as const };
-        case 'prompt':
-          await saveWizard(tx, request.personId, { state: outcome.state }, now);
-          return { kind: 'prompt' as const, prompt: outcome.prompt, seq: outcome.state.seq };
-        case 'create': {
-          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 } };
-          let campaign: CreatedCampaign;
-          try {
-            campaign = await createCampaignIn(tx, { ...outcome.input, actor: request.actor }, clock);
-          } catch (error) {
-            if (error instanceof CampaignInputError) throw new CreateRefused(error.message, next);
-            throw error;
-          }
-          await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
-          return { kind: 'created' as const, campaign, input: outcome.input, formTitle: outcome.state.draft.form?.title ?? '' };
+  const refused = (error: unknown) => error instanceof CampaignInputError;
+  const result: WizardReply = await db.transaction().execute(async (tx): Promise<WizardReply> => {
+    const stored = await loadWizard(tx, request.personId, now, true);
+    if (!stored) return request.input.kind === 'button' ? { kind: 'stale' } : { kind: 'none' };
+    // Recorded only when the wizard takes the event: text with no wizard goes on to the report.
+    if (!(await markUpdateProcessed(tx, request.event))) return { kind: 'stale' };
+    if (request.seq !== undefined && request.seq !== stored.state.seq) return { kind: 'stale' };
+    const outcome = await advance(stored.state, request.input, envOf(tx, now));
+    switch (outcome.kind) {
+      case 'cancelled':
+        await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
+        return { kind: 'cancelled' };
+      case 'prompt':
+        await saveWizard(tx, request.personId, { state: outcome.state }, now);
+        return { kind: 'prompt', prompt: outcome.prompt, seq: outcome.state.seq };
+      case 'create': {
+        const created = await withSavepoint(tx, () => createCampaignIn(tx, { ...outcome.input, actor: request.actor }, clock), refused);
+        if (!created.ok) {
+          // Not created: the summary again, with the reason.
+          const state: NewRoundWizard = { ...outcome.state, seq: outcome.state.seq + 1 };
+          await saveWizard(tx, request.personId, { state }, now);
+          return { kind: 'prompt', prompt: promptFor(state, escapeHtml((created.error as Error).message)), seq: state.seq };
         }
-        case 'set_deadline': {
-          // Recorded first, so a redelivered update does not set it again.
-          const next: StoredWizard = { state: { ...outcome.state, seq: outcome.state.seq + 1 } };
-          await saveWizard(tx, request.personId, next, now);
-          return { kind: 'set_deadline' as const, campaignId: outcome.campaignId, dueAt: outcome.dueAt, stored: next };
-        }
+        await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
+        return { kind: 'created', campaign: created.value, input: outcome.input, formTitle: outcome.state.draft.form?.title ?? '' };
       }
-    });
-  } catch (error) {
-    if (!(error instanceof CreateRefused)) throw error;
-    // The round was not created (the transaction rolled back): show the summary again with the reason.
-    await saveWizard(db, request.personId, error.stored, now);
-    const state = error.stored.state as NewRoundWizard;
-    return { kind: 'prompt', prompt: promptFor(state, escapeHtml(error.reason)), seq: state.seq };
-  }
+      case 'set_deadline': {
+        const set = await withSavepoint(tx, () => setDeadlineIn(tx, outcome.campaignId, outcome.dueAt, request.actor, now), refused);
+        if (!set.ok) {
+          const state = { ...outcome.state, seq: outcome.state.seq + 1 };
+          await saveWizard(tx, request.personId, { state }, now);
+          return { kind: 'prompt', prompt: { text: escapeHtml((set.error as Error).message), buttons: [[cancelButton()]] }, seq: state.seq };
+        }
+        await tx.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
+        return { kind: 'deadline_changed', campaignId: outcome.campaignId, previousDueAt: set.value, dueAt: outcome.dueAt };
+      }
+    }
+  });
 
   if (result.kind === 'created') {
     const scheduleError = await notifyScheduler(deps.scheduler, result.campaign.id);
     return scheduleError ? { ...result, campaign: { ...result.campaign, scheduleError } } : result;
   }
-  if (result.kind !== 'set_deadline') return result;
-
-  try {
-    const changed = await setDeadline(db, result.campaignId, result.dueAt, request.actor, clock, deps.scheduler);
-    await db.deleteFrom('admin_wizards').where('person_id', '=', request.personId).execute();
-    return {
-      kind: 'deadline_changed',
-      campaignId: changed.campaignId,
-      previousDueAt: changed.previousDueAt,
-      dueAt: result.dueAt,
-      ...(changed.scheduleError ? { scheduleError: changed.scheduleError } : {}),
-    };
-  } catch (error) {
-    if (!(error instanceof CampaignInputError)) throw error;
-    const state = result.stored.state;
-    return {
-      kind: 'prompt',
-      prompt: { text: escapeHtml(error.message), buttons: [[cancelButton()]] },
-      seq: state.seq,
-    };
+  if (result.kind === 'deadline_changed') {
+    const scheduleError = await notifyScheduler(deps.scheduler, result.campaignId);
+    return scheduleError ? { ...result, scheduleError } : result;
   }
+  return result;
 }
 
 /** The one-line description of a created round's opening, for the reply. */

@@ -308,19 +308,21 @@ export async function setDeadline(
   clock: Clock,
   scheduler: RoundScheduler,
 ): Promise<CampaignChange & { previousDueAt: Date }> {
-  const now = clock.now();
-  const previousDueAt = await db.transaction().execute(async (tx) => {
-    const campaign = await lockCampaign(tx, campaignId);
-    if (isClosed(campaign, now)) throw new CampaignInputError(msg.alreadyClosed(campaignId));
-    if (dueAt.getTime() <= campaign.opens_at.getTime()) throw new CampaignInputError(msg.dueBeforeOpen);
-    if (dueAt.getTime() <= now.getTime()) throw new CampaignInputError(msg.dueInPast);
-    if (campaign.closed_at && dueAt.getTime() > campaign.closed_at.getTime()) throw new CampaignInputError(msg.dueAfterClose);
-    await tx.updateTable('campaigns').set({ due_at: dueAt, updated_at: now }).where('id', '=', campaignId).execute();
-    await recordAudit(tx, { actor, action: 'campaign.set_due', details: { campaignId, from: campaign.due_at, to: dueAt }, at: now });
-    return campaign.due_at;
-  });
+  const previousDueAt = await db.transaction().execute((tx) => setDeadlineIn(tx, campaignId, dueAt, actor, clock.now()));
   const scheduleError = await notifyScheduler(scheduler, campaignId);
   return { campaignId, previousDueAt, ...(scheduleError ? { scheduleError } : {}) };
+}
+
+/** The new deadline, in the caller's transaction (the caller tells the scheduler once it committed); returns the previous one. */
+export async function setDeadlineIn(tx: Transaction<Database>, campaignId: string, dueAt: Date, actor: string, now: Date): Promise<Date> {
+  const campaign = await lockCampaign(tx, campaignId);
+  if (isClosed(campaign, now)) throw new CampaignInputError(msg.alreadyClosed(campaignId));
+  if (dueAt.getTime() <= campaign.opens_at.getTime()) throw new CampaignInputError(msg.dueBeforeOpen);
+  if (dueAt.getTime() <= now.getTime()) throw new CampaignInputError(msg.dueInPast);
+  if (campaign.closed_at && dueAt.getTime() > campaign.closed_at.getTime()) throw new CampaignInputError(msg.dueAfterClose);
+  await tx.updateTable('campaigns').set({ due_at: dueAt, updated_at: now }).where('id', '=', campaignId).execute();
+  await recordAudit(tx, { actor, action: 'campaign.set_due', details: { campaignId, from: campaign.due_at, to: dueAt }, at: now });
+  return campaign.due_at;
 }
 
 /**

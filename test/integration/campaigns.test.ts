@@ -219,7 +219,7 @@ describe('the /dotmoi wizard in Postgres', () => {
     const actor = 'telegram:555';
     let update = 100;
     const ev = (n: number) => ({ channel: 'telegram' as const, dedupeKey: String(n) });
-    const first = await beginNewRound(deps, personId, ev(++update));
+    const first = await beginNewRound(deps, { personId }, ev(++update));
     expect(first.kind).toBe('prompt');
     if (first.kind !== 'prompt') return;
     expect(await hasActiveWizard(t.db, personId, clock.now())).toBe(true);
@@ -261,7 +261,7 @@ describe('the /dotmoi wizard in Postgres', () => {
     const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'campaign.create').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(audit.actor).toBe(actor);
 
-    await beginNewRound(deps, personId, ev(++update));
+    await beginNewRound(deps, { personId }, ev(++update));
     expect(await cancelWizard(t.db, personId, clock.now())).toBe(true);
     expect(await cancelWizard(t.db, personId, clock.now())).toBe(false);
     expect((await wizardInput(deps, { personId, event: ev(++update), input: { kind: 'text', text: 'x' }, actor })).kind).toBe('none');
