@@ -191,6 +191,9 @@ function editAnswer(state: DialogueState, input: Extract<Input, { kind: 'edit_an
     return stay(state, msg.editImpossible(no, state.locked === 'closed' ? msg.editReasonClosed : msg.editReasonPastDeadline));
   }
   if (!isRelevant(question, state.answers)) return stay(state, msg.editImpossible(no, msg.editReasonNotApplicable));
+  // A reply to the prompt of the question being asked is simply its answer.
+  const { cursor } = state;
+  if (cursor.at === 'question' && cursor.key === question.key && !cursor.returnTo) return step(state, { kind: 'text', text: input.text });
   const origin: Origin = { review: true, returnTo: returnPoint(state.cursor), direct: true };
   if (matchesSay(input.text, msg.saySkip)) {
     if (question.required) return stay(state, msg.editNotSaved(no, msg.required));

@@ -777,6 +777,14 @@ describe('edit_answer: a changed answer to question N, wherever the cursor is', 
     expect(t.changed).toBe(true);
   });
 
+  it('on the question being asked it is simply the answer: the report moves on', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 8));
+    expect(state.cursor).toEqual(at('so_tap_huan'));
+    const t = step(state, editAnswer(9, '12'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'so_tap_huan', value: 12 }]);
+    expect(t.cursor).toEqual(at('khen_tap_the'));
+  });
+
   it('on the review and on a sent report that stays complete', () => {
     const onReview = step(reviewed(), editAnswer(9, '1.234'));
     expect(onReview.cursor).toEqual({ at: 'review' });
