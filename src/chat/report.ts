@@ -87,7 +87,8 @@ export async function baocaoCommand(request: ChatRequest, args: string): Promise
   if (!person) return once(request, async () => say(msg.notRegistered));
   const { db, clock } = request.deps;
   const open = await openCampaignsForPerson(db, person.id, clock.now());
-  const picked = /^\d{1,3}$/.test(args) ? open[Number(args) - 1] : open.length === 1 ? open[0] : undefined;
+  const chosen = /^#?(\d{1,3})$/.exec(args);
+  const picked = chosen ? open[Number(chosen[1]) - 1] : open.length === 1 ? open[0] : undefined;
   if (picked) return openAndAcknowledge(request, person.id, picked.campaignId, picked.organizationId);
   return once(request, async () => {
     if (open.length === 0) return say((await wasRemoved(db, person.id)) ? msg.removedFromOrganization : msg.noOpenCampaignForReport);

@@ -124,7 +124,7 @@ async function text(request: ChatRequest, typed: string, quoted?: { text: string
     if (reply !== 'none') return reply;
   }
   // An invite code pasted alone registers, even in the middle of a report (it is never an answer).
-  const trimmed = typed.trim();
+  const trimmed = typed.trim().replace(/[.,;!]+$/, '');
   if (BARE_INVITE_CODE.test(trimmed)) return startCommand(request, trimmed);
   if (!person) return once(request, async () => say(msg.notRegistered));
   const repliedTo = replyTarget(quoted);

@@ -51,7 +51,7 @@ export const reminderMessages = {
   digestMissing: (count: string, campaignId: string) => `Chưa nộp: ${count} tổ chức (/chuanop ${campaignId}).`,
 
   remindNowQueued: (count: number) =>
-    `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp. Tin nhắn được gửi dần theo giới hạn của Telegram và Zalo; trong giờ yên lặng hoặc ngày nghỉ đã cài đặt, tin được giữ lại đến giờ cho phép kế tiếp.`,
+    `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp. Tin nhắn được gửi dần theo giới hạn của ứng dụng nhắn tin; trong giờ yên lặng hoặc ngày nghỉ đã cài đặt, tin được giữ lại đến giờ cho phép kế tiếp.`,
   remindNowNone: 'Tất cả tổ chức đã nộp, không cần nhắc.',
   remindNowNotOpen: 'Đợt báo cáo này chưa mở hoặc đã kết thúc nên không nhắc được.',
   remindNowTooSoon: (at: string) => `Đợt này vừa được nhắc lúc ${at}. Để tránh nhắc trùng, đồng chí chờ ít phút rồi thử lại.`,

@@ -9,7 +9,8 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, GrammyError, type BotConfig, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Chat } from '../../chat/router.js';
-import { botMessages, commandMenus } from '../../chat/messages.js';
+import { handleEvent } from '../../chat/boundary.js';
+import { commandMenus } from '../../chat/messages.js';
 import type { Action, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
 import type { Logger } from '../../logger.js';
 import { LastReplies } from '../lastReply.js';
@@ -139,23 +140,18 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
     const chatId = String(ctx.chat.id);
     const event = toInboundEvent(ctx, lastReplies.get(chatId));
     if (!event) return;
-    let reply: Reply;
-    try {
-      reply = await chat.handle(event);
-    } catch (error) {
-      ctx.log.error({ err: error }, 'update failed');
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-      await ctx.reply(botMessages.internalError).catch((replyError: unknown) => ctx.log.error({ err: replyError }, 'could not tell the user about the failure'));
-      return;
-    }
-    try {
-      await showReply(ctx, reply, (messageId) => lastReplies.record(chatId, messageId));
-    } catch (error) {
-      // The use case committed: what failed is only showing its reply.
-      ctx.log.error({ err: error }, 'reply not delivered');
-      await chat.undelivered(reply).catch((err: unknown) => ctx.log.error({ err }, 'could not record the undelivered reply'));
-      await ctx.reply(botMessages.replyFailed).catch(() => undefined);
-    }
+    await handleEvent(
+      chat,
+      event,
+      {
+        show: (reply) => showReply(ctx, reply, (messageId) => lastReplies.record(chatId, messageId)),
+        async apologise(text) {
+          if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+          await ctx.reply(text);
+        },
+      },
+      ctx.log,
+    );
   });
 
   bot.catch((error) => {

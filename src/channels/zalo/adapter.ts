@@ -4,7 +4,7 @@
  * split at 2,000 characters, no edits (every step is a new message). A pressed-button
  * notice (Telegram's callback answer) has no place in Zalo: it is sent as a message.
  */
-import { botMessages } from '../../chat/messages.js';
+import { handleEvent } from '../../chat/boundary.js';
 import type { ChannelSender, OutboundMessage, Reply } from '../../chat/port.js';
 import type { Chat } from '../../chat/router.js';
 import type { Logger } from '../../logger.js';
@@ -69,25 +69,22 @@ export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Log
     const event = repliedAt !== undefined && received.at.getTime() < repliedAt ? { ...received, sentBeforeLastReply: true as const } : received;
     const log = logger.child({ channel: 'zalo', dedupeKey: event.dedupeKey });
     const to = event.from.externalId;
-    let reply: Reply;
-    try {
-      reply = await chat.handle(event);
-    } catch (error) {
-      log.error({ err: error }, 'update failed');
-      await sendReply(sender, to, plain(botMessages.internalError)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
-      throw error;
-    }
-    try {
-      for (const message of messagesOf(reply)) {
-        // Recorded as it starts: nothing the person sends after seeing it can be dated earlier.
-        lastReplies.record(to, Date.now());
-        await sendReply(sender, to, message);
-      }
-    } catch (error) {
-      // The use case committed: what failed is only showing its reply.
-      log.error({ err: error }, 'reply not delivered');
-      await chat.undelivered(reply).catch((err: unknown) => log.error({ err }, 'could not record the undelivered reply'));
-      await sender.send(to, plain(botMessages.replyFailed)).catch(() => undefined);
-    }
+    const outcome = await handleEvent(
+      chat,
+      event,
+      {
+        async show(reply) {
+          for (const message of messagesOf(reply)) {
+            // Recorded as it starts: nothing the person sends after seeing it can be dated earlier.
+            lastReplies.record(to, Date.now());
+            await sendReply(sender, to, message);
+          }
+        },
+        apologise: (text) => sendReply(sender, to, plain(text)),
+      },
+      log,
+    );
+    // Nothing of it was stored: a webhook answers 500 and Zalo delivers it again.
+    if (outcome === 'failed') throw new Error(`zalo update ${event.dedupeKey} failed`);
   };
 }

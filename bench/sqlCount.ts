@@ -1,0 +1,85 @@
+/**
+ * Counting the SQL statements the bench's Kysely instance sends: the pg pool is built
+ * here (as src/db/connect.ts builds it) and every client it creates has its `query`
+ * wrapped, so each statement reaching Postgres is counted, BEGIN, COMMIT and ROLLBACK
+ * included (Kysely sends those through the same client). Each statement is also given
+ * a short label (the use cases' known statements by name, others by their first words)
+ * for the per-answer breakdown.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+// Imported for its side effect too: the 'date' type parser every Db relies on.
+import type { Db } from '../src/db/connect.js';
+import '../src/db/connect.js';
+import type { Database } from '../src/db/schema.js';
+
+/** Statements recognised by what they contain, checked in order. */
+const KNOWN: Array<[RegExp, string]> = [
+  [/^\s*begin\b/i, 'BEGIN'],
+  [/^\s*commit\b/i, 'COMMIT'],
+  [/^\s*rollback\b/i, 'ROLLBACK'],
+  [/^\s*with reached as/i, 'identity lookup (findPersonByIdentity)'],
+  [/from people p\s+left join submissions s on s\.id = coalesce/i, 'step read (readStep)'],
+  [/^\s*with upd as/i, 'step write (writeChange)'],
+  [/^\s*with mark as/i, 'stay write (writeStay)'],
+  [/percentile_cont/i, 'round percentiles (PercentileCache)'],
+];
+
+export function statementLabel(text: string): string {
+  for (const [pattern, label] of KNOWN) if (pattern.test(text)) return label;
+  return text.replace(/\s+/g, ' ').trim().slice(0, 72);
+}
+
+export class StatementCounter {
+  total = 0;
+  private readonly byText = new Map<string, number>();
+
+  record(text: string): void {
+    this.total++;
+    this.byText.set(text, (this.byText.get(text) ?? 0) + 1);
+  }
+
+  /** Counts since `since` (a snapshot), by label. */
+  breakdown(since: Snapshot): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const [text, n] of this.byText) {
+      const d = n - (since.byText.get(text) ?? 0);
+      if (d > 0) {
+        const label = statementLabel(text);
+        result.set(label, (result.get(label) ?? 0) + d);
+      }
+    }
+    return new Map([...result].sort((a, b) => b[1] - a[1]));
+  }
+
+  snapshot(): Snapshot {
+    return { total: this.total, byText: new Map(this.byText) };
+  }
+}
+
+export interface Snapshot {
+  total: number;
+  byText: Map<string, number>;
+}
+
+/** The SQL text of a pg `query` call's first argument (a string or a config object). */
+function textOf(arg: unknown): string {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object' && 'text' in arg && typeof (arg as { text: unknown }).text === 'string') return (arg as { text: string }).text;
+  return '(unknown)';
+}
+
+/** A Db like createDb's, whose every statement is counted by `counter`. */
+export function createCountingDb(databaseUrl: string, max: number, counter: StatementCounter): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  pool.on('error', () => undefined);
+  // 'connect' fires once per new client, before it is handed out.
+  pool.on('connect', (client) => {
+    const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      counter.record(textOf(args[0]));
+      return original(...args);
+    };
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
