@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api } from 'grammy';
+import { createRedis, waitUntilReady } from '../jobs/connection.js';
 import { startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
 import { createTelegramBot, publishCommandMenus } from './channels/telegram/adapter.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
@@ -41,20 +42,42 @@ export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
 
 export class StartupError extends Error {}
 
-/** Connects, or explains in one line what to check: the most common first-run failure. */
+function postgresProblem(config: Config, error: unknown): StartupError {
+  return new StartupError(
+    `Không dùng được PostgreSQL tại ${redactUrl(config.databaseUrl)} (DATABASE_URL): ${(error as Error).message}. ` +
+      'Kiểm tra PostgreSQL đã chạy chưa (ví dụ: pg_ctlcluster 15 main start) và DATABASE_URL có đúng không.',
+    { cause: error },
+  );
+}
+
+/**
+ * Both services are checked before anything changes: a start that cannot reach Redis
+ * says so in one line and has not migrated the database. Then connects and migrates.
+ */
 async function openDatabase(config: Config, logger: Logger): Promise<Db> {
   try {
     await ensureDatabase(config.databaseUrl);
+  } catch (error) {
+    throw postgresProblem(config, error);
+  }
+  await checkRedis(config.redisUrl);
+  try {
     const db = createDb(config.databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     return db;
   } catch (error) {
-    throw new StartupError(
-      `Không dùng được PostgreSQL tại ${redactUrl(config.databaseUrl)} (DATABASE_URL): ${(error as Error).message}. ` +
-        'Kiểm tra PostgreSQL đã chạy chưa (ví dụ: pg_ctlcluster 15 main start) và DATABASE_URL có đúng không.',
-      { cause: error },
-    );
+    throw postgresProblem(config, error);
+  }
+}
+
+/** Throws RedisUnavailableError (one line, no stack) when Redis does not answer. */
+async function checkRedis(url: string): Promise<void> {
+  const redis = createRedis(url, 'producer');
+  try {
+    await waitUntilReady(redis, url);
+  } finally {
+    redis.disconnect();
   }
 }
 

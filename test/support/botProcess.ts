@@ -16,6 +16,8 @@ export interface BotProcess {
   output(): string;
   /** SIGKILL: no shutdown hook runs, as in a crash. */
   kill(): Promise<void>;
+  /** Resolves with the exit code once the process ends by itself (a refused start). */
+  exited(): Promise<number | null>;
   /** SIGTERM, wait for a clean exit, then delete the installation's Redis keys (the test is over). */
   stop(): Promise<number | null>;
 }
@@ -37,6 +39,7 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     output: () => output,
+    exited: () => exited,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
