@@ -4,15 +4,28 @@
  * chat layer, the reporting service, real Postgres) with Telegram's answers from an
  * in-process transformer; Zalo updates go through the Zalo adapter (the same chat layer,
  * text rendering, splitting) with sendMessage answered in-process. The figures measure
- * this code, not the network.
+ * this code, not the network. Every SQL statement the bench's database handle sends is
+ * counted (sqlCount.ts).
  *
- * 1,000 secretaries per channel each answer the 14-question QCDC form: the first 100
- * one at a time (the cost of an answer), the rest 32 chats at a time (throughput); the
- * phases alternate between channels so both see the same machine. Prints answers per
- * second, p50/p99 per answer, question 1 versus question 14 (it must not grow: state is
- * a cursor in the submission row), and Zalo's figures as a ratio of Telegram's.
+ * In order:
+ *  1. The peer (peer.ts: grammY's conversations plugin with its state in Postgres),
+ *     interleaved with the project on the same work: project, peer, project, peer, each
+ *     BENCH_PEER_USERS users answering a 14-question number form one update at a time
+ *     (every /baocao first, then question by question, as the peer's bench.mjs does).
+ *     Prints both answers per second and the ratio, and the project's SQL statements
+ *     per answer and per /baocao. A peer that cannot be installed is reported and skipped.
+ *  2. 1,000 secretaries per channel each answer the 14-question QCDC form: the first 100
+ *     one at a time (the cost of an answer, statements per answer), the rest 32 chats at
+ *     a time (throughput); the phases alternate between channels so both see the same
+ *     machine. Prints answers per second, p50/p99 per answer, question 1 versus question
+ *     14, and Zalo's figures as a ratio of Telegram's.
+ *  3. Flat cost: a synthetic 40-question number form answered one chat at a time;
+ *     p50 at questions 1, 20 and 40 (state is a cursor in the submission row: it must not grow).
  *
- *   npm run bench -- dialogue     (BENCH_SECRETARIES=5000 BENCH_CONCURRENCY=64 to vary)
+ *   npm run bench -- dialogue     (BENCH_SECRETARIES=5000 BENCH_CONCURRENCY=64 BENCH_PEER_USERS=300
+ *                                  BENCH_FLAT_SECRETARIES=100 to vary; BENCH_PEER=0 skips the peer;
+ *                                  BENCH_CPU_PROFILE=<dir> writes a CPU profile per phase;
+ *                                  BENCH_PREPARED=1 sends every statement as a named prepared statement)
  */
 import type { Update } from 'grammy/types';
 import { connectScheduler } from '../jobs/runtime.js';
@@ -25,7 +38,11 @@ import { silentLogger } from '../src/logger.js';
 import { createCampaign } from '../src/services/campaigns.js';
 import { FormCache } from '../src/services/forms.js';
 import { ManualClock } from '../src/time.js';
-import { freshDatabase, ms, percentile, seedReporters } from './support.js';
+import { CpuMeter, cpuLine } from './cpu.js';
+import { preparePeer, PEER_SOURCE, type Peer, type PeerFigures } from './peer.js';
+import { StatementCounter, type Snapshot } from './sqlCount.js';
+import { freshDatabase, ms, organizationCode, percentile, seedReporters } from './support.js';
+import { numericFormDefinition, syncSyntheticForms } from './syntheticForms.js';
 
 const SECRETARIES = Number(process.env.BENCH_SECRETARIES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -33,12 +50,28 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LATENCY_SECRETARIES = 100;
 /** Secretaries per channel answered first and not counted: both channels measured warm. */
 const WARMUP = 20;
+/** Users of each project run and each peer run of the comparison. */
+const PEER_USERS = Number(process.env.BENCH_PEER_USERS ?? 200);
+const PEER_QUESTIONS = 14;
+/** project, peer, project, peer. */
+const PEER_ROUNDS = 2;
+const WITH_PEER = process.env.BENCH_PEER !== '0';
+/** An experiment, off by default: the bench's statements sent as named prepared statements (sqlCount.ts). */
+const PREPARED = process.env.BENCH_PREPARED === '1';
+const FLAT_QUESTIONS = 40;
+const FLAT_SECRETARIES = Number(process.env.BENCH_FLAT_SECRETARIES ?? 50);
+const FLAT_WARMUP = 5;
 const FIRST_TELEGRAM_ID = 5_000_000;
+const FIRST_NUMERIC_ID = 6_000_000;
+const FIRST_FLAT_ID = 6_500_000;
 /** Zalo ids are strings beyond 2^53 in real life; the bench uses such digits too. */
 const FIRST_ZALO_ID = 9_007_199_254_740_993n;
 
 /** One secretary's typed answers to the QCDC form, every question relevant. */
 const ANSWERS = ['có', 'có', '3', 'có', 'Mô hình «Dân vận khéo» trong doanh nghiệp', 'có', 'đã ký', '2', '1.234', '05', '6', 'tốt', 'Không có', 'Không có'];
+/** The peer types "3" to every question; so does the project on the number forms. */
+const NUMBER_ANSWER = '3';
+const FLAT_ANSWERS = Array.from({ length: FLAT_QUESTIONS }, () => NUMBER_ANSWER);
 
 let nextUpdateId = 1;
 let nextMessageId = 1;
@@ -57,24 +90,46 @@ function zaloUpdate(userId: string, text: string): ZaloUpdate {
 }
 
 interface PhaseResult {
+  answers: number;
   answersPerSecond: number;
   p50: number;
   p99: number;
+  /** p50 per question (index 0 is question 1). */
+  questionP50: number[];
 }
 
 /** Sends one secretary's text as that channel would deliver it, and waits for the reply to be sent. */
 type Deliver = (secretary: number, text: string) => Promise<void>;
 
-/** Secretaries [from, to) each open the report and answer the form, `concurrency` chats at a time. */
-async function phase(label: string, deliver: Deliver, from: number, to: number, concurrency: number): Promise<PhaseResult> {
-  const perQuestion: number[][] = ANSWERS.map(() => []);
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+
+/**
+ * Secretaries [from, to) each open the report and answer `answers`, `concurrency` chats
+ * at a time. One chat at a time, the SQL statements of /baocao and of the answers are
+ * counted apart.
+ */
+async function phase(
+  label: string,
+  deliver: Deliver,
+  from: number,
+  to: number,
+  concurrency: number,
+  answers: readonly string[] = ANSWERS,
+  counter?: StatementCounter,
+): Promise<PhaseResult> {
+  const perQuestion: number[][] = answers.map(() => []);
   const all: number[] = [];
   let next = from;
+  let openingStatements = 0;
+  const answersStart = counter?.snapshot();
   async function worker(): Promise<void> {
     while (next < to) {
       const secretary = next++;
+      const before = counter?.total ?? 0;
       await deliver(secretary, '/baocao');
-      for (const [q, text] of ANSWERS.entries()) {
+      openingStatements += (counter?.total ?? 0) - before;
+      for (const [q, text] of answers.entries()) {
         const t0 = performance.now();
         await deliver(secretary, text);
         const elapsed = performance.now() - t0;
@@ -87,15 +142,27 @@ async function phase(label: string, deliver: Deliver, from: number, to: number, 
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   const sorted = [...all].sort((a, b) => a - b);
-  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
-  const result = { answersPerSecond: all.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  const result: PhaseResult = {
+    answers: all.length,
+    answersPerSecond: all.length / seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    questionP50: perQuestion.map(median),
+  };
+  const last = answers.length;
   console.log('');
-  console.log(`${label}: ${to - from} secretaries × ${ANSWERS.length} answers, ${concurrency} chat(s) at a time`);
+  console.log(`${label}: ${to - from} secretaries × ${last} answers, ${concurrency} chat(s) at a time`);
   console.log(`  answers per second:   ${result.answersPerSecond.toFixed(0)} (${all.length} in ${seconds.toFixed(1)} s, incl. /baocao)`);
   console.log(`  latency per answer:   p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(sorted.at(-1) ?? NaN)}`);
-  console.log(`  question 1:           p50 ${ms(median(perQuestion[0]!))}, mean ${ms(mean(perQuestion[0]!))}`);
-  console.log(`  question 14:          p50 ${ms(median(perQuestion[13]!))}, mean ${ms(mean(perQuestion[13]!))}  (Q14/Q1 p50 ${(median(perQuestion[13]!) / median(perQuestion[0]!)).toFixed(2)})`);
+  console.log(`  question 1:           p50 ${ms(result.questionP50[0]!)}, mean ${ms(mean(perQuestion[0]!))}`);
+  console.log(
+    `  ${`question ${last}:`.padEnd(22)}p50 ${ms(result.questionP50[last - 1]!)}, mean ${ms(mean(perQuestion[last - 1]!))}  (Q${last}/Q1 p50 ${(result.questionP50[last - 1]! / result.questionP50[0]!).toFixed(2)})`,
+  );
+  if (counter && answersStart && concurrency === 1) {
+    // Everything counted minus the openings is the answers' (one chat at a time, nothing else runs).
+    const answerTotal = counter.total - answersStart.total - openingStatements;
+    console.log(`  SQL statements:       ${(answerTotal / all.length).toFixed(2)} per answer, ${(openingStatements / (to - from)).toFixed(2)} per /baocao`);
+  }
   return result;
 }
 
@@ -104,17 +171,157 @@ function ratios(label: string, zalo: PhaseResult, telegram: PhaseResult): void {
   console.log(`  Zalo/Telegram ${label}: answers/s ${r(zalo.answersPerSecond, telegram.answersPerSecond)}, p50 ${r(zalo.p50, telegram.p50)}, p99 ${r(zalo.p99, telegram.p99)}`);
 }
 
+interface StatementFigures {
+  perAnswer: number;
+  perOpening: number;
+  answerBreakdown: string;
+  openingBreakdown: string;
+}
+
+/**
+ * The project doing what the peer's bench.mjs does: every user sends /baocao, then, question
+ * by question, every user answers "3", one update at a time; only the answers are timed.
+ */
+async function peerShapedRun(deliver: Deliver, from: number, users: number, questions: number, counter: StatementCounter): Promise<PeerFigures & StatementFigures> {
+  const opening = counter.snapshot();
+  for (let u = from; u < from + users; u++) await deliver(u, '/baocao');
+  const answering = counter.snapshot();
+  const perQ = new Array<number>(questions + 1).fill(0);
+  const t0 = performance.now();
+  for (let q = 1; q <= questions; q++) {
+    const s = performance.now();
+    for (let u = from; u < from + users; u++) await deliver(u, NUMBER_ANSWER);
+    perQ[q] = (performance.now() - s) / users;
+  }
+  const total = performance.now() - t0;
+  const answers = users * questions;
+  const breakdown = (since: Snapshot, units: number) => [...counter.breakdown(since)].map(([label, n]) => `${(n / units).toFixed(2)} ${label}`).join(' · ');
+  return {
+    answersPerSecond: answers / (total / 1000),
+    q1: perQ[1]!,
+    qMid: perQ[Math.ceil(questions / 2)]!,
+    qLast: perQ[questions]!,
+    perAnswer: (counter.total - answering.total) / answers,
+    perOpening: (answering.total - opening.total) / users,
+    answerBreakdown: breakdown(answering, answers),
+    openingBreakdown: (() => {
+      // The openings' own statements: those counted before the answers started.
+      const result = new Map<string, number>();
+      const all = counter.breakdown(opening);
+      const answered = counter.breakdown(answering);
+      for (const [label, n] of all) {
+        const d = n - (answered.get(label) ?? 0);
+        if (d > 0) result.set(label, d);
+      }
+      return [...result].map(([label, n]) => `${(n / users).toFixed(2)} ${label}`).join(' · ');
+    })(),
+  };
+}
+
+function figuresLine(figures: PeerFigures, questions: number): string {
+  const mid = Math.ceil(questions / 2);
+  return `${figures.answersPerSecond.toFixed(0).padStart(5)} answers/s; ms per answer q1 ${figures.q1.toFixed(3)}, q${mid} ${figures.qMid.toFixed(3)}, q${questions} ${figures.qLast.toFixed(3)}`;
+}
+
+interface ComparisonResult {
+  project: number;
+  peer?: number;
+  statements: StatementFigures;
+}
+
+/** Project, peer, project, peer on the same work, one chat at a time. */
+async function comparison(deliver: Deliver, peer: Peer | undefined, counter: StatementCounter, meter: CpuMeter): Promise<ComparisonResult> {
+  console.log('');
+  console.log(`Project vs peer (${PEER_USERS} users × ${PEER_QUESTIONS} number questions, one chat at a time, interleaved):`);
+  const projectRates: number[] = [];
+  const peerRates: number[] = [];
+  let statements: StatementFigures | undefined;
+  for (let round = 0; round < PEER_ROUNDS; round++) {
+    const { result: project, cpu } = await meter.measure(
+      `project-run-${round + 1}`,
+      () => peerShapedRun(deliver, WARMUP + round * PEER_USERS, PEER_USERS, PEER_QUESTIONS, counter),
+      () => PEER_USERS * (PEER_QUESTIONS + 1),
+    );
+    statements ??= project;
+    projectRates.push(project.answersPerSecond);
+    console.log(`  project, run ${round + 1}: ${figuresLine(project, PEER_QUESTIONS)}`);
+    console.log(`                  ${cpuLine(cpu, 'update')}`);
+    if (!peer) continue;
+    try {
+      const figures = await peer.run(PEER_USERS, PEER_QUESTIONS);
+      peerRates.push(figures.answersPerSecond);
+      const state = figures.stateBytes !== undefined ? `; state ${figures.stateBytes} bytes per user` : '';
+      console.log(`  peer,    run ${round + 1}: ${figuresLine(figures, PEER_QUESTIONS)}${state}`);
+    } catch (error) {
+      console.log(`  peer,    run ${round + 1}: failed, skipped: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const projectMean = mean(projectRates);
+  console.log(`  project: ${projectMean.toFixed(0)} answers/s (mean of ${projectRates.length} runs)`);
+  const result: ComparisonResult = { project: projectMean, statements: statements! };
+  if (peerRates.length > 0) {
+    const peerMean = mean(peerRates);
+    result.peer = peerMean;
+    const perRound = peerRates.map((p, i) => `${(projectRates[i]! / p).toFixed(2)}×`).join(', ');
+    console.log(`  peer:    ${peerMean.toFixed(0)} answers/s (mean of ${peerRates.length} runs)`);
+    console.log(`  project/peer: ${(projectMean / peerMean).toFixed(2)}× (per round: ${perRound}; target ≥ 3×)`);
+  } else {
+    console.log(`  peer: not measured`);
+  }
+  console.log(`  SQL statements per answer:  ${statements!.perAnswer.toFixed(2)}  [${statements!.answerBreakdown}]`);
+  console.log(`  SQL statements per /baocao: ${statements!.perOpening.toFixed(2)}  [${statements!.openingBreakdown}]`);
+  return result;
+}
+
+async function withPeer(): Promise<Peer | undefined> {
+  if (!WITH_PEER) {
+    console.log('peer: skipped (BENCH_PEER=0)');
+    return undefined;
+  }
+  try {
+    const peer = await preparePeer((line) => console.log(line));
+    console.log(`peer: ${PEER_SOURCE}, ${peer.installedNow ? 'installed' : 'cached install'} in ${peer.dir}`);
+    return peer;
+  } catch (error) {
+    console.log(`peer: cannot be installed, skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+const codes = (first: number, count: number) => Array.from({ length: count }, (_, i) => organizationCode(first + i));
+
 export async function runDialogueBench(): Promise<boolean> {
-  const db = await freshDatabase('baocao_bench', CONCURRENCY * 2);
+  const peer = await withPeer();
+  const counter = new StatementCounter();
+  const db = await freshDatabase('baocao_bench', CONCURRENCY * 2, counter, { prepare: PREPARED });
+  if (PREPARED) console.log('BENCH_PREPARED=1: every statement sent as a named prepared statement (an experiment, not what the project does)');
+  const meter = await CpuMeter.open('baocao_bench');
+  /** A phase, followed by the CPU it took per answer. */
+  const measured = async (name: string, run: () => Promise<PhaseResult>): Promise<PhaseResult> => {
+    const { result, cpu } = await meter.measure(name, run, (r) => r.answers);
+    console.log(`  ${cpuLine(cpu)}`);
+    return result;
+  };
   const clock = new ManualClock('2026-12-10T09:00:00+07:00');
+  const [numericForm, flatForm] = await syncSyntheticForms(db, [numericFormDefinition('bench_so_14', PEER_QUESTIONS), numericFormDefinition('bench_so_40', FLAT_QUESTIONS)]);
+
+  // Organizations, in this order: QCDC on Telegram, QCDC on Zalo, the 14 numbers, the 40 numbers.
+  const qcdcCount = SECRETARIES + WARMUP;
+  const numericCount = WARMUP + PEER_ROUNDS * PEER_USERS;
+  const flatCount = FLAT_WARMUP + FLAT_SECRETARIES;
+  const firstNumericOrg = 2 * qcdcCount;
+  const firstFlatOrg = firstNumericOrg + numericCount;
   console.log(`seeding ${SECRETARIES} organizations and secretaries per channel…`);
-  await seedReporters(db, SECRETARIES + WARMUP, FIRST_TELEGRAM_ID, { channel: 'telegram' });
-  await seedReporters(db, SECRETARIES + WARMUP, FIRST_ZALO_ID, { channel: 'zalo', firstOrg: SECRETARIES + WARMUP });
-  await createCampaign(
-    db,
-    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date('2026-12-01T00:00:00+07:00'), dueAt: new Date('2026-12-15T17:00:00+07:00'), organizationCodes: 'all' },
-    clock,
-  );
+  await seedReporters(db, qcdcCount, FIRST_TELEGRAM_ID, { channel: 'telegram' });
+  await seedReporters(db, qcdcCount, FIRST_ZALO_ID, { channel: 'zalo', firstOrg: qcdcCount });
+  await seedReporters(db, numericCount, FIRST_NUMERIC_ID, { channel: 'telegram', firstOrg: firstNumericOrg });
+  await seedReporters(db, flatCount, FIRST_FLAT_ID, { channel: 'telegram', firstOrg: firstFlatOrg });
+  const round = { periodLabel: 'Năm 2026', opensAt: new Date('2026-12-01T00:00:00+07:00'), dueAt: new Date('2026-12-15T17:00:00+07:00') };
+  const campaigns = {
+    qcdc: await createCampaign(db, { formId: 'dan_van_qcdc', ...round, organizationCodes: codes(0, 2 * qcdcCount) }, clock),
+    numeric: await createCampaign(db, { formId: numericForm!.id, ...round, organizationCodes: codes(firstNumericOrg, numericCount) }, clock),
+    flat: await createCampaign(db, { formId: flatForm!.id, ...round, organizationCodes: codes(firstFlatOrg, flatCount) }, clock),
+  };
 
   const reminders = await connectScheduler({
     db,
@@ -156,11 +363,15 @@ export async function runDialogueBench(): Promise<boolean> {
   });
   const handleZalo = createZaloHandler(chat, zaloSender, logger);
 
-  const telegram: Deliver = (secretary, text) => bot.handleUpdate(telegramUpdate(FIRST_TELEGRAM_ID + secretary, text));
+  const telegramAs = (firstId: number): Deliver => (secretary, text) => bot.handleUpdate(telegramUpdate(firstId + secretary, text));
+  const telegram = telegramAs(FIRST_TELEGRAM_ID);
+  const numeric = telegramAs(FIRST_NUMERIC_ID);
+  const flat = telegramAs(FIRST_FLAT_ID);
   const zalo: Deliver = (secretary, text) => handleZalo(zaloUpdate(String(FIRST_ZALO_ID + BigInt(secretary)), text));
 
-  // Warm both paths up, then the cost of one answer with nothing else running, then
-  // throughput under load, channels alternating.
+  // Warm every path up, then the comparison with the peer, then the cost of one answer
+  // with nothing else running, then throughput under load (channels alternating), then
+  // the flat cost over 40 questions.
   const quiet = async (run: () => Promise<unknown>) => {
     const log = console.log;
     console.log = () => undefined;
@@ -172,26 +383,60 @@ export async function runDialogueBench(): Promise<boolean> {
   };
   await quiet(() => phase('warm-up', telegram, SECRETARIES, SECRETARIES + WARMUP, 4));
   await quiet(() => phase('warm-up', zalo, SECRETARIES, SECRETARIES + WARMUP, 4));
+  await quiet(() => phase('warm-up', numeric, 0, WARMUP, 4, FLAT_ANSWERS.slice(0, PEER_QUESTIONS)));
+  await quiet(() => phase('warm-up', flat, 0, FLAT_WARMUP, 1, FLAT_ANSWERS));
+
+  const compared = await comparison(numeric, peer, counter, meter);
+
   const sequential = Math.min(LATENCY_SECRETARIES, SECRETARIES);
-  const tSeq = await phase('Telegram, one chat at a time', telegram, 0, sequential, 1);
-  const zSeq = await phase('Zalo, one chat at a time', zalo, 0, sequential, 1);
-  const tLoad = await phase('Telegram, under load', telegram, sequential, SECRETARIES, CONCURRENCY);
-  const zLoad = await phase('Zalo, under load', zalo, sequential, SECRETARIES, CONCURRENCY);
+  const tSeq = await measured('telegram-one-at-a-time', () => phase('Telegram, one chat at a time', telegram, 0, sequential, 1, ANSWERS, counter));
+  const zSeq = await measured('zalo-one-at-a-time', () => phase('Zalo, one chat at a time', zalo, 0, sequential, 1, ANSWERS, counter));
+  const tLoad = await measured('telegram-under-load', () => phase('Telegram, under load', telegram, sequential, SECRETARIES, CONCURRENCY));
+  const zLoad = await measured('zalo-under-load', () => phase('Zalo, under load', zalo, sequential, SECRETARIES, CONCURRENCY));
   console.log('');
   ratios('one at a time', zSeq, tSeq);
   ratios('under load', zLoad, tLoad);
 
+  const flatResult = await measured('flat-40', () => phase(`Flat cost, ${FLAT_QUESTIONS}-question number form (Telegram)`, flat, FLAT_WARMUP, flatCount, 1, FLAT_ANSWERS, counter));
+  const qp = (n: number) => flatResult.questionP50[n - 1]!;
+  const mid = FLAT_QUESTIONS / 2;
+  const flatRatio = qp(FLAT_QUESTIONS) / qp(1);
+  console.log(`  p50 at question 1 ${ms(qp(1))}, question ${mid} ${ms(qp(mid))}, question ${FLAT_QUESTIONS} ${ms(qp(FLAT_QUESTIONS))}; q${FLAT_QUESTIONS}/q1 ${flatRatio.toFixed(2)}, q${mid}/q1 ${(qp(mid) / qp(1)).toFixed(2)}`);
+
   const complete = await db
     .selectFrom('submissions')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('answered_count', '=', ANSWERS.length)
-    .executeTakeFirstOrThrow();
+    .select(['campaign_id', 'answered_count', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy(['campaign_id', 'answered_count'])
+    .execute();
+  const completeIn = (campaignId: string, answers: number) => Number(complete.find((r) => r.campaign_id === campaignId && r.answered_count === answers)?.n ?? 0);
+  const expected = [
+    { name: 'QCDC', id: campaigns.qcdc.id, answers: ANSWERS.length, count: 2 * qcdcCount },
+    { name: `${PEER_QUESTIONS} numbers`, id: campaigns.numeric.id, answers: PEER_QUESTIONS, count: numericCount },
+    { name: `${FLAT_QUESTIONS} numbers`, id: campaigns.flat.id, answers: FLAT_QUESTIONS, count: flatCount },
+  ];
+  const allComplete = expected.every((e) => completeIn(e.id, e.answers) === e.count);
   console.log('');
-  const expected = 2 * (SECRETARIES + WARMUP);
-  console.log(`complete reports:       ${complete.n}/${expected} with all ${ANSWERS.length} answers stored`);
+  console.log(`complete reports:       ${expected.map((e) => `${e.name} ${completeIn(e.id, e.answers)}/${e.count}`).join(', ')} with all answers stored`);
   console.log(`channel calls:          Telegram ${telegramCalls}, Zalo ${zaloCalls}; failed updates: ${failures}`);
   console.log(`memory (rss):           ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
+
+  const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const s = compared.statements;
+  console.log('');
+  console.log('targets (issue 8):');
+  if (compared.peer !== undefined) {
+    const r = compared.project / compared.peer;
+    console.log(`  one chat at a time vs peer:  ${r.toFixed(2)}× (${compared.project.toFixed(0)} vs ${compared.peer.toFixed(0)} answers/s; ≥ 3×) ${mark(r >= 3)}`);
+  } else {
+    console.log(`  one chat at a time vs peer:  not measured (${compared.project.toFixed(0)} answers/s for the project)`);
+  }
+  console.log(`  ${CONCURRENCY} chats at a time (Telegram): ${tLoad.answersPerSecond.toFixed(0)} answers/s (≥ 2,000) ${mark(tLoad.answersPerSecond >= 2000)}, p99 ${ms(tLoad.p99)} (< 50 ms) ${mark(tLoad.p99 < 50)}`);
+  console.log(`  SQL statements per answer:   ${s.perAnswer.toFixed(2)} (≤ 3) ${mark(s.perAnswer <= 3)}; per /baocao ${s.perOpening.toFixed(2)}`);
+  console.log(`  flat cost q${FLAT_QUESTIONS}/q1 p50:        ${flatRatio.toFixed(2)} (≤ 1.1) ${mark(flatRatio <= 1.1)}`);
+
   await reminders.close();
+  await meter.close();
   await db.destroy();
-  return failures === 0 && Number(complete.n) === expected;
+  await peer?.close().catch(() => undefined);
+  return failures === 0 && allComplete;
 }

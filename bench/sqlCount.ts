@@ -6,6 +6,7 @@
  * a short label (the use cases' known statements by name, others by their first words)
  * for the per-answer breakdown.
  */
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 // Imported for its side effect too: the 'date' type parser every Db relies on.
@@ -19,7 +20,7 @@ const KNOWN: Array<[RegExp, string]> = [
   [/^\s*commit\b/i, 'COMMIT'],
   [/^\s*rollback\b/i, 'ROLLBACK'],
   [/^\s*with reached as/i, 'identity lookup (findPersonByIdentity)'],
-  [/from people p\s+left join submissions s on s\.id = coalesce/i, 'step read (readStep)'],
+  [/^\s*select p\.id as person_id, p\.active_submission_id/i, 'step read (readStep)'],
   [/^\s*with upd as/i, 'step write (writeChange)'],
   [/^\s*with mark as/i, 'stay write (writeStay)'],
   [/percentile_cont/i, 'round percentiles (PercentileCache)'],
@@ -27,8 +28,11 @@ const KNOWN: Array<[RegExp, string]> = [
 
 export function statementLabel(text: string): string {
   for (const [pattern, label] of KNOWN) if (pattern.test(text)) return label;
-  return text.replace(/\s+/g, ' ').trim().slice(0, 72);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 48) + '…';
 }
+
+/** Statements are told apart by their beginning: hashing whole texts on every query would cost the bench itself. */
+const KEY_CHARS = 120;
 
 export class StatementCounter {
   total = 0;
@@ -36,7 +40,8 @@ export class StatementCounter {
 
   record(text: string): void {
     this.total++;
-    this.byText.set(text, (this.byText.get(text) ?? 0) + 1);
+    const key = text.slice(0, KEY_CHARS);
+    this.byText.set(key, (this.byText.get(key) ?? 0) + 1);
   }
 
   /** Counts since `since` (a snapshot), by label. */
@@ -69,15 +74,32 @@ function textOf(arg: unknown): string {
   return '(unknown)';
 }
 
-/** A Db like createDb's, whose every statement is counted by `counter`. */
-export function createCountingDb(databaseUrl: string, max: number, counter: StatementCounter): Db {
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
+
+/**
+ * A Db like createDb's, whose every statement is counted by `counter`. With `prepare`
+ * (BENCH_PREPARED=1, an experiment: the project does not do this), every statement but
+ * transaction control is sent as a named prepared statement (named after a hash of its
+ * text), so Postgres parses and plans it once per connection instead of on every execution.
+ */
+export function createCountingDb(databaseUrl: string, max: number, counter: StatementCounter, options: { prepare?: boolean } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
   pool.on('error', () => undefined);
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) names.set(text, (name = `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+    return name;
+  };
   // 'connect' fires once per new client, before it is handed out.
   pool.on('connect', (client) => {
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      counter.record(textOf(args[0]));
+      const text = textOf(args[0]);
+      counter.record(text);
+      if (options.prepare && typeof args[0] === 'string' && args.length <= 2 && !TRANSACTION_CONTROL.test(text)) {
+        return original({ name: nameOf(text), text, values: args[1] ?? [] });
+      }
       return original(...args);
     };
   });

@@ -7,18 +7,22 @@ import type { Database } from '../src/db/schema.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { bundledFormsDir, loadFormsFromDir } from '../src/forms/load.js';
 import { syncBundledForms } from '../src/services/forms.js';
+import { createCountingDb, type StatementCounter } from './sqlCount.js';
 
-const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+export const DATABASE_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 
-/** Drops and recreates `name`, migrated, with the bundled forms. */
-export async function freshDatabase(name: string, poolSize: number): Promise<Db> {
-  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+/**
+ * Drops and recreates `name`, migrated, with the bundled forms. With `counter`, every
+ * statement the returned Db sends is counted (see sqlCount.ts).
+ */
+export async function freshDatabase(name: string, poolSize: number, counter?: StatementCounter, options: { prepare?: boolean } = {}): Promise<Db> {
+  const admin = new pg.Client({ connectionString: `${DATABASE_SERVER}/postgres` });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
-  const url = `${SERVER}/${name}`;
+  const url = `${DATABASE_SERVER}/${name}`;
   await ensureDatabase(url);
-  const db = createDb(url, { max: poolSize });
+  const db = counter ? createCountingDb(url, poolSize, counter, options) : createDb(url, { max: poolSize });
   await migrateToLatest(db);
   await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
   return db;
@@ -41,7 +45,7 @@ export async function seedReporters(
     const batch = Array.from({ length: Math.min(BATCH, count - start) }, (_, k) => start + k);
     const orgs = await db
       .insertInto('organizations')
-      .values(batch.map((i) => ({ code: `CB${String(firstOrg + i).padStart(5, '0')}`, name: `Chi bộ số ${firstOrg + i}`, type: 'chi_bo_co_so' as const })))
+      .values(batch.map((i) => ({ code: organizationCode(firstOrg + i), name: `Chi bộ số ${firstOrg + i}`, type: 'chi_bo_co_so' as const })))
       .returning('id')
       .execute();
     const people = await db
@@ -58,6 +62,11 @@ export async function seedReporters(
       .values(batch.map((_, j) => ({ person_id: people[j]!.id, organization_id: orgs[j]!.id })))
       .execute();
   }
+}
+
+/** The code of the i-th seeded organization. */
+export function organizationCode(i: number): string {
+  return `CB${String(i).padStart(5, '0')}`;
 }
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;

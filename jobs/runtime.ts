@@ -80,6 +80,8 @@ function redisErrorLogger(logger: Logger): (error: Error) => void {
 export interface RunningJobs {
   scheduler: Scheduler;
   queues: Queues;
+  /** Whether Redis answers now (for /readyz). */
+  redisAnswers(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -110,6 +112,11 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   return {
     scheduler: client.scheduler,
     queues: client.queues,
+    redisAnswers: () =>
+      workerRedis.ping().then(
+        (pong) => pong === 'PONG',
+        () => false,
+      ),
     async stop() {
       // Workers finish the job in hand (its ledger row is then final) before the connections close.
       await Promise.all(workers.map((w) => w.close()));

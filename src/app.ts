@@ -83,17 +83,23 @@ async function checkRedis(url: string): Promise<void> {
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
-function startHttpServer(db: Db, port: number, routes: Map<string, Route>): Promise<Server> {
+/** The probes: /healthz says the process is alive; /readyz that Postgres and Redis answer (503 naming what does not). */
+async function probe(path: string, ready: () => Promise<{ postgres: boolean; redis: boolean }>): Promise<{ status: number; body: object } | undefined> {
+  if (path === '/healthz') return { status: 200, body: { ok: true } };
+  if (path !== '/readyz') return undefined;
+  const services = await ready();
+  const ok = services.postgres && services.redis;
+  return { status: ok ? 200 : 503, body: { ok, ...services } };
+}
+
+function startHttpServer(port: number, routes: Map<string, Route>, ready: () => Promise<{ postgres: boolean; redis: boolean }>): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
     const route = routes.get(path);
     if (route && req.method === 'POST') return route(req, res);
-    if (path !== '/healthz') {
-      res.writeHead(404).end();
-      return;
-    }
-    void databaseAnswers(db).then((ok) => {
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
+    void probe(path, ready).then((answer) => {
+      if (!answer) return void res.writeHead(404).end();
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
   });
   return new Promise((resolve, reject) => {
@@ -149,7 +155,11 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
         receivers.push(startZaloPolling({ client: zaloClient, handle, logger }));
       }
     }
-    server = await startHttpServer(db, config.httpPort, routes);
+    const running = jobs;
+    server = await startHttpServer(config.httpPort, routes, async () => {
+      const [postgres, redis] = await Promise.all([databaseAnswers(db), running.redisAnswers()]);
+      return { postgres, redis };
+    });
     if (zaloClient && config.zalo?.webhookSecret && config.publicUrl) {
       await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
     }

@@ -35,6 +35,42 @@ export interface BotMessage {
   history: string[];
 }
 
+/**
+ * A text message a test user sent, as the emulator keeps it: what an edit or a
+ * reply names later. Private chats share one message_id sequence between the
+ * user and the bot, so comparing ids tells what was sent before what.
+ */
+export interface UserMessage {
+  chat_id: number;
+  message_id: number;
+  /** The update that delivered it; after editText, the edit's update. */
+  update_id: number;
+  /** The text as it now reads (after edits). */
+  text: string;
+}
+
+/** Where a forwarded message came from: Telegram's MessageOrigin without its date (the emulator adds it). */
+export type ForwardOrigin =
+  | { type: 'user'; sender_user: TgUser }
+  | { type: 'hidden_user'; sender_user_name: string }
+  | { type: 'channel'; chat: { id: number; title: string; username?: string }; message_id: number };
+
+/** The bot a message was sent through (an inline bot such as @gif): Telegram's `via_bot`. */
+export interface ViaBot {
+  id: number;
+  username: string;
+  first_name: string;
+}
+
+export interface UserMessageOptions {
+  /** Replies to this message of the user's chat: one of the bot's, or one the user sent. */
+  replyTo?: BotMessage | UserMessage;
+  /** Forwarded from elsewhere (`forward_origin`). */
+  forwardOrigin?: ForwardOrigin;
+  /** Sent through another bot (`via_bot`). */
+  viaBot?: ViaBot;
+}
+
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
@@ -52,7 +88,33 @@ export interface ApiErrorSpec {
 export interface BotApiEmulator {
   readonly apiRoot: string;
   readonly token: string;
+  /** The user writes `text` to the bot; returns the update_id. */
   sendText(from: TgUser, text: string): number;
+  /**
+   * The user writes `text`, optionally as a reply, a forward or via another bot;
+   * returns the message (its message_id names it for editText and replies).
+   */
+  sendUserText(from: TgUser, text: string, options?: UserMessageOptions): UserMessage;
+  /** The user replies to `message` (the bot's, or their own) with `text`. */
+  replyTo(from: TgUser, message: BotMessage | UserMessage, text: string): UserMessage;
+  /** The user forwards a text message to the bot; `origin` defaults to another user. */
+  forwardText(from: TgUser, text: string, origin?: ForwardOrigin): UserMessage;
+  /** The user sends `text` through another bot (inline mode); `viaBot` defaults to a made-up one. */
+  sendViaBot(from: TgUser, text: string, viaBot?: ViaBot): UserMessage;
+  /**
+   * The user edits a text message they sent: an `edited_message` update with the
+   * same message_id, the new text and `edit_date`. Refused (thrown) as Telegram's
+   * apps refuse it: someone else's message, a forward, a message via a bot, no change.
+   */
+  editText(from: TgUser, message: UserMessage, text: string): UserMessage;
+  /** Delivers the very same update again (same update_id and content), as Telegram does after a lost confirmation. */
+  redeliver(updateId: number): number;
+  /**
+   * Runs `inject` (synchronous: sendText, replyTo…) and hands every update it
+   * queued to the bot in one getUpdates answer, as when a person sends two
+   * messages in the same instant.
+   */
+  together<T>(inject: () => T): T;
   pressButton(from: TgUser, message: BotMessage, callbackData: string): number;
   pressButtonLabelled(from: TgUser, message: BotMessage, label: string | RegExp): number;
   injectUpdate(update: object): number;
@@ -379,6 +441,16 @@ interface QueuedUpdate {
   delivered: boolean;
 }
 
+/** A text message a user sent, kept so it can be edited or replied to. */
+interface StoredUserMessage {
+  from: TgUser;
+  update_id: number;
+  /** The message as the bot last got it (with edit_date once edited), without the update around it. */
+  payload: Record<string, unknown>;
+  /** Telegram's apps edit neither forwards nor messages sent via a bot. */
+  editable: boolean;
+}
+
 interface StoredDocument {
   file_name: string;
   mime_type: string;
@@ -410,6 +482,12 @@ class Emulator implements BotApiEmulator {
   private readonly blocked = new Set<number>();
   private readonly files = new Map<string, StoredDocument>();
   private readonly commands = new Map<string, unknown[]>();
+  /** Per chat, the text messages users sent, by message_id. */
+  private readonly userMessages = new Map<number, Map<number, StoredUserMessage>>();
+  /** Every update injected, as it was first delivered, for redeliver(). */
+  private readonly injected = new Map<number, Record<string, unknown>>();
+  /** > 0 inside together(): updates are queued and handed over when it ends. */
+  private holding = 0;
   private readonly poll = new LongPoll<object[]>();
   /** The `limit` of the poll being held. */
   private pollLimit = 100;
@@ -447,17 +525,90 @@ class Emulator implements BotApiEmulator {
   // --- driving -------------------------------------------------------------
 
   sendText(from: TgUser, text: string): number {
+    return this.sendUserText(from, text).update_id;
+  }
+
+  sendUserText(from: TgUser, text: string, options: UserMessageOptions = {}): UserMessage {
+    if (text === '') throw new Error("Telegram's apps do not send an empty message");
+    // Looked up before an id is allocated: a refused reply takes no message_id.
+    const replied = options.replyTo === undefined ? undefined : this.repliedMessage(from.id, options.replyTo);
     this.users.set(from.id, from);
+    const date = nowSeconds();
     const message: Record<string, unknown> = {
       message_id: this.allocateMessageId(from.id),
-      date: nowSeconds(),
+      date,
       chat: this.chatObject(from.id),
       from: { ...from, is_bot: false },
       text,
+      ...commandEntities(text),
     };
-    const command = /^\/\S+/.exec(text);
-    if (command) message.entities = [{ type: 'bot_command', offset: 0, length: command[0].length }];
-    return this.injectUpdate({ message });
+    if (replied) message.reply_to_message = replied;
+    // The original was sent a minute before it was forwarded.
+    if (options.forwardOrigin) message.forward_origin = forwardOriginObject(options.forwardOrigin, date - 60);
+    if (options.viaBot) message.via_bot = { ...options.viaBot, is_bot: true };
+    const updateId = this.injectUpdate({ message });
+    const messages = this.userMessages.get(from.id) ?? new Map<number, StoredUserMessage>();
+    messages.set(message.message_id as number, {
+      from,
+      update_id: updateId,
+      payload: jsonCopy(message),
+      editable: options.forwardOrigin === undefined && options.viaBot === undefined,
+    });
+    this.userMessages.set(from.id, messages);
+    return { chat_id: from.id, message_id: message.message_id as number, update_id: updateId, text };
+  }
+
+  replyTo(from: TgUser, message: BotMessage | UserMessage, text: string): UserMessage {
+    return this.sendUserText(from, text, { replyTo: message });
+  }
+
+  forwardText(from: TgUser, text: string, origin?: ForwardOrigin): UserMessage {
+    const forwardOrigin: ForwardOrigin = origin ?? { type: 'user', sender_user: { id: 777_000_001, first_name: 'Người', last_name: 'Khác' } };
+    return this.sendUserText(from, text, { forwardOrigin });
+  }
+
+  sendViaBot(from: TgUser, text: string, viaBot?: ViaBot): UserMessage {
+    return this.sendUserText(from, text, { viaBot: viaBot ?? { id: 777_000_002, username: 'other_inline_bot', first_name: 'Other Bot' } });
+  }
+
+  editText(from: TgUser, message: UserMessage, text: string): UserMessage {
+    const stored = this.userMessages.get(message.chat_id)?.get(message.message_id);
+    if (!stored) throw new Error(`no message #${message.message_id} sent by a user in chat ${message.chat_id}`);
+    if (stored.from.id !== from.id) throw new Error(`message #${message.message_id} was sent by ${stored.from.id}, not by ${from.id}`);
+    if (!stored.editable) throw new Error(`message #${message.message_id} is a forward or was sent via a bot: it cannot be edited`);
+    if (text === '') throw new Error("Telegram's apps do not save an edit to an empty message");
+    if (text === stored.payload.text) throw new Error(`message #${message.message_id} is not modified: the new text is the same`);
+    const { entities: _entities, edit_date: _editDate, ...unchanged } = stored.payload;
+    // Same message_id, chat and original date; the new text and when it was edited.
+    const edited: Record<string, unknown> = { ...unchanged, text, ...commandEntities(text), edit_date: nowSeconds() };
+    const updateId = this.injectUpdate({ edited_message: edited });
+    stored.payload = jsonCopy(edited);
+    stored.update_id = updateId;
+    return { chat_id: message.chat_id, message_id: message.message_id, update_id: updateId, text };
+  }
+
+  redeliver(updateId: number): number {
+    const payload = this.injected.get(updateId);
+    if (!payload) throw new Error(`no update ${updateId} was sent`);
+    return this.injectUpdate(jsonCopy(payload));
+  }
+
+  together<T>(inject: () => T): T {
+    this.holding += 1;
+    let result: T;
+    try {
+      result = inject();
+    } finally {
+      this.holding -= 1;
+      if (this.holding === 0) {
+        this.answerPoll();
+        this.waiters.notify();
+      }
+    }
+    if (typeof (result as { then?: unknown } | undefined)?.then === 'function') {
+      throw new Error('together() takes a synchronous function: updates queued after an await were not handed over together');
+    }
+    return result;
   }
 
   pressButton(from: TgUser, message: BotMessage, callbackData: string): number {
@@ -500,7 +651,8 @@ class Emulator implements BotApiEmulator {
     this.nextUpdateId = Math.max(this.nextUpdateId, updateId + 1);
     payload.update_id = updateId;
     this.queue.push({ update_id: updateId, payload, delivered: false });
-    this.answerPoll();
+    if (!this.injected.has(updateId)) this.injected.set(updateId, jsonCopy(payload));
+    if (this.holding === 0) this.answerPoll();
     this.waiters.notify();
     return updateId;
   }
@@ -810,6 +962,19 @@ class Emulator implements BotApiEmulator {
     return fileId;
   }
 
+  /** What `reply_to_message` holds: the replied message as it is now (a reply's own reply is not nested, as on Telegram). */
+  private repliedMessage(chatId: number, target: BotMessage | UserMessage): object {
+    if (target.chat_id !== chatId) throw new Error(`message #${target.message_id} is in chat ${target.chat_id}, not in chat ${chatId}`);
+    const own = this.userMessages.get(chatId)?.get(target.message_id);
+    if (own) {
+      const { reply_to_message: _nested, ...message } = own.payload;
+      return message;
+    }
+    const bots = this.chats.find(chatId, target.message_id);
+    if (!bots) throw new Error(`message #${target.message_id} in chat ${chatId} no longer exists`);
+    return this.toApiMessage(bots);
+  }
+
   /** Private chats share one id sequence between the user's and the bot's messages. */
   private allocateMessageId(chatId: number): number {
     const next = (this.lastMessageId.get(chatId) ?? 0) + 1;
@@ -840,6 +1005,28 @@ class Emulator implements BotApiEmulator {
     if (message.reply_markup !== undefined) api.reply_markup = message.reply_markup;
     return api;
   }
+}
+
+/** A command at the start of a text is marked as Telegram marks it. */
+function commandEntities(text: string): { entities?: object[] } {
+  const command = /^\/\S+/.exec(text);
+  return command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {};
+}
+
+function forwardOriginObject(origin: ForwardOrigin, date: number): object {
+  switch (origin.type) {
+    case 'user':
+      return { type: 'user', date, sender_user: { ...origin.sender_user, is_bot: false } };
+    case 'hidden_user':
+      return { type: 'hidden_user', date, sender_user_name: origin.sender_user_name };
+    case 'channel':
+      return { type: 'channel', date, chat: { ...origin.chat, type: 'channel' }, message_id: origin.message_id };
+  }
+}
+
+/** A deep copy of JSON data (what updates are): lone surrogates survive, as they do on the wire. */
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function documentObject(document: NonNullable<BotMessage['document']>, fileId: string): object {

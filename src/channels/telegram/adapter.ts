@@ -91,9 +91,27 @@ function isNotModified(error: unknown): boolean {
   return error instanceof GrammyError && error.description.includes('message is not modified');
 }
 
+/**
+ * Telegram answers a callback query once, within seconds: a redelivered update (its query
+ * answered the first time) or a slow step gets "query is too old … or query ID is invalid".
+ * Only the toast is lost then; the reply's messages must still be shown (or, for a
+ * duplicate, nothing said), not "the reply could not be delivered".
+ */
+function isExpiredQuery(error: unknown): boolean {
+  return error instanceof GrammyError && /query is too old|query id is invalid/i.test(error.description);
+}
+
+async function answerQuery(ctx: Context, reply: Reply): Promise<void> {
+  try {
+    await ctx.answerCallbackQuery(reply.toast ? { text: reply.toast.text, show_alert: reply.toast.alert ?? false } : undefined);
+  } catch (error) {
+    if (!isExpiredQuery(error)) throw error;
+  }
+}
+
 /** Shows a reply in the chat the event came from; `sent` hears the id of every message sent. */
 export async function showReply(ctx: Context, reply: Reply, sent: (messageId: number) => void = () => undefined): Promise<void> {
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery(reply.toast ? { text: reply.toast.text, show_alert: reply.toast.alert ?? false } : undefined);
+  if (ctx.callbackQuery) await answerQuery(ctx, reply);
   const [first, ...rest] = reply.messages;
   if (first && reply.inPlace && ctx.callbackQuery?.message && first.text.length <= TELEGRAM_TEXT_LIMIT) {
     const { chunks, keyboard } = telegramParts(first);
