@@ -15,6 +15,32 @@ export interface ChannelUser {
   username?: string | null;
 }
 
+/** The person an account belongs to, if it is known. */
+export async function personIdOf(db: Kysely<Database>, identity: Identity): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('identities')
+    .select('person_id')
+    .where('channel', '=', identity.channel)
+    .where('external_id', '=', identity.externalId)
+    .executeTakeFirst();
+  return row?.person_id;
+}
+
+/**
+ * Gives a new person its account; false when the account was bound at the same moment
+ * elsewhere (another process, the CLI): the new person is deleted and the caller uses that one.
+ */
+async function bindNewPerson(db: Kysely<Database>, identity: Identity, personId: string, now: Date | undefined, seen: boolean): Promise<boolean> {
+  const bound = await db
+    .insertInto('identities')
+    .values({ channel: identity.channel, external_id: identity.externalId, person_id: personId, ...(now ? { created_at: now } : {}), ...(seen && now ? { last_seen_at: now } : {}) })
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+    .returning('person_id')
+    .executeTakeFirst();
+  if (!bound) await db.deleteFrom('people').where('id', '=', personId).execute();
+  return bound !== undefined;
+}
+
 /**
  * Inserts the person behind the identity or refreshes their name and last_seen_at.
  * Runs in the caller's transaction (registration, an admin's first wizard).
@@ -43,16 +69,7 @@ export async function upsertPerson(db: Kysely<Database>, user: ChannelUser, now:
     .values({ display_name: displayName, username, created_at: now, last_seen_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const bound = await db
-    .insertInto('identities')
-    .values({ channel, external_id: externalId, person_id: person.id, created_at: now, last_seen_at: now })
-    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
-    .returning('person_id')
-    .executeTakeFirst();
-  if (bound) return person;
-  // The same new account registered at the same moment elsewhere (another process, the CLI): use that person.
-  await db.deleteFrom('people').where('id', '=', person.id).execute();
-  return upsertPerson(db, user, now);
+  return (await bindNewPerson(db, user.identity, person.id, now, true)) ? person : upsertPerson(db, user, now);
 }
 
 /** The person behind an identity, with every identity they have (admin rights follow any of them). */
@@ -148,22 +165,9 @@ export async function ensureAdminPeople(db: Kysely<Database>, adminIds: readonly
   if (adminIds.length === 0) return;
   await db.transaction().execute(async (tx) => {
     for (const identity of adminIds) {
-      const known = await tx
-        .selectFrom('identities')
-        .select('person_id')
-        .where('channel', '=', identity.channel)
-        .where('external_id', '=', identity.externalId)
-        .executeTakeFirst();
-      if (known) continue;
+      if (await personIdOf(tx, identity)) continue;
       const person = await tx.insertInto('people').values({ display_name: adminPlaceholderName(identity) }).returning('id').executeTakeFirstOrThrow();
-      const bound = await tx
-        .insertInto('identities')
-        .values({ channel: identity.channel, external_id: identity.externalId, person_id: person.id })
-        .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
-        .returning('person_id')
-        .executeTakeFirst();
-      // Another process starting at the same moment created it first.
-      if (!bound) await tx.deleteFrom('people').where('id', '=', person.id).execute();
+      await bindNewPerson(tx, identity, person.id, undefined, false);
     }
   });
 }
@@ -183,23 +187,19 @@ export async function setAdmin(
 ): Promise<Person | undefined> {
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
-    const known = await tx
-      .selectFrom('identities')
-      .select('person_id')
-      .where('channel', '=', identity.channel)
-      .where('external_id', '=', identity.externalId)
-      .executeTakeFirst();
+    let known = await personIdOf(tx, identity);
     let person: Person | undefined;
-    if (known) {
-      person = await tx.updateTable('people').set({ is_admin: admin }).where('id', '=', known.person_id).returningAll().executeTakeFirstOrThrow();
-    } else if (admin) {
-      person = await tx
+    if (!known && admin) {
+      const created = await tx
         .insertInto('people')
         .values({ display_name: adminPlaceholderName(identity), is_admin: true, created_at: now, last_seen_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await tx.insertInto('identities').values({ channel: identity.channel, external_id: identity.externalId, person_id: person.id, created_at: now }).execute();
+      // Bound elsewhere at the same moment: the flag goes to that person instead.
+      if (await bindNewPerson(tx, identity, created.id, now, false)) person = created;
+      else known = await personIdOf(tx, identity);
     }
+    if (known) person = await tx.updateTable('people').set({ is_admin: admin }).where('id', '=', known).returningAll().executeTakeFirstOrThrow();
     if (person) {
       await recordAudit(tx, { actor, action: admin ? 'admin.add' : 'admin.remove', details: { identity: identityKey(identity), personId: person.id }, at: now });
     }
