@@ -24,10 +24,9 @@ import { removeReporter } from '../../src/services/reporters.js';
 import { systemClock } from '../../src/time.js';
 import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { DAY, reportRows, stopAll, telegramChat } from '../support/e2e.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
-const DAY = 24 * 60 * 60 * 1000;
-const WAIT = 15_000;
 const admin: TgUser = { id: 9101, first_name: 'Văn phòng' };
 
 let testDb: TestDb;
@@ -50,21 +49,11 @@ function scene(org: string): Scene {
   return found;
 }
 
-function matches(text: string, expected: RegExp | string): boolean {
-  return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
-}
+const chat = telegramChat(() => emulator, () => bot);
 
 /** The bot's next new message to the user matching `expected`, once `act` has sent something. */
-async function replyTo<T>(s: Scene, expected: RegExp | string, act: () => T): Promise<{ sent: T; reply: BotMessage }> {
-  const reply = emulator.waitForMessage(s.user.id, (m) => !m.edited && matches(m.plainText, expected), WAIT);
-  let sent: T;
-  try {
-    sent = act();
-  } catch (error) {
-    reply.catch(() => undefined);
-    throw error;
-  }
-  return { sent, reply: await reply };
+function replyTo<T>(s: Scene, expected: RegExp | string, act: () => T): Promise<{ sent: T; reply: BotMessage }> {
+  return chat.replyTo(s.user, expected, act);
 }
 
 /** The secretary types `text` (with Telegram's extras, if any); resolves with what was sent and the reply. */
@@ -98,32 +87,14 @@ function lastBotMessage(s: Scene, text: string): BotMessage {
   return found;
 }
 
-async function submission(s: Scene) {
-  return testDb.db
-    .selectFrom('submissions as s')
-    .innerJoin('organizations as o', 'o.id', 's.organization_id')
-    .selectAll('s')
-    .where('o.code', '=', s.org)
-    .where('s.campaign_id', '=', s.campaignId)
-    .executeTakeFirstOrThrow();
-}
+const reports = reportRows(() => testDb.db);
+const submission = (s: Scene) => reports.submissionOf(s.org, s.campaignId);
+const answerRows = (s: Scene) => reports.answersOf(s.org, s.campaignId);
 
-async function answerRows(s: Scene) {
-  const { id } = await submission(s);
-  const rows = await testDb.db.selectFrom('answers').selectAll().where('submission_id', '=', id).orderBy('question_key').execute();
-  return new Map(rows.map((r) => [r.question_key, r]));
-}
-
+/** The changes of question `key`'s answer, oldest first, as [old, new]. */
 async function historyOf(s: Scene, key: string) {
-  const { id } = await submission(s);
-  const rows = await testDb.db
-    .selectFrom('answer_history')
-    .select(['old_value', 'new_value'])
-    .where('submission_id', '=', id)
-    .where('question_key', '=', key)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => [r.old_value, r.new_value]);
+  const history = await reports.historyOf(s.org, s.campaignId);
+  return history.filter((r) => r.question_key === key).map((r) => [r.old_value, r.new_value]);
 }
 
 /** Everything a message could change in the report, for "nothing changed" assertions. */
@@ -253,11 +224,7 @@ beforeAll(async () => {
   bot = await startBotFor(emulator, testDb, { adminIds: [admin.id] });
 }, 60_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await emulator?.close();
-  await testDb?.drop();
-});
+afterAll(() => stopAll(bot, [emulator], testDb));
 
 describe('(1) text that shows nothing', () => {
   it('is refused on a required question and counts as skipped on an optional one; nothing else is stored', async () => {

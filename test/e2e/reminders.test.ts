@@ -10,10 +10,10 @@ import { createCampaign } from '../../src/services/campaigns.js';
 import { systemClock } from '../../src/time.js';
 import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { DAY, insertOverdueRound, reportRows, stopAll, telegramChat } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
-const DAY = 24 * 60 * 60 * 1000;
 const WAIT = 20_000;
 
 const secretary: TgUser = { id: 2001, first_name: 'Nguyễn', last_name: 'Hoà' };
@@ -43,17 +43,8 @@ beforeAll(async () => {
     { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - 60_000), dueAt: new Date(now + 10 * DAY), organizationCodes: 'all' },
     systemClock,
   ));
-  // Four days past its deadline: every slot is overdue; only the latest reminder and the escalation go out.
-  ({ id: overdueRound } = await createCampaign(
-    testDb.db,
-    { formId: 'xep_loai_to_chuc_dang', periodLabel: 'Năm 2026', opensAt: new Date(now - 10 * DAY), dueAt: new Date(now - 4 * DAY), organizationCodes: 'all' },
-    systemClock,
-  ));
-  // Its announcement went out when it opened; the bot was then down until now.
-  await testDb.db
-    .insertInto('reminder_slots')
-    .values({ campaign_id: overdueRound, slot_key: 'announce', kind: 'announcement', send_at: new Date(now - 10 * DAY), fanned_out_at: new Date(now - 10 * DAY) })
-    .execute();
+  // Four days past its deadline, announced when it opened; the bot was then down until now.
+  overdueRound = await insertOverdueRound(testDb.db, 'all', now);
   emulator = await startBotApiEmulator();
   emulator.blockUser(blocker.id);
   // The first message Telegram is asked for is refused with "retry after 1 second".
@@ -65,29 +56,12 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await emulator?.close();
-  await testDb?.drop();
-});
+afterAll(() => stopAll(bot, [emulator], testDb));
 
-/** A message already received or still to come. */
-function messageTo(user: TgUser, predicate: (m: BotMessage) => boolean): Promise<BotMessage> {
-  return emulator.waitFor(() => emulator.messagesTo(user.id).find(predicate), WAIT).catch((error: Error) => {
-    throw new Error(`${error.message}\nbot output:\n${bot.output()}`);
-  });
-}
-
-async function deliveriesOf(telegramUserId: number) {
-  return testDb.db
-    .selectFrom('deliveries as d')
-    .innerJoin('identities as i', 'i.person_id', 'd.person_id')
-    .select(['d.id', 'd.campaign_id', 'd.slot_key', 'd.kind', 'd.status', 'd.reason', 'd.acknowledged_at'])
-    .where('i.channel', '=', 'telegram')
-    .where('i.external_id', '=', String(telegramUserId))
-    .orderBy('d.id')
-    .execute();
-}
+const chat = telegramChat(() => emulator, () => bot, WAIT);
+const { messageTo } = chat;
+const reports = reportRows(() => testDb.db);
+const deliveriesOf = (telegramUserId: number) => reports.deliveriesTo('telegram', String(telegramUserId));
 
 describe('announcements, reminders and escalation through the outbox', () => {
   it('announces the open round with its deadline and buttons, after waiting out a 429', async () => {
@@ -117,7 +91,7 @@ describe('announcements, reminders and escalation through the outbox', () => {
     const acknowledged = (await deliveriesOf(secretary.id)).find((d) => d.campaign_id === openRound && d.kind === 'announcement');
     expect(acknowledged?.acknowledged_at).not.toBeNull();
 
-    const question = emulator.waitForMessage(secretary.id, (m) => !m.edited && m.plainText.includes('Câu 1/14'), WAIT);
+    const question = chat.reply(secretary, 'Câu 1/14');
     emulator.pressButtonLabelled(secretary, emulator.messagesTo(secretary.id).find((m) => m.message_id === announcement.message_id)!, 'Bắt đầu báo cáo');
     await question;
   });

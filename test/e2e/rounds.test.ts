@@ -5,14 +5,12 @@
  * button of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotApiEmulator, type BotApiEmulator, type BotMessage, type TgUser } from '../../src/emulator/botApiEmulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
 import { local } from '../../src/time.js';
 import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { DAY, stopAll, telegramChat, WAIT } from '../support/e2e.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
-
-const DAY = 24 * 60 * 60 * 1000;
-const WAIT = 15_000;
 
 const admin: TgUser = { id: 9101, first_name: 'Văn phòng', last_name: 'Đảng ủy' };
 const secretary: TgUser = { id: 1101, first_name: 'Nguyễn Văn', last_name: 'An' };
@@ -32,27 +30,7 @@ const instant = (text: string) => {
   return new Date(`${yyyy}-${mm}-${dd}T${t}:00+07:00`);
 };
 
-function matches(text: string, expected: RegExp | string): boolean {
-  return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
-}
-
-async function say(user: TgUser, text: string, expected: RegExp | string): Promise<BotMessage> {
-  const reply = emulator.waitForMessage(user.id, (m) => !m.edited && matches(m.plainText, expected), WAIT);
-  emulator.sendText(user, text);
-  return reply.catch((error: Error) => {
-    throw new Error(`${error.message}\nlast message: ${emulator.lastMessageTo(user.id)?.plainText}\nbot output:\n${bot.output()}`);
-  });
-}
-
-async function press(user: TgUser, label: string | RegExp, expected: RegExp | string): Promise<BotMessage> {
-  const current = emulator.lastMessageTo(user.id);
-  if (!current) throw new Error(`no message to ${user.id}`);
-  const reply = emulator.waitForMessage(user.id, (m) => !m.edited && matches(m.plainText, expected), WAIT);
-  emulator.pressButtonLabelled(user, current, label);
-  return reply.catch((error: Error) => {
-    throw new Error(`${error.message}\nlast message: ${emulator.lastMessageTo(user.id)?.plainText}\nbot output:\n${bot.output()}`);
-  });
-}
+const { say, press } = telegramChat(() => emulator, () => bot);
 
 async function targetCodes(id: string): Promise<string[]> {
   const rows = await testDb.db
@@ -77,11 +55,7 @@ beforeAll(async () => {
   bot = await startBotFor(emulator, testDb, { adminIds: [admin.id] });
 }, 60_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await emulator?.close();
-  await testDb?.drop();
-});
+afterAll(() => stopAll(bot, [emulator], testDb));
 
 describe('/dotmoi and /dot in Telegram', () => {
   it('refuses /dotmoi and /dot to a secretary', async () => {

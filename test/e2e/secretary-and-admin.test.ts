@@ -4,16 +4,14 @@
  * killed mid-report and resumes, an admin reads the summary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotApiEmulator, type BotApiEmulator, type BotMessage, type TgUser } from '../../src/emulator/botApiEmulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { createInvites } from '../../src/services/invites.js';
 import { systemClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startBotFor, type BotProcess } from '../support/botProcess.js';
+import { DAY, reportRows, stopAll, telegramChat } from '../support/e2e.js';
 import { insertOrg, seedForms } from '../support/fixtures.js';
-
-const DAY = 24 * 60 * 60 * 1000;
-const WAIT = 15_000;
 
 const secretary: TgUser = { id: 1001, first_name: 'Nguyễn Văn', last_name: 'An' };
 const secondSecretary: TgUser = { id: 1003, first_name: 'Trần Thị', last_name: 'Bình' };
@@ -27,42 +25,13 @@ let bot: BotProcess;
 let campaignId: string;
 let inviteCodes: Map<string, string>;
 
-function matches(text: string, expected: RegExp | string): boolean {
-  return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
-}
+const chat = telegramChat(() => emulator, () => bot);
+const { say, press } = chat;
+const { submissionOf, answersOf } = reportRows(() => testDb.db);
 
 /** Starts the bot process and waits until it polls for updates. The same installation across the restart: same database, same Redis keys. */
 async function startBot(): Promise<void> {
   bot = await startBotFor(emulator, testDb, { adminIds: [admin.id] });
-}
-
-async function say(user: TgUser, text: string, expected: RegExp | string): Promise<BotMessage> {
-  const reply = emulator.waitForMessage(user.id, (m) => !m.edited && matches(m.plainText, expected), WAIT);
-  emulator.sendText(user, text);
-  return reply;
-}
-
-async function press(user: TgUser, label: string | RegExp, expected: RegExp | string): Promise<BotMessage> {
-  const current = emulator.lastMessageTo(user.id);
-  if (!current) throw new Error(`no message to ${user.id}`);
-  const reply = emulator.waitForMessage(user.id, (m) => !m.edited && matches(m.plainText, expected), WAIT);
-  emulator.pressButtonLabelled(user, current, label);
-  return reply;
-}
-
-async function submissionOf(orgCode: string) {
-  return testDb.db
-    .selectFrom('submissions as s')
-    .innerJoin('organizations as o', 'o.id', 's.organization_id')
-    .selectAll('s')
-    .where('o.code', '=', orgCode)
-    .executeTakeFirstOrThrow();
-}
-
-async function answersOf(orgCode: string) {
-  const submission = await submissionOf(orgCode);
-  const rows = await testDb.db.selectFrom('answers').selectAll().where('submission_id', '=', submission.id).execute();
-  return new Map(rows.map((r) => [r.question_key, r]));
 }
 
 beforeAll(async () => {
@@ -84,11 +53,7 @@ beforeAll(async () => {
   await startBot();
 }, 60_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await emulator?.close();
-  await testDb?.drop();
-});
+afterAll(() => stopAll(bot, [emulator], testDb));
 
 describe('a secretary and an admin in Telegram', () => {
   it('refuses an unknown invite and explains how to register', async () => {
@@ -168,7 +133,7 @@ describe('a secretary and an admin in Telegram', () => {
     await bot.kill();
     // While the bot is down, the secretary answers question 4; Telegram keeps the update.
     emulator.sendText(secondSecretary, 'không');
-    const resumed = emulator.waitForMessage(secondSecretary.id, (m) => !m.edited && m.plainText.includes('Câu 6/14'), 30_000);
+    const resumed = chat.reply(secondSecretary, 'Câu 6/14', 30_000);
     await startBot();
     await resumed;
     await say(secondSecretary, '/baocao', 'Câu 6/14');

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBotProcess } from '../support/botProcess.js';
-import { TEST_PG_SERVER } from '../support/db.js';
+import { dropDatabase, TEST_PG_SERVER } from '../support/db.js';
 
 const name = `baocao_startup_${process.pid}_${randomBytes(4).toString('hex')}`;
 
@@ -29,12 +29,7 @@ async function publicTables(): Promise<number | undefined> {
   }
 }
 
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
-  await client.connect();
-  await client.query(`drop database if exists "${name}" with (force)`);
-  await client.end();
-});
+afterAll(() => dropDatabase(name));
 
 describe('starting with Redis away', () => {
   it('says so in one line and leaves the database unmigrated', async () => {

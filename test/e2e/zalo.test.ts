@@ -9,18 +9,17 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotApiEmulator, type BotApiEmulator, type BotMessage, type TgUser } from '../../src/emulator/botApiEmulator.js';
+import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
 import { startZaloEmulator, type ZaloBotMessage, type ZaloEmulator, type ZaloUser } from '../../src/emulator/zaloEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { createInvites } from '../../src/services/invites.js';
 import { systemClock } from '../../src/time.js';
 import { startBotOn, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { DAY, insertOverdueRound, reportRows, stopAll, telegramChat, WAIT, zaloChat } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
-const DAY = 24 * 60 * 60 * 1000;
-const WAIT = 15_000;
 const ZALO_TEXT_LIMIT = 2000;
 
 // Zalo ids are text: a digit string beyond 2^53 must survive every hop unrounded.
@@ -43,37 +42,9 @@ let round: string;
 let overdueRound: string;
 let inviteCodes: Map<string, string>;
 
-function matches(text: string, expected: RegExp | string): boolean {
-  return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
-}
-
-function failure(error: Error, last: string | undefined): Error {
-  return new Error(`${error.message}\nlast message: ${last}\nbot output:\n${bot.output()}`);
-}
-
-/** The Zalo user types `text`; resolves with the first reply matching `expected`. */
-async function say(user: ZaloUser, text: string, expected: RegExp | string): Promise<ZaloBotMessage> {
-  const reply = zalo.waitForMessage(user.id, (m) => matches(m.text, expected), WAIT);
-  zalo.sendText(user, text);
-  return reply.catch((error: Error) => {
-    throw failure(error, zalo.lastMessageTo(user.id)?.text);
-  });
-}
-
-async function tgSay(user: TgUser, text: string, expected: RegExp | string): Promise<BotMessage> {
-  const reply = telegram.waitForMessage(user.id, (m) => !m.edited && matches(m.plainText, expected), WAIT);
-  telegram.sendText(user, text);
-  return reply.catch((error: Error) => {
-    throw failure(error, telegram.lastMessageTo(user.id)?.plainText);
-  });
-}
-
-/** A Zalo message already received or still to come. */
-function messageTo(user: ZaloUser, predicate: (m: ZaloBotMessage) => boolean): Promise<ZaloBotMessage> {
-  return zalo.waitFor(() => zalo.messagesTo(user.id).find(predicate), WAIT).catch((error: Error) => {
-    throw failure(error, zalo.lastMessageTo(user.id)?.text);
-  });
-}
+const chat = zaloChat(() => zalo, () => bot);
+const { say, messageTo } = chat;
+const { say: tgSay } = telegramChat(() => telegram, () => bot);
 
 /** What Zalo shows is plain text: no tag, no HTML entity, at most 2,000 characters, never empty. */
 function expectPlainText(messages: ZaloBotMessage[]): void {
@@ -101,39 +72,10 @@ async function personOf(channel: 'zalo' | 'telegram', externalId: string) {
     .executeTakeFirst();
 }
 
-async function deliveriesOf(user: ZaloUser) {
-  return testDb.db
-    .selectFrom('deliveries as d')
-    .innerJoin('identities as i', 'i.person_id', 'd.person_id')
-    .select(['d.id', 'd.campaign_id', 'd.slot_key', 'd.kind', 'd.channel', 'd.status', 'd.reason', 'd.acknowledged_at'])
-    .where('i.channel', '=', 'zalo')
-    .where('i.external_id', '=', user.id)
-    .orderBy('d.id')
-    .execute();
-}
-
-async function submissionOf(orgCode: string) {
-  return testDb.db
-    .selectFrom('submissions as s')
-    .innerJoin('organizations as o', 'o.id', 's.organization_id')
-    .selectAll('s')
-    .where('o.code', '=', orgCode)
-    .where('s.campaign_id', '=', round)
-    .executeTakeFirst();
-}
-
-async function answersOf(orgCode: string) {
-  const submission = await submissionOf(orgCode);
-  if (!submission) return new Map();
-  const rows = await testDb.db.selectFrom('answers').selectAll().where('submission_id', '=', submission.id).execute();
-  return new Map(rows.map((r) => [r.question_key, r]));
-}
-
-async function historyOf(orgCode: string) {
-  const submission = await submissionOf(orgCode);
-  if (!submission) return [];
-  return testDb.db.selectFrom('answer_history').selectAll().where('submission_id', '=', submission.id).orderBy('id').execute();
-}
+/** Rows of the main round. */
+const reports = reportRows(() => testDb.db, () => round);
+const { submissionOf, answersOf, historyOf } = reports;
+const deliveriesOf = (user: ZaloUser) => reports.deliveriesTo('zalo', user.id);
 
 /** The installation on Telegram and Zalo at once, polling both; the office is a Zalo account. */
 async function startBot(): Promise<void> {
@@ -161,15 +103,7 @@ beforeAll(async () => {
   ));
   // CB04 only, four days past its deadline, announced when it opened: only its latest reminder
   // (and the escalation to the office) goes out now.
-  ({ id: overdueRound } = await createCampaign(
-    testDb.db,
-    { formId: 'xep_loai_to_chuc_dang', periodLabel: 'Năm 2026', opensAt: new Date(now - 10 * DAY), dueAt: new Date(now - 4 * DAY), organizationCodes: ['CB04'] },
-    systemClock,
-  ));
-  await testDb.db
-    .insertInto('reminder_slots')
-    .values({ campaign_id: overdueRound, slot_key: 'announce', kind: 'announcement', send_at: new Date(now - 10 * DAY), fanned_out_at: new Date(now - 10 * DAY) })
-    .execute();
+  overdueRound = await insertOverdueRound(testDb.db, ['CB04'], now);
   const invites = await createInvites(testDb.db, { orgCodes: ['CB01', 'CB02', 'CB03', 'CB06'] }, { ttlDays: 30 }, systemClock);
   inviteCodes = new Map(invites.map((i) => [i.orgCode, i.code]));
 
@@ -183,12 +117,7 @@ beforeAll(async () => {
   await startBot();
 }, 60_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await zalo?.close();
-  await telegram?.close();
-  await testDb?.drop();
-});
+afterAll(() => stopAll(bot, [zalo, telegram], testDb));
 
 describe('Zalo, polling, beside Telegram', () => {
   it('registers with "/start CODE" and with the bare code; tells a stranger how to get an invite; refuses a used invite', async () => {
@@ -293,8 +222,8 @@ describe('Zalo, polling, beside Telegram', () => {
     const negative = await say(secretary, '-3', 'Câu 3/14');
     expect(negative.text).toContain('Số không được âm.');
     // A sticker is not an answer either: said so, and the question asked again.
-    const notText = zalo.waitForMessage(secretary.id, (m) => m.text.includes('chỉ đọc được tin nhắn chữ'), WAIT);
-    const askedAgain = zalo.waitForMessage(secretary.id, (m) => m.text.includes('Câu 3/14'), WAIT);
+    const notText = chat.reply(secretary, 'chỉ đọc được tin nhắn chữ');
+    const askedAgain = chat.reply(secretary, 'Câu 3/14');
     zalo.sendOther(secretary, 'message.sticker.received');
     await Promise.all([notText, askedAgain]);
     expect((await answersOf('CB01')).has('so_mo_hinh_dvk')).toBe(false);
@@ -370,11 +299,9 @@ describe('Zalo, polling, beside Telegram', () => {
     await zalo.waitFor(() => zalo.openPolls() === 0, WAIT);
     // While the bot is down, the secretary answers question 4; Zalo keeps the update.
     zalo.sendText(secondSecretary, 'không');
-    const resumed = zalo.waitForMessage(secondSecretary.id, (m) => m.text.includes('Câu 6/14'), 30_000);
+    const resumed = chat.reply(secondSecretary, 'Câu 6/14', 30_000);
     await startBot();
-    await resumed.catch((error: Error) => {
-      throw failure(error, zalo.lastMessageTo(secondSecretary.id)?.text);
-    });
+    await resumed;
 
     // Typed without the slash, as on Zalo.
     const again = await say(secondSecretary, 'baocao', 'Câu 6/14');
@@ -410,9 +337,9 @@ describe('Zalo, polling, beside Telegram', () => {
 
   it('answers a duplicated update once and changes nothing', async () => {
     const start = zalo.sendText(thirdSecretary, `/start ${inviteCodes.get('CB03')}`);
-    await zalo.waitFor(() => zalo.messagesTo(thirdSecretary.id).find((m) => m.text.includes('Chi bộ Sở Văn hoá & Thể thao')), WAIT);
+    await messageTo(thirdSecretary, (m) => m.text.includes('Chi bộ Sở Văn hoá & Thể thao'));
     await say(thirdSecretary, '/baocao', 'Câu 1/14');
-    const reply = zalo.waitForMessage(thirdSecretary.id, (m) => m.text.includes('Câu 2/14'), WAIT);
+    const reply = chat.reply(thirdSecretary, 'Câu 2/14');
     const answer = zalo.sendText(thirdSecretary, '1');
     await reply;
     const sentBefore = zalo.messagesTo(thirdSecretary.id).length;
@@ -582,19 +509,15 @@ describe('Zalo by webhook', () => {
     expect(recorded).toEqual([]);
 
     // The very same update from Zalo itself (with the secret) is taken: the refused ones left no trace.
-    const next = zalo.waitForMessage(thirdSecretary.id, (m) => m.text.includes('Câu 3/14'), WAIT);
+    const next = chat.reply(thirdSecretary, 'Câu 3/14');
     zalo.injectUpdate(forged);
-    await next.catch((error: Error) => {
-      throw failure(error, zalo.lastMessageTo(thirdSecretary.id)?.text);
-    });
+    await next;
     expect((await answersOf('CB03')).get('bcd_quy_che')?.bool_value).toBe(false);
 
     // A user writes: the emulator POSTs it to the webhook, the bot answers.
-    const answered = zalo.waitForMessage(secretary.id, (m) => m.text.includes('Tình hình báo cáo'), WAIT);
+    const answered = chat.reply(secretary, 'Tình hình báo cáo');
     const written = zalo.sendText(secretary, '/trangthai');
-    const status = await answered.catch((error: Error) => {
-      throw failure(error, zalo.lastMessageTo(secretary.id)?.text);
-    });
+    const status = await answered;
     expect(status.text).toContain('Đã nộp lúc');
     expectPlainText([status]);
     // The webhook answers 200 once the update was handled (after the reply went out): wait for that answer.

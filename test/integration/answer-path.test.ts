@@ -13,10 +13,10 @@ import type { Input } from '../../src/dialogue/types.js';
 import { FormCache } from '../../src/services/forms.js';
 import { reportingMessages } from '../../src/services/messages/reporting.js';
 import { PercentileCache } from '../../src/services/percentiles.js';
-import { handleReportInput, openReport, type ReportingDeps, type ReportReply } from '../../src/services/reporting.js';
-import { ManualClock } from '../../src/time.js';
+import { handleReportInput, type ReportingDeps, type ReportReply } from '../../src/services/reporting.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { at, bundledForm, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { bundledForm, seedForms } from '../support/fixtures.js';
+import { asPrompt, open, reportScene, submissionRows, telegramUpdate, type Prompted, type ReportScene as Scene } from '../support/reporting.js';
 import { countingDb, type CountingDb } from '../support/statementCount.js';
 
 let t: TestDb;
@@ -40,48 +40,12 @@ afterAll(async () => {
   await t?.drop();
 });
 
-type Prompted = Extract<ReportReply, { kind: 'prompt' }>;
-
-function asPrompt(reply: ReportReply): Prompted {
-  expect(reply.kind).toBe('prompt');
-  return reply as Prompted;
-}
-
-interface Scene {
-  deps: ReportingDeps;
-  orgId: string;
-  campaignId: string;
-  people: string[];
-}
-
 /** One organization with `reporters` members and a QCDC round for it only; the clock at 10/12/2026 09:00. */
-async function scene(reporters = 1): Promise<Scene> {
-  const code = `AP${nextOrg++}`;
-  const orgId = await insertOrg(db, { code });
-  const people: string[] = [];
-  for (let i = 0; i < reporters; i++) people.push(await insertPerson(db, { telegramUserId: nextTelegramId++, orgIds: [orgId] }));
-  const campaignId = await insertCampaign(db, { orgCodes: [code] });
-  return { deps: { db, clock: new ManualClock(at('2026-12-10T09:00')), forms: new FormCache(db) }, orgId, campaignId, people };
-}
+const scene = (reporters = 1): Promise<Scene> => reportScene(db, `AP${nextOrg++}`, () => nextTelegramId++, { reporters });
 
-async function open(s: Scene, personId: string, deps = s.deps): Promise<Prompted> {
-  return asPrompt(await openReport(deps, { personId, campaignId: s.campaignId, organizationId: s.orgId }));
-}
+const event = (updateId = nextUpdateId++) => telegramUpdate(updateId);
 
-const event = (updateId = nextUpdateId++) => ({ channel: 'telegram' as const, dedupeKey: String(updateId) });
-
-async function submissionRow(id: string) {
-  return db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-async function answerRows(id: string) {
-  const rows = await db.selectFrom('answers').selectAll().where('submission_id', '=', id).orderBy('question_key').execute();
-  return new Map(rows.map((r) => [r.question_key, r]));
-}
-
-async function historyRows(id: string) {
-  return db.selectFrom('answer_history').selectAll().where('submission_id', '=', id).orderBy('id').execute();
-}
+const { submissionRow, answerRows, historyRows } = submissionRows(() => db);
 
 /** The question a prompt asks ("Câu 3/14."), or undefined for the review and the closing prompts. */
 function askedQuestion(prompt: Prompted): number | undefined {

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelName, Identity } from '../../src/chat/port.js';
 import { createDb, ensureDatabase } from '../../src/db/connect.js';
@@ -16,7 +15,7 @@ import { fanOutSlot, queuedDelivery, queuedDeliveryIds } from '../../src/service
 import { createLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../../src/services/links.js';
 import { findPersonByIdentity, upsertPerson } from '../../src/services/people.js';
 import { markUpdateProcessed } from '../../src/services/processedUpdates.js';
-import { createTestDb, TEST_PG_SERVER, type TestDb } from '../support/db.js';
+import { createTestDb, dropDatabase, TEST_PG_SERVER, type TestDb } from '../support/db.js';
 import { at, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
 let t: TestDb;
@@ -106,13 +105,7 @@ describe('migration 0003: a Telegram-only database keeps its people, deliveries 
 
   afterAll(async () => {
     await old?.destroy();
-    const admin = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
-    await admin.connect();
-    try {
-      await admin.query(`drop database if exists "${name}" with (force)`);
-    } finally {
-      await admin.end();
-    }
+    await dropDatabase(name);
   });
 
   it('migrated to the latest, the person is a Telegram identity, the message id is text, the update is (telegram, key)', async () => {

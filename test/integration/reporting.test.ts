@@ -14,11 +14,19 @@ import {
   openReport,
   pauseReport,
   type ReportReply,
-  type ReportingDeps,
 } from '../../src/services/reporting.js';
-import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { at, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import {
+  asPrompt,
+  open,
+  reportScene,
+  submissionRows,
+  telegramUpdate,
+  type Prompted,
+  type ReportScene as Scene,
+  type ReportSceneOptions,
+} from '../support/reporting.js';
 
 let t: TestDb;
 let db: Kysely<Database>;
@@ -36,45 +44,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-type Prompted = Extract<ReportReply, { kind: 'prompt' }>;
-
-function asPrompt(reply: ReportReply): Prompted {
-  expect(reply.kind).toBe('prompt');
-  return reply as Prompted;
-}
-
-interface Scene {
-  deps: ReportingDeps;
-  clock: ManualClock;
-  orgId: string;
-  campaignId: string;
-  people: string[];
-}
-
 /** One organization with `reporters` members, a campaign targeting only it, a clock at 10/12/2026 09:00. */
-async function scene(opts: { formId?: string; reporters?: number; opens?: string; due?: string } = {}): Promise<Scene> {
-  const code = `CB${nextOrg++}`;
-  const orgId = await insertOrg(db, { code, name: `Chi bộ ${code}` });
-  const people: string[] = [];
-  for (let i = 0; i < (opts.reporters ?? 1); i++) {
-    people.push(await insertPerson(db, { telegramUserId: nextTelegramId++, orgIds: [orgId] }));
-  }
-  const campaignId = await insertCampaign(db, {
-    formId: opts.formId ?? 'dan_van_qcdc',
-    orgCodes: [code],
-    opens: opts.opens ?? '2026-12-01T00:00',
-    due: opts.due ?? '2026-12-15T17:00',
-  });
-  const clock = new ManualClock(at('2026-12-10T09:00'));
-  return { deps: { db: db, clock, forms: new FormCache(db) }, clock, orgId, campaignId, people };
-}
-
-async function open(s: Scene, personId = s.people[0]!): Promise<Prompted> {
-  return asPrompt(await openReport(s.deps, { personId, campaignId: s.campaignId, organizationId: s.orgId }));
-}
-
-/** The inbound event of Telegram update `updateId`. */
-const telegramUpdate = (updateId: number) => ({ channel: 'telegram' as const, dedupeKey: String(updateId) });
+const scene = (opts: ReportSceneOptions = {}): Promise<Scene> => reportScene(db, `CB${nextOrg++}`, () => nextTelegramId++, opts);
 
 /** Typed text: no button. */
 function type(s: Scene, personId: string, text: string, updateId = nextUpdateId++): Promise<ReportReply> {
@@ -86,26 +57,15 @@ function press(s: Scene, personId: string, on: { submissionId: string; step: num
   return handleReportInput(s.deps, { event: telegramUpdate(updateId), personId, input, button: { submissionId: on.submissionId, step: on.step } });
 }
 
-async function submissionRow(id: string) {
-  return db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
+const { submissionRow, answerRows, historyRows } = submissionRows(() => db);
 
 async function cursorKey(id: string): Promise<string> {
   const cursor = (await submissionRow(id)).cursor as { at: string; key?: string };
   return cursor.at === 'question' || cursor.at === 'confirm' ? `${cursor.at}:${cursor.key}` : cursor.at;
 }
 
-async function answerRows(id: string) {
-  const rows = await db.selectFrom('answers').selectAll().where('submission_id', '=', id).orderBy('question_key').execute();
-  return new Map(rows.map((r) => [r.question_key, r]));
-}
-
 async function answerValues(id: string): Promise<Record<string, unknown>> {
   return Object.fromEntries([...(await answerRows(id))].map(([k, r]) => [k, r.value]));
-}
-
-async function historyRows(id: string) {
-  return db.selectFrom('answer_history').selectAll().where('submission_id', '=', id).orderBy('id').execute();
 }
 
 /** Everything a message could change, for "nothing changed" assertions. */

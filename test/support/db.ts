@@ -28,13 +28,18 @@ export async function createTestDb(label = 'test'): Promise<TestDb> {
     name,
     async drop() {
       await db.destroy();
-      const admin = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
-      await admin.connect();
-      try {
-        await admin.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await admin.end();
-      }
+      await dropDatabase(name);
     },
   };
+}
+
+/** Drops database `name` of the test server, whoever is still connected to it. */
+export async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
 }

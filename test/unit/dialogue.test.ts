@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reopenCursor, startCursor, step } from '../../src/dialogue/machine.js';
 import { candidateLabel, renderPrompt } from '../../src/dialogue/prompts.js';
-import type { Cursor, DialogueState, Input, Prompt, Transition } from '../../src/dialogue/types.js';
+import type { Cursor, DialogueState, Input, Prompt } from '../../src/dialogue/types.js';
 import type { PlausibilityContext } from '../../src/forms/plausibility.js';
 import type { AnswerValue, Form } from '../../src/forms/schema.js';
+import { apply, at, labels, newState, pick, run, text } from '../support/dialogueState.js';
 import { bundled, makeForm } from './helpers.js';
 
 let qcdc: Form;
@@ -12,52 +13,6 @@ beforeAll(async () => {
   qcdc = await bundled('dan_van_qcdc');
   xl = await bundled('xep_loai_to_chuc_dang');
 });
-
-function newState(form: Form, overrides: Partial<DialogueState> = {}): DialogueState {
-  const answers = new Map<string, AnswerValue>();
-  return {
-    form,
-    answers,
-    cursor: startCursor(form, answers),
-    status: 'draft',
-    locked: false,
-    pastDeadline: false,
-    parse: { today: '2026-12-10', period: { start: '2026-01-01', end: '2026-12-31' } },
-    nowLabel: '10/12/2026 09:00',
-    title: 'T',
-    ...overrides,
-  };
-}
-
-/** What the service does with a transition: store the cursor, apply the effects to the answers. */
-function apply(state: DialogueState, t: Transition): DialogueState {
-  const answers = new Map(state.answers);
-  let status = state.status;
-  for (const effect of t.effects) {
-    if (effect.kind === 'set') answers.set(effect.key, effect.value);
-    if (effect.kind === 'unset') answers.delete(effect.key);
-    if (effect.kind === 'submit') status = 'submitted';
-    if (effect.kind === 'unsubmit') status = 'draft';
-  }
-  return { ...state, answers, status, cursor: t.cursor };
-}
-
-/** Runs inputs one after another; returns the final state and the last transition. */
-function run(state: DialogueState, ...inputs: Input[]): { state: DialogueState; last: Transition } {
-  let current = state;
-  let last: Transition | undefined;
-  for (const input of inputs) {
-    last = step(current, input);
-    current = apply(current, last);
-  }
-  if (!last) throw new Error('no input');
-  return { state: current, last };
-}
-
-const text = (t: string): Input => ({ kind: 'text', text: t });
-const pick = (index: number): Input => ({ kind: 'pick', index });
-const at = (key: string, review = false): Cursor => ({ at: 'question', key, review });
-const labels = (prompt: Prompt): string[] => prompt.buttons.flat().map((b) => b.label);
 
 /** A full, valid QCDC report typed in order (ban_chi_dao and dang_ky_mo_hinh yes: all 14 questions asked). */
 const qcdcInputs: Input[] = [

@@ -1,6 +1,7 @@
 /**
  * Shared helpers of the unit tests: the bundled forms (loaded straight through
- * src/forms/load.ts, no database), small inline forms, and the dialogue driver.
+ * src/forms/load.ts, no database) and small inline forms. The dialogue driver is
+ * test/support/dialogueState.ts.
  */
 import { bundledFormsDir, loadFormsFromDir } from '../../src/forms/load.js';
 import { formSchema, type Form, type FormInput, type Question } from '../../src/forms/schema.js';

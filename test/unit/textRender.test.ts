@@ -6,12 +6,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { markupToPlain, matchesSay, renderForText } from '../../src/channels/text/render.js';
 import type { Option, OutboundMessage } from '../../src/chat/port.js';
-import { startCursor, step } from '../../src/dialogue/machine.js';
+import { step } from '../../src/dialogue/machine.js';
 import { renderPrompt } from '../../src/dialogue/prompts.js';
-import type { Cursor, DialogueState, Input, Prompt, Transition } from '../../src/dialogue/types.js';
+import type { Cursor, DialogueState, Prompt } from '../../src/dialogue/types.js';
 import type { AnswerValue, Form } from '../../src/forms/schema.js';
 import { splitText } from '../../src/text/split.js';
 import { promptFor, startNewRound, type NewRoundDraft, type NewRoundStep, type WizardPrompt } from '../../src/services/campaignWizard.js';
+import { at, newState as freshState, typed } from '../support/dialogueState.js';
 import { bundled, makeForm } from './helpers.js';
 
 let qcdc: Form;
@@ -51,44 +52,9 @@ function expectPlain(text: string): void {
   expect(text).not.toMatch(/&(?:amp|lt|gt|quot|#\d+);/);
 }
 
-function newState(form: Form, overrides: Partial<DialogueState> = {}): DialogueState {
-  const answers = new Map<string, AnswerValue>();
-  return {
-    form,
-    answers,
-    cursor: startCursor(form, answers),
-    status: 'draft',
-    locked: false,
-    pastDeadline: false,
-    parse: { today: '2026-12-10', period: { start: '2026-01-01', end: '2026-12-31' } },
-    nowLabel: '10/12/2026 09:00',
-    title: 'Chi bộ &lt;A&gt; &amp; B',
-    ...overrides,
-  };
-}
+/** A fresh state whose title is escaped markup, as the service passes it. */
+const newState = (form: Form, overrides: Partial<DialogueState> = {}): DialogueState => freshState(form, { title: 'Chi bộ &lt;A&gt; &amp; B', ...overrides });
 
-function apply(state: DialogueState, t: Transition): DialogueState {
-  const answers = new Map(state.answers);
-  let status = state.status;
-  for (const effect of t.effects) {
-    if (effect.kind === 'set') answers.set(effect.key, effect.value);
-    if (effect.kind === 'unset') answers.delete(effect.key);
-    if (effect.kind === 'submit') status = 'submitted';
-  }
-  return { ...state, answers, status, cursor: t.cursor };
-}
-
-function typed(state: DialogueState, ...texts: string[]): { state: DialogueState; last: Transition } {
-  let current = state;
-  let last: Transition | undefined;
-  for (const t of texts) {
-    last = step(current, { kind: 'text', text: t } satisfies Input);
-    current = apply(current, last);
-  }
-  return { state: current, last: last! };
-}
-
-const at = (key: string): Cursor => ({ at: 'question', key, review: false });
 const lines = (text: string): string[] => text.split('\n');
 
 /** The QCDC report typed in full, the skip of question 13 included. */
