@@ -72,11 +72,15 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
   });
 }
 
-const tail = (text: string, lines = 12) => text.trim().split('\n').slice(-lines).join('\n');
+/** The start of a tool's error output (where npm says what went wrong) and its last lines. */
+function excerpt(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines.length <= 12 ? lines.join('\n') : [...lines.slice(0, 8), '  …', ...lines.slice(-3)].join('\n');
+}
 
 function failure(what: string, out: Output): Error {
   const how = out.timedOut ? 'timed out' : out.signal ? `killed by ${out.signal}` : `exit code ${out.code}`;
-  return new Error(`${what} failed (${how}):\n${tail(out.stderr || out.stdout)}`);
+  return new Error(`${what} failed (${how}):\n${excerpt(out.stderr || out.stdout)}`);
 }
 
 /** Copies the peer's own files (not node_modules) into `dir`, writable so later copies can overwrite them. */
@@ -106,11 +110,15 @@ async function installed(log: (line: string) => void): Promise<{ dir: string; in
     const out = await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: staging, timeoutMs: INSTALL_TIMEOUT_MS });
     if (out.code !== 0) throw failure('npm ci', out);
     await writeFile(join(staging, INSTALLED_MARKER), `${new Date().toISOString()}\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
-  } catch (error) {
+    // Another bench run may have installed it meanwhile: then theirs is used.
+    if (!existsSync(join(dir, INSTALLED_MARKER))) {
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir).catch((error: unknown) => {
+        if (!existsSync(join(dir, INSTALLED_MARKER))) throw error;
+      });
+    }
+  } finally {
     await rm(staging, { recursive: true, force: true });
-    throw error;
   }
   return { dir, installedNow: true };
 }
@@ -131,7 +139,7 @@ export function parsePeerOutput(stdout: string): PeerFigures {
   const rate = /answers\/s=(\d+(?:\.\d+)?)/.exec(stdout);
   const per = /ms per answer at q1=([\d.]+) q\d+=([\d.]+) q\d+=([\d.]+)/.exec(stdout);
   const state = /stored state per user after the form: (\d+) bytes/.exec(stdout);
-  if (!rate || !per) throw new Error(`unexpected peer output:\n${tail(stdout)}`);
+  if (!rate || !per) throw new Error(`unexpected peer output:\n${excerpt(stdout)}`);
   return {
     answersPerSecond: Number(rate[1]),
     q1: Number(per[1]),

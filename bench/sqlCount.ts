@@ -36,6 +36,9 @@ const KEY_CHARS = 120;
 
 export class StatementCounter {
   total = 0;
+  /** The pool's high-water marks: connections open, and requests waiting while every allowed connection was taken. */
+  maxConnections = 0;
+  maxWaitingOnFullPool = 0;
   private readonly byText = new Map<string, number>();
 
   record(text: string): void {
@@ -44,11 +47,11 @@ export class StatementCounter {
     this.byText.set(key, (this.byText.get(key) ?? 0) + 1);
   }
 
-  /** Counts since `since` (a snapshot), by label. */
-  breakdown(since: Snapshot): Map<string, number> {
+  /** Statements counted between two snapshots (`to`: now), by label, most frequent first. */
+  breakdown(from: Snapshot, to: Snapshot = this.snapshot()): Map<string, number> {
     const result = new Map<string, number>();
-    for (const [text, n] of this.byText) {
-      const d = n - (since.byText.get(text) ?? 0);
+    for (const [text, n] of to.byText) {
+      const d = n - (from.byText.get(text) ?? 0);
       if (d > 0) {
         const label = statementLabel(text);
         result.set(label, (result.get(label) ?? 0) + d);
@@ -91,6 +94,11 @@ export function createCountingDb(databaseUrl: string, max: number, counter: Stat
     if (!name) names.set(text, (name = `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
     return name;
   };
+  pool.on('acquire', () => {
+    counter.maxConnections = Math.max(counter.maxConnections, pool.totalCount);
+    // Requests also wait while a new connection is being opened: only a full pool is too small.
+    if (pool.totalCount >= max) counter.maxWaitingOnFullPool = Math.max(counter.maxWaitingOnFullPool, pool.waitingCount);
+  });
   // 'connect' fires once per new client, before it is handed out.
   pool.on('connect', (client) => {
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
