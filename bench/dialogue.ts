@@ -29,9 +29,7 @@
  *
  *   npm run bench -- dialogue     (BENCH_SECRETARIES=5000 BENCH_CONCURRENCY=64 BENCH_PEER_USERS=500
  *                                  BENCH_FLAT_SECRETARIES=200 to vary; BENCH_PEER=0 skips the peer;
- *                                  BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile per phase;
- *                                  BENCH_PREPARED=1 sends every statement as a named prepared
- *                                  statement, an experiment: the project does not)
+ *                                  BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile per phase)
  */
 import type { Update } from 'grammy/types';
 import { sql } from 'kysely';
@@ -63,8 +61,6 @@ const PEER_QUESTIONS = 14;
 /** project, peer, project, peer. */
 const PEER_ROUNDS = 2;
 const WITH_PEER = process.env.BENCH_PEER !== '0';
-/** An experiment, off by default: the bench's statements sent as named prepared statements (sqlCount.ts). */
-const PREPARED = process.env.BENCH_PREPARED === '1';
 const FLAT_QUESTIONS = 40;
 const FLAT_SECRETARIES = Number(process.env.BENCH_FLAT_SECRETARIES ?? 100);
 const FLAT_WARMUP = 5;
@@ -292,8 +288,7 @@ const codes = (first: number, count: number) => Array.from({ length: count }, (_
 export async function runDialogueBench(): Promise<boolean> {
   const peer = await withPeer();
   const counter = new StatementCounter();
-  const db = await freshDatabase('baocao_bench', CONCURRENCY * 2, counter, { prepare: PREPARED });
-  if (PREPARED) console.log('BENCH_PREPARED=1: every statement sent as a named prepared statement (an experiment, not what the project does)');
+  const db = await freshDatabase('baocao_bench', CONCURRENCY * 2, counter);
   const meter = await CpuMeter.open('baocao_bench');
   /** A phase, followed by the CPU it took per answer. */
   const measured = async (name: string, run: () => Promise<PhaseResult>): Promise<PhaseResult> => {

@@ -6,12 +6,10 @@
  * a short label (the use cases' known statements by name, others by their first words)
  * for the per-answer breakdown.
  */
-import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 // Imported for its side effect too: the 'date' type parser every Db relies on.
-import type { Db } from '../src/db/connect.js';
-import '../src/db/connect.js';
+import { prepareMarked, type Db } from '../src/db/connect.js';
 import type { Database } from '../src/db/schema.js';
 
 /** Statements recognised by what they contain, checked in order. */
@@ -77,37 +75,24 @@ function textOf(arg: unknown): string {
   return '(unknown)';
 }
 
-const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
-
 /**
- * A Db like createDb's, whose every statement is counted by `counter`. With `prepare`
- * (BENCH_PREPARED=1, an experiment: the project does not do this), every statement but
- * transaction control is sent as a named prepared statement (named after a hash of its
- * text), so Postgres parses and plans it once per connection instead of on every execution.
+ * A Db like createDb's (the hot path's statements prepared, see PREPARED in
+ * src/db/connect.ts), whose every statement is counted by `counter`.
  */
-export function createCountingDb(databaseUrl: string, max: number, counter: StatementCounter, options: { prepare?: boolean } = {}): Db {
+export function createCountingDb(databaseUrl: string, max: number, counter: StatementCounter): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
   pool.on('error', () => undefined);
-  const names = new Map<string, string>();
-  const nameOf = (text: string) => {
-    let name = names.get(text);
-    if (!name) names.set(text, (name = `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
-    return name;
-  };
   pool.on('acquire', () => {
     counter.maxConnections = Math.max(counter.maxConnections, pool.totalCount);
     // Requests also wait while a new connection is being opened: only a full pool is too small.
     if (pool.totalCount >= max) counter.maxWaitingOnFullPool = Math.max(counter.maxWaitingOnFullPool, pool.waitingCount);
   });
-  // 'connect' fires once per new client, before it is handed out.
+  // 'connect' fires once per new client, before it is handed out: the project's own preparing, then counting.
   pool.on('connect', (client) => {
+    prepareMarked(client);
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const text = textOf(args[0]);
-      counter.record(text);
-      if (options.prepare && typeof args[0] === 'string' && args.length <= 2 && !TRANSACTION_CONTROL.test(text)) {
-        return original({ name: nameOf(text), text, values: args[1] ?? [] });
-      }
+      counter.record(textOf(args[0]));
       return original(...args);
     };
   });

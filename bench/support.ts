@@ -15,14 +15,14 @@ export const DATABASE_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://
  * Drops and recreates `name`, migrated, with the bundled forms. With `counter`, every
  * statement the returned Db sends is counted (see sqlCount.ts).
  */
-export async function freshDatabase(name: string, poolSize: number, counter?: StatementCounter, options: { prepare?: boolean } = {}): Promise<Db> {
+export async function freshDatabase(name: string, poolSize: number, counter?: StatementCounter): Promise<Db> {
   const admin = new pg.Client({ connectionString: `${DATABASE_SERVER}/postgres` });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
   const url = `${DATABASE_SERVER}/${name}`;
   await ensureDatabase(url);
-  const db = counter ? createCountingDb(url, poolSize, counter, options) : createDb(url, { max: poolSize });
+  const db = counter ? createCountingDb(url, poolSize, counter) : createDb(url, { max: poolSize });
   await migrateToLatest(db);
   await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
   return db;

@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -10,11 +11,42 @@ export type Tx = Transaction<Database>;
 /** Either the pool or a transaction: services take this so callers can compose them in one transaction. */
 export type DbOrTx = Kysely<Database>;
 
+/**
+ * Marks a statement of the hot path (one per answer): it is sent as a named prepared
+ * statement, parsed and planned once per connection instead of on every execution (the
+ * planning was most of Postgres's time per answer). Such statements name their columns:
+ * a `*` would break a cached plan when a migration adds a column.
+ */
+export const PREPARED = '/* prepared */';
+
+const preparedNames = new Map<string, string>();
+
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) preparedNames.set(text, (name = `p_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`));
+  return name;
+}
+
+type QueryFn = (...args: unknown[]) => unknown;
+
+/** Sends the marked statements of a new client as named prepared statements. */
+export function prepareMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as QueryFn;
+  (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (typeof text === 'string' && text.startsWith(PREPARED) && args.length <= 2) {
+      return query({ name: preparedName(text), text, values: (values as unknown[] | undefined) ?? [] });
+    }
+    return query(...args);
+  };
+}
+
 export function createDb(databaseUrl: string, options: { max?: number; onIdleError?: (error: Error) => void } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
   // An idle client losing its connection (a Postgres restart, a dropped database) must not
   // crash the process: the pool discards the client and the next query gets a fresh one.
   pool.on('error', options.onIdleError ?? (() => undefined));
+  pool.on('connect', prepareMarked);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

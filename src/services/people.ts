@@ -5,6 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import { identityKey, sameIdentity } from '../chat/identity.js';
 import type { ChannelName, Identity } from '../chat/port.js';
+import { PREPARED } from '../db/connect.js';
 import type { Database, OrganizationType, Person } from '../db/schema.js';
 import type { Clock } from '../time.js';
 import { recordAudit } from './audit.js';
@@ -89,7 +90,7 @@ const LAST_SEEN_RESOLUTION = '10 minutes';
  * before these writes.
  */
 export async function findPersonByIdentity(db: Kysely<Database>, identity: Identity, now: Date): Promise<KnownPerson | undefined> {
-  const result = await sql<Person & { identities: Array<{ channel: ChannelName; externalId: string }> }>`
+  const result = await sql<Person & { identities: Array<{ channel: ChannelName; externalId: string }> }>`${sql.raw(PREPARED)}
     with reached as (
       -- Someone who blocked the bot and now writes again can be reached again.
       update people set unreachable_at = null, unreachable_reason = null
@@ -104,7 +105,8 @@ export async function findPersonByIdentity(db: Kysely<Database>, identity: Ident
                         and (o.channel, o.external_id) <> (me.channel, me.external_id) and o.last_seen_at > me.last_seen_at))
       returning me.person_id
     )
-    select p.*, (select json_agg(json_build_object('channel', i.channel, 'externalId', i.external_id))
+    select p.id, p.display_name, p.username, p.is_admin, p.active_submission_id, p.seen_step, p.created_at, p.last_seen_at,
+      p.unreachable_at, p.unreachable_reason, p.last_answer_text, (select json_agg(json_build_object('channel', i.channel, 'externalId', i.external_id))
                  from identities i where i.person_id = p.id) as identities
     from identities me join people p on p.id = me.person_id
     where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}

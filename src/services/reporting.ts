@@ -8,6 +8,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { EventKey } from '../chat/port.js';
+import { PREPARED } from '../db/connect.js';
 import { isBigintId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
 import { reopenCursor, startCursor, step } from '../dialogue/machine.js';
@@ -108,10 +109,11 @@ type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
 /** Everything a step needs, in one statement. */
 async function readStep(db: Kysely<Database>, request: ReportInput): Promise<StepRow | undefined> {
   const override = request.button?.submissionId ?? request.submissionId ?? null;
-  const { rows } = await sql<StepRow>`
+  const { rows } = await sql<StepRow>`${sql.raw(PREPARED)}
     select p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text,
       exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey}) as duplicate,
-      s.*, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
+      s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,
+      s.last_submitted_at, s.late, s.late_reason, s.reopened_at, s.updated_at, s.updated_by, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
       exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
       (select json_object_agg(a.question_key, a.value) from answers a where a.submission_id = s.id) as answers,
       (select json_object_agg(pa.question_key, json_build_object('value', pa.num_value, 'periodLabel', prev.period_label))

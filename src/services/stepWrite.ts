@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { EventKey } from '../chat/port.js';
+import { PREPARED } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type { Cursor } from '../dialogue/types.js';
 import type { AnswerValue } from '../forms/schema.js';
@@ -90,7 +91,7 @@ export async function writeChange(db: Kysely<Database>, change: StepChange): Pro
   const { event, personId, submissionId, now } = change;
   const history = historyRows(change);
   const unsetKeys = change.unsets.map((u) => u.key);
-  const { rows } = await sql<{ step: number | null }>`
+  const { rows } = await sql<{ step: number | null }>`${sql.raw(PREPARED)}
     with upd as (
       update submissions set cursor = ${json(change.cursor)}, step = step + 1, answered_count = ${change.answeredCount},
         updated_at = ${now}, updated_by = ${personId} ${statusAssignments(change.status, now)}
@@ -160,7 +161,7 @@ export async function writeStay(
   request: { event: EventKey; personId: string; shown?: { submissionId: string; step: number }; now: Date },
 ): Promise<boolean> {
   const { event, personId, shown, now } = request;
-  const { rows } = await sql<{ marked: number }>`
+  const { rows } = await sql<{ marked: number }>`${sql.raw(PREPARED)}
     with mark as (
       insert into processed_updates (channel, dedupe_key, processed_at) values (${event.channel}, ${event.dedupeKey}, ${now})
       on conflict do nothing returning 1

@@ -5,6 +5,7 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PREPARED, prepareMarked } from '../../src/db/connect.js';
 // The project's type parsers (dates as 'YYYY-MM-DD') are set where createDb lives.
 import '../../src/db/connect.js';
 import type { Database } from '../../src/db/schema.js';
@@ -36,10 +37,14 @@ export function countingDb(url: string): CountingDb {
   let recorded: string[] = [];
   const gates: Gate[] = [];
   pool.on('connect', (client) => {
+    // As createDb's pool: the hot path's statements prepared.
+    prepareMarked(client);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     const counted = (...args: unknown[]): unknown => {
       const [first, second] = args;
-      const text = typeof first === 'string' ? first : String((first as { text?: unknown } | undefined)?.text ?? first);
+      const raw = typeof first === 'string' ? first : String((first as { text?: unknown } | undefined)?.text ?? first);
+      // Recorded as the statement itself, without the marker that has it prepared.
+      const text = raw.startsWith(PREPARED) ? raw.slice(PREPARED.length) : raw;
       recorded.push(text);
       const params = Array.isArray(second) ? second : [];
       const gate = gates.findIndex((g) => g.match(text, params));
