@@ -11,7 +11,7 @@ import { markupToPlain } from '../channels/text/render.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
-import { say, type Reply } from './port.js';
+import { say, type Quoted, type Reply } from './port.js';
 import { answerReport, messageRefOf } from './report.js';
 
 /** The person edited a message they sent: if it answered a question, the new text answers it again. */
@@ -26,12 +26,16 @@ export async function editedMessage(request: ChatRequest, text: string): Promise
 }
 
 /**
- * A reply to one of the bot's question prompts answers that question: the number is read
- * from the prompt's heading ("Câu 3/14."). Undefined when the quoted message is not a prompt.
+ * A reply to one of the bot's question prompts answers that question of that prompt's
+ * report: the number is read from the prompt's heading ("Câu 3/14."), the report from its
+ * options where the channel shows them (else the report being answered). Undefined when
+ * the quoted message is not a prompt.
  */
-export function replyTarget(quoted: { text: string; fromBot: boolean } | undefined): number | undefined {
+export function replyTarget(quoted: Quoted | undefined): { questionNo: number; submissionId?: string } | undefined {
   if (!quoted?.fromBot) return undefined;
-  return questionNoInPrompt(markupToPlain(quoted.text));
+  const questionNo = questionNoInPrompt(markupToPlain(quoted.text));
+  if (questionNo === undefined) return undefined;
+  return { questionNo, ...(quoted.submissionId ? { submissionId: quoted.submissionId } : {}) };
 }
 
 /** Forwarded, or sent through another bot: not the person's own answer. */

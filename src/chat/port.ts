@@ -57,9 +57,17 @@ export interface OutboundMessage {
   options: Option[][];
 }
 
+/** The message a typed text replies to, as far as the channel can tell. */
+export interface Quoted {
+  text: string;
+  fromBot: boolean;
+  /** The report the quoted prompt belongs to, when its options name it (Telegram's buttons do). */
+  submissionId?: string;
+}
+
 export type InboundContent =
   /** Typed text; `quoted` is the message it replies to, when the channel has replies. */
-  | { kind: 'text'; text: string; quoted?: { text: string; fromBot: boolean } }
+  | { kind: 'text'; text: string; quoted?: Quoted }
   /** The person edited a message they sent (`messageRef` of the event names it): they mean to change that answer. */
   | { kind: 'edited'; text: string }
   /** Forwarded, or sent via another bot: never an answer. */

@@ -17,7 +17,7 @@ import { editedMessage, forwardedMessage, replyTarget } from './edits.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
-import { NO_REPLY, say, type Action, type Identity, type InboundEvent, type Reply } from './port.js';
+import { NO_REPLY, say, type Action, type Identity, type InboundEvent, type Quoted, type Reply } from './port.js';
 import { BARE_INVITE_CODE, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge } from './report.js';
 import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
@@ -111,7 +111,7 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
   }
 }
 
-async function text(request: ChatRequest, typed: string, quoted?: { text: string; fromBot: boolean }): Promise<Reply> {
+async function text(request: ChatRequest, typed: string, quoted?: Quoted): Promise<Reply> {
   const cmd = parseCommand(typed);
   const person = request.caller.person;
   // "Tổng hợp", "huỷ" typed as the answer to a free-text question is that answer, not the command.
@@ -128,7 +128,10 @@ async function text(request: ChatRequest, typed: string, quoted?: { text: string
   if (BARE_INVITE_CODE.test(trimmed)) return startCommand(request, trimmed);
   if (!person) return once(request, async () => say(msg.notRegistered));
   const repliedTo = replyTarget(quoted);
-  if (repliedTo !== undefined) return answerReport(request, person.id, { kind: 'edit_answer', questionNo: repliedTo, text: typed });
+  if (repliedTo !== undefined) {
+    const input = { kind: 'edit_answer' as const, questionNo: repliedTo.questionNo, text: typed };
+    return answerReport(request, person.id, input, repliedTo.submissionId ? { submissionId: repliedTo.submissionId } : undefined);
+  }
   return answerReport(request, person.id, { kind: 'text', text: typed });
 }
 

@@ -264,7 +264,8 @@ async function plausibilityContext(deps: ReportingDeps, report: ReportRow, row: 
   }
   if (asked.size === 0) return undefined;
   const previous = new Map(Object.entries(row.previous ?? {}).map(([key, p]) => [key, { value: Number(p.value), periodLabel: p.periodLabel }]));
-  const percentiles = deps.percentiles ? await deps.percentiles.get(deps.db, report.campaign_id, asked, now.getTime()) : new Map();
+  // Without this round's percentiles the check still compares with last round: an answer is never refused for it.
+  const percentiles = deps.percentiles ? await deps.percentiles.get(deps.db, report.campaign_id, asked, now.getTime()).catch(() => new Map()) : new Map();
   return { previous, percentiles };
 }
 
@@ -281,6 +282,8 @@ export async function handleReportInput(deps: ReportingDeps, request: ReportInpu
     const outcome = await attemptStep(deps, request);
     if (outcome !== 'conflict') return outcome;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`report step of person ${request.personId} conflicted ${attempt} times`);
+    // Co-reporters answering at the same moment: a short, jittered pause lets one of them through.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
   }
 }
 

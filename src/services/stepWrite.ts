@@ -96,6 +96,7 @@ export async function writeChange(db: Kysely<Database>, change: StepChange): Pro
       update submissions set cursor = ${json(change.cursor)}, step = step + 1, answered_count = ${change.answeredCount},
         updated_at = ${now}, updated_by = ${personId} ${statusAssignments(change.status, now)}
       where id = ${submissionId} and step = ${change.expectedStep}
+        and not exists (select 1 from processed_updates p where p.channel = ${event.channel} and p.dedupe_key = ${event.dedupeKey})
       returning id, step
     ),
     mark as (

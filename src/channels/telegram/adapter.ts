@@ -7,7 +7,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, GrammyError, type BotConfig, type Context } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { InlineKeyboardMarkup, UserFromGetMe } from 'grammy/types';
 import type { Chat } from '../../chat/router.js';
 import { handleEvent } from '../../chat/boundary.js';
 import { commandMenus } from '../../chat/messages.js';
@@ -42,7 +42,7 @@ function contentOf(ctx: Context): InboundContent {
   if (ctx.editedMessage) return { kind: 'edited', text: message.text };
   const replied = message.reply_to_message;
   // Only a reply to this bot's own message can name a question.
-  const quoted = replied?.text !== undefined ? { text: replied.text, fromBot: replied.from?.id === ctx.me.id } : undefined;
+  const quoted = replied?.text !== undefined ? { text: replied.text, fromBot: replied.from?.id === ctx.me.id, ...reportOfButtons(replied) } : undefined;
   return { kind: 'text', text: message.text, ...(quoted ? { quoted } : {}) };
 }
 
@@ -51,6 +51,17 @@ function contentOf(ctx: Context): InboundContent {
  * in this chat; message ids of a private chat are one sequence for both sides, so a
  * smaller id was sent before that reply arrived.
  */
+/** The report a prompt's buttons belong to: its callback data names it. */
+function reportOfButtons(message: { reply_markup?: InlineKeyboardMarkup }): { submissionId?: string } {
+  for (const row of message.reply_markup?.inline_keyboard ?? []) {
+    for (const button of row) {
+      const action = 'callback_data' in button && button.callback_data ? decodeAction(button.callback_data) : undefined;
+      if (action?.kind === 'report') return { submissionId: action.submissionId };
+    }
+  }
+  return {};
+}
+
 export function toInboundEvent(ctx: Context, lastReplyId?: number): InboundEvent | undefined {
   const from = ctx.from;
   const message = ctx.message ?? ctx.editedMessage;

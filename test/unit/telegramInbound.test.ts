@@ -1,0 +1,41 @@
+/** Telegram updates as channel-neutral events: replies name the prompt's report, forwards are not answers. */
+import { Api, Context } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import { describe, expect, it } from 'vitest';
+import { encodeAction } from '../../src/channels/telegram/callbackData.js';
+import { toInboundEvent } from '../../src/channels/telegram/adapter.js';
+import { replyTarget } from '../../src/chat/edits.js';
+
+const me = { id: 42, is_bot: true, first_name: 'Bot', username: 'bot' } as UserFromGetMe;
+const user = { id: 1001, is_bot: false, first_name: 'An' };
+const chat = { id: 1001, type: 'private' as const, first_name: 'An' };
+
+function eventOf(message: Record<string, unknown>, lastReplyId?: number) {
+  const update = { update_id: 7, message: { message_id: 50, date: 1_780_000_000, chat, from: user, ...message } } as unknown as Update;
+  return toInboundEvent(new Context(update, new Api('1:x'), me), lastReplyId);
+}
+
+describe('toInboundEvent', () => {
+  it('a reply to a prompt of the bot carries that prompt and the report its buttons name', () => {
+    const back = encodeAction({ kind: 'report', submissionId: '77', step: 4, input: { kind: 'back' } });
+    const event = eventOf({
+      text: '5',
+      reply_to_message: { message_id: 40, date: 1, chat, from: me, text: 'Câu 3/14. Số mô hình?', reply_markup: { inline_keyboard: [[{ text: '« Quay lại', callback_data: back }]] } },
+    });
+    expect(event?.content).toEqual({ kind: 'text', text: '5', quoted: { text: 'Câu 3/14. Số mô hình?', fromBot: true, submissionId: '77' } });
+    expect(replyTarget(event?.content.kind === 'text' ? event.content.quoted : undefined)).toEqual({ questionNo: 3, submissionId: '77' });
+  });
+
+  it('a reply to someone else is no prompt; forwards and messages via a bot are not answers', () => {
+    const other = eventOf({ text: '5', reply_to_message: { message_id: 40, date: 1, chat, from: user, text: 'Câu 3/14. x' } });
+    expect(replyTarget(other?.content.kind === 'text' ? other.content.quoted : undefined)).toBeUndefined();
+    expect(eventOf({ text: '5', forward_origin: { type: 'hidden_user', sender_user_name: 'X', date: 1 } })?.content).toEqual({ kind: 'forwarded' });
+    expect(eventOf({ text: '5', via_bot: { id: 9, is_bot: true, first_name: 'Other' } })?.content).toEqual({ kind: 'forwarded' });
+  });
+
+  it('a message whose id is below the bot\'s last reply was sent before that reply arrived', () => {
+    expect(eventOf({ text: '1.234' }, 51)?.sentBeforeLastReply).toBe(true);
+    expect(eventOf({ text: '1.234' }, 49)?.sentBeforeLastReply).toBeUndefined();
+    expect(eventOf({ text: '1.234' })?.messageRef).toBe('1001:50');
+  });
+});
