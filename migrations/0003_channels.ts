@@ -20,7 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_seen_at', 'timestamptz')
     .addPrimaryKeyConstraint('identities_pk', ['channel', 'external_id'])
     .execute();
-  await db.schema.createIndex('identities_person_idx').on('identities').column('person_id').execute();
+  // A person's accounts, by channel: the fan-out and the outbox pick one per person. Without the
+  // channel in it, the planner may intersect with the primary key and scan a channel's every row per person.
+  await db.schema.createIndex('identities_person_idx').on('identities').columns(['person_id', 'channel']).execute();
   await sql`insert into identities (channel, external_id, person_id, created_at, last_seen_at)
     select 'telegram', telegram_user_id::text, id, created_at, last_seen_at from people`.execute(db);
   await db.schema.alterTable('people').dropColumn('telegram_user_id').execute();
