@@ -31,8 +31,6 @@ export const botMessages = {
   removedFromOrganization:
     'Đồng chí không còn là người báo cáo của tổ chức đảng nào (Văn phòng Đảng ủy đã thay đổi danh sách người báo cáo). Nếu đây là nhầm lẫn, đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mời mới.',
   chooseCampaign: 'Có nhiều đợt báo cáo đang mở. Đồng chí chọn đợt muốn báo cáo:',
-  /** A button label (plain text, ≤ 64 characters shown well on a phone). */
-  campaignButton: (org: string, form: string, period: string) => `${truncateLabel(form, 28)} — ${period} — ${truncateLabel(org, 24)}`,
   paused: 'Đã tạm dừng. Các câu trả lời đã được lưu; gõ /baocao để tiếp tục đúng chỗ đang dừng.',
   nothingToPause: 'Đồng chí không có báo cáo nào đang mở. Gõ /baocao để bắt đầu.',
   editNotAnswer: 'Tin nhắn vừa sửa không phải là câu trả lời của câu hỏi nào, nên bot không thay đổi gì.',
