@@ -270,18 +270,24 @@ function currentSelection(state: DialogueState, cursor: Extract<Cursor, { at: 'q
   return Array.isArray(answer) ? answer : [];
 }
 
-function onConfirm(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm' }>, input: Input): Transition {
-  const question = findQuestion(state.form, cursor.key);
+type PendingNumber = Extract<Cursor, { at: 'confirm' }> | Extract<Cursor, { at: 'plausible' }>;
+
+/** Back from a pending number to its question, with nothing stored. */
+function backToQuestion(state: DialogueState, cursor: PendingNumber): Transition {
+  return move(state, withReturn({ at: 'question', key: cursor.key, review: cursor.review }, cursor.returnTo));
+}
+
+/**
+ * What a number waiting for confirmation (an ambiguous reading, an implausible figure)
+ * understands besides its own options: a freshly typed answer (checked again), back,
+ * skip, an edit of another question, showing the prompt again.
+ */
+function onPendingNumber(state: DialogueState, cursor: PendingNumber, input: Input): Transition {
   switch (input.kind) {
-    case 'pick': {
-      const value = cursor.candidates[input.index];
-      if (value === undefined) return stay(state, msg.buttonNotForThisStep);
-      return applyAnswer(state, cursor.key, value, originOf(cursor));
-    }
     case 'text':
-      return applyParsed(state, cursor.key, originOf(cursor), parseTypedAnswer(question, input.text, state.parse));
+      return applyParsed(state, cursor.key, originOf(cursor), parseTypedAnswer(findQuestion(state.form, cursor.key), input.text, state.parse));
     case 'back':
-      return move(state, withReturn({ at: 'question', key: cursor.key, review: cursor.review }, cursor.returnTo));
+      return backToQuestion(state, cursor);
     case 'skip':
       return skip(state, cursor.key, originOf(cursor));
     case 'edit':
@@ -293,34 +299,31 @@ function onConfirm(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm'
   }
 }
 
+/** A candidate reading of an ambiguous number picked. */
+function onConfirm(state: DialogueState, cursor: Extract<Cursor, { at: 'confirm' }>, input: Input): Transition {
+  if (input.kind !== 'pick') return onPendingNumber(state, cursor, input);
+  const value = cursor.candidates[input.index];
+  if (value === undefined) return stay(state, msg.buttonNotForThisStep);
+  return applyAnswer(state, cursor.key, value, originOf(cursor));
+}
+
 /**
  * «Đúng» stores the number with its outlier mark (after the constraint and
  * rules again); «Nhập lại» and «Quay lại» go back to the question with nothing
  * stored; another typed number is a fresh answer, checked again.
  */
 function onPlausible(state: DialogueState, cursor: Extract<Cursor, { at: 'plausible' }>, input: Input): Transition {
-  const question = findQuestion(state.form, cursor.key);
-  const retype = (): Transition => move(state, withReturn({ at: 'question', key: cursor.key, review: cursor.review }, cursor.returnTo));
-  switch (input.kind) {
-    case 'pick':
-      if (input.index === 0) return applyAnswer(state, cursor.key, cursor.value, originOf(cursor), true);
-      if (input.index === 1) return retype();
-      return stay(state, msg.buttonNotForThisStep);
-    case 'text':
-      if (msg.sayPlausibleYesWords.some((w) => matchesSay(input.text, w))) return onPlausible(state, cursor, { kind: 'pick', index: 0 });
-      if (msg.sayPlausibleRetypeWords.some((w) => matchesSay(input.text, w))) return retype();
-      return applyParsed(state, cursor.key, originOf(cursor), parseTypedAnswer(question, input.text, state.parse));
-    case 'back':
-      return retype();
-    case 'skip':
-      return skip(state, cursor.key, originOf(cursor));
-    case 'edit':
-      return goEdit(state, input.questionNo);
-    case 'show':
-      return stay(state);
-    default:
-      return stay(state, msg.buttonNotForThisStep);
+  const confirmed = () => applyAnswer(state, cursor.key, cursor.value, originOf(cursor), true);
+  if (input.kind === 'pick') {
+    if (input.index === 0) return confirmed();
+    if (input.index === 1) return backToQuestion(state, cursor);
+    return stay(state, msg.buttonNotForThisStep);
   }
+  if (input.kind === 'text') {
+    if (msg.sayPlausibleYesWords.some((w) => matchesSay(input.text, w))) return confirmed();
+    if (msg.sayPlausibleRetypeWords.some((w) => matchesSay(input.text, w))) return backToQuestion(state, cursor);
+  }
+  return onPendingNumber(state, cursor, input);
 }
 
 function submit(state: DialogueState): Transition {
