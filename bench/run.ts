@@ -1,11 +1,12 @@
 /**
- * `npm run bench` runs every benchmark; `npm run bench -- dialogue` or `-- reminders` one.
+ * `npm run bench` runs every benchmark; `npm run bench -- dialogue`, `-- reminders` or `-- reports` one.
  * Each prints its figures; the exit code is 1 if a run lost or duplicated work.
  */
 import { runDialogueBench } from './dialogue.js';
 import { runReminderBench } from './reminders.js';
+import { runReportsBench } from './reports.js';
 
-const benches: Record<string, () => Promise<boolean>> = { dialogue: runDialogueBench, reminders: runReminderBench };
+const benches: Record<string, () => Promise<boolean>> = { dialogue: runDialogueBench, reminders: runReminderBench, reports: runReportsBench };
 const chosen = process.argv.slice(2).filter((name) => name in benches);
 let ok = true;
 for (const name of chosen.length ? chosen : Object.keys(benches)) {

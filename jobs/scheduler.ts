@@ -10,7 +10,7 @@ import { CHANNEL_NAMES, type ChannelName } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
-import { listNotSubmitted } from '../src/reports/summary.js';
+import { listNotSubmitted } from '../src/reports/figures.js';
 import { recordAudit } from '../src/services/audit.js';
 import { failInterruptedDeliveries, queuedDeliveryIds, rechannelQueued } from '../src/services/deliveries.js';
 import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, type PendingSlot } from '../src/services/reminderSlots.js';

@@ -8,10 +8,14 @@ import * as m0001 from './0001_core.js';
 import * as m0002 from './0002_reminders.js';
 import * as m0003 from './0003_channels.js';
 import * as m0004 from './0004_answer_path.js';
+import * as m0005 from './0005_round_figures.js';
+import * as m0006 from './0006_settings.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_reminders': m0002,
   '0003_channels': m0003,
   '0004_answer_path': m0004,
+  '0005_round_figures': m0005,
+  '0006_settings': m0006,
 };

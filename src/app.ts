@@ -16,6 +16,8 @@ import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js'
 import { createZaloClient } from './channels/zalo/client.js';
 import { startZaloPolling, zaloWebhookHandler } from './channels/zalo/transport.js';
 import { createChat } from './chat/router.js';
+import { filesRoute, isFilesPath } from './http/files.js';
+import { linkMaker, linkSecret } from './reports/links.js';
 import { reminderPolicy, type Config } from './config.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -92,11 +94,17 @@ async function probe(path: string, ready: () => Promise<{ postgres: boolean; red
   return { status: ok ? 200 : 503, body: { ok, ...services } };
 }
 
-function startHttpServer(port: number, routes: Map<string, Route>, ready: () => Promise<{ postgres: boolean; redis: boolean }>): Promise<Server> {
+function startHttpServer(
+  port: number,
+  routes: Map<string, Route>,
+  files: Route,
+  ready: () => Promise<{ postgres: boolean; redis: boolean }>,
+): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
     const route = routes.get(path);
     if (route && req.method === 'POST') return route(req, res);
+    if (isFilesPath(path)) return files(req, res);
     void probe(path, ready).then((answer) => {
       if (!answer) return void res.writeHead(404).end();
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
@@ -144,7 +152,10 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     if (zaloSender && config.zalo) outboxChannels.push({ sender: zaloSender, maxPerSecond: config.zalo.maxPerSecond });
 
     jobs = await startJobs({ db, forms, clock, logger, config, policy: reminderPolicy(config), channels: outboxChannels });
-    const chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler });
+    const secret = await linkSecret(db, config.linkSecret);
+    const links = config.publicUrl ? linkMaker(config.publicUrl, secret) : undefined;
+    const chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
+    const files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
     const routes = new Map<string, Route>();
 
     if (zaloClient && zaloSender && config.zalo) {
@@ -156,7 +167,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       }
     }
     const running = jobs;
-    server = await startHttpServer(config.httpPort, routes, async () => {
+    server = await startHttpServer(config.httpPort, routes, (req, res) => void files(req, res), async () => {
       const [postgres, redis] = await Promise.all([databaseAnswers(db), running.redisAnswers()]);
       return { postgres, redis };
     });

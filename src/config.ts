@@ -152,6 +152,13 @@ const envSchema = z.object({
   OUTBOX_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
   // The admins' morning progress digest, in local time (Asia/Ho_Chi_Minh).
   DIGEST_CRON: cronPattern,
+  // The Word draft's letterhead: what the bot cannot know about the committee it reports for.
+  ORG_NAME: z.string().trim().max(200).optional(),
+  PARENT_ORG_NAME: z.string().trim().max(200).optional(),
+  PLACE_NAME: z.string().trim().max(100).optional(),
+  REPORT_SUBJECT: z.string().trim().max(100).optional(),
+  // The key that signs download links; generated and kept in the database when not set.
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
 });
 
 export type Config = {
@@ -175,6 +182,10 @@ export type Config = {
   holidays: ReadonlySet<string>;
   outboxMaxPerSecond: number;
   digestCron: string;
+  /** The Word draft's letterhead; a missing part is a marked blank in the draft. */
+  letterhead: { issuingBody?: string; superiorBody?: string; place?: string; subject?: string };
+  /** Signs download links; undefined: the database keeps a generated one. */
+  linkSecret?: string;
 };
 
 export class ConfigError extends Error {
@@ -227,6 +238,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     holidays: e.HOLIDAYS,
     outboxMaxPerSecond: e.OUTBOX_MAX_PER_SECOND,
     digestCron: e.DIGEST_CRON,
+    letterhead: {
+      ...(e.ORG_NAME ? { issuingBody: e.ORG_NAME } : {}),
+      ...(e.PARENT_ORG_NAME ? { superiorBody: e.PARENT_ORG_NAME } : {}),
+      ...(e.PLACE_NAME ? { place: e.PLACE_NAME } : {}),
+      ...(e.REPORT_SUBJECT ? { subject: e.REPORT_SUBJECT } : {}),
+    },
+    ...(e.LINK_SECRET ? { linkSecret: e.LINK_SECRET } : {}),
     ...(e.BOT_USERNAME ? { botUsername: e.BOT_USERNAME } : {}),
   };
 }

@@ -4,11 +4,13 @@
  */
 import type { Campaign } from '../db/schema.js';
 import { remindNowReply } from '../reminders/remindNowReply.js';
-import { buildSummary, getSummaryCampaign, listNotSubmitted, renderNotSubmitted, renderSummary } from '../reports/summary.js';
+import { buildSummary, getSummaryCampaign, listNotSubmitted } from '../reports/figures.js';
+import { renderNotSubmitted, renderSummary } from '../reports/text.js';
 import { getCampaign, latestOpenedCampaign } from '../services/campaigns.js';
 import { reopenSubmission } from '../services/submissions.js';
 import { escapeHtml } from '../text/html.js';
 import { actorOf, type ChatRequest } from './context.js';
+import { withFiles } from './files.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
 import { say, type Reply } from './port.js';
@@ -39,7 +41,8 @@ export function summaryCommand(request: ChatRequest, args: string): Promise<Repl
   return once(request, async () => {
     const { db, forms, clock } = request.deps;
     const summary = await fromArgument(request, args, (id) => buildSummary(db, id, forms, clock.now()));
-    return summary.ok ? say(renderSummary(summary.value, 'html')) : summary.reply;
+    if (!summary.ok) return summary.reply;
+    return { messages: [withFiles(request, summary.value, renderSummary(summary.value, 'html'))] };
   });
 }
 

@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, Person } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import type { Letterhead } from '../reports/docx.js';
+import type { LinkMaker } from '../reports/links.js';
 import type { FormCache } from '../services/forms.js';
 import type { PercentileCache } from '../services/percentiles.js';
 import type { ChannelUser } from '../services/people.js';
@@ -23,6 +25,10 @@ export interface ChatDeps {
   scheduler: RoundScheduler;
   /** This round's percentiles for the plausibility check, kept a minute per process (createChat makes one). */
   percentiles?: PercentileCache;
+  /** The Word draft's letterhead (ORG_NAME, PARENT_ORG_NAME, PLACE_NAME, REPORT_SUBJECT). */
+  letterhead?: Letterhead;
+  /** Download links for channels that cannot send files; undefined without PUBLIC_URL. */
+  links?: LinkMaker;
 }
 
 export interface Caller {

@@ -1,4 +1,4 @@
-import { truncate as truncateLabel } from '../text/html.js';
+import { escapeHtml, truncate as truncateLabel } from '../text/html.js';
 
 /**
  * Vietnamese texts of the chat layer: registration, commands, status, help, linking.
@@ -190,3 +190,20 @@ export const roundMessages = {
   dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt #${id}: ${from} → <b>${to}</b>. Lịch nhắc đã đổi theo.`,
   usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',
 } as const;
+
+/** The office's files of a round (/tonghop). */
+export const fileMessages = {
+  button: { xlsx: '📊 Tải Excel', docx: '📄 Tải báo cáo (Word)', png: '🖼 Biểu đồ' } as const,
+  sending: 'Đang chuẩn bị tệp…',
+  unknownRound: 'Không tìm thấy đợt báo cáo này.',
+  caption: {
+    xlsx: (id: string, period: string) => `📊 Bảng tổng hợp đợt #${id} — ${escapeHtml(period)}`,
+    docx: (id: string, period: string) => `📄 Dự thảo báo cáo đợt #${id} — ${escapeHtml(period)}. Các chỗ tô vàng cần điền trước khi trình ký.`,
+    png: (id: string, period: string) => `🖼 Biểu đồ đợt #${id} — ${escapeHtml(period)}`,
+  },
+  /** Channels that cannot send files (Zalo): one link per file, for this admin only. */
+  links: (items: Array<{ label: string; url: string }>) =>
+    ['Tải tệp của đợt này (liên kết chỉ dành cho đồng chí, hết hạn sau 24 giờ):', ...items.map((i) => `${i.label}: ${i.url}`)].join('\n'),
+  noLinks: 'Kênh này không gửi được tệp và máy chủ chưa có địa chỉ công khai (PUBLIC_URL), nên chưa tạo được liên kết tải. Đồng chí dùng Telegram, hoặc nhờ cán bộ kỹ thuật xuất tệp bằng lệnh baocao export.',
+} as const;
+

@@ -27,7 +27,13 @@ export type Action =
   /** A button of the admin's wizard (/dotmoi, a new deadline), shown at prompt `seq`. */
   | { kind: 'wizard'; seq: number; value: string }
   /** An action on a round from /dot N. */
-  | { kind: 'round'; campaignId: string; action: RoundAction };
+  | { kind: 'round'; campaignId: string; action: RoundAction }
+  /** One of the office's files of a round, from /tonghop. */
+  | { kind: 'file'; campaignId: string; file: FileKind };
+
+/** The office's files of a round: the workbook, the Word draft, the chart. */
+export type FileKind = 'xlsx' | 'docx' | 'png';
+export const FILE_KINDS: readonly FileKind[] = ['xlsx', 'docx', 'png'];
 
 export type RoundAction = 'due' | 'close' | 'close_ok' | 'close_no' | 'remind';
 
@@ -51,11 +57,34 @@ export interface Option {
   unlisted?: boolean;
 }
 
+/** A file sent with a message (its text is the caption). */
+export interface Attachment {
+  fileName: string;
+  contentType: string;
+  data: Buffer;
+  /** A photo shows inline; a document is a file to download. */
+  as: 'document' | 'photo';
+}
+
 export interface OutboundMessage {
   text: Markup;
   /** Rows of options; the last message of a reply usually carries them. */
   options: Option[][];
+  /** Only on channels whose capabilities say `files`. */
+  attachment?: Attachment;
 }
+
+/** What a channel can show beyond text and options. */
+export interface ChannelCapabilities {
+  /** Sends files; a channel without it gets a link to download them instead. */
+  files: boolean;
+}
+
+export const CHANNEL_CAPABILITIES: Record<ChannelName, ChannelCapabilities> = {
+  telegram: { files: true },
+  // Zalo's Bot API has no way to send a document to a person.
+  zalo: { files: false },
+};
 
 /** The message a typed text replies to, as far as the channel can tell. */
 export interface Quoted {

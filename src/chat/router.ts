@@ -14,6 +14,7 @@ import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } 
 import { isUnknownSlashCommand, parseCommand, type CommandName, type ParsedCommand } from './commands.js';
 import type { Caller, ChatDeps, ChatRequest } from './context.js';
 import { editedMessage, forwardedMessage, replyTarget } from './edits.js';
+import { fileAction } from './files.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
@@ -99,12 +100,14 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
     case 'ack':
       return acknowledgePressed(request, act.deliveryId);
     case 'wizard':
-    case 'round': {
+    case 'round':
+    case 'file': {
       if (!request.caller.isAdmin) {
         request.log.warn({ action: act.kind }, 'admin button refused');
         return once(request, async () => ({ ...NO_REPLY, toast: { text: msg.adminOnly, alert: true } }));
       }
       if (act.kind === 'round') return roundAction(request, act.campaignId, act.action);
+      if (act.kind === 'file') return fileAction(request, act.campaignId, act.file);
       const reply = await toWizard(request, { kind: 'button', value: act.value }, act.seq);
       return reply === 'none' ? staleButton : reply;
     }

@@ -153,5 +153,10 @@ export const cliMessages = {
   // summary
   summaryDescription: 'In báo cáo tổng hợp của một đợt (như lệnh /tonghop của bot)',
   campaignArgument: 'mã đợt báo cáo (xem: baocao campaigns list)',
+  exportDescription: 'Xuất bảng tổng hợp Excel của một đợt (các trang Tổng hợp, Chi tiết, Chưa nộp, Nộp muộn, Ý kiến)',
+  reportDescription: 'Tạo dự thảo báo cáo Word của một đợt, theo thể thức văn bản của Đảng',
+  chartDescription: 'Vẽ biểu đồ của một đợt (ảnh PNG)',
+  fileOption: 'đường dẫn tệp sẽ ghi',
+  fileWritten: (path: string) => `Đã ghi ${path}`,
   unknownCampaign: (id: string) => `Không có đợt báo cáo mang mã «${id}». Xem: baocao campaigns list`,
 } as const;

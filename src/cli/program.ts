@@ -16,6 +16,7 @@ import { registerInviteCommands } from './invites.js';
 import { cliMessages as msg } from './messages.js';
 import { registerOrgCommands } from './orgs.js';
 import { registerReporterCommands } from './reporters.js';
+import { registerFileCommands } from './files.js';
 import { registerSummaryCommand } from './summary.js';
 
 export { CliError, type CliDeps } from './context.js';
@@ -63,6 +64,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerFormCommands(program, ctx);
   registerCampaignCommands(program, ctx);
   registerSummaryCommand(program, ctx);
+  registerFileCommands(program, ctx);
   return program;
 }
 

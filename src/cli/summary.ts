@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { buildSummary, renderSummary } from '../reports/summary.js';
+import { buildSummary } from '../reports/figures.js';
+import { renderSummary } from '../reports/text.js';
 import { FormCache } from '../services/forms.js';
 import { CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';

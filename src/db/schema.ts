@@ -205,6 +205,13 @@ export interface ProcessedUpdatesTable {
   processed_at: Timestamp;
 }
 
+/** Values the installation generates for itself (the download-link key). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  created_at: Generated<Date>;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   at: Timestamp;
@@ -231,6 +238,7 @@ export interface Database {
   reminder_slots: ReminderSlotsTable;
   deliveries: DeliveriesTable;
   admin_wizards: AdminWizardsTable;
+  settings: SettingsTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

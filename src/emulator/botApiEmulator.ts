@@ -29,7 +29,8 @@ export interface BotMessage {
   plainText: string;
   parse_mode?: string;
   reply_markup?: any;
-  document?: { file_name: string; mime_type?: string; bytes: Buffer; caption?: string };
+  /** A document, or a photo (`photo` set: its pixel size as read from the image). */
+  document?: { file_name: string; mime_type?: string; bytes: Buffer; caption?: string; photo?: { width: number; height: number } };
   edited: boolean;
   /** Previous raw texts, oldest first. */
   history: string[];
@@ -401,6 +402,8 @@ function sameMarkup(a: unknown, b: unknown): boolean {
 
 const MIME_TYPES: Record<string, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  png: 'image/png',
   xls: 'application/vnd.ms-excel',
   csv: 'text/csv',
   pdf: 'application/pdf',
@@ -747,6 +750,7 @@ class Emulator implements BotApiEmulator {
       deleteMessage: (p) => this.deleteMessage(p),
       answerCallbackQuery: (p) => this.answerCallbackQuery(p),
       sendDocument: (p, { files }) => this.sendDocument(p, files),
+      sendPhoto: (p, { files }) => this.sendPhoto(p, files),
       sendChatAction: (p) => this.sendChatAction(p),
       getChat: (p) => this.chatObject(requireChatId(p)),
     };
@@ -856,10 +860,31 @@ class Emulator implements BotApiEmulator {
     return this.toApiMessage(message);
   }
 
-  /** Accepts an upload (attach://id or a file part named "document") or a file_id this emulator issued. */
-  private resolveDocument(value: unknown, files: Map<string, UploadedFile>): StoredDocument {
+  /** Telegram refuses a photo it cannot decode; the emulator reads PNG sizes (what this bot sends). */
+  private sendPhoto(params: Params, files: Map<string, UploadedFile>): object {
+    const chatId = requireChatId(params);
+    const photo = this.resolveDocument(params.photo, files, 'photo');
+    const size = pngSize(photo.bytes);
+    if (!size) throw badRequest('IMAGE_PROCESS_FAILED');
+    const caption = asString(params.caption);
+    const parseMode = asString(params.parse_mode);
+    const plainText = validateCaption(caption, parseMode);
+    const replyMarkup = asJson(params.reply_markup);
+    validateReplyMarkup(replyMarkup);
+    const message = this.store(chatId, {
+      text: caption ?? '',
+      plainText,
+      parse_mode: parseMode,
+      reply_markup: replyMarkup,
+      document: { file_name: photo.file_name, mime_type: 'image/png', bytes: photo.bytes, caption, photo: size },
+    });
+    return this.toApiMessage(message);
+  }
+
+  /** Accepts an upload (attach://id or a file part named after the field) or a file_id this emulator issued. */
+  private resolveDocument(value: unknown, files: Map<string, UploadedFile>, field = 'document'): StoredDocument {
     const reference = asString(value);
-    const attached = reference?.startsWith('attach://') ? files.get(reference.slice('attach://'.length)) : files.get('document');
+    const attached = reference?.startsWith('attach://') ? files.get(reference.slice('attach://'.length)) : files.get(field);
     if (attached) {
       return { file_name: attached.fileName || 'document.dat', mime_type: guessMimeType(attached.fileName), bytes: attached.bytes };
     }
@@ -995,7 +1020,11 @@ class Emulator implements BotApiEmulator {
       from: { ...this.botUser, is_bot: true },
     };
     if (message.editDate !== undefined) api.edit_date = message.editDate;
-    if (message.document) {
+    if (message.document?.photo) {
+      const fileId = message.fileId ?? 'doc-unknown';
+      api.photo = [{ file_id: fileId, file_unique_id: `u${fileId}`, ...message.document.photo, file_size: message.document.bytes.length }];
+      if (message.document.caption !== undefined) api.caption = message.plainText;
+    } else if (message.document) {
       api.document = documentObject(message.document, message.fileId ?? 'doc-unknown');
       if (message.document.caption !== undefined) api.caption = message.plainText;
     } else {
@@ -1037,6 +1066,13 @@ function documentObject(document: NonNullable<BotMessage['document']>, fileId: s
     mime_type: document.mime_type,
     file_size: document.bytes.length,
   };
+}
+
+/** Width and height from a PNG's IHDR chunk; undefined for anything that is not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 function notModified(): ApiFailure {

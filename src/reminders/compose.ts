@@ -8,7 +8,7 @@ import type { Action, OutboundMessage } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import { reportProgress } from '../forms/progress.js';
 import { formatCount, formatPercent } from '../reports/format.js';
-import { listNotSubmitted } from '../reports/summary.js';
+import { listNotSubmitted } from '../reports/figures.js';
 import { loadAnswers } from '../services/answers.js';
 import type { Delivery } from '../services/deliveries.js';
 import type { FormCache } from '../services/forms.js';

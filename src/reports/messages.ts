@@ -12,6 +12,13 @@ export const organizationTypeNouns: Record<OrganizationType, string> = {
   chi_bo_truc_thuoc: 'chi bộ trực thuộc',
 };
 
+/** Organization types as a heading (a workbook column, a chart label). */
+export const organizationTypeHeadings: Record<OrganizationType, string> = {
+  dang_bo_co_so: 'Đảng bộ cơ sở',
+  chi_bo_co_so: 'Chi bộ cơ sở',
+  chi_bo_truc_thuoc: 'Chi bộ trực thuộc',
+};
+
 export const summaryMessages = {
   /** The reporting unit when every target is a base organization, and otherwise. */
   baseOrgNoun: 'tổ chức cơ sở đảng',
@@ -97,6 +104,11 @@ export const summaryMessages = {
   dateNone: (label: string) => `${label}: chưa có tổ chức nào báo cáo`,
 
   noAnswers: (label: string) => `${label}: chưa có số liệu`,
+  confirmedOutliers: (count: string) => ` (${count} số liệu bất thường đã được đơn vị xác nhận)`,
+  /** After a decimal's figures: "; bình quân tăng 1,5 so với Năm 2025". */
+  averageChange: (change: string) => `; bình quân ${change}`,
+  /** After a yes/no share: "(Năm 2025: 98,7%)". */
+  previousShareNote: (period: string, share: string) => `${period}: ${share}`,
 
   /** "Chưa nộp (07): MA1 — Tên 1; MA2 — Tên 2 … và 120 tổ chức khác." */
   notSubmittedList: (count: string, items: string) => `Chưa nộp (${count}): ${items}`,
@@ -112,4 +124,202 @@ export const summaryMessages = {
   notSubmittedNone: 'Tất cả các tổ chức đã nộp báo cáo.',
   numbered: (index: number, item: string) => `${index}. ${item}`,
   notSubmittedMore: (count: string) => `… và ${count} tổ chức khác.`,
+} as const;
+
+/** The change since the previous round of the same form. */
+export const compareMessages = {
+  up: (delta: string, period: string) => `tăng ${delta} so với ${period}`,
+  down: (delta: string, period: string) => `giảm ${delta} so với ${period}`,
+  unchanged: (period: string) => `bằng ${period}`,
+} as const;
+
+/**
+ * The Word draft of the report (docx.ts), in the party's document format
+ * (Hướng dẫn 36-HD/VPTW). Arguments are plain text: the docx writer escapes.
+ * The bracketed blanks are what the bot cannot know; the draft highlights them.
+ */
+export const reportDocumentMessages = {
+  party: 'ĐẢNG CỘNG SẢN VIỆT NAM',
+  star: '*',
+  documentType: 'BÁO CÁO',
+  /** "kết quả công tác dân vận … năm 2026": the summary line under BÁO CÁO. */
+  summaryLine: (formTitle: string, period: string) => `kết quả ${formTitle} ${period}`,
+  summaryRule: '-----',
+  /** "Trà Vinh, ngày 05 tháng 01 năm 2027" (the place is a separate run). */
+  dateLine: (day: string, month: string, year: string) => `, ngày ${day} tháng ${month} năm ${year}`,
+  defaultSubject: 'Toàn Đảng bộ',
+
+  blanks: {
+    number: 'Số      -BC/…',
+    /** The same without "Số", after "Báo cáo số". */
+    numberOnly: '     -BC/…',
+    superiorBody: '[TÊN CẤP ỦY CẤP TRÊN]',
+    issuingBody: '[TÊN CẤP ỦY BAN HÀNH]',
+    place: '[Địa danh]',
+    signerTitle: '[Chức vụ người ký]',
+    signerName: '[Họ và tên]',
+    recipients: '[Nơi nhận]',
+  },
+
+  sectionProgress: 'I. TÌNH HÌNH NỘP BÁO CÁO',
+  sectionResults: 'II. KẾT QUẢ',
+  /** "Còn 07 tổ chức chưa nộp báo cáo (danh sách tại Phụ lục, mục 1)." */
+  notSubmitted: (count: string) => `Còn ${count} tổ chức chưa nộp báo cáo (danh sách tại Phụ lục, mục 1).`,
+  late: (count: string) => `Có ${count} tổ chức nộp báo cáo muộn (danh sách và lý do tại Phụ lục, mục 2).`,
+  /** A sentence that starts with a count gets the subject: "Đảng bộ Khối có 152/159 …". */
+  withSubject: (subject: string, sentence: string) => `${subject} có ${sentence}`,
+  /** … or, when it starts with "không có": "Đảng bộ Khối không có …". */
+  withSubjectNone: (subject: string, sentence: string) => `${subject} ${sentence}`,
+  textInAnnex: 'Nội dung cụ thể tại Phụ lục, mục 3.',
+  closing: (summaryLine: string) => `Trên đây là báo cáo ${summaryLine}./.`,
+
+  recipientsHeading: 'Nơi nhận:',
+  recipientItem: (item: string) => `- ${item},`,
+  recipientArchive: '- Lưu Văn phòng.',
+  signingAuthority: 'T/M BAN THƯỜNG VỤ',
+
+  annexTitle: 'PHỤ LỤC',
+  /** "(Kèm theo Báo cáo số      -BC/… ngày 15/12/2026)": the number is a blank run between. */
+  annexAttachedBefore: '(Kèm theo Báo cáo số ',
+  annexAttachedAfter: (date: string) => ` ngày ${date})`,
+  annexNotSubmitted: (count: string) => `1. Các tổ chức chưa nộp báo cáo (${count})`,
+  annexLate: (count: string) => `2. Các tổ chức nộp báo cáo muộn (${count})`,
+  annexTexts: '3. Nội dung các tổ chức nêu',
+  annexTextQuestion: (index: number, label: string, count: string) => `3.${index}. ${label} (${count})`,
+  annexNone: 'Không có.',
+  annexTextNone: 'Không có tổ chức nào nêu nội dung.',
+  /** The lists in the summary are capped; the workbook has them all. */
+  annexMore: (count: string) => `… và ${count} tổ chức khác (xem tệp Excel).`,
+  /** "MA01 — Chi bộ A: nội dung" (the org part is bold). */
+  annexEntryOrg: (code: string, name: string) => `${code} — ${name}: `,
+  columns: {
+    index: 'STT',
+    code: 'Mã',
+    name: 'Tên tổ chức',
+    lateReason: 'Lý do nộp muộn',
+  },
+  noLateReason: 'Không nêu lý do',
+} as const;
+
+/** The chart of a round's figures (chart.ts): a PNG sent with the summary. */
+export const chartMessages = {
+  /** "Báo cáo xếp loại tổ chức đảng — Năm 2026" */
+  title: (formTitle: string, period: string) => `${formTitle} — ${period}`,
+  asOf: (when: string) => `Số liệu tính đến ${when}`,
+
+  progressTitle: 'Tình hình nộp báo cáo',
+  progressNote: 'Độ dài thanh: tỉ lệ trên số đối tượng báo cáo; số trên thanh: số tổ chức',
+  total: 'Tổng cộng',
+  /** Under a bar's label: "Đã nộp 152/159 (95,6%)". */
+  submittedDetail: (fraction: string, percent: string) => `Đã nộp ${fraction} (${percent})`,
+  /** Under the total's label: "Đúng hạn 150, nộp muộn 02". */
+  onTimeLateDetail: (onTime: string, late: string) => `Đúng hạn ${onTime}, nộp muộn ${late}`,
+  series: {
+    submitted: 'Đã nộp',
+    onTime: 'Đúng hạn',
+    late: 'Nộp muộn',
+    notSubmitted: 'Chưa nộp',
+  },
+
+  /** Under a choice question's title. */
+  answeredBase: (count: string) => `Tỉ lệ tính trên ${count} tổ chức đã trả lời`,
+  noAnswers: 'Chưa có tổ chức nào trả lời',
+  /** At the end of a choice's bar: "152 (95,6%)". */
+  choiceValue: (count: string, percent: string) => `${count} (${percent})`,
+
+  /** Where a label is cut short. */
+  ellipsis: '…',
+  fileName: (campaignId: string) => `bieu-do-${campaignId}.png`,
+} as const;
+
+/** The workbook (.xlsx) of a round: sheet names, column headings, cell texts. */
+export const workbookMessages = {
+  sheets: {
+    summary: 'Tổng hợp',
+    detail: 'Chi tiết',
+    notSubmitted: 'Chưa nộp',
+    late: 'Nộp muộn',
+    texts: 'Ý kiến',
+  },
+
+  /** Tổng hợp */
+  heading: (formTitle: string) => `TỔNG HỢP BÁO CÁO: ${formTitle}`,
+  period: (label: string) => `Kỳ báo cáo: ${label}`,
+  deadline: (deadline: string) => `Hạn chót: ${deadline}`,
+  closedAt: (when: string) => `Đợt báo cáo đã khóa sổ lúc ${when}.`,
+  asOf: (when: string) => `Số liệu tính đến ${when}.`,
+  sectionProgress: 'TÌNH HÌNH NỘP BÁO CÁO',
+  sectionFigures: 'KẾT QUẢ TỔNG HỢP',
+  progressItem: 'Nội dung',
+  total: 'Toàn bộ',
+  progress: {
+    targets: 'Số tổ chức phải báo cáo',
+    submitted: 'Đã nộp',
+    submittedShare: 'Tỷ lệ đã nộp',
+    onTime: 'Nộp đúng hạn',
+    late: 'Nộp muộn',
+    notSubmitted: 'Chưa nộp',
+  },
+  questionColumn: 'Chỉ tiêu',
+  figureColumn: 'Số liệu',
+  /** The previous round's column, headed by its period: "Năm 2025". */
+  previousColumn: (period: string) => period,
+  changeColumn: (period: string) => `Tăng (+) / giảm (−) so với ${period}`,
+  figures: {
+    sum: 'Tổng số',
+    average: 'Bình quân',
+    min: 'Thấp nhất',
+    max: 'Cao nhất',
+    answered: 'Số tổ chức trả lời',
+    yes: 'Số tổ chức trả lời «Có»',
+    yesShare: 'Tỷ lệ «Có»',
+    nonEmpty: 'Số tổ chức có nội dung',
+    earliest: 'Sớm nhất',
+    latest: 'Muộn nhất',
+    confirmedOutliers: 'Số liệu bất thường đã được xác nhận',
+    /** A group of choices reported together: "Cộng: hoàn thành tốt và hoàn thành xuất sắc nhiệm vụ". */
+    group: (label: string) => `Cộng: ${label}`,
+    /** "Chỉ tiêu 80%: tỷ lệ đạt (trên tổng số tổ chức)". */
+    targetShare: (share: string) => `Chỉ tiêu ${share}: tỷ lệ đạt (trên tổng số tổ chức phải báo cáo)`,
+    targetVerdict: 'Đánh giá chỉ tiêu',
+  },
+  noFigures: 'Chưa có số liệu',
+
+  /** Chi tiết */
+  columns: {
+    code: 'Mã',
+    name: 'Tên tổ chức',
+    type: 'Loại hình',
+    parent: 'Trực thuộc',
+    status: 'Trạng thái',
+    submittedAt: 'Nộp lúc',
+    late: 'Muộn',
+    lateReason: 'Lý do nộp muộn',
+    reporter: 'Người báo cáo',
+    channels: 'Tài khoản liên lạc',
+    reachable: 'Liên lạc được',
+    reachNote: 'Ghi chú',
+    question: 'Câu hỏi',
+    text: 'Nội dung',
+  },
+  statuses: {
+    submitted: 'Đã nộp',
+    draft: 'Đang soạn',
+    not_started: 'Chưa nộp',
+  },
+  yes: 'Có',
+  no: 'Không',
+  /** multi_choice labels in one cell. */
+  choiceSeparator: '; ',
+  channelSeparator: ', ',
+  channelNames: { telegram: 'Telegram', zalo: 'Zalo' } as Record<string, string>,
+
+  /** Chưa nộp */
+  noReporter: 'Chưa có người báo cáo',
+  noAccount: 'Chưa liên kết tài khoản chat',
+  unreachable: 'Kênh chat từ chối gửi tin (người dùng đã chặn hoặc xóa tài khoản)',
+  unreachableReason: (reason: string) => `Kênh chat từ chối gửi tin: ${reason}`,
+
+  /** File name: "tong-hop-12-nam-2026.xlsx". */
+  fileName: (campaignId: string, slug: string) => (slug ? `tong-hop-${campaignId}-${slug}.xlsx` : `tong-hop-${campaignId}.xlsx`),
 } as const;

@@ -7,15 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import type { AnswerValue, Form } from '../../src/forms/schema.js';
 import { splitText } from '../../src/text/split.js';
-import {
-  buildSummary,
-  getSummaryCampaign,
-  listNotSubmitted,
-  renderNotSubmitted,
-  renderSummary,
-  type ChoiceFigures,
-  type Summary,
-} from '../../src/reports/summary.js';
+import { buildSummary, getSummaryCampaign, listNotSubmitted, type ChoiceFigures, type Summary } from '../../src/reports/figures.js';
+import { renderNotSubmitted, renderSummary } from '../../src/reports/text.js';
 import { FormCache } from '../../src/services/forms.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { at, bundledForm, insertCampaign, insertOrg, seedForms } from '../support/fixtures.js';

@@ -6,7 +6,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, OrganizationType } from '../../src/db/schema.js';
 import { bundledFormsDir, loadFormsFromDir } from '../../src/forms/load.js';
-import type { Form } from '../../src/forms/schema.js';
+import type { AnswerValue, Form } from '../../src/forms/schema.js';
+import { typedColumns } from '../../src/services/reportState.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { syncBundledForms } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
@@ -124,4 +125,54 @@ export async function insertCampaign(db: Kysely<Database>, seed: CampaignSeed = 
     new ManualClock(at('2026-11-23T09:00')),
   );
   return id;
+}
+
+export interface StoredReportSeed {
+  status?: 'draft' | 'submitted';
+  late?: boolean;
+  lateReason?: string;
+  submittedAt?: Date;
+}
+
+/**
+ * A report of `code` to the campaign with these answers, stored the way the reporting
+ * service stores them (typed columns filled); the submission's id.
+ */
+export async function insertReport(
+  db: Kysely<Database>,
+  campaignId: string,
+  form: Form,
+  code: string,
+  answers: Record<string, AnswerValue>,
+  seed: StoredReportSeed = {},
+): Promise<string> {
+  const org = await db.selectFrom('organizations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  const status = seed.status ?? 'submitted';
+  const submittedAt = status === 'submitted' ? (seed.submittedAt ?? new Date()) : null;
+  const submission = await db
+    .insertInto('submissions')
+    .values({
+      campaign_id: campaignId,
+      organization_id: org.id,
+      status: 'draft',
+      cursor: JSON.stringify({}),
+      late_reason: seed.lateReason ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const rows = Object.entries(answers).map(([key, value]) => {
+    const question = form.questions.find((q) => q.key === key);
+    if (!question) throw new Error(`no question ${key} in ${form.id}`);
+    return { submission_id: submission.id, question_key: key, value: JSON.stringify(value), skipped: value === null, ...typedColumns(question, value) };
+  });
+  if (rows.length > 0) await db.insertInto('answers').values(rows).execute();
+  // Submitted last, as the dialogue does: the answers are in place when the report counts.
+  if (status === 'submitted') {
+    await db
+      .updateTable('submissions')
+      .set({ status, first_submitted_at: submittedAt, last_submitted_at: submittedAt, late: seed.late ?? false })
+      .where('id', '=', submission.id)
+      .execute();
+  }
+  return submission.id;
 }

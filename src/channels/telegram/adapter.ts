@@ -6,12 +6,12 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, GrammyError, type BotConfig, type Context } from 'grammy';
+import { Bot, GrammyError, InputFile, type BotConfig, type Context } from 'grammy';
 import type { InlineKeyboardMarkup, UserFromGetMe } from 'grammy/types';
 import type { Chat } from '../../chat/router.js';
 import { handleEvent } from '../../chat/boundary.js';
 import { commandMenus } from '../../chat/messages.js';
-import type { Action, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
+import type { Action, Attachment, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
 import type { Logger } from '../../logger.js';
 import { LastReplies } from '../lastReply.js';
 import { decodeAction } from './callbackData.js';
@@ -139,6 +139,10 @@ export async function showReply(ctx: Context, reply: Reply, sent: (messageId: nu
 
 async function showMessages(ctx: Context, messages: Reply['messages'], sent: (messageId: number) => void): Promise<void> {
   for (const message of messages) {
+    if (message.attachment) {
+      sent((await sendAttachment(ctx, message.attachment, message.text)).message_id);
+      continue;
+    }
     const { chunks, keyboard } = telegramParts(message);
     for (const [i, chunk] of chunks.entries()) {
       const last = i === chunks.length - 1;
@@ -146,6 +150,13 @@ async function showMessages(ctx: Context, messages: Reply['messages'], sent: (me
       sent(shown.message_id);
     }
   }
+}
+
+/** A file with its caption (Telegram allows 1,024 characters of caption: ours are one line). */
+function sendAttachment(ctx: Context, attachment: Attachment, caption: string) {
+  const file = new InputFile(attachment.data, attachment.fileName);
+  const options = { caption, parse_mode: 'HTML' as const };
+  return attachment.as === 'photo' ? ctx.replyWithPhoto(file, options) : ctx.replyWithDocument(file, options);
 }
 
 export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<TelegramContext> {

@@ -5,11 +5,12 @@
  *   k:<delivery>                   «Đã nhận» under an announcement
  *   dm:<seq>:<value>               a button of the admin's wizard, shown at prompt <seq>
  *   dt:<campaign>:<action>         an action on a round from /dot N
+ *   f:<campaign>:<x|w|c>           a file of the round from /tonghop (Excel, Word, chart)
  * A report button carries the step it was shown at, so a press on an old message is
  * recognised as stale instead of answering the wrong question. What a payload claims
  * is never trusted: the chat layer checks the caller's rights for every action.
  */
-import type { Action, RoundAction } from '../../chat/port.js';
+import type { Action, FileKind, RoundAction } from '../../chat/port.js';
 import type { Input } from '../../dialogue/types.js';
 
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -67,6 +68,8 @@ function decodeInput(code: string): Input | undefined {
 
 const ROUND_CODES: Record<RoundAction, string> = { due: 'd', close: 'c', close_ok: 'cy', close_no: 'cn', remind: 'r' };
 const ROUND_ACTIONS = new Map(Object.entries(ROUND_CODES).map(([action, code]) => [code, action as RoundAction]));
+const FILE_CODES: Record<FileKind, string> = { xlsx: 'x', docx: 'w', png: 'c' };
+const FILE_KINDS_BY_CODE = new Map(Object.entries(FILE_CODES).map(([kind, code]) => [code, kind as FileKind]));
 
 function encodeUnchecked(action: Action): string {
   switch (action.kind) {
@@ -80,6 +83,8 @@ function encodeUnchecked(action: Action): string {
       return `dm:${action.seq}:${action.value}`;
     case 'round':
       return `dt:${action.campaignId}:${ROUND_CODES[action.action]}`;
+    case 'file':
+      return `f:${action.campaignId}:${FILE_CODES[action.file]}`;
   }
 }
 
@@ -105,5 +110,8 @@ export function decodeAction(data: string): Action | undefined {
   const round = /^dt:(\d{1,18}):([a-z]{1,2})$/.exec(data);
   const roundAction = round ? ROUND_ACTIONS.get(round[2]!) : undefined;
   if (round && roundAction) return { kind: 'round', campaignId: round[1]!, action: roundAction };
+  const file = /^f:(\d{1,18}):([a-z])$/.exec(data);
+  const fileKind = file ? FILE_KINDS_BY_CODE.get(file[2]!) : undefined;
+  if (file && fileKind) return { kind: 'file', campaignId: file[1]!, file: fileKind };
   return undefined;
 }

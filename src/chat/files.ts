@@ -1,0 +1,53 @@
+/**
+ * The office's files of a round from the chat: buttons under /tonghop on a channel that
+ * sends files (Telegram: the file itself), signed download links on one that cannot
+ * (Zalo). The router lets only admins here; a link is made for the admin who asked.
+ */
+import { prepareArtifact, artifactBytes } from '../reports/artifacts.js';
+import type { Summary } from '../reports/figures.js';
+import type { ChatRequest } from './context.js';
+import { fileMessages as msg } from './messages.js';
+import { once } from './once.js';
+import { CHANNEL_CAPABILITIES, FILE_KINDS, say, type FileKind, type Option, type OutboundMessage, type Reply } from './port.js';
+
+function artifactDeps(request: ChatRequest) {
+  const { db, forms, clock, letterhead } = request.deps;
+  return { db, forms, clock, letterhead: letterhead ?? {} };
+}
+
+/**
+ * The summary message with the files: the three buttons under it, or the three links
+ * after it. On the same message, so the summary stays at most two messages.
+ */
+export function withFiles(request: ChatRequest, summary: Summary, text: string): OutboundMessage {
+  const campaignId = summary.campaign.id;
+  if (CHANNEL_CAPABILITIES[request.event.channel].files) {
+    const options: Option[][] = [
+      FILE_KINDS.map((file) => ({ label: msg.button[file], action: { kind: 'file' as const, campaignId, file }, say: `/tonghop ${campaignId}`, unlisted: true })),
+    ];
+    return { text, options };
+  }
+  const { links, clock } = request.deps;
+  if (!links) return { text: `${text}\n\n${msg.noLinks}`, options: [] };
+  const now = clock.now().getTime();
+  const admin = request.caller.user.identity;
+  const items = FILE_KINDS.map((file) => ({ label: msg.button[file], url: links.url({ campaignId, file, admin }, now) }));
+  return { text: `${text}\n\n${msg.links(items)}`, options: [] };
+}
+
+/** A button under /tonghop: the file itself, or a link where the channel cannot send it. */
+export function fileAction(request: ChatRequest, campaignId: string, file: FileKind): Promise<Reply> {
+  return once(request, async () => {
+    const artifact = await prepareArtifact(artifactDeps(request), campaignId, file);
+    if (!artifact) return say(msg.unknownRound);
+    const caption = msg.caption[file](artifact.summary.campaign.id, artifact.summary.campaign.periodLabel);
+    if (!CHANNEL_CAPABILITIES[request.event.channel].files) return { messages: [withFiles(request, artifact.summary, caption)] };
+    const data = await artifactBytes(artifact);
+    request.log.info({ campaignId, file, bytes: data.length }, 'file sent');
+    return {
+      messages: [{ text: caption, options: [], attachment: { fileName: artifact.fileName, contentType: artifact.contentType, data, as: file === 'png' ? 'photo' : 'document' } }],
+      toast: { text: msg.sending },
+      pressed: 'keep',
+    };
+  });
+}

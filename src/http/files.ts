@@ -1,0 +1,71 @@
+/**
+ * GET /files/<signed link>: the office's files for channels that cannot send them. The
+ * link is checked (signature, expiry) and so is the admin it was made for: someone
+ * who is no longer an admin cannot use a link they were given. Built on demand and
+ * streamed, never stored.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Kysely } from 'kysely';
+import type { Identity } from '../chat/port.js';
+import type { Database } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { prepareArtifact, type ArtifactDeps } from '../reports/artifacts.js';
+import { FILES_PATH, verifyLink } from '../reports/links.js';
+import { findPersonByIdentity, isAdmin } from '../services/people.js';
+import { httpMessages as msg } from './messages.js';
+
+export interface FilesRouteDeps extends ArtifactDeps {
+  secret: string;
+  adminIds: readonly Identity[];
+  logger: Logger;
+}
+
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(text);
+}
+
+/** The account is an admin now: listed in ADMIN_IDS, or its person (with any of their accounts) is. */
+async function stillAdmin(db: Kysely<Database>, identity: Identity, adminIds: readonly Identity[], now: Date): Promise<boolean> {
+  const known = await findPersonByIdentity(db, identity, now);
+  return isAdmin(known?.person, known?.identities ?? [identity], adminIds);
+}
+
+/** RFC 6266: an ASCII fallback and the UTF-8 name. */
+function attachment(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export function isFilesPath(path: string): boolean {
+  return path.startsWith(FILES_PATH);
+}
+
+export function filesRoute(deps: FilesRouteDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '').split('?')[0]!;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, msg.methodNotAllowed);
+    const token = decodeURIComponent(path.slice(FILES_PATH.length));
+    const check = verifyLink(deps.secret, token, deps.clock.now().getTime());
+    // The token is a credential: only the reason is logged.
+    if (!check.ok) {
+      deps.logger.warn({ reason: check.reason }, 'file link refused');
+      return refuse(res, 403, check.reason === 'expired' ? msg.expired : msg.invalid);
+    }
+    const { campaignId, file, admin } = check.claims;
+    try {
+      if (!(await stillAdmin(deps.db, admin, deps.adminIds, deps.clock.now()))) {
+        deps.logger.warn({ channel: admin.channel }, 'file link of an account that is no longer an admin');
+        return refuse(res, 403, msg.notAdmin);
+      }
+      const artifact = await prepareArtifact(deps, campaignId, file);
+      if (!artifact) return refuse(res, 404, msg.unknownRound);
+      res.writeHead(200, { 'content-type': artifact.contentType, 'content-disposition': attachment(artifact.fileName), 'cache-control': 'private, no-store' });
+      if (req.method === 'HEAD') return void res.end();
+      await artifact.write(res);
+      deps.logger.info({ campaignId, file, channel: admin.channel }, 'file downloaded');
+    } catch (err) {
+      deps.logger.error({ err, campaignId, file }, 'file download failed');
+      if (!res.headersSent) refuse(res, 500, msg.failed);
+      else res.destroy();
+    }
+  };
+}

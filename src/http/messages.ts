@@ -1,0 +1,9 @@
+/** What a person sees in the browser when a download link does not work. */
+export const httpMessages = {
+  invalid: 'Liên kết tải tệp không hợp lệ. Đồng chí gửi lại lệnh /tonghop để nhận liên kết mới.',
+  expired: 'Liên kết tải tệp đã hết hạn (liên kết dùng được 24 giờ). Đồng chí gửi lại lệnh /tonghop để nhận liên kết mới.',
+  notAdmin: 'Liên kết này chỉ dành cho cán bộ văn phòng cấp ủy; tài khoản tạo liên kết không còn quyền này.',
+  unknownRound: 'Không tìm thấy đợt báo cáo này.',
+  methodNotAllowed: 'Chỉ hỗ trợ tải tệp (GET).',
+  failed: 'Hệ thống đang gặp sự cố khi tạo tệp; đồng chí thử lại sau ít phút.',
+} as const;

@@ -1,0 +1,111 @@
+/**
+ * The office's files of a round, built on demand from the same figures (never stored):
+ * the workbook, the Word draft and the chart. One entry point for the chat (Telegram
+ * documents), the download links (Zalo) and the CLI, so the three always agree.
+ */
+import { PassThrough, type Writable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { FileKind } from '../chat/port.js';
+import type { Database } from '../db/schema.js';
+import type { FormCache } from '../services/forms.js';
+import type { Clock } from '../time.js';
+import { chartFileName, renderChart } from './chart.js';
+import { renderReportDocx, reportFileName, type Letterhead } from './docx.js';
+import { buildSummary, type Summary } from './figures.js';
+import { parentBreakdown } from './parents.js';
+import { textAnswers } from './rows.js';
+import { workbookFileName, writeWorkbook } from './xlsx.js';
+
+export interface ArtifactDeps {
+  db: Kysely<Database>;
+  forms: FormCache;
+  clock: Clock;
+  letterhead: Letterhead;
+}
+
+export const CONTENT_TYPES: Record<FileKind, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  png: 'image/png',
+};
+
+/** A file ready to be written: its name and type are known before its bytes. */
+export interface PreparedArtifact {
+  kind: FileKind;
+  fileName: string;
+  contentType: string;
+  summary: Summary;
+  /** Writes the file to `output` and ends it. */
+  write(output: Writable): Promise<void>;
+}
+
+function writeBuffer(output: Writable, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    output.once('error', reject);
+    output.end(data, () => resolve());
+  });
+}
+
+/** Every free-text answer per text question, in form order, for the Word annex. */
+async function annexTexts(deps: ArtifactDeps, summary: Summary) {
+  const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
+  const byKey = new Map<string, Array<{ code: string; name: string; text: string }>>();
+  for await (const answer of textAnswers(deps.db, summary.campaign.id, form)) {
+    let entries = byKey.get(answer.questionKey);
+    if (!entries) byKey.set(answer.questionKey, (entries = []));
+    entries.push({ code: answer.code, name: answer.name, text: answer.text });
+  }
+  return summary.questions
+    .filter((q) => q.kind === 'text')
+    .map((q) => ({ questionLabel: q.label, entries: byKey.get(q.key) ?? [] }));
+}
+
+/** The file of a round; undefined when there is no such round. */
+export async function prepareArtifact(deps: ArtifactDeps, campaignId: string, kind: FileKind): Promise<PreparedArtifact | undefined> {
+  const summary = await buildSummary(deps.db, campaignId, deps.forms, deps.clock.now());
+  if (!summary) return undefined;
+  const base = { kind, contentType: CONTENT_TYPES[kind], summary };
+  switch (kind) {
+    case 'xlsx':
+      return {
+        ...base,
+        fileName: workbookFileName(summary),
+        async write(output) {
+          const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
+          const byParent = await parentBreakdown(deps.db, summary, form);
+          await writeWorkbook({ summary, form, db: deps.db, ...(byParent.length > 0 ? { byParent } : {}) }, output);
+        },
+      };
+    case 'docx':
+      return {
+        ...base,
+        fileName: reportFileName(summary),
+        async write(output) {
+          const data = await renderReportDocx({ summary, letterhead: deps.letterhead, date: deps.clock.now(), texts: await annexTexts(deps, summary) });
+          await writeBuffer(output, data);
+        },
+      };
+    case 'png':
+      return {
+        ...base,
+        fileName: chartFileName(summary),
+        async write(output) {
+          await writeBuffer(output, await renderChart(summary));
+        },
+      };
+  }
+}
+
+/** The whole file in memory, for a channel that uploads it in one request. */
+export async function artifactBytes(artifact: PreparedArtifact): Promise<Buffer> {
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    sink.once('end', resolve);
+    sink.once('error', reject);
+  });
+  await artifact.write(sink);
+  await ended;
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,291 @@
+/**
+ * The figures as chat text (/tonghop, /chuanop): HTML for Telegram, plain for Zalo
+ * and the terminal. Every value from the database or a form file is escaped.
+ */
+import { ORGANIZATION_TYPES } from '../db/schema.js';
+import { formatDateVi, formatNumberVi } from '../forms/format.js';
+import { formatDateTime, formatDeadline } from '../time.js';
+import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign, TypeCounts } from './figures.js';
+import { choiceChange, describeChange, groupChange, headlineChange, previousFigures, previousShare, type Change } from './compare.js';
+import { formatCount, formatFraction, formatPercent, formatRatio, markupFor, type Markup } from './format.js';
+import { organizationTypeNouns, summaryMessages as m } from './messages.js';
+
+/** "05", "152"; zero is written out by the caller. */
+const count = formatCount;
+/** "00/01", "03/09", "152/159". */
+const fraction = formatFraction;
+
+function capitalize(s: string): string {
+  return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+}
+
+function lowerFirst(s: string): string {
+  return s.length === 0 ? s : s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
+}
+
+/** "a", "a và b", "a, b và c" */
+function joinAnd(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} ${m.and} ${parts[parts.length - 1]}`;
+}
+
+/** The generic noun for the targets: base organizations, or party organizations when cells under a committee report too. */
+function unitNoun(byType: TypeCounts): string {
+  return byType.chi_bo_truc_thuoc > 0 ? m.anyOrgNoun : m.baseOrgNoun;
+}
+
+function headingLines(campaign: SummaryCampaign, heading: string, mk: Markup): string[] {
+  const lines = [mk.bold(heading)];
+  lines.push(m.period(mk.esc(campaign.periodLabel)));
+  const deadline = formatDeadline(campaign.dueAt);
+  lines.push(m.deadline(campaign.pastDue ? `${deadline} (${m.deadlinePassed})` : deadline));
+  if (campaign.closed && campaign.closedAt) lines.push(m.closedAt(formatDateTime(campaign.closedAt)));
+  return lines;
+}
+
+function orgItem(org: OrgRef, mk: Markup): string {
+  return m.orgRef(mk.esc(org.code), mk.esc(org.name));
+}
+
+function cappedList<T extends OrgRef>(list: OrgList<T>, item: (org: T) => string): string {
+  const items = list.first.map(item).join(m.listSeparator);
+  const rest = list.total - list.first.length;
+  return rest > 0 ? `${items}${m.andOthers(formatCount(rest))}` : items;
+}
+
+/**
+ * After a number question's figures: how many of its answers were far from the
+ * usual and confirmed by their organization, so the office knows which figures
+ * were checked at entry before it publishes them.
+ */
+const confirmedOutliersNote = (n: string): string => m.confirmedOutliers(n);
+
+/** One sentence of the figures. `startsWithCount`: it reads "152/159 tổ chức …", so a report may put its subject before it. */
+export interface FigureSentence {
+  text: string;
+  startsWithCount: boolean;
+}
+
+interface SentenceContext {
+  submittedTotal: number;
+  closed: boolean;
+  previous: QuestionFigures | undefined;
+  /** The previous round's period ("Năm 2025"), when there is one. */
+  previousPeriod: string | undefined;
+}
+
+/** ", tăng 12 so với Năm 2025" or nothing. */
+function changeSuffix(change: Change | undefined, period: string | undefined, format?: (n: number) => string): string {
+  return change && period ? `, ${describeChange(change, period, format)}` : '';
+}
+
+/** " (tăng 03 so với Năm 2025)" or nothing. */
+function changeNote(change: Change | undefined, period: string | undefined): string {
+  return change && period ? ` (${describeChange(change, period)})` : '';
+}
+
+function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup): FigureSentence[] {
+  const { submittedTotal, closed, previous, previousPeriod: period } = ctx;
+  const label = mk.esc(q.label);
+  const counted = (text: string): FigureSentence => ({ text, startsWithCount: true });
+  const labelled = (text: string): FigureSentence => ({ text, startsWithCount: false });
+  if (q.answered === 0 && q.kind !== 'text') return [labelled(m.noAnswers(capitalize(label)))];
+  const partial = q.answered < submittedTotal ? m.answeredBy(fraction(q.answered, submittedTotal)) : '';
+  const headline = headlineChange(q, previous);
+  switch (q.kind) {
+    case 'number': {
+      const outliers = q.confirmedOutliers > 0 ? confirmedOutliersNote(count(q.confirmedOutliers)) : '';
+      if (q.type === 'decimal') {
+        return [
+          labelled(
+            m.decimal(
+              capitalize(label),
+              formatNumberVi(q.average ?? 0, 1),
+              formatNumberVi(q.min ?? 0, 2),
+              formatNumberVi(q.max ?? 0, 2),
+              formatCount(q.answered),
+            ) +
+              outliers +
+              (headline && period ? m.averageChange(describeChange(headline, period, (n) => formatNumberVi(n, 1))) : ''),
+          ),
+        ];
+      }
+      const rest = changeSuffix(headline, period) + partial + outliers;
+      return [q.sum === 0 ? labelled(capitalize(m.sumNone(label)) + rest) : counted(m.sum(count(q.sum), label) + rest)];
+    }
+    case 'yes_no': {
+      const share = previousShare(previous);
+      const before = share && period ? ` (${m.previousShareNote(period, share)})` : '';
+      return [
+        q.yes === 0
+          ? labelled(m.yesNone(fraction(0, q.answered), label) + before)
+          : counted(m.yes(formatPercent(q.yes, q.answered), fraction(q.yes, q.answered), label) + changeSuffix(headline, period) + before),
+      ];
+    }
+    case 'choice': {
+      const grouped = new Set(q.groups.flatMap((g) => g.choices));
+      const parts: string[] = [];
+      // The first part with a count carries the base: "không có …; 01/01 đơn vị …".
+      let baseShown = false;
+      const showsBase = (n: number): boolean => {
+        const shows = n > 0 && !baseShown;
+        if (shows) baseShown = true;
+        return shows;
+      };
+      for (const g of q.groups) {
+        const members = q.choices.filter((c) => g.choices.includes(c.value));
+        const detail =
+          members.length > 1
+            ? m.groupDetail(
+                members
+                  .map((c) => (c.count === 0 ? m.groupMemberNone(mk.esc(lowerFirst(c.label))) : m.groupMember(count(c.count), mk.esc(lowerFirst(c.label)))))
+                  .join(', '),
+              )
+            : '';
+        parts.push(groupOrChoice(g.count, label, mk.esc(g.label), showsBase(g.count), q.answered) + detail + changeNote(groupChange(previous, g.label, g.count), period));
+      }
+      for (const c of q.choices) {
+        if (grouped.has(c.value)) continue;
+        const withBase = showsBase(c.count);
+        parts.push(
+          (c.phrase !== undefined
+            ? choicePhrase(c.count, mk.esc(c.phrase), withBase, q.answered)
+            : groupOrChoice(c.count, label, mk.esc(lowerFirst(c.label)), withBase, q.answered)) + changeNote(choiceChange(previous, c.value, c.count), period),
+        );
+      }
+      const sentences = [counted(capitalize(parts.join('; ')))];
+      if (q.target) {
+        const t = q.target;
+        // The share among those who reported helps only while reports can still come in.
+        const amongSubmitted = t.submitted < t.base && !closed ? m.targetAmongSubmitted(fraction(t.count, t.submitted), formatPercent(t.count, t.submitted)) : undefined;
+        sentences.push(
+          labelled(
+            m.target(
+              formatRatio(t.share),
+              mk.esc(t.label),
+              m.targetCounted(fraction(t.count, t.base), formatPercent(t.count, t.base)),
+              amongSubmitted,
+              m.targetVerdicts[t.verdict],
+            ),
+          ),
+        );
+      }
+      return sentences;
+    }
+    case 'multi_choice':
+      return [
+        labelled(
+          m.multi(
+            capitalize(label),
+            q.choices.map((c) => m.multiPart(mk.esc(c.label), c.count === 0 ? m.none : count(c.count)) + changeNote(choiceChange(previous, c.value, c.count), period)).join('; '),
+          ) + partial,
+        ),
+      ];
+    case 'text':
+      return [labelled(q.nonEmpty === 0 ? m.textNone(capitalize(label)) : m.text(capitalize(label), count(q.nonEmpty)))];
+    case 'date':
+      return [labelled(m.date(capitalize(label), count(q.answered), formatDateVi(q.earliest ?? ''), formatDateVi(q.latest ?? '')) + partial)];
+  }
+}
+
+/**
+ * The sentences that state one question's figures, with the change since the previous
+ * round: the chat summary and the Word draft say the same thing in the same words.
+ * A zero is "không có …"; counts under ten have two digits, as formal documents write them.
+ */
+export function figureSentences(summary: Pick<Summary, 'submitted' | 'campaign' | 'previous'>, q: QuestionFigures, markup: 'html' | 'plain'): FigureSentence[] {
+  return questionSentences(
+    q,
+    { submittedTotal: summary.submitted.total, closed: summary.campaign.closed, previous: previousFigures(summary, q), previousPeriod: summary.previous?.periodLabel },
+    markupFor(markup),
+  );
+}
+
+/** One part of a choice sentence: `withBase` shows the base ("152/159 …"), a zero is "không có …". */
+function groupOrChoice(n: number, label: string, choice: string, withBase: boolean, answered: number): string {
+  if (n === 0) return m.choiceNone(label, choice);
+  return m.choicePart(withBase ? fraction(n, answered) : count(n), label, choice);
+}
+
+/** The same with the form's phrase for the choice: "03/04 đơn vị đã ký …", "không có đơn vị …". */
+function choicePhrase(n: number, phrase: string, withBase: boolean, answered: number): string {
+  if (n === 0) return m.choicePhraseNone(phrase);
+  return m.choicePhrase(withBase ? fraction(n, answered) : count(n), phrase);
+}
+
+/**
+ * The consolidated report as text for Telegram ('html', every value from the
+ * database or a form file escaped) or for a terminal ('plain', no tags). Each
+ * line is self-contained, so the channel's splitter can cut between any two lines.
+ */
+export function renderSummary(summary: Summary, markup: 'html' | 'plain'): string {
+  const mk = markupFor(markup);
+  const { campaign, targets, submitted } = summary;
+  const lines = headingLines(campaign, m.heading(mk.esc(campaign.formTitle)), mk);
+  lines.push(m.asOf(formatDateTime(summary.generatedAt)));
+
+  lines.push('', mk.bold(m.sectionProgress));
+  const noun = unitNoun(targets.byType);
+  const typeParts = ORGANIZATION_TYPES.filter((t) => targets.byType[t] > 0).map((t) => `${count(targets.byType[t])} ${organizationTypeNouns[t]}`);
+  lines.push(m.targets(count(targets.total), noun, typeParts.length > 1 ? joinAnd(typeParts) : undefined));
+
+  if (submitted.total === 0) {
+    lines.push(m.nothingSubmitted);
+  } else {
+    lines.push(
+      m.submitted(
+        fraction(submitted.total, targets.total),
+        formatPercent(submitted.total, targets.total),
+        submitted.onTime === 0 ? m.noneOnTime : m.onTime(count(submitted.onTime)),
+        submitted.late === 0 ? m.noneLate : m.late(count(submitted.late)),
+      ),
+    );
+    const presentTypes = ORGANIZATION_TYPES.filter((t) => targets.byType[t] > 0);
+    if (presentTypes.length > 1) {
+      lines.push(
+        m.submittedByType(
+          presentTypes.map((t) => m.typeFraction(organizationTypeNouns[t], fraction(submitted.byType[t], targets.byType[t]))).join('; '),
+        ),
+      );
+    }
+  }
+  if (summary.notSubmitted.total === 0) lines.push(m.allSubmitted);
+  else lines.push(m.notSubmittedList(count(summary.notSubmitted.total), cappedList(summary.notSubmitted, (o) => orgItem(o, mk))));
+  if (summary.late.total > 0) {
+    lines.push(
+      m.lateList(
+        count(summary.late.total),
+        cappedList(summary.late, (o) => orgItem(o, mk) + (o.lateReason?.trim() ? m.lateReason(mk.esc(o.lateReason.trim())) : '')),
+      ),
+    );
+  }
+
+  if (submitted.total > 0 && summary.questions.length > 0) {
+    lines.push('', mk.bold(m.sectionFigures));
+    for (const q of summary.questions) {
+      for (const sentence of figureSentences(summary, q, markup)) lines.push(`${m.bullet}${sentence.text}.`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The /chuanop message: who has not reported yet, one organization per line.
+ * Takes a Summary, or just `{ campaign }` from getSummaryCampaign.
+ */
+export function renderNotSubmitted(info: { campaign: SummaryCampaign }, list: OrgList, markup: 'html' | 'plain'): string {
+  const mk = markupFor(markup);
+  const { campaign } = info;
+  const lines = headingLines(campaign, m.notSubmittedHeading(mk.esc(campaign.formTitle), mk.esc(campaign.periodLabel)), mk).filter(
+    (_, i) => i !== 1, // the period is already in the heading
+  );
+  if (list.total === 0) {
+    lines.push(m.notSubmittedNone);
+    return lines.join('\n');
+  }
+  lines.push(m.notSubmittedCount(count(list.total)));
+  list.first.forEach((org, i) => lines.push(m.numbered(i + 1, orgItem(org, mk))));
+  const rest = list.total - list.first.length;
+  if (rest > 0) lines.push(m.notSubmittedMore(formatCount(rest)));
+  return lines.join('\n');
+}
