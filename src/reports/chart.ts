@@ -524,6 +524,18 @@ function layout(summary: Summary): { header: Header; panels: Panel[]; width: num
 // ---------------------------------------------------------------------------
 
 /** The size of the chart's image: deterministic from the summary. */
+/** What each panel plots, in order: the figures the chart shows, for checking them against the summary. */
+export function chartData(summary: Summary): Array<{ labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> }> {
+  setup();
+  return layout(summary).panels.map((panel) => {
+    const { data } = panel.config();
+    return {
+      labels: (data.labels ?? []).map((l) => (Array.isArray(l) ? l.join(' ') : String(l))),
+      datasets: data.datasets.map((d) => ({ label: String(d.label ?? ''), data: [...d.data] })),
+    };
+  });
+}
+
 export function chartSize(summary: Summary): { width: number; height: number } {
   const { width, height } = layout(summary);
   return { width, height };

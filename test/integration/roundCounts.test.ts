@@ -554,7 +554,7 @@ describe('the migration', () => {
       await submittedReport(campaign, formB, org, [['q_dec', raw({ num: i * 1.5 })], ['q_ch', raw({ multi: ['a', 'b'] })], ['q_dt', raw({ date: `2026-0${i + 1}-01` })]], i === 1);
     }
     const before = await readRoundCounts(db, campaign, formB);
-    const down = await createMigrator(db).migrateDown();
+    const down = await createMigrator(db).migrateTo('0004_answer_path');
     expect(down.error).toBeUndefined();
     const tables = await sql<{ n: string }>`select count(*) as n from pg_class where relname like 'figure\\_%'`.execute(db);
     expect(Number(tables.rows[0]!.n)).toBe(0);

@@ -1,0 +1,105 @@
+/**
+ * One round, four renderers: the chat text, the workbook, the Word draft and the chart
+ * all read the same figures, so the same totals appear in each.
+ */
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/schema.js';
+import type { Form } from '../../src/forms/schema.js';
+import { artifactBytes, prepareArtifact, type ArtifactDeps } from '../../src/reports/artifacts.js';
+import { chartData } from '../../src/reports/chart.js';
+import { buildSummary, type ChoiceFigures, type NumberFigures, type Summary } from '../../src/reports/figures.js';
+import { renderSummary } from '../../src/reports/text.js';
+import { FormCache } from '../../src/services/forms.js';
+import { ManualClock } from '../../src/time.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { at, bundledForm, insertCampaign, insertOrg, insertReport, seedForms } from '../support/fixtures.js';
+
+let t: TestDb;
+let db: Kysely<Database>;
+let form: Form;
+let summary: Summary;
+let deps: ArtifactDeps;
+const NOW = at('2026-12-16T09:00');
+
+const RATINGS = ['htxs', 'htt', 'htt', 'ht', 'htt', 'khong_ht', 'htxs'];
+
+beforeAll(async () => {
+  t = await createTestDb('four_renderers');
+  db = t.db;
+  await seedForms(db);
+  form = await bundledForm('xep_loai_to_chuc_dang');
+  await insertOrg(db, { code: 'DB01', name: 'Đảng bộ Công ty Điện lực', type: 'dang_bo_co_so' });
+  for (let i = 1; i <= 3; i++) await insertOrg(db, { code: `CT0${i}`, name: `Chi bộ trực thuộc ${i}`, parentCode: 'DB01' });
+  for (let i = 1; i <= 4; i++) await insertOrg(db, { code: `CB0${i}`, name: `Chi bộ cơ sở ${i}`, type: 'chi_bo_co_so' });
+  const campaignId = await insertCampaign(db, { formId: form.id, due: '2026-12-20T17:00' });
+  const codes = ['DB01', 'CT01', 'CT02', 'CT03', 'CB01', 'CB02', 'CB03'];
+  for (const [i, code] of codes.entries()) {
+    const members = 10 + i;
+    await insertReport(db, campaignId, form, code, {
+      tong_dang_vien: members,
+      dv_htxs: 1,
+      dv_htt: members - 3,
+      dv_ht: 1,
+      dv_khong_ht: 1,
+      diem_tu_cham: 80 + i,
+      tu_xep_loai: RATINGS[i]!,
+    });
+  }
+  deps = { db, forms: new FormCache(db), clock: new ManualClock(NOW), letterhead: { subject: 'Đảng bộ Khối' } };
+  summary = (await buildSummary(db, campaignId, deps.forms, NOW))!;
+});
+
+afterAll(() => t.drop());
+
+const numberFigure = (key: string) => summary.questions.find((q) => q.key === key) as NumberFigures;
+const ratingFigure = () => summary.questions.find((q) => q.kind === 'choice') as ChoiceFigures;
+
+describe('the four renderers of one round', () => {
+  it('agree on the members total and the ratings', async () => {
+    const members = numberFigure('tong_dang_vien').sum;
+    expect(members).toBe(10 + 11 + 12 + 13 + 14 + 15 + 16);
+    const rating = ratingFigure();
+    const counts = Object.fromEntries(rating.choices.map((c) => [c.value, c.count]));
+    expect(counts).toMatchObject({ htxs: 2, htt: 3, ht: 1, khong_ht: 1 });
+
+    // Chat text.
+    expect(renderSummary(summary, 'plain')).toContain(`${members} đảng viên được đánh giá`);
+
+    // Workbook: the Tổng hợp row of the question, and the column of Chi tiết.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await artifactBytes((await prepareArtifact(deps, summary.campaign.id, 'xlsx'))!)) as unknown as ArrayBuffer);
+    const overview: unknown[][] = [];
+    workbook.getWorksheet('Tổng hợp')!.eachRow((row) => overview.push(Array.from(row.values as unknown[])));
+    const membersRow = overview.find((r) => r.some((v) => typeof v === 'string' && v.toLowerCase().includes('đảng viên được đánh giá')));
+    expect(membersRow).toContain(members);
+    const details = workbook.getWorksheet('Chi tiết')!;
+    const header = Array.from(details.getRow(1).values as unknown[], (v) => String(v ?? ''));
+    const column = header.findIndex((h) => h.startsWith('Tổng số đảng viên'));
+    let sum = 0;
+    details.eachRow((row, n) => {
+      const value = row.getCell(column).value;
+      if (n > 1 && typeof value === 'number') sum += value;
+    });
+    expect(sum).toBe(members);
+    // Per parent đảng bộ: DB01 with its three chi bộ trực thuộc.
+    expect(overview.flat().some((v) => v === 'Đảng bộ Công ty Điện lực')).toBe(true);
+
+    // Word draft.
+    const zip = await JSZip.loadAsync(await artifactBytes((await prepareArtifact(deps, summary.campaign.id, 'docx'))!));
+    const text = (await zip.file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+    expect(text).toContain(`Đảng bộ Khối có ${members} đảng viên được đánh giá`);
+
+    // Chart: the rating panel plots the same counts.
+    const panels = chartData(summary);
+    const ratingPanel = panels.find((p) => p.labels.includes('Hoàn thành tốt nhiệm vụ'));
+    expect(ratingPanel?.datasets[0]?.data).toEqual(rating.choices.map((c) => c.count));
+  });
+
+  it('are not built for a round that does not exist', async () => {
+    for (const kind of ['xlsx', 'docx', 'png'] as const) expect(await prepareArtifact(deps, '999999', kind)).toBeUndefined();
+    expect(await prepareArtifact(deps, 'not-a-round', 'xlsx')).toBeUndefined();
+  });
+});
