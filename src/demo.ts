@@ -8,6 +8,9 @@
  *
  * It recreates its own database (DEMO_DATABASE_URL, default …/baocao_demo).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { clearRedisPrefix, createRedis } from '../jobs/connection.js';
@@ -44,8 +47,17 @@ function buttonsOf(message: BotMessage): Array<{ text: string; callback_data: st
   return rows.flat();
 }
 
+/** Files the bot sends in the demo land here, so the office's workbook and Word draft can be opened. */
+const DEMO_FILES_DIR = join(tmpdir(), 'baocao-demo-files');
+
 function show(message: BotMessage, who: string): void {
   console.log(`\n\x1b[36m[bot → ${who}]\x1b[0m ${message.edited ? '(sửa tin) ' : ''}${message.plainText}`);
+  if (message.document) {
+    mkdirSync(DEMO_FILES_DIR, { recursive: true });
+    const path = join(DEMO_FILES_DIR, message.document.file_name);
+    writeFileSync(path, message.document.bytes);
+    console.log(`  📎 ${message.document.file_name} → ${path}`);
+  }
   const buttons = buttonsOf(message);
   if (buttons.length) console.log(buttons.map((b, i) => `  #${i + 1} ${b.text}`).join('\n'));
 }
