@@ -134,15 +134,17 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
       };
       for (const g of q.groups) {
         const members = q.choices.filter((c) => g.choices.includes(c.value));
-        const detail =
+        const change = groupChange(previous, g.label, g.count);
+        const changeText = change && period ? describeChange(change, period) : undefined;
+        const memberText =
           members.length > 1
-            ? m.groupDetail(
-                members
-                  .map((c) => (c.count === 0 ? m.groupMemberNone(mk.esc(lowerFirst(c.label))) : m.groupMember(count(c.count), mk.esc(lowerFirst(c.label)))))
-                  .join(', '),
-              )
-            : '';
-        parts.push(groupOrChoice(g.count, label, mk.esc(g.label), showsBase(g.count), q.answered) + detail + changeNote(groupChange(previous, g.label, g.count), period));
+            ? members
+                .map((c) => (c.count === 0 ? m.groupMemberNone(mk.esc(lowerFirst(c.label))) : m.groupMember(count(c.count), mk.esc(lowerFirst(c.label)))))
+                .join(', ')
+            : undefined;
+        // One parenthesis: "(trong đó 29 …, 116 …; tăng 03 so với Năm 2025)".
+        const detail = memberText ? m.groupDetail(changeText ? `${memberText}; ${changeText}` : memberText) : changeText ? ` (${changeText})` : '';
+        parts.push(groupOrChoice(g.count, label, mk.esc(g.label), showsBase(g.count), q.answered) + detail);
       }
       for (const c of q.choices) {
         if (grouped.has(c.value)) continue;
