@@ -106,5 +106,7 @@ export function startOutboxWorker(deps: OutboxDeps, options: { connection: Redis
     limiter: { max: options.maxPerSecond, duration: 1000 },
   });
   worker.on('failed', (job, err) => deps.logger.warn({ err, jobId: job?.id, channel: deps.sender.channel }, 'delivery attempt failed'));
+  // E.g. "Missing key for job" after Redis lost its data: the ledger row is final, the watchdog rebuilds the rest.
+  worker.on('error', (err) => deps.logger.warn({ err, channel: deps.sender.channel }, 'outbox worker error'));
   return worker;
 }

@@ -1,9 +1,10 @@
 /**
  * Starting and stopping the reminder machinery: Redis connections, queues, the slot
- * worker, one outbox worker per channel, the daily digest scheduler, and a reconcile
- * with Postgres.
+ * worker, one outbox worker per channel, the daily digest scheduler, a reconcile with
+ * Postgres, and the watchdog that rebuilds the schedule when Redis loses it.
  */
 import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { ChannelName, ChannelSender } from '../src/chat/port.js';
 import type { Config } from '../src/config.js';
@@ -18,6 +19,7 @@ import { startOutboxWorker } from './outbox.js';
 import { createQueues, SWEEP_EVERY_MS, SWEEP_SCHEDULER, type Queues } from './queues.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { startSlotWorker } from './slots.js';
+import { sentinelKey, startWatchdog, type Watchdog } from './watchdog.js';
 
 export type JobsConfig = Pick<Config, 'redisUrl' | 'redisPrefix' | 'adminIds' | 'digestCron'>;
 
@@ -36,6 +38,8 @@ export interface JobsDeps {
   policy: ReminderPolicy;
   /** The enabled channels: messages go to each person's most recent one among them. */
   channels: readonly OutboxChannel[];
+  /** How often the watchdog checks that Redis still holds the schedule (default: a minute). */
+  watchdogEveryMs?: number;
 }
 
 /** A scheduler without workers: for the CLI, which changes rounds but sends nothing. */
@@ -47,7 +51,7 @@ export async function connectScheduler(deps: {
   config: Pick<Config, 'redisUrl' | 'redisPrefix'>;
   /** Set by the process that runs the outbox workers (see SchedulerDeps.channels). */
   channels?: readonly ChannelName[];
-}): Promise<{ scheduler: Scheduler; queues: Queues; close(): Promise<void> }> {
+}): Promise<{ scheduler: Scheduler; queues: Queues; redis: Redis; close(): Promise<void> }> {
   const redis = createRedis(deps.config.redisUrl, 'producer', redisErrorLogger(deps.logger));
   try {
     await waitUntilReady(redis, deps.config.redisUrl);
@@ -60,6 +64,7 @@ export async function connectScheduler(deps: {
   return {
     scheduler,
     queues,
+    redis,
     async close() {
       await queues.close();
       await redis.quit().catch(() => undefined);
@@ -90,6 +95,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   const client = await connectScheduler({ ...deps, channels: deps.channels.map((c) => c.sender.channel) });
   const workerRedis = createRedis(deps.config.redisUrl, 'worker', redisErrorLogger(deps.logger));
   const workers: Worker[] = [];
+  let watchdog: Watchdog | undefined;
   try {
     await warnUnlessNoEviction(workerRedis, deps.logger);
     await ensureAdminPeople(deps.db, deps.config.adminIds);
@@ -100,10 +106,25 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
       const outboxDeps = { db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, sender, queue: queues.outbox[sender.channel], policy: deps.policy };
       workers.push(startOutboxWorker(outboxDeps, { connection: workerRedis, prefix, maxPerSecond }));
     }
-    await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: 'digest', data: {} });
-    await queues.slots.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+    const ensureSchedulers = async () => {
+      await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: 'digest', data: {} });
+      await queues.slots.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+    };
+    await ensureSchedulers();
     await scheduler.reconcileAll();
+    await client.redis.set(sentinelKey(prefix), new Date().toISOString());
+    watchdog = startWatchdog({
+      redis: client.redis,
+      prefix,
+      logger: deps.logger,
+      ensureSchedulers,
+      reconcile: () => scheduler.reconcileAll(),
+      ...(deps.watchdogEveryMs ? { everyMs: deps.watchdogEveryMs } : {}),
+    });
+    // A worker connection that comes back may find an empty Redis too.
+    workerRedis.on('ready', () => void watchdog?.tick());
   } catch (error) {
+    await watchdog?.stop();
     await Promise.all(workers.map((w) => w.close()));
     workerRedis.disconnect();
     await client.close();
@@ -118,6 +139,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
         () => false,
       ),
     async stop() {
+      await watchdog?.stop();
       // Workers finish the job in hand (its ledger row is then final) before the connections close.
       await Promise.all(workers.map((w) => w.close()));
       await client.close();

@@ -92,5 +92,6 @@ export function startSlotWorker(deps: SlotDeps, options: { connection: Redis; pr
     { connection: options.connection, prefix: options.prefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) => deps.logger.error({ err, jobId: job?.id }, 'slot job failed'));
+  worker.on('error', (err) => deps.logger.warn({ err }, 'slot worker error'));
   return worker;
 }

@@ -68,7 +68,8 @@ export interface ReminderHarness {
   startOutboxWorker(deps: OutboxDeps, maxPerSecond: number): Worker;
   startSlotWorker(deps: SlotDeps): Worker;
   /** The whole job runtime, as the bot process starts it, against the emulator. */
-  startJobs(outboxMaxPerSecond: number): Promise<RunningJobs>;
+  /** The bot's jobs as the process starts them; `watchdogEveryMs` shortens the watchdog's minute. */
+  startJobs(outboxMaxPerSecond: number, options?: { watchdogEveryMs?: number }): Promise<RunningJobs>;
   /** Runs `during` while a slot worker runs against a Postgres that cannot be reached. */
   withSlotWorkerOnUnreachablePostgres<T>(scheduler: Scheduler, during: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
@@ -101,7 +102,7 @@ export async function startReminderHarness(label: string, options: ReminderHarne
     if (options.scheduler !== false) {
       const connected = await connectScheduler({ db, clock, logger: silentLogger, policy, config: { redisUrl: REDIS_URL, redisPrefix: prefix } });
       let closing: Promise<void> | undefined;
-      client = { scheduler: connected.scheduler, queues: connected.queues, close: () => (closing ??= connected.close()) };
+      client = { scheduler: connected.scheduler, queues: connected.queues, redis: connected.redis, close: () => (closing ??= connected.close()) };
     }
   } catch (error) {
     await stop().catch(() => undefined);
@@ -148,7 +149,7 @@ export async function startReminderHarness(label: string, options: ReminderHarne
       workers.push(worker);
       return worker;
     },
-    startJobs(outboxMaxPerSecond) {
+    startJobs(outboxMaxPerSecond, options = {}) {
       const { token, apiRoot } = harness.emulator;
       return startJobs({
         db,
@@ -158,6 +159,7 @@ export async function startReminderHarness(label: string, options: ReminderHarne
         policy,
         config: { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], digestCron: '0 7 * * *' },
         channels: [{ sender: createTelegramSender(new Api(token, { apiRoot })), maxPerSecond: outboxMaxPerSecond }],
+        ...options,
       });
     },
     async withSlotWorkerOnUnreachablePostgres(scheduler, during) {
