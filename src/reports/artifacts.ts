@@ -9,12 +9,10 @@ import type { FileKind } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import type { FormCache } from '../services/forms.js';
 import type { Clock } from '../time.js';
-import { chartFileName, renderChart } from './chart.js';
-import { renderReportDocx, reportFileName, type Letterhead } from './docx.js';
+import type { Letterhead } from './docx.js';
 import { buildSummary, type Summary } from './figures.js';
 import { parentBreakdown } from './parents.js';
 import { textAnswers } from './rows.js';
-import { workbookFileName, writeWorkbook } from './xlsx.js';
 
 export interface ArtifactDeps {
   db: Kysely<Database>;
@@ -65,18 +63,24 @@ export async function prepareArtifact(deps: ArtifactDeps, campaignId: string, ki
   const summary = await buildSummary(deps.db, campaignId, deps.forms, deps.clock.now());
   if (!summary) return undefined;
   const base = { kind, contentType: CONTENT_TYPES[kind], summary };
+  // Each renderer is loaded when first asked for: a process writing workbooks never loads
+  // the canvas or the Word library, and the bot starts without any of them.
   switch (kind) {
-    case 'xlsx':
+    case 'xlsx': {
+      const { workbookFileName, writeWorkbook } = await import('./xlsx.js');
       return {
         ...base,
         fileName: workbookFileName(summary),
         async write(output) {
           const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
-          const byParent = await parentBreakdown(deps.db, summary, form);
-          await writeWorkbook({ summary, form, db: deps.db, ...(byParent.length > 0 ? { byParent } : {}) }, output);
+          const parents = await parentBreakdown(deps.db, summary, form);
+          const byParent = parents.kind === 'columns' ? { byParent: parents.groups } : parents.kind === 'too_many' ? { parentsNotShown: parents.parents } : {};
+          await writeWorkbook({ summary, form, db: deps.db, ...byParent }, output);
         },
       };
-    case 'docx':
+    }
+    case 'docx': {
+      const { renderReportDocx, reportFileName } = await import('./docx.js');
       return {
         ...base,
         fileName: reportFileName(summary),
@@ -85,7 +89,9 @@ export async function prepareArtifact(deps: ArtifactDeps, campaignId: string, ki
           await writeBuffer(output, data);
         },
       };
-    case 'png':
+    }
+    case 'png': {
+      const { chartFileName, renderChart } = await import('./chart.js');
       return {
         ...base,
         fileName: chartFileName(summary),
@@ -93,6 +99,7 @@ export async function prepareArtifact(deps: ArtifactDeps, campaignId: string, ki
           await writeBuffer(output, await renderChart(summary));
         },
       };
+    }
   }
 }
 

@@ -234,6 +234,8 @@ export const chartMessages = {
 
 /** The workbook (.xlsx) of a round: sheet names, column headings, cell texts. */
 export const workbookMessages = {
+  /** Tổng hợp of a round with thousands of đảng bộ cơ sở. */
+  parentsNotShown: (count: string) => `Đợt có ${count} đảng bộ cơ sở có chi bộ trực thuộc: số liệu theo từng đảng bộ xem ở trang «Chi tiết», lọc theo cột «Trực thuộc».`,
   sheets: {
     summary: 'Tổng hợp',
     detail: 'Chi tiết',

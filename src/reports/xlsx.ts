@@ -18,7 +18,7 @@ import type { AnswerValue, Form, Question } from '../forms/schema.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import { choiceChange, groupChange, headlineChange, previousFigures, type Change } from './compare.js';
 import type { GroupFigures, QuestionFigures, Summary } from './figures.js';
-import { formatPercent } from './format.js';
+import { formatCount, formatPercent } from './format.js';
 import { organizationTypeHeadings, summaryMessages, workbookMessages as m } from './messages.js';
 import { detailRows, lateCountsByType, lateRows, notSubmittedRows, textAnswers, type DetailRow } from './rows.js';
 
@@ -27,6 +27,8 @@ export interface WorkbookInput {
   form: Form;
   /** The figures per parent đảng bộ, when the caller has them: one column each. */
   byParent?: GroupFigures[];
+  /** So many đảng bộ cơ sở that they are not columns (see MAX_PARENT_COLUMNS): Tổng hợp says where to find them. */
+  parentsNotShown?: number;
   db: Kysely<Database>;
 }
 
@@ -320,6 +322,7 @@ async function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, i
   writeRow(sheet, [m.deadline(campaign.pastDue ? `${deadline} (${summaryMessages.deadlinePassed})` : deadline)]);
   if (campaign.closed && campaign.closedAt) writeRow(sheet, [m.closedAt(formatDateTime(campaign.closedAt))]);
   writeRow(sheet, [m.asOf(formatDateTime(summary.generatedAt))]);
+  if (input.parentsNotShown) writeRow(sheet, [m.parentsNotShown(formatCount(input.parentsNotShown))]);
   writeRow(sheet, []);
 
   // Progress: targets / submitted / on time / late, total, per type, per parent.

@@ -11,6 +11,7 @@ import type { Form } from '../../src/forms/schema.js';
 import { artifactBytes, prepareArtifact, type ArtifactDeps } from '../../src/reports/artifacts.js';
 import { chartData } from '../../src/reports/chart.js';
 import { buildSummary, type ChoiceFigures, type NumberFigures, type Summary } from '../../src/reports/figures.js';
+import { MAX_PARENT_COLUMNS } from '../../src/reports/parents.js';
 import { renderSummary } from '../../src/reports/text.js';
 import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
@@ -96,6 +97,22 @@ describe('the four renderers of one round', () => {
     const panels = chartData(summary);
     const ratingPanel = panels.find((p) => p.labels.includes('Hoàn thành tốt nhiệm vụ'));
     expect(ratingPanel?.datasets[0]?.data).toEqual(rating.choices.map((c) => c.count));
+  });
+
+  it('name the parents in Tổng hợp as columns for a province, and point to the filter at national scale', async () => {
+    const many = MAX_PARENT_COLUMNS + 1;
+    for (let i = 1; i <= many; i++) {
+      await insertOrg(db, { code: `PX${String(i).padStart(3, '0')}`, name: `Đảng bộ ${i}`, type: 'dang_bo_co_so' });
+      await insertOrg(db, { code: `PX${String(i).padStart(3, '0')}-1`, name: `Chi bộ trực thuộc của ${i}`, parentCode: `PX${String(i).padStart(3, '0')}` });
+    }
+    const national = await insertCampaign(db, { formId: form.id, periodLabel: 'Năm 2027', opens: '2027-12-01T00:00', due: '2027-12-20T17:00' });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await artifactBytes((await prepareArtifact(deps, national, 'xlsx'))!)) as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    workbook.getWorksheet('Tổng hợp')!.eachRow((row) => cells.push(...Array.from(row.values as unknown[], (v) => String(v ?? ''))));
+    // Its own 61 and DB01 of the first round.
+    expect(cells.some((c) => c.includes(`Đợt có ${many + 1} đảng bộ cơ sở có chi bộ trực thuộc`))).toBe(true);
+    expect(cells).not.toContain('Đảng bộ 1');
   });
 
   it('are not built for a round that does not exist', async () => {
