@@ -7,10 +7,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { Api } from 'grammy';
+import { Api, webhookCallback, type Bot } from 'grammy';
 import { createRedis, waitUntilReady } from '../jobs/connection.js';
-import { startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
-import { createTelegramBot, publishCommandMenus } from './channels/telegram/adapter.js';
+import { connectScheduler, startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
+import { createTelegramBot, publishCommandMenus, type TelegramContext } from './channels/telegram/adapter.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
 import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js';
 import { createZaloClient } from './channels/zalo/client.js';
@@ -41,6 +41,42 @@ export interface RunningApp {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Where Zalo posts updates in webhook mode, under PUBLIC_URL. */
 export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
+/** Where Telegram posts updates in webhook mode, under PUBLIC_URL. */
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+/** The updates the bot asks Telegram for, by polling or webhook. */
+const TELEGRAM_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
+
+/** What the app needs of the queues in either role. */
+type Jobs = Pick<RunningJobs, 'scheduler' | 'redisAnswers' | 'stop'>;
+
+/** A web process without workers: it schedules (a new round, «Nhắc ngay») but sends nothing itself. */
+async function schedulerOnly(deps: Parameters<typeof connectScheduler>[0]): Promise<Jobs> {
+  const client = await connectScheduler(deps);
+  return {
+    scheduler: client.scheduler,
+    redisAnswers: () =>
+      client.redis.ping().then(
+        (pong) => pong === 'PONG',
+        () => false,
+      ),
+    stop: () => client.close(),
+  };
+}
+
+/**
+ * Telegram's webhook: grammY checks the secret token (401 without it, nothing handled)
+ * and answers 200 only once the update is handled, its transaction committed; a slow or
+ * failed update is answered with an error, so Telegram delivers it again (and the
+ * processed-update record makes the second delivery change nothing).
+ */
+function telegramWebhookRoute(bot: Bot<TelegramContext>, secretToken: string): Route {
+  const callback = webhookCallback(bot, 'http', { secretToken, timeoutMilliseconds: 50_000, onTimeout: 'throw' });
+  return (req, res) => {
+    callback(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  };
+}
 
 export class StartupError extends Error {}
 
@@ -95,6 +131,7 @@ async function probe(path: string, ready: () => Promise<{ postgres: boolean; red
 }
 
 function startHttpServer(
+  host: string,
   port: number,
   routes: Map<string, Route>,
   files: Route,
@@ -112,7 +149,7 @@ function startHttpServer(
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -120,13 +157,24 @@ interface Running {
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, deps: { clock: Clock; logger: Logger }): Promise<RunningApp> {
-  const { clock, logger } = deps;
+/** What one process does: `web` receives updates (and serves the download links), `worker` runs the queues and the watchdog; `npm start` does both. */
+export interface Roles {
+  web: boolean;
+  worker: boolean;
+}
+
+export const ALL_ROLES: Roles = { web: true, worker: true };
+
+export async function startApp(config: Config, deps: { clock: Clock; logger: Logger; roles?: Roles }): Promise<RunningApp> {
+  const { clock } = deps;
+  const roles = deps.roles ?? ALL_ROLES;
+  const logger = deps.logger.child({ role: roles.web && roles.worker ? 'all' : roles.web ? 'web' : 'worker' });
   const db = await openDatabase(config, logger);
   const receivers: Running[] = [];
   let server: Server | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
-  let jobs: RunningJobs | undefined;
+  let jobs: Jobs | undefined;
+  let telegramWebhook: { bot: Bot<TelegramContext>; url: string; secret: string } | undefined;
   const stopAll = async () => {
     clearInterval(pruneTimer);
     // Let the updates in flight finish their transactions before the pool closes.
@@ -137,10 +185,12 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   };
   try {
     await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
-    const prune = () => pruneProcessedUpdates(db, clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning processed updates failed'));
-    await prune();
-    pruneTimer = setInterval(prune, DAY_MS);
-    pruneTimer.unref();
+    if (roles.worker) {
+      const prune = () => pruneProcessedUpdates(db, clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning processed updates failed'));
+      await prune();
+      pruneTimer = setInterval(prune, DAY_MS);
+      pruneTimer.unref();
+    }
 
     const forms = new FormCache(db);
     const outboxChannels: OutboxChannel[] = [];
@@ -151,40 +201,57 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     const zaloSender = zaloClient ? createZaloSender(zaloClient) : undefined;
     if (zaloSender && config.zalo) outboxChannels.push({ sender: zaloSender, maxPerSecond: config.zalo.maxPerSecond });
 
-    jobs = await startJobs({ db, forms, clock, logger, config, policy: reminderPolicy(config), channels: outboxChannels });
-    const secret = await linkSecret(db, config.linkSecret);
-    const links = config.publicUrl ? linkMaker(config.publicUrl, secret) : undefined;
-    const chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
-    const files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
+    const policy = reminderPolicy(config);
+    jobs = roles.worker
+      ? await startJobs({ db, forms, clock, logger, config, policy, channels: outboxChannels })
+      : await schedulerOnly({ db, clock, logger, policy, config, channels: outboxChannels.map((c) => c.sender.channel) });
     const routes = new Map<string, Route>();
+    let files: Route = (_req, res) => void res.writeHead(404).end();
 
-    if (zaloClient && zaloSender && config.zalo) {
-      const handle = createZaloHandler(chat, zaloSender, logger);
-      if (config.zalo.webhookSecret && config.publicUrl) {
-        routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: config.zalo.webhookSecret, handle, logger }));
-      } else {
-        receivers.push(startZaloPolling({ client: zaloClient, handle, logger }));
+    if (roles.web) {
+      const secret = await linkSecret(db, config.linkSecret);
+      const links = config.publicUrl ? linkMaker(config.publicUrl, secret) : undefined;
+      const chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
+      const filesRoute_ = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
+      files = (req, res) => void filesRoute_(req, res);
+      if (zaloClient && zaloSender && config.zalo) {
+        const handle = createZaloHandler(chat, zaloSender, logger);
+        if (config.zalo.webhookSecret && config.publicUrl) {
+          routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: config.zalo.webhookSecret, handle, logger }));
+        } else {
+          receivers.push(startZaloPolling({ client: zaloClient, handle, logger }));
+        }
+      }
+      if (config.botToken) {
+        const bot = createTelegramBot(chat, { token: config.botToken, apiRoot: config.telegramApiRoot, logger });
+        await bot.init();
+        const telegramAdmins = config.adminIds.filter((a) => a.channel === 'telegram').map((a) => a.externalId);
+        await publishCommandMenus(bot, telegramAdmins).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
+        if (config.telegramWebhookSecret && config.publicUrl) {
+          routes.set(TELEGRAM_WEBHOOK_PATH, telegramWebhookRoute(bot, config.telegramWebhookSecret));
+          telegramWebhook = { bot, url: `${config.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, secret: config.telegramWebhookSecret };
+        } else {
+          // A webhook left from webhook mode would make every getUpdates fail with 409.
+          await bot.api.deleteWebhook();
+          const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...TELEGRAM_UPDATES] } } });
+          receivers.push({ stop: async () => void (runner.isRunning() ? await runner.stop() : undefined) });
+        }
+        logger.info({ bot: bot.botInfo.username, mode: config.telegramWebhookSecret ? 'webhook' : 'polling' }, 'telegram channel started');
       }
     }
     const running = jobs;
-    server = await startHttpServer(config.httpPort, routes, (req, res) => void files(req, res), async () => {
+    server = await startHttpServer(config.httpHost, config.httpPort, routes, files, async () => {
       const [postgres, redis] = await Promise.all([databaseAnswers(db), running.redisAnswers()]);
       return { postgres, redis };
     });
-    if (zaloClient && config.zalo?.webhookSecret && config.publicUrl) {
+    // Registered once the route answers, so no update is posted to a server that is not there.
+    if (roles.web && zaloClient && config.zalo?.webhookSecret && config.publicUrl) {
       await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
     }
-
-    if (config.botToken) {
-      const bot = createTelegramBot(chat, { token: config.botToken, apiRoot: config.telegramApiRoot, logger });
-      await bot.init();
-      const telegramAdmins = config.adminIds.filter((a) => a.channel === 'telegram').map((a) => a.externalId);
-      await publishCommandMenus(bot, telegramAdmins).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
-      const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ['message', 'edited_message', 'callback_query'] } } });
-      receivers.push({ stop: async () => void (runner.isRunning() ? await runner.stop() : undefined) });
-      logger.info({ bot: bot.botInfo.username }, 'telegram channel started');
+    if (telegramWebhook) {
+      await telegramWebhook.bot.api.setWebhook(telegramWebhook.url, { secret_token: telegramWebhook.secret, allowed_updates: [...TELEGRAM_UPDATES] });
     }
-    if (config.zalo) logger.info({ mode: config.zalo.webhookSecret ? 'webhook' : 'polling' }, 'zalo channel started');
+    if (roles.web && config.zalo) logger.info({ mode: config.zalo.webhookSecret ? 'webhook' : 'polling' }, 'zalo channel started');
     logger.info({ httpPort: (server.address() as { port: number }).port, channels: outboxChannels.map((c) => c.sender.channel) }, 'bot started');
   } catch (error) {
     await stopAll().catch(() => undefined);

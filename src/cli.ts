@@ -76,4 +76,11 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 // This module is the program: run by tsx (npm run cli) or imported by bin/baocao.js.
-process.exitCode = await main(process.argv.slice(2));
+// `baocao web` and `baocao worker` are the bot's processes, not one-shot commands.
+const [first] = process.argv.slice(2);
+if (first === 'web' || first === 'worker') {
+  const { PROCESS_ROLES, runProcess } = await import('./main.js');
+  await runProcess(PROCESS_ROLES[first]!);
+} else {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -129,8 +129,12 @@ const envSchema = z.object({
   ZALO_API_ROOT: url(['http:', 'https:']).default(DEFAULT_ZALO_API_ROOT),
   ZALO_WEBHOOK_SECRET: z.string().regex(/^[\x21-\x7e]{8,256}$/, 'must be 8–256 visible ASCII characters').optional(),
   ZALO_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
-  // The bot's public HTTPS address: webhooks (and later, links to files) are served under it.
+  // The bot's public HTTPS address: webhooks and download links are served under it.
   PUBLIC_URL: url(['https:', 'http:']).optional(),
+  // Telegram webhook mode: Telegram posts updates to PUBLIC_URL/telegram/webhook with this secret.
+  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 letters, digits, "_" or "-" (Telegram allows only these)').optional(),
+  // Where the HTTP server listens: 127.0.0.1 behind a reverse proxy on the same host, 0.0.0.0 in a container.
+  HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   TELEGRAM_API_ROOT: url(['http:', 'https:']).default(DEFAULT_API_ROOT),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/baocao'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -168,6 +172,8 @@ export type Config = {
   /** Undefined when Zalo is not configured. */
   zalo?: { token: string; apiRoot: string; webhookSecret?: string; maxPerSecond: number };
   publicUrl?: string;
+  /** Telegram webhook mode (with publicUrl); undefined: long polling. */
+  telegramWebhookSecret?: string;
   databaseUrl: string;
   redisUrl: string;
   /** Prefix of every Redis key: several installations (or test runs) can share one Redis. */
@@ -177,6 +183,7 @@ export type Config = {
   inviteTtlDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   httpPort: number;
+  httpHost: string;
   botUsername?: string;
   quietHours: QuietHours | null;
   holidays: ReadonlySet<string>;
@@ -210,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
       problems.push('BOT_TOKEN is required: the token @BotFather gave you, like 123456:ABC-DEF… (or set ZALO_BOT_TOKEN to run on Zalo only)');
     }
     if (e.ZALO_WEBHOOK_SECRET && !e.PUBLIC_URL) problems.push('PUBLIC_URL is required with ZALO_WEBHOOK_SECRET: the https address Zalo sends updates to');
+    if (e.WEBHOOK_SECRET && !e.PUBLIC_URL) problems.push('PUBLIC_URL is required with WEBHOOK_SECRET: the https address Telegram sends updates to');
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -227,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
         }
       : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    ...(e.WEBHOOK_SECRET ? { telegramWebhookSecret: e.WEBHOOK_SECRET } : {}),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
@@ -234,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     inviteTtlDays: e.INVITE_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
     quietHours: e.QUIET_HOURS,
     holidays: e.HOLIDAYS,
     outboxMaxPerSecond: e.OUTBOX_MAX_PER_SECOND,

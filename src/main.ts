@@ -1,17 +1,28 @@
-/** The process: environment → config, start the app, stop cleanly on SIGINT/SIGTERM. */
+/**
+ * The process: environment → config, start the app in its roles, stop cleanly on
+ * SIGINT/SIGTERM. `tsx src/main.ts` (npm start) runs both roles; `baocao web` and
+ * `baocao worker` (or `tsx src/main.ts web|worker`) one each, so they scale apart.
+ */
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { RedisUnavailableError } from '../jobs/connection.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startApp, StartupError } from './app.js';
+import { ALL_ROLES, startApp, StartupError, type Roles } from './app.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './time.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+export const PROCESS_ROLES: Record<string, Roles> = {
+  web: { web: true, worker: false },
+  worker: { web: false, worker: true },
+  all: ALL_ROLES,
+};
 
-async function main(): Promise<void> {
+async function start(roles: Roles): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  // A worker receives nothing from the chat apps: it needs their tokens to send, not to listen.
   const config = loadConfig(process.env, { requireBotToken: true });
   const logger = createLogger(config.logLevel);
-  const app = await startApp(config, { clock: systemClock, logger });
+  const app = await startApp(config, { clock: systemClock, logger, roles });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -29,11 +40,24 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError || error instanceof RedisUnavailableError) {
-    console.error(error.message);
-  } else {
-    console.error(error);
+/** Runs the bot in `roles` until a signal; a refused start prints one line and exits 1. */
+export function runProcess(roles: Roles): Promise<void> {
+  return start(roles).catch((error: unknown) => {
+    if (error instanceof ConfigError || error instanceof StartupError || error instanceof RedisUnavailableError) {
+      console.error(error.message);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const name = process.argv[2] ?? 'all';
+  const roles = PROCESS_ROLES[name];
+  if (!roles) {
+    console.error(`Unknown role "${name}": use web, worker or nothing (both).`);
+    process.exit(2);
   }
-  process.exit(1);
-});
+  await runProcess(roles);
+}

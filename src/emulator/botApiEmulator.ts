@@ -89,6 +89,8 @@ export interface ApiErrorSpec {
 export interface BotApiEmulator {
   readonly apiRoot: string;
   readonly token: string;
+  /** In webhook mode: every POST of an update to the bot, with the HTTP status it got (null: none). */
+  webhookDeliveries: Array<{ update_id: number; attempt: number; status: number | null }>;
   /** The user writes `text` to the bot; returns the update_id. */
   sendText(from: TgUser, text: string): number;
   /**
@@ -499,7 +501,13 @@ class Emulator implements BotApiEmulator {
   private nextCallbackId = 1;
   private nextFileId = 1;
   private webhookUrl = '';
+  private webhookSecret = '';
+  /** Updates being pushed to the webhook, by update_id (each until the bot answers 2xx). */
+  private readonly pushing = new Set<number>();
+  private readonly shutdown = new AbortController();
   private closed = false;
+  /** Every POST to the webhook: the update, the attempt, the HTTP status (null: no answer in time). */
+  webhookDeliveries: Array<{ update_id: number; attempt: number; status: number | null }> = [];
 
   constructor(opts: EmulatorOptions) {
     this.token = opts.token ?? DEFAULT_TOKEN;
@@ -605,6 +613,7 @@ class Emulator implements BotApiEmulator {
       this.holding -= 1;
       if (this.holding === 0) {
         this.answerPoll();
+        this.pushToWebhook();
         this.waiters.notify();
       }
     }
@@ -656,6 +665,7 @@ class Emulator implements BotApiEmulator {
     this.queue.push({ update_id: updateId, payload, delivered: false });
     if (!this.injected.has(updateId)) this.injected.set(updateId, jsonCopy(payload));
     if (this.holding === 0) this.answerPoll();
+    if (this.holding === 0) this.pushToWebhook();
     this.waiters.notify();
     return updateId;
   }
@@ -703,6 +713,7 @@ class Emulator implements BotApiEmulator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.shutdown.abort();
     this.answerPoll();
     this.waiters.cancelAll(new Error('emulator closed'));
     await this.server.close();
@@ -810,9 +821,64 @@ class Emulator implements BotApiEmulator {
   }
 
   private setWebhook(params: Params): true {
-    this.webhookUrl = asString(params.url) ?? '';
+    const url = asString(params.url) ?? '';
+    const secret = asString(params.secret_token) ?? '';
+    if (url && !/^https?:\/\//.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+    if (secret && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest('bad webhook: secret token contains unallowed characters');
+    this.webhookUrl = url;
+    this.webhookSecret = secret;
     if (asBoolean(params.drop_pending_updates)) this.queue = [];
+    this.terminatePoll();
+    queueMicrotask(() => this.pushToWebhook());
     return true;
+  }
+
+  /**
+   * Like Telegram with a webhook: each pending update is POSTed (JSON, the secret in
+   * X-Telegram-Bot-Api-Secret-Token) until the bot answers 2xx, retried with backoff on
+   * any other answer or none; a chat's updates go one after another, in order.
+   */
+  private pushToWebhook(): void {
+    if (!this.webhookUrl || this.closed) return;
+    const busyChats = new Set<number>();
+    for (const update of this.queue) {
+      const chat = updateChatId(update.payload);
+      if (this.pushing.has(update.update_id)) {
+        busyChats.add(chat);
+        continue;
+      }
+      if (busyChats.has(chat)) continue;
+      busyChats.add(chat);
+      this.pushing.add(update.update_id);
+      void this.pushUntilAccepted(update);
+    }
+  }
+
+  private async pushUntilAccepted(update: QueuedUpdate): Promise<void> {
+    for (let attempt = 1; !this.closed && this.webhookUrl; attempt++) {
+      let status: number | null = null;
+      try {
+        const response = await fetch(this.webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(this.webhookSecret ? { 'x-telegram-bot-api-secret-token': this.webhookSecret } : {}) },
+          body: JSON.stringify(update.payload),
+          signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
+        });
+        await response.arrayBuffer();
+        status = response.status;
+      } catch {
+        status = null;
+      }
+      this.webhookDeliveries.push({ update_id: update.update_id, attempt, status });
+      this.waiters.notify();
+      if (status !== null && status >= 200 && status < 300) {
+        this.queue = this.queue.filter((u) => u !== update);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** (attempt - 1))));
+    }
+    this.pushing.delete(update.update_id);
+    this.pushToWebhook();
   }
 
   private setMyCommands(params: Params): true {
@@ -1073,6 +1139,18 @@ function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined;
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** How long the emulator waits for the bot to answer a webhook POST (Telegram waits about a minute). */
+const WEBHOOK_TIMEOUT_MS = 60_000;
+
+/** The chat an update belongs to, for in-order webhook delivery (0 when it names none). */
+function updateChatId(payload: Record<string, unknown>): number {
+  const message = (payload.message ?? payload.edited_message ?? (payload.callback_query as Record<string, unknown> | undefined)?.message) as
+    | { chat?: { id?: number } }
+    | undefined;
+  const from = (payload.callback_query as { from?: { id?: number } } | undefined)?.from;
+  return message?.chat?.id ?? from?.id ?? 0;
 }
 
 function notModified(): ApiFailure {

@@ -24,10 +24,11 @@ export interface BotProcess {
 
 let started = 0;
 
-export function startBotProcess(env: Record<string, string>): BotProcess {
+/** `args`: the process's roles (`web`, `worker`); none runs both, as `npm start` does. */
+export function startBotProcess(env: Record<string, string>, args: string[] = []): BotProcess {
   // Each installation gets its own Redis prefix: test files run in parallel against one Redis.
   const redisPrefix = env.REDIS_PREFIX ?? `test-${process.pid}-${++started}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: repoRoot,
     // Quiet hours off: whatever the hour CI runs at, messages due now are sent now.
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HTTP_PORT: '0', QUIET_HOURS: 'off', ...env, REDIS_PREFIX: redisPrefix },

@@ -26,7 +26,7 @@ export interface TelegramOptions {
   logger: Logger;
 }
 
-type TelegramContext = Context & { log: Logger };
+export type TelegramContext = Context & { log: Logger };
 
 /** The name shown for a Telegram user: first and last name, else the username, else the id. */
 function displayName(from: NonNullable<Context['from']>): string {
