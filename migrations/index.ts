@@ -10,6 +10,7 @@ import * as m0003 from './0003_channels.js';
 import * as m0004 from './0004_answer_path.js';
 import * as m0005 from './0005_round_figures.js';
 import * as m0006 from './0006_settings.js';
+import * as m0007 from './0007_delivery_retries.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0004_answer_path': m0004,
   '0005_round_figures': m0005,
   '0006_settings': m0006,
+  '0007_delivery_retries': m0007,
 };

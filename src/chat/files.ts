@@ -10,6 +10,15 @@ import { fileMessages as msg } from './messages.js';
 import { once } from './once.js';
 import { CHANNEL_CAPABILITIES, FILE_KINDS, say, type FileKind, type Option, type OutboundMessage, type Reply } from './port.js';
 
+/** Telegram's Bot API takes uploads up to 50 MB. */
+const MAX_UPLOAD_BYTES = 49 * 1024 * 1024;
+/** Photos are shown at most 2,560 px on the long side; beyond, the chart is sent as a file to keep it readable. */
+const MAX_PHOTO_HEIGHT = 2560;
+
+function pngHeight(data: Buffer): number {
+  return data.length >= 24 ? data.readUInt32BE(20) : 0;
+}
+
 function artifactDeps(request: ChatRequest) {
   const { db, forms, clock, letterhead } = request.deps;
   return { db, forms, clock, letterhead: letterhead ?? {} };
@@ -43,9 +52,15 @@ export function fileAction(request: ChatRequest, campaignId: string, file: FileK
     const caption = msg.caption[file](artifact.summary.campaign.id, artifact.summary.campaign.periodLabel);
     if (!CHANNEL_CAPABILITIES[request.event.channel].files) return { messages: [withFiles(request, artifact.summary, caption)] };
     const data = await artifactBytes(artifact);
+    if (data.length > MAX_UPLOAD_BYTES) {
+      request.log.warn({ campaignId, file, bytes: data.length }, 'file too large to send in chat');
+      return say(msg.tooLarge(artifact.summary.campaign.id));
+    }
     request.log.info({ campaignId, file, bytes: data.length }, 'file sent');
+    // Telegram shrinks photos and refuses tall ones: a chart of many questions goes as a file.
+    const as = file === 'png' && pngHeight(data) <= MAX_PHOTO_HEIGHT ? 'photo' : 'document';
     return {
-      messages: [{ text: caption, options: [], attachment: { fileName: artifact.fileName, contentType: artifact.contentType, data, as: file === 'png' ? 'photo' : 'document' } }],
+      messages: [{ text: caption, options: [], attachment: { fileName: artifact.fileName, contentType: artifact.contentType, data, as } }],
       toast: { text: msg.sending },
       pressed: 'keep',
     };

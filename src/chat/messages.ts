@@ -196,6 +196,7 @@ export const fileMessages = {
   button: { xlsx: '📊 Tải Excel', docx: '📄 Tải báo cáo (Word)', png: '🖼 Biểu đồ' } as const,
   sending: 'Đang chuẩn bị tệp…',
   unknownRound: 'Không tìm thấy đợt báo cáo này.',
+  tooLarge: (id: string) => `Tệp quá lớn để gửi qua Telegram (tối đa 50 MB). Đồng chí nhờ cán bộ kỹ thuật xuất tệp bằng lệnh: baocao export ${id} --xlsx tong-hop.xlsx`,
   caption: {
     xlsx: (id: string, period: string) => `📊 Bảng tổng hợp đợt #${id} — ${escapeHtml(period)}`,
     docx: (id: string, period: string) => `📄 Dự thảo báo cáo đợt #${id} — ${escapeHtml(period)}. Các chỗ tô vàng cần điền trước khi trình ký.`,
@@ -203,7 +204,7 @@ export const fileMessages = {
   },
   /** Channels that cannot send files (Zalo): one link per file, for this admin only. */
   links: (items: Array<{ label: string; url: string }>) =>
-    ['Tải tệp của đợt này (liên kết chỉ dành cho đồng chí, hết hạn sau 24 giờ):', ...items.map((i) => `${i.label}: ${i.url}`)].join('\n'),
+    ['Tải tệp của đợt này (liên kết chỉ dành cho đồng chí, hết hạn sau 24 giờ; đề nghị không chuyển tiếp liên kết):', ...items.map((i) => `${i.label}: ${i.url}`)].join('\n'),
   noLinks: 'Kênh này không gửi được tệp và máy chủ chưa có địa chỉ công khai (PUBLIC_URL), nên chưa tạo được liên kết tải. Đồng chí dùng Telegram, hoặc nhờ cán bộ kỹ thuật xuất tệp bằng lệnh baocao export.',
 } as const;
 

@@ -5,6 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { FileKind } from '../chat/port.js';
@@ -17,10 +18,9 @@ import { cliMessages as msg } from './messages.js';
 async function writeFileFrom(path: string, write: (output: Writable) => Promise<void>): Promise<void> {
   const partial = `${path}.partial`;
   const output = createWriteStream(partial);
-  const closed = new Promise<void>((resolve, reject) => {
-    output.once('close', resolve);
-    output.once('error', reject);
-  });
+  // Listened to from the start: a missing folder or a full disk is an error of this command, not an unhandled one.
+  const closed = finished(output);
+  closed.catch(() => undefined);
   try {
     await write(output);
     await closed;

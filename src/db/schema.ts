@@ -135,6 +135,13 @@ export interface DeliveriesTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   sent_at: NullableTimestamp;
+  /** Interrupted while sending and queued again: the person may have received it twice. */
+  maybe_duplicate: Generated<boolean>;
+  /** Times queued again (after an interruption, or by an admin's «Gửi lại»); names the outbox job. */
+  resend_count: Generated<number>;
+  resent_at: NullableTimestamp;
+  /** Of a failed row: whether and when it may be sent again (see migrations/0007_delivery_retries.ts). */
+  failure: 'unreachable' | 'rejected' | 'transient' | 'interrupted' | null;
 }
 
 export interface AdminWizardsTable {

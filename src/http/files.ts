@@ -10,6 +10,7 @@ import type { Identity } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { prepareArtifact, type ArtifactDeps } from '../reports/artifacts.js';
+import { WorkbookAbandonedError } from '../reports/xlsx.js';
 import { FILES_PATH, verifyLink } from '../reports/links.js';
 import { findPersonByIdentity, isAdmin } from '../services/people.js';
 import { httpMessages as msg } from './messages.js';
@@ -43,7 +44,8 @@ export function filesRoute(deps: FilesRouteDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0]!;
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, msg.methodNotAllowed);
-    const token = decodeURIComponent(path.slice(FILES_PATH.length));
+    // The token's alphabet is URL-safe: it is taken as sent, never decoded (a malformed escape must not throw).
+    const token = path.slice(FILES_PATH.length);
     const check = verifyLink(deps.secret, token, deps.clock.now().getTime());
     // The token is a credential: only the reason is logged.
     if (!check.ok) {
@@ -63,6 +65,7 @@ export function filesRoute(deps: FilesRouteDeps) {
       await artifact.write(res);
       deps.logger.info({ campaignId, file, channel: admin.channel }, 'file downloaded');
     } catch (err) {
+      if (err instanceof WorkbookAbandonedError) return void deps.logger.info({ campaignId, file }, 'file download cancelled');
       deps.logger.error({ err, campaignId, file }, 'file download failed');
       if (!res.headersSent) refuse(res, 500, msg.failed);
       else res.destroy();

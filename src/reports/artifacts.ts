@@ -58,8 +58,33 @@ async function annexTexts(deps: ArtifactDeps, summary: Summary) {
     .map((q) => ({ questionLabel: q.label, entries: byKey.get(q.key) ?? [] }));
 }
 
+/**
+ * Files built at once by this process: a 50,000-organization workbook takes seconds and a
+ * few hundred MB, so further requests wait their turn instead of stacking up beside the
+ * reminders this process also sends.
+ */
+export const MAX_CONCURRENT_BUILDS = 2;
+let building = 0;
+const waiting: Array<() => void> = [];
+
+async function inTurn<T>(build: () => Promise<T>): Promise<T> {
+  if (building >= MAX_CONCURRENT_BUILDS) await new Promise<void>((resolve) => waiting.push(resolve));
+  building++;
+  try {
+    return await build();
+  } finally {
+    building--;
+    waiting.shift()?.();
+  }
+}
+
 /** The file of a round; undefined when there is no such round. */
 export async function prepareArtifact(deps: ArtifactDeps, campaignId: string, kind: FileKind): Promise<PreparedArtifact | undefined> {
+  const artifact = await describeArtifact(deps, campaignId, kind);
+  return artifact && { ...artifact, write: (output) => inTurn(() => artifact.write(output)) };
+}
+
+async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: FileKind): Promise<PreparedArtifact | undefined> {
   const summary = await buildSummary(deps.db, campaignId, deps.forms, deps.clock.now());
   if (!summary) return undefined;
   const base = { kind, contentType: CONTENT_TYPES[kind], summary };

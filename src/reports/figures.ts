@@ -453,8 +453,10 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
     generatedAt: now,
     targets: { total: round.targets, byType: targetsByType },
     submitted: { total: round.submitted, onTime: round.submitted - lateTotal, late: lateTotal, byType: submittedByType },
-    notSubmitted,
-    late,
+    // The totals from the same aggregate read as the figures, so "152/159" and "chưa nộp 07" always agree;
+    // the lists name the first organizations as they are a moment later.
+    notSubmitted: { ...notSubmitted, total: round.targets - round.submitted },
+    late: { ...late, total: lateTotal },
     questions: round.figures,
     byType,
   };

@@ -104,6 +104,8 @@ export const summaryMessages = {
   dateNone: (label: string) => `${label}: chưa có tổ chức nào báo cáo`,
 
   noAnswers: (label: string) => `${label}: chưa có số liệu`,
+  /** After a share, a change is in organizations, not points: "tăng 02 tổ chức so với Năm 2025". */
+  organizationsCount: (count: string) => `${count} tổ chức`,
   confirmedOutliers: (count: string) => ` (${count} số liệu bất thường đã được đơn vị xác nhận)`,
   /** After a decimal's figures: "; bình quân tăng 1,5 so với Năm 2025". */
   averageChange: (change: string) => `; bình quân ${change}`,
@@ -235,7 +237,7 @@ export const chartMessages = {
 /** The workbook (.xlsx) of a round: sheet names, column headings, cell texts. */
 export const workbookMessages = {
   /** Tổng hợp of a round with thousands of đảng bộ cơ sở. */
-  parentsNotShown: (count: string) => `Đợt có ${count} đảng bộ cơ sở có chi bộ trực thuộc: số liệu theo từng đảng bộ xem ở trang «Chi tiết», lọc theo cột «Trực thuộc».`,
+  parentsNotShown: (count: string) => `Đợt có ${count} đảng bộ cơ sở, quá nhiều để mỗi đảng bộ một cột: số liệu của các chi bộ trực thuộc một đảng bộ xem ở trang «Chi tiết», lọc theo cột «Trực thuộc».`,
   sheets: {
     summary: 'Tổng hợp',
     detail: 'Chi tiết',

@@ -20,9 +20,11 @@ export type ParentBreakdown = { kind: 'columns'; groups: GroupFigures[] } | { ki
 
 export async function parentBreakdown(db: Kysely<Database>, summary: Summary, form: Form): Promise<ParentBreakdown> {
   if (summary.targets.byType.chi_bo_truc_thuoc === 0) return { kind: 'none' };
+  // The groups scanGroupCounts makes: every đảng bộ cơ sở targeted, or parent of a targeted chi bộ trực thuộc.
   const parentCount = await sql<{ n: string }>`
-    select count(distinct o.parent_id) as n from campaign_targets t join organizations o on o.id = t.organization_id
-    where t.campaign_id = ${summary.campaign.id} and o.type = 'chi_bo_truc_thuoc'
+    select count(distinct case when o.type = 'dang_bo_co_so' then o.id else o.parent_id end) as n
+    from campaign_targets t join organizations o on o.id = t.organization_id
+    where t.campaign_id = ${summary.campaign.id} and o.type in ('dang_bo_co_so', 'chi_bo_truc_thuoc')
   `.execute(db);
   const parentsOfCells = Number(parentCount.rows[0]?.n ?? 0);
   if (parentsOfCells > MAX_PARENT_COLUMNS) return { kind: 'too_many', parents: parentsOfCells };

@@ -119,7 +119,7 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
       return [
         q.yes === 0
           ? labelled(m.yesNone(fraction(0, q.answered), label) + before)
-          : counted(m.yes(formatPercent(q.yes, q.answered), fraction(q.yes, q.answered), label) + changeSuffix(headline, period) + before),
+          : counted(m.yes(formatPercent(q.yes, q.answered), fraction(q.yes, q.answered), label) + changeSuffix(headline, period, (n) => m.organizationsCount(count(n))) + before),
       ];
     }
     case 'choice': {

@@ -149,7 +149,9 @@ function listSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, c
 /** Waits while the output holds more than it wants: a slow reader must not make the zip pile up in memory. */
 async function drained(output: NodeJS.WritableStream): Promise<void> {
   const writable = output as Partial<Writable>;
-  if (!writable.writableNeedDrain || writable.destroyed) return;
+  // The reader went away (a download cancelled): stop reading pages for nobody.
+  if (writable.destroyed) throw new WorkbookAbandonedError();
+  if (!writable.writableNeedDrain) return;
   await new Promise<void>((resolve) => {
     const done = () => {
       writable.off?.('drain', done);
@@ -534,6 +536,14 @@ async function writeTextsSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, inp
   sheet.commit();
 }
 
+/** The output was closed before the workbook was complete (the person cancelled the download). */
+export class WorkbookAbandonedError extends Error {
+  constructor() {
+    super('the workbook output was closed before the workbook was complete');
+    this.name = 'WorkbookAbandonedError';
+  }
+}
+
 /**
  * Writes the round's workbook to `output` and ends it; resolves once the output has
  * taken the last byte. On a failure the output is destroyed (a half-written file
@@ -550,6 +560,7 @@ export async function writeWorkbook(input: WorkbookInput, output: NodeJS.Writabl
     await writeNotSubmittedSheet(workbook, input, output);
     await writeLateSheet(workbook, input, output);
     await writeTextsSheet(workbook, input, output);
+    if ((output as Partial<Writable>).destroyed) throw new WorkbookAbandonedError();
     await workbook.commit();
   } catch (error) {
     const zip = (workbook as unknown as { zip?: { abort?: () => void } }).zip;

@@ -195,5 +195,8 @@ describe('the office files on Zalo', () => {
     const lastChar = link.at(-1) === 'A' ? 'B' : 'A';
     expect((await fetch(link.slice(0, -1) + lastChar)).status).toBe(403);
     expect((await fetch(`http://127.0.0.1:${port}/files/`)).status).toBe(403);
+    // A malformed escape is just a wrong link: the process keeps running.
+    expect((await fetch(`http://127.0.0.1:${port}/files/%ZZ`)).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
   });
 });
