@@ -6,11 +6,11 @@
  * concerns (environment, signals); tests and the demo start the same thing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api, webhookCallback, type Bot } from 'grammy';
 import { createRedis, waitUntilReady } from '../jobs/connection.js';
 import { connectScheduler, startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
 import { createTelegramBot, publishCommandMenus, type TelegramContext } from './channels/telegram/adapter.js';
+import { startConfirmedPolling } from './channels/telegram/polling.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
 import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js';
 import { createZaloClient } from './channels/zalo/client.js';
@@ -238,8 +238,8 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
         } else {
           // A webhook left from webhook mode would make every getUpdates fail with 409.
           await bot.api.deleteWebhook();
-          const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...TELEGRAM_UPDATES] } } });
-          receivers.push({ stop: async () => void (runner.isRunning() ? await runner.stop() : undefined) });
+          // Each update is confirmed to Telegram only once handled: a kill loses none.
+          receivers.push(startConfirmedPolling(bot, { allowedUpdates: TELEGRAM_UPDATES, logger }));
         }
         logger.info({ bot: bot.botInfo.username, mode: config.telegramWebhookSecret ? 'webhook' : 'polling' }, 'telegram channel started');
       }

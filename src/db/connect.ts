@@ -41,8 +41,17 @@ export function prepareMarked(client: pg.PoolClient): void {
   };
 }
 
+/** How often a Postgres backend checks that this process is still there, while it runs a statement. */
+const CLIENT_CHECK_MS = 1000;
+
 export function createDb(databaseUrl: string, options: { max?: number; onIdleError?: (error: Error) => void } = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    // A backend whose process died (kill -9) stops within a second instead of committing a
+    // statement nobody will acknowledge: the update is then received again and handled whole.
+    options: `-c client_connection_check_interval=${CLIENT_CHECK_MS}`,
+  });
   // An idle client losing its connection (a Postgres restart, a dropped database) must not
   // crash the process: the pool discards the client and the next query gets a fresh one.
   pool.on('error', options.onIdleError ?? (() => undefined));

@@ -1,0 +1,86 @@
+/**
+ * An update the bot has received is handled, or received again after a restart: the
+ * process is killed while an answer it fetched is still being written (its write held
+ * up by a row lock the test keeps). Postgres drops the dead process's statement rather
+ * than commit it later, Telegram still has the update (it was never confirmed), and
+ * after the restart the answer is stored once and the person gets the next question.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
+import { createCampaign } from '../../src/services/campaigns.js';
+import { systemClock } from '../../src/time.js';
+import { startBotFor, type BotProcess } from '../support/botProcess.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { DAY, reportRows, stopAll, telegramChat } from '../support/e2e.js';
+import { eventually } from '../support/eventually.js';
+import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+
+const secretary: TgUser = { id: 7701, first_name: 'Bí thư' };
+let testDb: TestDb;
+let emulator: BotApiEmulator;
+let bot: BotProcess;
+let campaignId: string;
+
+const chat = telegramChat(() => emulator, () => bot);
+const { submissionOf, answersOf } = reportRows(() => testDb.db, () => campaignId);
+
+beforeAll(async () => {
+  testDb = await createTestDb('e2e_polling_kill');
+  await seedForms(testDb.db);
+  const org = await insertOrg(testDb.db, { code: 'CB01', name: 'Chi bộ Sở Tài chính' });
+  await insertPerson(testDb.db, { telegramUserId: secretary.id, name: 'Bí thư', orgIds: [org] });
+  const now = Date.now();
+  ({ id: campaignId } = await createCampaign(
+    testDb.db,
+    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - DAY), dueAt: new Date(now + 10 * DAY), organizationCodes: 'all', reminderOffsets: [] },
+    systemClock,
+  ));
+  emulator = await startBotApiEmulator();
+  bot = await startBotFor(emulator, testDb, { adminIds: [] });
+}, 60_000);
+
+afterAll(() => stopAll(bot, [emulator], testDb));
+
+describe('killed with an update in hand', () => {
+  it('receives it again after the restart and stores it once', async () => {
+    await chat.say(secretary, '/baocao', 'Câu 1/14');
+    const submission = await submissionOf('CB01');
+
+    // Hold the report's row: the bot's write of the next answer waits on it.
+    const holder = new pg.Client({ connectionString: testDb.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query('select id from submissions where id = $1 for update', [submission.id]);
+    try {
+      emulator.sendText(secretary, 'có');
+      await eventually(async () => {
+        const { rows } = await holder.query<{ n: string }>(
+          "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+        );
+        return Number(rows[0]!.n) > 0;
+      }, 'the bot to wait on the report row', 15_000);
+      await bot.kill();
+      // Its backend notices the process is gone and gives up the statement: nothing is committed for it.
+      await eventually(async () => {
+        const { rows } = await holder.query<{ n: string }>(
+          "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+        );
+        return Number(rows[0]!.n) === 0;
+      }, 'the killed process\'s statement to be cancelled', 15_000);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    expect((await answersOf('CB01')).size).toBe(0);
+
+    bot = await startBotFor(emulator, testDb, { adminIds: [] });
+    await chat.reply(secretary, 'Câu 2/14');
+    const answers = await answersOf('CB01');
+    expect(answers.get('ban_chi_dao')?.bool_value).toBe(true);
+    expect(answers.size).toBe(1);
+    const history = await testDb.db.selectFrom('answer_history').select('question_key').where('submission_id', '=', submission.id).execute();
+    expect(history).toHaveLength(1);
+    expect(emulator.messagesTo(secretary.id).filter((m) => m.plainText.includes('Câu 2/14'))).toHaveLength(1);
+  }, 90_000);
+});
