@@ -3,8 +3,9 @@
  * The worker's limiter keeps the channel's rate under its cap (OUTBOX_MAX_PER_SECOND,
  * ZALO_MAX_PER_SECOND); a 429 pauses that channel's queue; network and 5xx errors retry
  * with backoff; a blocked or unknown user marks the person unreachable. Every outcome is
- * written to the ledger. What a message says and how it is shown are the channel
- * sender's business (buttons on Telegram, numbered lines on Zalo).
+ * written to the ledger, a failure with its kind (unreachable, rejected, transient), which
+ * decides whether an admin's «Gửi lại» may send it again. What a message says and how it
+ * is shown are the channel sender's business (buttons on Telegram, numbered lines on Zalo).
  *
  * Quiet hours and holidays are enforced here too, at the moment of sending: a slot
  * planned at 08:00 can still reach the outbox at 23:00 (a restart after an outage,
@@ -16,6 +17,7 @@ import type { Kysely } from 'kysely';
 import type { ChannelSender } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
+import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { composeDelivery } from '../src/reminders/compose.js';
 import { nextAllowedTime, type ReminderPolicy } from '../src/reminders/plan.js';
 import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
@@ -48,8 +50,10 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
     : delivery.external_id === null
       ? ({ kind: 'skip', reason: 'no channel' } as const)
       : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  const count = (outcome: OutboxOutcome) => outboxMessages.inc({ channel: sender.channel, outcome });
   if (composition.kind === 'skip') {
     const recorded = await recordOutcome(db, delivery.id, { status: 'skipped', reason: composition.reason }, clock.now(), 'queued');
+    if (recorded) count('skipped');
     return recorded ? 'skipped' : 'already handled';
   }
   if (!(await claimDelivery(db, delivery.id, clock.now()))) return 'already handled';
@@ -60,9 +64,11 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
 
   try {
     const sent = await sender.send(delivery.external_id!, composition.message);
+    count(delivery.maybe_duplicate ? 'resent' : 'sent');
     return finish({ status: 'sent', messageId: sent.messageId });
   } catch (error) {
     const failure = sender.classify(error);
+    count(failure.action === 'failed' ? 'failed' : failure.action);
     switch (failure.action) {
       case 'rate_limited':
         await finish({ status: 'queued', reason: `rate limited by ${sender.channel}` });
@@ -71,11 +77,11 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
         throw Worker.RateLimitError();
       case 'unreachable':
         await markUnreachable(db, delivery.person_id, failure.reason, clock.now());
-        return finish({ status: 'failed', reason: `unreachable: ${failure.reason}` });
+        return finish({ status: 'failed', reason: `unreachable: ${failure.reason}`, failure: 'unreachable' });
       case 'failed':
-        return finish({ status: 'failed', reason: failure.reason });
+        return finish({ status: 'failed', reason: failure.reason, failure: 'rejected' });
       case 'retry':
-        if (job.attemptsMade + 1 >= OUTBOX_ATTEMPTS) return finish({ status: 'failed', reason: failure.reason });
+        if (job.attemptsMade + 1 >= OUTBOX_ATTEMPTS) return finish({ status: 'failed', reason: failure.reason, failure: 'transient' });
         await finish({ status: 'queued', reason: failure.reason });
         throw error;
     }

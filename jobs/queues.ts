@@ -20,10 +20,14 @@ export const defaultJobOptions: DefaultJobOptions = {
 
 export const OUTBOX_ATTEMPTS = 6;
 
-/** A delivery left in 'sending' this long was interrupted mid-send: its outcome is unknown. */
+/**
+ * A delivery left in 'sending' this long was interrupted mid-send: its outcome is unknown,
+ * and it is queued again. Longer than any send can take while its worker lives (a hung
+ * connection included), so a live worker's delivery is not sent twice.
+ */
 export const INTERRUPTED_GRACE_MS = 10 * 60 * 1000;
 /**
- * The job scheduler that marks such deliveries failed while the process runs: a crash
+ * The job scheduler that queues such deliveries again while the process runs: a crash
  * followed by a quick restart (within the grace period) must not leave them 'sending' for good.
  */
 export const SWEEP_SCHEDULER = 'interrupted-deliveries';
@@ -59,6 +63,11 @@ export function slotJobId(job: SlotJob): string {
   return `slot-${job.campaignId}-${job.slotKey}-${job.sendAtMs}`;
 }
 
-export function deliveryJobId(deliveryId: string): string {
-  return `delivery-${deliveryId}`;
+/**
+ * One job per generation of a delivery: `resendCount` is how many times it was queued
+ * again (after an interruption, or by «Gửi lại»); the job of an earlier generation may
+ * still be kept in Redis (completed, failed) and must not stand in for the new one.
+ */
+export function deliveryJobId(deliveryId: string, resendCount = 0): string {
+  return resendCount > 0 ? `delivery-${deliveryId}-r${resendCount}` : `delivery-${deliveryId}`;
 }

@@ -20,6 +20,7 @@ import { createQueues, SWEEP_EVERY_MS, SWEEP_SCHEDULER, type Queues } from './qu
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { startSlotWorker } from './slots.js';
 import { sentinelKey, startWatchdog, type Watchdog } from './watchdog.js';
+import { reconcileRuns, reportQueueDepths } from '../src/metrics.js';
 
 export type JobsConfig = Pick<Config, 'redisUrl' | 'redisPrefix' | 'adminIds' | 'digestCron'>;
 
@@ -72,6 +73,17 @@ export async function connectScheduler(deps: {
   };
 }
 
+/** Jobs per queue and state, for /metrics. */
+async function queueDepths(queues: Queues): Promise<Array<{ queue: string; state: string; count: number }>> {
+  const all = [queues.slots, ...Object.values(queues.outbox)];
+  const rows: Array<{ queue: string; state: string; count: number }> = [];
+  for (const queue of all) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+    for (const [state, count] of Object.entries(counts)) rows.push({ queue: queue.name, state, count });
+  }
+  return rows;
+}
+
 /** One line per distinct error while Redis is away, not one per reconnect attempt. */
 function redisErrorLogger(logger: Logger): (error: Error) => void {
   let last = '';
@@ -96,6 +108,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   const workerRedis = createRedis(deps.config.redisUrl, 'worker', redisErrorLogger(deps.logger));
   const workers: Worker[] = [];
   let watchdog: Watchdog | undefined;
+  let stopReportingDepths: (() => void) | undefined;
   try {
     await warnUnlessNoEviction(workerRedis, deps.logger);
     await ensureAdminPeople(deps.db, deps.config.adminIds);
@@ -119,10 +132,12 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
       logger: deps.logger,
       ensureSchedulers,
       reconcile: () => scheduler.reconcileAll(),
+      onTick: ({ rebuilt }) => reconcileRuns.inc({ rebuilt: String(rebuilt) }),
       ...(deps.watchdogEveryMs ? { everyMs: deps.watchdogEveryMs } : {}),
     });
     // A worker connection that comes back may find an empty Redis too.
     workerRedis.on('ready', () => void watchdog?.tick());
+    stopReportingDepths = reportQueueDepths(() => queueDepths(queues));
   } catch (error) {
     await watchdog?.stop();
     await Promise.all(workers.map((w) => w.close()));
@@ -139,6 +154,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
         () => false,
       ),
     async stop() {
+      stopReportingDepths?.();
       await watchdog?.stop();
       // Workers finish the job in hand (its ledger row is then final) before the connections close.
       await Promise.all(workers.map((w) => w.close()));

@@ -12,7 +12,7 @@ import type { Logger } from '../src/logger.js';
 import type { ReminderPolicy } from '../src/reminders/plan.js';
 import { listNotSubmitted } from '../src/reports/figures.js';
 import { recordAudit } from '../src/services/audit.js';
-import { failInterruptedDeliveries, queuedDeliveryIds, rechannelQueued } from '../src/services/deliveries.js';
+import { MAX_RESENDS, rechannelQueued, resendInterruptedDeliveries, waitingDeliveries, type WaitingDelivery, type WaitingFilter } from '../src/services/deliveries.js';
 import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, type PendingSlot } from '../src/services/reminderSlots.js';
 import type { RoundScheduler } from '../src/services/scheduling.js';
 import type { Clock } from '../src/time.js';
@@ -34,12 +34,17 @@ export interface Scheduler extends RoundScheduler {
   /** Queues the deliveries still waiting in Postgres (all, or one round's slot). */
   enqueueDeliveries(filter?: { campaignId: string; slotKey: string }): Promise<number>;
   /**
-   * At start and every minute (the sweep job): marks failed the deliveries interrupted
-   * while sending longer than the grace period, and gives another run to outbox jobs
-   * that ran out of attempts while their delivery is still waiting in Postgres.
+   * At start and every minute (the sweep job): queues again, with a job of a new
+   * generation, the deliveries interrupted while sending longer than the grace period
+   * (at least once; flagged maybe_duplicate; marked failed after MAX_RESENDS), and gives
+   * another run to outbox jobs that ran out of attempts while their delivery is still
+   * waiting in Postgres. `interrupted` counts both the resent and the given up.
    */
   recoverDeliveries(): Promise<{ interrupted: number; requeued: number }>;
-  /** Every minute: recoverDeliveries, slot jobs brought in line again, deliveries queued long ago given a job. */
+  /**
+   * Every minute: recoverDeliveries, slot jobs brought in line again, deliveries queued long
+   * ago or put back in the queue (a resend whose job could not be added) given a job.
+   */
   sweep(): Promise<SweepReport>;
 }
 
@@ -100,7 +105,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return { slotJobs: slots.length, removed };
   }
 
-  async function enqueueDeliveries(filter?: { campaignId?: string; slotKey?: string; queuedBefore?: Date }): Promise<number> {
+  /** One job per waiting delivery, named after its generation (adding an existing job changes nothing). */
+  async function addDeliveryJobs(rows: readonly WaitingDelivery[]): Promise<void> {
+    for (const channel of CHANNEL_NAMES) {
+      const mine = rows.filter((r) => r.channel === channel);
+      if (mine.length === 0) continue;
+      await queues.outbox[channel].addBulk(mine.map((r) => ({ name: 'deliver', data: { deliveryId: r.id }, opts: { jobId: deliveryJobId(r.id, r.resendCount) } })));
+    }
+  }
+
+  async function enqueueDeliveries(filter?: Omit<WaitingFilter, 'afterId' | 'limit'>): Promise<number> {
     if (deps.channels && !filter?.campaignId) {
       const moved = await rechannelQueued(db, deps.channels, clock.now());
       if (moved > 0) logger.warn({ moved }, 'queued deliveries of a channel no longer enabled were moved to another channel or skipped');
@@ -108,30 +122,37 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     let afterId = '0';
     let total = 0;
     for (;;) {
-      const rows = await queuedDeliveryIds(db, { ...filter, afterId, limit: PAGE });
+      const rows = await waitingDeliveries(db, { ...filter, afterId, limit: PAGE });
       if (rows.length === 0) return total;
-      for (const channel of CHANNEL_NAMES) {
-        const ids = rows.filter((r) => r.channel === channel).map((r) => r.id);
-        if (ids.length > 0) await queues.outbox[channel].addBulk(ids.map((id) => ({ name: 'deliver', data: { deliveryId: id }, opts: { jobId: deliveryJobId(id) } })));
-      }
+      await addDeliveryJobs(rows);
       total += rows.length;
       afterId = rows.at(-1)!.id;
     }
   }
 
   async function recoverDeliveries(): Promise<{ interrupted: number; requeued: number }> {
-    const interrupted = await failInterruptedDeliveries(db, clock.now(), INTERRUPTED_GRACE_MS);
-    if (interrupted > 0) logger.warn({ interrupted }, 'deliveries interrupted while sending were marked failed');
+    // Queued again in Postgres first, then their jobs: if adding them fails, the sweep's
+    // `resent` filter finds the rows (resent_at = updated_at) and adds them next minute.
+    const { resent, gaveUp } = await resendInterruptedDeliveries(db, clock.now(), INTERRUPTED_GRACE_MS);
+    if (resent.length > 0) {
+      logger.warn({ resent: resent.length }, 'deliveries interrupted while sending were queued again (they may arrive twice)');
+      await addDeliveryJobs(resent);
+    }
+    if (gaveUp > 0) logger.error({ gaveUp, maxResends: MAX_RESENDS }, 'deliveries interrupted while sending too many times were marked failed');
+    const interrupted = resent.length + gaveUp;
     // A job that threw on every attempt (Postgres away for a minute) leaves its delivery queued,
-    // and its id, kept in the failed set, makes enqueueDeliveries skip it: retry it instead.
+    // and its id, kept in the failed set, makes enqueueDeliveries skip it: retry it instead
+    // (only the job of the delivery's current generation: an older one must not run beside it).
     const failed = (await Promise.all(CHANNEL_NAMES.map((c) => queues.outbox[c].getJobs(['failed'], 0, FAILED_SCAN - 1)))).flat();
-    const byDelivery = new Map(failed.filter((job) => job?.data?.deliveryId).map((job) => [job.data.deliveryId, job]));
+    const byJobId = new Map(failed.filter((job) => job?.id && job.data?.deliveryId).map((job) => [job.id!, job]));
+    const deliveryIds = [...new Set([...byJobId.values()].map((job) => job.data.deliveryId))];
     let requeued = 0;
-    if (byDelivery.size > 0) {
-      const waiting = await db.selectFrom('deliveries').select('id').where('id', 'in', [...byDelivery.keys()]).where('status', '=', 'queued').execute();
-      for (const { id } of waiting) {
-        await byDelivery
-          .get(id)!
+    if (deliveryIds.length > 0) {
+      const waiting = await db.selectFrom('deliveries').select(['id', 'resend_count']).where('id', 'in', deliveryIds).where('status', '=', 'queued').execute();
+      for (const { id, resend_count } of waiting) {
+        const job = byJobId.get(deliveryJobId(id, resend_count));
+        if (!job) continue;
+        await job
           .retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
           .then(
             () => requeued++,
@@ -150,7 +171,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async sweep() {
       const recovered = await recoverDeliveries();
       const { slotJobs } = await syncSlotJobs();
-      const deliveries = await enqueueDeliveries({ queuedBefore: new Date(clock.now().getTime() - STALE_QUEUED_MS) });
+      const deliveries = await enqueueDeliveries({ queuedBefore: new Date(clock.now().getTime() - STALE_QUEUED_MS), resent: true });
       return { ...recovered, slotJobs, deliveries };
     },
 
@@ -167,6 +188,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async campaignChanged(campaignId) {
       await planCampaignSlots(db, campaignId, deps.policy, clock.now());
       await syncSlotJobs(campaignId);
+      // The round's deliveries put back in the queue («Gửi lại») get their jobs now, not at the next sweep.
+      await enqueueDeliveries({ campaignId, resent: true });
     },
 
     async remindNow(campaignId, actor) {

@@ -17,6 +17,7 @@ import { createZaloClient } from './channels/zalo/client.js';
 import { startZaloPolling, zaloWebhookHandler } from './channels/zalo/transport.js';
 import { createChat } from './chat/router.js';
 import { filesRoute, isFilesPath } from './http/files.js';
+import { registry } from './metrics.js';
 import { linkMaker, linkSecret } from './reports/links.js';
 import { reminderPolicy, type Config } from './config.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
@@ -142,6 +143,12 @@ function startHttpServer(
     const route = routes.get(path);
     if (route && req.method === 'POST') return route(req, res);
     if (isFilesPath(path)) return files(req, res);
+    if (path === '/metrics' && req.method === 'GET') {
+      return void registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    }
     void probe(path, ready).then((answer) => {
       if (!answer) return void res.writeHead(404).end();
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));

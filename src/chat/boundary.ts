@@ -5,6 +5,9 @@
  * and apologised for differently, since what they sent was stored.
  */
 import type { Logger } from '../logger.js';
+import { updateSeconds, updatesHandled, type UpdateKind, type UpdateOutcome } from '../metrics.js';
+import { BARE_INVITE_CODE } from './registration.js';
+import { parseCommand } from './commands.js';
 import { botMessages } from './messages.js';
 import type { InboundEvent, Reply } from './port.js';
 import type { Chat } from './router.js';
@@ -19,16 +22,39 @@ export interface ChannelSide {
 export type Outcome = 'handled' | 'failed';
 
 /**
+ * What to tell the person when their event could not be handled (Postgres away, a bug):
+ * what was not done — not "your answer was not stored" to someone who was registering.
+ */
+export function apologyFor(event: InboundEvent): string {
+  const failed = botMessages.failedTo;
+  const { content } = event;
+  if (content.kind === 'action') return failed.button;
+  if (content.kind !== 'text') return botMessages.internalError;
+  const command = parseCommand(content.text);
+  if (command?.name === 'start' || BARE_INVITE_CODE.test(content.text.trim())) return failed.register;
+  if (command?.name === 'baocao') return failed.openReport;
+  if (command) return failed.command(command.name);
+  return botMessages.internalError;
+}
+
+/**
  * Handles one event end to end. 'failed' when the use case threw: the adapter decides
  * whether the platform should deliver the event again (a webhook answers 500).
  */
 export async function handleEvent(chat: Chat, event: InboundEvent, side: ChannelSide, log: Logger): Promise<Outcome> {
+  const kind = updateKind(event);
+  const timer = updateSeconds.startTimer({ channel: event.channel, kind });
+  const counted = (outcome: UpdateOutcome) => {
+    updatesHandled.inc({ channel: event.channel, kind, outcome });
+    timer();
+  };
   let reply: Reply;
   try {
     reply = await chat.handle(event);
   } catch (error) {
     log.error({ err: error }, 'update failed');
-    await side.apologise(botMessages.internalError).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
+    await side.apologise(apologyFor(event)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
+    counted('failed');
     return 'failed';
   }
   try {
@@ -37,6 +63,22 @@ export async function handleEvent(chat: Chat, event: InboundEvent, side: Channel
     log.error({ err: error }, 'reply not delivered');
     await chat.undelivered(reply).catch((err: unknown) => log.error({ err }, 'could not record the undelivered reply'));
     await side.apologise(botMessages.replyFailed).catch(() => undefined);
+    counted('undelivered');
+    return 'handled';
   }
+  counted('handled');
   return 'handled';
+}
+
+function updateKind(event: InboundEvent): UpdateKind {
+  switch (event.content.kind) {
+    case 'text':
+      return parseCommand(event.content.text) ? 'command' : 'answer';
+    case 'action':
+      return 'button';
+    case 'edited':
+      return 'edit';
+    default:
+      return 'other';
+  }
 }

@@ -21,6 +21,7 @@ export type CommandName =
   | 'molai'
   | 'doihan'
   | 'ketthuc'
+  | 'guilai'
   | 'danhan';
 
 export interface ParsedCommand {
@@ -47,6 +48,7 @@ const ALIASES: Record<string, CommandName> = {
   molai: 'molai',
   doihan: 'doihan',
   ketthuc: 'ketthuc',
+  guilai: 'guilai',
 };
 
 /**

@@ -86,6 +86,7 @@ export const botMessages = {
     '/tonghop [số đợt] — báo cáo tổng hợp của đợt (mặc định: đợt mới nhất)',
     '/chuanop [số đợt] — danh sách tổ chức chưa nộp',
     '/nhacnho [số đợt] — nhắc ngay các tổ chức chưa nộp',
+    '/guilai SỐ_ĐỢT — gửi lại các tin nhắn của đợt chưa đến được người nhận',
     '/molai MA [số đợt] — mở lại báo cáo đã nộp để đơn vị sửa sau hạn chót',
     '/trangthai — danh sách các đợt và số đơn vị đã nộp',
   ].join('\n'),
@@ -102,6 +103,13 @@ export const botMessages = {
 
   // Errors
   internalError: 'Xin lỗi, hệ thống đang gặp sự cố nên câu trả lời vừa rồi chưa được ghi. Đồng chí vui lòng gửi lại sau ít phút.',
+  /** What was not done when the system failed, by what the person asked for (an answer is internalError). */
+  failedTo: {
+    register: 'Xin lỗi, hệ thống đang gặp sự cố nên chưa đăng ký được. Đồng chí vui lòng gửi lại mã mời sau ít phút; mã vẫn còn dùng được.',
+    openReport: 'Xin lỗi, hệ thống đang gặp sự cố nên chưa mở được báo cáo. Đồng chí vui lòng gõ /baocao lại sau ít phút; các câu đã trả lời vẫn được giữ nguyên.',
+    command: (command: string) => `Xin lỗi, hệ thống đang gặp sự cố nên chưa thực hiện được lệnh /${command}. Đồng chí vui lòng thử lại sau ít phút.`,
+    button: 'Xin lỗi, hệ thống đang gặp sự cố nên thao tác vừa rồi chưa được thực hiện. Đồng chí vui lòng bấm lại sau ít phút.',
+  },
   replyFailed: 'Xin lỗi, bot chưa gửi được tin trả lời tới đồng chí. Gõ /baocao để xem câu hiện tại trước khi trả lời tiếp.',
 } as const;
 
@@ -189,6 +197,45 @@ export const roundMessages = {
   closedNow: (id: string, at: string) => `Đã kết thúc đợt #${id} lúc ${at}.`,
   dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt #${id}: ${from} → <b>${to}</b>. Lịch nhắc đã đổi theo.`,
   usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',
+
+  // Deliveries of the round that did not arrive or may have arrived twice (/dot N), and «Gửi lại».
+  problemsHeading: (total: number) => `<b>Tin nhắn chưa đến hoặc có thể bị trùng</b> (${total}):`,
+  problemOrganization: (code: string, name: string) => `<b>${code}</b> ${name}`,
+  problemAdmins: '<b>Tin gửi cán bộ quản trị</b>',
+  problemPerson: (name: string, items: string) => `  • ${name}: ${items}`,
+  problemItem: (messages: string, what: string) => `${messages} — ${what}`,
+  problemsMore: (count: number) => `… và ${count} trường hợp khác.`,
+  resendHint: (count: number) =>
+    `Bấm «Gửi lại» để gửi lại ${count} tin cho những người đã liên lạc lại được với bot hoặc chỉ gặp lỗi tạm thời.`,
+  resendNotYet:
+    'Các tin chưa đến này chưa gửi lại được: người nhận chưa nhắn lại cho bot kể từ khi chặn bot hoặc bị từ chối. Đề nghị đồng chí liên hệ để họ nhắn cho bot một tin bất kỳ, rồi bấm «Gửi lại».',
+  resendButton: '🔁 Gửi lại',
+  resendSay: (id: string) => `/guilai ${id}`,
+  resent: (id: string, count: number) =>
+    `Đã xếp lại ${count} tin của đợt #${id} để gửi lại; bot gửi trong ít phút (trong giờ nghỉ hoặc ngày nghỉ, bot gửi vào thời điểm được phép kế tiếp). Xem lại: /dot ${id}`,
+  resentNone: (id: string) => `Đợt #${id} hiện không có tin nào gửi lại được. Xem chi tiết: /dot ${id}`,
+  resendClosed: (id: string) => `Đợt #${id} đã kết thúc, bot không gửi lại tin nhắn của đợt này nữa.`,
+  slotAnnouncement: 'thông báo mở đợt',
+  slotBefore: (days: number) => `nhắc ${days} ngày trước hạn`,
+  slotDueDay: 'nhắc ngày hết hạn',
+  slotAfter: (days: number) => `nhắc ${days} ngày sau hạn`,
+  slotManual: (at: string) => `nhắc ngay lúc ${at}`,
+  slotEscalation: 'danh sách đơn vị chưa nộp',
+  slotDigest: (date: string) => `tin tổng hợp ngày ${date}`,
+  slotOther: (key: string) => `tin «${key}»`,
+  notDelivered: (why: string) => `chưa đến: ${why}`,
+  notSent: (why: string) => `chưa gửi: ${why}`,
+  whyBlocked: 'người nhận đã chặn bot',
+  whyDeactivated: 'tài khoản của người nhận đã bị xoá',
+  whyUnknownUser: 'không tìm thấy người nhận (có thể chưa từng nhắn cho bot)',
+  whyUnreachableNow: 'người nhận đang không liên lạc được (đã chặn bot hoặc tài khoản không còn)',
+  whyUnreachable: (reason: string) => `không liên lạc được với người nhận (${reason})`,
+  whyRejected: (reason: string) => `kênh nhắn tin từ chối (${reason})`,
+  whyTransient: 'lỗi mạng hoặc lỗi máy chủ của kênh nhắn tin, đã thử nhiều lần',
+  whyInterrupted: 'bị gián đoạn khi đang gửi',
+  whyGaveUp: (times: number) => `bị gián đoạn khi đang gửi, đã gửi lại ${times} lần vẫn không xong`,
+  maybeDoubled: 'đã gửi lại sau sự cố, có thể đã nhận hai lần',
+  resending: 'đang gửi lại sau sự cố, có thể sẽ nhận hai lần',
 } as const;
 
 /** The office's files of a round (/tonghop). */

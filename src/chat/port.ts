@@ -35,7 +35,8 @@ export type Action =
 export type FileKind = 'xlsx' | 'docx' | 'png';
 export const FILE_KINDS: readonly FileKind[] = ['xlsx', 'docx', 'png'];
 
-export type RoundAction = 'due' | 'close' | 'close_ok' | 'close_no' | 'remind';
+/** «Gửi lại» ('resend'): the round's deliveries that failed and may be sent again go out again. */
+export type RoundAction = 'due' | 'close' | 'close_ok' | 'close_no' | 'remind' | 'resend';
 
 /**
  * Text with light emphasis: the HTML subset <b> and <i>, every value from a user or

@@ -1,8 +1,9 @@
 /**
  * The office's round commands: /dotmoi (a wizard that opens a round step by step, its
- * state in Postgres), /dot (rounds with their progress) and the actions on one round —
- * change its deadline (/doihan N), close it (/ketthuc N), remind now — as options or
- * typed. The router lets only admins reach this module.
+ * state in Postgres), /dot (rounds with their progress; /dot N also lists the messages
+ * that did not arrive or may have arrived twice) and the actions on one round — change
+ * its deadline (/doihan N), close it (/ketthuc N), remind now, send again what failed
+ * («Gửi lại») — as options or typed. The router lets only admins reach this module.
  */
 import { isBigintId } from '../db/ids.js';
 import { formatDateVi } from '../forms/format.js';
@@ -21,9 +22,11 @@ import {
   type WizardReply,
 } from '../services/campaignWizard.js';
 import { CampaignInputError, closeCampaign, getCampaignListing } from '../services/campaigns.js';
-import { announcementStats } from '../services/deliveries.js';
+import type { SlotKind } from '../db/schema.js';
+import { ANNOUNCE_KEY, DIGEST_PREFIX, ESCALATE_KEY, MANUAL_PREFIX } from '../reminders/slotKeys.js';
+import { announcementStats, deliveryProblems, resendFailedDeliveries, type DeliveryProblem, type DeliveryProblems } from '../services/deliveries.js';
 import { unreachableReporters } from '../services/outreach.js';
-import { escapeHtml } from '../text/html.js';
+import { escapeHtml, truncate } from '../text/html.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import { actorOf, type ChatRequest } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
@@ -131,6 +134,113 @@ async function outreachLines(request: ChatRequest, campaignId: string): Promise<
   return lines;
 }
 
+// ---------------------------------------------------------------- messages that did not arrive, or maybe twice
+
+/** Deliveries named in /dot N's list of problems; the rest are counted. */
+const PROBLEMS_IN_DETAILS = 30;
+/** /dot N stays one Telegram message (4,096 characters), its list of problems included. */
+const DETAILS_MAX_CHARS = 4000;
+const NAME_CHARS = 60;
+const REASON_CHARS = 80;
+
+/** Which message of the round a slot was, in words: «nhắc 3 ngày trước hạn». */
+export function slotLabel(slotKey: string, kind: SlotKind): string {
+  if (slotKey === ANNOUNCE_KEY) return msg.slotAnnouncement;
+  if (slotKey === ESCALATE_KEY || kind === 'escalation') return msg.slotEscalation;
+  if (slotKey.startsWith(MANUAL_PREFIX)) {
+    const at = Number(slotKey.slice(MANUAL_PREFIX.length));
+    if (Number.isFinite(at) && at > 0) return msg.slotManual(formatDateTime(new Date(at)));
+  }
+  const digest = /^(\d{4})-(\d{2})-(\d{2})$/.exec(slotKey.slice(DIGEST_PREFIX.length));
+  if (slotKey.startsWith(DIGEST_PREFIX) && digest) return msg.slotDigest(`${digest[3]}/${digest[2]}/${digest[1]}`);
+  // 'r-3d', 'r0d', 'r+1d', and 'r0d@2026-12-22' after the deadline moved.
+  const offset = /^r([+-]?)(\d{1,3})d(?:@.*)?$/.exec(slotKey);
+  if (offset) {
+    const days = Number(offset[2]);
+    if (days === 0) return msg.slotDueDay;
+    return offset[1] === '-' ? msg.slotBefore(days) : msg.slotAfter(days);
+  }
+  return msg.slotOther(escapeHtml(slotKey));
+}
+
+/** What the chat app said when it refused, in words (Telegram's and Zalo's descriptions). */
+function refusalText(reason: string, unreachable: boolean): string {
+  if (/blocked/i.test(reason)) return msg.whyBlocked;
+  if (/deactivated|deleted/i.test(reason)) return msg.whyDeactivated;
+  if (/chat not found|user not found|can't initiate|initiate conversation/i.test(reason)) return msg.whyUnknownUser;
+  const shown = escapeHtml(truncate(reason, REASON_CHARS));
+  return unreachable ? msg.whyUnreachable(shown) : msg.whyRejected(shown);
+}
+
+/** What happened to one delivery, in words. */
+export function problemText(p: Pick<DeliveryProblem, 'status' | 'reason' | 'failure' | 'resendCount'>): string {
+  switch (p.status) {
+    case 'sent':
+      return msg.maybeDoubled;
+    case 'queued':
+    case 'sending':
+      return msg.resending;
+    case 'skipped':
+      return msg.notSent(msg.whyUnreachableNow);
+    case 'failed':
+      break;
+  }
+  const reason = p.reason ?? '';
+  switch (p.failure ?? 'rejected') {
+    case 'unreachable':
+      return msg.notDelivered(refusalText(reason.replace(/^unreachable:\s*/, ''), true));
+    case 'transient':
+      return msg.notDelivered(msg.whyTransient);
+    case 'interrupted':
+      return msg.notDelivered(p.resendCount > 0 ? msg.whyGaveUp(p.resendCount) : msg.whyInterrupted);
+    case 'rejected':
+      return msg.notDelivered(refusalText(reason, false));
+  }
+}
+
+/** One line per person: their messages grouped by what happened to them. */
+function personLine(rows: readonly DeliveryProblem[]): string {
+  const byWhat = new Map<string, string[]>();
+  for (const row of rows) {
+    const what = problemText(row);
+    byWhat.set(what, [...(byWhat.get(what) ?? []), slotLabel(row.slotKey, row.kind)]);
+  }
+  const items = [...byWhat].map(([what, labels]) => msg.problemItem([...new Set(labels)].join(', '), what));
+  return msg.problemPerson(escapeHtml(truncate(rows[0]!.person.name, NAME_CHARS)), items.join('; '));
+}
+
+/**
+ * The list of problems, grouped by organization (admins' messages last) and person, as many
+ * people as fit in `maxChars`; the deliveries left out are counted. [] when there are none.
+ */
+export function problemLines(problems: DeliveryProblems, options: { maxChars: number; canResend: boolean }): string[] {
+  if (problems.total === 0) return [];
+  type Person = { org: string; rows: DeliveryProblem[] };
+  const people: Person[] = [];
+  for (const row of problems.first) {
+    const org = row.organization ? msg.problemOrganization(escapeHtml(row.organization.code), escapeHtml(truncate(row.organization.name, NAME_CHARS))) : msg.problemAdmins;
+    const last = people.at(-1);
+    if (last && last.org === org && last.rows[0]!.person.id === row.person.id) last.rows.push(row);
+    else people.push({ org, rows: [row] });
+  }
+  const footer = options.canResend ? (problems.resendable > 0 ? [msg.resendHint(problems.resendable)] : problems.undelivered > 0 ? [msg.resendNotYet] : []) : [];
+  const render = (shown: number): string[] => {
+    const lines = [msg.problemsHeading(problems.total)];
+    let org: string | undefined;
+    let named = 0;
+    for (const person of people.slice(0, shown)) {
+      if (person.org !== org) lines.push((org = person.org));
+      lines.push(personLine(person.rows));
+      named += person.rows.length;
+    }
+    if (problems.total > named) lines.push(msg.problemsMore(problems.total - named));
+    return [...lines, ...footer];
+  };
+  let shown = people.length;
+  while (shown > 0 && render(shown).join('\n').length > options.maxChars) shown--;
+  return render(shown);
+}
+
 function roundOption(campaignId: string, action: RoundAction, label: string, typed: string, unlisted = false): Option {
   const act: Action = { kind: 'round', campaignId, action };
   return { label, say: typed, action: act, ...(unlisted ? { unlisted } : {}) };
@@ -154,10 +264,19 @@ async function showRound(request: ChatRequest, id: string): Promise<Reply> {
     drafts: c.draftCount,
     plan: describePlan({ offsets: c.reminderOffsets, time: c.reminderTime }),
   });
-  const fullText = [text, ...(await outreachLines(request, c.id))].join('\n');
+  const { db, clock } = request.deps;
+  const [outreach, problems] = await Promise.all([outreachLines(request, c.id), deliveryProblems(db, c.id, { limit: PROBLEMS_IN_DETAILS, now: clock.now() })]);
+  const head = [text, ...outreach].join('\n');
+  const canResend = c.state !== 'closed';
+  const listed = problemLines(problems, { maxChars: DETAILS_MAX_CHARS - head.length - 1, canResend });
+  const fullText = [head, ...listed].join('\n');
   if (c.state === 'closed') return say(fullText);
   const options: Option[][] = [[roundOption(c.id, 'due', msg.changeDueButton, msg.changeDueSay(c.id)), roundOption(c.id, 'close', msg.closeButton, msg.closeSay(c.id))]];
-  if (c.state === 'open') options.push([roundOption(c.id, 'remind', msg.remindButton, msg.remindSay(c.id))]);
+  const third: Option[] = [];
+  if (c.state === 'open') third.push(roundOption(c.id, 'remind', msg.remindButton, msg.remindSay(c.id)));
+  // Not typed yet: /guilai is not a command of the router, so text-only channels do not list it.
+  if (problems.resendable > 0) third.push(roundOption(c.id, 'resend', msg.resendButton, msg.resendSay(c.id)));
+  if (third.length > 0) options.push(third);
   return say(fullText, options);
 }
 
@@ -208,10 +327,30 @@ async function closeNow(request: ChatRequest, campaignId: string): Promise<Reply
   }
 }
 
+/** «Gửi lại»: the round's failed deliveries that may be sent again are queued again. Records the event itself. */
+async function resendNow(request: ChatRequest, campaignId: string): Promise<Reply> {
+  const { db, clock, scheduler } = request.deps;
+  const result = await resendFailedDeliveries(db, { campaignId, actor: actorOf(request), event: request.event }, clock.now());
+  switch (result.kind) {
+    case 'seen':
+      return NO_REPLY;
+    case 'unknown':
+      return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
+    case 'closed':
+      return { ...say(msg.resendClosed(campaignId)), pressed: 'retire' };
+    case 'requeued':
+      if (result.count === 0) return { ...say(msg.resentNone(campaignId)), pressed: 'retire' };
+      // Their jobs now; if Redis is away, the sweep gives them jobs once it is back (they are queued in Postgres).
+      await scheduler.campaignChanged(campaignId).catch((err: unknown) => request.log.error({ err, campaignId }, 'queueing the resent deliveries failed; the sweep will'));
+      return { ...say(msg.resent(campaignId, result.count)), pressed: 'retire' };
+  }
+}
+
 /** An option of /dot N, pressed or typed. */
 export async function roundAction(request: ChatRequest, campaignId: string, action: RoundAction): Promise<Reply> {
   if (!isBigintId(campaignId)) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
   if (action === 'due') return beginDue(request, campaignId);
+  if (action === 'resend') return resendNow(request, campaignId);
   return once(request, async () => {
     switch (action) {
       case 'close':
@@ -228,9 +367,10 @@ export async function roundAction(request: ChatRequest, campaignId: string, acti
 }
 
 /** /doihan N and /ketthuc N [ngay]: the typed forms of the round's options. */
-export function typedRoundCommand(request: ChatRequest, command: 'doihan' | 'ketthuc', args: string): Promise<Reply> {
+export function typedRoundCommand(request: ChatRequest, command: 'doihan' | 'ketthuc' | 'guilai', args: string): Promise<Reply> {
   const [id = '', confirm = ''] = args.replace(/^#/, '').split(/\s+/);
   if (!isBigintId(id)) return once(request, async () => say(msg.roundCommandUsage(command)));
   if (command === 'doihan') return roundAction(request, id, 'due');
+  if (command === 'guilai') return roundAction(request, id, 'resend');
   return roundAction(request, id, /^ngay$/i.test(confirm) ? 'close_ok' : 'close');
 }

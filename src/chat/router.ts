@@ -34,7 +34,7 @@ export interface Chat {
 /** Typed without a slash, these are never an answer: nobody answers a question with "báo cáo" or "đã nhận". */
 const ALWAYS_COMMANDS = new Set<CommandName>(['baocao', 'danhan']);
 
-const ADMIN_COMMANDS = new Set<CommandName>(['dotmoi', 'dot', 'tonghop', 'chuanop', 'nhacnho', 'molai', 'doihan', 'ketthuc']);
+const ADMIN_COMMANDS = new Set<CommandName>(['dotmoi', 'dot', 'tonghop', 'chuanop', 'nhacnho', 'molai', 'doihan', 'ketthuc', 'guilai']);
 
 async function identify(deps: ChatDeps, event: InboundEvent): Promise<Caller> {
   const identity: Identity = { channel: event.channel, externalId: event.from.externalId };
@@ -82,6 +82,7 @@ async function command(request: ChatRequest, cmd: ParsedCommand): Promise<Reply>
       return reopenCommand(request, cmd.args);
     case 'doihan':
     case 'ketthuc':
+    case 'guilai':
       return typedRoundCommand(request, cmd.name, cmd.args);
   }
 }

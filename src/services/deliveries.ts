@@ -2,18 +2,28 @@
  * The delivery ledger: one row per (round, slot, organization, person). Fanning a
  * slot out writes its rows in one statement, each with the channel it goes through
  * (the person's most recent one); sending claims a row before calling the channel
- * and records the outcome after. Because a row moves queued → sending
- * only once, a redelivered job, a restarted worker or a flushed Redis cannot send
- * the same reminder twice.
+ * and records the outcome after. Because a row moves queued → sending once per
+ * generation, a redelivered job, a restarted worker or a flushed Redis cannot send
+ * the same reminder twice. The one exception is deliberate: a row left in 'sending'
+ * by a crash is queued again (a message nobody received is worse than one received
+ * twice) and flagged maybe_duplicate, so admins see it in /dot N.
  */
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { isClosed } from '../campaigns/state.js';
-import type { ChannelName, Identity } from '../chat/port.js';
-import type { Database, DeliveriesTable, SlotKind } from '../db/schema.js';
-import { ANNOUNCE_KEY, MANUAL_PREFIX } from '../reminders/slotKeys.js';
+import type { ChannelName, EventKey, Identity } from '../chat/port.js';
+import type { Database, DeliveriesTable, DeliveryStatus, SlotKind } from '../db/schema.js';
+import { ANNOUNCE_KEY, digestSlotKey, MANUAL_PREFIX } from '../reminders/slotKeys.js';
+import { localDate } from '../time.js';
 import type { Selectable } from 'kysely';
+import { recordAudit } from './audit.js';
+import { markUpdateProcessed } from './processedUpdates.js';
 
 export type Delivery = Selectable<DeliveriesTable>;
+/** What kind of failure a failed row records (see migrations/0007_delivery_retries.ts). */
+export type DeliveryFailure = NonNullable<DeliveriesTable['failure']>;
+
+/** A delivery interrupted while sending is queued again at most this many times, then marked failed. */
+export const MAX_RESENDS = 3;
 
 export type FanOutResult =
   | { kind: 'done'; created: number }
@@ -222,18 +232,49 @@ export async function rechannelQueued(db: Kysely<Database>, channels: readonly C
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Deliveries waiting to be sent, by id with their channel, a page at a time (for queueing them). */
-export async function queuedDeliveryIds(
-  db: Kysely<Database>,
-  filter: { campaignId?: string; slotKey?: string; queuedBefore?: Date; afterId: string; limit: number },
-): Promise<Array<{ id: string; channel: ChannelName }>> {
-  let q = db.selectFrom('deliveries').select(['id', 'channel']).where('status', '=', 'queued').where('id', '>', filter.afterId);
-  if (filter.queuedBefore) q = q.where('updated_at', '<', filter.queuedBefore);
+export interface WaitingFilter {
+  campaignId?: string;
+  slotKey?: string;
+  /**
+   * Which queued rows, when given (either matches): those queued before this time (their job
+   * should exist by now), and/or those put back in the queue and untouched since (an
+   * interrupted delivery or «Gửi lại»: their job of the new generation may not exist yet).
+   */
+  queuedBefore?: Date;
+  resent?: boolean;
+  afterId: string;
+  limit: number;
+}
+
+/** A delivery waiting to be sent, as the scheduler queues it: its outbox job is named after its generation. */
+export interface WaitingDelivery {
+  id: string;
+  channel: ChannelName;
+  resendCount: number;
+}
+
+/** Deliveries waiting to be sent, a page at a time (for queueing them). */
+export async function waitingDeliveries(db: Kysely<Database>, filter: WaitingFilter): Promise<WaitingDelivery[]> {
+  let q = db.selectFrom('deliveries').select(['id', 'channel', 'resend_count']).where('status', '=', 'queued').where('id', '>', filter.afterId);
+  const { queuedBefore, resent } = filter;
+  if (queuedBefore || resent) {
+    q = q.where((eb) =>
+      eb.or([
+        ...(queuedBefore ? [eb('updated_at', '<', queuedBefore)] : []),
+        ...(resent ? [eb('resent_at', '=', eb.ref('updated_at'))] : []),
+      ]),
+    );
+  }
   if (filter.campaignId) q = q.where('campaign_id', '=', filter.campaignId);
   if (filter.slotKey) q = q.where('slot_key', '=', filter.slotKey);
   const rows = await q.orderBy('id').limit(filter.limit).execute();
   // Rows queued before channels existed went through Telegram.
-  return rows.map((r) => ({ id: r.id, channel: r.channel ?? 'telegram' }));
+  return rows.map((r) => ({ id: r.id, channel: r.channel ?? 'telegram', resendCount: r.resend_count }));
+}
+
+/** Deliveries waiting to be sent, by id with their channel. */
+export async function queuedDeliveryIds(db: Kysely<Database>, filter: WaitingFilter): Promise<Array<{ id: string; channel: ChannelName }>> {
+  return (await waitingDeliveries(db, filter)).map(({ id, channel }) => ({ id, channel }));
 }
 
 /** Takes the delivery for sending; undefined when it was sent, skipped, failed or is being sent. */
@@ -250,7 +291,8 @@ export async function claimDelivery(db: Kysely<Database>, deliveryId: string, no
 export type DeliveryOutcome =
   | { status: 'sent'; messageId: string }
   | { status: 'skipped'; reason: string }
-  | { status: 'failed'; reason: string }
+  /** `failure` decides whether «Gửi lại» may send it again (default 'rejected'). */
+  | { status: 'failed'; reason: string; failure?: DeliveryFailure }
   /** A transient failure: back to the queue for another attempt. */
   | { status: 'queued'; reason: string };
 
@@ -273,6 +315,7 @@ export async function recordOutcome(
       reason: outcome.status === 'sent' ? null : outcome.reason,
       message_id: outcome.status === 'sent' ? outcome.messageId : null,
       sent_at: outcome.status === 'sent' ? now : null,
+      failure: outcome.status === 'failed' ? (outcome.failure ?? 'rejected') : null,
       updated_at: now,
     })
     .where('id', '=', deliveryId)
@@ -308,17 +351,42 @@ export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): 
 
 /**
  * A worker that died between claiming and recording leaves a row in 'sending': whether
- * the channel got the message is unknown. It is not sent again (a reminder twice is worse
- * than once missing, and admins see it); after `graceMs` it is marked failed.
+ * the channel got the message is unknown. After `graceMs` it is queued again — at least
+ * once: a message nobody received is worse than one received twice — flagged
+ * maybe_duplicate, with a new generation (resend_count) for its outbox job, which the
+ * caller queues. A row interrupted `maxResends` times already (a message that brings the
+ * worker down, say) is marked failed instead. Only the row's state changes: what it
+ * says, and whether it still goes out (submitted since, round closed, quiet hours), is
+ * decided when it is sent, as for any queued row; the 12-hour rule is the fan-out's and
+ * concerns other slots, never this row again.
  */
-export async function failInterruptedDeliveries(db: Kysely<Database>, now: Date, graceMs: number): Promise<number> {
-  const result = await db
+export async function resendInterruptedDeliveries(
+  db: Kysely<Database>,
+  now: Date,
+  graceMs: number,
+  maxResends = MAX_RESENDS,
+): Promise<{ resent: WaitingDelivery[]; gaveUp: number }> {
+  const again = sql<boolean>`resend_count < ${maxResends}`;
+  const rows = await db
     .updateTable('deliveries')
-    .set({ status: 'failed', reason: 'interrupted while sending', updated_at: now })
+    .set({
+      status: sql<DeliveryStatus>`case when ${again} then 'queued' else 'failed' end`,
+      reason: sql<string>`case when ${again} then 'interrupted while sending'
+        else 'interrupted while sending, gave up after ' || resend_count || ' resends' end`,
+      failure: sql<DeliveryFailure | null>`case when ${again} then null else 'interrupted' end`,
+      maybe_duplicate: true,
+      resend_count: sql<number>`case when ${again} then resend_count + 1 else resend_count end`,
+      resent_at: sql<Date | null>`case when ${again} then ${now}::timestamptz else resent_at end`,
+      updated_at: now,
+    })
     .where('status', '=', 'sending')
     .where('updated_at', '<', new Date(now.getTime() - graceMs))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(['id', 'channel', 'status', 'resend_count'])
+    .execute();
+  return {
+    resent: rows.filter((r) => r.status === 'queued').map((r) => ({ id: r.id, channel: r.channel ?? 'telegram', resendCount: r.resend_count })),
+    gaveUp: rows.filter((r) => r.status === 'failed').length,
+  };
 }
 
 export async function markUnreachable(db: Kysely<Database>, personId: string, reason: string, now: Date): Promise<void> {
@@ -407,4 +475,155 @@ export async function announcementStats(db: Kysely<Database>, campaignId: string
     db.selectFrom(pending.select('o.id').as('x')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { sent: Number(counts.sent), acknowledged: Number(counts.acknowledged), notAcknowledged: { total: Number(total.n), first } };
+}
+
+// ---------------------------------------------------------------- failed or maybe doubled (/dot N, «Gửi lại»)
+
+/** A reminder to an organization that has submitted since: there is nothing to send or show any more. */
+const MOOT = sql<boolean>`(d.kind = 'reminder' and exists (select 1 from submissions s
+  where s.campaign_id = d.campaign_id and s.organization_id = d.organization_id and s.status = 'submitted'))`;
+/** deliveries_problems_idx's predicate, repeated word for word so that the planner uses the index. */
+const INDEXED = sql<boolean>`(d.status = 'failed' or d.maybe_duplicate or (d.status = 'skipped' and d.reason = 'unreachable'))`;
+/** Did not reach the person: failed, or skipped because they had blocked the bot. */
+const UNDELIVERED = sql<boolean>`((d.status = 'failed' or (d.status = 'skipped' and d.reason = 'unreachable')) and not ${MOOT})`;
+/** Interrupted while sending and sent again (or about to be): the person may have it twice. */
+const DOUBLED = sql<boolean>`(d.maybe_duplicate and d.status in ('sent', 'queued', 'sending'))`;
+
+/**
+ * An undelivered row «Gửi lại» sends again: its failure was transient (network, server,
+ * interruptions), or its person can be reached again — wrote to the bot after blocking it
+ * (unreachable cleared), or after the chat app refused the message. Only today's digest.
+ * `d` is the delivery, `p` its person.
+ */
+function resendable(now: Date) {
+  return sql<boolean>`(${UNDELIVERED} and d.channel is not null
+    and (d.kind <> 'digest' or d.slot_key = ${digestSlotKey(localDate(now))})
+    and case when d.status = 'skipped' then p.unreachable_at is null
+             else case coalesce(d.failure, 'rejected')
+               when 'unreachable' then p.unreachable_at is null
+               when 'rejected' then exists (select 1 from identities i where i.person_id = d.person_id and i.last_seen_at > d.updated_at)
+               else true end end)`;
+}
+
+export interface DeliveryProblem {
+  id: string;
+  kind: SlotKind;
+  slotKey: string;
+  status: DeliveryStatus;
+  reason: string | null;
+  failure: DeliveryFailure | null;
+  maybeDuplicate: boolean;
+  resendCount: number;
+  /** Null for messages to admins (escalation, digest). */
+  organization: { code: string; name: string } | null;
+  person: { id: string; name: string };
+  /** «Gửi lại» would send it now. */
+  resendable: boolean;
+}
+
+export interface DeliveryProblems {
+  /** Deliveries of the round that did not reach their person, or may have reached them twice. */
+  total: number;
+  /** Of those, how many did not reach their person (failed, or skipped as unreachable). */
+  undelivered: number;
+  /** Of those, how many «Gửi lại» would send again now. */
+  resendable: number;
+  /** The first `limit`, by organization code (admins' last), person and delivery. */
+  first: DeliveryProblem[];
+}
+
+/**
+ * Every delivery of the round that failed (or was skipped because the person had blocked
+ * the bot), except reminders to organizations that have submitted since, and every one
+ * that may have been received twice.
+ */
+export async function deliveryProblems(db: Kysely<Database>, campaignId: string, options: { limit: number; now: Date }): Promise<DeliveryProblems> {
+  const canResend = resendable(options.now);
+  const base = db
+    .selectFrom('deliveries as d')
+    .innerJoin('people as p', 'p.id', 'd.person_id')
+    .where('d.campaign_id', '=', campaignId)
+    .where(INDEXED)
+    .where(sql<boolean>`(${UNDELIVERED} or ${DOUBLED})`);
+  const [counts, rows] = await Promise.all([
+    base
+      .select([
+        sql<string>`count(*)`.as('total'),
+        sql<string>`count(*) filter (where ${UNDELIVERED})`.as('undelivered'),
+        sql<string>`count(*) filter (where ${canResend})`.as('resendable'),
+      ])
+      .executeTakeFirstOrThrow(),
+    base
+      .leftJoin('organizations as o', 'o.id', 'd.organization_id')
+      .select([
+        'd.id',
+        'd.kind',
+        'd.slot_key',
+        'd.status',
+        'd.reason',
+        'd.failure',
+        'd.maybe_duplicate',
+        'd.resend_count',
+        'o.code',
+        'o.name as org_name',
+        'p.id as person_id',
+        'p.display_name',
+        canResend.as('resendable'),
+      ])
+      .orderBy(sql`o.code asc nulls last`)
+      .orderBy('p.display_name')
+      .orderBy('p.id')
+      .orderBy('d.id')
+      .limit(options.limit)
+      .execute(),
+  ]);
+  return {
+    total: Number(counts.total),
+    undelivered: Number(counts.undelivered),
+    resendable: Number(counts.resendable),
+    first: rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      slotKey: r.slot_key,
+      status: r.status,
+      reason: r.reason,
+      failure: r.failure,
+      maybeDuplicate: r.maybe_duplicate,
+      resendCount: r.resend_count,
+      organization: r.code !== null && r.org_name !== null ? { code: r.code, name: r.org_name } : null,
+      person: { id: r.person_id, name: r.display_name },
+      resendable: r.resendable,
+    })),
+  };
+}
+
+export type ResendResult = { kind: 'seen' } | { kind: 'unknown' } | { kind: 'closed' } | { kind: 'requeued'; count: number };
+
+/**
+ * «Gửi lại»: puts back in the queue every delivery of the round that may be sent again
+ * (see resendable), each with a new generation for its outbox job; the scheduler gives
+ * them jobs (campaignChanged, or the next sweep). A closed round sends nothing more.
+ * The event is recorded in the same transaction: a redelivered press changes nothing.
+ */
+export async function resendFailedDeliveries(
+  db: Kysely<Database>,
+  request: { campaignId: string; actor: string; event: EventKey },
+  now: Date,
+): Promise<ResendResult> {
+  const { campaignId, actor } = request;
+  return db.transaction().execute(async (tx) => {
+    if (!(await markUpdateProcessed(tx, request.event))) return { kind: 'seen' };
+    const round = await tx.selectFrom('campaigns').select('closed_at').where('id', '=', campaignId).executeTakeFirst();
+    if (!round) return { kind: 'unknown' };
+    if (isClosed(round, now)) return { kind: 'closed' };
+    const result = await sql`
+      update deliveries d set status = 'queued', reason = null, failure = null,
+        resend_count = d.resend_count + 1, resent_at = ${now}, updated_at = ${now}
+      from people p
+      where p.id = d.person_id and d.campaign_id = ${campaignId} and ${INDEXED} and ${resendable(now)}
+    `.execute(tx);
+    const count = Number(result.numAffectedRows ?? 0n);
+    if (count > 0) await recordAudit(tx, { actor, action: 'campaign.resend', details: { campaignId, count }, at: now });
+    return { kind: 'requeued', count };
+  });
 }

@@ -30,6 +30,7 @@ let emulator: BotApiEmulator;
 let proxy: Server;
 let proxyPort: number;
 const webPorts: number[] = [];
+const workerPorts: number[] = [];
 const web: BotProcess[] = [];
 const workers: BotProcess[] = [];
 let campaignId: string;
@@ -72,11 +73,18 @@ function env(port: number): Record<string, string> {
     PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
     WEBHOOK_SECRET: SECRET,
     HTTP_PORT: String(port),
+    // Everything a process logs at info is checked for secrets below.
+    LOG_LEVEL: 'info',
   };
 }
 
+/** Every process started, killed ones included, for the log check. */
+const started: BotProcess[] = [];
+
 function startRole(role: 'web' | 'worker', port: number): BotProcess {
-  return startBotProcess(env(port), [role]);
+  const process = startBotProcess(env(port), [role]);
+  started.push(process);
+  return process;
 }
 
 async function healthy(port: number): Promise<void> {
@@ -93,7 +101,7 @@ beforeAll(async () => {
   proxy = await startProxy(() => webPorts.filter((_, i) => web[i] !== undefined));
   proxyPort = (proxy.address() as AddressInfo).port;
   for (let i = 0; i < 2; i++) webPorts.push(await freePort());
-  const workerPorts = [await freePort(), await freePort()];
+  workerPorts.push(await freePort(), await freePort());
   // The round opens now: the workers announce it as soon as they run.
   const now = Date.now();
   ({ id: campaignId } = await createCampaign(
@@ -191,5 +199,23 @@ describe('two web and two worker processes', () => {
     await emulator.waitFor(() => late.every((u) => remindersTo(u.id).length >= 1), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const u of users) expect(remindersTo(u.id), `reminders to ${u.id}`).toHaveLength(late.includes(u) ? 1 : 0);
+  });
+
+  it('serve Prometheus metrics: updates by kind and outcome on web, queues and reconciles on the worker', async () => {
+    const webMetrics = await (await fetch(`http://127.0.0.1:${webPorts[1]}/metrics`)).text();
+    const answered = /baocao_updates_total\{channel="telegram",kind="answer",outcome="handled"\} (\d+)/.exec(webMetrics);
+    expect(Number(answered?.[1])).toBeGreaterThan(0);
+    expect(webMetrics).toContain('baocao_update_duration_seconds_bucket');
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${workerPorts[1]}/metrics`)).text();
+    expect(workerMetrics).toMatch(/baocao_queue_jobs\{queue="[\w-]+",state="waiting"\} \d+/);
+    expect(workerMetrics).toMatch(/baocao_outbox_messages_total\{channel="telegram",outcome="sent"\} \d+/);
+  });
+
+  it('never log a secret', () => {
+    const output = started.map((p) => p.output()).join('\n');
+    expect(output.length).toBeGreaterThan(0);
+    expect(output).not.toContain(emulator.token);
+    expect(output).not.toContain(emulator.token.split(':')[1]!);
+    expect(output).not.toContain(SECRET);
   });
 });

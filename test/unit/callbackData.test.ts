@@ -20,6 +20,7 @@ describe('callback data', () => {
     { kind: 'wizard', seq: 123456789, value: 'def' },
     { kind: 'round', campaignId: BIG, action: 'close_ok' },
     { kind: 'round', campaignId: '7', action: 'remind' },
+    { kind: 'round', campaignId: BIG, action: 'resend' },
   ];
 
   it.each(actions)('round-trips %j within 64 bytes', (action) => {
@@ -30,6 +31,14 @@ describe('callback data', () => {
 
   it('decodes nothing it did not produce', () => {
     for (const data of ['dt:1:zz', 'r:1:2:x9', 'r:a:2:p0', 'o:1', 'k:', 'dm:1:ABC', 'hello', '']) expect(decodeAction(data)).toBeUndefined();
+  });
+
+  it('gives «Gửi lại» of /dot N a code of its own', () => {
+    expect(encodeAction({ kind: 'round', campaignId: '12', action: 'resend' })).toBe('dt:12:g');
+    expect(decodeAction('dt:12:g')).toEqual({ kind: 'round', campaignId: '12', action: 'resend' });
+    const codes = (['due', 'close', 'close_ok', 'close_no', 'remind', 'resend'] as const).map((action) => encodeAction({ kind: 'round', campaignId: '1', action }));
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(decodeAction('dt:12:gg')).toBeUndefined();
   });
 
   it('refuses typed text as a button', () => {
