@@ -101,7 +101,8 @@ async function openDatabase(config: Config, logger: Logger): Promise<Db> {
   }
   await checkRedis(config.redisUrl);
   try {
-    const db = createDb(config.databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
+    // Only the message: pg attaches its client (connection parameters included) to the error.
+    const db = createDb(config.databaseUrl, { onIdleError: (err) => logger.warn({ reason: err.message }, 'idle database connection lost') });
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     return db;

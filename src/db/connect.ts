@@ -55,7 +55,13 @@ export function createDb(databaseUrl: string, options: { max?: number; onIdleErr
   // An idle client losing its connection (a Postgres restart, a dropped database) must not
   // crash the process: the pool discards the client and the next query gets a fresh one.
   pool.on('error', options.onIdleError ?? (() => undefined));
-  pool.on('connect', prepareMarked);
+  pool.on('connect', (client) => {
+    prepareMarked(client);
+    // A client in use whose connection drops (Postgres restarted, a network cut) emits
+    // 'error'; unheard, that would end the process. Its query is rejected anyway, and the
+    // pool discards it when it is released (no longer queryable).
+    client.on('error', options.onIdleError ?? (() => undefined));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
