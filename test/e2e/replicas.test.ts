@@ -6,7 +6,7 @@
  * every chat got the announcement and the reminder exactly once. A webhook request
  * without the secret is refused with 401 and handles nothing.
  */
-import { createServer, request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
@@ -17,6 +17,7 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { DAY, freePort, telegramChat, WAIT } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { insertNumberedOrgs } from '../support/fixtures.js';
+import { startRoundRobinProxy } from '../support/roundRobinProxy.js';
 
 const SECRETARIES = 12;
 const FIRST_CHAT = 880_001;
@@ -37,31 +38,6 @@ let campaignId: string;
 let bot: BotProcess;
 
 const chat = telegramChat(() => emulator, () => bot);
-
-/** Round-robin over the web replicas that answer; a dead one is skipped, as a load balancer's health check would. */
-function startProxy(ports: () => number[]): Promise<Server> {
-  let next = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const candidates = ports();
-      const attempt = (tries: number) => {
-        if (tries >= candidates.length) return void res.writeHead(502).end();
-        const port = candidates[next++ % candidates.length]!;
-        const forward = request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (upstream) => {
-          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-          upstream.pipe(res);
-        });
-        forward.on('error', () => attempt(tries + 1));
-        forward.end(body);
-      };
-      attempt(0);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 function env(port: number): Record<string, string> {
   return {
@@ -98,7 +74,7 @@ beforeAll(async () => {
   await seedForms(db);
   await insertNumberedOrgs(db, { letter: 'R', digits: 2, count: SECRETARIES, firstChat: FIRST_CHAT });
   emulator = await startBotApiEmulator();
-  proxy = await startProxy(() => webPorts.filter((_, i) => web[i] !== undefined));
+  proxy = await startRoundRobinProxy(() => webPorts.filter((_, i) => web[i] !== undefined));
   proxyPort = (proxy.address() as AddressInfo).port;
   for (let i = 0; i < 2; i++) webPorts.push(await freePort());
   workerPorts.push(await freePort(), await freePort());

@@ -1,0 +1,157 @@
+/**
+ * A bounded load test on loopback, the way production runs: 500 secretaries answer through
+ * Telegram's webhook (the local emulator posting updates) behind a round-robin balancer to
+ * two `baocao web` processes, with one `baocao worker`, for 5 minutes. Each secretary opens
+ * the report, answers the 14 number questions, submits, then keeps correcting answers
+ * («sửa N», the number, «gửi» again) until the time is up — one message in flight per secretary, as a
+ * person types. Prints answers per second, p50/p99 from sending a message to the bot's
+ * reply arriving, webhook errors and timeouts, and checks nothing was lost: every report
+ * submitted with its 14 answers, every correction stored.
+ *
+ *   npm run bench -- load      (BENCH_LOAD_SECRETARIES=500 BENCH_LOAD_SECONDS=300)
+ */
+import type { Server } from 'node:http';
+import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../src/emulator/botApiEmulator.js';
+import { createCampaign } from '../src/services/campaigns.js';
+import { systemClock } from '../src/time.js';
+import { startBotProcess, type BotProcess } from '../test/support/botProcess.js';
+import { freePort } from '../test/support/e2e.js';
+import { startRoundRobinProxy } from '../test/support/roundRobinProxy.js';
+import { DATABASE_SERVER, freshDatabase, ms, percentile, seedReporters } from './support.js';
+import { numericFormDefinition, syncSyntheticForms } from './syntheticForms.js';
+
+const SECRETARIES = Number(process.env.BENCH_LOAD_SECRETARIES ?? 500);
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
+const QUESTIONS = 14;
+const FIRST_ID = 7_000_000;
+const REPLY_TIMEOUT_MS = 30_000;
+const DATABASE = 'baocao_bench_load';
+const FORM_ID = 'bench_load_14';
+const SECRET = 'load-bench-webhook-secret-0123456789';
+
+interface Tally {
+  latencies: number[];
+  answers: number;
+  timeouts: number;
+}
+
+export async function runLoadBench(): Promise<boolean> {
+  const db = await freshDatabase(DATABASE, 4);
+  await syncSyntheticForms(db, [numericFormDefinition(FORM_ID, QUESTIONS)]);
+  await seedReporters(db, SECRETARIES, FIRST_ID);
+  const now = Date.now();
+  const { id: campaignId } = await createCampaign(
+    db,
+    { formId: FORM_ID, periodLabel: 'Năm 2026', opensAt: new Date(now - 60_000), dueAt: new Date(now + 10 * 86_400_000), organizationCodes: 'all', reminderOffsets: [] },
+    systemClock,
+  );
+  const emulator: BotApiEmulator = await startBotApiEmulator();
+  const webPorts = [await freePort(), await freePort()];
+  const alive = new Set(webPorts);
+  const proxy: Server = await startRoundRobinProxy(() => webPorts.filter((p) => alive.has(p)));
+  const proxyPort = (proxy.address() as { port: number }).port;
+  const env = (port: number) => ({
+    BOT_TOKEN: emulator.token,
+    TELEGRAM_API_ROOT: emulator.apiRoot,
+    DATABASE_URL: `${DATABASE_SERVER}/${DATABASE}`,
+    REDIS_PREFIX: `bench-load-${process.pid}`,
+    PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
+    WEBHOOK_SECRET: SECRET,
+    HTTP_PORT: String(port),
+    LOG_LEVEL: 'error',
+  });
+  const workerPort = await freePort();
+  const processes: BotProcess[] = [
+    ...webPorts.map((port) => startBotProcess(env(port), ['web'])),
+    startBotProcess(env(workerPort), ['worker']),
+  ];
+  const tally: Tally = { latencies: [], answers: 0, timeouts: 0 };
+  let ok = true;
+  try {
+    for (const port of [...webPorts, workerPort]) await ready(port);
+    const users: TgUser[] = Array.from({ length: SECRETARIES }, (_, i) => ({ id: FIRST_ID + i, first_name: `Bí thư ${i}` }));
+    console.log(`${SECRETARIES} secretaries, ${SECONDS} s, 2 web + 1 worker, Telegram webhook behind a balancer`);
+
+    /** Sends `text` as `user` and waits for the bot's next message to them. */
+    const exchange = async (user: TgUser, text: string, counts: boolean): Promise<string | undefined> => {
+      const started = performance.now();
+      // Private chats share one message id sequence: the reply comes after the user's message.
+      const sent = emulator.sendUserText(user, text).message_id;
+      const reply = await emulator.waitForMessage(user.id, (m) => m.message_id > sent, REPLY_TIMEOUT_MS).catch(() => undefined);
+      if (!reply) {
+        tally.timeouts++;
+        return undefined;
+      }
+      if (counts) {
+        tally.latencies.push(performance.now() - started);
+        tally.answers++;
+      }
+      return reply.plainText;
+    };
+
+    const deadline = Date.now() + SECONDS * 1000;
+    const started = performance.now();
+    /** Each secretary's last correction: question number and value, to find stored at the end. */
+    const corrections = new Map<number, { question: number; value: number }>();
+    await Promise.all(
+      users.map(async (user, i) => {
+        await exchange(user, '/baocao', false);
+        for (let q = 0; q < QUESTIONS; q++) await exchange(user, '3', true);
+        await exchange(user, 'gửi', false);
+        let n = 0;
+        while (Date.now() < deadline) {
+          const question = 1 + ((i + n) % QUESTIONS);
+          const value = 4 + (n % 5);
+          await exchange(user, `sửa ${question}`, false);
+          await exchange(user, String(value), true);
+          // A correction takes the report back to the review: it is sent again.
+          await exchange(user, 'gửi', false);
+          corrections.set(user.id, { question, value });
+          n++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+
+    const sorted = [...tally.latencies].sort((a, b) => a - b);
+    const webhookErrors = emulator.webhookDeliveries.filter((d) => d.status === null || d.status >= 300).length;
+    const rows = await db
+      .selectFrom('submissions as s')
+      .select((eb) => ['s.status', eb.selectFrom('answers as a').whereRef('a.submission_id', '=', 's.id').select(eb.fn.countAll<string>().as('n')).as('answers')])
+      .where('s.campaign_id', '=', campaignId)
+      .execute();
+    const complete = rows.filter((r) => r.status === 'submitted' && Number(r.answers) === QUESTIONS).length;
+    const stored = await db
+      .selectFrom('answers as a')
+      .innerJoin('submissions as s', 's.id', 'a.submission_id')
+      .innerJoin('memberships as m', 'm.organization_id', 's.organization_id')
+      .innerJoin('identities as i', 'i.person_id', 'm.person_id')
+      .select(['i.external_id', 'a.question_key', 'a.num_value'])
+      .where('s.campaign_id', '=', campaignId)
+      .execute();
+    const value = new Map(stored.map((r) => [`${r.external_id}:${r.question_key}`, Number(r.num_value)]));
+    const lostCorrections = [...corrections].filter(([id, c]) => value.get(`${id}:so_lieu_${c.question}`) !== c.value).length;
+    const lost = SECRETARIES - complete + lostCorrections;
+    console.log(`  answers:        ${tally.answers} in ${elapsed.toFixed(0)} s = ${(tally.answers / elapsed).toFixed(0)} answers/s`);
+    console.log(`  reply latency:  p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? NaN)}`);
+    console.log(`  errors:         ${webhookErrors} webhook deliveries not accepted, ${tally.timeouts} replies that never came`);
+    console.log(`  lost:           ${SECRETARIES - complete} reports not submitted with all ${QUESTIONS} answers (of ${SECRETARIES}), ${lostCorrections} last corrections not stored`);
+    ok = lost === 0 && tally.timeouts === 0;
+  } finally {
+    for (const p of processes) await p.stop().catch(() => undefined);
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await emulator.close();
+    await db.destroy();
+  }
+  return ok;
+}
+
+async function ready(port: number): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const answer = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+    if (answer?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the bot on port ${port} did not become ready`);
+}
