@@ -1,9 +1,10 @@
 /**
- * The running application: database ready and migrated, forms synced, reminders
- * scheduled and their workers running, every configured channel receiving (Telegram
- * by polling; Zalo by polling or webhook), an HTTP server for health and webhooks.
- * A composition root: it may import jobs/ and src/channels/. main.ts adds the process
- * concerns (environment, signals); tests and the demo start the same thing.
+ * The running application in its roles: database ready and migrated, forms synced; the
+ * `worker` role runs the reminder queues, their workers and the watchdog; the `web` role
+ * receives from every configured channel (Telegram by confirmed polling or webhook; Zalo
+ * by polling or webhook) and serves the download links; both serve health, readiness
+ * and metrics over HTTP. A composition root: it may import jobs/ and src/channels/.
+ * main.ts adds the process concerns (environment, signals); tests and the demo start the same thing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Api, webhookCallback, type Bot } from 'grammy';

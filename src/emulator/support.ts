@@ -183,9 +183,16 @@ export interface ChatLogOptions<K, M> {
 /** The bot's messages per chat, and waits for the next one: what a test looks at. */
 export class ChatLog<K, M extends { chat_id: K; message_id: unknown }> {
   private readonly chats = new Map<K, M[]>();
-  private readonly listeners = new Set<(message: M) => void>();
+  /** Waits per chat: a message wakes only the waits of its own chat (hundreds of chats wait at once in the load bench). */
+  private readonly listeners = new Map<K, Set<(message: M) => void>>();
 
   constructor(private readonly waiters: Waiters, private readonly options: ChatLogOptions<K, M>) {}
+
+  private listenersOf(chatId: K): Set<(message: M) => void> {
+    let set = this.listeners.get(chatId);
+    if (!set) this.listeners.set(chatId, (set = new Set()));
+    return set;
+  }
 
   /** Records a message the bot sent and wakes the waits. */
   add(message: M): void {
@@ -197,7 +204,11 @@ export class ChatLog<K, M extends { chat_id: K; message_id: unknown }> {
 
   /** Announces an edit of a recorded message, which waitForMessage sees as a new version. */
   changed(message: M): void {
-    for (const listener of [...this.listeners]) listener(this.options.snapshot(message));
+    const listeners = this.listeners.get(message.chat_id);
+    if (listeners && listeners.size > 0) {
+      const snapshot = this.options.snapshot(message);
+      for (const listener of [...listeners]) listener(snapshot);
+    }
     this.waiters.notify();
   }
 
@@ -233,7 +244,7 @@ export class ChatLog<K, M extends { chat_id: K; message_id: unknown }> {
       const list = recent.length === 0 ? '  (no messages)' : recent.map((m) => `  ${this.options.label(m)}`).join('\n');
       return new Error(`no matching message ${this.options.chatName(chatId)} within ${timeoutMs} ms; last messages:\n${list}`);
     };
-    return this.waiters.waitForEvent(this.listeners, (m) => m.chat_id === chatId && predicate(m), timeoutMs, timeoutError);
+    return this.waiters.waitForEvent(this.listenersOf(chatId), (m) => m.chat_id === chatId && predicate(m), timeoutMs, timeoutError);
   }
 }
 
