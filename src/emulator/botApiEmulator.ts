@@ -91,6 +91,8 @@ export interface BotApiEmulator {
   readonly token: string;
   /** In webhook mode: every POST of an update to the bot, with the HTTP status it got (null: none). */
   webhookDeliveries: Array<{ update_id: number; attempt: number; status: number | null }>;
+  /** In webhook mode: the bot answered this update 2xx (handled, its reply sent). */
+  webhookAccepted(updateId: number): boolean;
   /** The user writes `text` to the bot; returns the update_id. */
   sendText(from: TgUser, text: string): number;
   /**
@@ -504,6 +506,8 @@ class Emulator implements BotApiEmulator {
   private webhookSecret = '';
   /** Updates being pushed to the webhook, by update_id (each until the bot answers 2xx). */
   private readonly pushing = new Set<number>();
+  /** Updates the bot's webhook answered with 2xx: handled, reply and all. */
+  private readonly accepted = new Set<number>();
   private readonly shutdown = new AbortController();
   private closed = false;
   /** Every POST to the webhook: the update, the attempt, the HTTP status (null: no answer in time). */
@@ -671,6 +675,10 @@ class Emulator implements BotApiEmulator {
   }
 
   // --- observing -------------------------------------------------------------
+
+  webhookAccepted(updateId: number): boolean {
+    return this.accepted.has(updateId);
+  }
 
   messagesTo(chatId: number): BotMessage[] {
     return this.chats.messagesTo(chatId);
@@ -873,6 +881,7 @@ class Emulator implements BotApiEmulator {
       this.waiters.notify();
       if (status !== null && status >= 200 && status < 300) {
         this.queue = this.queue.filter((u) => u !== update);
+        this.accepted.add(update.update_id);
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** (attempt - 1))));
