@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { RedisUnavailableError } from '../jobs/connection.js';
 import { ConfigError, loadConfig } from './config.js';
-import { ALL_ROLES, startApp, StartupError, type Roles } from './app.js';
+import { ALL_ROLES, startApp, StartupError, type Roles, type RunningApp } from './app.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './time.js';
 
@@ -19,15 +19,18 @@ export const PROCESS_ROLES: Record<string, Roles> = {
 
 async function start(roles: Roles): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  // A worker receives nothing from the chat apps: it needs their tokens to send, not to listen.
   const config = loadConfig(process.env, { requireBotToken: true });
   const logger = createLogger(config.logLevel);
-  const app = await startApp(config, { clock: systemClock, logger, roles });
+  // Listened to before starting: a stop asked for while Postgres, Redis or Telegram is still
+  // being reached (an orchestrator giving up on a slow start) ends the process at once;
+  // nothing is half-done then (a migration in progress rolls back with its transaction).
+  let app: RunningApp | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    if (!app) process.exit(0);
     app.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -38,6 +41,7 @@ async function start(roles: Roles): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  app = await startApp(config, { clock: systemClock, logger, roles });
 }
 
 /** Runs the bot in `roles` until a signal; a refused start prints one line and exits 1. */
