@@ -221,13 +221,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       const secret = await linkSecret(db, config.linkSecret);
       const links = config.publicUrl ? linkMaker(config.publicUrl, secret) : undefined;
       const chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
-      const filesRoute_ = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
-      files = (req, res) =>
-        void filesRoute_(req, res).catch((err: unknown) => {
-          logger.error({ err }, 'file route failed');
-          if (!res.headersSent) res.writeHead(500).end();
-          else res.destroy();
-        });
+      files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
       if (zaloClient && zaloSender && config.zalo) {
         const handle = createZaloHandler(chat, zaloSender, logger);
         if (config.zalo.webhookSecret && config.publicUrl) {

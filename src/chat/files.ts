@@ -4,6 +4,7 @@
  * (Zalo). The router lets only admins here; a link is made for the admin who asked.
  */
 import { prepareArtifact, artifactBytes } from '../reports/artifacts.js';
+import { pngSize } from '../reports/png.js';
 import type { Summary } from '../reports/figures.js';
 import type { ChatRequest } from './context.js';
 import { fileMessages as msg } from './messages.js';
@@ -14,10 +15,6 @@ import { CHANNEL_CAPABILITIES, FILE_KINDS, say, type FileKind, type Option, type
 const MAX_UPLOAD_BYTES = 49 * 1024 * 1024;
 /** Photos are shown at most 2,560 px on the long side; beyond, the chart is sent as a file to keep it readable. */
 const MAX_PHOTO_HEIGHT = 2560;
-
-function pngHeight(data: Buffer): number {
-  return data.length >= 24 ? data.readUInt32BE(20) : 0;
-}
 
 function artifactDeps(request: ChatRequest) {
   const { db, forms, clock, letterhead } = request.deps;
@@ -58,7 +55,7 @@ export function fileAction(request: ChatRequest, campaignId: string, file: FileK
     }
     request.log.info({ campaignId, file, bytes: data.length }, 'file sent');
     // Telegram shrinks photos and refuses tall ones: a chart of many questions goes as a file.
-    const as = file === 'png' && pngHeight(data) <= MAX_PHOTO_HEIGHT ? 'photo' : 'document';
+    const as = file === 'png' && (pngSize(data)?.height ?? Infinity) <= MAX_PHOTO_HEIGHT ? 'photo' : 'document';
     return {
       messages: [{ text: caption, options: [], attachment: { fileName: artifact.fileName, contentType: artifact.contentType, data, as } }],
       toast: { text: msg.sending },

@@ -34,6 +34,8 @@ export type Action =
 /** The office's files of a round: the workbook, the Word draft, the chart. */
 export type FileKind = 'xlsx' | 'docx' | 'png';
 export const FILE_KINDS: readonly FileKind[] = ['xlsx', 'docx', 'png'];
+/** One letter per file kind, where bytes are counted: button payloads and download links. */
+export const FILE_CODES: Record<FileKind, string> = { xlsx: 'x', docx: 'w', png: 'c' };
 
 /** «Gửi lại» ('resend'): the round's deliveries that failed and may be sent again go out again. */
 export type RoundAction = 'due' | 'close' | 'close_ok' | 'close_no' | 'remind' | 'resend';

@@ -6,6 +6,7 @@
  * "message is not modified", callback data size, rate limits), because those
  * are the failures a mocked API would hide.
  */
+import { pngSize } from '../reports/png.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ApiFailure, ApiServer, ChatLog, DEFAULT_WAIT_MS, InjectedFailures, LongPoll, RateLimit, Waiters, badRequest,
@@ -918,41 +919,27 @@ class Emulator implements BotApiEmulator {
   }
 
   private sendDocument(params: Params, files: Map<string, UploadedFile>): object {
-    const chatId = requireChatId(params);
     const document = this.resolveDocument(params.document, files);
-    const caption = asString(params.caption);
-    const parseMode = asString(params.parse_mode);
-    const plainText = validateCaption(caption, parseMode);
-    const replyMarkup = asJson(params.reply_markup);
-    validateReplyMarkup(replyMarkup);
-    const message = this.store(chatId, {
-      text: caption ?? '',
-      plainText,
-      parse_mode: parseMode,
-      reply_markup: replyMarkup,
-      document: { file_name: document.file_name, mime_type: document.mime_type, bytes: document.bytes, caption },
-    });
-    return this.toApiMessage(message);
+    return this.storeFileMessage(params, { file_name: document.file_name, mime_type: document.mime_type, bytes: document.bytes });
   }
 
   /** Telegram refuses a photo it cannot decode; the emulator reads PNG sizes (what this bot sends). */
   private sendPhoto(params: Params, files: Map<string, UploadedFile>): object {
-    const chatId = requireChatId(params);
     const photo = this.resolveDocument(params.photo, files, 'photo');
     const size = pngSize(photo.bytes);
     if (!size) throw badRequest('IMAGE_PROCESS_FAILED');
+    return this.storeFileMessage(params, { file_name: photo.file_name, mime_type: 'image/png', bytes: photo.bytes, photo: size });
+  }
+
+  /** A document or photo message with its caption and keyboard, checked as Telegram checks them. */
+  private storeFileMessage(params: Params, file: Omit<NonNullable<BotMessage['document']>, 'caption'>): object {
+    const chatId = requireChatId(params);
     const caption = asString(params.caption);
     const parseMode = asString(params.parse_mode);
     const plainText = validateCaption(caption, parseMode);
     const replyMarkup = asJson(params.reply_markup);
     validateReplyMarkup(replyMarkup);
-    const message = this.store(chatId, {
-      text: caption ?? '',
-      plainText,
-      parse_mode: parseMode,
-      reply_markup: replyMarkup,
-      document: { file_name: photo.file_name, mime_type: 'image/png', bytes: photo.bytes, caption, photo: size },
-    });
+    const message = this.store(chatId, { text: caption ?? '', plainText, parse_mode: parseMode, reply_markup: replyMarkup, document: { ...file, caption } });
     return this.toApiMessage(message);
   }
 
@@ -1141,13 +1128,6 @@ function documentObject(document: NonNullable<BotMessage['document']>, fileId: s
     mime_type: document.mime_type,
     file_size: document.bytes.length,
   };
-}
-
-/** Width and height from a PNG's IHDR chunk; undefined for anything that is not a PNG. */
-function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined;
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 /** How long the emulator waits for the bot to answer a webhook POST (Telegram waits about a minute). */

@@ -40,35 +40,37 @@ export function isFilesPath(path: string): boolean {
   return path.startsWith(FILES_PATH);
 }
 
-export function filesRoute(deps: FilesRouteDeps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '').split('?')[0]!;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, msg.methodNotAllowed);
-    // The token's alphabet is URL-safe: it is taken as sent, never decoded (a malformed escape must not throw).
-    const token = path.slice(FILES_PATH.length);
-    const check = verifyLink(deps.secret, token, deps.clock.now().getTime());
-    // The token is a credential: only the reason is logged.
-    if (!check.ok) {
-      deps.logger.warn({ reason: check.reason }, 'file link refused');
-      return refuse(res, 403, check.reason === 'expired' ? msg.expired : msg.invalid);
-    }
-    const { campaignId, file, admin } = check.claims;
-    try {
-      if (!(await stillAdmin(deps.db, admin, deps.adminIds, deps.clock.now()))) {
-        deps.logger.warn({ channel: admin.channel }, 'file link of an account that is no longer an admin');
-        return refuse(res, 403, msg.notAdmin);
-      }
-      const artifact = await prepareArtifact(deps, campaignId, file);
-      if (!artifact) return refuse(res, 404, msg.unknownRound);
-      res.writeHead(200, { 'content-type': artifact.contentType, 'content-disposition': attachment(artifact.fileName), 'cache-control': 'private, no-store' });
-      if (req.method === 'HEAD') return void res.end();
-      await artifact.write(res);
-      deps.logger.info({ campaignId, file, channel: admin.channel }, 'file downloaded');
-    } catch (err) {
-      if (err instanceof WorkbookAbandonedError) return void deps.logger.info({ campaignId, file }, 'file download cancelled');
-      deps.logger.error({ err, campaignId, file }, 'file download failed');
+/** The route; it never rejects: every failure is answered (403, 404, 500) and logged. */
+export function filesRoute(deps: FilesRouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    serve(deps, req, res).catch((err: unknown) => {
+      if (err instanceof WorkbookAbandonedError) return void deps.logger.info('file download cancelled');
+      deps.logger.error({ err }, 'file download failed');
       if (!res.headersSent) refuse(res, 500, msg.failed);
       else res.destroy();
-    }
+    });
   };
+}
+
+async function serve(deps: FilesRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '').split('?')[0]!;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, msg.methodNotAllowed);
+  // The token's alphabet is URL-safe: it is taken as sent, never decoded (a malformed escape must not throw).
+  const check = verifyLink(deps.secret, path.slice(FILES_PATH.length), deps.clock.now().getTime());
+  // The token is a credential: only the reason is logged.
+  if (!check.ok) {
+    deps.logger.warn({ reason: check.reason }, 'file link refused');
+    return refuse(res, 403, check.reason === 'expired' ? msg.expired : msg.invalid);
+  }
+  const { campaignId, file, admin } = check.claims;
+  if (!(await stillAdmin(deps.db, admin, deps.adminIds, deps.clock.now()))) {
+    deps.logger.warn({ channel: admin.channel }, 'file link of an account that is no longer an admin');
+    return refuse(res, 403, msg.notAdmin);
+  }
+  const artifact = await prepareArtifact(deps, campaignId, file);
+  if (!artifact) return refuse(res, 404, msg.unknownRound);
+  res.writeHead(200, { 'content-type': artifact.contentType, 'content-disposition': attachment(artifact.fileName), 'cache-control': 'private, no-store' });
+  if (req.method === 'HEAD') return void res.end();
+  await artifact.write(res);
+  deps.logger.info({ campaignId, file, channel: admin.channel }, 'file downloaded');
 }

@@ -128,8 +128,8 @@ async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: Fi
   }
 }
 
-/** The whole file in memory, for a channel that uploads it in one request. */
-export async function artifactBytes(artifact: PreparedArtifact): Promise<Buffer> {
+/** What `write` puts into a stream, in memory: for a channel that uploads a file in one request. */
+export async function bytesOf(write: (output: Writable) => Promise<void>): Promise<Buffer> {
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -137,7 +137,12 @@ export async function artifactBytes(artifact: PreparedArtifact): Promise<Buffer>
     sink.once('end', resolve);
     sink.once('error', reject);
   });
-  await artifact.write(sink);
+  await write(sink);
   await ended;
   return Buffer.concat(chunks);
+}
+
+/** The whole file in memory. */
+export function artifactBytes(artifact: PreparedArtifact): Promise<Buffer> {
+  return bytesOf((output) => artifact.write(output));
 }

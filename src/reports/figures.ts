@@ -402,16 +402,12 @@ async function buildPrevious(db: Kysely<Database>, campaign: SummaryCampaign, cu
   if (!previous) return undefined;
   const form = await forms.get(campaign.formId, previous.formVersion);
   const counts = await readRoundCounts(db, previous.id, form);
-  const kinds = new Map(current.map((q) => [q.key, figureKind(q)]));
-  const comparable = summaryQuestions(form).filter((q) => kinds.get(q.key) === figureKind(q));
+  // Same key and same type: an integer and a decimal are both numbers, yet not comparable.
+  const types = new Map(current.map((q) => [q.key, q.type]));
+  const comparable = summaryQuestions(form).filter((q) => types.get(q.key) === q.type);
   // The previous round is over: its figures are final.
   const { submitted, figures } = roundFigures(comparable, counts, () => true);
   return { campaignId: previous.id, periodLabel: previous.periodLabel, submitted, questions: new Map(figures.map((f) => [f.key, f])) };
-}
-
-/** The figure kind a question produces: integers and decimals are both numbers but not comparable. */
-function figureKind(q: Question): string {
-  return q.type;
 }
 
 /**

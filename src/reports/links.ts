@@ -7,7 +7,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { FILE_KINDS, type FileKind, type Identity } from '../chat/port.js';
+import { FILE_CODES, FILE_KINDS, type FileKind, type Identity } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 
 /** How long a link works. */
@@ -27,7 +27,6 @@ export interface LinkClaims {
 
 export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
-const FILE_CODES: Record<FileKind, string> = { xlsx: 'x', docx: 'w', png: 'c' };
 const CHANNEL_CODES: Record<Identity['channel'], string> = { telegram: 't', zalo: 'z' };
 
 function sign(secret: string, payload: string): Buffer {

@@ -53,13 +53,6 @@ function cappedList<T extends OrgRef>(list: OrgList<T>, item: (org: T) => string
   return rest > 0 ? `${items}${m.andOthers(formatCount(rest))}` : items;
 }
 
-/**
- * After a number question's figures: how many of its answers were far from the
- * usual and confirmed by their organization, so the office knows which figures
- * were checked at entry before it publishes them.
- */
-const confirmedOutliersNote = (n: string): string => m.confirmedOutliers(n);
-
 /** One sentence of the figures. `startsWithCount`: it reads "152/159 tổ chức …", so a report may put its subject before it. */
 export interface FigureSentence {
   text: string;
@@ -94,7 +87,8 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
   const headline = headlineChange(q, previous);
   switch (q.kind) {
     case 'number': {
-      const outliers = q.confirmedOutliers > 0 ? confirmedOutliersNote(count(q.confirmedOutliers)) : '';
+      // How many answers were far from the usual and confirmed at entry: the office knows which figures were checked.
+      const outliers = q.confirmedOutliers > 0 ? m.confirmedOutliers(count(q.confirmedOutliers)) : '';
       if (q.type === 'decimal') {
         return [
           labelled(

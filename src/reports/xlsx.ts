@@ -441,12 +441,7 @@ async function writeDetailSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, in
     ...answerColumns.map((a) => ({ header: a.question.text, width: a.width })),
   ]);
   const styles: Array<CellStyle | undefined> = [undefined, undefined, undefined, undefined, undefined, STYLE.dateTime, undefined, undefined, ...answerColumns.map((a) => a.style)];
-  let n = 0;
-  for await (const row of detailRows(input.db, input.summary.campaign.id, input.form)) {
-    writeRow(sheet, detailValues(row, answerColumns), styles);
-    if (++n % DRAIN_EVERY === 0) await drained(output);
-  }
-  sheet.commit();
+  await streamRows(sheet, detailRows(input.db, input.summary.campaign.id, input.form), (row) => writeRow(sheet, detailValues(row, answerColumns), styles), output);
 }
 
 function detailValues(row: DetailRow, answerColumns: AnswerColumn[]): CellValue[] {
@@ -488,14 +483,31 @@ async function writeNotSubmittedSheet(workbook: ExcelJS.stream.xlsx.WorkbookWrit
     { header: c.reachNote, width: 45 },
   ]);
   const styles = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, STYLE.wrap];
+  await streamRows(
+    sheet,
+    notSubmittedRows(input.db, input.summary.campaign.id),
+    (org) => {
+      const head: CellValue[] = [org.code, org.name, organizationTypeHeadings[org.type] ?? org.type, m.statuses[org.status]];
+      if (org.reporters.length === 0) writeRow(sheet, [...head, m.noReporter, null, m.no, null], styles);
+      for (const r of org.reporters) {
+        const note = r.reason ? m.unreachableReason(r.reason) : r.channels.length === 0 ? m.noAccount : r.reachable ? null : m.unreachable;
+        writeRow(sheet, [...head, r.name, channelList(r.channels), r.reachable ? m.yes : m.no, note], styles);
+      }
+    },
+    output,
+  );
+}
+
+/** Streams `rows` into the sheet, one row each, waiting for a slow reader every DRAIN_EVERY rows, then commits it. */
+async function streamRows<T>(
+  sheet: ExcelJS.Worksheet,
+  rows: AsyncIterable<T>,
+  write: (row: T) => void,
+  output: NodeJS.WritableStream,
+): Promise<void> {
   let n = 0;
-  for await (const org of notSubmittedRows(input.db, input.summary.campaign.id)) {
-    const head: CellValue[] = [org.code, org.name, organizationTypeHeadings[org.type] ?? org.type, m.statuses[org.status]];
-    if (org.reporters.length === 0) writeRow(sheet, [...head, m.noReporter, null, m.no, null], styles);
-    for (const r of org.reporters) {
-      const note = r.reason ? m.unreachableReason(r.reason) : r.channels.length === 0 ? m.noAccount : r.reachable ? null : m.unreachable;
-      writeRow(sheet, [...head, r.name, channelList(r.channels), r.reachable ? m.yes : m.no, note], styles);
-    }
+  for await (const row of rows) {
+    write(row);
     if (++n % DRAIN_EVERY === 0) await drained(output);
   }
   sheet.commit();
@@ -510,12 +522,12 @@ async function writeLateSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, inpu
     { header: c.lateReason, width: 60 },
   ]);
   const styles = [undefined, undefined, STYLE.dateTime, STYLE.wrap];
-  let n = 0;
-  for await (const r of lateRows(input.db, input.summary.campaign.id)) {
-    writeRow(sheet, [r.code, r.name, r.submittedAt ? excelLocalDateTime(r.submittedAt) : null, r.lateReason], styles);
-    if (++n % DRAIN_EVERY === 0) await drained(output);
-  }
-  sheet.commit();
+  await streamRows(
+    sheet,
+    lateRows(input.db, input.summary.campaign.id),
+    (r) => writeRow(sheet, [r.code, r.name, r.submittedAt ? excelLocalDateTime(r.submittedAt) : null, r.lateReason], styles),
+    output,
+  );
 }
 
 async function writeTextsSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, input: WorkbookInput, output: NodeJS.WritableStream): Promise<void> {
@@ -528,12 +540,12 @@ async function writeTextsSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, inp
   ]);
   const labels = new Map(input.form.questions.map((q) => [q.key, capitalize(q.summary?.label ?? q.text)]));
   const styles = [STYLE.wrap, undefined, STYLE.wrap, STYLE.wrap];
-  let n = 0;
-  for await (const t of textAnswers(input.db, input.summary.campaign.id, input.form)) {
-    writeRow(sheet, [labels.get(t.questionKey) ?? t.questionKey, t.code, t.name, t.text], styles);
-    if (++n % DRAIN_EVERY === 0) await drained(output);
-  }
-  sheet.commit();
+  await streamRows(
+    sheet,
+    textAnswers(input.db, input.summary.campaign.id, input.form),
+    (t) => writeRow(sheet, [labels.get(t.questionKey) ?? t.questionKey, t.code, t.name, t.text], styles),
+    output,
+  );
 }
 
 /** The output was closed before the workbook was complete (the person cancelled the download). */

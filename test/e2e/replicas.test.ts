@@ -16,7 +16,7 @@ import { startBotProcess, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { DAY, freePort, telegramChat, WAIT } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
-import { insertNumberedOrgs } from '../support/fixtures.js';
+import { insertNumberedOrgs, seedForms } from '../support/fixtures.js';
 import { startRoundRobinProxy } from '../support/roundRobinProxy.js';
 
 const SECRETARIES = 12;
@@ -70,7 +70,6 @@ async function healthy(port: number): Promise<void> {
 beforeAll(async () => {
   testDb = await createTestDb('e2e_replicas');
   const { db } = testDb;
-  const { seedForms } = await import('../support/fixtures.js');
   await seedForms(db);
   await insertNumberedOrgs(db, { letter: 'R', digits: 2, count: SECRETARIES, firstChat: FIRST_CHAT });
   emulator = await startBotApiEmulator();

@@ -39,11 +39,7 @@ function start(outboxMaxPerSecond: number): Promise<RunningJobs> {
   return h.startJobs(outboxMaxPerSecond);
 }
 
-async function flushPrefix(): Promise<number> {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  return keys.length;
-}
+const flushPrefix = () => h.flushRedis();
 
 const sends = () => emulator.calls.filter((c) => c.method === 'sendMessage');
 const announcementsTo = (chat: number) => emulator.messagesTo(chat).filter((m) => m.plainText.includes('Thông báo đợt báo cáo'));

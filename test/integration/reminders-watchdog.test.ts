@@ -35,11 +35,7 @@ const chats = Array.from({ length: ORGS }, (_, i) => FIRST_CHAT + i);
 const sends = () => emulator.calls.filter((c) => c.method === 'sendMessage');
 const announcementsTo = (chat: number) => emulator.messagesTo(chat).filter((m) => m.plainText.includes('Thông báo đợt báo cáo'));
 
-async function flushPrefix(): Promise<number> {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  return keys.length;
-}
+const flushPrefix = () => h.flushRedis();
 
 beforeAll(async () => {
   h = await startReminderHarness('reminders_watchdog', { clock, policy: reminderPolicy(), scheduler: false });

@@ -11,7 +11,7 @@ import { buildSummary, getSummaryCampaign, listNotSubmitted, type ChoiceFigures,
 import { renderNotSubmitted, renderSummary } from '../../src/reports/text.js';
 import { FormCache } from '../../src/services/forms.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { at, bundledForm, insertCampaign, insertOrg, seedForms } from '../support/fixtures.js';
+import { at, bundledForm, insertCampaign, insertOrg, insertReport, seedForms } from '../support/fixtures.js';
 
 let t: TestDb;
 let db: Kysely<Database>;
@@ -36,44 +36,7 @@ async function submit(
   answers: Record<string, AnswerValue>,
   seed: SubmissionSeed = {},
 ): Promise<void> {
-  const org = await db.selectFrom('organizations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
-  const status = seed.status ?? 'submitted';
-  const submission = await db
-    .insertInto('submissions')
-    .values({
-      campaign_id: campaignId,
-      organization_id: org.id,
-      status,
-      cursor: JSON.stringify({}),
-      first_submitted_at: status === 'submitted' ? at(seed.late ? '2026-12-15T20:00' : '2026-12-14T10:00') : null,
-      late: seed.late ?? false,
-      late_reason: seed.lateReason ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const rows = Object.entries(answers).map(([key, value]) => {
-    const question = form.questions.find((q) => q.key === key);
-    if (!question) throw new Error(`no question ${key} in ${form.id}`);
-    const row = {
-      submission_id: submission.id,
-      question_key: key,
-      value: JSON.stringify(value),
-      skipped: value === null,
-      num_value: null as number | null,
-      bool_value: null as boolean | null,
-      text_value: null as string | null,
-      date_value: null as string | null,
-      choice_values: null as string[] | null,
-    };
-    if (value === null) return row;
-    if (question.type === 'integer' || question.type === 'decimal') row.num_value = value as number;
-    else if (question.type === 'yes_no') row.bool_value = value as boolean;
-    else if (question.type === 'choice' || question.type === 'text') row.text_value = value as string;
-    else if (question.type === 'date') row.date_value = value as string;
-    else row.choice_values = value as string[];
-    return row;
-  });
-  if (rows.length > 0) await db.insertInto('answers').values(rows).execute();
+  await insertReport(db, campaignId, form, code, answers, { ...seed, submittedAt: at(seed.late ? '2026-12-15T20:00' : '2026-12-14T10:00') });
 }
 
 /** The id of `code`'s submission to the campaign, as a subquery for changing its answers. */

@@ -11,10 +11,11 @@ import type { Database } from '../../src/db/schema.js';
 import { formSchema, type AnswerValue, type Form, type FormInput } from '../../src/forms/schema.js';
 import { buildSummary, type GroupFigures, type Summary } from '../../src/reports/figures.js';
 import { detailRows, lateRows, notSubmittedRows, textAnswers, type DetailRow } from '../../src/reports/rows.js';
+import { bytesOf } from '../../src/reports/artifacts.js';
 import { asciiSlug, workbookFileName, writeWorkbook } from '../../src/reports/xlsx.js';
 import { FormCache, syncBundledForms } from '../../src/services/forms.js';
 import { createTestDb, TEST_PG_SERVER, type TestDb } from '../support/db.js';
-import { at, insertCampaign, insertOrg, insertPerson } from '../support/fixtures.js';
+import { at, insertCampaign, insertOrg, insertPerson, insertReport } from '../support/fixtures.js';
 
 let t: TestDb;
 let db: Kysely<Database>;
@@ -68,61 +69,14 @@ interface SubmissionSeed {
   lateReason?: string;
 }
 
-/** A submission and its answers as the reporting service stores them (typed columns filled). */
+/** A submission and its answers as the reporting service stores them, submitted at `seed.submitted` (local time). */
 async function submit(campaignId: string, form: Form, code: string, answers: Record<string, AnswerValue>, seed: SubmissionSeed = {}): Promise<void> {
-  const org = await db.selectFrom('organizations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
-  const status = seed.status ?? 'submitted';
-  const when = status === 'submitted' ? at(seed.submitted ?? '2026-12-14T10:00') : null;
-  const submission = await db
-    .insertInto('submissions')
-    .values({
-      campaign_id: campaignId,
-      organization_id: org.id,
-      status,
-      cursor: JSON.stringify({}),
-      first_submitted_at: when,
-      last_submitted_at: when,
-      late: seed.late ?? false,
-      late_reason: seed.lateReason ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const rows = Object.entries(answers).map(([key, value]) => {
-    const question = form.questions.find((q) => q.key === key);
-    if (!question) throw new Error(`no question ${key} in ${form.id}`);
-    const row = {
-      submission_id: submission.id,
-      question_key: key,
-      value: JSON.stringify(value),
-      skipped: value === null,
-      num_value: null as number | null,
-      bool_value: null as boolean | null,
-      text_value: null as string | null,
-      date_value: null as string | null,
-      choice_values: null as string[] | null,
-    };
-    if (value === null) return row;
-    if (question.type === 'integer' || question.type === 'decimal') row.num_value = value as number;
-    else if (question.type === 'yes_no') row.bool_value = value as boolean;
-    else if (question.type === 'choice' || question.type === 'text') row.text_value = value as string;
-    else if (question.type === 'date') row.date_value = value as string;
-    else row.choice_values = value as string[];
-    return row;
-  });
-  if (rows.length > 0) await db.insertInto('answers').values(rows).execute();
+  const { submitted, ...rest } = seed;
+  await insertReport(db, campaignId, form, code, answers, { ...rest, submittedAt: at(submitted ?? '2026-12-14T10:00') });
 }
 
-async function workbookBuffer(input: Parameters<typeof writeWorkbook>[0]): Promise<Buffer> {
-  const sink = new PassThrough();
-  const chunks: Buffer[] = [];
-  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<void>((resolve, reject) => {
-    sink.once('end', resolve);
-    sink.once('error', reject);
-  });
-  await writeWorkbook(input, sink);
-  await ended;
-  return Buffer.concat(chunks);
+function workbookBuffer(input: Parameters<typeof writeWorkbook>[0]): Promise<Buffer> {
+  return bytesOf((output) => writeWorkbook(input, output));
 }
 
 /** The sheet's rows as arrays of cell values, column 1 at index 0. */

@@ -70,6 +70,8 @@ export interface ReminderHarness {
   /** The whole job runtime, as the bot process starts it, against the emulator. */
   /** The bot's jobs as the process starts them; `watchdogEveryMs` shortens the watchdog's minute. */
   startJobs(outboxMaxPerSecond: number, options?: { watchdogEveryMs?: number }): Promise<RunningJobs>;
+  /** Deletes every Redis key of this installation, as FLUSHALL would (other test files keep theirs); how many there were. */
+  flushRedis(): Promise<number>;
   /** Runs `during` while a slot worker runs against a Postgres that cannot be reached. */
   withSlotWorkerOnUnreachablePostgres<T>(scheduler: Scheduler, during: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
@@ -148,6 +150,11 @@ export async function startReminderHarness(label: string, options: ReminderHarne
       const worker = startSlotWorker(deps, { connection: harness.workerRedis(), prefix });
       workers.push(worker);
       return worker;
+    },
+    async flushRedis() {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      return keys.length;
     },
     startJobs(outboxMaxPerSecond, options = {}) {
       const { token, apiRoot } = harness.emulator;

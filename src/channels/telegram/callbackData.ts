@@ -10,7 +10,7 @@
  * recognised as stale instead of answering the wrong question. What a payload claims
  * is never trusted: the chat layer checks the caller's rights for every action.
  */
-import type { Action, FileKind, RoundAction } from '../../chat/port.js';
+import { FILE_CODES, type Action, type FileKind, type RoundAction } from '../../chat/port.js';
 import type { Input } from '../../dialogue/types.js';
 
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -68,7 +68,6 @@ function decodeInput(code: string): Input | undefined {
 
 const ROUND_CODES: Record<RoundAction, string> = { due: 'd', close: 'c', close_ok: 'cy', close_no: 'cn', remind: 'r', resend: 'g' };
 const ROUND_ACTIONS = new Map(Object.entries(ROUND_CODES).map(([action, code]) => [code, action as RoundAction]));
-const FILE_CODES: Record<FileKind, string> = { xlsx: 'x', docx: 'w', png: 'c' };
 const FILE_KINDS_BY_CODE = new Map(Object.entries(FILE_CODES).map(([kind, code]) => [code, kind as FileKind]));
 
 function encodeUnchecked(action: Action): string {
