@@ -7,9 +7,9 @@
  * decides whether an admin's «Gửi lại» may send it again. What a message says and how it
  * is shown are the channel sender's business (buttons on Telegram, numbered lines on Zalo).
  *
- * Quiet hours and holidays are enforced here too, at the moment of sending: a slot
- * planned at 08:00 can still reach the outbox at 23:00 (a restart after an outage,
- * a fan-out of thousands that runs past 21:00); its jobs wait for the next allowed time.
+ * Quiet hours and holidays are enforced here too, at the moment of sending (policy:
+ * quietWaitMs): a slot planned at 08:00 can still reach the outbox at 23:00; its jobs
+ * wait for the next allowed time.
  */
 import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -19,7 +19,7 @@ import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { composeDelivery } from '../src/reminders/compose.js';
-import { nextAllowedTime, type ReminderPolicy } from '../src/reminders/plan.js';
+import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';
 import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
@@ -88,16 +88,9 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   }
 }
 
-/** How long sending must wait now for quiet hours or a holiday to end; 0 when it may send. */
-export function quietWaitMs(deps: Pick<OutboxDeps, 'clock' | 'policy'>): number {
-  if (!deps.policy) return 0;
-  const now = deps.clock.now();
-  return nextAllowedTime(now, deps.policy).getTime() - now.getTime();
-}
-
 export function startOutboxWorker(deps: OutboxDeps, options: { connection: Redis; prefix: string; maxPerSecond: number; concurrency?: number }): Worker<OutboxJob> {
   const processJob = async (job: Job<OutboxJob>, token?: string): Promise<string> => {
-    const wait = quietWaitMs(deps);
+    const wait = quietWaitMs(deps.clock.now(), deps.policy);
     if (wait > 0) {
       // Not an attempt: the job sleeps until the morning (or the day after a holiday), the row stays queued.
       await job.moveToDelayed(Date.now() + wait, token);

@@ -8,9 +8,33 @@ export const SLOTS_QUEUE = 'slots';
 /** One job per delivery: the rate-limited sender of each channel (Telegram's kept its first name). */
 export const OUTBOX_QUEUES: Record<ChannelName, string> = { telegram: 'outbox', zalo: 'outbox-zalo' };
 
+/** A slot at its time. `slotKey` is a stored key as read back (see parseSlotKey in src/reminders/slotKeys.ts). */
 export type SlotJob = { campaignId: string; slotKey: string; sendAtMs: number };
 export type DigestJob = Record<string, never>;
+export type SweepJob = Record<string, never>;
 export type OutboxJob = { deliveryId: string };
+
+/** The slots queue's job names: a slot at its time, the daily digest, the minute's sweep. */
+export const SLOT_JOB = 'slot';
+export const DIGEST_JOB = 'digest';
+export const SWEEP_JOB = 'sweep';
+
+/** A job of the slots queue, by name (BullMQ does not tie a job's data to its name: slotsJobOf does). */
+export type SlotsJob = { name: typeof SLOT_JOB; data: SlotJob } | { name: typeof DIGEST_JOB; data: DigestJob } | { name: typeof SWEEP_JOB; data: SweepJob };
+export type SlotsJobName = SlotsJob['name'];
+export type SlotsJobData = SlotsJob['data'];
+
+/** A slots-queue job as its typed union; undefined for a name this version does not know (a job left by another version). */
+export function slotsJobOf(job: { name: string; data: unknown }): SlotsJob | undefined {
+  switch (job.name) {
+    case SLOT_JOB:
+    case DIGEST_JOB:
+    case SWEEP_JOB:
+      return { name: job.name, data: job.data } as SlotsJob;
+    default:
+      return undefined;
+  }
+}
 
 /** Bounded history in Redis: Postgres keeps the real record of every delivery. */
 export const defaultJobOptions: DefaultJobOptions = {
@@ -21,12 +45,6 @@ export const defaultJobOptions: DefaultJobOptions = {
 export const OUTBOX_ATTEMPTS = 6;
 
 /**
- * A delivery left in 'sending' this long was interrupted mid-send: its outcome is unknown,
- * and it is queued again. Longer than any send can take while its worker lives (a hung
- * connection included), so a live worker's delivery is not sent twice.
- */
-export const INTERRUPTED_GRACE_MS = 10 * 60 * 1000;
-/**
  * The job scheduler that queues such deliveries again while the process runs: a crash
  * followed by a quick restart (within the grace period) must not leave them 'sending' for good.
  */
@@ -34,14 +52,19 @@ export const SWEEP_SCHEDULER = 'interrupted-deliveries';
 export const SWEEP_EVERY_MS = 60 * 1000;
 
 export interface Queues {
-  slots: Queue<SlotJob | DigestJob>;
+  /**
+   * Names stay `string` at BullMQ's level (its types use the name type for job scheduler ids
+   * too, and a worker typed by name fits no list of workers): SLOT_JOB, DIGEST_JOB and
+   * SWEEP_JOB name the jobs, and slotsJobOf gives the worker the typed union.
+   */
+  slots: Queue<SlotsJobData>;
   /** Every channel has its queue, configured or not: jobs of a channel switched off wait there. */
   outbox: Record<ChannelName, Queue<OutboxJob>>;
   close(): Promise<void>;
 }
 
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const slots = new Queue<SlotJob | DigestJob>(SLOTS_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 5000 } } });
+  const slots = new Queue<SlotsJobData>(SLOTS_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 5000 } } });
   const outboxOf = (channel: ChannelName) =>
     new Queue<OutboxJob>(OUTBOX_QUEUES[channel], {
       connection,

@@ -10,13 +10,13 @@ import type { ChannelName, ChannelSender } from '../src/chat/port.js';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
-import type { ReminderPolicy } from '../src/reminders/plan.js';
+import type { ReminderPolicy } from '../src/reminders/policy.js';
 import { ensureAdminPeople } from '../src/services/people.js';
 import type { FormCache } from '../src/services/forms.js';
 import { TIME_ZONE, type Clock } from '../src/time.js';
 import { createRedis, waitUntilReady, warnUnlessNoEviction } from './connection.js';
 import { startOutboxWorker } from './outbox.js';
-import { createQueues, SWEEP_EVERY_MS, SWEEP_SCHEDULER, type Queues } from './queues.js';
+import { createQueues, DIGEST_JOB, SWEEP_EVERY_MS, SWEEP_JOB, SWEEP_SCHEDULER, type Queues } from './queues.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { startSlotWorker } from './slots.js';
 import { sentinelKey, startWatchdog, type Watchdog } from './watchdog.js';
@@ -120,8 +120,8 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
       workers.push(startOutboxWorker(outboxDeps, { connection: workerRedis, prefix, maxPerSecond }));
     }
     const ensureSchedulers = async () => {
-      await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: 'digest', data: {} });
-      await queues.slots.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+      await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: DIGEST_JOB, data: {} });
+      await queues.slots.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: SWEEP_JOB, data: {} });
     };
     await ensureSchedulers();
     await scheduler.reconcileAll();

@@ -5,18 +5,16 @@
  * can run at every start, after every change, and after Redis was flushed.
  */
 import type { Kysely } from 'kysely';
-import { isClosed } from '../src/campaigns/state.js';
 import { CHANNEL_NAMES, type ChannelName } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
-import type { ReminderPolicy } from '../src/reminders/plan.js';
-import { listNotSubmitted } from '../src/reports/figures.js';
+import { INTERRUPTED_GRACE_MS, MAX_RESENDS, STALE_QUEUED_MS, type ReminderPolicy } from '../src/reminders/policy.js';
 import { recordAudit } from '../src/services/audit.js';
-import { MAX_RESENDS, rechannelQueued, resendInterruptedDeliveries, waitingDeliveries, type WaitingDelivery, type WaitingFilter } from '../src/services/deliveries.js';
-import { addManualSlot, campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, type PendingSlot } from '../src/services/reminderSlots.js';
+import { queuedGenerations, rechannelQueued, resendInterruptedDeliveries, waitingDeliveries, type WaitingDelivery, type WaitingFilter } from '../src/services/deliveries.js';
+import { campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, requestManualReminder, type PendingSlot } from '../src/services/reminderSlots.js';
 import type { RoundScheduler } from '../src/services/scheduling.js';
 import type { Clock } from '../src/time.js';
-import { deliveryJobId, INTERRUPTED_GRACE_MS, slotJobId, type Queues, type SlotJob } from './queues.js';
+import { deliveryJobId, SLOT_JOB, slotJobId, type Queues, type SlotJob } from './queues.js';
 
 export interface SchedulerDeps {
   db: Kysely<Database>;
@@ -55,9 +53,6 @@ export interface SweepReport {
   deliveries: number;
 }
 
-/** A delivery queued in Postgres this long ago should have a job by now; if not, it lost it. */
-const STALE_QUEUED_MS = 5 * 60 * 1000;
-
 const PAGE = 1000;
 /** Failed jobs looked at per reconcile or recovery (the failed set is bounded by removeOnFail anyway). */
 const FAILED_SCAN = 5000;
@@ -77,7 +72,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     let removed = 0;
     const existing = await queues.slots.getJobs(['delayed', 'waiting', 'prioritized']);
     for (const job of existing) {
-      if (job.name !== 'slot' || !job.id) continue;
+      if (job.name !== SLOT_JOB || !job.id) continue;
       const data = job.data as SlotJob;
       if (campaignId !== undefined && data.campaignId !== campaignId) continue;
       if (expected.has(job.id)) continue;
@@ -90,13 +85,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     // A slot job that threw on every attempt (Postgres away at the slot's time) keeps its id in
     // the failed set, where addBulk below would take it for the job and add nothing: run it again.
     for (const job of await queues.slots.getJobs(['failed'], 0, FAILED_SCAN - 1)) {
-      if (job.name !== 'slot' || !job.id || !expected.has(job.id)) continue;
+      if (job.name !== SLOT_JOB || !job.id || !expected.has(job.id)) continue;
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch((err: unknown) => logger.debug({ err, jobId: job.id }, 'failed slot job already moved'));
     }
     if (slots.length > 0) {
       await queues.slots.addBulk(
         slots.map((slot) => ({
-          name: 'slot',
+          name: SLOT_JOB,
           data: slotJob(slot),
           opts: { jobId: slotJobId(slotJob(slot)), delay: Math.max(0, slot.sendAt.getTime() - now.getTime()) },
         })),
@@ -147,18 +142,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const byJobId = new Map(failed.filter((job) => job?.id && job.data?.deliveryId).map((job) => [job.id!, job]));
     const deliveryIds = [...new Set([...byJobId.values()].map((job) => job.data.deliveryId))];
     let requeued = 0;
-    if (deliveryIds.length > 0) {
-      const waiting = await db.selectFrom('deliveries').select(['id', 'resend_count']).where('id', 'in', deliveryIds).where('status', '=', 'queued').execute();
-      for (const { id, resend_count } of waiting) {
-        const job = byJobId.get(deliveryJobId(id, resend_count));
-        if (!job) continue;
-        await job
-          .retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
-          .then(
-            () => requeued++,
-            (err: unknown) => logger.debug({ err, deliveryId: id }, 'failed delivery job already moved'),
-          );
-      }
+    for (const { id, resendCount } of await queuedGenerations(db, deliveryIds)) {
+      const job = byJobId.get(deliveryJobId(id, resendCount));
+      if (!job) continue;
+      await job
+        .retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+        .then(
+          () => requeued++,
+          (err: unknown) => logger.debug({ err, deliveryId: id }, 'failed delivery job already moved'),
+        );
     }
     if (requeued > 0) logger.warn({ requeued }, 'delivery jobs that had run out of attempts were queued again');
     return { interrupted, requeued };
@@ -194,23 +186,18 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
     async remindNow(campaignId, actor) {
       const now = clock.now();
-      const round = await db.selectFrom('campaigns').select(['opens_at', 'closed_at']).where('id', '=', campaignId).executeTakeFirst();
-      if (!round || round.opens_at.getTime() > now.getTime() || isClosed(round, now)) {
-        return { kind: 'not_open' };
-      }
-      const missing = await listNotSubmitted(db, campaignId, { limit: 0 });
-      if (missing.total === 0) return { kind: 'none_missing' };
-      const added = await addManualSlot(db, campaignId, now);
-      if (added.kind === 'too_soon') return added;
-      const { slot } = added;
+      // The policy decides (remindNowDecision); the service reads and adds the slot.
+      const request = await requestManualReminder(db, campaignId, now);
+      if (request.kind !== 'added') return request;
+      const { slot } = request;
       try {
-        await queues.slots.add('slot', slotJob(slot), { jobId: slotJobId(slotJob(slot)) });
+        await queues.slots.add(SLOT_JOB, slotJob(slot), { jobId: slotJobId(slotJob(slot)) });
       } catch (error) {
         await removeUnsentSlot(db, campaignId, slot.slotKey);
         throw error;
       }
       await recordAudit(db, { actor, action: 'campaign.remind_now', details: { campaignId, slotKey: slot.slotKey }, at: now });
-      return { kind: 'queued', organizations: missing.total };
+      return { kind: 'queued', organizations: request.organizations };
     },
   };
 }

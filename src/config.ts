@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseIdentity, TELEGRAM_USER_ID } from './chat/identity.js';
 import type { ChannelName, Identity } from './chat/port.js';
-import type { QuietHours, ReminderPolicy } from './reminders/plan.js';
+import type { QuietHours, ReminderPolicy } from './reminders/policy.js';
 import { isoCalendarDate } from './time.js';
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';

@@ -1,6 +1,7 @@
 /**
  * What a delivery says, decided at the moment it is sent: a reminder re-reads the
- * organization's progress, and one whose organization has just submitted is not sent.
+ * organization's progress, and one whose organization has just submitted is not sent
+ * (policy: isMoot), nor a digest of another day (policy: isStaleDigest).
  */
 import { sql, type Kysely } from 'kysely';
 import { isClosed } from '../campaigns/state.js';
@@ -13,9 +14,9 @@ import { loadAnswers } from '../services/answers.js';
 import type { Delivery } from '../services/deliveries.js';
 import type { FormCache } from '../services/forms.js';
 import { escapeHtml, truncate } from '../text/html.js';
-import { formatDeadline, local, localDate } from '../time.js';
+import { formatDeadline, local } from '../time.js';
 import { reminderMessages as msg } from './messages.js';
-import { digestSlotKey } from './slotKeys.js';
+import { hasSubmitted, isMoot, isStaleDigest } from './policy.js';
 
 export type Composition = { kind: 'send'; message: OutboundMessage } | { kind: 'skip'; reason: string };
 
@@ -82,7 +83,7 @@ async function composeForOrganization(deps: ComposeDeps, delivery: Delivery, now
       },
     };
   }
-  if (row.status === 'submitted') return { kind: 'skip', reason: 'submitted' };
+  if (isMoot(delivery.kind, hasSubmitted(row.status))) return { kind: 'skip', reason: 'submitted' };
 
   const days = dayDifference(now, campaign.due_at);
   const overdue = now.getTime() > campaign.due_at.getTime();
@@ -138,7 +139,7 @@ async function composeEscalation(deps: ComposeDeps, delivery: Delivery): Promise
 
 async function composeDigest(deps: ComposeDeps, delivery: Delivery, now: Date): Promise<Composition> {
   // A morning's digest held back (quiet hours, an outage) is stale the next day: that day has its own.
-  if (delivery.slot_key !== digestSlotKey(localDate(now))) return { kind: 'skip', reason: 'stale digest' };
+  if (isStaleDigest(delivery.slot_key, now)) return { kind: 'skip', reason: 'stale digest' };
   const campaign = await campaignInfo(deps, delivery.campaign_id);
   const counts = await deps.db
     .selectFrom('campaign_targets as t')

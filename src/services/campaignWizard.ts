@@ -12,7 +12,8 @@ import { parseChatDateRange, parseChatDateTime } from '../campaigns/dateInput.js
 import { isClosed } from '../campaigns/state.js';
 import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
 import { formatDateVi } from '../forms/format.js';
-import { DEFAULT_REMINDER_PLAN, describePlan, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
+import { describePlan, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
+import { DEFAULT_REMINDER_PLAN } from '../reminders/policy.js';
 import { escapeHtml, truncate } from '../text/html.js';
 import { foldVietnamese, matchesSay } from '../text/normalize.js';
 import { formatDateTime, formatDeadline, type Clock } from '../time.js';

@@ -4,7 +4,8 @@ import { ORGANIZATION_TYPES, type Campaign, type Database, type OrganizationType
 import { periodFromLabel } from '../campaigns/period.js';
 import { isClosed } from '../campaigns/state.js';
 import { isBigintId } from '../db/ids.js';
-import { DEFAULT_REMINDER_PLAN, parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
+import { parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
+import { DEFAULT_REMINDER_PLAN } from '../reminders/policy.js';
 import { isoCalendarDate, type Clock } from '../time.js';
 import { recordAudit } from './audit.js';
 import { campaignMessages as msg } from './messages/campaigns.js';

@@ -12,8 +12,16 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { isClosed } from '../campaigns/state.js';
 import type { ChannelName, EventKey, Identity } from '../chat/port.js';
 import type { Database, DeliveriesTable, DeliveryStatus, SlotKind } from '../db/schema.js';
-import { ANNOUNCE_KEY, digestSlotKey, MANUAL_PREFIX } from '../reminders/slotKeys.js';
-import { localDate } from '../time.js';
+import {
+  ANNOUNCE_KEY,
+  audienceOf,
+  currentDigestKey,
+  isSuperseded,
+  MAX_RESENDS,
+  mayBeSuperseded,
+  NON_SUBMITTER_KINDS,
+  SUBMITTED_STATUS,
+} from '../reminders/policy.js';
 import type { Selectable } from 'kysely';
 import { recordAudit } from './audit.js';
 import { markUpdateProcessed } from './processedUpdates.js';
@@ -22,9 +30,6 @@ export type Delivery = Selectable<DeliveriesTable>;
 /** What kind of failure a failed row records (see migrations/0007_delivery_retries.ts). */
 export type DeliveryFailure = NonNullable<DeliveriesTable['failure']>;
 
-/** A delivery interrupted while sending is queued again at most this many times, then marked failed. */
-export const MAX_RESENDS = 3;
-
 export type FanOutResult =
   | { kind: 'done'; created: number }
   /** The slot was fanned out before (a repeated job), no longer exists, or belongs to an old plan. */
@@ -32,9 +37,6 @@ export type FanOutResult =
   | { kind: 'closed' }
   /** A later reminder of the same round is also due: only the latest is sent after an outage. */
   | { kind: 'superseded' };
-
-/** No planned reminder follows an announcement or another reminder this closely. */
-const RECENT_MESSAGE_MS = 12 * 60 * 60 * 1000;
 
 /** Who a slot's messages go to, and through which channels. */
 export interface Audience {
@@ -64,8 +66,9 @@ function adminRecipients(db: Kysely<Database>, adminIds: readonly Identity[]) {
 }
 
 /**
- * Writes the slot's deliveries, in one statement whatever the number of organizations.
- * Reminders go only to organizations that have not submitted at this moment.
+ * Writes the slot's deliveries, in one statement whatever the number of organizations,
+ * to the slot's audience (policy: audienceOf), unless the 12-hour rule says a planned
+ * reminder is superseded (policy: isSuperseded, on the round's slots read here).
  */
 export async function fanOutSlot(
   db: Kysely<Database>,
@@ -93,26 +96,14 @@ export async function fanOutSlot(
       await markDone('closed');
       return { kind: 'closed' };
     }
-    if (slot.kind === 'reminder' && !request.slotKey.startsWith(MANUAL_PREFIX)) {
-      // After an outage several planned messages are due at once: send only the latest reminder,
-      // and none within hours of the announcement or another reminder, which said the same.
-      // A later reminder counts whether or not it went out already: slot jobs may run out of
-      // order (several workers, a retry), and one that ran first makes this one just as stale.
-      const later = await tx
+    if (mayBeSuperseded(slot.kind, request.slotKey)) {
+      const others = await tx
         .selectFrom('reminder_slots')
-        .select('slot_key')
+        .select(['slot_key', 'kind', 'send_at', 'outcome', 'fanned_out_at'])
         .where('campaign_id', '=', request.campaignId)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('kind', '=', 'reminder'), eb('send_at', '>', slot.send_at), eb('send_at', '<=', now)]),
-            // The announcement, or another planned reminder (of an earlier deadline, say), went out
-            // hours ago: once is enough for today.
-            eb.and([eb('outcome', '=', 'sent'), eb('kind', 'in', ['announcement', 'reminder']), eb('fanned_out_at', '>', new Date(now.getTime() - RECENT_MESSAGE_MS))]),
-          ]),
-        )
-        .where('slot_key', 'not like', `${MANUAL_PREFIX}%`)
-        .executeTakeFirst();
-      if (later) {
+        .execute();
+      const states = others.map((r) => ({ key: r.slot_key, kind: r.kind, sendAt: r.send_at, outcome: r.outcome, fannedOutAt: r.fanned_out_at }));
+      if (isSuperseded(slot.send_at, states, now)) {
         await markDone('superseded');
         return { kind: 'superseded' };
       }
@@ -166,8 +157,9 @@ async function insertDeliveries(
   const fields = ledgerFields(request, now);
   const insert = tx.insertInto('deliveries').columns(LEDGER_COLUMNS);
   const lateral = recentChannel(request.channels);
+  const audience = audienceOf(kind);
   const result =
-    kind === 'escalation' || kind === 'digest'
+    audience === 'admins'
       ? await insert
           .expression(
             adminRecipients(tx, request.adminIds)
@@ -189,7 +181,7 @@ async function insertDeliveries(
               .innerJoin('people as p', 'p.id', 'm.person_id')
               .leftJoinLateral(lateral, (j) => j.onTrue())
               .where('t.campaign_id', '=', campaignId);
-            if (kind === 'reminder') {
+            if (audience === 'non-submitters') {
               q = q.where(({ not, exists, selectFrom }) =>
                 not(
                   exists(
@@ -197,7 +189,7 @@ async function insertDeliveries(
                       .select('s.id')
                       .whereRef('s.campaign_id', '=', 't.campaign_id')
                       .whereRef('s.organization_id', '=', 't.organization_id')
-                      .where('s.status', '=', 'submitted'),
+                      .where('s.status', '=', SUBMITTED_STATUS),
                   ),
                 ),
               );
@@ -277,6 +269,16 @@ export async function queuedDeliveryIds(db: Kysely<Database>, filter: WaitingFil
   return (await waitingDeliveries(db, filter)).map(({ id, channel }) => ({ id, channel }));
 }
 
+/**
+ * Of these deliveries, those still queued, with their generation (whose outbox job is the
+ * one to run): for retrying jobs that ran out of attempts.
+ */
+export async function queuedGenerations(db: Kysely<Database>, deliveryIds: readonly string[]): Promise<Array<{ id: string; resendCount: number }>> {
+  if (deliveryIds.length === 0) return [];
+  const rows = await db.selectFrom('deliveries').select(['id', 'resend_count']).where('id', 'in', [...deliveryIds]).where('status', '=', 'queued').execute();
+  return rows.map((r) => ({ id: r.id, resendCount: r.resend_count }));
+}
+
 /** Takes the delivery for sending; undefined when it was sent, skipped, failed or is being sent. */
 export async function claimDelivery(db: Kysely<Database>, deliveryId: string, now: Date): Promise<Delivery | undefined> {
   return db
@@ -354,7 +356,7 @@ export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): 
  * the channel got the message is unknown. After `graceMs` it is queued again — at least
  * once: a message nobody received is worse than one received twice — flagged
  * maybe_duplicate, with a new generation (resend_count) for its outbox job, which the
- * caller queues. A row interrupted `maxResends` times already (a message that brings the
+ * caller queues (policy: INTERRUPTED_GRACE_MS, MAX_RESENDS). A row interrupted `maxResends` times already (a message that brings the
  * worker down, say) is marked failed instead. Only the row's state changes: what it
  * says, and whether it still goes out (submitted since, round closed, quiet hours), is
  * decided when it is sent, as for any queued row; the 12-hour rule is the fan-out's and
@@ -479,9 +481,9 @@ export async function announcementStats(db: Kysely<Database>, campaignId: string
 
 // ---------------------------------------------------------------- failed or maybe doubled (/dot N, «Gửi lại»)
 
-/** A reminder to an organization that has submitted since: there is nothing to send or show any more. */
-const MOOT = sql<boolean>`(d.kind = 'reminder' and exists (select 1 from submissions s
-  where s.campaign_id = d.campaign_id and s.organization_id = d.organization_id and s.status = 'submitted'))`;
+/** A reminder to an organization that has submitted since: there is nothing to send or show any more (policy: isMoot). */
+const MOOT = sql<boolean>`(d.kind in (${sql.join(NON_SUBMITTER_KINDS.map((kind) => sql.lit(kind)))}) and exists (select 1 from submissions s
+  where s.campaign_id = d.campaign_id and s.organization_id = d.organization_id and s.status = ${sql.lit(SUBMITTED_STATUS)}))`;
 /** deliveries_problems_idx's predicate, repeated word for word so that the planner uses the index. */
 const INDEXED = sql<boolean>`(d.status = 'failed' or d.maybe_duplicate or (d.status = 'skipped' and d.reason = 'unreachable'))`;
 /** Did not reach the person: failed, or skipped because they had blocked the bot. */
@@ -492,12 +494,13 @@ const DOUBLED = sql<boolean>`(d.maybe_duplicate and d.status in ('sent', 'queued
 /**
  * An undelivered row «Gửi lại» sends again: its failure was transient (network, server,
  * interruptions), or its person can be reached again — wrote to the bot after blocking it
- * (unreachable cleared), or after the chat app refused the message. Only today's digest.
+ * (unreachable cleared), or after the chat app refused the message. Only today's digest
+ * (policy: currentDigestKey).
  * `d` is the delivery, `p` its person.
  */
 function resendable(now: Date) {
   return sql<boolean>`(${UNDELIVERED} and d.channel is not null
-    and (d.kind <> 'digest' or d.slot_key = ${digestSlotKey(localDate(now))})
+    and (d.kind <> 'digest' or d.slot_key = ${currentDigestKey(now)})
     and case when d.status = 'skipped' then p.unreachable_at is null
              else case coalesce(d.failure, 'rejected')
                when 'unreachable' then p.unreachable_at is null

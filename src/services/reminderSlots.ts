@@ -1,13 +1,25 @@
 /**
  * A round's reminder slots in Postgres: planned from the round's times and plan,
- * re-planned when the round changes. A slot that has been fanned out is history.
+ * re-planned when the round changes, plus the ones made on demand ("Nhắc ngay"). A
+ * slot that has been fanned out is history. What to plan is the policy's
+ * (src/reminders/policy.ts); this module reads and writes the rows.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, SlotKind } from '../db/schema.js';
 import { isClosed } from '../campaigns/state.js';
-import { planSlots, type ReminderPolicy } from '../reminders/plan.js';
-import { isUnplannedSlot, MANUAL_PREFIX, manualSlotKey } from '../reminders/slotKeys.js';
-import { localDate } from '../time.js';
+import {
+  MANUAL_PREFIX,
+  manualTooSoon,
+  manualWindowKey,
+  obsoleteSlots,
+  planCutoff,
+  planSlots,
+  remindNowDecision,
+  replanSlots,
+  staleSlotCutoff,
+  type ReminderPolicy,
+} from '../reminders/policy.js';
+import { listNotSubmitted } from '../reports/figures.js';
 
 export interface PendingSlot {
   campaignId: string;
@@ -16,16 +28,12 @@ export interface PendingSlot {
   sendAt: Date;
 }
 
-
-/** A reminder re-planned this far from when its key already went out is a new reminder (the deadline moved). */
-const SAME_REMINDER_MS = 12 * 60 * 60 * 1000;
-
 /**
  * Re-plans the round's slots that have not been sent, in place: a slot whose job is
  * running keeps its row (its send time may change), so re-planning never races a
- * fan-out into losing it. A key already sent is never planned again, except a reminder
- * whose deadline moved: it comes back as a new key (offset @ new deadline's date).
- * Closed rounds keep no pending slot.
+ * fan-out into losing it. Which slots the round wants is the policy's (replanSlots,
+ * obsoleteSlots): a key already sent is never planned again, except a reminder whose
+ * deadline moved. Closed rounds keep no pending slot.
  */
 export async function planCampaignSlots(db: Kysely<Database>, campaignId: string, policy: ReminderPolicy, now: Date): Promise<void> {
   await db.transaction().execute(async (tx) => {
@@ -40,32 +48,25 @@ export async function planCampaignSlots(db: Kysely<Database>, campaignId: string
     const existing = await tx.selectFrom('reminder_slots').select(['slot_key', 'send_at', 'fanned_out_at']).where('campaign_id', '=', campaignId).execute();
     const sent = new Map(existing.filter((r) => r.fanned_out_at).map((r) => [r.slot_key, r.send_at]));
 
-    const wanted: Array<{ key: string; kind: SlotKind; sendAt: Date }> = [];
-    if (!closed) {
-      const planned = planSlots({
-        opensAt: campaign.opens_at,
-        dueAt: campaign.due_at,
-        plan: { offsets: campaign.reminder_offsets, time: campaign.reminder_time },
-        policy,
-      }).filter((slot) => !campaign.closed_at || slot.sendAt.getTime() < campaign.closed_at.getTime());
-      for (const slot of planned) {
-        const sentAt = sent.get(slot.key);
-        if (sentAt === undefined) {
-          wanted.push({ key: slot.key, kind: slot.kind, sendAt: slot.sendAt });
-          continue;
-        }
-        if (slot.kind !== 'reminder' || Math.abs(sentAt.getTime() - slot.sendAt.getTime()) <= SAME_REMINDER_MS) continue;
-        const moved = `${slot.key}@${localDate(campaign.due_at)}`;
-        if (!sent.has(moved)) wanted.push({ key: moved, kind: slot.kind, sendAt: slot.sendAt });
-      }
-    }
+    const wanted = closed
+      ? []
+      : replanSlots({
+          planned: planSlots({
+            opensAt: campaign.opens_at,
+            dueAt: campaign.due_at,
+            plan: { offsets: campaign.reminder_offsets, time: campaign.reminder_time },
+            policy,
+          }),
+          sent,
+          dueAt: campaign.due_at,
+          closedAt: campaign.closed_at,
+        });
 
-    const keep = new Set(wanted.map((w) => w.key));
-    const obsolete = existing
-      .filter((r) => !r.fanned_out_at && !keep.has(r.slot_key))
-      // Manual reminders and digests are not part of the plan: they survive re-planning.
-      .filter((r) => closed || !isUnplannedSlot(r.slot_key))
-      .map((r) => r.slot_key);
+    const obsolete = obsoleteSlots({
+      unsent: existing.filter((r) => !r.fanned_out_at).map((r) => r.slot_key),
+      wanted: new Set(wanted.map((w) => w.key)),
+      closed,
+    });
     if (obsolete.length > 0) {
       await tx.deleteFrom('reminder_slots').where('campaign_id', '=', campaignId).where('fanned_out_at', 'is', null).where('slot_key', 'in', obsolete).execute();
     }
@@ -83,37 +84,75 @@ export async function planCampaignSlots(db: Kysely<Database>, campaignId: string
   });
 }
 
-/** "Nhắc ngay" at most once in this window per round, whoever asks and however fast they tap. */
-export const MANUAL_REMINDER_WINDOW_MS = 10 * 60 * 1000;
+/** The send time of the round's latest manual reminder, if any (the policy decides whether it is recent). */
+async function lastManualAt(tx: Kysely<Database>, campaignId: string): Promise<Date | undefined> {
+  const row = await tx
+    .selectFrom('reminder_slots')
+    .select('send_at')
+    .where('campaign_id', '=', campaignId)
+    .where('slot_key', 'like', `${MANUAL_PREFIX}%`)
+    .orderBy('send_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.send_at;
+}
+
+type ManualSlotResult = { kind: 'added'; slot: PendingSlot } | { kind: 'too_soon'; lastAt: Date };
+
+/** The slot of the window `now` falls in; a request of the same window that got there first wins. */
+async function insertManualSlot(tx: Kysely<Database>, campaignId: string, now: Date): Promise<ManualSlotResult> {
+  const slotKey = manualWindowKey(now);
+  const inserted = await tx
+    .insertInto('reminder_slots')
+    .values({ campaign_id: campaignId, slot_key: slotKey, kind: 'reminder', send_at: now })
+    .onConflict((oc) => oc.columns(['campaign_id', 'slot_key']).doNothing())
+    .returning('send_at')
+    .executeTakeFirst();
+  if (!inserted) return { kind: 'too_soon', lastAt: now };
+  return { kind: 'added', slot: { campaignId, slotKey, kind: 'reminder', sendAt: now } };
+}
 
 /**
- * An extra reminder slot due now, or the time of the one asked for within the window.
- * The key is the window's start, so two requests at the same moment make one slot.
+ * An extra reminder slot due now, or the time of the one asked for within the window
+ * (policy: MANUAL_REMINDER_WINDOW_MS, manualWindowKey).
  */
-export async function addManualSlot(
-  db: Kysely<Database>,
-  campaignId: string,
-  now: Date,
-): Promise<{ kind: 'added'; slot: PendingSlot } | { kind: 'too_soon'; lastAt: Date }> {
+export async function addManualSlot(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualSlotResult> {
   return db.transaction().execute(async (tx) => {
-    const recent = await tx
-      .selectFrom('reminder_slots')
-      .select('send_at')
-      .where('campaign_id', '=', campaignId)
-      .where('slot_key', 'like', `${MANUAL_PREFIX}%`)
-      .where('send_at', '>', new Date(now.getTime() - MANUAL_REMINDER_WINDOW_MS))
-      .orderBy('send_at', 'desc')
-      .executeTakeFirst();
-    if (recent) return { kind: 'too_soon', lastAt: recent.send_at };
-    const slotKey = manualSlotKey(Math.floor(now.getTime() / MANUAL_REMINDER_WINDOW_MS) * MANUAL_REMINDER_WINDOW_MS);
-    const inserted = await tx
-      .insertInto('reminder_slots')
-      .values({ campaign_id: campaignId, slot_key: slotKey, kind: 'reminder', send_at: now })
-      .onConflict((oc) => oc.columns(['campaign_id', 'slot_key']).doNothing())
-      .returning('send_at')
-      .executeTakeFirst();
-    if (!inserted) return { kind: 'too_soon', lastAt: now };
-    return { kind: 'added', slot: { campaignId, slotKey, kind: 'reminder', sendAt: now } };
+    const lastAt = await lastManualAt(tx, campaignId);
+    if (lastAt && manualTooSoon(lastAt, now)) return { kind: 'too_soon', lastAt };
+    return insertManualSlot(tx, campaignId, now);
+  });
+}
+
+export type ManualReminderRequest =
+  | { kind: 'not_open' }
+  | { kind: 'none_missing' }
+  | { kind: 'too_soon'; lastAt: Date }
+  /** `organizations`: how many have not submitted, whom the reminder goes to. */
+  | { kind: 'added'; slot: PendingSlot; organizations: number };
+
+/**
+ * "Nhắc ngay": reads what the policy's remindNowDecision needs (the round's times, how
+ * many organizations have not submitted, the last manual reminder) and, when it says go,
+ * adds the manual slot, in one transaction. The caller queues the slot's job.
+ */
+export async function requestManualReminder(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualReminderRequest> {
+  return db.transaction().execute(async (tx) => {
+    const round = await tx.selectFrom('campaigns').select(['opens_at', 'closed_at']).where('id', '=', campaignId).executeTakeFirst();
+    const missing = round ? (await listNotSubmitted(tx, campaignId, { limit: 0 })).total : 0;
+    const lastAt = round ? await lastManualAt(tx, campaignId) : undefined;
+    const decision = remindNowDecision({ round: round && { opensAt: round.opens_at, closedAt: round.closed_at }, missing, lastManualAt: lastAt }, now);
+    switch (decision) {
+      case 'not_open':
+      case 'none_missing':
+        return { kind: decision };
+      case 'too_soon':
+        return { kind: 'too_soon', lastAt: lastAt! };
+      case 'go': {
+        const added = await insertManualSlot(tx, campaignId, now);
+        return added.kind === 'added' ? { ...added, organizations: missing } : added;
+      }
+    }
   });
 }
 
@@ -122,30 +161,27 @@ export async function removeUnsentSlot(db: Kysely<Database>, campaignId: string,
   await db.deleteFrom('reminder_slots').where('campaign_id', '=', campaignId).where('slot_key', '=', slotKey).where('fanned_out_at', 'is', null).execute();
 }
 
-const STALE_SLOT_MS = 14 * 24 * 60 * 60 * 1000;
-
-/** Slots not yet fanned out, of rounds not closed, due at most two weeks ago; optionally of one round. */
+/** Slots not yet fanned out, of rounds not closed, not stale (policy: STALE_SLOT_MS); optionally of one round. */
 export async function pendingSlots(db: Kysely<Database>, now: Date, campaignId?: string): Promise<PendingSlot[]> {
   let query = db
     .selectFrom('reminder_slots as r')
     .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
     .select(['r.campaign_id', 'r.slot_key', 'r.kind', 'r.send_at'])
     .where('r.fanned_out_at', 'is', null)
-    // A slot missed by weeks (a round nobody closed, a long outage) is history, not news.
-    .where('r.send_at', '>', new Date(now.getTime() - STALE_SLOT_MS))
+    .where('r.send_at', '>', staleSlotCutoff(now))
     .where((eb) => eb.or([eb('c.closed_at', 'is', null), eb('c.closed_at', '>', now)]));
   if (campaignId) query = query.where('r.campaign_id', '=', campaignId);
   const rows = await query.orderBy('r.send_at').execute();
   return rows.map((r) => ({ campaignId: r.campaign_id, slotKey: r.slot_key, kind: r.kind, sendAt: r.send_at }));
 }
 
-/** Rounds whose slots are worth re-planning at start: not closed, not long past. */
+/** Rounds whose slots are worth re-planning at start: not closed, not long past (policy: PLAN_DAYS_AFTER_DUE). */
 export async function campaignsToPlan(db: Kysely<Database>, now: Date): Promise<string[]> {
   const rows = await db
     .selectFrom('campaigns')
     .select('id')
     .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', now)]))
-    .where('due_at', '>', sql<Date>`${now}::timestamptz - interval '60 days'`)
+    .where('due_at', '>', planCutoff(now))
     .execute();
   return rows.map((r) => r.id);
 }

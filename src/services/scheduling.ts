@@ -10,6 +10,7 @@ export interface RoundScheduler {
   remindNow(campaignId: string, actor: string): Promise<RemindNowResult>;
 }
 
+/** What "Nhắc ngay" did; the refusals are the policy's remindNowDecision (src/reminders/policy.ts). */
 export type RemindNowResult =
   | { kind: 'queued'; organizations: number }
   | { kind: 'none_missing' }

@@ -14,7 +14,7 @@ import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { ensureAdminPeople } from '../../src/services/people.js';
 import { ManualClock } from '../../src/time.js';
-import { MANUAL_REMINDER_WINDOW_MS } from '../../src/services/reminderSlots.js';
+import { MANUAL_REMINDER_WINDOW_MS } from '../../src/reminders/policy.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson } from '../support/fixtures.js';
 import { reminderPolicy, startReminderHarness, TELEGRAM_AUDIENCE, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';

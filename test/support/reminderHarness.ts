@@ -20,7 +20,7 @@ import { createDb } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/schema.js';
 import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { silentLogger } from '../../src/logger.js';
-import type { ReminderPolicy } from '../../src/reminders/plan.js';
+import type { ReminderPolicy } from '../../src/reminders/policy.js';
 import { FormCache } from '../../src/services/forms.js';
 import type { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from './db.js';

@@ -1,17 +1,15 @@
 import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
+import { describePlan, parseOffsets, parseTimeOfDay } from '../../src/reminders/plan.js';
 import {
   DEFAULT_QUIET_HOURS,
   DEFAULT_REMINDER_PLAN,
-  describePlan,
   nextAllowedTime,
-  parseOffsets,
-  parseTimeOfDay,
   planSlots,
   type PlannedSlot,
   type ReminderPlan,
   type ReminderPolicy,
-} from '../../src/reminders/plan.js';
+} from '../../src/reminders/policy.js';
 import { TIME_ZONE } from '../../src/time.js';
 import { VIETNAMESE_LETTER } from './helpers.js';
 
