@@ -257,7 +257,11 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
     }
     if (telegramWebhook) {
-      await telegramWebhook.bot.api.setWebhook(telegramWebhook.url, { secret_token: telegramWebhook.secret, allowed_updates: [...TELEGRAM_UPDATES] });
+      await telegramWebhook.bot.api.setWebhook(telegramWebhook.url, {
+        secret_token: telegramWebhook.secret,
+        allowed_updates: [...TELEGRAM_UPDATES],
+        max_connections: config.telegramWebhookConnections,
+      });
     }
     if (roles.web && config.zalo) logger.info({ mode: config.zalo.webhookSecret ? 'webhook' : 'polling' }, 'zalo channel started');
     logger.info({ httpPort: (server.address() as { port: number }).port, channels: outboxChannels.map((c) => c.sender.channel) }, 'bot started');

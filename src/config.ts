@@ -133,6 +133,9 @@ const envSchema = z.object({
   PUBLIC_URL: url(['https:', 'http:']).optional(),
   // Telegram webhook mode: Telegram posts updates to PUBLIC_URL/telegram/webhook with this secret.
   WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 letters, digits, "_" or "-" (Telegram allows only these)').optional(),
+  // How many webhook requests Telegram keeps open at once, over all web replicas: the rest wait
+  // in Telegram's queue, oldest first, instead of crowding the replicas (Telegram's default, 40).
+  TELEGRAM_WEBHOOK_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(40),
   // Where the HTTP server listens: 127.0.0.1 behind a reverse proxy on the same host, 0.0.0.0 in a container.
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   TELEGRAM_API_ROOT: url(['http:', 'https:']).default(DEFAULT_API_ROOT),
@@ -174,6 +177,8 @@ export type Config = {
   publicUrl?: string;
   /** Telegram webhook mode (with publicUrl); undefined: long polling. */
   telegramWebhookSecret?: string;
+  /** Telegram's max_connections for the webhook. */
+  telegramWebhookConnections: number;
   databaseUrl: string;
   redisUrl: string;
   /** Prefix of every Redis key: several installations (or test runs) can share one Redis. */
@@ -236,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
       : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     ...(e.WEBHOOK_SECRET ? { telegramWebhookSecret: e.WEBHOOK_SECRET } : {}),
+    telegramWebhookConnections: e.TELEGRAM_WEBHOOK_CONNECTIONS,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,

@@ -94,6 +94,8 @@ export interface BotApiEmulator {
   webhookDeliveries: Array<{ update_id: number; attempt: number; status: number | null }>;
   /** In webhook mode: the bot answered this update 2xx (handled, its reply sent). */
   webhookAccepted(updateId: number): boolean;
+  /** In webhook mode: the most updates ever being pushed at once (never above the webhook's max_connections). */
+  readonly webhookPeakConnections: number;
   /** The user writes `text` to the bot; returns the update_id. */
   sendText(from: TgUser, text: string): number;
   /**
@@ -505,6 +507,8 @@ class Emulator implements BotApiEmulator {
   private nextFileId = 1;
   private webhookUrl = '';
   private webhookSecret = '';
+  /** Telegram's `max_connections`: at most this many webhook requests in flight at once (its default is 40). */
+  private webhookMaxConnections = DEFAULT_WEBHOOK_CONNECTIONS;
   /** Updates being pushed to the webhook, by update_id (each until the bot answers 2xx). */
   private readonly pushing = new Set<number>();
   /** Updates the bot's webhook answered with 2xx: handled, reply and all. */
@@ -513,6 +517,7 @@ class Emulator implements BotApiEmulator {
   private closed = false;
   /** Every POST to the webhook: the update, the attempt, the HTTP status (null: no answer in time). */
   webhookDeliveries: Array<{ update_id: number; attempt: number; status: number | null }> = [];
+  webhookPeakConnections = 0;
 
   constructor(opts: EmulatorOptions) {
     this.token = opts.token ?? DEFAULT_TOKEN;
@@ -757,7 +762,7 @@ class Emulator implements BotApiEmulator {
       getUpdates: (p, { res }) => this.getUpdates(p, res),
       deleteWebhook: (p) => this.deleteWebhook(p),
       setWebhook: (p) => this.setWebhook(p),
-      getWebhookInfo: () => ({ url: this.webhookUrl, has_custom_certificate: false, pending_update_count: this.queue.length }),
+      getWebhookInfo: () => ({ url: this.webhookUrl, has_custom_certificate: false, pending_update_count: this.queue.length, max_connections: this.webhookMaxConnections }),
       setMyCommands: (p) => this.setMyCommands(p),
       getMyCommands: (p) => this.commands.get(commandsKey(p)) ?? [],
       deleteMyCommands: (p) => {
@@ -834,8 +839,11 @@ class Emulator implements BotApiEmulator {
     const secret = asString(params.secret_token) ?? '';
     if (url && !/^https?:\/\//.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
     if (secret && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest('bad webhook: secret token contains unallowed characters');
+    const maxConnections = asNumber(params.max_connections) ?? DEFAULT_WEBHOOK_CONNECTIONS;
+    if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > 100) throw badRequest('bad webhook: max_connections must be between 1 and 100');
     this.webhookUrl = url;
     this.webhookSecret = secret;
+    this.webhookMaxConnections = maxConnections;
     if (asBoolean(params.drop_pending_updates)) this.queue = [];
     this.terminatePoll();
     queueMicrotask(() => this.pushToWebhook());
@@ -845,12 +853,14 @@ class Emulator implements BotApiEmulator {
   /**
    * Like Telegram with a webhook: each pending update is POSTed (JSON, the secret in
    * X-Telegram-Bot-Api-Secret-Token) until the bot answers 2xx, retried with backoff on
-   * any other answer or none; a chat's updates go one after another, in order.
+   * any other answer or none; a chat's updates go one after another, in order; at most
+   * `max_connections` requests at once, the oldest waiting update first.
    */
   private pushToWebhook(): void {
     if (!this.webhookUrl || this.closed) return;
     const busyChats = new Set<number>();
     for (const update of this.queue) {
+      if (this.pushing.size >= this.webhookMaxConnections) return;
       const chat = updateChatId(update.payload);
       if (this.pushing.has(update.update_id)) {
         busyChats.add(chat);
@@ -859,6 +869,7 @@ class Emulator implements BotApiEmulator {
       if (busyChats.has(chat)) continue;
       busyChats.add(chat);
       this.pushing.add(update.update_id);
+      this.webhookPeakConnections = Math.max(this.webhookPeakConnections, this.pushing.size);
       void this.pushUntilAccepted(update);
     }
   }
@@ -1129,6 +1140,9 @@ function documentObject(document: NonNullable<BotMessage['document']>, fileId: s
     file_size: document.bytes.length,
   };
 }
+
+/** Telegram's default `max_connections` for a webhook. */
+const DEFAULT_WEBHOOK_CONNECTIONS = 40;
 
 /** How long the emulator waits for the bot to answer a webhook POST (Telegram waits about a minute). */
 const WEBHOOK_TIMEOUT_MS = 60_000;

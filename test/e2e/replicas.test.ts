@@ -22,6 +22,8 @@ import { startRoundRobinProxy } from '../support/roundRobinProxy.js';
 const SECRETARIES = 12;
 const FIRST_CHAT = 880_001;
 const SECRET = 'replica-webhook-secret-0123456789';
+/** Fewer than the secretaries typing at once: Telegram queues the rest. */
+const WEBHOOK_CONNECTIONS = 4;
 const admin: TgUser = { id: 9301, first_name: 'Văn phòng' };
 const users: TgUser[] = Array.from({ length: SECRETARIES }, (_, i) => ({ id: FIRST_CHAT + i, first_name: `Bí thư ${i + 1}` }));
 const ANSWERS = ['có', 'có', '3', 'không', 'có', '1', '2', '1.234', '05', '6', '1', 'Không có', 'Không có'];
@@ -48,6 +50,7 @@ function env(port: number): Record<string, string> {
     REDIS_PREFIX: testDb.name,
     PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
     WEBHOOK_SECRET: SECRET,
+    TELEGRAM_WEBHOOK_CONNECTIONS: String(WEBHOOK_CONNECTIONS),
     HTTP_PORT: String(port),
     // Everything a process logs at info is checked for secrets below.
     LOG_LEVEL: 'info',
@@ -154,6 +157,8 @@ describe('two web and two worker processes', () => {
     expect(counts).toHaveLength(SECRETARIES);
     expect(new Set(counts.map((c) => Number(c.n)))).toEqual(new Set([ANSWERS.length]));
     expect(history).toHaveLength(SECRETARIES * ANSWERS.length);
+    // Telegram kept at most max_connections requests open, as the bot registered it, and used them.
+    expect(emulator.webhookPeakConnections).toBe(WEBHOOK_CONNECTIONS);
   }, 120_000);
 
   it('remind now reaches every chat that has not reported, once, through the surviving worker', async () => {
