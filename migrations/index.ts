@@ -11,6 +11,7 @@ import * as m0004 from './0004_answer_path.js';
 import * as m0005 from './0005_round_figures.js';
 import * as m0006 from './0006_settings.js';
 import * as m0007 from './0007_delivery_retries.js';
+import * as m0008 from './0008_update_replies.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0005_round_figures': m0005,
   '0006_settings': m0006,
   '0007_delivery_retries': m0007,
+  '0008_update_replies': m0008,
 };

@@ -16,7 +16,7 @@ import { createTelegramSender } from './channels/telegram/sender.js';
 import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js';
 import { createZaloClient } from './channels/zalo/client.js';
 import { startZaloPolling, zaloWebhookHandler } from './channels/zalo/transport.js';
-import { createChat } from './chat/router.js';
+import { createChat, type Chat } from './chat/router.js';
 import { filesRoute, isFilesPath } from './http/files.js';
 import { registry } from './metrics.js';
 import { linkMaker, linkSecret } from './reports/links.js';
@@ -184,11 +184,14 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   let pruneTimer: NodeJS.Timeout | undefined;
   let jobs: Jobs | undefined;
   let telegramWebhook: { bot: Bot<TelegramContext>; url: string; secret: string } | undefined;
+  let chat: Chat | undefined;
   const stopAll = async () => {
     clearInterval(pruneTimer);
     // Let the updates in flight finish their transactions before the pool closes.
     for (const receiver of receivers.splice(0)) await receiver.stop();
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    // The replies shown since the last batch, recorded before the pool closes.
+    await chat?.close();
     await jobs?.stop();
     await db.destroy();
   };
@@ -220,7 +223,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     if (roles.web) {
       const secret = await linkSecret(db, config.linkSecret);
       const links = config.publicUrl ? linkMaker(config.publicUrl, secret) : undefined;
-      const chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
+      chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
       files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
       if (zaloClient && zaloSender && config.zalo) {
         const handle = createZaloHandler(chat, zaloSender, logger);

@@ -66,6 +66,7 @@ export async function handleEvent(chat: Chat, event: InboundEvent, side: Channel
     counted('undelivered');
     return 'handled';
   }
+  chat.replied(event);
   counted('handled');
   return 'handled';
 }

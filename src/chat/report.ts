@@ -69,6 +69,8 @@ export async function answerReport(
     input,
     ...(target?.step !== undefined ? { button: { submissionId: target.submissionId, step: target.step } } : target ? { submissionId: target.submissionId } : {}),
   });
+  // Handled before, but not here: the process that did may have died before replying.
+  if (reply.kind === 'duplicate' && reply.current && !request.receivedBefore) return { ...reportReply(reply.current, personId), shownBefore: true };
   return reportReply(reply, personId);
 }
 

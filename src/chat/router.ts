@@ -8,6 +8,8 @@
 import { forgetSeenPrompt } from '../services/reporting.js';
 import { findPersonByIdentity, isAdmin } from '../services/people.js';
 import { PercentileCache } from '../services/percentiles.js';
+import { RepliedMarks } from '../services/processedUpdates.js';
+import { RecentEvents } from './recentEvents.js';
 import { asksForFreeText } from '../services/reporting.js';
 import { acknowledgePressed, acknowledgeTyped } from './acknowledgements.js';
 import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
@@ -18,7 +20,7 @@ import { fileAction } from './files.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
-import { NO_REPLY, say, type Action, type Identity, type InboundEvent, type Quoted, type Reply } from './port.js';
+import { NO_REPLY, say, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply } from './port.js';
 import { BARE_INVITE_CODE, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge } from './report.js';
 import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
@@ -29,6 +31,10 @@ export interface Chat {
   handle(event: InboundEvent): Promise<Reply>;
   /** The channel could not deliver `reply`: undo what assumed the person saw it. */
   undelivered(reply: Reply): Promise<void>;
+  /** The channel showed the reply to `event`: recorded (in a batch), so the event received again says nothing. */
+  replied(event: EventKey): void;
+  /** Records what is still gathered; call before the database closes. */
+  close(): Promise<void>;
 }
 
 /** Typed without a slash, these are never an answer: nobody answers a question with "báo cáo" or "đã nhận". */
@@ -140,12 +146,16 @@ async function text(request: ChatRequest, typed: string, quoted?: Quoted): Promi
 }
 
 export function createChat(given: ChatDeps): Chat {
-  const deps: ChatDeps = { ...given, percentiles: given.percentiles ?? new PercentileCache() };
+  const recentEvents = given.recentEvents ?? new RecentEvents();
+  const replies = new RepliedMarks(given.db, given.clock, (err) => given.logger.warn({ err }, 'could not record replies as shown'));
+  const deps: ChatDeps = { ...given, percentiles: given.percentiles ?? new PercentileCache(), recentEvents };
   return {
     async handle(event) {
+      // Before anything is read: a second delivery arriving while the first is handled is this process's own.
+      const receivedBefore = recentEvents.receive(event);
       const caller = await identify(deps, event);
       const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
-      const request: ChatRequest = { deps, event, caller, log };
+      const request: ChatRequest = { deps, event, caller, log, receivedBefore };
       switch (event.content.kind) {
         case 'text':
           return text(request, event.content.text, event.content.quoted);
@@ -161,6 +171,12 @@ export function createChat(given: ChatDeps): Chat {
     },
     async undelivered(reply) {
       if (reply.ifUndelivered?.kind === 'forget_seen_prompt') await forgetSeenPrompt(deps.db, reply.ifUndelivered.personId);
+    },
+    replied(event) {
+      replies.add(event);
+    },
+    close() {
+      return replies.flush();
     },
   };
 }

@@ -210,6 +210,8 @@ export interface ProcessedUpdatesTable {
   /** Telegram's update_id, Zalo's message_id. */
   dedupe_key: string;
   processed_at: Timestamp;
+  /** When its reply was shown (recorded a moment after); null: not (yet) known to be. */
+  replied_at: NullableTimestamp;
 }
 
 /** Values the installation generates for itself (the download-link key). */

@@ -135,6 +135,11 @@ export interface BotApiEmulator {
   pendingUpdates(): number;
   waitUntilUpdatesConsumed(timeoutMs?: number): Promise<void>;
   failNext(method: string, error: ApiErrorSpec, times?: number): void;
+  /**
+   * The next call of `method` hangs, unanswered and without effect, until its client goes
+   * away (as a request from a process killed before it got through). Resolves when it arrives.
+   */
+  hangNext(method: string): Promise<void>;
   blockUser(chatId: number): void;
   setRateLimit(perSecondGlobal: number | null): void;
   close(): Promise<void>;
@@ -489,6 +494,8 @@ class Emulator implements BotApiEmulator {
   private readonly openCallbackQueries = new Set<string>();
   private readonly failures = new InjectedFailures();
   private readonly rateLimit = new RateLimit();
+  /** Methods whose next call hangs (hangNext), with who waits for it to arrive. */
+  private readonly hangs = new Map<string, () => void>();
   private readonly blocked = new Set<number>();
   private readonly files = new Map<string, StoredDocument>();
   private readonly commands = new Map<string, unknown[]>();
@@ -716,6 +723,10 @@ class Emulator implements BotApiEmulator {
     this.failures.add(method.toLowerCase(), error, times);
   }
 
+  hangNext(method: string): Promise<void> {
+    return new Promise((arrived) => this.hangs.set(method.toLowerCase(), arrived));
+  }
+
   blockUser(chatId: number): void {
     this.blocked.add(chatId);
   }
@@ -737,6 +748,17 @@ class Emulator implements BotApiEmulator {
 
   private async invoke(method: string, params: Params, request: Parameters<Handler>[1]): Promise<unknown> {
     const key = method.toLowerCase();
+    const hang = this.hangs.get(key);
+    if (hang) {
+      this.hangs.delete(key);
+      hang();
+      // Never answered, never performed: it ends when the client's connection does.
+      await new Promise<void>((gone) => {
+        request.res.once('close', gone);
+        this.shutdown.signal.addEventListener('abort', () => gone(), { once: true });
+      });
+      throw new ApiFailure({ error_code: 500, description: 'Internal Server Error: the client went away' });
+    }
     this.failures.throwIfDue(key);
     const handler = this.handlers[key];
     if (!handler) throw new ApiFailure({ error_code: 404, description: 'Not Found: method not found' });

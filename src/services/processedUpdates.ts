@@ -1,5 +1,5 @@
 /** Inbound events already handled: the dedupe record every use case writes with its changes. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EventKey } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 
@@ -15,4 +15,52 @@ export async function markUpdateProcessed(tx: Kysely<Database>, event: EventKey)
     .returning('dedupe_key')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/** Records that the replies to these events were shown, in one statement. */
+export async function markReplied(db: Kysely<Database>, events: readonly EventKey[], now: Date): Promise<void> {
+  if (events.length === 0) return;
+  await sql`
+    update processed_updates u set replied_at = ${now}
+    from unnest(${events.map((e) => e.channel)}::text[], ${events.map((e) => e.dedupeKey)}::text[]) as r(channel, dedupe_key)
+    where u.channel = r.channel and u.dedupe_key = r.dedupe_key and u.replied_at is null
+  `.execute(db);
+}
+
+/** How long shown replies are gathered before they are recorded: one statement for many, off the answer's path. */
+const REPLIED_FLUSH_MS = 200;
+
+/**
+ * Replies shown, recorded in batches. A process killed before a batch is written leaves
+ * those events unreplied in Postgres: received again, they are answered once more, which
+ * is the safe side (a person told twice where their report stands, never left in silence).
+ */
+export class RepliedMarks {
+  private pending: EventKey[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: { now(): Date },
+    private readonly onError: (error: unknown) => void,
+    private readonly flushMs = REPLIED_FLUSH_MS,
+  ) {}
+
+  add(event: EventKey): void {
+    this.pending.push({ channel: event.channel, dedupeKey: event.dedupeKey });
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), this.flushMs);
+    this.timer.unref();
+  }
+
+  /** Writes what is gathered (at shutdown, before the pool closes). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.flushing.then(() => markReplied(this.db, batch, this.clock.now()).catch(this.onError));
+    return this.flushing;
+  }
 }

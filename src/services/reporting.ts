@@ -47,8 +47,13 @@ export type ReportReply =
     }
   /** The person has no report in progress: tell them how to start one. */
   | { kind: 'no_active' }
-  /** The same inbound event was handled before: nothing changes and nothing more is said. */
-  | { kind: 'duplicate' }
+  /**
+   * The same inbound event was handled before: nothing changes. `current` is the report's
+   * current prompt when the first handling's reply was never recorded as shown (the process
+   * may have died before it went out), for a caller that did not receive the event before;
+   * absent when the event was caught mid-write, where the handler that got there first replies.
+   */
+  | { kind: 'duplicate'; current?: Extract<ReportReply, { kind: 'prompt' }> }
   /** The person is not a reporter of that organization or the campaign does not target it. */
   | { kind: 'forbidden' };
 
@@ -99,6 +104,8 @@ interface StepRead {
   seen_step: number | null;
   last_answer_text: string | null;
   duplicate: boolean;
+  /** Handled before, its reply not known to have been shown. */
+  unreplied: boolean;
   member: boolean;
   answers: Record<string, AnswerValue> | null;
   previous: Record<string, { value: number; periodLabel: string }> | null;
@@ -112,6 +119,7 @@ async function readStep(db: Kysely<Database>, request: ReportInput): Promise<Ste
   const { rows } = await sql<StepRow>`${sql.raw(PREPARED)}
     select p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text,
       exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey}) as duplicate,
+      exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey} and u.replied_at is null) as unreplied,
       s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,
       s.last_submitted_at, s.late, s.late_reason, s.reopened_at, s.updated_at, s.updated_by, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
       exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
@@ -130,7 +138,7 @@ async function readStep(db: Kysely<Database>, request: ReportInput): Promise<Ste
   return rows[0];
 }
 
-function promptReply(submissionId: string, state: DialogueState, stepNo: number, notice?: string): ReportReply {
+function promptReply(submissionId: string, state: DialogueState, stepNo: number, notice?: string): Extract<ReportReply, { kind: 'prompt' }> {
   return { kind: 'prompt', submissionId, step: stepNo, notice, prompt: renderPrompt(state, state.cursor), inPlace: false };
 }
 
@@ -156,7 +164,7 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput): Promise<A
   const { db, clock } = deps;
   const now = clock.now();
   const row = await readStep(db, request);
-  if (row?.duplicate) return { kind: 'duplicate' };
+  if (row?.duplicate) return duplicateOf(deps, row, now);
   const stay = async (shown?: { submissionId: string; step: number }) => writeStay(db, { event: request.event, personId: request.personId, shown, now });
   if (!row || !row.id) return (await stay()) ? { kind: 'no_active' } : { kind: 'duplicate' };
   if (!row.member) return (await stay()) ? { kind: 'forbidden' } : { kind: 'duplicate' };
@@ -203,6 +211,18 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput): Promise<A
   });
   if (written.kind === 'conflict') return 'conflict';
   return { kind: 'prompt', submissionId: report.id, step: written.step, notice: transition.notice, prompt: transition.prompt, inPlace: transition.inPlace ?? false };
+}
+
+/**
+ * A duplicate seen on reading. If its reply was never recorded as shown, with the report's
+ * current prompt (read with the step: no more statements), for the caller to show.
+ */
+async function duplicateOf(deps: ReportingDeps, row: StepRow, now: Date): Promise<ReportReply> {
+  if (!row.unreplied || !row.id || !row.member || row.active_submission_id !== row.id) return { kind: 'duplicate' };
+  const report = row as StepRow & ReportRow;
+  const form = await deps.forms.get(report.form_id, report.form_version);
+  const state = dialogueState(report, form, new Map(Object.entries(row.answers ?? {})), now);
+  return { kind: 'duplicate', current: promptReply(report.id, state, report.step, msg.alreadyRecorded) };
 }
 
 function normalizedText(input: Input): string {

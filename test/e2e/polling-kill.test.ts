@@ -83,4 +83,30 @@ describe('killed with an update in hand', () => {
     expect(history).toHaveLength(1);
     expect(emulator.messagesTo(secretary.id).filter((m) => m.plainText.includes('Câu 2/14'))).toHaveLength(1);
   }, 90_000);
+
+  it('after an answer stored but not yet replied to, the update received again gets the current question', async () => {
+    // The next reply never gets through: the process is killed after the answer's commit, before its reply.
+    const hung = emulator.hangNext('sendMessage');
+    const before = emulator.messagesTo(secretary.id).length;
+    const updateId = emulator.sendText(secretary, 'có');
+    await hung;
+    await eventually(async () => (await answersOf('CB01')).has('bcd_quy_che'), 'the answer to be committed', 15_000);
+    await bot.kill();
+    expect(emulator.messagesTo(secretary.id)).toHaveLength(before);
+
+    // Telegram still has the update (never confirmed): the restarted bot finds it stored and says where the report is.
+    bot = await startBotFor(emulator, testDb, { adminIds: [] });
+    const reply = await chat.reply(secretary, 'Câu 3/14');
+    expect(reply.plainText).toContain('đã được ghi nhận');
+    const answers = await answersOf('CB01');
+    expect(answers.size).toBe(2);
+    const history = await testDb.db.selectFrom('answer_history').select('question_key').where('question_key', '=', 'bcd_quy_che').execute();
+    expect(history).toHaveLength(1);
+
+    // The same update once more, to the process that has now answered it: nothing more is said.
+    emulator.redeliver(updateId);
+    // Confirmed by the next poll, which comes only once the update was handled.
+    await emulator.waitUntilUpdatesConsumed();
+    expect(emulator.messagesTo(secretary.id)).toHaveLength(before + 1);
+  }, 90_000);
 });

@@ -6,6 +6,7 @@
  * not — and step, answered_count, answers and answer_history stay consistent. And what
  * one answer costs, counted statement by statement at the pg client.
  */
+import { markReplied } from '../../src/services/processedUpdates.js';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
@@ -332,6 +333,7 @@ describe('what one answer costs', () => {
     const updateId = nextUpdateId++;
     const first = await cost('an answer', { kind: 'pick', index: 0 }, { on: shown, dedupeKey: updateId });
     expect(asPrompt(first.reply).prompt.text).toContain('Câu 5/14.');
+    await markReplied(db, [event(updateId)], new Date());
     const before = await everything(id, me);
     const { reply, statements } = await cost('the same answer redelivered', { kind: 'pick', index: 0 }, { on: shown, dedupeKey: updateId });
     expect(reply).toEqual({ kind: 'duplicate' });

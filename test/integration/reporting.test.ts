@@ -3,6 +3,7 @@
  * against what the database holds afterwards (answers, history, submission row,
  * people.seen_step), not only against the text sent back.
  */
+import { markReplied } from '../../src/services/processedUpdates.js';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
@@ -342,7 +343,16 @@ describe('redelivery and stale buttons', () => {
     expect(after.answers).toEqual({ ban_chi_dao: true });
     expect(after.step).toBe(first.step + 1);
 
-    // The first delivery was answered; the redelivery says nothing more and changes nothing.
+    // Redelivered before its reply was recorded as shown: nothing changes, and the current
+    // question comes with it (the first reply may never have gone out).
+    const unreplied = await type(s, me, 'có', updateId);
+    expect(unreplied).toMatchObject({ kind: 'duplicate', current: { kind: 'prompt', submissionId: id, step: once.step } });
+    expect(unreplied.kind === 'duplicate' && unreplied.current?.prompt.text).toContain('Câu 2/14.');
+    expect(await snapshot(id)).toEqual(after);
+    expect(await seen()).toEqual(seenAfter);
+
+    // Once the reply is recorded as shown, the redelivery says nothing more and changes nothing.
+    await markReplied(db, [telegramUpdate(updateId)], new Date());
     expect(await type(s, me, 'có', updateId)).toEqual({ kind: 'duplicate' });
     expect(await snapshot(id)).toEqual(after);
     expect(await seen()).toEqual(seenAfter);
@@ -353,6 +363,7 @@ describe('redelivery and stale buttons', () => {
     expect(pressed.notice).toBeUndefined();
     const afterPress = await snapshot(id);
     const seenAfterPress = await seen();
+    await markReplied(db, [telegramUpdate(pressId)], new Date());
     expect(await press(s, me, once, { kind: 'pick', index: 1 }, pressId)).toEqual({ kind: 'duplicate' });
     expect(await snapshot(id)).toEqual(afterPress);
     expect(await seen()).toEqual(seenAfterPress);
