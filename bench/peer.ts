@@ -162,6 +162,10 @@ export async function preparePeer(log: (line: string) => void): Promise<Peer> {
     dir,
     installedNow,
     async run(users, questions) {
+      // As the project's database before each of its runs: statistics of what earlier runs left.
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query('analyze').finally(() => client.end());
       const out = await run(process.execPath, ['bench.mjs', 'psql', String(users), String(questions)], { cwd: dir, env, timeoutMs: RUN_TIMEOUT_MS });
       if (out.code !== 0) throw failure('node bench.mjs', out);
       return parsePeerOutput(out.stdout);

@@ -12,6 +12,9 @@ import pg from 'pg';
 import { prepareMarked, type Db } from '../src/db/connect.js';
 import type { Database } from '../src/db/schema.js';
 
+/** Statements a process sends in batches beside the answers (none waits for them): counted apart. */
+const BATCHED = /^\s*update processed_updates u set replied_at/i;
+
 /** Statements recognised by what they contain, checked in order. */
 const KNOWN: Array<[RegExp, string]> = [
   [/^\s*begin\b/i, 'BEGIN'],
@@ -22,6 +25,7 @@ const KNOWN: Array<[RegExp, string]> = [
   [/^\s*with upd as/i, 'step write (writeChange)'],
   [/^\s*with mark as/i, 'stay write (writeStay)'],
   [/percentile_cont/i, 'round percentiles (PercentileCache)'],
+  [BATCHED, 'replies shown (RepliedMarks, batched)'],
 ];
 
 export function statementLabel(text: string): string {
@@ -34,6 +38,8 @@ const KEY_CHARS = 120;
 
 export class StatementCounter {
   total = 0;
+  /** Of the total, the batched ones (BATCHED). */
+  batched = 0;
   /** The pool's high-water marks: connections open, and requests waiting while every allowed connection was taken. */
   maxConnections = 0;
   maxWaitingOnFullPool = 0;
@@ -41,6 +47,7 @@ export class StatementCounter {
 
   record(text: string): void {
     this.total++;
+    if (BATCHED.test(text)) this.batched++;
     const key = text.slice(0, KEY_CHARS);
     this.byText.set(key, (this.byText.get(key) ?? 0) + 1);
   }
@@ -59,12 +66,13 @@ export class StatementCounter {
   }
 
   snapshot(): Snapshot {
-    return { total: this.total, byText: new Map(this.byText) };
+    return { total: this.total, batched: this.batched, byText: new Map(this.byText) };
   }
 }
 
 export interface Snapshot {
   total: number;
+  batched: number;
   byText: Map<string, number>;
 }
 
