@@ -18,9 +18,9 @@ import type { ChannelSender } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
-import { composeDelivery } from '../src/reminders/compose.js';
 import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';
 import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
+import { composeQueuedDelivery } from '../src/services/deliveryContent.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
 import { OUTBOX_ATTEMPTS, OUTBOX_QUEUES, type OutboxJob } from './queues.js';
@@ -49,7 +49,7 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
     ? ({ kind: 'skip', reason: 'unreachable' } as const)
     : delivery.external_id === null
       ? ({ kind: 'skip', reason: 'no channel' } as const)
-      : await composeDelivery({ db, forms: deps.forms }, delivery, clock.now());
+      : await composeQueuedDelivery({ db, forms: deps.forms }, delivery, clock.now());
   const count = (outcome: OutboxOutcome) => outboxMessages.inc({ channel: sender.channel, outcome });
   if (composition.kind === 'skip') {
     const recorded = await recordOutcome(db, delivery.id, { status: 'skipped', reason: composition.reason }, clock.now(), 'queued');

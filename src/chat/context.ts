@@ -9,7 +9,6 @@ import type { Letterhead } from '../reports/docx.js';
 import type { LinkMaker } from '../reports/links.js';
 import type { FormCache } from '../services/forms.js';
 import type { PercentileCache } from '../services/percentiles.js';
-import type { RecentEvents } from './recentEvents.js';
 import type { ChannelUser } from '../services/people.js';
 import type { RoundScheduler } from '../services/scheduling.js';
 import type { Clock } from '../time.js';
@@ -30,8 +29,6 @@ export interface ChatDeps {
   letterhead?: Letterhead;
   /** Download links for channels that cannot send files; undefined without PUBLIC_URL. */
   links?: LinkMaker;
-  /** The events this process received lately (createChat makes one). */
-  recentEvents?: RecentEvents;
 }
 
 export interface Caller {
@@ -47,8 +44,11 @@ export interface ChatRequest {
   event: InboundEvent;
   caller: Caller;
   log: Logger;
-  /** This process received this very event before: a duplicate of it is already answered here. */
-  receivedBefore: boolean;
+  /**
+   * Whether a duplicate of this event, first handled at `handledAt` and its reply never
+   * recorded as shown, is answered again here (see recentEvents.ts).
+   */
+  answersAgain(handledAt: Date): boolean;
 }
 
 /** Who acted, for the audit log: the person where known, else the account. */

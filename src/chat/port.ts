@@ -143,12 +143,6 @@ export interface Reply {
    * next typed message was written for the one before and must not answer this one.
    */
   ifUndelivered?: { kind: 'forget_seen_prompt'; personId: string };
-  /**
-   * Shows again what the person has most likely seen already (the current question, for an
-   * event received again after a restart): a message they sent before it was still written
-   * after seeing the same question, so it does not count as sent before the last reply.
-   */
-  shownBefore?: true;
 }
 
 export const NO_REPLY: Reply = { messages: [] };

@@ -1,19 +1,29 @@
 /**
- * The inbound events this process has received lately, by channel and dedupe key. A
- * duplicate this process received before is its own (Telegram or Zalo delivering again
- * what it is still answering, a poll retry): it has replied or will. A duplicate it never
- * received was handled by a process that may have died before its reply went out: that
- * one is answered with where the report stands, so nobody is left in silence.
+ * The inbound events this process has received lately, by channel and dedupe key, and
+ * whether a duplicate is answered again. A duplicate this process received before is its
+ * own (a poll retry, a webhook retried while it is handled): it has replied or will. One
+ * whose first handling committed but whose reply was never recorded as shown was handled
+ * by a process that may have died in between: it is answered again with where the report
+ * stands, so nobody is left in silence — if that handling happened before this process
+ * started, or longer ago than any live handler takes to reply (another replica may still
+ * be sending its reply: answering then would say it twice).
  */
 import type { EventKey } from './port.js';
 
 /** Enough for minutes of a province's traffic; a key is a few dozen bytes. */
 const DEFAULT_CAPACITY = 20_000;
 
+/** Longer than a live handler takes from its commit to its reply shown, waits on a channel's 429 included. */
+export const REPLY_GRACE_MS = 60_000;
+
 export class RecentEvents {
   private readonly keys = new Set<string>();
 
-  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+  constructor(
+    /** When this process started handling events. */
+    private readonly startedAt: Date,
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
 
   /** Records the event; true when it had been received here before. */
   receive(event: EventKey): boolean {
@@ -23,5 +33,10 @@ export class RecentEvents {
     // A Set iterates in insertion order: the first key is the oldest.
     if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value!);
     return false;
+  }
+
+  /** Whether the handler of an event first handled at `handledAt`, its reply never recorded, may be gone without replying. */
+  handlerMayBeGone(handledAt: Date, now: Date): boolean {
+    return handledAt.getTime() < this.startedAt.getTime() || now.getTime() - handledAt.getTime() > REPLY_GRACE_MS;
   }
 }

@@ -69,8 +69,8 @@ export async function answerReport(
     input,
     ...(target?.step !== undefined ? { button: { submissionId: target.submissionId, step: target.step } } : target ? { submissionId: target.submissionId } : {}),
   });
-  // Handled before, but not here: the process that did may have died before replying.
-  if (reply.kind === 'duplicate' && reply.current && !request.receivedBefore) return { ...reportReply(reply.current, personId), shownBefore: true };
+  // Handled before, its reply never recorded: the process that handled it may have died before replying.
+  if (reply.kind === 'duplicate' && reply.current && request.answersAgain(reply.current.handledAt)) return reportReply(reply.current.prompt, personId);
   return reportReply(reply, personId);
 }
 

@@ -23,7 +23,7 @@ import {
 } from '../services/campaignWizard.js';
 import { CampaignInputError, closeCampaign, getCampaignListing } from '../services/campaigns.js';
 import type { SlotKind } from '../db/schema.js';
-import { ANNOUNCE_KEY, DIGEST_PREFIX, ESCALATE_KEY, MANUAL_PREFIX } from '../reminders/slotKeys.js';
+import { parseSlotKey } from '../reminders/policy.js';
 import { announcementStats, deliveryProblems, resendFailedDeliveries, type DeliveryProblem, type DeliveryProblems } from '../services/deliveries.js';
 import { unreachableReporters } from '../services/outreach.js';
 import { escapeHtml, truncate } from '../text/html.js';
@@ -145,22 +145,23 @@ const REASON_CHARS = 80;
 
 /** Which message of the round a slot was, in words: «nhắc 3 ngày trước hạn». */
 export function slotLabel(slotKey: string, kind: SlotKind): string {
-  if (slotKey === ANNOUNCE_KEY) return msg.slotAnnouncement;
-  if (slotKey === ESCALATE_KEY || kind === 'escalation') return msg.slotEscalation;
-  if (slotKey.startsWith(MANUAL_PREFIX)) {
-    const at = Number(slotKey.slice(MANUAL_PREFIX.length));
-    if (Number.isFinite(at) && at > 0) return msg.slotManual(formatDateTime(new Date(at)));
+  const slot = parseSlotKey(slotKey);
+  if (slot?.kind === 'announce') return msg.slotAnnouncement;
+  if (slot?.kind === 'escalate' || kind === 'escalation') return msg.slotEscalation;
+  switch (slot?.kind) {
+    case 'manual':
+      return msg.slotManual(formatDateTime(new Date(slot.windowStartMs)));
+    case 'digest': {
+      const [year, month, day] = slot.date.split('-');
+      return msg.slotDigest(`${day}/${month}/${year}`);
+    }
+    case 'reminder':
+      // 'r0d@2026-12-22' (re-planned after the deadline moved) is labelled by its offset, as 'r0d'.
+      if (slot.offsetDays === 0) return msg.slotDueDay;
+      return slot.offsetDays < 0 ? msg.slotBefore(-slot.offsetDays) : msg.slotAfter(slot.offsetDays);
+    default:
+      return msg.slotOther(escapeHtml(slotKey));
   }
-  const digest = /^(\d{4})-(\d{2})-(\d{2})$/.exec(slotKey.slice(DIGEST_PREFIX.length));
-  if (slotKey.startsWith(DIGEST_PREFIX) && digest) return msg.slotDigest(`${digest[3]}/${digest[2]}/${digest[1]}`);
-  // 'r-3d', 'r0d', 'r+1d', and 'r0d@2026-12-22' after the deadline moved.
-  const offset = /^r([+-]?)(\d{1,3})d(?:@.*)?$/.exec(slotKey);
-  if (offset) {
-    const days = Number(offset[2]);
-    if (days === 0) return msg.slotDueDay;
-    return offset[1] === '-' ? msg.slotBefore(days) : msg.slotAfter(days);
-  }
-  return msg.slotOther(escapeHtml(slotKey));
 }
 
 /** What the chat app said when it refused, in words (Telegram's and Zalo's descriptions). */

@@ -146,16 +146,17 @@ async function text(request: ChatRequest, typed: string, quoted?: Quoted): Promi
 }
 
 export function createChat(given: ChatDeps): Chat {
-  const recentEvents = given.recentEvents ?? new RecentEvents();
+  const recentEvents = new RecentEvents(given.clock.now());
   const replies = new RepliedMarks(given.db, given.clock, (err) => given.logger.warn({ err }, 'could not record replies as shown'));
-  const deps: ChatDeps = { ...given, percentiles: given.percentiles ?? new PercentileCache(), recentEvents };
+  const deps: ChatDeps = { ...given, percentiles: given.percentiles ?? new PercentileCache() };
   return {
     async handle(event) {
       // Before anything is read: a second delivery arriving while the first is handled is this process's own.
       const receivedBefore = recentEvents.receive(event);
       const caller = await identify(deps, event);
       const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
-      const request: ChatRequest = { deps, event, caller, log, receivedBefore };
+      const answersAgain = (handledAt: Date) => !receivedBefore && recentEvents.handlerMayBeGone(handledAt, deps.clock.now());
+      const request: ChatRequest = { deps, event, caller, log, answersAgain };
       switch (event.content.kind) {
         case 'text':
           return text(request, event.content.text, event.content.quoted);
@@ -176,7 +177,7 @@ export function createChat(given: ChatDeps): Chat {
       replies.add(event);
     },
     close() {
-      return replies.flush();
+      return replies.close();
     },
   };
 }

@@ -39,6 +39,7 @@ export class RepliedMarks {
   private pending: EventKey[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -48,14 +49,21 @@ export class RepliedMarks {
   ) {}
 
   add(event: EventKey): void {
+    // After close the pool is gone: such an event stays unreplied (answered again if received again).
+    if (this.closed) return;
     this.pending.push({ channel: event.channel, dedupeKey: event.dedupeKey });
     if (this.timer) return;
     this.timer = setTimeout(() => void this.flush(), this.flushMs);
     this.timer.unref();
   }
 
-  /** Writes what is gathered (at shutdown, before the pool closes). */
-  flush(): Promise<void> {
+  /** Writes what is gathered and takes no more (at shutdown, before the pool closes). */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.flush();
+  }
+
+  private flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;

@@ -48,12 +48,12 @@ export type ReportReply =
   /** The person has no report in progress: tell them how to start one. */
   | { kind: 'no_active' }
   /**
-   * The same inbound event was handled before: nothing changes. `current` is the report's
-   * current prompt when the first handling's reply was never recorded as shown (the process
-   * may have died before it went out), for a caller that did not receive the event before;
-   * absent when the event was caught mid-write, where the handler that got there first replies.
+   * The same inbound event was handled before: nothing changes. `current`: the report's
+   * current prompt, and when the event was first handled, if its reply was never recorded as
+   * shown (the process may have died before it went out); absent when the event was caught
+   * mid-write, where the handler that got there first replies.
    */
-  | { kind: 'duplicate'; current?: Extract<ReportReply, { kind: 'prompt' }> }
+  | { kind: 'duplicate'; current?: { prompt: Extract<ReportReply, { kind: 'prompt' }>; handledAt: Date } }
   /** The person is not a reporter of that organization or the campaign does not target it. */
   | { kind: 'forbidden' };
 
@@ -104,8 +104,8 @@ interface StepRead {
   seen_step: number | null;
   last_answer_text: string | null;
   duplicate: boolean;
-  /** Handled before, its reply not known to have been shown. */
-  unreplied: boolean;
+  /** Handled before at this time, its reply not known to have been shown; null otherwise. */
+  unreplied_since: Date | null;
   member: boolean;
   answers: Record<string, AnswerValue> | null;
   previous: Record<string, { value: number; periodLabel: string }> | null;
@@ -119,7 +119,7 @@ async function readStep(db: Kysely<Database>, request: ReportInput): Promise<Ste
   const { rows } = await sql<StepRow>`${sql.raw(PREPARED)}
     select p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text,
       exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey}) as duplicate,
-      exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey} and u.replied_at is null) as unreplied,
+      (select u.processed_at from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey} and u.replied_at is null) as unreplied_since,
       s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,
       s.last_submitted_at, s.late, s.late_reason, s.reopened_at, s.updated_at, s.updated_by, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
       exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
@@ -215,14 +215,18 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput): Promise<A
 
 /**
  * A duplicate seen on reading. If its reply was never recorded as shown, with the report's
- * current prompt (read with the step: no more statements), for the caller to show.
+ * current prompt (read with the step: no more statements) and when the first handling
+ * was, for the caller to decide whether that handler may have died before replying.
  */
 async function duplicateOf(deps: ReportingDeps, row: StepRow, now: Date): Promise<ReportReply> {
-  if (!row.unreplied || !row.id || !row.member || row.active_submission_id !== row.id) return { kind: 'duplicate' };
+  if (!row.unreplied_since || !row.id || !row.member || row.active_submission_id !== row.id) return { kind: 'duplicate' };
   const report = row as StepRow & ReportRow;
   const form = await deps.forms.get(report.form_id, report.form_version);
-  const state = dialogueState(report, form, new Map(Object.entries(row.answers ?? {})), now);
-  return { kind: 'duplicate', current: promptReply(report.id, state, report.step, msg.alreadyRecorded) };
+  let state = dialogueState(report, form, new Map(Object.entries(row.answers ?? {})), now);
+  // A plausibility question shown again keeps its reason (last round's figure).
+  const plausibility = await plausibilityContext(deps, report, row, form, now);
+  if (plausibility) state = { ...state, plausibility };
+  return { kind: 'duplicate', current: { prompt: promptReply(report.id, state, report.step, msg.alreadyRecorded), handledAt: row.unreplied_since } };
 }
 
 function normalizedText(input: Input): string {

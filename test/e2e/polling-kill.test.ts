@@ -93,11 +93,16 @@ describe('killed with an update in hand', () => {
     await eventually(async () => (await answersOf('CB01')).has('bcd_quy_che'), 'the answer to be committed', 15_000);
     await bot.kill();
     expect(emulator.messagesTo(secretary.id)).toHaveLength(before);
+    // Met with silence, the secretary types the same answer again while the bot is down.
+    emulator.sendText(secretary, 'có');
 
     // Telegram still has the update (never confirmed): the restarted bot finds it stored and says where the report is.
     bot = await startBotFor(emulator, testDb, { adminIds: [] });
     const reply = await chat.reply(secretary, 'Câu 3/14');
-    expect(reply.plainText).toContain('đã được ghi nhận');
+    expect(reply.plainText).toContain('Tin nhắn vừa rồi của đồng chí đã được ghi nhận');
+    // The retyped answer was sent before question 3 was shown: it is not taken for question 3.
+    const retyped = await chat.reply(secretary, 'hai lần');
+    expect(retyped.plainText).toContain('Câu 3 chưa được trả lời');
     const answers = await answersOf('CB01');
     expect(answers.size).toBe(2);
     const history = await testDb.db.selectFrom('answer_history').select('question_key').where('question_key', '=', 'bcd_quy_che').execute();
@@ -107,6 +112,6 @@ describe('killed with an update in hand', () => {
     emulator.redeliver(updateId);
     // Confirmed by the next poll, which comes only once the update was handled.
     await emulator.waitUntilUpdatesConsumed();
-    expect(emulator.messagesTo(secretary.id)).toHaveLength(before + 1);
+    expect(emulator.messagesTo(secretary.id)).toHaveLength(before + 2);
   }, 90_000);
 });

@@ -346,8 +346,8 @@ describe('redelivery and stale buttons', () => {
     // Redelivered before its reply was recorded as shown: nothing changes, and the current
     // question comes with it (the first reply may never have gone out).
     const unreplied = await type(s, me, 'có', updateId);
-    expect(unreplied).toMatchObject({ kind: 'duplicate', current: { kind: 'prompt', submissionId: id, step: once.step } });
-    expect(unreplied.kind === 'duplicate' && unreplied.current?.prompt.text).toContain('Câu 2/14.');
+    expect(unreplied).toMatchObject({ kind: 'duplicate', current: { prompt: { kind: 'prompt', submissionId: id, step: once.step }, handledAt: expect.any(Date) } });
+    expect(unreplied.kind === 'duplicate' && unreplied.current?.prompt.prompt.text).toContain('Câu 2/14.');
     expect(await snapshot(id)).toEqual(after);
     expect(await seen()).toEqual(seenAfter);
 

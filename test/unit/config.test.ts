@@ -149,6 +149,13 @@ describe('config: channels and admins', () => {
     expect(zaloOnly.zalo).toEqual({ token: '4242:secret-XYZ', apiRoot: 'https://bot-api.zaloplatforms.com', maxPerSecond: 10 });
   });
 
+  it("takes Telegram's webhook connections within its 1–100, 40 by default", () => {
+    expect(load({}).telegramWebhookConnections).toBe(40);
+    expect(load({ TELEGRAM_WEBHOOK_CONNECTIONS: '100' }).telegramWebhookConnections).toBe(100);
+    expect(problems({ TELEGRAM_WEBHOOK_CONNECTIONS: '0' }).join('\n')).toMatch(/TELEGRAM_WEBHOOK_CONNECTIONS/);
+    expect(problems({ TELEGRAM_WEBHOOK_CONNECTIONS: '101' }).join('\n')).toMatch(/TELEGRAM_WEBHOOK_CONNECTIONS/);
+  });
+
   it('reads the Zalo webhook settings and refuses a secret without PUBLIC_URL', () => {
     const config = load({ ZALO_BOT_TOKEN: '1:x', ZALO_WEBHOOK_SECRET: 'a-long-secret', PUBLIC_URL: 'https://bot.example.vn/', ZALO_API_ROOT: 'http://127.0.0.1:9/', ZALO_MAX_PER_SECOND: '5' });
     expect(config.zalo).toEqual({ token: '1:x', apiRoot: 'http://127.0.0.1:9', webhookSecret: 'a-long-secret', maxPerSecond: 5 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RecentEvents } from '../../src/chat/recentEvents.js';
+import { RecentEvents, REPLY_GRACE_MS } from '../../src/chat/recentEvents.js';
+
+const started = new Date('2026-12-10T09:00:00Z');
+const at = (ms: number) => new Date(started.getTime() + ms);
 
 describe('RecentEvents', () => {
   it('knows an event received before, per channel', () => {
-    const recent = new RecentEvents();
+    const recent = new RecentEvents(started);
     expect(recent.receive({ channel: 'telegram', dedupeKey: '1' })).toBe(false);
     expect(recent.receive({ channel: 'telegram', dedupeKey: '1' })).toBe(true);
     // The same key on another channel is another event.
@@ -11,10 +14,19 @@ describe('RecentEvents', () => {
   });
 
   it('forgets the oldest beyond its capacity, and only the oldest', () => {
-    const recent = new RecentEvents(3);
+    const recent = new RecentEvents(started, 3);
     for (const key of ['a', 'b', 'c', 'd']) recent.receive({ channel: 'telegram', dedupeKey: key });
     expect(recent.receive({ channel: 'telegram', dedupeKey: 'd' })).toBe(true);
     expect(recent.receive({ channel: 'telegram', dedupeKey: 'c' })).toBe(true);
     expect(recent.receive({ channel: 'telegram', dedupeKey: 'a' })).toBe(false);
+  });
+
+  it('takes a handler for gone if it handled the event before this process started, or longer ago than a reply takes', () => {
+    const recent = new RecentEvents(started);
+    // Before this process started: its handler was another process (a restart).
+    expect(recent.handlerMayBeGone(at(-1), at(1_000))).toBe(true);
+    // Since: another replica may still be sending its reply.
+    expect(recent.handlerMayBeGone(at(10), at(REPLY_GRACE_MS))).toBe(false);
+    expect(recent.handlerMayBeGone(at(10), at(REPLY_GRACE_MS + 11))).toBe(true);
   });
 });

@@ -184,10 +184,7 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
       chat,
       event,
       {
-        show: (reply) =>
-          showReply(ctx, reply, (messageId) => {
-            if (!reply.shownBefore) lastReplies.record(chatId, messageId);
-          }),
+        show: (reply) => showReply(ctx, reply, (messageId) => lastReplies.record(chatId, messageId)),
         async apologise(text) {
           if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
           await ctx.reply(text);

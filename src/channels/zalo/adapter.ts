@@ -76,7 +76,7 @@ export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Log
         async show(reply) {
           for (const message of messagesOf(reply)) {
             // Recorded as it starts: nothing the person sends after seeing it can be dated earlier.
-            if (!reply.shownBefore) lastReplies.record(to, Date.now());
+            lastReplies.record(to, Date.now());
             await sendReply(sender, to, message);
           }
         },
