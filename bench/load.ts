@@ -8,7 +8,7 @@
  * handled it and sent its whole reply, webhook errors and timeouts, and checks nothing was lost: every report
  * submitted with its 14 answers, every correction stored.
  *
- *   npm run bench -- load      (BENCH_LOAD_SECRETARIES=500 BENCH_LOAD_SECONDS=300)
+ *   npm run bench -- load      (BENCH_LOAD_SECRETARIES=500 BENCH_LOAD_SECONDS=300 BENCH_LOAD_CONNECTIONS=40)
  */
 import type { Server } from 'node:http';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../src/emulator/botApiEmulator.js';
@@ -22,6 +22,8 @@ import { numericFormDefinition, syncSyntheticForms } from './syntheticForms.js';
 
 const SECRETARIES = Number(process.env.BENCH_LOAD_SECRETARIES ?? 500);
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
+/** The webhook's max_connections over both replicas (TELEGRAM_WEBHOOK_CONNECTIONS; Telegram's default is 40). */
+const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 40);
 const QUESTIONS = 14;
 const FIRST_ID = 7_000_000;
 const REPLY_TIMEOUT_MS = 30_000;
@@ -57,6 +59,7 @@ export async function runLoadBench(): Promise<boolean> {
     REDIS_PREFIX: `bench-load-${process.pid}`,
     PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
     WEBHOOK_SECRET: SECRET,
+    TELEGRAM_WEBHOOK_CONNECTIONS: String(CONNECTIONS),
     HTTP_PORT: String(port),
     LOG_LEVEL: 'error',
   });
@@ -70,7 +73,7 @@ export async function runLoadBench(): Promise<boolean> {
   try {
     for (const port of [...webPorts, workerPort]) await ready(port);
     const users: TgUser[] = Array.from({ length: SECRETARIES }, (_, i) => ({ id: FIRST_ID + i, first_name: `Bí thư ${i}` }));
-    console.log(`${SECRETARIES} secretaries, ${SECONDS} s, 2 web + 1 worker, Telegram webhook behind a balancer`);
+    console.log(`${SECRETARIES} secretaries, ${SECONDS} s, 2 web + 1 worker, Telegram webhook (max_connections ${CONNECTIONS}) behind a balancer`);
 
     /**
      * Sends `text` as `user` and waits until the bot has handled it (its webhook answered 200,
