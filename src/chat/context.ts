@@ -9,6 +9,7 @@ import type { Letterhead } from '../reports/docx.js';
 import type { LinkMaker } from '../reports/links.js';
 import type { FormCache } from '../services/forms.js';
 import type { PercentileCache } from '../services/percentiles.js';
+import type { PrefetchedStep } from '../services/reporting.js';
 import type { ChannelUser } from '../services/people.js';
 import type { RoundScheduler } from '../services/scheduling.js';
 import type { Clock } from '../time.js';
@@ -49,6 +50,8 @@ export interface ChatRequest {
    * recorded as shown, is answered again here (see recentEvents.ts).
    */
   answersAgain(handledAt: Date): boolean;
+  /** The step read with the caller, when the event looked like an answer (router.ts identify). */
+  prefetchedStep?: PrefetchedStep;
 }
 
 /** Who acted, for the audit log: the person where known, else the account. */

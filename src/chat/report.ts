@@ -63,12 +63,16 @@ export async function answerReport(
 ): Promise<Reply> {
   const { event } = request;
   const messageRef = messageRefOf(event);
-  const reply = await handleReportInput(reportingDeps(request), {
-    event: { channel: event.channel, dedupeKey: event.dedupeKey, ...(messageRef ? { messageRef } : {}), ...(event.sentBeforeLastReply ? { sentBeforeLastReply: true } : {}) },
-    personId,
-    input,
-    ...(target?.step !== undefined ? { button: { submissionId: target.submissionId, step: target.step } } : target ? { submissionId: target.submissionId } : {}),
-  });
+  const reply = await handleReportInput(
+    reportingDeps(request),
+    {
+      event: { channel: event.channel, dedupeKey: event.dedupeKey, ...(messageRef ? { messageRef } : {}), ...(event.sentBeforeLastReply ? { sentBeforeLastReply: true } : {}) },
+      personId,
+      input,
+      ...(target?.step !== undefined ? { button: { submissionId: target.submissionId, step: target.step } } : target ? { submissionId: target.submissionId } : {}),
+    },
+    request.prefetchedStep,
+  );
   // Handled before, its reply never recorded: the process that handled it may have died before replying.
   if (reply.kind === 'duplicate' && reply.current && request.answersAgain(reply.current.handledAt)) return reportReply(reply.current.prompt, personId);
   return reportReply(reply, personId);

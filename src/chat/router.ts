@@ -6,11 +6,11 @@
  * who is not an admin, whatever the client shows.
  */
 import { forgetSeenPrompt } from '../services/reporting.js';
-import { findPersonByIdentity, isAdmin } from '../services/people.js';
+import { findPersonByIdentity, isAdmin, type KnownPerson } from '../services/people.js';
 import { PercentileCache } from '../services/percentiles.js';
 import { RepliedMarks } from '../services/processedUpdates.js';
 import { RecentEvents } from './recentEvents.js';
-import { asksForFreeText } from '../services/reporting.js';
+import { asksForFreeText, identifyForAnswer, type PrefetchedStep } from '../services/reporting.js';
 import { acknowledgePressed, acknowledgeTyped } from './acknowledgements.js';
 import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
 import { isUnknownSlashCommand, parseCommand, type CommandName, type ParsedCommand } from './commands.js';
@@ -42,14 +42,30 @@ const ALWAYS_COMMANDS = new Set<CommandName>(['baocao', 'danhan']);
 
 const ADMIN_COMMANDS = new Set<CommandName>(['dotmoi', 'dot', 'tonghop', 'chuanop', 'nhacnho', 'molai', 'doihan', 'ketthuc', 'guilai']);
 
-async function identify(deps: ChatDeps, event: InboundEvent): Promise<Caller> {
+/**
+ * Who is calling. A typed message that looks like an answer (no command, no invite code,
+ * not a reply to a prompt) is looked up together with the step it answers: one statement
+ * for both, and the answer costs two round trips instead of three.
+ */
+async function identify(deps: ChatDeps, event: InboundEvent): Promise<{ caller: Caller; prefetchedStep?: PrefetchedStep }> {
   const identity: Identity = { channel: event.channel, externalId: event.from.externalId };
-  const known = await findPersonByIdentity(deps.db, identity, deps.clock.now());
-  return {
+  const now = deps.clock.now();
+  const found: { known: KnownPerson; step?: PrefetchedStep } | undefined = looksLikeAnswer(event)
+    ? await identifyForAnswer(deps.db, identity, event, now)
+    : await findPersonByIdentity(deps.db, identity, now).then((known) => (known ? { known } : undefined));
+  const known = found?.known;
+  const caller: Caller = {
     user: { identity, displayName: event.from.displayName, username: event.from.username },
     person: known?.person,
     isAdmin: isAdmin(known?.person, known?.identities ?? [identity], deps.adminIds),
   };
+  return found?.step ? { caller, prefetchedStep: found.step } : { caller };
+}
+
+function looksLikeAnswer(event: InboundEvent): boolean {
+  if (event.content.kind !== 'text' || event.content.quoted) return false;
+  const typed = event.content.text;
+  return !parseCommand(typed) && !isUnknownSlashCommand(typed) && !BARE_INVITE_CODE.test(typed.trim().replace(/[.,;!]+$/, ''));
 }
 
 function refuseAdmin(request: ChatRequest, what: string): Promise<Reply> {
@@ -153,10 +169,10 @@ export function createChat(given: ChatDeps): Chat {
     async handle(event) {
       // Before anything is read: a second delivery arriving while the first is handled is this process's own.
       const receivedBefore = recentEvents.receive(event);
-      const caller = await identify(deps, event);
+      const { caller, prefetchedStep } = await identify(deps, event);
       const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
       const answersAgain = (handledAt: Date) => !receivedBefore && recentEvents.handlerMayBeGone(handledAt, deps.clock.now());
-      const request: ChatRequest = { deps, event, caller, log, answersAgain };
+      const request: ChatRequest = { deps, event, caller, log, answersAgain, ...(prefetchedStep ? { prefetchedStep } : {}) };
       switch (event.content.kind) {
         case 'text':
           return text(request, event.content.text, event.content.quoted);

@@ -83,15 +83,14 @@ export interface KnownPerson {
 const LAST_SEEN_RESOLUTION = '10 minutes';
 
 /**
- * Looks up who wrote, in one statement, and records that this identity is the one they
- * last wrote from (messages follow the most recent channel) and that they can be reached
- * again if they had blocked the bot. The stamp is refreshed at most every few minutes,
- * unless another identity of the person is more recent. The person returned is as it was
- * before these writes.
+ * What looking up who wrote also writes, as the CTEs `reached` and `touched` of the
+ * statement that reads the person: this identity is the one they last wrote from (messages
+ * follow the most recent channel), and they can be reached again if they had blocked the
+ * bot. The stamp is refreshed at most every few minutes, unless another identity of the
+ * person is more recent. The statement's reads see the person as before these writes.
  */
-export async function findPersonByIdentity(db: Kysely<Database>, identity: Identity, now: Date): Promise<KnownPerson | undefined> {
-  const result = await sql<Person & { identities: Array<{ channel: ChannelName; externalId: string }> }>`${sql.raw(PREPARED)}
-    with reached as (
+export function identitySeen(identity: Identity, now: Date) {
+  return sql`reached as (
       -- Someone who blocked the bot and now writes again can be reached again.
       update people set unreachable_at = null, unreachable_reason = null
       where id = (select person_id from identities where channel = ${identity.channel} and external_id = ${identity.externalId})
@@ -104,17 +103,45 @@ export async function findPersonByIdentity(db: Kysely<Database>, identity: Ident
              or exists (select 1 from identities o where o.person_id = me.person_id
                         and (o.channel, o.external_id) <> (me.channel, me.external_id) and o.last_seen_at > me.last_seen_at))
       returning me.person_id
-    )
-    select p.id, p.display_name, p.username, p.is_admin, p.active_submission_id, p.seen_step, p.created_at, p.last_seen_at,
-      p.unreachable_at, p.unreachable_reason, p.last_answer_text, (select json_agg(json_build_object('channel', i.channel, 'externalId', i.external_id))
-                 from identities i where i.person_id = p.id) as identities
+    )`;
+}
+
+/** The person `p` as KnownPerson needs it; its id as person_id, so that other tables' ids can sit beside it. */
+export const KNOWN_PERSON_COLUMNS = sql`p.id as person_id, p.display_name, p.username, p.is_admin, p.active_submission_id, p.seen_step,
+      p.created_at, p.last_seen_at, p.unreachable_at, p.unreachable_reason, p.last_answer_text,
+      (select json_agg(json_build_object('channel', i.channel, 'externalId', i.external_id)) from identities i where i.person_id = p.id) as identities`;
+
+export type KnownPersonRow = Omit<Person, 'id'> & { person_id: string; identities: Identity[] };
+
+export function knownPersonOf(row: KnownPersonRow): KnownPerson {
+  return {
+    person: {
+      id: row.person_id,
+      display_name: row.display_name,
+      username: row.username,
+      is_admin: row.is_admin,
+      active_submission_id: row.active_submission_id,
+      seen_step: row.seen_step,
+      created_at: row.created_at,
+      last_seen_at: row.last_seen_at,
+      unreachable_at: row.unreachable_at,
+      unreachable_reason: row.unreachable_reason,
+      last_answer_text: row.last_answer_text,
+    },
+    identities: row.identities,
+  };
+}
+
+/** Looks up who wrote, in one statement that also records it (identitySeen). */
+export async function findPersonByIdentity(db: Kysely<Database>, identity: Identity, now: Date): Promise<KnownPerson | undefined> {
+  const result = await sql<KnownPersonRow>`${sql.raw(PREPARED)}
+    with ${identitySeen(identity, now)}
+    select ${KNOWN_PERSON_COLUMNS}
     from identities me join people p on p.id = me.person_id
     where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
   `.execute(db);
   const row = result.rows[0];
-  if (!row) return undefined;
-  const { identities, ...person } = row;
-  return { person: person as Person, identities };
+  return row ? knownPersonOf(row) : undefined;
 }
 
 /** An admin is flagged in the database or has an identity listed in ADMIN_IDS (config.adminIds). */

@@ -7,7 +7,7 @@
  * report meanwhile, nothing is written and the step is decided again on fresh data.
  */
 import { sql, type Kysely } from 'kysely';
-import type { EventKey } from '../chat/port.js';
+import type { EventKey, Identity } from '../chat/port.js';
 import { PREPARED } from '../db/connect.js';
 import { isBigintId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
@@ -21,6 +21,7 @@ import type { Clock } from '../time.js';
 import type { FormCache } from './forms.js';
 import { reportingMessages as msg } from './messages/reporting.js';
 import type { PercentileCache } from './percentiles.js';
+import { identitySeen, KNOWN_PERSON_COLUMNS, knownPersonOf, type KnownPerson, type KnownPersonRow } from './people.js';
 import { dialogueState, typedColumns, type ReportRow } from './reportState.js';
 import { writeChange, writeStay, type AnswerWrite, type StatusWrite } from './stepWrite.js';
 import { markUpdateProcessed } from './processedUpdates.js';
@@ -113,13 +114,11 @@ interface StepRead {
 
 type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
 
-/** Everything a step needs, in one statement. */
-async function readStep(db: Kysely<Database>, request: ReportInput): Promise<StepRow | undefined> {
-  const override = request.button?.submissionId ?? request.submissionId ?? null;
-  const { rows } = await sql<StepRow>`${sql.raw(PREPARED)}
-    select p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text,
-      exists (select 1 from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey}) as duplicate,
-      (select u.processed_at from processed_updates u where u.channel = ${request.event.channel} and u.dedupe_key = ${request.event.dedupeKey} and u.replied_at is null) as unreplied_since,
+/** What a step reads besides the person `p`: the report it is on (`s`, `c`, `o`) and the event's record. */
+function stepColumns(event: EventKey) {
+  return sql`p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text,
+      exists (select 1 from processed_updates u where u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey}) as duplicate,
+      (select u.processed_at from processed_updates u where u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey} and u.replied_at is null) as unreplied_since,
       s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,
       s.last_submitted_at, s.late, s.late_reason, s.reopened_at, s.updated_at, s.updated_by, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
       exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
@@ -128,14 +127,55 @@ async function readStep(db: Kysely<Database>, request: ReportInput): Promise<Ste
         from (select ps.id, pc.period_label from campaigns pc
               join submissions ps on ps.campaign_id = pc.id and ps.organization_id = s.organization_id and ps.status = 'submitted'
               where pc.form_id = c.form_id and pc.opens_at < c.opens_at order by pc.opens_at desc limit 1) prev
-        join answers pa on pa.submission_id = prev.id and pa.num_value is not null) as previous
-    from people p
-    left join submissions s on s.id = coalesce(${override}::bigint, p.active_submission_id)
+        join answers pa on pa.submission_id = prev.id and pa.num_value is not null) as previous`;
+}
+
+/** The report of the step: the given one (a button's, an edited message's) or the person's current one. */
+function stepJoins(override: string | null) {
+  return sql`left join submissions s on s.id = coalesce(${override}::bigint, p.active_submission_id)
     left join campaigns c on c.id = s.campaign_id
-    left join organizations o on o.id = s.organization_id
+    left join organizations o on o.id = s.organization_id`;
+}
+
+/** Everything a step needs, in one statement. */
+async function readStep(db: Kysely<Database>, request: ReportInput): Promise<StepRow | undefined> {
+  const override = request.button?.submissionId ?? request.submissionId ?? null;
+  const { rows } = await sql<StepRow>`${sql.raw(PREPARED)}
+    select ${stepColumns(request.event)}
+    from people p
+    ${stepJoins(override)}
     where p.id = ${request.personId}
   `.execute(db);
   return rows[0];
+}
+
+/** A typed answer's step read together with who wrote (identifyForAnswer): handed to handleReportInput. */
+export interface PrefetchedStep {
+  readonly event: EventKey;
+  readonly row: StepRow;
+}
+
+/**
+ * Who wrote, and the step their message answers, in one statement: a typed message that
+ * is neither a command nor a reply to a prompt is most likely an answer to the current
+ * question, so the lookup of the person (with its writes, identitySeen) and the step's
+ * read go together, and the answer costs two round trips. Undefined for someone unknown.
+ */
+export async function identifyForAnswer(
+  db: Kysely<Database>,
+  identity: Identity,
+  event: EventKey,
+  now: Date,
+): Promise<{ known: KnownPerson; step: PrefetchedStep } | undefined> {
+  const { rows } = await sql<StepRow & KnownPersonRow>`${sql.raw(PREPARED)}
+    with ${identitySeen(identity, now)}
+    select ${KNOWN_PERSON_COLUMNS}, ${stepColumns(event)}
+    from identities me join people p on p.id = me.person_id
+    ${stepJoins(null)}
+    where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
+  `.execute(db);
+  const row = rows[0];
+  return row ? { known: knownPersonOf(row), step: { event, row } } : undefined;
 }
 
 function promptReply(submissionId: string, state: DialogueState, stepNo: number, notice?: string): Extract<ReportReply, { kind: 'prompt' }> {
@@ -160,10 +200,10 @@ function questionNoOf(state: DialogueState): number | undefined {
 
 type Attempt = ReportReply | 'conflict';
 
-async function attemptStep(deps: ReportingDeps, request: ReportInput): Promise<Attempt> {
+async function attemptStep(deps: ReportingDeps, request: ReportInput, prefetched?: StepRow): Promise<Attempt> {
   const { db, clock } = deps;
   const now = clock.now();
-  const row = await readStep(db, request);
+  const row = prefetched ?? (await readStep(db, request));
   if (row?.duplicate) return duplicateOf(deps, row, now);
   const stay = async (shown?: { submissionId: string; step: number }) => writeStay(db, { event: request.event, personId: request.personId, shown, now });
   if (!row || !row.id) return (await stay()) ? { kind: 'no_active' } : { kind: 'duplicate' };
@@ -299,11 +339,22 @@ async function plausibilityContext(deps: ReportingDeps, report: ReportRow, row: 
  * a typed answer meant for a question they moved past is then shown the current question
  * instead of being stored on the wrong one.
  */
-export async function handleReportInput(deps: ReportingDeps, request: ReportInput): Promise<ReportReply> {
+export async function handleReportInput(deps: ReportingDeps, request: ReportInput, prefetched?: PrefetchedStep): Promise<ReportReply> {
   if (request.button && !isBigintId(request.button.submissionId)) return { kind: 'no_active' };
   if (request.submissionId !== undefined && !isBigintId(request.submissionId)) return { kind: 'no_active' };
+  // Read with the person for this very event, of the person's current report: only then does it stand for readStep.
+  const usable =
+    prefetched &&
+    !request.button &&
+    request.submissionId === undefined &&
+    prefetched.row.person_id === request.personId &&
+    prefetched.event.channel === request.event.channel &&
+    prefetched.event.dedupeKey === request.event.dedupeKey
+      ? prefetched.row
+      : undefined;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptStep(deps, request);
+    // A retry after a co-reporter's step reads afresh.
+    const outcome = await attemptStep(deps, request, attempt === 1 ? usable : undefined);
     if (outcome !== 'conflict') return outcome;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`report step of person ${request.personId} conflicted ${attempt} times`);
     // Co-reporters answering at the same moment: a short, jittered pause lets one of them through.

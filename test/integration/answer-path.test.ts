@@ -6,6 +6,9 @@
  * not — and step, answered_count, answers and answer_history stay consistent. And what
  * one answer costs, counted statement by statement at the pg client.
  */
+import { connectScheduler } from '../../jobs/runtime.js';
+import { createChat } from '../../src/chat/router.js';
+import { silentLogger } from '../../src/logger.js';
 import { markReplied } from '../../src/services/processedUpdates.js';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -339,5 +342,54 @@ describe('what one answer costs', () => {
     expect(reply).toEqual({ kind: 'duplicate' });
     expect(statements).toHaveLength(1);
     expect(await everything(id, me)).toEqual(before);
+  });
+});
+
+describe('a typed answer through the chat', () => {
+  it('costs two statements: who wrote and the step in one, the write in the other; a command identifies apart', async () => {
+    let telegramId = 0;
+    const s = await reportScene(db, `AP${nextOrg++}`, () => (telegramId = nextTelegramId++));
+    const reminders = await connectScheduler({
+      db: counting.db,
+      clock: s.clock,
+      logger: silentLogger,
+      policy: { quietHours: null, holidays: new Set() },
+      config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: `${t.name}-chat` },
+    });
+    const chat = createChat({ db: counting.db, clock: s.clock, forms: new FormCache(counting.db), adminIds: [], logger: silentLogger, scheduler: reminders.scheduler });
+    const say = (text: string) =>
+      chat.handle({
+        channel: 'telegram',
+        dedupeKey: String(nextUpdateId++),
+        from: { externalId: String(telegramId), displayName: 'Bí thư', username: null },
+        at: s.clock.now(),
+        content: { kind: 'text', text },
+      });
+    const textOf = (reply: Awaited<ReturnType<typeof say>>) => reply.messages.map((m) => String(m.text)).join('\n');
+    try {
+      expect(textOf(await say('/baocao'))).toContain('Câu 1/14');
+      // The first answer of a process loads the form and the round's percentiles.
+      expect(textOf(await say('có'))).toContain('Câu 2/14');
+
+      counting.reset();
+      expect(textOf(await say('có'))).toContain('Câu 3/14');
+      const statements = counting.statements();
+      expect(statements).toHaveLength(2);
+      expect(statements[0]).toMatch(/with reached as/);
+      expect(statements[0]).toMatch(/json_object_agg\(a\.question_key/);
+      expect(statements[1]).toMatch(/with upd as/);
+      const report = await db.selectFrom('submissions').select('id').where('campaign_id', '=', s.campaignId).executeTakeFirstOrThrow();
+      const stored = await answerRows(report.id);
+      expect([...stored.keys()].sort()).toEqual(['ban_chi_dao', 'bcd_quy_che']);
+      expect(stored.get('bcd_quy_che')?.bool_value).toBe(true);
+
+      // A command is not an answer: the person is looked up alone, then the command reads what it needs.
+      counting.reset();
+      expect(textOf(await say('/trangthai'))).not.toBe('');
+      expect(counting.statements()[0]).not.toMatch(/json_object_agg\(a\.question_key/);
+    } finally {
+      await chat.close();
+      await reminders.close();
+    }
   });
 });
