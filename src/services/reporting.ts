@@ -160,6 +160,8 @@ export interface PrefetchedStep {
  * is neither a command nor a reply to a prompt is most likely an answer to the current
  * question, so the lookup of the person (with its writes, identitySeen) and the step's
  * read go together, and the answer costs two round trips. Undefined for someone unknown.
+ * One statement, one transaction: if the read fails, the record that they wrote from this
+ * account fails with it, and is made when the event, received again, is handled.
  */
 export async function identifyForAnswer(
   db: Kysely<Database>,

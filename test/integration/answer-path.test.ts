@@ -392,4 +392,56 @@ describe('a typed answer through the chat', () => {
       await reminders.close();
     }
   });
+
+  it('a co-reporter stepping in between the first statement and the write: the answer is decided again on a fresh read, never stored on the question moved to', async () => {
+    const ids: number[] = [];
+    const s = await reportScene(db, `AP${nextOrg++}`, () => {
+      const id = nextTelegramId++;
+      ids.push(id);
+      return id;
+    }, { reporters: 2 });
+    const [a, b] = s.people as [string, string];
+    const reminders = await connectScheduler({
+      db: counting.db,
+      clock: s.clock,
+      logger: silentLogger,
+      policy: { quietHours: null, holidays: new Set() },
+      config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: `${t.name}-race` },
+    });
+    const chat = createChat({ db: counting.db, clock: s.clock, forms: new FormCache(counting.db), adminIds: [], logger: silentLogger, scheduler: reminders.scheduler });
+    try {
+      await open(s, a);
+      await open(s, b);
+      // A answers question 1 through the chat; its write is held while B answers question 1 first.
+      const gate = counting.holdNext((sql) => /^\s*with\s+upd\b/i.test(sql));
+      counting.reset();
+      const pendingA = chat.handle({
+        channel: 'telegram',
+        dedupeKey: String(nextUpdateId++),
+        from: { externalId: String(ids[0]), displayName: 'Bí thư A', username: null },
+        at: s.clock.now(),
+        content: { kind: 'text', text: 'không' },
+      });
+      await gate.reached;
+      const replyB = asPrompt(await handleReportInput(s.deps, { event: event(), personId: b, input: { kind: 'text', text: 'có' } }));
+      expect(replyB.prompt.text).toContain('Câu 2/14.');
+      gate.release();
+      const replyA = await pendingA;
+      // A's «không» was meant for question 1, which B answered meanwhile: not stored on question 2.
+      expect(replyA.messages.map((m) => String(m.text)).join('\n')).toContain(reportingMessages.movedByCoReporter);
+      // Without this process's first loads of the form and the round's percentiles:
+      const statements = counting.statements().filter((sql) => !/from "forms"|percentile_cont/.test(sql));
+      // who wrote with the step, the write that found the step moved, the fresh read, the stay write.
+      expect(statements[0]).toMatch(/with reached as/);
+      expect(statements[1]).toMatch(/with upd as/);
+      expect(statements[2]).toMatch(/^\s*select p\.id as person_id/);
+      const report = await db.selectFrom('submissions').select('id').where('campaign_id', '=', s.campaignId).executeTakeFirstOrThrow();
+      const stored = await answerRows(report.id);
+      expect([...stored.keys()]).toEqual(['ban_chi_dao']);
+      expect(stored.get('ban_chi_dao')?.bool_value).toBe(true);
+    } finally {
+      await chat.close();
+      await reminders.close();
+    }
+  });
 });
