@@ -161,6 +161,22 @@ async function text(request: ChatRequest, typed: string, quoted?: Quoted): Promi
   return answerReport(request, person.id, { kind: 'text', text: typed });
 }
 
+function route(request: ChatRequest): Promise<Reply> {
+  const { content } = request.event;
+  switch (content.kind) {
+    case 'text':
+      return text(request, content.text, content.quoted);
+    case 'edited':
+      return editedMessage(request, content.text);
+    case 'forwarded':
+      return forwardedMessage(request);
+    case 'action':
+      return action(request, content.action);
+    case 'other':
+      return notText(request);
+  }
+}
+
 export function createChat(given: ChatDeps): Chat {
   const recentEvents = new RecentEvents(given.clock.now());
   const replies = new RepliedMarks(given.db, given.clock, (err) => given.logger.warn({ err }, 'could not record replies as shown'));
@@ -168,22 +184,17 @@ export function createChat(given: ChatDeps): Chat {
   return {
     async handle(event) {
       // Before anything is read: a second delivery arriving while the first is handled is this process's own.
-      const receivedBefore = recentEvents.receive(event);
-      const { caller, prefetchedStep } = await identify(deps, event);
-      const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
-      const answersAgain = (handledAt: Date) => !receivedBefore && recentEvents.handlerMayBeGone(handledAt, deps.clock.now());
-      const request: ChatRequest = { deps, event, caller, log, answersAgain, ...(prefetchedStep ? { prefetchedStep } : {}) };
-      switch (event.content.kind) {
-        case 'text':
-          return text(request, event.content.text, event.content.quoted);
-        case 'edited':
-          return editedMessage(request, event.content.text);
-        case 'forwarded':
-          return forwardedMessage(request);
-        case 'action':
-          return action(request, event.content.action);
-        case 'other':
-          return notText(request);
+      const before = recentEvents.receive(event);
+      const answersAgain = (handledAt: Date) =>
+        before === 'failed' || (before === 'new' && recentEvents.handlerMayBeGone(handledAt, deps.clock.now()));
+      try {
+        const { caller, prefetchedStep } = await identify(deps, event);
+        const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
+        const request: ChatRequest = { deps, event, caller, log, answersAgain, ...(prefetchedStep ? { prefetchedStep } : {}) };
+        return await route(request);
+      } catch (error) {
+        recentEvents.failed(event);
+        throw error;
       }
     },
     async undelivered(reply) {
