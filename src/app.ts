@@ -124,26 +124,41 @@ async function checkRedis(url: string): Promise<void> {
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** The probes: /healthz says the process is alive; /readyz that Postgres and Redis answer (503 naming what does not). */
-async function probe(path: string, ready: () => Promise<{ postgres: boolean; redis: boolean }>): Promise<{ status: number; body: object } | undefined> {
+interface Readiness {
+  postgres: boolean;
+  redis: boolean;
+  /** The process has finished starting: its channels receive, its workers run. */
+  started: boolean;
+}
+
+/**
+ * The probes: /healthz says the process is alive (from the moment its database is open,
+ * a slow start included); /readyz that it has started and Postgres and Redis answer (503
+ * naming what is not so).
+ */
+async function probe(path: string, ready: () => Promise<Readiness>): Promise<{ status: number; body: object } | undefined> {
   if (path === '/healthz') return { status: 200, body: { ok: true } };
   if (path !== '/readyz') return undefined;
-  const services = await ready();
-  const ok = services.postgres && services.redis;
-  return { status: ok ? 200 : 503, body: { ok, ...services } };
+  const state = await ready();
+  const ok = state.postgres && state.redis && state.started;
+  return { status: ok ? 200 : 503, body: { ok, ...state } };
 }
+
+/** Webhook paths posted to before their route exists (a webhook left from before, while starting): 503, delivered again later. */
+const WEBHOOK_PATHS = new Set([TELEGRAM_WEBHOOK_PATH, ZALO_WEBHOOK_PATH]);
 
 function startHttpServer(
   host: string,
   port: number,
   routes: Map<string, Route>,
   files: Route,
-  ready: () => Promise<{ postgres: boolean; redis: boolean }>,
+  ready: () => Promise<Readiness>,
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
     const route = routes.get(path);
     if (route && req.method === 'POST') return route(req, res);
+    if (WEBHOOK_PATHS.has(path) && req.method === 'POST') return void res.writeHead(503).end();
     if (isFilesPath(path)) return files(req, res);
     if (path === '/metrics' && req.method === 'GET') {
       return void registry.metrics().then(
@@ -195,7 +210,15 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     await jobs?.stop();
     await db.destroy();
   };
+  // Listening from here: the probes answer while the rest starts (Telegram's getMe may be slow).
+  const routes = new Map<string, Route>();
+  let files: Route = (_req, res) => void res.writeHead(404).end();
+  let started = false;
   try {
+    server = await startHttpServer(config.httpHost, config.httpPort, routes, (req, res) => files(req, res), async () => {
+      const [postgres, redis] = await Promise.all([databaseAnswers(db), jobs ? jobs.redisAnswers() : Promise.resolve(false)]);
+      return { postgres, redis, started };
+    });
     await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
     if (roles.worker) {
       const prune = () => pruneProcessedUpdates(db, clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning processed updates failed'));
@@ -217,9 +240,6 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     jobs = roles.worker
       ? await startJobs({ db, forms, clock, logger, config, policy, channels: outboxChannels })
       : await schedulerOnly({ db, clock, logger, policy, config, channels: outboxChannels.map((c) => c.sender.channel) });
-    const routes = new Map<string, Route>();
-    let files: Route = (_req, res) => void res.writeHead(404).end();
-
     if (roles.web) {
       const secret = await linkSecret(db, config.linkSecret);
       const links = config.publicUrl ? linkMaker(config.publicUrl, secret) : undefined;
@@ -250,11 +270,6 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
         logger.info({ bot: bot.botInfo.username, mode: config.telegramWebhookSecret ? 'webhook' : 'polling' }, 'telegram channel started');
       }
     }
-    const running = jobs;
-    server = await startHttpServer(config.httpHost, config.httpPort, routes, files, async () => {
-      const [postgres, redis] = await Promise.all([databaseAnswers(db), running.redisAnswers()]);
-      return { postgres, redis };
-    });
     // Registered once the route answers, so no update is posted to a server that is not there.
     if (roles.web && zaloClient && config.zalo?.webhookSecret && config.publicUrl) {
       await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
@@ -267,6 +282,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       });
     }
     if (roles.web && config.zalo) logger.info({ mode: config.zalo.webhookSecret ? 'webhook' : 'polling' }, 'zalo channel started');
+    started = true;
     logger.info({ httpPort: (server.address() as { port: number }).port, channels: outboxChannels.map((c) => c.sender.channel) }, 'bot started');
   } catch (error) {
     await stopAll().catch(() => undefined);

@@ -46,7 +46,7 @@ async function get(path: string): Promise<{ status: number; body: unknown }> {
 describe('probes', () => {
   it('/healthz says the process is alive, /readyz that Postgres and Redis answer, anything else is 404', async () => {
     expect(await get('/healthz')).toEqual({ status: 200, body: { ok: true } });
-    expect(await get('/readyz')).toEqual({ status: 200, body: { ok: true, postgres: true, redis: true } });
+    expect(await get('/readyz')).toEqual({ status: 200, body: { ok: true, postgres: true, redis: true, started: true } });
     expect((await get('/metricz')).status).toBe(404);
   });
 });
