@@ -114,10 +114,12 @@ interface StepRead {
 
 type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
 
-/** What a step reads besides the person `p`: the report it is on (`s`, `c`, `o`) and the event's record. */
+/** What a step reads of the person `p` (KNOWN_PERSON_COLUMNS has these too). */
+const STEP_PERSON_COLUMNS = sql`p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text`;
+
+/** What a step reads besides the person: the report it is on (`s`, `c`, `o`) and the event's record. */
 function stepColumns(event: EventKey) {
-  return sql`p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text,
-      exists (select 1 from processed_updates u where u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey}) as duplicate,
+  return sql`exists (select 1 from processed_updates u where u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey}) as duplicate,
       (select u.processed_at from processed_updates u where u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey} and u.replied_at is null) as unreplied_since,
       s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,
       s.last_submitted_at, s.late, s.late_reason, s.reopened_at, s.updated_at, s.updated_by, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
@@ -141,7 +143,7 @@ function stepJoins(override: string | null) {
 async function readStep(db: Kysely<Database>, request: ReportInput): Promise<StepRow | undefined> {
   const override = request.button?.submissionId ?? request.submissionId ?? null;
   const { rows } = await sql<StepRow>`${sql.raw(PREPARED)}
-    select ${stepColumns(request.event)}
+    select ${STEP_PERSON_COLUMNS}, ${stepColumns(request.event)}
     from people p
     ${stepJoins(override)}
     where p.id = ${request.personId}
