@@ -47,10 +47,11 @@ const ADMIN_COMMANDS = new Set<CommandName>(['dotmoi', 'dot', 'tonghop', 'chuano
  * not a reply to a prompt) is looked up together with the step it answers: one statement
  * for both, and the answer costs two round trips instead of three.
  */
-async function identify(deps: ChatDeps, event: InboundEvent): Promise<{ caller: Caller; prefetchedStep?: PrefetchedStep }> {
+async function identify(deps: ChatDeps, event: InboundEvent, typed: TypedText | undefined): Promise<{ caller: Caller; prefetchedStep?: PrefetchedStep }> {
   const identity: Identity = { channel: event.channel, externalId: event.from.externalId };
   const now = deps.clock.now();
-  const found: { known: KnownPerson; step?: PrefetchedStep } | undefined = looksLikeAnswer(event)
+  const looksLikeAnswer = typed !== undefined && !typed.quoted && !typed.command && !typed.unknownSlash && typed.inviteCode === undefined;
+  const found: { known: KnownPerson; step?: PrefetchedStep } | undefined = looksLikeAnswer
     ? await identifyForAnswer(deps.db, identity, event, now)
     : await findPersonByIdentity(deps.db, identity, now).then((known) => (known ? { known } : undefined));
   const known = found?.known;
@@ -62,10 +63,27 @@ async function identify(deps: ChatDeps, event: InboundEvent): Promise<{ caller: 
   return found?.step ? { caller, prefetchedStep: found.step } : { caller };
 }
 
-function looksLikeAnswer(event: InboundEvent): boolean {
-  if (event.content.kind !== 'text' || event.content.quoted) return false;
-  const typed = event.content.text;
-  return !parseCommand(typed) && !isUnknownSlashCommand(typed) && !BARE_INVITE_CODE.test(typed.trim().replace(/[.,;!]+$/, ''));
+/** A typed message as read before anything is looked up: what the router and the lookup both decide on. */
+interface TypedText {
+  text: string;
+  quoted?: Quoted;
+  command?: ParsedCommand;
+  /** A slash command the bot does not know. */
+  unknownSlash: boolean;
+  /** An invite code pasted alone (trailing punctuation dropped). */
+  inviteCode?: string;
+}
+
+function readTyped(text: string, quoted: Quoted | undefined): TypedText {
+  const trimmed = text.trim().replace(/[.,;!]+$/, '');
+  const command = parseCommand(text);
+  return {
+    text,
+    ...(quoted ? { quoted } : {}),
+    ...(command ? { command } : {}),
+    unknownSlash: isUnknownSlashCommand(text),
+    ...(BARE_INVITE_CODE.test(trimmed) ? { inviteCode: trimmed } : {}),
+  };
 }
 
 function refuseAdmin(request: ChatRequest, what: string): Promise<Reply> {
@@ -137,21 +155,19 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
   }
 }
 
-async function text(request: ChatRequest, typed: string, quoted?: Quoted): Promise<Reply> {
-  const cmd = parseCommand(typed);
+async function text(request: ChatRequest, { text: typed, quoted, command: cmd, unknownSlash, inviteCode }: TypedText): Promise<Reply> {
   const person = request.caller.person;
   // "Tổng hợp", "huỷ" typed as the answer to a free-text question is that answer, not the command.
   const mayBeAnswer = cmd?.bare && !ALWAYS_COMMANDS.has(cmd.name) && person?.active_submission_id;
   const answersFreeText = mayBeAnswer ? await asksForFreeText(request.deps, person.active_submission_id!) : false;
   if (cmd && !answersFreeText) return command(request, cmd);
-  if (isUnknownSlashCommand(typed)) return once(request, async () => say(msg.unknownCommand));
+  if (unknownSlash) return once(request, async () => say(msg.unknownCommand));
   if (request.caller.isAdmin && person) {
     const reply = await toWizard(request, { kind: 'text', text: typed });
     if (reply !== 'none') return reply;
   }
   // An invite code pasted alone registers, even in the middle of a report (it is never an answer).
-  const trimmed = typed.trim().replace(/[.,;!]+$/, '');
-  if (BARE_INVITE_CODE.test(trimmed)) return startCommand(request, trimmed);
+  if (inviteCode !== undefined) return startCommand(request, inviteCode);
   if (!person) return once(request, async () => say(msg.notRegistered));
   const repliedTo = replyTarget(quoted);
   if (repliedTo !== undefined) {
@@ -161,11 +177,12 @@ async function text(request: ChatRequest, typed: string, quoted?: Quoted): Promi
   return answerReport(request, person.id, { kind: 'text', text: typed });
 }
 
-function route(request: ChatRequest): Promise<Reply> {
+function route(request: ChatRequest, typed: TypedText | undefined): Promise<Reply> {
   const { content } = request.event;
   switch (content.kind) {
     case 'text':
-      return text(request, content.text, content.quoted);
+      // Read in handle for every text event, before the lookup.
+      return text(request, typed!);
     case 'edited':
       return editedMessage(request, content.text);
     case 'forwarded':
@@ -188,10 +205,11 @@ export function createChat(given: ChatDeps): Chat {
       const answersAgain = (handledAt: Date) =>
         before === 'failed' || (before === 'new' && recentEvents.handlerMayBeGone(handledAt, deps.clock.now()));
       try {
-        const { caller, prefetchedStep } = await identify(deps, event);
+        const typed = event.content.kind === 'text' ? readTyped(event.content.text, event.content.quoted) : undefined;
+        const { caller, prefetchedStep } = await identify(deps, event, typed);
         const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
         const request: ChatRequest = { deps, event, caller, log, answersAgain, ...(prefetchedStep ? { prefetchedStep } : {}) };
-        return await route(request);
+        return await route(request, typed);
       } catch (error) {
         recentEvents.failed(event);
         throw error;

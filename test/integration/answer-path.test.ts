@@ -7,6 +7,7 @@
  * one answer costs, counted statement by statement at the pg client.
  */
 import { connectScheduler } from '../../jobs/runtime.js';
+import type { Reply } from '../../src/chat/port.js';
 import { createChat } from '../../src/chat/router.js';
 import { silentLogger } from '../../src/logger.js';
 import { markReplied } from '../../src/services/processedUpdates.js';
@@ -346,18 +347,17 @@ describe('what one answer costs', () => {
 });
 
 describe('a typed answer through the chat', () => {
-  it('costs two statements: who wrote and the step in one, the write in the other; a command identifies apart', async () => {
-    let telegramId = 0;
-    const s = await reportScene(db, `AP${nextOrg++}`, () => (telegramId = nextTelegramId++));
+  /** The chat of a process over the counted pool; `say` types as the Telegram user `telegramId`. */
+  async function chatOf(s: Scene, name: string) {
     const reminders = await connectScheduler({
       db: counting.db,
       clock: s.clock,
       logger: silentLogger,
       policy: { quietHours: null, holidays: new Set() },
-      config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: `${t.name}-chat` },
+      config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: `${t.name}-${name}` },
     });
     const chat = createChat({ db: counting.db, clock: s.clock, forms: new FormCache(counting.db), adminIds: [], logger: silentLogger, scheduler: reminders.scheduler });
-    const say = (text: string) =>
+    const say = (telegramId: number, text: string) =>
       chat.handle({
         channel: 'telegram',
         dedupeKey: String(nextUpdateId++),
@@ -365,7 +365,20 @@ describe('a typed answer through the chat', () => {
         at: s.clock.now(),
         content: { kind: 'text', text },
       });
-    const textOf = (reply: Awaited<ReturnType<typeof say>>) => reply.messages.map((m) => String(m.text)).join('\n');
+    const close = async () => {
+      await chat.close();
+      await reminders.close();
+    };
+    return { say, close };
+  }
+
+  const textOf = (reply: Reply) => reply.messages.map((m) => String(m.text)).join('\n');
+
+  it('costs two statements: who wrote and the step in one, the write in the other; a command identifies apart', async () => {
+    let telegramId = 0;
+    const s = await reportScene(db, `AP${nextOrg++}`, () => (telegramId = nextTelegramId++));
+    const chat = await chatOf(s, 'chat');
+    const say = (text: string) => chat.say(telegramId, text);
     try {
       expect(textOf(await say('/baocao'))).toContain('Câu 1/14');
       // The first answer of a process loads the form and the round's percentiles.
@@ -389,7 +402,6 @@ describe('a typed answer through the chat', () => {
       expect(counting.statements()[0]).not.toMatch(/json_object_agg\(a\.question_key/);
     } finally {
       await chat.close();
-      await reminders.close();
     }
   });
 
@@ -401,34 +413,21 @@ describe('a typed answer through the chat', () => {
       return id;
     }, { reporters: 2 });
     const [a, b] = s.people as [string, string];
-    const reminders = await connectScheduler({
-      db: counting.db,
-      clock: s.clock,
-      logger: silentLogger,
-      policy: { quietHours: null, holidays: new Set() },
-      config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: `${t.name}-race` },
-    });
-    const chat = createChat({ db: counting.db, clock: s.clock, forms: new FormCache(counting.db), adminIds: [], logger: silentLogger, scheduler: reminders.scheduler });
+    const chat = await chatOf(s, 'race');
     try {
       await open(s, a);
       await open(s, b);
       // A answers question 1 through the chat; its write is held while B answers question 1 first.
       const gate = counting.holdNext((sql) => /^\s*with\s+upd\b/i.test(sql));
       counting.reset();
-      const pendingA = chat.handle({
-        channel: 'telegram',
-        dedupeKey: String(nextUpdateId++),
-        from: { externalId: String(ids[0]), displayName: 'Bí thư A', username: null },
-        at: s.clock.now(),
-        content: { kind: 'text', text: 'không' },
-      });
+      const pendingA = chat.say(ids[0]!, 'không');
       await gate.reached;
       const replyB = asPrompt(await handleReportInput(s.deps, { event: event(), personId: b, input: { kind: 'text', text: 'có' } }));
       expect(replyB.prompt.text).toContain('Câu 2/14.');
       gate.release();
       const replyA = await pendingA;
       // A's «không» was meant for question 1, which B answered meanwhile: not stored on question 2.
-      expect(replyA.messages.map((m) => String(m.text)).join('\n')).toContain(reportingMessages.movedByCoReporter);
+      expect(textOf(replyA)).toContain(reportingMessages.movedByCoReporter);
       // Without this process's first loads of the form and the round's percentiles:
       const statements = counting.statements().filter((sql) => !/from "forms"|percentile_cont/.test(sql));
       // who wrote with the step, the write that found the step moved, the fresh read, the stay write.
@@ -441,7 +440,6 @@ describe('a typed answer through the chat', () => {
       expect(stored.get('ban_chi_dao')?.bool_value).toBe(true);
     } finally {
       await chat.close();
-      await reminders.close();
     }
   });
 });
