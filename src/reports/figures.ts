@@ -211,39 +211,56 @@ export async function getSummaryCampaign(db: Kysely<Database>, campaignId: strin
 }
 
 /** Target organizations of the campaign that have no submitted report, first `limit` by code. */
-export async function listNotSubmitted(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList> {
-  if (!isBigintId(campaignId)) return { total: 0, first: [] };
-  const pending = db
+function notSubmittedTargets(db: Kysely<Database>, campaignId: string) {
+  return db
     .selectFrom('campaign_targets as t')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
     .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
     .where('t.campaign_id', '=', campaignId)
     .where((eb) => eb.or([eb('s.id', 'is', null), eb('s.status', '<>', 'submitted')]));
-  const [count, rows] = await Promise.all([
-    pending.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    limit > 0 ? pending.select(['o.code', 'o.name']).orderBy('o.code').limit(limit).execute() : Promise.resolve([]),
+}
+
+/** The first `limit` target organizations that have not submitted, by code (no count: the summary has it from the aggregates). */
+async function firstNotSubmitted(db: Kysely<Database>, campaignId: string, limit: number): Promise<OrgRef[]> {
+  if (!isBigintId(campaignId) || limit <= 0) return [];
+  const rows = await notSubmittedTargets(db, campaignId).select(['o.code', 'o.name']).orderBy('o.code').limit(limit).execute();
+  return rows.map((r) => ({ code: r.code, name: r.name }));
+}
+
+export async function listNotSubmitted(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList> {
+  if (!isBigintId(campaignId)) return { total: 0, first: [] };
+  const [count, first] = await Promise.all([
+    notSubmittedTargets(db, campaignId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    firstNotSubmitted(db, campaignId, limit),
   ]);
-  return { total: toNumber(count.n), first: rows.map((r) => ({ code: r.code, name: r.name })) };
+  return { total: toNumber(count.n), first };
 }
 
 /** Target organizations that submitted late, first `limit` by code, with their reasons. */
-export async function listLate(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList<LateOrgRef>> {
-  if (!isBigintId(campaignId)) return { total: 0, first: [] };
-  const late = db
+function lateSubmissions(db: Kysely<Database>, campaignId: string) {
+  return db
     .selectFrom('submissions as s')
     .innerJoin('campaign_targets as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.organization_id', '=', 's.organization_id'))
     .innerJoin('organizations as o', 'o.id', 's.organization_id')
     .where('s.campaign_id', '=', campaignId)
     .where('s.status', '=', 'submitted')
     .where('s.late', '=', true);
-  const [count, rows] = await Promise.all([
-    late.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    limit > 0 ? late.select(['o.code', 'o.name', 's.late_reason']).orderBy('o.code').limit(limit).execute() : Promise.resolve([]),
+}
+
+/** The first `limit` target organizations that submitted late, by code, with their reasons (no count). */
+async function firstLate(db: Kysely<Database>, campaignId: string, limit: number): Promise<LateOrgRef[]> {
+  if (!isBigintId(campaignId) || limit <= 0) return [];
+  const rows = await lateSubmissions(db, campaignId).select(['o.code', 'o.name', 's.late_reason']).orderBy('o.code').limit(limit).execute();
+  return rows.map((r) => ({ code: r.code, name: r.name, lateReason: r.late_reason }));
+}
+
+export async function listLate(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList<LateOrgRef>> {
+  if (!isBigintId(campaignId)) return { total: 0, first: [] };
+  const [count, first] = await Promise.all([
+    lateSubmissions(db, campaignId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    firstLate(db, campaignId, limit),
   ]);
-  return {
-    total: toNumber(count.n),
-    first: rows.map((r) => ({ code: r.code, name: r.name, lateReason: r.late_reason })),
-  };
+  return { total: toNumber(count.n), first };
 }
 
 function targetReached(count: number, base: number, share: number): boolean {
@@ -419,10 +436,10 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
   if (!campaign) return undefined;
   const form = await forms.get(campaign.formId, campaign.formVersion);
   const questions = summaryQuestions(form);
-  const [counts, notSubmitted, late, previous] = await Promise.all([
+  const [counts, notSubmittedFirst, lateFirst, previous] = await Promise.all([
     readRoundCounts(db, campaignId, form),
-    listNotSubmitted(db, campaignId, { limit: SUMMARY_LIST_LIMIT }),
-    listLate(db, campaignId, { limit: SUMMARY_LIST_LIMIT }),
+    firstNotSubmitted(db, campaignId, SUMMARY_LIST_LIMIT),
+    firstLate(db, campaignId, SUMMARY_LIST_LIMIT),
     buildPrevious(db, campaign, questions, forms),
   ]);
   const closedOrPastDue = campaign.closed || campaign.pastDue;
@@ -451,8 +468,8 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
     submitted: { total: round.submitted, onTime: round.submitted - lateTotal, late: lateTotal, byType: submittedByType },
     // The totals from the same aggregate read as the figures, so "152/159" and "chưa nộp 07" always agree;
     // the lists name the first organizations as they are a moment later.
-    notSubmitted: { ...notSubmitted, total: round.targets - round.submitted },
-    late: { ...late, total: lateTotal },
+    notSubmitted: { total: round.targets - round.submitted, first: notSubmittedFirst },
+    late: { total: lateTotal, first: lateFirst },
     questions: round.figures,
     byType,
   };
