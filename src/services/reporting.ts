@@ -117,10 +117,8 @@ type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
 /** What a step reads of the person `p` (KNOWN_PERSON_COLUMNS has these too). */
 const STEP_PERSON_COLUMNS = sql`p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text`;
 
-/** What a step reads besides the person: the report it is on (`s`, `c`, `o`) and the event's record. */
-function stepColumns(event: EventKey) {
-  return sql`exists (select 1 from processed_updates u where u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey}) as duplicate,
-      (select u.processed_at from processed_updates u where u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey} and u.replied_at is null) as unreplied_since,
+/** What a step reads besides the person: the event's record (`u`) and the report it is on (`s`, `c`, `o`). */
+const STEP_COLUMNS = sql`u.dedupe_key is not null as duplicate, case when u.replied_at is null then u.processed_at end as unreplied_since,
       s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,
       s.last_submitted_at, s.late, s.late_reason, s.reopened_at, s.updated_at, s.updated_by, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
       exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
@@ -130,11 +128,14 @@ function stepColumns(event: EventKey) {
               join submissions ps on ps.campaign_id = pc.id and ps.organization_id = s.organization_id and ps.status = 'submitted'
               where pc.form_id = c.form_id and pc.opens_at < c.opens_at order by pc.opens_at desc limit 1) prev
         join answers pa on pa.submission_id = prev.id and pa.num_value is not null) as previous`;
-}
 
-/** The report of the step: the given one (a button's, an edited message's) or the person's current one. */
-function stepJoins(override: string | null) {
-  return sql`left join submissions s on s.id = coalesce(${override}::bigint, p.active_submission_id)
+/**
+ * The event's record, if it was handled before (one probe of its key), and the report of
+ * the step: the given one (a button's, an edited message's) or the person's current one.
+ */
+function stepJoins(event: EventKey, override: string | null) {
+  return sql`left join processed_updates u on u.channel = ${event.channel} and u.dedupe_key = ${event.dedupeKey}
+    left join submissions s on s.id = coalesce(${override}::bigint, p.active_submission_id)
     left join campaigns c on c.id = s.campaign_id
     left join organizations o on o.id = s.organization_id`;
 }
@@ -143,9 +144,9 @@ function stepJoins(override: string | null) {
 async function readStep(db: Kysely<Database>, request: ReportInput): Promise<StepRow | undefined> {
   const override = request.button?.submissionId ?? request.submissionId ?? null;
   const { rows } = await sql<StepRow>`${sql.raw(PREPARED)}
-    select ${STEP_PERSON_COLUMNS}, ${stepColumns(request.event)}
+    select ${STEP_PERSON_COLUMNS}, ${STEP_COLUMNS}
     from people p
-    ${stepJoins(override)}
+    ${stepJoins(request.event, override)}
     where p.id = ${request.personId}
   `.execute(db);
   return rows[0];
@@ -173,9 +174,9 @@ export async function identifyForAnswer(
 ): Promise<{ known: KnownPerson; step: PrefetchedStep } | undefined> {
   const { rows } = await sql<StepRow & KnownPersonRow>`${sql.raw(PREPARED)}
     with ${identitySeen(identity, now)}
-    select ${KNOWN_PERSON_COLUMNS}, ${stepColumns(event)}
+    select ${KNOWN_PERSON_COLUMNS}, ${STEP_COLUMNS}
     from identities me join people p on p.id = me.person_id
-    ${stepJoins(null)}
+    ${stepJoins(event, null)}
     where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
   `.execute(db);
   const row = rows[0];
@@ -214,10 +215,7 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput, prefetched
   if (!row.member) return (await stay()) ? { kind: 'forbidden' } : { kind: 'duplicate' };
 
   const report = row as StepRow & ReportRow;
-  const form: Form = await deps.forms.get(report.form_id, report.form_version);
-  let state = dialogueState(report, form, new Map(Object.entries(row.answers ?? {})), now);
-  const plausibility = await plausibilityContext(deps, report, row, form, now);
-  if (plausibility) state = { ...state, plausibility };
+  const state = await reportStateOf(deps, report, now);
   const current = report.step;
   const shownAgain = async (notice: string): Promise<ReportReply> =>
     (await stay({ submissionId: report.id, step: current })) ? promptReply(report.id, state, current, notice) : { kind: 'duplicate' };
@@ -257,6 +255,14 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput, prefetched
   return { kind: 'prompt', submissionId: report.id, step: written.step, notice: transition.notice, prompt: transition.prompt, inPlace: transition.inPlace ?? false };
 }
 
+/** The dialogue's state of the report the step read, with what the plausibility check compares against. */
+async function reportStateOf(deps: ReportingDeps, report: StepRow & ReportRow, now: Date): Promise<DialogueState> {
+  const form: Form = await deps.forms.get(report.form_id, report.form_version);
+  const state = dialogueState(report, form, new Map(Object.entries(report.answers ?? {})), now);
+  const plausibility = await plausibilityContext(deps, report, report, form, now);
+  return plausibility ? { ...state, plausibility } : state;
+}
+
 /**
  * A duplicate seen on reading. If its reply was never recorded as shown, with the report's
  * current prompt (read with the step: no more statements) and when the first handling
@@ -265,11 +271,8 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput, prefetched
 async function duplicateOf(deps: ReportingDeps, row: StepRow, now: Date): Promise<ReportReply> {
   if (!row.unreplied_since || !row.id || !row.member || row.active_submission_id !== row.id) return { kind: 'duplicate' };
   const report = row as StepRow & ReportRow;
-  const form = await deps.forms.get(report.form_id, report.form_version);
-  let state = dialogueState(report, form, new Map(Object.entries(row.answers ?? {})), now);
-  // A plausibility question shown again keeps its reason (last round's figure).
-  const plausibility = await plausibilityContext(deps, report, row, form, now);
-  if (plausibility) state = { ...state, plausibility };
+  // With the plausibility context: a plausibility question shown again keeps its reason (last round's figure).
+  const state = await reportStateOf(deps, report, now);
   return { kind: 'duplicate', current: { prompt: promptReply(report.id, state, report.step, msg.alreadyRecorded), handledAt: row.unreplied_since } };
 }
 
