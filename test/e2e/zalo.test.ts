@@ -451,3 +451,71 @@ describe('Zalo, polling, beside Telegram', () => {
     expectPlainText(zalo.messagesTo(linkedOnZalo.id));
   });
 });
+
+describe('Zalo by webhook', () => {
+  const secret = 'webhook-secret-0123456789';
+  let port: number;
+
+  beforeAll(async () => {
+    // The same installation (database, Redis prefix), restarted on Zalo alone, in webhook mode.
+    await bot.stop();
+    port = await freePort();
+    bot = await startBotOn({ zalo }, testDb, {
+      adminIds: [`zalo:${admin.id}`],
+      env: { ZALO_WEBHOOK_SECRET: secret, PUBLIC_URL: `http://127.0.0.1:${port}`, HTTP_PORT: String(port) },
+    });
+  }, 60_000);
+
+  it('sets the webhook, refuses POSTs without the right secret, and answers what Zalo posts', async () => {
+    const setWebhook = zalo.calls.filter((c) => c.method === 'setWebhook').at(-1);
+    expect(setWebhook?.params).toEqual({ url: `http://127.0.0.1:${port}/zalo/webhook`, secret_token: secret });
+    const webhookSetAt = setWebhook!.at;
+
+    // A forged update: the third secretary answering question 2 with «Không».
+    const forged = {
+      event_name: 'message.text.received',
+      message: {
+        message_id: 'f0f1f2f3f4f5f6f7f8f9',
+        date: Date.now(),
+        chat: { id: thirdSecretary.id, chat_type: 'PRIVATE' },
+        from: { id: thirdSecretary.id, display_name: thirdSecretary.display_name, is_bot: false },
+        text: '2',
+      },
+    };
+    const post = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${port}/zalo/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(forged),
+      });
+    const sentBefore = zalo.messagesTo(thirdSecretary.id).length;
+    expect((await post({ 'X-Bot-Api-Secret-Token': 'not-the-secret-123' })).status).toBe(401);
+    expect((await post({})).status).toBe(401);
+    expect(zalo.messagesTo(thirdSecretary.id)).toHaveLength(sentBefore);
+    expect((await answersOf('CB03')).has('bcd_quy_che')).toBe(false);
+    const recorded = await testDb.db.selectFrom('processed_updates').select('dedupe_key').where('dedupe_key', '=', forged.message.message_id).execute();
+    expect(recorded).toEqual([]);
+
+    // The very same update from Zalo itself (with the secret) is taken: the refused ones left no trace.
+    const next = chat.reply(thirdSecretary, 'Câu 3/14');
+    zalo.injectUpdate(forged);
+    await next;
+    expect((await answersOf('CB03')).get('bcd_quy_che')?.bool_value).toBe(false);
+
+    // A user writes: the emulator POSTs it to the webhook, the bot answers.
+    const answered = chat.reply(secretary, 'Tình hình báo cáo');
+    const written = zalo.sendText(secretary, '/trangthai');
+    const status = await answered;
+    expect(status.text).toContain('Đã nộp lúc');
+    expectPlainText([status]);
+    // The webhook answers 200 once the update was handled (after the reply went out): wait for that answer.
+    await zalo.waitUntilUpdatesConsumed(WAIT);
+    const delivered = zalo.webhookDeliveries.filter((d) => d.at >= webhookSetAt);
+    expect(delivered.map((d) => [d.message_id, d.attempt, d.status])).toEqual([
+      [forged.message.message_id, 1, 200],
+      [written, 1, 200],
+    ]);
+    // Nothing was polled meanwhile: the webhook is the only way in.
+    expect(zalo.calls.filter((c) => c.method === 'getUpdates' && c.at > webhookSetAt)).toEqual([]);
+  });
+});
