@@ -198,7 +198,6 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   let server: Server | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let jobs: Jobs | undefined;
-  let telegramWebhook: { bot: Bot<TelegramContext>; url: string; secret: string } | undefined;
   let chat: Chat | undefined;
   const stopAll = async () => {
     clearInterval(pruneTimer);
@@ -248,7 +247,9 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       if (zaloClient && zaloSender && config.zalo) {
         const handle = createZaloHandler(chat, zaloSender, logger);
         if (config.zalo.webhookSecret && config.publicUrl) {
+          // Registered once the route answers (the server listens already), so no update is posted to nothing.
           routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: config.zalo.webhookSecret, handle, logger }));
+          await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
         } else {
           receivers.push(startZaloPolling({ client: zaloClient, handle, logger }));
         }
@@ -260,7 +261,11 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
         await publishCommandMenus(bot, telegramAdmins).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
         if (config.telegramWebhookSecret && config.publicUrl) {
           routes.set(TELEGRAM_WEBHOOK_PATH, telegramWebhookRoute(bot, config.telegramWebhookSecret));
-          telegramWebhook = { bot, url: `${config.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, secret: config.telegramWebhookSecret };
+          await bot.api.setWebhook(`${config.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, {
+            secret_token: config.telegramWebhookSecret,
+            allowed_updates: [...TELEGRAM_UPDATES],
+            max_connections: config.telegramWebhookConnections,
+          });
         } else {
           // A webhook left from webhook mode would make every getUpdates fail with 409.
           await bot.api.deleteWebhook();
@@ -269,17 +274,6 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
         }
         logger.info({ bot: bot.botInfo.username, mode: config.telegramWebhookSecret ? 'webhook' : 'polling' }, 'telegram channel started');
       }
-    }
-    // Registered once the route answers, so no update is posted to a server that is not there.
-    if (roles.web && zaloClient && config.zalo?.webhookSecret && config.publicUrl) {
-      await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
-    }
-    if (telegramWebhook) {
-      await telegramWebhook.bot.api.setWebhook(telegramWebhook.url, {
-        secret_token: telegramWebhook.secret,
-        allowed_updates: [...TELEGRAM_UPDATES],
-        max_connections: config.telegramWebhookConnections,
-      });
     }
     if (roles.web && config.zalo) logger.info({ mode: config.zalo.webhookSecret ? 'webhook' : 'polling' }, 'zalo channel started');
     started = true;
