@@ -9,7 +9,6 @@
  *   npm run bench -- reports      (BENCH_REPORT_SIZES=1000,10000 to choose the sizes)
  */
 import { spawn } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/db/schema.js';
@@ -18,7 +17,7 @@ import { readRoundCounts, scanRoundCounts } from '../src/reports/counts.js';
 import { buildSummary } from '../src/reports/figures.js';
 import { FormCache } from '../src/services/forms.js';
 import { ManualClock } from '../src/time.js';
-import { DATABASE_SERVER, freshDatabase, ms, percentile } from './support.js';
+import { countingSink, DATABASE_SERVER, freshDatabase, ms, percentile } from './support.js';
 import { seedRound } from './workbookScale.js';
 
 const SIZES = (process.env.BENCH_REPORT_SIZES ?? '1000,10000,50000').split(',').map(Number);
@@ -33,23 +32,6 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const started = performance.now();
   const value = await f();
   return [performance.now() - started, value];
-}
-
-/** A sink that counts bytes and samples RSS, taking each chunk on the next tick as a socket would. */
-function countingSink(): { sink: Writable; bytes: () => number; peakRss: () => number; stop: () => void } {
-  let bytes = 0;
-  let peak = process.memoryUsage().rss;
-  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
-  const timer = setInterval(sample, 20);
-  const sink = new Writable({
-    highWaterMark: 64 * 1024,
-    write(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      sample();
-      setImmediate(callback);
-    },
-  });
-  return { sink, bytes: () => bytes, peakRss: () => peak, stop: () => clearInterval(timer) };
 }
 
 interface SizeResult {

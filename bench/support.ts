@@ -1,4 +1,5 @@
 /** What both benchmarks need: a fresh database, and organizations each with one reporter. */
+import { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { ChannelName } from '../src/chat/port.js';
 import pg from 'pg';
@@ -67,6 +68,41 @@ export async function seedReporters(
 /** The code of the i-th seeded organization. */
 export function organizationCode(i: number): string {
   return `CB${String(i).padStart(5, '0')}`;
+}
+
+/** A sink that counts bytes and samples RSS, taking each chunk on the next tick as a socket would. */
+export interface CountingSink {
+  sink: Writable;
+  bytes(): number;
+  /** The highest process.memoryUsage().rss seen: every 20 ms, at every chunk and at stop(). */
+  peakRss(): number;
+  /** Stops the 20 ms sampling (after a last sample). */
+  stop(): void;
+}
+
+/** Starts sampling RSS now; call stop() when the file is written. */
+export function countingSink(): CountingSink {
+  let bytes = 0;
+  let peak = process.memoryUsage().rss;
+  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  const timer = setInterval(sample, 20);
+  const sink = new Writable({
+    highWaterMark: 64 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      sample();
+      setImmediate(callback);
+    },
+  });
+  return {
+    sink,
+    bytes: () => bytes,
+    peakRss: () => peak,
+    stop: () => {
+      clearInterval(timer);
+      sample();
+    },
+  };
 }
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;

@@ -4,7 +4,6 @@
  * (baocao_bench_workbook, dropped at the end) with generate_series, builds the summary
  * and writes the workbook to a sink that only counts bytes.
  */
-import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
@@ -16,7 +15,7 @@ import { writeWorkbook } from '../src/reports/xlsx.js';
 import { createCampaign } from '../src/services/campaigns.js';
 import { FormCache } from '../src/services/forms.js';
 import { ManualClock } from '../src/time.js';
-import { DATABASE_SERVER, freshDatabase } from './support.js';
+import { countingSink, DATABASE_SERVER, freshDatabase } from './support.js';
 
 export interface WorkbookMeasure {
   ms: number;
@@ -33,30 +32,15 @@ const MB = 1024 * 1024;
  */
 export async function measureWorkbook(db: Kysely<Database>, campaignId: string, summary: Summary, form: Form): Promise<WorkbookMeasure> {
   if (summary.campaign.id !== campaignId) throw new Error(`measureWorkbook: the summary is of campaign ${summary.campaign.id}, not ${campaignId}`);
-  let peak = process.memoryUsage().rss;
-  const sample = () => {
-    const rss = process.memoryUsage().rss;
-    if (rss > peak) peak = rss;
-  };
-  let bytes = 0;
-  const sink = new Writable({
-    highWaterMark: 64 * 1024,
-    write(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      sample();
-      setImmediate(callback);
-    },
-  });
-  const timer = setInterval(sample, 20);
+  const sink = countingSink();
   const started = performance.now();
   try {
-    await writeWorkbook({ summary, form, db }, sink);
+    await writeWorkbook({ summary, form, db }, sink.sink);
   } finally {
-    clearInterval(timer);
+    sink.stop();
   }
   const ms = performance.now() - started;
-  sample();
-  return { ms, peakRssMb: peak / MB, bytes };
+  return { ms, peakRssMb: sink.peakRss() / MB, bytes: sink.bytes() };
 }
 
 const LONG_TEXT =

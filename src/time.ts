@@ -48,7 +48,7 @@ function offsetMinutesAt(ms: number): number {
 }
 
 /** A Date whose UTC fields are the wall time in Asia/Ho_Chi_Minh: formatting without dayjs. */
-function wallClock(date: Date): Date {
+export function wallClock(date: Date): Date {
   const ms = date.getTime();
   return new Date(ms + offsetMinutesAt(ms) * MINUTE_MS);
 }

@@ -27,6 +27,17 @@ export const CONTENT_TYPES: Record<FileKind, string> = {
   png: 'image/png',
 };
 
+/**
+ * The output was closed before the workbook was complete (the person cancelled the download).
+ * Here, not in xlsx.ts: the web process checks for it without loading exceljs.
+ */
+export class WorkbookAbandonedError extends Error {
+  constructor() {
+    super('the workbook output was closed before the workbook was complete');
+    this.name = 'WorkbookAbandonedError';
+  }
+}
+
 /** A file ready to be written: its name and type are known before its bytes. */
 export interface PreparedArtifact {
   kind: FileKind;

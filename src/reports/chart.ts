@@ -30,7 +30,7 @@ import {
 } from 'chart.js';
 import { formatDateTime } from '../time.js';
 import type { ChoiceFigures, Summary } from './figures.js';
-import { formatCount, formatFraction, formatPercent } from './format.js';
+import { capitalize, formatCount, formatFraction, formatPercent } from './format.js';
 import { chartMessages as m } from './messages.js';
 
 /** The family the bundled fonts are registered under; no installed font has this name. */
@@ -197,10 +197,6 @@ export function wrapText(text: string, fontString: string, maxWidth: number, max
 /** An axis tick: "5", "40", "1.200" (counts in labels get two digits, ticks do not). */
 function axisNumber(n: number): string {
   return Math.abs(n) < 10 ? String(n) : formatCount(n);
-}
-
-function capitalize(s: string): string {
-  return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
 }
 
 // ---------------------------------------------------------------------------

@@ -33,8 +33,8 @@ import {
 } from 'docx';
 import { ORGANIZATION_TYPES } from '../db/schema.js';
 import { formatDateTime, localDate } from '../time.js';
-import type { OrgList, OrgRef, Summary, TypeCounts } from './figures.js';
-import { formatCount, formatFraction, formatPercent } from './format.js';
+import type { OrgList, OrgRef, Summary } from './figures.js';
+import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, joinAnd, unitNoun } from './format.js';
 import { organizationTypeNouns, reportDocumentMessages as d, summaryMessages as m } from './messages.js';
 import { figureSentences } from './text.js';
 
@@ -95,10 +95,6 @@ function literal(s: string): string {
   return s.replace(XML_INVALID, '').replace(/\t/g, ' ');
 }
 
-function capitalize(s: string): string {
-  return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
-}
-
 /** "Năm 2026" → "năm 2026"; an acronym ("QCDC …") keeps its capital. */
 function lowerFirst(s: string): string {
   if (s.length === 0) return s;
@@ -111,19 +107,9 @@ function upper(s: string): string {
   return s.toLocaleUpperCase('vi');
 }
 
-/** "a", "a và b", "a, b và c" */
-function joinAnd(parts: string[]): string {
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} ${m.and} ${parts[parts.length - 1]}`;
-}
-
 /** A sentence ends with a full stop unless it already ends with one. */
 function sentence(s: string): string {
   return /[.!?…]$/.test(s) ? s : `${s}.`;
-}
-
-function unitNoun(byType: TypeCounts): string {
-  return byType.chi_bo_truc_thuoc > 0 ? m.anyOrgNoun : m.baseOrgNoun;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -491,19 +477,6 @@ export async function renderReportDocx(input: ReportDocumentInput): Promise<Buff
     ],
   });
   return Packer.toBuffer(document);
-}
-
-/** "Năm 2026" → "nam-2026": ASCII letters and digits joined by hyphens. */
-function asciiSlug(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
 }
 
 /** bao-cao-<campaignId>-<ascii slug of period>.docx */

@@ -6,6 +6,9 @@
 import { formatNumberVi } from '../forms/format.js';
 import { roundTo } from '../forms/numbers.js';
 import { escapeHtml } from '../text/html.js';
+import { foldVietnamese } from '../text/normalize.js';
+import type { TypeCounts } from './figures.js';
+import { summaryMessages } from './messages.js';
 
 /** Digits after the comma in a report figure that is not a count or a percentage. */
 const REPORT_DECIMALS = 2;
@@ -75,4 +78,29 @@ export const plainMarkup: Markup = { esc: (s) => s, bold: (s) => s };
 
 export function markupFor(kind: 'html' | 'plain'): Markup {
   return kind === 'html' ? htmlMarkup : plainMarkup;
+}
+
+/** The first letter upper case: figure labels are noun phrases made for a sentence. */
+export function capitalize(s: string): string {
+  return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+}
+
+/** "a", "a và b", "a, b và c" */
+export function joinAnd(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} ${summaryMessages.and} ${parts[parts.length - 1]}`;
+}
+
+/** The generic noun for the targets: base organizations, or party organizations when cells under a committee report too. */
+export function unitNoun(byType: TypeCounts): string {
+  return byType.chi_bo_truc_thuoc > 0 ? summaryMessages.anyOrgNoun : summaryMessages.baseOrgNoun;
+}
+
+/** ASCII slug of a Vietnamese text, at most 60 characters: "Năm 2026 – Đợt 1" → "nam-2026-dot-1". */
+export function asciiSlug(text: string): string {
+  return foldVietnamese(text)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
 }

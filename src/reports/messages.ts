@@ -246,12 +246,12 @@ export const workbookMessages = {
     texts: 'Ý kiến',
   },
 
-  /** Tổng hợp */
-  heading: (formTitle: string) => `TỔNG HỢP BÁO CÁO: ${formTitle}`,
-  period: (label: string) => `Kỳ báo cáo: ${label}`,
-  deadline: (deadline: string) => `Hạn chót: ${deadline}`,
-  closedAt: (when: string) => `Đợt báo cáo đã khóa sổ lúc ${when}.`,
-  asOf: (when: string) => `Số liệu tính đến ${when}.`,
+  /** Tổng hợp: its heading lines read as the chat summary's. */
+  heading: summaryMessages.heading,
+  period: summaryMessages.period,
+  deadline: summaryMessages.deadline,
+  closedAt: summaryMessages.closedAt,
+  asOf: summaryMessages.asOf,
   sectionProgress: 'TÌNH HÌNH NỘP BÁO CÁO',
   sectionFigures: 'KẾT QUẢ TỔNG HỢP',
   progressItem: 'Nội dung',

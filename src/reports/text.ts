@@ -5,9 +5,9 @@
 import { ORGANIZATION_TYPES } from '../db/schema.js';
 import { formatDateVi, formatNumberVi } from '../forms/format.js';
 import { formatDateTime, formatDeadline } from '../time.js';
-import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign, TypeCounts } from './figures.js';
+import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign } from './figures.js';
 import { choiceChange, describeChange, groupChange, headlineChange, previousFigures, previousShare, type Change } from './compare.js';
-import { formatCount, formatFraction, formatPercent, formatRatio, markupFor, type Markup } from './format.js';
+import { capitalize, formatCount, formatFraction, formatPercent, formatRatio, joinAnd, markupFor, unitNoun, type Markup } from './format.js';
 import { organizationTypeNouns, summaryMessages as m } from './messages.js';
 
 /** "05", "152"; zero is written out by the caller. */
@@ -15,23 +15,8 @@ const count = formatCount;
 /** "00/01", "03/09", "152/159". */
 const fraction = formatFraction;
 
-function capitalize(s: string): string {
-  return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
-}
-
 function lowerFirst(s: string): string {
   return s.length === 0 ? s : s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
-}
-
-/** "a", "a và b", "a, b và c" */
-function joinAnd(parts: string[]): string {
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} ${m.and} ${parts[parts.length - 1]}`;
-}
-
-/** The generic noun for the targets: base organizations, or party organizations when cells under a committee report too. */
-function unitNoun(byType: TypeCounts): string {
-  return byType.chi_bo_truc_thuoc > 0 ? m.anyOrgNoun : m.baseOrgNoun;
 }
 
 function headingLines(campaign: SummaryCampaign, heading: string, mk: Markup): string[] {

@@ -7,7 +7,8 @@
  * stays flat whatever the number of organizations.
  *
  * Numbers are number cells, dates are date cells: Excel formats them with the
- * reader's locale (a Vietnamese Excel shows 1.234,5). Every string from a user or a
+ * reader's locale (a Vietnamese Excel shows 1.234,5). Excel has no time zone, so an
+ * instant is written as its wall time in Vietnam (wallClock). Every string from a user or a
  * file is written as a plain string cell, exactly as it is.
  */
 import type { Writable } from 'node:stream';
@@ -15,10 +16,11 @@ import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationType } from '../db/schema.js';
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
-import { formatDateTime, formatDeadline } from '../time.js';
+import { formatDateTime, formatDeadline, wallClock } from '../time.js';
+import { WorkbookAbandonedError } from './artifacts.js';
 import { choiceChange, groupChange, headlineChange, previousFigures, type Change } from './compare.js';
 import type { GroupFigures, QuestionFigures, Summary } from './figures.js';
-import { formatCount, formatPercent } from './format.js';
+import { asciiSlug, capitalize, formatCount, formatPercent } from './format.js';
 import { organizationTypeHeadings, summaryMessages, workbookMessages as m } from './messages.js';
 import { detailRows, lateCountsByType, lateRows, notSubmittedRows, textAnswers, type DetailRow } from './rows.js';
 
@@ -44,14 +46,6 @@ export const NUMBER_FORMATS = {
   dateTime: 'dd/mm/yyyy hh:mm',
 } as const;
 
-/** Asia/Ho_Chi_Minh is UTC+7 all year (since 1976): Excel has no time zone, so the wall time is written. */
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
-
-/** The instant as a Date whose UTC fields are the wall time in Vietnam: what exceljs writes as the cell's serial. */
-export function excelLocalDateTime(instant: Date): Date {
-  return new Date(instant.getTime() + VIETNAM_OFFSET_MS);
-}
-
 /** 'YYYY-MM-DD' as a date cell (midnight UTC, which Excel reads as that day); undefined for anything else. */
 export function excelDate(iso: string): Date | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
@@ -60,19 +54,8 @@ export function excelDate(iso: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** ASCII slug of a Vietnamese text: "Năm 2026 – Đợt 1" → "nam-2026-dot-1". */
-export function asciiSlug(text: string): string {
-  return text
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-}
+/** The slug of file names (format.ts), here too for the workbook's tests. */
+export { asciiSlug };
 
 /** "tong-hop-12-nam-2026.xlsx" */
 export function workbookFileName(summary: Pick<Summary, 'campaign'>): string {
@@ -105,11 +88,6 @@ const STYLE = {
 type StyleName = keyof typeof STYLE;
 type CellValue = string | number | boolean | Date | null;
 
-/** The first letter upper case: figure labels are noun phrases made for a sentence. */
-function capitalize(s: string): string {
-  return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
-}
-
 /** Writes one row with its styles and commits it: the row leaves memory. */
 function writeRow(sheet: ExcelJS.Worksheet, values: CellValue[], styles?: ReadonlyArray<CellStyle | undefined>, height?: number): void {
   const row = sheet.addRow(values);
@@ -127,11 +105,18 @@ function writeRow(sheet: ExcelJS.Worksheet, values: CellValue[], styles?: Readon
 interface ListColumn {
   header: string;
   width: number;
-  style?: CellStyle;
+  /** The style of the column's cells below the header (none when undefined). */
+  style?: CellStyle | undefined;
+}
+
+/** A list sheet, and how a row is written to it: each cell with its column's style. */
+interface ListSheet {
+  sheet: ExcelJS.Worksheet;
+  write(values: CellValue[]): void;
 }
 
 /** A list sheet: frozen bold header with a filter over it. */
-function listSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: ListColumn[]): ExcelJS.Worksheet {
+function listSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: ListColumn[]): ListSheet {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ width: c.width }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
@@ -143,8 +128,18 @@ function listSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, c
     columns.map(() => STYLE.header),
     Math.min(lines, 8) * 15,
   );
-  return sheet;
+  const styles = columns.map((c) => c.style);
+  return { sheet, write: (values) => writeRow(sheet, values, styles) };
 }
+
+/** The columns that several lists share. */
+const LIST_COLUMN = {
+  code: { header: m.columns.code, width: 12 },
+  name: { header: m.columns.name, width: 40 },
+  type: { header: m.columns.type, width: 18 },
+  status: { header: m.columns.status, width: 12 },
+  submittedAt: { header: m.columns.submittedAt, width: 17, style: STYLE.dateTime },
+} satisfies Record<string, ListColumn>;
 
 /** Waits while the output holds more than it wants: a slow reader must not make the zip pile up in memory. */
 async function drained(output: NodeJS.WritableStream): Promise<void> {
@@ -429,19 +424,18 @@ function answerColumn(question: Question): AnswerColumn {
 async function writeDetailSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, input: WorkbookInput, output: NodeJS.WritableStream): Promise<void> {
   const answerColumns = input.form.questions.map(answerColumn);
   const c = m.columns;
-  const sheet = listSheet(workbook, m.sheets.detail, [
-    { header: c.code, width: 12 },
-    { header: c.name, width: 40 },
-    { header: c.type, width: 18 },
+  const list = listSheet(workbook, m.sheets.detail, [
+    LIST_COLUMN.code,
+    LIST_COLUMN.name,
+    LIST_COLUMN.type,
     { header: c.parent, width: 32 },
-    { header: c.status, width: 12 },
-    { header: c.submittedAt, width: 17 },
+    LIST_COLUMN.status,
+    LIST_COLUMN.submittedAt,
     { header: c.late, width: 8 },
     { header: c.lateReason, width: 30 },
-    ...answerColumns.map((a) => ({ header: a.question.text, width: a.width })),
+    ...answerColumns.map((a) => ({ header: a.question.text, width: a.width, style: a.style })),
   ]);
-  const styles: Array<CellStyle | undefined> = [undefined, undefined, undefined, undefined, undefined, STYLE.dateTime, undefined, undefined, ...answerColumns.map((a) => a.style)];
-  await streamRows(sheet, detailRows(input.db, input.summary.campaign.id, input.form), (row) => writeRow(sheet, detailValues(row, answerColumns), styles), output);
+  await streamRows(list, detailRows(input.db, input.summary.campaign.id, input.form), (row) => list.write(detailValues(row, answerColumns)), output);
 }
 
 function detailValues(row: DetailRow, answerColumns: AnswerColumn[]): CellValue[] {
@@ -452,7 +446,7 @@ function detailValues(row: DetailRow, answerColumns: AnswerColumn[]): CellValue[
     organizationTypeHeadings[row.type] ?? row.type,
     row.parentName,
     m.statuses[row.status],
-    row.submittedAt ? excelLocalDateTime(row.submittedAt) : null,
+    row.submittedAt ? wallClock(row.submittedAt) : null,
     submitted ? (row.late ? m.yes : m.no) : null,
     row.lateReason,
   ];
@@ -472,26 +466,25 @@ function channelList(channels: string[]): string | null {
 
 async function writeNotSubmittedSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, input: WorkbookInput, output: NodeJS.WritableStream): Promise<void> {
   const c = m.columns;
-  const sheet = listSheet(workbook, m.sheets.notSubmitted, [
-    { header: c.code, width: 12 },
-    { header: c.name, width: 40 },
-    { header: c.type, width: 18 },
-    { header: c.status, width: 12 },
+  const list = listSheet(workbook, m.sheets.notSubmitted, [
+    LIST_COLUMN.code,
+    LIST_COLUMN.name,
+    LIST_COLUMN.type,
+    LIST_COLUMN.status,
     { header: c.reporter, width: 28 },
     { header: c.channels, width: 18 },
     { header: c.reachable, width: 12 },
-    { header: c.reachNote, width: 45 },
+    { header: c.reachNote, width: 45, style: STYLE.wrap },
   ]);
-  const styles = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, STYLE.wrap];
   await streamRows(
-    sheet,
+    list,
     notSubmittedRows(input.db, input.summary.campaign.id),
     (org) => {
       const head: CellValue[] = [org.code, org.name, organizationTypeHeadings[org.type] ?? org.type, m.statuses[org.status]];
-      if (org.reporters.length === 0) writeRow(sheet, [...head, m.noReporter, null, m.no, null], styles);
+      if (org.reporters.length === 0) list.write([...head, m.noReporter, null, m.no, null]);
       for (const r of org.reporters) {
         const note = r.reason ? m.unreachableReason(r.reason) : r.channels.length === 0 ? m.noAccount : r.reachable ? null : m.unreachable;
-        writeRow(sheet, [...head, r.name, channelList(r.channels), r.reachable ? m.yes : m.no, note], styles);
+        list.write([...head, r.name, channelList(r.channels), r.reachable ? m.yes : m.no, note]);
       }
     },
     output,
@@ -500,7 +493,7 @@ async function writeNotSubmittedSheet(workbook: ExcelJS.stream.xlsx.WorkbookWrit
 
 /** Streams `rows` into the sheet, one row each, waiting for a slow reader every DRAIN_EVERY rows, then commits it. */
 async function streamRows<T>(
-  sheet: ExcelJS.Worksheet,
+  { sheet }: ListSheet,
   rows: AsyncIterable<T>,
   write: (row: T) => void,
   output: NodeJS.WritableStream,
@@ -514,46 +507,35 @@ async function streamRows<T>(
 }
 
 async function writeLateSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, input: WorkbookInput, output: NodeJS.WritableStream): Promise<void> {
-  const c = m.columns;
-  const sheet = listSheet(workbook, m.sheets.late, [
-    { header: c.code, width: 12 },
-    { header: c.name, width: 40 },
-    { header: c.submittedAt, width: 17 },
-    { header: c.lateReason, width: 60 },
+  const list = listSheet(workbook, m.sheets.late, [
+    LIST_COLUMN.code,
+    LIST_COLUMN.name,
+    LIST_COLUMN.submittedAt,
+    { header: m.columns.lateReason, width: 60, style: STYLE.wrap },
   ]);
-  const styles = [undefined, undefined, STYLE.dateTime, STYLE.wrap];
   await streamRows(
-    sheet,
+    list,
     lateRows(input.db, input.summary.campaign.id),
-    (r) => writeRow(sheet, [r.code, r.name, r.submittedAt ? excelLocalDateTime(r.submittedAt) : null, r.lateReason], styles),
+    (r) => list.write([r.code, r.name, r.submittedAt ? wallClock(r.submittedAt) : null, r.lateReason]),
     output,
   );
 }
 
 async function writeTextsSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, input: WorkbookInput, output: NodeJS.WritableStream): Promise<void> {
   const c = m.columns;
-  const sheet = listSheet(workbook, m.sheets.texts, [
-    { header: c.question, width: 30 },
-    { header: c.code, width: 12 },
-    { header: c.name, width: 36 },
-    { header: c.text, width: 90 },
+  const list = listSheet(workbook, m.sheets.texts, [
+    { header: c.question, width: 30, style: STYLE.wrap },
+    LIST_COLUMN.code,
+    { header: c.name, width: 36, style: STYLE.wrap },
+    { header: c.text, width: 90, style: STYLE.wrap },
   ]);
   const labels = new Map(input.form.questions.map((q) => [q.key, capitalize(q.summary?.label ?? q.text)]));
-  const styles = [STYLE.wrap, undefined, STYLE.wrap, STYLE.wrap];
   await streamRows(
-    sheet,
+    list,
     textAnswers(input.db, input.summary.campaign.id, input.form),
-    (t) => writeRow(sheet, [labels.get(t.questionKey) ?? t.questionKey, t.code, t.name, t.text], styles),
+    (t) => list.write([labels.get(t.questionKey) ?? t.questionKey, t.code, t.name, t.text]),
     output,
   );
-}
-
-/** The output was closed before the workbook was complete (the person cancelled the download). */
-export class WorkbookAbandonedError extends Error {
-  constructor() {
-    super('the workbook output was closed before the workbook was complete');
-    this.name = 'WorkbookAbandonedError';
-  }
 }
 
 /**
