@@ -14,7 +14,7 @@ import type { Server } from 'node:http';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../src/services/campaigns.js';
 import { systemClock } from '../src/time.js';
-import { startBotProcess, type BotProcess } from '../test/support/botProcess.js';
+import { readyOn, startBotProcess, type BotProcess } from '../test/support/botProcess.js';
 import { freePort } from '../test/support/e2e.js';
 import { startRoundRobinProxy } from '../test/support/roundRobinProxy.js';
 import { DATABASE_SERVER, freshDatabase, ms, percentile, seedReporters } from './support.js';
@@ -71,7 +71,7 @@ export async function runLoadBench(): Promise<boolean> {
   const tally: Tally = { latencies: [], answers: 0, timeouts: 0 };
   let ok = true;
   try {
-    for (const port of [...webPorts, workerPort]) await ready(port);
+    for (const port of [...webPorts, workerPort]) await readyOn(port);
     const users: TgUser[] = Array.from({ length: SECRETARIES }, (_, i) => ({ id: FIRST_ID + i, first_name: `Bí thư ${i}` }));
     console.log(`${SECRETARIES} secretaries, ${SECONDS} s, 2 web + 1 worker, Telegram webhook (max_connections ${CONNECTIONS}) behind a balancer`);
 
@@ -170,14 +170,4 @@ export async function runLoadBench(): Promise<boolean> {
     await db.destroy();
   }
   return ok;
-}
-
-async function ready(port: number): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    const answer = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-    if (answer?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the bot on port ${port} did not become ready`);
 }

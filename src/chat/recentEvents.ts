@@ -36,15 +36,11 @@ export class RecentEvents {
   /** Records the event as received; what was known of it before. */
   receive(event: EventKey): Received {
     const key = keyOf(event);
-    const before = this.keys.get(key);
-    if (before) {
-      this.keys.set(key, 'received');
-      return before;
-    }
+    const before = this.keys.get(key) ?? 'new';
     this.keys.set(key, 'received');
-    // A Map iterates in insertion order: the first key is the oldest.
+    // A Map iterates in insertion order: the first key is the oldest (a key set again keeps its place).
     if (this.keys.size > this.capacity) this.keys.delete(this.keys.keys().next().value!);
-    return 'new';
+    return before;
   }
 
   /** Its handling failed here: received again, it is answered again (where the report stands). */

@@ -81,7 +81,8 @@ function readTyped(text: string, quoted: Quoted | undefined): TypedText {
     text,
     ...(quoted ? { quoted } : {}),
     ...(command ? { command } : {}),
-    unknownSlash: isUnknownSlashCommand(text),
+    // A known command is not an unknown one: only the rest is looked at again.
+    unknownSlash: !command && isUnknownSlashCommand(text),
     ...(BARE_INVITE_CODE.test(trimmed) ? { inviteCode: trimmed } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ApiFailure, ApiServer, ChatLog, DEFAULT_WAIT_MS, InjectedFailures, LongPoll, RateLimit, Waiters, badRequest,
   parseJsonObject, readBody,
+  postUpdate,
 } from './support.js';
 import type { Params } from './support.js';
 
@@ -898,19 +899,12 @@ class Emulator implements BotApiEmulator {
 
   private async pushUntilAccepted(update: QueuedUpdate): Promise<void> {
     for (let attempt = 1; !this.closed && this.webhookUrl; attempt++) {
-      let status: number | null = null;
-      try {
-        const response = await fetch(this.webhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(this.webhookSecret ? { 'x-telegram-bot-api-secret-token': this.webhookSecret } : {}) },
-          body: JSON.stringify(update.payload),
-          signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
-        });
-        await response.arrayBuffer();
-        status = response.status;
-      } catch {
-        status = null;
-      }
+      const status = await postUpdate(
+        this.webhookUrl,
+        update.payload,
+        { header: 'x-telegram-bot-api-secret-token', value: this.webhookSecret },
+        AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
+      );
       this.webhookDeliveries.push({ update_id: update.update_id, attempt, status });
       this.waiters.notify();
       if (status !== null && status >= 200 && status < 300) {

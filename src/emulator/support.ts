@@ -441,3 +441,23 @@ export class ApiServer<R extends { params: Params }> {
     respond(res, this.options.statusOf(spec), (this.options.bodyOf ?? errorBody)(spec));
   }
 }
+
+/**
+ * POSTs an update to a bot's webhook as a chat platform does: JSON, with the secret header
+ * when there is one. The HTTP status, or null when there was no answer (refused, reset,
+ * timed out, or the emulator shut down).
+ */
+export async function postUpdate(url: string, body: unknown, secret: { header: string; value: string } | undefined, signal: AbortSignal): Promise<number | null> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret?.value ? { [secret.header]: secret.value } : {}) },
+      body: JSON.stringify(body),
+      signal,
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return null;
+  }
+}

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ApiFailure, ApiServer, ChatLog, DEFAULT_WAIT_MS, InjectedFailures, LongPoll, RateLimit, Waiters, badRequest,
   errorBody, parseJsonObject, readBody,
+  postUpdate,
 } from './support.js';
 import type { Params } from './support.js';
 
@@ -502,19 +503,8 @@ class Emulator implements ZaloEmulator {
     }
   }
 
-  private async post(webhook: Webhook, update: Update): Promise<number | null> {
-    try {
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SECRET_HEADER]: webhook.secret },
-        body: JSON.stringify(update),
-        signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
-      });
-      await response.arrayBuffer();
-      return response.status;
-    } catch {
-      return null;
-    }
+  private post(webhook: Webhook, update: Update): Promise<number | null> {
+    return postUpdate(webhook.url, update, { header: SECRET_HEADER, value: webhook.secret }, AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]));
   }
 }
 

@@ -45,7 +45,6 @@ export class RepliedMarks {
     private readonly db: Kysely<Database>,
     private readonly clock: { now(): Date },
     private readonly onError: (error: unknown) => void,
-    private readonly flushMs = REPLIED_FLUSH_MS,
   ) {}
 
   add(event: EventKey): void {
@@ -53,7 +52,7 @@ export class RepliedMarks {
     if (this.closed) return;
     this.pending.push({ channel: event.channel, dedupeKey: event.dedupeKey });
     if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush(), this.flushMs);
+    this.timer = setTimeout(() => void this.flush(), REPLIED_FLUSH_MS);
     this.timer.unref();
   }
 

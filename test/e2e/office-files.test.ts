@@ -15,7 +15,7 @@ import { createCampaign } from '../../src/services/campaigns.js';
 import { systemClock } from '../../src/time.js';
 import { startBotOn, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { DAY, freePort, stopAll, telegramChat, zaloChat } from '../support/e2e.js';
+import { DAY, freePort, insertOpenRound, stopAll, telegramChat, zaloChat } from '../support/e2e.js';
 import { bundledForm, insertOrg, insertReport, seedForms } from '../support/fixtures.js';
 
 const admin: TgUser = { id: 9101, first_name: 'Văn phòng' };
@@ -68,11 +68,7 @@ beforeAll(async () => {
     systemClock,
   );
   for (const code of ['DB01', 'CT01']) await insertReport(testDb.db, previousId, form, code, answers(2, 'kha', 'Không'));
-  ({ id: campaignId } = await createCampaign(
-    testDb.db,
-    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - DAY), dueAt: new Date(now + 10 * DAY), organizationCodes: 'all' },
-    systemClock,
-  ));
+  campaignId = await insertOpenRound(testDb.db, now);
   await insertReport(testDb.db, campaignId, form, 'DB01', answers(5, 'tot', 'Đề nghị tăng cường tập huấn cho cán bộ cơ sở'));
   await insertReport(testDb.db, campaignId, form, 'CT01', answers(3, 'tot', 'Đề nghị hỗ trợ kinh phí'));
   await insertReport(testDb.db, campaignId, form, 'CB02', answers(4, 'kha', 'Không có'));

@@ -8,11 +8,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
-import { createCampaign } from '../../src/services/campaigns.js';
-import { systemClock } from '../../src/time.js';
 import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { DAY, reportRows, stopAll, telegramChat } from '../support/e2e.js';
+import { insertOpenRound, reportRows, stopAll, telegramChat } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
@@ -31,11 +29,7 @@ beforeAll(async () => {
   const org = await insertOrg(testDb.db, { code: 'CB01', name: 'Chi bộ Sở Tài chính' });
   await insertPerson(testDb.db, { telegramUserId: secretary.id, name: 'Bí thư', orgIds: [org] });
   const now = Date.now();
-  ({ id: campaignId } = await createCampaign(
-    testDb.db,
-    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - DAY), dueAt: new Date(now + 10 * DAY), organizationCodes: 'all', reminderOffsets: [] },
-    systemClock,
-  ));
+  campaignId = await insertOpenRound(testDb.db, now, { reminderOffsets: [] });
   emulator = await startBotApiEmulator();
   bot = await startBotFor(emulator, testDb, { adminIds: [] });
 }, 60_000);
@@ -52,22 +46,19 @@ describe('killed with an update in hand', () => {
     await holder.connect();
     await holder.query('begin');
     await holder.query('select id from submissions where id = $1 for update', [submission.id]);
+    /** Other backends of this database waiting on a lock. */
+    const lockWaiters = async () => {
+      const { rows } = await holder.query<{ n: string }>(
+        "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+      );
+      return Number(rows[0]!.n);
+    };
     try {
       emulator.sendText(secretary, 'có');
-      await eventually(async () => {
-        const { rows } = await holder.query<{ n: string }>(
-          "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
-        );
-        return Number(rows[0]!.n) > 0;
-      }, 'the bot to wait on the report row', 15_000);
+      await eventually(async () => (await lockWaiters()) > 0, 'the bot to wait on the report row', 15_000);
       await bot.kill();
       // Its backend notices the process is gone and gives up the statement: nothing is committed for it.
-      await eventually(async () => {
-        const { rows } = await holder.query<{ n: string }>(
-          "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
-        );
-        return Number(rows[0]!.n) === 0;
-      }, 'the killed process\'s statement to be cancelled', 15_000);
+      await eventually(async () => (await lockWaiters()) === 0, 'the killed process\'s statement to be cancelled', 15_000);
     } finally {
       await holder.query('rollback');
       await holder.end();

@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
 import { botMessages } from '../../src/chat/messages.js';
-import { createCampaign } from '../../src/services/campaigns.js';
 import { createInvites } from '../../src/services/invites.js';
 import { systemClock } from '../../src/time.js';
 import { startBotFor, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { DAY, reportRows, stopAll, telegramChat } from '../support/e2e.js';
+import { insertOpenRound, reportRows, stopAll, telegramChat } from '../support/e2e.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 
@@ -38,11 +37,7 @@ beforeAll(async () => {
   await insertOrg(testDb.db, { code: 'CB02', name: 'Chi bộ Sở Xây dựng' });
   await insertPerson(testDb.db, { telegramUserId: secretary.id, name: 'Bí thư', orgIds: [org] });
   const now = Date.now();
-  ({ id: campaignId } = await createCampaign(
-    testDb.db,
-    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - DAY), dueAt: new Date(now + 10 * DAY), organizationCodes: 'all', reminderOffsets: [] },
-    systemClock,
-  ));
+  campaignId = await insertOpenRound(testDb.db, now, { reminderOffsets: [] });
   inviteCode = (await createInvites(testDb.db, { orgCodes: ['CB02'] }, { ttlDays: 30 }, systemClock))[0]!.code;
   const target = new URL(testDb.url);
   proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });

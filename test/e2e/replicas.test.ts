@@ -10,12 +10,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
-import { createCampaign } from '../../src/services/campaigns.js';
-import { systemClock } from '../../src/time.js';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { readyOn, startBotProcess, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { DAY, freePort, telegramChat, WAIT } from '../support/e2e.js';
-import { eventually } from '../support/eventually.js';
+import { freePort, insertOpenRound, telegramChat, WAIT } from '../support/e2e.js';
 import { insertNumberedOrgs, seedForms } from '../support/fixtures.js';
 import { startRoundRobinProxy } from '../support/roundRobinProxy.js';
 
@@ -66,9 +63,6 @@ function startRole(role: 'web' | 'worker', port: number): BotProcess {
   return process;
 }
 
-async function healthy(port: number): Promise<void> {
-  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, `port ${port} to be ready`, 60_000);
-}
 
 beforeAll(async () => {
   testDb = await createTestDb('e2e_replicas');
@@ -82,14 +76,10 @@ beforeAll(async () => {
   workerPorts.push(await freePort(), await freePort());
   // The round opens now: the workers announce it as soon as they run.
   const now = Date.now();
-  ({ id: campaignId } = await createCampaign(
-    db,
-    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now - 60_000), dueAt: new Date(now + 10 * DAY), organizationCodes: 'all', reminderOffsets: [] },
-    systemClock,
-  ));
+  campaignId = await insertOpenRound(db, now, { opensAgoMs: 60_000, reminderOffsets: [] });
   for (const port of webPorts) web.push(startRole('web', port));
   for (const port of workerPorts) workers.push(startRole('worker', port));
-  await Promise.all([...webPorts, ...workerPorts].map(healthy));
+  await Promise.all([...webPorts, ...workerPorts].map((port) => readyOn(port)));
   bot = web[0]!;
 }, 120_000);
 

@@ -2,6 +2,7 @@
  * The bot as a real process (`src/main.ts` under tsx), so end-to-end tests can
  * kill it at any moment and start it again, as an operator or a crash would.
  */
+import { eventually } from './eventually.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { clearRedisPrefix, createRedis } from '../../jobs/connection.js';
@@ -125,4 +126,9 @@ export async function startBotOn(
     throw new Error(`${(error as Error).message}\nbot output:\n${bot.output()}`);
   }
   return bot;
+}
+
+/** Waits until the process on `port` answers /readyz with 200 (started, Postgres and Redis answering). */
+export async function readyOn(port: number, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, `port ${port} to be ready`, timeoutMs);
 }

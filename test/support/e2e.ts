@@ -174,6 +174,30 @@ export async function insertOverdueRound(db: Db, organizationCodes: 'all' | stri
   return id;
 }
 
+/**
+ * An open QCDC round «Năm 2026» for the given organizations, due in 10 days; opened a day
+ * ago unless `opensAgoMs` says otherwise; `reminderOffsets: []` for a round without reminders.
+ */
+export async function insertOpenRound(
+  db: Db,
+  now: number,
+  options: { organizationCodes?: 'all' | string[]; opensAgoMs?: number; reminderOffsets?: string[] } = {},
+): Promise<string> {
+  const { id } = await createCampaign(
+    db,
+    {
+      formId: 'dan_van_qcdc',
+      periodLabel: 'Năm 2026',
+      opensAt: new Date(now - (options.opensAgoMs ?? DAY)),
+      dueAt: new Date(now + 10 * DAY),
+      organizationCodes: options.organizationCodes ?? 'all',
+      ...(options.reminderOffsets ? { reminderOffsets: options.reminderOffsets } : {}),
+    },
+    systemClock,
+  );
+  return id;
+}
+
 /** The end of an e2e file: the bot process stopped, then the emulators closed, then the database dropped. */
 export async function stopAll(bot: BotProcess | undefined, emulators: Array<{ close(): Promise<void> } | undefined>, testDb: TestDb | undefined): Promise<void> {
   await bot?.stop();
