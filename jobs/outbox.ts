@@ -68,7 +68,7 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
     return finish({ status: 'sent', messageId: sent.messageId });
   } catch (error) {
     const failure = sender.classify(error);
-    count(failure.action === 'failed' ? 'failed' : failure.action);
+    count(failure.action);
     switch (failure.action) {
       case 'rate_limited':
         await finish({ status: 'queued', reason: `rate limited by ${sender.channel}` });

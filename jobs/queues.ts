@@ -21,7 +21,6 @@ export const SWEEP_JOB = 'sweep';
 
 /** A job of the slots queue, by name (BullMQ does not tie a job's data to its name: slotsJobOf does). */
 export type SlotsJob = { name: typeof SLOT_JOB; data: SlotJob } | { name: typeof DIGEST_JOB; data: DigestJob } | { name: typeof SWEEP_JOB; data: SweepJob };
-export type SlotsJobName = SlotsJob['name'];
 export type SlotsJobData = SlotsJob['data'];
 
 /** A slots-queue job as its typed union; undefined for a name this version does not know (a job left by another version). */

@@ -19,7 +19,7 @@ import { startOutboxWorker } from './outbox.js';
 import { createQueues, DIGEST_JOB, SWEEP_EVERY_MS, SWEEP_JOB, SWEEP_SCHEDULER, type Queues } from './queues.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { startSlotWorker } from './slots.js';
-import { sentinelKey, startWatchdog, type Watchdog } from './watchdog.js';
+import { rebuild, startWatchdog, type Watchdog } from './watchdog.js';
 import { reconcileRuns, reportQueueDepths } from '../src/metrics.js';
 
 export type JobsConfig = Pick<Config, 'redisUrl' | 'redisPrefix' | 'adminIds' | 'digestCron'>;
@@ -94,6 +94,14 @@ function redisErrorLogger(logger: Logger): (error: Error) => void {
   };
 }
 
+/** Whether this connection answers now (for /readyz): a PING, false on any error. */
+export function redisAnswers(redis: Redis): Promise<boolean> {
+  return redis.ping().then(
+    (pong) => pong === 'PONG',
+    () => false,
+  );
+}
+
 export interface RunningJobs {
   scheduler: Scheduler;
   queues: Queues;
@@ -123,20 +131,16 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
       await queues.slots.upsertJobScheduler('daily-digest', { pattern: deps.config.digestCron, tz: TIME_ZONE }, { name: DIGEST_JOB, data: {} });
       await queues.slots.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: SWEEP_JOB, data: {} });
     };
-    await ensureSchedulers();
-    await scheduler.reconcileAll();
-    await client.redis.set(sentinelKey(prefix), new Date().toISOString());
+    const schedule = { redis: client.redis, prefix, ensureSchedulers, reconcile: () => scheduler.reconcileAll() };
+    await rebuild(schedule);
     watchdog = startWatchdog({
-      redis: client.redis,
-      prefix,
+      ...schedule,
+      // A worker connection that comes back may find an empty Redis too.
+      reconnects: [client.redis, workerRedis],
       logger: deps.logger,
-      ensureSchedulers,
-      reconcile: () => scheduler.reconcileAll(),
       onTick: ({ rebuilt }) => reconcileRuns.inc({ rebuilt: String(rebuilt) }),
       ...(deps.watchdogEveryMs ? { everyMs: deps.watchdogEveryMs } : {}),
     });
-    // A worker connection that comes back may find an empty Redis too.
-    workerRedis.on('ready', () => void watchdog?.tick());
     stopReportingDepths = reportQueueDepths(() => queueDepths(queues));
   } catch (error) {
     await watchdog?.stop();
@@ -148,11 +152,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   return {
     scheduler: client.scheduler,
     queues: client.queues,
-    redisAnswers: () =>
-      workerRedis.ping().then(
-        (pong) => pong === 'PONG',
-        () => false,
-      ),
+    redisAnswers: () => redisAnswers(workerRedis),
     async stop() {
       stopReportingDepths?.();
       await watchdog?.stop();

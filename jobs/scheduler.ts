@@ -180,6 +180,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async campaignChanged(campaignId) {
       await planCampaignSlots(db, campaignId, deps.policy, clock.now());
       await syncSlotJobs(campaignId);
+    },
+
+    async deliveriesRequeued(campaignId) {
       // The round's deliveries put back in the queue («Gửi lại») get their jobs now, not at the next sweep.
       await enqueueDeliveries({ campaignId, resent: true });
     },

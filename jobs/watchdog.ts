@@ -3,9 +3,10 @@
  * live in Redis and vanish with it). Redis is only a cache of the schedule, so when it
  * has lost its data — FLUSHALL, a restart without persistence, a failover to an empty
  * replica — Postgres rebuilds it without a restart: the job schedulers (the sweep, the
- * digest) are recreated on every tick, and a full reconcile (every slot's delayed job,
+ * digest) are recreated on every tick, and a full rebuild (every slot's delayed job,
  * every queued delivery's job) runs when a sentinel key this watchdog keeps in Redis is
- * gone. It ticks at start, every minute and after every reconnect; ticks never overlap.
+ * gone. The process rebuilds once at start (`rebuild`, before the watchdog runs); the
+ * watchdog then ticks every minute and after every reconnect; ticks never overlap.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger.js';
@@ -13,15 +14,20 @@ import type { Logger } from '../src/logger.js';
 /** How often the watchdog looks, at most: a due message waits at most about this long after Redis lost it. */
 export const WATCHDOG_EVERY_MS = 60_000;
 
-export interface WatchdogDeps {
-  /** The connections whose reconnects trigger a tick (they also carry the sentinel). */
+export interface RebuildDeps {
+  /** The connection that carries the sentinel. */
   redis: Redis;
   prefix: string;
-  logger: Logger;
   /** Recreates the repeatable jobs (idempotent, cheap). */
   ensureSchedulers(): Promise<void>;
   /** Rebuilds every job from Postgres (idempotent: job ids are deterministic). */
   reconcile(): Promise<unknown>;
+}
+
+export interface WatchdogDeps extends RebuildDeps {
+  /** The connections whose reconnects ('ready') trigger a tick; the watchdog removes its listeners on stop. */
+  reconnects: readonly Redis[];
+  logger: Logger;
   everyMs?: number;
   /** Told after each tick (tests, metrics). */
   onTick?: (outcome: { rebuilt: boolean }) => void;
@@ -37,6 +43,17 @@ export function sentinelKey(prefix: string): string {
   return `${prefix}:watchdog:schedule`;
 }
 
+/**
+ * The whole schedule from Postgres: the repeatable jobs, a full reconcile, then the
+ * sentinel. Errors propagate; the sentinel is set only once the rebuild is complete, so
+ * a failed rebuild is tried again at the next tick.
+ */
+export async function rebuild(deps: RebuildDeps): Promise<void> {
+  await deps.ensureSchedulers();
+  await deps.reconcile();
+  await deps.redis.set(sentinelKey(deps.prefix), new Date().toISOString());
+}
+
 export function startWatchdog(deps: WatchdogDeps): Watchdog {
   const key = sentinelKey(deps.prefix);
   let running: Promise<void> | undefined;
@@ -44,13 +61,12 @@ export function startWatchdog(deps: WatchdogDeps): Watchdog {
   let stopped = false;
 
   async function once(): Promise<void> {
-    await deps.ensureSchedulers();
     const present = (await deps.redis.exists(key)) === 1;
-    if (!present) {
+    if (present) {
+      await deps.ensureSchedulers();
+    } else {
       deps.logger.warn('redis has lost the schedule: rebuilding it from postgres');
-      await deps.reconcile();
-      // Set only once the rebuild is complete: a failed rebuild is tried again next tick.
-      await deps.redis.set(key, new Date().toISOString());
+      await rebuild(deps);
     }
     deps.onTick?.({ rebuilt: !present });
   }
@@ -76,13 +92,13 @@ export function startWatchdog(deps: WatchdogDeps): Watchdog {
   const timer = setInterval(() => void tick(), deps.everyMs ?? WATCHDOG_EVERY_MS);
   timer.unref();
   const onReady = () => void tick();
-  deps.redis.on('ready', onReady);
+  for (const connection of deps.reconnects) connection.on('ready', onReady);
   return {
     tick,
     async stop() {
       stopped = true;
       clearInterval(timer);
-      deps.redis.off('ready', onReady);
+      for (const connection of deps.reconnects) connection.off('ready', onReady);
       await running;
     },
   };

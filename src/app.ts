@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Api, webhookCallback, type Bot } from 'grammy';
 import { createRedis, waitUntilReady } from '../jobs/connection.js';
-import { connectScheduler, startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
+import { connectScheduler, redisAnswers, startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
 import { createTelegramBot, publishCommandMenus, type TelegramContext } from './channels/telegram/adapter.js';
 import { startConfirmedPolling } from './channels/telegram/polling.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
@@ -56,11 +56,7 @@ async function schedulerOnly(deps: Parameters<typeof connectScheduler>[0]): Prom
   const client = await connectScheduler(deps);
   return {
     scheduler: client.scheduler,
-    redisAnswers: () =>
-      client.redis.ping().then(
-        (pong) => pong === 'PONG',
-        () => false,
-      ),
+    redisAnswers: () => redisAnswers(client.redis),
     stop: () => client.close(),
   };
 }

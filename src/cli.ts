@@ -44,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     const scheduler: RoundScheduler = {
       campaignChanged: async (id) => (await connected()).campaignChanged(id),
+      deliveriesRequeued: async (id) => (await connected()).deliveriesRequeued(id),
       remindNow: async (id, actor) => (await connected()).remindNow(id, actor),
     };
     return await runCli(

@@ -342,7 +342,7 @@ async function resendNow(request: ChatRequest, campaignId: string): Promise<Repl
     case 'requeued':
       if (result.count === 0) return { ...say(msg.resentNone(campaignId)), pressed: 'retire' };
       // Their jobs now; if Redis is away, the sweep gives them jobs once it is back (they are queued in Postgres).
-      await scheduler.campaignChanged(campaignId).catch((err: unknown) => request.log.error({ err, campaignId }, 'queueing the resent deliveries failed; the sweep will'));
+      await scheduler.deliveriesRequeued(campaignId).catch((err: unknown) => request.log.error({ err, campaignId }, 'queueing the resent deliveries failed; the sweep will'));
       return { ...say(msg.resent(campaignId, result.count)), pressed: 'retire' };
   }
 }

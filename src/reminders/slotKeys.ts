@@ -79,8 +79,3 @@ export function parseSlotKey(text: string): ParsedSlotKey | undefined {
   if (digest) return { kind: 'digest', key: digestSlotKey(digest[1]!), date: digest[1]! };
   return undefined;
 }
-
-/** Whether a string is a slot key (see parseSlotKey). */
-export function isSlotKey(text: string): text is SlotKey {
-  return parseSlotKey(text) !== undefined;
-}

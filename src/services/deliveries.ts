@@ -605,7 +605,7 @@ export type ResendResult = { kind: 'seen' } | { kind: 'unknown' } | { kind: 'clo
 /**
  * «Gửi lại»: puts back in the queue every delivery of the round that may be sent again
  * (see resendable), each with a new generation for its outbox job; the scheduler gives
- * them jobs (campaignChanged, or the next sweep). A closed round sends nothing more.
+ * them jobs (deliveriesRequeued, or the next sweep). A closed round sends nothing more.
  * The event is recorded in the same transaction: a redelivered press changes nothing.
  */
 export async function resendFailedDeliveries(

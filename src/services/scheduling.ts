@@ -6,6 +6,8 @@
 export interface RoundScheduler {
   /** Re-plans the unsent slots of the round from its current times and plan, and reconciles its jobs. */
   campaignChanged(campaignId: string): Promise<void>;
+  /** The round's deliveries put back in the queue in Postgres («Gửi lại») get their jobs now. */
+  deliveriesRequeued(campaignId: string): Promise<void>;
   /** An extra reminder now to the round's organizations that have not submitted. */
   remindNow(campaignId: string, actor: string): Promise<RemindNowResult>;
 }

@@ -32,6 +32,7 @@ class RecordingScheduler implements RoundScheduler {
     }
     this.changed.push(campaignId);
   }
+  async deliveriesRequeued(): Promise<void> {}
   async remindNow(campaignId: string): Promise<RemindNowResult> {
     this.reminded.push(campaignId);
     return { kind: 'none_missing' };

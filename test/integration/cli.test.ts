@@ -28,6 +28,7 @@ const scheduler = {
   async campaignChanged(campaignId: string) {
     this.changed.push(campaignId);
   },
+  async deliveriesRequeued() {},
   async remindNow() {
     return { kind: 'none_missing' as const };
   },

@@ -17,11 +17,10 @@ import { startOutboxWorker } from '../../jobs/outbox.js';
 import type { RunningJobs } from '../../jobs/runtime.js';
 import type { Database } from '../../src/db/schema.js';
 import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { createCampaign } from '../../src/services/campaigns.js';
 import { claimDelivery, fanOutSlot } from '../../src/services/deliveries.js';
 import { ManualClock } from '../../src/time.js';
 import { eventually } from '../support/eventually.js';
-import { at, insertNumberedOrgs } from '../support/fixtures.js';
+import { at, insertCampaign, insertNumberedOrgs } from '../support/fixtures.js';
 import { REDIS_URL, reminderPolicy, startReminderHarness, TELEGRAM_AUDIENCE, type ReminderHarness, type SchedulerClient } from '../support/reminderHarness.js';
 
 const policy = reminderPolicy();
@@ -57,7 +56,7 @@ beforeAll(async () => {
   h = await startReminderHarness('reminders_crash', { clock, policy });
   ({ db, emulator, client } = h);
   await insertNumberedOrgs(db, { letter: 'K', digits: 3, count: ORGS, firstChat: FIRST_CHAT });
-  ({ id: round } = await createCampaign(db, { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: OPENS, dueAt: at('2026-12-15T17:00'), organizationCodes: 'all' }, clock));
+  round = await insertCampaign(db, { opens: '2026-12-01T08:00' });
   await client.scheduler.campaignChanged(round);
 });
 

@@ -12,10 +12,9 @@ import { sentinelKey } from '../../jobs/watchdog.js';
 import { SWEEP_SCHEDULER } from '../../jobs/queues.js';
 import type { Database } from '../../src/db/schema.js';
 import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { createCampaign } from '../../src/services/campaigns.js';
 import { ManualClock } from '../../src/time.js';
 import { eventually } from '../support/eventually.js';
-import { at, insertNumberedOrgs } from '../support/fixtures.js';
+import { at, insertCampaign, insertNumberedOrgs } from '../support/fixtures.js';
 import { reminderPolicy, startReminderHarness, type ReminderHarness } from '../support/reminderHarness.js';
 
 const ORGS = 40;
@@ -41,11 +40,7 @@ beforeAll(async () => {
   h = await startReminderHarness('reminders_watchdog', { clock, policy: reminderPolicy(), scheduler: false });
   ({ db, emulator, redis, prefix } = h);
   await insertNumberedOrgs(db, { letter: 'W', digits: 2, count: ORGS, firstChat: FIRST_CHAT });
-  ({ id: round } = await createCampaign(
-    db,
-    { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: at('2026-12-01T08:00'), dueAt: at('2026-12-15T17:00'), organizationCodes: 'all' },
-    clock,
-  ));
+  round = await insertCampaign(db, { opens: '2026-12-01T08:00' });
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@
 import type { Bot, Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../logger.js';
+import { sleep } from '../sleep.js';
 
 export interface PollingOptions {
   allowedUpdates: readonly string[];
@@ -91,7 +92,8 @@ export function startConfirmedPolling<C extends Context>(bot: Bot<C>, options: P
         if (stopped) break;
         const delay = RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!;
         options.logger.warn({ err, retryInMs: delay }, 'telegram getUpdates failed');
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        // Cut short by stop(): it need not wait out the backoff (up to 30 s).
+        await sleep(delay, abort.signal);
         continue;
       }
       for (const update of updates) {

@@ -10,6 +10,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
+import { sleep } from '../sleep.js';
 import { parseZaloJson, parseZaloUpdate, ZaloApiError, ZaloHttpError } from './client.js';
 import type { ZaloClient, ZaloUpdate } from './client.js';
 
@@ -199,19 +200,6 @@ export function startZaloPolling(options: ZaloPollingOptions): ZaloPolling {
 
 function isTransient(error: unknown): boolean {
   return error instanceof ZaloHttpError || (error instanceof ZaloApiError && error.errorCode >= 500);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function updateContext(update: ZaloUpdate): Record<string, string> {
