@@ -14,8 +14,7 @@ import type { Server } from 'node:http';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../src/services/campaigns.js';
 import { systemClock } from '../src/time.js';
-import { readyOn, startBotProcess, type BotProcess } from '../test/support/botProcess.js';
-import { freePort } from '../test/support/e2e.js';
+import { startReadyRole, type BotProcess } from '../test/support/botProcess.js';
 import { startRoundRobinProxy } from '../test/support/roundRobinProxy.js';
 import { DATABASE_SERVER, freshDatabase, ms, percentile, seedReporters } from './support.js';
 import { numericFormDefinition, syncSyntheticForms } from './syntheticForms.js';
@@ -48,9 +47,8 @@ export async function runLoadBench(): Promise<boolean> {
     systemClock,
   );
   const emulator: BotApiEmulator = await startBotApiEmulator();
-  const webPorts = [await freePort(), await freePort()];
-  const alive = new Set(webPorts);
-  const proxy: Server = await startRoundRobinProxy(() => webPorts.filter((p) => alive.has(p)));
+  const webPorts: number[] = [];
+  const proxy: Server = await startRoundRobinProxy(() => webPorts);
   const proxyPort = (proxy.address() as { port: number }).port;
   const env = (port: number) => ({
     BOT_TOKEN: emulator.token,
@@ -63,15 +61,12 @@ export async function runLoadBench(): Promise<boolean> {
     HTTP_PORT: String(port),
     LOG_LEVEL: 'error',
   });
-  const workerPort = await freePort();
-  const processes: BotProcess[] = [
-    ...webPorts.map((port) => startBotProcess(env(port), ['web'])),
-    startBotProcess(env(workerPort), ['worker']),
-  ];
+  const processes: BotProcess[] = [];
   const tally: Tally = { latencies: [], answers: 0, timeouts: 0 };
   let ok = true;
   try {
-    for (const port of [...webPorts, workerPort]) await readyOn(port);
+    const roles = await Promise.all((['web', 'web', 'worker'] as const).map((role) => startReadyRole(role, env, processes)));
+    webPorts.push(...roles.slice(0, 2).map((r) => r.port));
     const users: TgUser[] = Array.from({ length: SECRETARIES }, (_, i) => ({ id: FIRST_ID + i, first_name: `Bí thư ${i}` }));
     console.log(`${SECRETARIES} secretaries, ${SECONDS} s, 2 web + 1 worker, Telegram webhook (max_connections ${CONNECTIONS}) behind a balancer`);
 

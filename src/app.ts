@@ -6,7 +6,7 @@
  * and metrics over HTTP. A composition root: it may import jobs/ and src/channels/.
  * main.ts adds the process concerns (environment, signals); tests and the demo start the same thing.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { Api, webhookCallback, type Bot } from 'grammy';
 import { createRedis, waitUntilReady } from '../jobs/connection.js';
 import { connectScheduler, redisAnswers, startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
@@ -17,8 +17,8 @@ import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js'
 import { createZaloClient } from './channels/zalo/client.js';
 import { startZaloPolling, zaloWebhookHandler } from './channels/zalo/transport.js';
 import { createChat, type Chat } from './chat/router.js';
-import { filesRoute, isFilesPath } from './http/files.js';
-import { registry } from './metrics.js';
+import { filesRoute } from './http/files.js';
+import { startHttpServer, TELEGRAM_WEBHOOK_PATH, ZALO_WEBHOOK_PATH, type Route } from './http/server.js';
 import { linkMaker, linkSecret } from './reports/links.js';
 import { reminderPolicy, type Config } from './config.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
@@ -29,7 +29,10 @@ import { FormCache, syncBundledForms } from './services/forms.js';
 import { databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
 import type { RoundScheduler } from './services/scheduling.js';
 import { redactUrl } from './text/redact.js';
+import { StartupError } from './startupError.js';
 import type { Clock } from './time.js';
+
+export { StartupError };
 
 export interface RunningApp {
   db: Db;
@@ -41,10 +44,6 @@ export interface RunningApp {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Where Zalo posts updates in webhook mode, under PUBLIC_URL. */
-export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
-/** Where Telegram posts updates in webhook mode, under PUBLIC_URL. */
-export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 /** The updates the bot asks Telegram for, by polling or webhook. */
 const TELEGRAM_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
@@ -75,8 +74,6 @@ function telegramWebhookRoute(bot: Bot<TelegramContext>, secretToken: string): R
     });
   };
 }
-
-export class StartupError extends Error {}
 
 function postgresProblem(config: Config, error: unknown): StartupError {
   return new StartupError(
@@ -116,61 +113,6 @@ async function checkRedis(url: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-type Route = (req: IncomingMessage, res: ServerResponse) => void;
-
-interface Readiness {
-  postgres: boolean;
-  redis: boolean;
-  /** The process has finished starting: its channels receive, its workers run. */
-  started: boolean;
-}
-
-/**
- * The probes: /healthz says the process is alive (from the moment its database is open,
- * a slow start included); /readyz that it has started and Postgres and Redis answer (503
- * naming what is not so).
- */
-async function probe(path: string, ready: () => Promise<Readiness>): Promise<{ status: number; body: object } | undefined> {
-  if (path === '/healthz') return { status: 200, body: { ok: true } };
-  if (path !== '/readyz') return undefined;
-  const state = await ready();
-  const ok = state.postgres && state.redis && state.started;
-  return { status: ok ? 200 : 503, body: { ok, ...state } };
-}
-
-/** Webhook paths posted to before their route exists (a webhook left from before, while starting): 503, delivered again later. */
-const WEBHOOK_PATHS = new Set([TELEGRAM_WEBHOOK_PATH, ZALO_WEBHOOK_PATH]);
-
-function startHttpServer(
-  host: string,
-  port: number,
-  routes: Map<string, Route>,
-  files: Route,
-  ready: () => Promise<Readiness>,
-): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0]!;
-    const route = routes.get(path);
-    if (route && req.method === 'POST') return route(req, res);
-    if (WEBHOOK_PATHS.has(path) && req.method === 'POST') return void res.writeHead(503).end();
-    if (isFilesPath(path)) return files(req, res);
-    if (path === '/metrics' && req.method === 'GET') {
-      return void registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        () => res.writeHead(500).end(),
-      );
-    }
-    void probe(path, ready).then((answer) => {
-      if (!answer) return void res.writeHead(404).end();
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
 }
 
 interface Running {

@@ -13,9 +13,9 @@ import { startZaloEmulator, type ZaloEmulator, type ZaloUser } from '../../src/e
 import type { Form } from '../../src/forms/schema.js';
 import { createCampaign } from '../../src/services/campaigns.js';
 import { systemClock } from '../../src/time.js';
-import { startBotOn, type BotProcess } from '../support/botProcess.js';
+import { onFreePort, startBotOn, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { DAY, freePort, insertOpenRound, stopAll, telegramChat, zaloChat } from '../support/e2e.js';
+import { DAY, insertOpenRound, stopAll, telegramChat, zaloChat } from '../support/e2e.js';
 import { bundledForm, insertOrg, insertReport, seedForms } from '../support/fixtures.js';
 
 const admin: TgUser = { id: 9101, first_name: 'Văn phòng' };
@@ -75,11 +75,12 @@ beforeAll(async () => {
   telegram = await startBotApiEmulator();
   zalo = await startZaloEmulator();
   zalo.addUser(zaloAdmin);
-  port = await freePort();
-  bot = await startBotOn({ telegram, zalo }, testDb, {
-    adminIds: [admin.id, `zalo:${zaloAdmin.id}`],
-    env: { PUBLIC_URL: `http://127.0.0.1:${port}`, HTTP_PORT: String(port), ORG_NAME: 'Đảng ủy Khối các cơ quan tỉnh', PLACE_NAME: 'Trà Vinh' },
-  });
+  ({ port, started: bot } = await onFreePort((port) =>
+    startBotOn({ telegram, zalo }, testDb, {
+      adminIds: [admin.id, `zalo:${zaloAdmin.id}`],
+      env: { PUBLIC_URL: `http://127.0.0.1:${port}`, HTTP_PORT: String(port), ORG_NAME: 'Đảng ủy Khối các cơ quan tỉnh', PLACE_NAME: 'Trà Vinh' },
+    }),
+  ));
 }, 90_000);
 
 afterAll(() => stopAll(bot, [telegram, zalo], testDb));

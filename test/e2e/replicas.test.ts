@@ -10,9 +10,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
-import { readyOn, startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { startReadyRole, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { freePort, insertOpenRound, telegramChat, WAIT } from '../support/e2e.js';
+import { insertOpenRound, telegramChat, WAIT } from '../support/e2e.js';
 import { insertNumberedOrgs, seedForms } from '../support/fixtures.js';
 import { startRoundRobinProxy } from '../support/roundRobinProxy.js';
 
@@ -54,15 +54,8 @@ function env(port: number): Record<string, string> {
   };
 }
 
-/** Every process started, killed ones included, for the log check. */
-const started: BotProcess[] = [];
-
-function startRole(role: 'web' | 'worker', port: number): BotProcess {
-  const process = startBotProcess(env(port), [role]);
-  started.push(process);
-  return process;
-}
-
+/** Every process started, killed ones included (and any refused a taken port), for the log check and the stop. */
+const everyProcess: BotProcess[] = [];
 
 beforeAll(async () => {
   testDb = await createTestDb('e2e_replicas');
@@ -72,19 +65,19 @@ beforeAll(async () => {
   emulator = await startBotApiEmulator();
   proxy = await startRoundRobinProxy(() => webPorts.filter((_, i) => web[i] !== undefined));
   proxyPort = (proxy.address() as AddressInfo).port;
-  for (let i = 0; i < 2; i++) webPorts.push(await freePort());
-  workerPorts.push(await freePort(), await freePort());
   // The round opens now: the workers announce it as soon as they run.
   const now = Date.now();
   campaignId = await insertOpenRound(db, now, { opensAgoMs: 60_000, reminderOffsets: [] });
-  for (const port of webPorts) web.push(startRole('web', port));
-  for (const port of workerPorts) workers.push(startRole('worker', port));
-  await Promise.all([...webPorts, ...workerPorts].map((port) => readyOn(port)));
+  const roles = await Promise.all((['web', 'web', 'worker', 'worker'] as const).map((role) => startReadyRole(role, env, everyProcess)));
+  webPorts.push(...roles.slice(0, 2).map((r) => r.port));
+  web.push(...roles.slice(0, 2).map((r) => r.process));
+  workerPorts.push(...roles.slice(2).map((r) => r.port));
+  workers.push(...roles.slice(2).map((r) => r.process));
   bot = web[0]!;
 }, 120_000);
 
 afterAll(async () => {
-  for (const p of [...web, ...workers]) await p?.stop();
+  for (const p of everyProcess) await p.stop();
   await new Promise<void>((resolve) => proxy?.close(() => resolve()));
   await emulator?.close();
   await testDb?.drop();
@@ -184,7 +177,7 @@ describe('two web and two worker processes', () => {
   });
 
   it('never log a secret', () => {
-    const output = started.map((p) => p.output()).join('\n');
+    const output = everyProcess.map((p) => p.output()).join('\n');
     expect(output.length).toBeGreaterThan(0);
     expect(output).not.toContain(emulator.token);
     expect(output).not.toContain(emulator.token.split(':')[1]!);

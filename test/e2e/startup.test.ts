@@ -1,14 +1,16 @@
 /**
  * Starting with a service away: the process says in one Vietnamese line what to check,
- * prints no stack trace or JSON log, and has not migrated the database. Starting while
- * Telegram is slow: alive at once, ready only once started.
+ * prints no stack trace or JSON log, and has not migrated the database. Starting on a
+ * port already taken: one line too. Starting while Telegram is slow: alive at once,
+ * ready only once started.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { startBotProcess } from '../support/botProcess.js';
-import { freePort } from '../support/e2e.js';
+import { beforeExit, onFreePort, startBotProcess } from '../support/botProcess.js';
 import { dropDatabase, TEST_PG_SERVER } from '../support/db.js';
 
 const name = `baocao_startup_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -45,20 +47,40 @@ describe('starting with Redis away', () => {
   });
 });
 
+describe('starting on a port another program holds', () => {
+  it('says so in one line, naming the setting, and exits 1', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const bot = startBotProcess({ BOT_TOKEN: '1:TEST', DATABASE_URL: `${TEST_PG_SERVER}/${name}_port`, HTTP_PORT: String(port) });
+      expect(await bot.exited()).toBe(1);
+      expect(bot.output().trim()).toBe(
+        `Cổng HTTP đang có chương trình khác dùng: 127.0.0.1:${port} (HTTP_HOST, HTTP_PORT). Dừng chương trình đó hoặc đặt HTTP_PORT khác.`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+      await dropDatabase(`${name}_port`);
+    }
+  });
+});
+
 describe('starting while Telegram is slow to answer', () => {
   it('is alive from the moment its database is open, and ready only once started', async () => {
     const emulator = await startBotApiEmulator();
     // Telegram's getMe never answers: the start waits on it.
     const hung = emulator.hangNext('getMe');
-    const port = await freePort();
-    const bot = startBotProcess({
-      BOT_TOKEN: emulator.token,
-      TELEGRAM_API_ROOT: emulator.apiRoot,
-      DATABASE_URL: `${TEST_PG_SERVER}/${name}_slow`,
-      HTTP_PORT: String(port),
+    const { port, started: bot } = await onFreePort(async (port) => {
+      const bot = startBotProcess({
+        BOT_TOKEN: emulator.token,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        DATABASE_URL: `${TEST_PG_SERVER}/${name}_slow`,
+        HTTP_PORT: String(port),
+      });
+      await beforeExit(bot, hung);
+      return bot;
     });
     try {
-      await hung;
       const alive = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(alive.status).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);

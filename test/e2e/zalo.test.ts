@@ -13,9 +13,9 @@ import { startZaloEmulator, type ZaloBotMessage, type ZaloEmulator, type ZaloUse
 import { createCampaign } from '../../src/services/campaigns.js';
 import { createInvites } from '../../src/services/invites.js';
 import { systemClock } from '../../src/time.js';
-import { startBotOn, type BotProcess } from '../support/botProcess.js';
+import { onFreePort, startBotOn, type BotProcess } from '../support/botProcess.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { DAY, freePort, insertOverdueRound, reportRows, stopAll, telegramChat, WAIT, zaloChat } from '../support/e2e.js';
+import { DAY, insertOverdueRound, reportRows, stopAll, telegramChat, WAIT, zaloChat } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
@@ -459,11 +459,12 @@ describe('Zalo by webhook', () => {
   beforeAll(async () => {
     // The same installation (database, Redis prefix), restarted on Zalo alone, in webhook mode.
     await bot.stop();
-    port = await freePort();
-    bot = await startBotOn({ zalo }, testDb, {
-      adminIds: [`zalo:${admin.id}`],
-      env: { ZALO_WEBHOOK_SECRET: secret, PUBLIC_URL: `http://127.0.0.1:${port}`, HTTP_PORT: String(port) },
-    });
+    ({ port, started: bot } = await onFreePort((port) =>
+      startBotOn({ zalo }, testDb, {
+        adminIds: [`zalo:${admin.id}`],
+        env: { ZALO_WEBHOOK_SECRET: secret, PUBLIC_URL: `http://127.0.0.1:${port}`, HTTP_PORT: String(port) },
+      }),
+    ));
   }, 60_000);
 
   it('sets the webhook, refuses POSTs without the right secret, and answers what Zalo posts', async () => {

@@ -2,13 +2,15 @@
  * The bot as a real process (`src/main.ts` under tsx), so end-to-end tests can
  * kill it at any moment and start it again, as an operator or a crash would.
  */
-import { eventually } from './eventually.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { clearRedisPrefix, createRedis } from '../../jobs/connection.js';
 import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import type { ZaloEmulator } from '../../src/emulator/zaloEmulator.js';
+import { serverMessages } from '../../src/http/messages.js';
 import type { TestDb } from './db.js';
+import { freePort } from './e2e.js';
+import { eventually } from './eventually.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -76,13 +78,18 @@ export async function startBotFor(
     REDIS_PREFIX: testDb.name,
     ...options.env,
   });
+  await receiving(bot, emulator.waitFor(() => emulator.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'), 30_000));
+  return bot;
+}
+
+/** Waits for `started`; if the process ends first or it never comes, the process is stopped and the error carries its output. */
+async function receiving(bot: BotProcess, started: Promise<unknown>): Promise<void> {
   try {
-    await emulator.waitFor(() => emulator.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'), 30_000);
+    await beforeExit(bot, started);
   } catch (error) {
     await bot.stop();
-    throw new Error(`${(error as Error).message}\nbot output:\n${bot.output()}`);
+    throw error;
   }
-  return bot;
 }
 
 /** The chat apps a bot process talks to: the Telegram emulator, the Zalo emulator, or both. */
@@ -116,19 +123,67 @@ export async function startBotOn(
     REDIS_PREFIX: testDb.name,
     ...options.env,
   });
-  try {
-    await Promise.all([
+  await receiving(
+    bot,
+    Promise.all([
       telegram?.waitFor(() => telegram.calls.slice(telegramCallsBefore).some((c) => c.method === 'getUpdates'), 30_000),
       zalo?.waitFor(() => zalo.calls.slice(zaloCallsBefore).some((c) => c.method === zaloReady), 30_000),
-    ]);
-  } catch (error) {
-    await bot.stop();
-    throw new Error(`${(error as Error).message}\nbot output:\n${bot.output()}`);
-  }
+    ]),
+  );
   return bot;
 }
 
-/** Waits until the process on `port` answers /readyz with 200 (started, Postgres and Redis answering). */
-export async function readyOn(port: number, timeoutMs = 60_000): Promise<void> {
-  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, `port ${port} to be ready`, timeoutMs);
+/**
+ * `waiting`, unless the process ends first (a refused start): then an error carrying its
+ * output, at once rather than at the end of a timeout. Any other failure carries it too.
+ */
+export async function beforeExit<T>(bot: BotProcess, waiting: Promise<T>): Promise<T> {
+  const ended = bot.exited().then((code) => {
+    throw new Error(`the bot process exited (code ${code}) while starting`);
+  });
+  return Promise.race([waiting, ended]).catch((error: Error) => {
+    throw new Error(`${error.message}\nbot output:\n${bot.output()}`);
+  });
+}
+
+/** Waits until `bot`, listening on `port`, answers /readyz with 200 (started, Postgres and Redis answering). */
+export async function readyOn(bot: BotProcess, port: number, timeoutMs = 60_000): Promise<void> {
+  const ready = async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true;
+  await beforeExit(bot, eventually(ready, `port ${port} to be ready`, timeoutMs));
+}
+
+/**
+ * Starts something listening on a port that was free a moment ago and, if another
+ * program took it meanwhile (every test file's sockets share the machine's ports, and a
+ * freed port can be handed out again at once), on another one. `start` rejects with the
+ * process's output when the start is refused, as startBotOn and readyOn do.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<{ port: number; started: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { port, started: await start(port) };
+    } catch (error) {
+      if (attempt >= attempts || !(error as Error).message.includes(serverMessages.portInUseStart)) throw error;
+    }
+  }
+}
+
+/**
+ * A process in `role` (`web` or `worker`) started with `env(port)` on a free port, once
+ * ready. Every process started goes into `started`, a refused one included, so the caller
+ * stops or inspects them all.
+ */
+export async function startReadyRole(
+  role: 'web' | 'worker',
+  env: (port: number) => Record<string, string>,
+  started: BotProcess[],
+): Promise<{ port: number; process: BotProcess }> {
+  const { port, started: process } = await onFreePort(async (port) => {
+    const process = startBotProcess(env(port), [role]);
+    started.push(process);
+    await readyOn(process, port);
+    return process;
+  });
+  return { port, process };
 }
