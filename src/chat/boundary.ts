@@ -6,10 +6,10 @@
  */
 import type { Logger } from '../logger.js';
 import { updateSeconds, updatesHandled, type UpdateKind, type UpdateOutcome } from '../metrics.js';
-import { BARE_INVITE_CODE } from './registration.js';
+import { bareInviteCode } from './registration.js';
 import { parseCommand } from './commands.js';
 import { botMessages } from './messages.js';
-import type { InboundEvent, Reply } from './port.js';
+import { isSilent, type InboundEvent, type Reply } from './port.js';
 import type { Chat } from './router.js';
 
 export interface ChannelSide {
@@ -31,7 +31,7 @@ export function apologyFor(event: InboundEvent): string {
   if (content.kind === 'action') return failed.button;
   if (content.kind !== 'text') return botMessages.internalError;
   const command = parseCommand(content.text);
-  if (command?.name === 'start' || BARE_INVITE_CODE.test(content.text.trim())) return failed.register;
+  if (command?.name === 'start' || bareInviteCode(content.text)) return failed.register;
   if (command?.name === 'baocao') return failed.openReport;
   if (command) return failed.command(command.name);
   return botMessages.internalError;
@@ -66,7 +66,9 @@ export async function handleEvent(chat: Chat, event: InboundEvent, side: Channel
     counted('undelivered');
     return 'handled';
   }
-  chat.replied(event);
+  // Only a reply shown is recorded: after silence (a duplicate while its first handler may
+  // still be replying), the event received again can still be answered if that handler died.
+  if (!isSilent(reply)) chat.replied(event);
   counted('handled');
   return 'handled';
 }

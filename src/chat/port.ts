@@ -147,6 +147,11 @@ export interface Reply {
 
 export const NO_REPLY: Reply = { messages: [] };
 
+/** Nothing is shown for it (a duplicate met with silence): no reply can be recorded as shown. */
+export function isSilent(reply: Reply): boolean {
+  return reply.messages.length === 0 && !reply.toast;
+}
+
 /** A reply of one message. */
 export function say(text: Markup, options: Option[][] = []): Reply {
   return { messages: [{ text, options }] };

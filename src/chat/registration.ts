@@ -13,7 +13,13 @@ import { once } from './once.js';
 import { say, type Reply } from './port.js';
 
 /** A code as `baocao invites create` makes it (22 characters of base64url): typed alone, it registers. */
-export const BARE_INVITE_CODE = /^[A-Za-z0-9_-]{22}$/;
+const BARE_INVITE_CODE = /^[A-Za-z0-9_-]{22}$/;
+
+/** An invite code pasted alone, as people paste it (surrounding spaces, a full stop after it); undefined for anything else. */
+export function bareInviteCode(text: string): string | undefined {
+  const trimmed = text.trim().replace(/[.,;!]+$/, '');
+  return BARE_INVITE_CODE.test(trimmed) ? trimmed : undefined;
+}
 
 /** What is open for the person now, as lines under the greeting. */
 async function openCampaignLines(request: ChatRequest, personId: string): Promise<string[]> {

@@ -21,7 +21,7 @@ import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
 import { NO_REPLY, say, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply } from './port.js';
-import { BARE_INVITE_CODE, startCommand } from './registration.js';
+import { bareInviteCode, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge } from './report.js';
 import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
 import { helpCommand, statusCommand } from './status.js';
@@ -75,15 +75,15 @@ interface TypedText {
 }
 
 function readTyped(text: string, quoted: Quoted | undefined): TypedText {
-  const trimmed = text.trim().replace(/[.,;!]+$/, '');
   const command = parseCommand(text);
+  const inviteCode = bareInviteCode(text);
   return {
     text,
     ...(quoted ? { quoted } : {}),
     ...(command ? { command } : {}),
     // A known command is not an unknown one: only the rest is looked at again.
     unknownSlash: !command && isUnknownSlashCommand(text),
-    ...(BARE_INVITE_CODE.test(trimmed) ? { inviteCode: trimmed } : {}),
+    ...(inviteCode ? { inviteCode } : {}),
   };
 }
 

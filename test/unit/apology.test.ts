@@ -16,6 +16,8 @@ describe('what the person is told when the system fails', () => {
   it('names what was not done', () => {
     expect(apologyFor(text('/start AbCdEfGhIjKlMnOpQrStUv'))).toBe(botMessages.failedTo.register);
     expect(apologyFor(text('AbCdEfGhIjKlMnOpQrStUv'))).toBe(botMessages.failedTo.register);
+    // Pasted as people paste it, a full stop after it: still a registration.
+    expect(apologyFor(text(' AbCdEfGhIjKlMnOpQrStUv. '))).toBe(botMessages.failedTo.register);
     expect(apologyFor(text('/baocao'))).toBe(botMessages.failedTo.openReport);
     expect(apologyFor(text('baocao 2'))).toBe(botMessages.failedTo.openReport);
     expect(apologyFor(text('/tonghop 3'))).toBe(botMessages.failedTo.command('tonghop'));
