@@ -9,7 +9,7 @@ import { updateSeconds, updatesHandled, type UpdateKind, type UpdateOutcome } fr
 import { bareInviteCode } from './registration.js';
 import { parseCommand } from './commands.js';
 import { botMessages } from './messages.js';
-import { isSilent, type InboundEvent, type Reply } from './port.js';
+import { isSilent, type InboundEvent, type Reply, type Working } from './port.js';
 import type { Chat } from './router.js';
 
 export interface ChannelSide {
@@ -17,6 +17,8 @@ export interface ChannelSide {
   show(reply: Reply): Promise<void>;
   /** Tells the person something went wrong (plain text). */
   apologise(text: string): Promise<void>;
+  /** Shows that a slow reply is coming (see Working); channels without such a sign leave it out. */
+  working?: Working;
 }
 
 export type Outcome = 'handled' | 'failed';
@@ -50,7 +52,7 @@ export async function handleEvent(chat: Chat, event: InboundEvent, side: Channel
   };
   let reply: Reply;
   try {
-    reply = await chat.handle(event);
+    reply = await chat.handle(event, side.working);
   } catch (error) {
     log.error({ err: error }, 'update failed');
     await side.apologise(apologyFor(event)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));

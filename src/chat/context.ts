@@ -13,7 +13,7 @@ import type { PrefetchedStep } from '../services/reporting.js';
 import type { ChannelUser } from '../services/people.js';
 import type { RoundScheduler } from '../services/scheduling.js';
 import type { Clock } from '../time.js';
-import type { Identity, InboundEvent } from './port.js';
+import type { Identity, InboundEvent, Working } from './port.js';
 
 export interface ChatDeps {
   db: Kysely<Database>;
@@ -52,6 +52,8 @@ export interface ChatRequest {
   answersAgain(handledAt: Date): boolean;
   /** The step read with the caller, when the event looked like an answer (router.ts identify). */
   prefetchedStep?: PrefetchedStep;
+  /** Tells the channel the reply will take a while (see Working). */
+  working: Working;
 }
 
 /** Who acted, for the audit log: the person where known, else the account. */

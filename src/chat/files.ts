@@ -44,6 +44,8 @@ export function withFiles(request: ChatRequest, summary: Summary, text: string):
 /** A button under /tonghop: the file itself, or a link where the channel cannot send it. */
 export function fileAction(request: ChatRequest, campaignId: string, file: FileKind): Promise<Reply> {
   return once(request, async () => {
+    // A workbook of a national round takes seconds: the admin sees at once that it is coming.
+    if (CHANNEL_CAPABILITIES[request.event.channel].files) request.working(msg.sending, 'file');
     const artifact = await prepareArtifact(artifactDeps(request), campaignId, file);
     if (!artifact) return say(msg.unknownRound);
     const caption = msg.caption[file](artifact.summary.campaign.id, artifact.summary.campaign.periodLabel);
@@ -58,7 +60,6 @@ export function fileAction(request: ChatRequest, campaignId: string, file: FileK
     const as = file === 'png' && (pngSize(data)?.height ?? Infinity) <= MAX_PHOTO_HEIGHT ? 'photo' : 'document';
     return {
       messages: [{ text: caption, options: [], attachment: { fileName: artifact.fileName, contentType: artifact.contentType, data, as } }],
-      toast: { text: msg.sending },
       pressed: 'keep',
     };
   });

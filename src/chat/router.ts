@@ -20,15 +20,15 @@ import { fileAction } from './files.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { once } from './once.js';
-import { NO_REPLY, say, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply } from './port.js';
+import { NO_REPLY, say, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
 import { bareInviteCode, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge } from './report.js';
 import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
 import { helpCommand, statusCommand } from './status.js';
 
 export interface Chat {
-  /** Handles one inbound event; the reply is what the channel shows (nothing for a duplicate). */
-  handle(event: InboundEvent): Promise<Reply>;
+  /** Handles one inbound event; the reply is what the channel shows (nothing for a duplicate). `working`: the channel's sign that a slow reply is coming. */
+  handle(event: InboundEvent, working?: Working): Promise<Reply>;
   /** The channel could not deliver `reply`: undo what assumed the person saw it. */
   undelivered(reply: Reply): Promise<void>;
   /** The channel showed the reply to `event`: recorded (in a batch), so the event received again says nothing. */
@@ -200,7 +200,7 @@ export function createChat(given: ChatDeps): Chat {
   const replies = new RepliedMarks(given.db, given.clock, (err) => given.logger.warn({ err }, 'could not record replies as shown'));
   const deps: ChatDeps = { ...given, percentiles: given.percentiles ?? new PercentileCache() };
   return {
-    async handle(event) {
+    async handle(event, working: Working = () => undefined) {
       // Before anything is read: a second delivery arriving while the first is handled is this process's own.
       const before = recentEvents.receive(event);
       const answersAgain = (handledAt: Date) =>
@@ -209,7 +209,7 @@ export function createChat(given: ChatDeps): Chat {
         const typed = event.content.kind === 'text' ? readTyped(event.content.text, event.content.quoted) : undefined;
         const { caller, prefetchedStep } = await identify(deps, event, typed);
         const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
-        const request: ChatRequest = { deps, event, caller, log, answersAgain, ...(prefetchedStep ? { prefetchedStep } : {}) };
+        const request: ChatRequest = { deps, event, caller, log, answersAgain, working, ...(prefetchedStep ? { prefetchedStep } : {}) };
         return await route(request, typed);
       } catch (error) {
         recentEvents.failed(event);

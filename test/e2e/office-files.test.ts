@@ -105,8 +105,15 @@ describe('the office files on Telegram', () => {
   });
 
   it('sends the workbook, whose sheets add up to the summary', async () => {
+    const answersBefore = telegram.callbackAnswers.length;
+    const callsBefore = telegram.calls.length;
     const message = await pressForFile(summary, /Excel/);
     expect(message.document?.file_name).toMatch(/\.xlsx$/);
+    // The button was answered at once with the notice, and the chat showed a file on its way before it came.
+    expect(telegram.callbackAnswers.slice(answersBefore).map((a) => a.text)).toEqual(['Đang chuẩn bị tệp…']);
+    const methods = telegram.calls.slice(callsBefore).map((c) => (c.method === 'sendChatAction' ? `${c.method}:${c.params.action}` : c.method));
+    expect(methods.indexOf('sendChatAction:upload_document')).toBeGreaterThan(-1);
+    expect(methods.indexOf('sendChatAction:upload_document')).toBeLessThan(methods.indexOf('sendDocument'));
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(message.document!.bytes as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Chi tiết', 'Chưa nộp', 'Nộp muộn', 'Ý kiến']);

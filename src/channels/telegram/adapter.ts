@@ -16,6 +16,7 @@ import type { Logger } from '../../logger.js';
 import { LastReplies } from '../lastReply.js';
 import { decodeAction } from './callbackData.js';
 import { htmlOptions, telegramParts, TELEGRAM_TEXT_LIMIT } from './render.js';
+import { workingSign } from './working.js';
 
 export interface TelegramOptions {
   token: string;
@@ -120,9 +121,12 @@ async function answerQuery(ctx: Context, reply: Reply): Promise<void> {
   }
 }
 
-/** Shows a reply in the chat the event came from; `sent` hears the id of every message sent. */
-export async function showReply(ctx: Context, reply: Reply, sent: (messageId: number) => void = () => undefined): Promise<void> {
-  if (ctx.callbackQuery) await answerQuery(ctx, reply);
+/**
+ * Shows a reply in the chat the event came from; `sent` hears the id of every message sent.
+ * `answeredQuery`: the pressed button was answered already (a slow reply's notice).
+ */
+export async function showReply(ctx: Context, reply: Reply, sent: (messageId: number) => void = () => undefined, answeredQuery = false): Promise<void> {
+  if (ctx.callbackQuery && !answeredQuery) await answerQuery(ctx, reply);
   const [first, ...rest] = reply.messages;
   if (first && reply.inPlace && ctx.callbackQuery?.message && first.text.length <= TELEGRAM_TEXT_LIMIT) {
     const { chunks, keyboard } = telegramParts(first);
@@ -180,15 +184,21 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
     const chatId = String(ctx.chat.id);
     const event = toInboundEvent(ctx, lastReplies.get(chatId));
     if (!event) return;
+    const working = workingSign(ctx, ctx.log);
     await handleEvent(
       chat,
       event,
       {
-        show: (reply) => showReply(ctx, reply, (messageId) => lastReplies.record(chatId, messageId)),
+        show(reply) {
+          working.stop();
+          return showReply(ctx, reply, (messageId) => lastReplies.record(chatId, messageId), working.answeredQuery);
+        },
         async apologise(text) {
-          if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+          working.stop();
+          if (ctx.callbackQuery && !working.answeredQuery) await ctx.answerCallbackQuery().catch(() => undefined);
           await ctx.reply(text);
         },
+        working: working.start,
       },
       ctx.log,
     );
