@@ -7,6 +7,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { FileKind } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
+import { inOneSnapshot } from '../db/snapshot.js';
 import type { FormCache } from '../services/forms.js';
 import type { Clock } from '../time.js';
 import type { Letterhead } from './docx.js';
@@ -43,6 +44,7 @@ export interface PreparedArtifact {
   kind: FileKind;
   fileName: string;
   contentType: string;
+  /** The round as it was when the file was asked for: for its name and caption (the file's own figures are read as it is written). */
   summary: Summary;
   /** Writes the file to `output` and ends it. */
   write(output: Writable): Promise<void>;
@@ -95,19 +97,21 @@ export async function prepareArtifact(deps: ArtifactDeps, campaignId: string, ki
   return artifact && { ...artifact, write: (output) => inTurn(() => artifact.write(output)) };
 }
 
-async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: FileKind): Promise<PreparedArtifact | undefined> {
-  const summary = await buildSummary(deps.db, campaignId, deps.forms, deps.clock.now());
-  if (!summary) return undefined;
-  const base = { kind, contentType: CONTENT_TYPES[kind], summary };
-  // Each renderer is loaded when first asked for: a process writing workbooks never loads
-  // the canvas or the Word library, and the bot starts without any of them.
+/** How one kind of file is named and written, from a round's summary and its rows. */
+interface Renderer {
+  fileName(summary: Summary): string;
+  write(output: Writable, deps: ArtifactDeps, summary: Summary): Promise<void>;
+}
+
+// Each renderer is loaded when first asked for: a process writing workbooks never loads
+// the canvas or the Word library, and the bot starts without any of them.
+async function rendererOf(kind: FileKind): Promise<Renderer> {
   switch (kind) {
     case 'xlsx': {
       const { workbookFileName, writeWorkbook } = await import('./xlsx.js');
       return {
-        ...base,
-        fileName: workbookFileName(summary),
-        async write(output) {
+        fileName: workbookFileName,
+        async write(output, deps, summary) {
           const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
           const parents = await parentBreakdown(deps.db, summary, form);
           const byParent = parents.kind === 'columns' ? { byParent: parents.groups } : parents.kind === 'too_many' ? { parentsNotShown: parents.parents } : {};
@@ -118,9 +122,8 @@ async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: Fi
     case 'docx': {
       const { renderReportDocx, reportFileName } = await import('./docx.js');
       return {
-        ...base,
-        fileName: reportFileName(summary),
-        async write(output) {
+        fileName: reportFileName,
+        async write(output, deps, summary) {
           const data = await renderReportDocx({ summary, letterhead: deps.letterhead, date: deps.clock.now(), texts: await annexTexts(deps, summary) });
           await writeBuffer(output, data);
         },
@@ -129,14 +132,32 @@ async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: Fi
     case 'png': {
       const { chartFileName, renderChart } = await import('./chart.js');
       return {
-        ...base,
-        fileName: chartFileName(summary),
-        async write(output) {
+        fileName: chartFileName,
+        async write(output, _deps, summary) {
           await writeBuffer(output, await renderChart(summary));
         },
       };
     }
   }
+}
+
+async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: FileKind): Promise<PreparedArtifact | undefined> {
+  const summary = await buildSummary(deps.db, campaignId, deps.forms, deps.clock.now());
+  if (!summary) return undefined;
+  const renderer = await rendererOf(kind);
+  return {
+    kind,
+    contentType: CONTENT_TYPES[kind],
+    fileName: renderer.fileName(summary),
+    summary,
+    // The file's figures and rows from one snapshot, its summary built again in it: on
+    // deadline day reports come in while a workbook is written, and its sheets must still add up.
+    write: (output) =>
+      inOneSnapshot(deps.db, async (db) => {
+        const fresh = (await buildSummary(db, campaignId, deps.forms, deps.clock.now())) ?? summary;
+        await renderer.write(output, { ...deps, db }, fresh);
+      }),
+  };
 }
 
 /** What `write` puts into a stream, in memory: for a channel that uploads a file in one request. */

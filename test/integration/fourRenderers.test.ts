@@ -120,3 +120,50 @@ describe('the four renderers of one round', () => {
     expect(await prepareArtifact(deps, 'not-a-round', 'xlsx')).toBeUndefined();
   });
 });
+
+/** The members column of Chi tiết, summed over its rows. */
+function detailMembers(workbook: ExcelJS.Workbook): number {
+  const details = workbook.getWorksheet('Chi tiết')!;
+  const column = Array.from(details.getRow(1).values as unknown[], (v) => String(v ?? '')).findIndex((h) => h.startsWith('Tổng số đảng viên'));
+  let sum = 0;
+  details.eachRow((row, n) => {
+    const value = row.getCell(column).value;
+    if (n > 1 && typeof value === 'number') sum += value;
+  });
+  return sum;
+}
+
+describe('a file written while reports come in', () => {
+  it('reads its totals and its rows from one snapshot', async () => {
+    const campaignId = await insertCampaign(db, { formId: form.id, periodLabel: 'Quý I/2027', due: '2026-12-20T17:00' });
+    const report = (members: number) => ({ tong_dang_vien: members, dv_htxs: 1, dv_htt: members - 3, dv_ht: 1, dv_khong_ht: 1, diem_tu_cham: 90, tu_xep_loai: 'htt' });
+    await insertReport(db, campaignId, form, 'CB01', report(10));
+    await insertReport(db, campaignId, form, 'CB02', report(20));
+    // A secretary submits the moment the workbook starts its sheets, after its figures were read.
+    const forms = new FormCache(db);
+    let calls = 0;
+    const racing: FormCache = Object.create(forms, {
+      get: {
+        value: async (...args: Parameters<FormCache['get']>) => {
+          // The first is for the file's name; the second comes once the file is being written, its round already read.
+          if (++calls === 2) await insertReport(db, campaignId, form, 'CB03', report(30));
+          return forms.get(...args);
+        },
+      },
+    });
+    const artifact = (await prepareArtifact({ ...deps, forms: racing }, campaignId, 'xlsx'))!;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await artifactBytes(artifact)) as unknown as ArrayBuffer);
+    expect(calls).toBeGreaterThanOrEqual(2);
+
+    const overview: unknown[][] = [];
+    workbook.getWorksheet('Tổng hợp')!.eachRow((row) => overview.push(Array.from(row.values as unknown[])));
+    const membersRow = overview.find((r) => r.some((v) => typeof v === 'string' && v.toLowerCase().includes('đảng viên được đánh giá')));
+    expect(membersRow).toContain(30);
+    expect(detailMembers(workbook)).toBe(30);
+    // Submitted meanwhile: in the next file, in all of its sheets.
+    const next = new ExcelJS.Workbook();
+    await next.xlsx.load((await artifactBytes((await prepareArtifact(deps, campaignId, 'xlsx'))!)) as unknown as ArrayBuffer);
+    expect(detailMembers(next)).toBe(60);
+  });
+});
