@@ -36,6 +36,7 @@ import type { EventKey } from '../chat/port.js';
 import { markUpdateProcessed } from './processedUpdates.js';
 import { upsertPerson, type ChannelUser } from './people.js';
 import { withSavepoint } from '../db/savepoint.js';
+import { inTransaction } from '../db/transaction.js';
 
 // ---------------------------------------------------------------- state
 
@@ -582,7 +583,7 @@ async function adminPersonId(tx: Kysely<Database>, admin: WizardAdmin, now: Date
 /** /dotmoi: starts (or restarts) the new-round wizard. A redelivered event changes nothing. */
 export async function beginNewRound(deps: WizardDeps, admin: WizardAdmin, event: EventKey): Promise<WizardReply> {
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     if (!(await markUpdateProcessed(tx, event))) return { kind: 'stale' } as const;
     const personId = await adminPersonId(tx, admin, now);
     const previous = await loadWizard(tx, personId, now, true);
@@ -604,7 +605,7 @@ export async function beginDeadlineChange(
   event: EventKey,
 ): Promise<(WizardReply & { kind: 'prompt' }) | { kind: 'stale' } | { kind: 'refused'; message: string }> {
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     if (!(await markUpdateProcessed(tx, event))) return { kind: 'stale' } as const;
     const campaign = await getCampaign(tx, campaignId);
     if (!campaign) return { kind: 'refused', message: campaignMessages.unknownCampaign(campaignId) } as const;
@@ -639,7 +640,7 @@ export async function wizardInput(
   const { db, clock } = deps;
   const now = clock.now();
   const refused = (error: unknown) => error instanceof CampaignInputError;
-  const result: WizardReply = await db.transaction().execute(async (tx): Promise<WizardReply> => {
+  const result: WizardReply = await inTransaction(db, async (tx): Promise<WizardReply> => {
     const stored = await loadWizard(tx, request.personId, now, true);
     if (!stored) return request.input.kind === 'button' ? { kind: 'stale' } : { kind: 'none' };
     // Recorded only when the wizard takes the event: text with no wizard goes on to the report.

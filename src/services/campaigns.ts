@@ -11,6 +11,7 @@ import { recordAudit } from './audit.js';
 import { campaignMessages as msg } from './messages/campaigns.js';
 import { latestFormVersion } from './forms.js';
 import type { RoundScheduler } from './scheduling.js';
+import { inTransaction } from '../db/transaction.js';
 
 export class CampaignInputError extends Error {
   constructor(message: string) {
@@ -280,7 +281,7 @@ export async function createCampaign(
   clock: Clock,
   scheduler?: RoundScheduler,
 ): Promise<CreatedCampaign> {
-  const created = await db.transaction().execute((tx) => createCampaignIn(tx, input, clock));
+  const created = await inTransaction(db, (tx) => createCampaignIn(tx, input, clock));
   const scheduleError = await notifyScheduler(scheduler, created.id);
   return scheduleError ? { ...created, scheduleError } : created;
 }
@@ -309,7 +310,7 @@ export async function setDeadline(
   clock: Clock,
   scheduler: RoundScheduler,
 ): Promise<CampaignChange & { previousDueAt: Date }> {
-  const previousDueAt = await db.transaction().execute((tx) => setDeadlineIn(tx, campaignId, dueAt, actor, clock.now()));
+  const previousDueAt = await inTransaction(db, (tx) => setDeadlineIn(tx, campaignId, dueAt, actor, clock.now()));
   const scheduleError = await notifyScheduler(scheduler, campaignId);
   return { campaignId, previousDueAt, ...(scheduleError ? { scheduleError } : {}) };
 }
@@ -342,7 +343,7 @@ export async function closeCampaign(
   // "Now" given a moment ago is still now; an earlier time is a mistake.
   const closedAt = at.getTime() < now.getTime() - 60_000 ? undefined : new Date(Math.max(at.getTime(), now.getTime()));
   if (!closedAt) throw new CampaignInputError(msg.closeInPast);
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
     if (isClosed(campaign, now)) throw new CampaignInputError(msg.alreadyClosed(campaignId));
     await tx.updateTable('campaigns').set({ closed_at: closedAt, updated_at: now }).where('id', '=', campaignId).execute();

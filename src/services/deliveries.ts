@@ -25,6 +25,7 @@ import {
 import type { Selectable } from 'kysely';
 import { recordAudit } from './audit.js';
 import { markUpdateProcessed } from './processedUpdates.js';
+import { inTransaction } from '../db/transaction.js';
 
 export type Delivery = Selectable<DeliveriesTable>;
 /** What kind of failure a failed row records (see migrations/0007_delivery_retries.ts). */
@@ -75,7 +76,7 @@ export async function fanOutSlot(
   request: { campaignId: string; slotKey: string; sendAt: Date } & Audience,
   now: Date,
 ): Promise<FanOutResult> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const slot = await tx
       .selectFrom('reminder_slots as r')
       .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
@@ -614,7 +615,7 @@ export async function resendFailedDeliveries(
   now: Date,
 ): Promise<ResendResult> {
   const { campaignId, actor } = request;
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (!(await markUpdateProcessed(tx, request.event))) return { kind: 'seen' };
     const round = await tx.selectFrom('campaigns').select('closed_at').where('id', '=', campaignId).executeTakeFirst();
     if (!round) return { kind: 'unknown' };

@@ -20,6 +20,7 @@ import { recordAudit } from './audit.js';
 import { inviteMessages as msg } from './messages/invites.js';
 import { identityKey } from '../chat/identity.js';
 import { upsertPerson, type ChannelUser } from './people.js';
+import { inTransaction } from '../db/transaction.js';
 
 export const INVITE_CODE_BYTES = 16;
 /** What a code may look like: Telegram's deep-link payload alphabet and length. */
@@ -64,7 +65,7 @@ export async function createInvites(
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + options.ttlDays * DAY_MS);
 
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     let orgs: Array<{ id: string; code: string; name: string }>;
     if (target.orgCodes === 'all') {
       orgs = await tx.selectFrom('organizations').select(['id', 'code', 'name']).orderBy('code').execute();
@@ -130,7 +131,7 @@ export async function redeemInvite(db: Kysely<Database>, input: RedeemInput, clo
   const hash = hashInviteCode(code);
   const now = clock.now();
   try {
-    return await db.transaction().execute(async (tx): Promise<RedeemResult> => {
+    return await inTransaction(db, async (tx): Promise<RedeemResult> => {
       const person = await upsertPerson(tx, input.user, now);
       const claimed = await tx
         .updateTable('invites')
@@ -208,7 +209,7 @@ export async function revokeInvites(
   actor = 'cli',
 ): Promise<number> {
   const now = clock.now();
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const org = await tx.selectFrom('organizations').select(['id', 'code']).where('code', '=', target.orgCode.trim()).executeTakeFirst();
     if (!org) throw new InviteInputError(msg.unknownOrganization(target.orgCode));
     const revoked = await tx

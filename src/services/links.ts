@@ -14,6 +14,7 @@ import { identityKey } from '../chat/identity.js';
 import type { Database } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import type { ChannelUser } from './people.js';
+import { inTransaction } from '../db/transaction.js';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const LINK_CODE_LENGTH = 8;
@@ -33,7 +34,7 @@ function hashLinkCode(code: string): string {
 export async function createLinkCode(db: Kysely<Database>, personId: string, now: Date): Promise<{ code: string; expiresAt: Date }> {
   const code = Array.from({ length: LINK_CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
   const expiresAt = new Date(now.getTime() + LINK_CODE_TTL_MS);
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.deleteFrom('link_codes').where('person_id', '=', personId).execute();
     await tx.insertInto('link_codes').values({ code_hash: hashLinkCode(code), person_id: personId, created_at: now, expires_at: expiresAt }).execute();
   });
@@ -90,7 +91,7 @@ export async function redeemLinkCode(db: Kysely<Database>, request: { code: stri
   if (!LINK_CODE_PATTERN.test(code)) return { kind: 'invalid' };
   const { channel, externalId } = request.user.identity;
   try {
-    return await db.transaction().execute(async (tx): Promise<LinkResult> => {
+    return await inTransaction(db, async (tx): Promise<LinkResult> => {
       const claimed = await tx
         .updateTable('link_codes')
         .set({ used_at: now })

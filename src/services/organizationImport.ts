@@ -21,6 +21,7 @@ import { foldVietnamese } from '../text/normalize.js';
 import type { Clock } from '../time.js';
 import { recordAudit } from './audit.js';
 import { organizationMessages as msg } from './messages/organizations.js';
+import { inTransaction } from '../db/transaction.js';
 
 export type OrganizationFileKind = 'csv' | 'xlsx';
 
@@ -196,7 +197,7 @@ export async function importOrganizations(
   actor = 'cli',
 ): Promise<ImportResult> {
   if (rows.length === 0) return { kind: 'invalid', errors: [msg.noRows] };
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     // Two imports at once would validate against each other's half-written state.
     await sql`select pg_advisory_xact_lock(hashtext('baocao.organization_import'))`.execute(tx);
     const validated = await validate(tx, rows);

@@ -9,6 +9,7 @@ import { PREPARED } from '../db/connect.js';
 import type { Database, OrganizationType, Person } from '../db/schema.js';
 import type { Clock } from '../time.js';
 import { recordAudit } from './audit.js';
+import { inTransaction } from '../db/transaction.js';
 
 export interface ChannelUser {
   identity: Identity;
@@ -192,7 +193,7 @@ function adminPlaceholderName(identity: Identity): string {
  */
 export async function ensureAdminPeople(db: Kysely<Database>, adminIds: readonly Identity[]): Promise<void> {
   if (adminIds.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const identity of adminIds) {
       if (await personIdOf(tx, identity)) continue;
       const person = await tx.insertInto('people').values({ display_name: adminPlaceholderName(identity) }).returning('id').executeTakeFirstOrThrow();
@@ -215,7 +216,7 @@ export async function setAdmin(
   actor = 'cli',
 ): Promise<Person | undefined> {
   const now = clock.now();
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     let known = await personIdOf(tx, identity);
     let person: Person | undefined;
     if (!known && admin) {

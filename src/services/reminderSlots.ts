@@ -20,6 +20,7 @@ import {
   type ReminderPolicy,
 } from '../reminders/policy.js';
 import { listNotSubmitted } from '../reports/figures.js';
+import { inTransaction } from '../db/transaction.js';
 
 export interface PendingSlot {
   campaignId: string;
@@ -36,7 +37,7 @@ export interface PendingSlot {
  * deadline moved. Closed rounds keep no pending slot.
  */
 export async function planCampaignSlots(db: Kysely<Database>, campaignId: string, policy: ReminderPolicy, now: Date): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const campaign = await tx
       .selectFrom('campaigns')
       .select(['opens_at', 'due_at', 'closed_at', 'reminder_offsets', 'reminder_time'])
@@ -117,7 +118,7 @@ async function insertManualSlot(tx: Kysely<Database>, campaignId: string, now: D
  * (policy: MANUAL_REMINDER_WINDOW_MS, manualWindowKey).
  */
 export async function addManualSlot(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualSlotResult> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const lastAt = await lastManualAt(tx, campaignId);
     if (lastAt && manualTooSoon(lastAt, now)) return { kind: 'too_soon', lastAt };
     return insertManualSlot(tx, campaignId, now);
@@ -137,7 +138,7 @@ export type ManualReminderRequest =
  * adds the manual slot, in one transaction. The caller queues the slot's job.
  */
 export async function requestManualReminder(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualReminderRequest> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const round = await tx.selectFrom('campaigns').select(['opens_at', 'closed_at']).where('id', '=', campaignId).executeTakeFirst();
     const missing = round ? (await listNotSubmitted(tx, campaignId, { limit: 0 })).total : 0;
     const lastAt = round ? await lastManualAt(tx, campaignId) : undefined;

@@ -9,6 +9,7 @@ import { identityKey } from '../chat/identity.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../time.js';
 import { recordAudit } from './audit.js';
+import { inTransaction } from '../db/transaction.js';
 
 export interface Reporter {
   personId: string;
@@ -49,7 +50,7 @@ export async function removeReporter(
   clock: Clock,
 ): Promise<RemoveReporterResult> {
   const now = clock.now();
-  return db.transaction().execute(async (tx): Promise<RemoveReporterResult> => {
+  return inTransaction(db, async (tx): Promise<RemoveReporterResult> => {
     const org = await tx.selectFrom('organizations').select(['id', 'code']).where('code', '=', request.orgCode.trim()).executeTakeFirst();
     if (!org) return { kind: 'unknown_org' };
     const person = await tx

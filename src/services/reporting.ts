@@ -27,6 +27,7 @@ import { writeChange, writeStay, type AnswerWrite, type StatusWrite } from './st
 import { markUpdateProcessed } from './processedUpdates.js';
 import { loadAnswers } from './answers.js';
 import { acknowledgeByOpening } from './deliveries.js';
+import { inTransaction, isTransientConflict } from '../db/transaction.js';
 
 export interface ReportingDeps {
   db: Kysely<Database>;
@@ -360,8 +361,12 @@ export async function handleReportInput(deps: ReportingDeps, request: ReportInpu
       ? prefetched.row
       : undefined;
   for (let attempt = 1; ; attempt++) {
-    // A retry after a co-reporter's step reads afresh.
-    const outcome = await attemptStep(deps, request, attempt === 1 ? usable : undefined);
+    // A retry after a co-reporter's step reads afresh; so does one after Postgres aborted the
+    // write to break a deadlock (nothing of it was written).
+    const outcome = await attemptStep(deps, request, attempt === 1 ? usable : undefined).catch((error: unknown) => {
+      if (isTransientConflict(error)) return 'conflict' as const;
+      throw error;
+    });
     if (outcome !== 'conflict') return outcome;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`report step of person ${request.personId} conflicted ${attempt} times`);
     // Co-reporters answering at the same moment: a short, jittered pause lets one of them through.
@@ -384,7 +389,7 @@ export interface OpenReportRequest {
  */
 export async function openReport(deps: ReportingDeps, request: OpenReportRequest): Promise<ReportReply> {
   if (!isBigintId(request.campaignId) || !isBigintId(request.organizationId)) return { kind: 'forbidden' };
-  return deps.db.transaction().execute(async (tx): Promise<ReportReply> => {
+  return inTransaction(deps.db, async (tx): Promise<ReportReply> => {
     const now = deps.clock.now();
     if (request.event && !(await markUpdateProcessed(tx, request.event))) return { kind: 'duplicate' };
     const allowed = await tx

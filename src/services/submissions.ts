@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { recordAudit } from './audit.js';
+import { inTransaction } from '../db/transaction.js';
 
 export type ReopenResult =
   | { kind: 'ok'; organizationName: string }
@@ -17,7 +18,7 @@ export async function reopenSubmission(
   request: { campaignId: string; organizationCode: string; actor: string },
   now: Date,
 ): Promise<ReopenResult> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const target = await tx
       .selectFrom('campaign_targets as t')
       .innerJoin('organizations as o', 'o.id', 't.organization_id')

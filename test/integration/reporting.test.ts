@@ -5,6 +5,7 @@
  */
 import { markReplied } from '../../src/services/processedUpdates.js';
 import type { Kysely } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import type { Input } from '../../src/dialogue/types.js';
@@ -17,6 +18,7 @@ import {
   type ReportReply,
 } from '../../src/services/reporting.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 import {
   asPrompt,
@@ -634,3 +636,40 @@ describe('the party-organization rating form', () => {
     expect(await cursorKey(id)).toBe('question:ghi_chu');
   });
 });
+
+describe('a step caught in a deadlock', () => {
+  it('is decided and written again once Postgres has aborted it, and lands once', async () => {
+    const s = await scene();
+    const me = s.people[0]!;
+    const first = await open(s);
+    // Another transaction holds the person's row, then wants the report's: the step's write
+    // holds the report's row and waits for the person's, so Postgres aborts one of them.
+    const holder = new pg.Client({ connectionString: t.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      // The holder waits longer before looking for a deadlock: the step's statement is the one aborted.
+      await holder.query("set local deadlock_timeout = '10s'");
+      await holder.query('select id from people where id = $1 for update', [me]);
+      const answering = type(s, me, 'có');
+      await eventually(async () => (await lockWaiters(holder)) > 0, 'the step to wait on the person', 10_000);
+      await holder.query('select id from submissions where id = $1 for update', [first.submissionId]);
+      await holder.query('rollback');
+      const reply = asPrompt(await answering);
+      expect(reply.prompt.text).toContain('Câu 2/14.');
+    } finally {
+      await holder.end();
+    }
+    expect(await answerValues(first.submissionId)).toEqual({ ban_chi_dao: true });
+    expect(await historyRows(first.submissionId)).toHaveLength(1);
+    expect((await submissionRow(first.submissionId)).step).toBe(first.step + 1);
+  });
+});
+
+/** Other backends of this database waiting on a lock. */
+async function lockWaiters(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+  );
+  return Number(rows[0]!.n);
+}
