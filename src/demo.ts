@@ -6,11 +6,14 @@
  * Lines typed here are messages from a cell secretary; on Telegram "#2" presses
  * button 2 of the last message; "admin: /tonghop" sends as the committee office.
  *
- * It recreates its own database (DEMO_DATABASE_URL, default …/baocao_demo).
+ * It recreates its own database (DEMO_DATABASE_URL, default …/baocao_demo) and empties
+ * its own Redis keys (DEMO_REDIS_PREFIX, default baocao-demo).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { clearRedisPrefix, createRedis } from '../jobs/connection.js';
@@ -30,7 +33,7 @@ const admin: TgUser = { id: 9001, first_name: 'Văn phòng' };
 const zaloSecretary: ZaloUser = { id: '8493021736254019283', display_name: 'Nguyễn Văn An' };
 const zaloAdmin: ZaloUser = { id: 'a1b2c3d4e5f60718293a', display_name: 'Văn phòng' };
 const demoUrl = process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/baocao_demo';
-const DEMO_REDIS_PREFIX = 'baocao-demo';
+const DEMO_REDIS_PREFIX = process.env.DEMO_REDIS_PREFIX ?? 'baocao-demo';
 
 async function recreateDatabase(url: string): Promise<void> {
   const parsed = new URL(url);
@@ -48,7 +51,7 @@ function buttonsOf(message: BotMessage): Array<{ text: string; callback_data: st
 }
 
 /** Files the bot sends in the demo land here, so the office's workbook and Word draft can be opened. */
-const DEMO_FILES_DIR = join(tmpdir(), 'baocao-demo-files');
+const DEMO_FILES_DIR = process.env.DEMO_FILES_DIR ?? join(tmpdir(), 'baocao-demo-files');
 
 function show(message: BotMessage, who: string): void {
   console.log(`\n\x1b[36m[bot → ${who}]\x1b[0m ${message.edited ? '(sửa tin) ' : ''}${message.plainText}`);
@@ -97,12 +100,11 @@ interface DemoChannel {
   hint: string;
 }
 
-/** Waits for the bot's answer to an action, then prints every message not printed yet. */
-function answerPrinter<M>(
-  wait: (asAdmin: boolean) => Promise<unknown>,
-  all: () => Array<{ who: string; key: string; version: number; message: M }>,
-  print: (message: M, who: string) => void,
-) {
+/**
+ * Runs an action and waits for what tells that the bot has answered it (`answered`, made
+ * just before the action), then prints every message not printed yet.
+ */
+function answerPrinter<M>(all: () => Array<{ who: string; key: string; version: number; message: M }>, print: (message: M, who: string) => void) {
   const printed = new Map<string, number>();
   const printNew = () => {
     for (const { who, key, version, message } of all()) {
@@ -112,10 +114,10 @@ function answerPrinter<M>(
       }
     }
   };
-  return async (asAdmin: boolean, action: () => void) => {
-    const answered = wait(asAdmin);
+  return async (answered: () => Promise<unknown>, action: () => void) => {
+    const waiting = answered();
     action();
-    await answered.catch(() => console.log('(bot chưa trả lời)'));
+    await waiting.catch(() => console.log('(bot chưa trả lời)'));
     // A reply may be several messages: give the rest a moment before printing.
     await new Promise((resolve) => setTimeout(resolve, 150));
     printNew();
@@ -124,34 +126,57 @@ function answerPrinter<M>(
 
 function telegramChannel(emulator: BotApiEmulator): DemoChannel {
   const userOf = (asAdmin: boolean) => (asAdmin ? admin : secretary);
+  // A pressed button's notice (Telegram's callback answer, a toast over the chat) is shown too:
+  // for «Đã nhận» it is the whole answer.
+  let toastsShown = 0;
+  const showToasts = () => {
+    for (const answer of emulator.callbackAnswers.slice(toastsShown)) {
+      if (answer.text) console.log(`\n\x1b[36m[bot · thông báo nhanh]\x1b[0m ${answer.text}`);
+    }
+    toastsShown = emulator.callbackAnswers.length;
+  };
   const act = answerPrinter<BotMessage>(
-    (asAdmin) => emulator.waitForMessage(userOf(asAdmin).id, (m) => !m.edited || buttonsOf(m).length > 0, 10_000),
     () =>
       ([[secretary, 'bí thư'], [admin, 'văn phòng']] as const).flatMap(([user, who]) =>
         emulator.messagesTo(user.id).map((message) => ({ who, key: `${user.id}:${message.message_id}`, version: message.history.length, message })),
       ),
     show,
   );
+  // The bot confirms an update only once it has handled it, its reply sent (a file may take seconds).
+  const handled = async () => {
+    await Promise.resolve();
+    await emulator.waitUntilUpdatesConsumed(30_000).finally(showToasts);
+  };
   return {
     env: { BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, ADMIN_IDS: String(admin.id) },
-    send: (asAdmin, text) => act(asAdmin, () => emulator.sendText(userOf(asAdmin), text)),
+    send: (asAdmin, text) => act(handled, () => emulator.sendText(userOf(asAdmin), text)),
     async press(asAdmin, n) {
       const from = userOf(asAdmin);
       const last = [...emulator.messagesTo(from.id)].reverse().find((m) => buttonsOf(m).length > 0);
       const button = last && buttonsOf(last)[n - 1];
       if (!last || !button) return void console.log('(không có nút đó)');
-      await act(asAdmin, () => emulator.pressButton(from, last, button.callback_data));
+      await act(handled, () => emulator.pressButton(from, last, button.callback_data));
     },
-    observe: (action) => act(false, action),
+    // Not an answer to an update (the round's announcement): the first message to arrive.
+    observe: (action) => act(() => emulator.waitForMessage(secretary.id, () => true, 10_000), action),
     close: () => emulator.close(),
     hint: 'Gõ tin nhắn như trong Telegram; "#2" để bấm nút số 2; "admin: /tonghop" để gửi với tư cách Văn phòng; Ctrl+D để thoát.',
   };
 }
 
-function zaloChannel(emulator: ZaloEmulator): DemoChannel {
+/** A port free a moment ago, for the demo's download links (they must name it before the server starts). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Zalo cannot carry files: the office gets download links, served by the demo's own HTTP server. */
+function zaloChannel(emulator: ZaloEmulator, httpPort: number): DemoChannel {
   const userOf = (asAdmin: boolean) => (asAdmin ? zaloAdmin : zaloSecretary);
   const act = answerPrinter<{ text: string }>(
-    (asAdmin) => emulator.waitForMessage(userOf(asAdmin).id, () => true, 10_000),
     () =>
       ([[zaloSecretary, 'bí thư'], [zaloAdmin, 'văn phòng']] as const).flatMap(([user, who]) =>
         emulator.messagesTo(user.id).map((message) => ({ who, key: message.message_id, version: 0, message })),
@@ -160,12 +185,12 @@ function zaloChannel(emulator: ZaloEmulator): DemoChannel {
   );
   emulator.addUser(zaloAdmin);
   return {
-    env: { ZALO_BOT_TOKEN: emulator.token, ZALO_API_ROOT: emulator.apiRoot, ADMIN_IDS: `zalo:${zaloAdmin.id}` },
-    send: (asAdmin, text) => act(asAdmin, () => emulator.sendText(userOf(asAdmin), text)),
+    env: { ZALO_BOT_TOKEN: emulator.token, ZALO_API_ROOT: emulator.apiRoot, ADMIN_IDS: `zalo:${zaloAdmin.id}`, HTTP_PORT: String(httpPort), PUBLIC_URL: `http://127.0.0.1:${httpPort}` },
+    send: (asAdmin, text) => act(() => emulator.waitForMessage(userOf(asAdmin).id, () => true, 10_000), () => emulator.sendText(userOf(asAdmin), text)),
     async press() {
       console.log('(Zalo không có nút: gõ số hoặc chữ được ghi bên cạnh lựa chọn)');
     },
-    observe: (action) => act(false, action),
+    observe: (action) => act(() => emulator.waitForMessage(zaloSecretary.id, () => true, 10_000), action),
     close: () => emulator.close(),
     hint: 'Gõ tin nhắn như trong Zalo (chỉ có chữ: gõ số của lựa chọn, «quay lại», «bỏ qua», «gửi»…); "admin: /tonghop" để gửi với tư cách Văn phòng; Ctrl+D để thoát.',
   };
@@ -175,14 +200,14 @@ async function main(): Promise<void> {
   await recreateDatabase(demoUrl);
   const zalo = process.argv.includes('--zalo');
   const channel = zalo
-    ? zaloChannel(await startZaloEmulator())
+    ? zaloChannel(await startZaloEmulator(), await freePort())
     : telegramChannel(await startBotApiEmulator({ botUser: { id: 42, username: 'baocao_demo_bot', first_name: 'Báo cáo (demo)' } }));
   const config = loadConfig({
-    ...channel.env,
     DATABASE_URL: demoUrl,
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: DEMO_REDIS_PREFIX,
     HTTP_PORT: '0',
+    ...channel.env,
     // Whatever the hour you try the demo, its messages arrive now.
     QUIET_HOURS: 'off',
   });
