@@ -12,7 +12,7 @@ import { escapeHtml } from '../text/html.js';
 import { actorOf, type ChatRequest } from './context.js';
 import { withFiles } from './files.js';
 import { botMessages as msg } from './messages.js';
-import { once } from './once.js';
+import { once, onceRepeatable } from './once.js';
 import { say, type Reply } from './port.js';
 
 /** Not-submitted organizations named in a chat message; the full list is in the CLI and the export. */
@@ -38,7 +38,7 @@ export function campaignFromArgument(request: ChatRequest, arg: string): Promise
 }
 
 export function summaryCommand(request: ChatRequest, args: string): Promise<Reply> {
-  return once(request, async () => {
+  return onceRepeatable(request, async () => {
     const { db, forms, clock } = request.deps;
     const summary = await fromArgument(request, args, (id) => buildSummary(db, id, forms, clock.now()));
     if (!summary.ok) return summary.reply;
@@ -47,7 +47,7 @@ export function summaryCommand(request: ChatRequest, args: string): Promise<Repl
 }
 
 export function notSubmittedCommand(request: ChatRequest, args: string): Promise<Reply> {
-  return once(request, async () => {
+  return onceRepeatable(request, async () => {
     const { db, clock } = request.deps;
     const info = await fromArgument(request, args, (id) => getSummaryCampaign(db, id, clock.now()));
     if (!info.ok) return info.reply;

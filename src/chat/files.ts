@@ -8,7 +8,7 @@ import { pngSize } from '../reports/png.js';
 import type { Summary } from '../reports/figures.js';
 import type { ChatRequest } from './context.js';
 import { fileMessages as msg } from './messages.js';
-import { once } from './once.js';
+import { onceRepeatable } from './once.js';
 import { CHANNEL_CAPABILITIES, FILE_KINDS, say, type FileKind, type Option, type OutboundMessage, type Reply } from './port.js';
 
 /** Telegram's Bot API takes uploads up to 50 MB. */
@@ -43,7 +43,7 @@ export function withFiles(request: ChatRequest, summary: Summary, text: string):
 
 /** A button under /tonghop: the file itself, or a link where the channel cannot send it. */
 export function fileAction(request: ChatRequest, campaignId: string, file: FileKind): Promise<Reply> {
-  return once(request, async () => {
+  return onceRepeatable(request, async () => {
     // A workbook of a national round takes seconds: the admin sees at once that it is coming.
     if (CHANNEL_CAPABILITIES[request.event.channel].files) request.working(msg.sending, 'file');
     const artifact = await prepareArtifact(artifactDeps(request), campaignId, file);

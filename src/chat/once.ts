@@ -11,20 +11,32 @@ import { markUpdateProcessed } from '../services/processedUpdates.js';
 import type { ChatRequest } from './context.js';
 import { NO_REPLY, type Reply } from './port.js';
 
+/** Runs `handle` unless this event was handled before; then nothing is said. */
+export function once(request: ChatRequest, handle: () => Promise<Reply>): Promise<Reply> {
+  return runOnce(request, handle, false);
+}
+
 /**
- * Runs `handle` unless this event was handled before: then nothing is said, unless its
- * reply was never recorded as shown and the handler may be gone (the process died between
- * the record and the reply, see recentEvents.ts). The use case is idempotent, so it runs
- * again for the reply it gives now ("đã là người báo cáo từ trước"), recorded once still.
+ * Like once, for a use case that can run again for the same event with nothing more
+ * changed and its reply still true: a read-only command, a fixed reply, a registration
+ * already made ("đã là người báo cáo từ trước"). A duplicate whose reply was never
+ * recorded as shown, while the handler that recorded it may be gone (the process died
+ * between the record and the reply, see recentEvents.ts), runs it again for its reply.
+ * Not for one whose second run would act again or say something else («Nhắc ngay»
+ * sending a second reminder, «Đã nhận» saying there is nothing to acknowledge).
  */
-export async function once(request: ChatRequest, handle: () => Promise<Reply>): Promise<Reply> {
+export function onceRepeatable(request: ChatRequest, handle: () => Promise<Reply>): Promise<Reply> {
+  return runOnce(request, handle, true);
+}
+
+async function runOnce(request: ChatRequest, handle: () => Promise<Reply>, repeatable: boolean): Promise<Reply> {
   const { db } = request.deps;
   const { event } = request;
   const { rows } = await sql<{ processed_at: Date; unreplied: boolean }>`
     select processed_at, replied_at is null as unreplied from processed_updates where channel = ${event.channel} and dedupe_key = ${event.dedupeKey}
   `.execute(db);
   const before = rows[0];
-  if (before) return before.unreplied && request.answersAgain(before.processed_at) ? handle() : NO_REPLY;
+  if (before) return repeatable && before.unreplied && request.answersAgain(before.processed_at) ? handle() : NO_REPLY;
   const reply = await handle();
   // Two copies handled at the same moment (replicas): only the first to record it answers.
   return (await markUpdateProcessed(db, event)) ? reply : NO_REPLY;

@@ -9,7 +9,7 @@ import { escapeHtml } from '../text/html.js';
 import { formatDeadline } from '../time.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg } from './messages.js';
-import { once } from './once.js';
+import { onceRepeatable } from './once.js';
 import { say, type Reply } from './port.js';
 
 /** A code as `baocao invites create` makes it (22 characters of base64url): typed alone, it registers. */
@@ -43,7 +43,7 @@ const failureMessages = {
 
 /** /start [CODE]. */
 export function startCommand(request: ChatRequest, code: string): Promise<Reply> {
-  return once(request, async () => {
+  return onceRepeatable(request, async () => {
     const { caller } = request;
     const name = escapeHtml(caller.user.displayName);
     if (!code) {

@@ -4,7 +4,7 @@ import { escapeHtml } from '../text/html.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg, roundMessages } from './messages.js';
-import { once } from './once.js';
+import { onceRepeatable } from './once.js';
 import { say, type Reply } from './port.js';
 import { roundListLines } from './roundList.js';
 
@@ -37,7 +37,7 @@ async function reporterStatus(request: ChatRequest, personId: string): Promise<s
 
 /** /trangthai: the person's organizations, and for an admin the list of rounds. */
 export function statusCommand(request: ChatRequest): Promise<Reply> {
-  return once(request, async () => {
+  return onceRepeatable(request, async () => {
     const { person, isAdmin } = request.caller;
     const sections: string[] = [];
     if (person) sections.push(...(await reporterStatus(request, person.id)));
@@ -52,5 +52,5 @@ export function statusCommand(request: ChatRequest): Promise<Reply> {
 
 /** /trogiup: the commands this person may use. */
 export function helpCommand(request: ChatRequest): Promise<Reply> {
-  return once(request, async () => say(request.caller.isAdmin ? msg.helpSecretary + '\n' + msg.helpAdmin : msg.helpSecretary));
+  return onceRepeatable(request, async () => say(request.caller.isAdmin ? msg.helpSecretary + '\n' + msg.helpAdmin : msg.helpSecretary));
 }
