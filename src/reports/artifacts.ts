@@ -3,7 +3,12 @@
  * the workbook, the Word draft and the chart. One entry point for the chat (Telegram
  * documents), the download links (Zalo) and the CLI, so the three always agree.
  */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { FileKind } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
@@ -153,11 +158,43 @@ async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: Fi
     // The file's figures and rows from one snapshot, its summary built again in it: on
     // deadline day reports come in while a workbook is written, and its sheets must still add up.
     write: (output) =>
-      inOneSnapshot(deps.db, async (db) => {
-        const fresh = (await buildSummary(db, campaignId, deps.forms, deps.clock.now())) ?? summary;
-        await renderer.write(output, { ...deps, db }, fresh);
-      }),
+      spooled(output, (file) =>
+        inOneSnapshot(deps.db, async (db) => {
+          const fresh = (await buildSummary(db, campaignId, deps.forms, deps.clock.now())) ?? summary;
+          await renderer.write(file, { ...deps, db }, fresh);
+        }),
+      ),
   };
+}
+
+/**
+ * `make` writes the file into a temporary file, which is then copied to `output`: the
+ * snapshot's transaction (a pooled connection, a horizon vacuum waits on) lasts as long
+ * as the file takes to make, not as long as a slow phone takes to download it. A
+ * download cancelled meanwhile stops the making (the workbook checks its output).
+ */
+async function spooled(output: Writable, make: (file: Writable) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'baocao-file-'));
+  const path = join(dir, 'file');
+  const abandoned = (error: unknown) => (output.destroyed ? new WorkbookAbandonedError() : error);
+  try {
+    const file = createWriteStream(path);
+    const cancel = () => file.destroy();
+    output.once('close', cancel);
+    try {
+      await make(file);
+      await finished(file);
+    } catch (error) {
+      throw abandoned(error);
+    } finally {
+      output.off('close', cancel);
+    }
+    await pipeline(createReadStream(path), output).catch((error: unknown) => {
+      throw abandoned(error);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** What `write` puts into a stream, in memory: for a channel that uploads a file in one request. */

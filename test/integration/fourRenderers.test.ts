@@ -4,11 +4,12 @@
  */
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import type { Form } from '../../src/forms/schema.js';
-import { artifactBytes, prepareArtifact, type ArtifactDeps } from '../../src/reports/artifacts.js';
+import { artifactBytes, prepareArtifact, WorkbookAbandonedError, type ArtifactDeps } from '../../src/reports/artifacts.js';
 import { chartData } from '../../src/reports/chart.js';
 import { buildSummary, type ChoiceFigures, type NumberFigures, type Summary } from '../../src/reports/figures.js';
 import { MAX_PARENT_COLUMNS } from '../../src/reports/parents.js';
@@ -139,22 +140,26 @@ describe('a file written while reports come in', () => {
     const report = (members: number) => ({ tong_dang_vien: members, dv_htxs: 1, dv_htt: members - 3, dv_ht: 1, dv_khong_ht: 1, diem_tu_cham: 90, tu_xep_loai: 'htt' });
     await insertReport(db, campaignId, form, 'CB01', report(10));
     await insertReport(db, campaignId, form, 'CB02', report(20));
-    // A secretary submits the moment the workbook starts its sheets, after its figures were read.
+    // A secretary submits the moment the file is being written, once its round was read.
     const forms = new FormCache(db);
-    let calls = 0;
+    let writing = false;
+    let submitted = false;
     const racing: FormCache = Object.create(forms, {
       get: {
         value: async (...args: Parameters<FormCache['get']>) => {
-          // The first is for the file's name; the second comes once the file is being written, its round already read.
-          if (++calls === 2) await insertReport(db, campaignId, form, 'CB03', report(30));
+          if (writing && !submitted) {
+            submitted = true;
+            await insertReport(db, campaignId, form, 'CB03', report(30));
+          }
           return forms.get(...args);
         },
       },
     });
     const artifact = (await prepareArtifact({ ...deps, forms: racing }, campaignId, 'xlsx'))!;
+    writing = true;
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await artifactBytes(artifact)) as unknown as ArrayBuffer);
-    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(submitted).toBe(true);
 
     const overview: unknown[][] = [];
     workbook.getWorksheet('Tổng hợp')!.eachRow((row) => overview.push(Array.from(row.values as unknown[])));
@@ -165,5 +170,34 @@ describe('a file written while reports come in', () => {
     const next = new ExcelJS.Workbook();
     await next.xlsx.load((await artifactBytes((await prepareArtifact(deps, campaignId, 'xlsx'))!)) as unknown as ArrayBuffer);
     expect(detailMembers(next)).toBe(60);
+  });
+});
+
+describe('a file downloaded slowly or not at all', () => {
+  /** Backends of this database inside a transaction (the test's own pool is idle between statements). */
+  const openTransactions = async () =>
+    Number(
+      (await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and xact_start is not null and pid <> pg_backend_pid()`.execute(db))
+        .rows[0]!.n,
+    );
+
+  it('holds no transaction while the reader is slow', async () => {
+    const artifact = (await prepareArtifact(deps, summary.campaign.id, 'xlsx'))!;
+    // Nobody reads: the copy stalls on its first bytes.
+    const stalled = new PassThrough({ highWaterMark: 16 });
+    const written = artifact.write(stalled);
+    await new Promise((resolve) => stalled.once('readable', resolve));
+    expect(await openTransactions()).toBe(0);
+    const chunks: Buffer[] = [];
+    stalled.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await written;
+    expect(Buffer.concat(chunks).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('stops when the download is cancelled', async () => {
+    const artifact = (await prepareArtifact(deps, summary.campaign.id, 'xlsx'))!;
+    const cancelled = new PassThrough();
+    cancelled.destroy();
+    await expect(artifact.write(cancelled)).rejects.toBeInstanceOf(WorkbookAbandonedError);
   });
 });
