@@ -12,14 +12,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { clearRedisPrefix, createRedis } from '../jobs/connection.js';
 import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDb } from './db/connect.js';
+import { freePort } from './http/freePort.js';
 import { startBotApiEmulator, type BotApiEmulator, type BotMessage, type TgUser } from './emulator/botApiEmulator.js';
 import { startZaloEmulator, type ZaloEmulator, type ZaloUser } from './emulator/zaloEmulator.js';
 import { silentLogger } from './logger.js';
@@ -144,6 +143,7 @@ function telegramChannel(emulator: BotApiEmulator): DemoChannel {
   );
   // The bot confirms an update only once it has handled it, its reply sent (a file may take seconds).
   const handled = async () => {
+    // answerPrinter starts this wait just before the action: the update is queued once this first await is over.
     await Promise.resolve();
     await emulator.waitUntilUpdatesConsumed(30_000).finally(showToasts);
   };
@@ -164,14 +164,6 @@ function telegramChannel(emulator: BotApiEmulator): DemoChannel {
   };
 }
 
-/** A port free a moment ago, for the demo's download links (they must name it before the server starts). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Zalo cannot carry files: the office gets download links, served by the demo's own HTTP server. */
 function zaloChannel(emulator: ZaloEmulator, httpPort: number): DemoChannel {

@@ -44,7 +44,7 @@ async function start(roles: Roles): Promise<void> {
   app = await startApp(config, { clock: systemClock, logger, roles });
 }
 
-/** Runs the bot in `roles` until a signal; a refused start prints one line and exits 1. */
+/** Runs the bot in `roles` until a signal; a refused start prints one line and exits 1 (75 for a port taken). */
 export function runProcess(roles: Roles): Promise<void> {
   return start(roles).catch((error: unknown) => {
     if (error instanceof ConfigError || error instanceof StartupError || error instanceof RedisUnavailableError) {
@@ -52,7 +52,7 @@ export function runProcess(roles: Roles): Promise<void> {
     } else {
       console.error(error);
     }
-    process.exit(1);
+    process.exit(error instanceof StartupError ? error.exitCode : 1);
   });
 }
 

@@ -45,7 +45,7 @@ export function withFiles(request: ChatRequest, summary: Summary, text: string):
 export function fileAction(request: ChatRequest, campaignId: string, file: FileKind): Promise<Reply> {
   return onceRepeatable(request, async () => {
     // A workbook of a national round takes seconds: the admin sees at once that it is coming.
-    if (CHANNEL_CAPABILITIES[request.event.channel].files) request.working(msg.sending, 'file');
+    if (CHANNEL_CAPABILITIES[request.event.channel].files) request.working(msg.sending);
     const artifact = await prepareArtifact(artifactDeps(request), campaignId, file);
     if (!artifact) return say(msg.unknownRound);
     const caption = msg.caption[file](artifact.summary.campaign.id, artifact.summary.campaign.periodLabel);

@@ -148,12 +148,12 @@ export interface Reply {
 export const NO_REPLY: Reply = { messages: [] };
 
 /**
- * Said by a use case that will take a while (a file being made), before its reply: the
- * channel shows the person the bot is at work (Telegram: the pressed button answered at
- * once with `notice`, "sending a file…" in the chat header while `making` a file).
- * Returns at once and never throws.
+ * Said by a use case that will take a while (a file being made and sent), before its
+ * reply: the channel shows the person the bot is at work (Telegram: the pressed button
+ * answered at once with `notice`, "sending a file…" in the chat header until the reply
+ * is shown). Returns at once and never throws.
  */
-export type Working = (notice: string, making: 'file' | 'text') => void;
+export type Working = (notice: string) => void;
 
 /** Nothing is shown for it (a duplicate met with silence): no reply can be recorded as shown. */
 export function isSilent(reply: Reply): boolean {

@@ -10,8 +10,6 @@ export const httpMessages = {
 
 /** What the IT person reads when the HTTP server cannot listen (printed in one line, the start refused). */
 export const serverMessages = {
-  /** Its start is what test harnesses that pick free ports look for, to try another. */
-  portInUseStart: 'Cổng HTTP đang có chương trình khác dùng',
-  portInUse: (where: string) => `${serverMessages.portInUseStart}: ${where}. Dừng chương trình đó hoặc đặt HTTP_PORT khác.`,
+  portInUse: (where: string) => `Cổng HTTP đang có chương trình khác dùng: ${where}. Dừng chương trình đó hoặc đặt HTTP_PORT khác.`,
   portForbidden: (where: string) => `Không được phép mở cổng ${where}: cổng dưới 1024 cần quyền quản trị; hãy dùng cổng từ 1024 trở lên.`,
 } as const;

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { registry } from '../metrics.js';
-import { StartupError } from '../startupError.js';
+import { PORT_IN_USE_EXIT_CODE, StartupError } from '../startupError.js';
 import { isFilesPath } from './files.js';
 import { serverMessages } from './messages.js';
 
@@ -73,7 +73,7 @@ export function startHttpServer(
 function listenProblem(host: string, port: number, error: NodeJS.ErrnoException): Error {
   const where = `${host}:${port} (HTTP_HOST, HTTP_PORT)`;
   if (error.code === 'EADDRINUSE') {
-    return new StartupError(serverMessages.portInUse(where), { cause: error });
+    return new StartupError(serverMessages.portInUse(where), { cause: error, exitCode: PORT_IN_USE_EXIT_CODE });
   }
   if (error.code === 'EACCES') {
     return new StartupError(serverMessages.portForbidden(where), { cause: error });

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator, type TgUser } from '../../src/emulator/botApiEmulator.js';
 import { startBotFor, type BotProcess } from '../support/botProcess.js';
-import { createTestDb, type TestDb } from '../support/db.js';
+import { createTestDb, lockWaiters, type TestDb } from '../support/db.js';
 import { insertOpenRound, reportRows, stopAll, telegramChat } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
@@ -48,19 +48,12 @@ describe('killed with an update in hand', () => {
     await holder.connect();
     await holder.query('begin');
     await holder.query('select id from submissions where id = $1 for update', [submission.id]);
-    /** Other backends of this database waiting on a lock. */
-    const lockWaiters = async () => {
-      const { rows } = await holder.query<{ n: string }>(
-        "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
-      );
-      return Number(rows[0]!.n);
-    };
     try {
       emulator.sendText(secretary, 'có');
-      await eventually(async () => (await lockWaiters()) > 0, 'the bot to wait on the report row', 15_000);
+      await eventually(async () => (await lockWaiters(holder)) > 0, 'the bot to wait on the report row', 15_000);
       await bot.kill();
       // Its backend notices the process is gone and gives up the statement: nothing is committed for it.
-      await eventually(async () => (await lockWaiters()) === 0, 'the killed process\'s statement to be cancelled', 15_000);
+      await eventually(async () => (await lockWaiters(holder)) === 0, 'the killed process\'s statement to be cancelled', 15_000);
     } finally {
       await holder.query('rollback');
       await holder.end();

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator } from '../../src/emulator/botApiEmulator.js';
-import { beforeExit, onFreePort, startBotProcess } from '../support/botProcess.js';
+import { freePort } from '../../src/http/freePort.js';
+import { beforeExit, onFreePort, readyOn, startBotProcess, type BotProcess } from '../support/botProcess.js';
 import { dropDatabase, TEST_PG_SERVER } from '../support/db.js';
 
 const name = `baocao_startup_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -48,13 +49,13 @@ describe('starting with Redis away', () => {
 });
 
 describe('starting on a port another program holds', () => {
-  it('says so in one line, naming the setting, and exits 1', async () => {
+  it('says so in one line, naming the setting, and exits 75 (try again, another port)', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const { port } = holder.address() as AddressInfo;
     try {
       const bot = startBotProcess({ BOT_TOKEN: '1:TEST', DATABASE_URL: `${TEST_PG_SERVER}/${name}_port`, HTTP_PORT: String(port) });
-      expect(await bot.exited()).toBe(1);
+      expect(await bot.exited()).toBe(75);
       expect(bot.output().trim()).toBe(
         `Cổng HTTP đang có chương trình khác dùng: 127.0.0.1:${port} (HTTP_HOST, HTTP_PORT). Dừng chương trình đó hoặc đặt HTTP_PORT khác.`,
       );
@@ -63,6 +64,39 @@ describe('starting on a port another program holds', () => {
       await dropDatabase(`${name}_port`);
     }
   });
+});
+
+describe('the harness that starts test processes on free ports', () => {
+  it('starts again on another port when the one it picked was taken meanwhile', async () => {
+    const emulator = await startBotApiEmulator();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as AddressInfo).port;
+    const picks = [taken];
+    const started: BotProcess[] = [];
+    try {
+      const { port } = await onFreePort(
+        async (port) => {
+          const bot = startBotProcess({ BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, DATABASE_URL: `${TEST_PG_SERVER}/${name}_retry`, HTTP_PORT: String(port) });
+          started.push(bot);
+          await readyOn(bot, port);
+          return bot;
+        },
+        5,
+        async () => picks.shift() ?? freePort(),
+      );
+      expect(port).not.toBe(taken);
+      expect(started).toHaveLength(2);
+      expect(await started[0]!.exited()).toBe(75);
+    } finally {
+      for (const bot of started) await bot.stop();
+      // The harness asked the holder for /readyz before the refused process ended: that request never gets an answer.
+      holder.closeAllConnections();
+      await new Promise((resolve) => holder.close(resolve));
+      await emulator.close();
+      await dropDatabase(`${name}_retry`);
+    }
+  }, 90_000);
 });
 
 describe('starting while Telegram is slow to answer', () => {

@@ -17,7 +17,7 @@ import {
   pauseReport,
   type ReportReply,
 } from '../../src/services/reporting.js';
-import { createTestDb, type TestDb } from '../support/db.js';
+import { createTestDb, lockWaiters, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 import {
@@ -665,11 +665,3 @@ describe('a step caught in a deadlock', () => {
     expect((await submissionRow(first.submissionId)).step).toBe(first.step + 1);
   });
 });
-
-/** Other backends of this database waiting on a lock. */
-async function lockWaiters(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(
-    "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
-  );
-  return Number(rows[0]!.n);
-}

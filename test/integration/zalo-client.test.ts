@@ -13,6 +13,7 @@ import {
 } from '../../src/channels/zalo/client.js';
 import { startZaloPolling, zaloWebhookHandler, type ZaloPolling } from '../../src/channels/zalo/transport.js';
 import { startZaloEmulator, type ZaloEmulator, type ZaloUser } from '../../src/emulator/zaloEmulator.js';
+import { freePort } from '../../src/http/freePort.js';
 
 // Zalo ids are text: 20 hex chars, or digit strings that exceed 2^53.
 const HEX_USER: ZaloUser = { id: 'e4ea2cd5189df1c3a88c', display_name: 'Nguyễn Văn A' };
@@ -59,13 +60,6 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the promise to reject');
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function jsonResponse(body: unknown, status = 200): Response {
   return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

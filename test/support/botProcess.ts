@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { clearRedisPrefix, createRedis } from '../../jobs/connection.js';
 import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import type { ZaloEmulator } from '../../src/emulator/zaloEmulator.js';
-import { serverMessages } from '../../src/http/messages.js';
+import { freePort } from '../../src/http/freePort.js';
+import { PORT_IN_USE_EXIT_CODE } from '../../src/startupError.js';
 import type { TestDb } from './db.js';
-import { freePort } from './e2e.js';
 import { eventually } from './eventually.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -133,16 +133,29 @@ export async function startBotOn(
   return bot;
 }
 
+/** A start that did not come through; `exitCode` when the process ended (a refused start), with its output in the message. */
+export class StartFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * `waiting`, unless the process ends first (a refused start): then an error carrying its
- * output, at once rather than at the end of a timeout. Any other failure carries it too.
+ * `waiting`, unless the process ends first (a refused start): then a StartFailed carrying
+ * its exit code and output, at once rather than at the end of a timeout. Any other
+ * failure carries the output too.
  */
 export async function beforeExit<T>(bot: BotProcess, waiting: Promise<T>): Promise<T> {
+  let exitCode: number | null | undefined;
   const ended = bot.exited().then((code) => {
+    exitCode = code;
     throw new Error(`the bot process exited (code ${code}) while starting`);
   });
   return Promise.race([waiting, ended]).catch((error: Error) => {
-    throw new Error(`${error.message}\nbot output:\n${bot.output()}`);
+    throw new StartFailed(`${error.message}\nbot output:\n${bot.output()}`, exitCode);
   });
 }
 
@@ -155,16 +168,16 @@ export async function readyOn(bot: BotProcess, port: number, timeoutMs = 60_000)
 /**
  * Starts something listening on a port that was free a moment ago and, if another
  * program took it meanwhile (every test file's sockets share the machine's ports, and a
- * freed port can be handed out again at once), on another one. `start` rejects with the
- * process's output when the start is refused, as startBotOn and readyOn do.
+ * freed port can be handed out again at once), on another one. `start` rejects with a
+ * StartFailed when the start is refused, as startBotOn and readyOn do.
  */
-export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<{ port: number; started: T }> {
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5, choose: () => Promise<number> = freePort): Promise<{ port: number; started: T }> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = await choose();
     try {
       return { port, started: await start(port) };
     } catch (error) {
-      if (attempt >= attempts || !(error as Error).message.includes(serverMessages.portInUseStart)) throw error;
+      if (attempt >= attempts || !(error instanceof StartFailed && error.exitCode === PORT_IN_USE_EXIT_CODE)) throw error;
     }
   }
 }

@@ -43,3 +43,11 @@ export async function dropDatabase(name: string): Promise<void> {
     await admin.end();
   }
 }
+
+/** Other backends of `client`'s database waiting on a lock (a test holding a row sees who waits for it). */
+export async function lockWaiters(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+  );
+  return Number(rows[0]!.n);
+}

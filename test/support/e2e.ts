@@ -7,8 +7,6 @@
  * A test file sets its emulator, bot process and database in beforeAll (and may start
  * the bot again), so every helper here takes getters and reads them when it runs.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { BotApiEmulator, BotMessage, TgUser } from '../../src/emulator/botApiEmulator.js';
 import type { ZaloBotMessage, ZaloEmulator, ZaloUser } from '../../src/emulator/zaloEmulator.js';
 import type { ChannelName } from '../../src/chat/port.js';
@@ -203,16 +201,4 @@ export async function stopAll(bot: BotProcess | undefined, emulators: Array<{ cl
   await bot?.stop();
   for (const emulator of emulators) await emulator?.close();
   await testDb?.drop();
-}
-
-/** A TCP port free right now on 127.0.0.1, for a bot process whose PUBLIC_URL must name its port. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

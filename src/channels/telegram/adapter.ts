@@ -16,6 +16,7 @@ import type { Logger } from '../../logger.js';
 import { LastReplies } from '../lastReply.js';
 import { decodeAction } from './callbackData.js';
 import { htmlOptions, telegramParts, TELEGRAM_TEXT_LIMIT } from './render.js';
+import { isExpiredQuery } from './queries.js';
 import { workingSign } from './working.js';
 
 export interface TelegramOptions {
@@ -103,16 +104,6 @@ function isNotModified(error: unknown): boolean {
   return error instanceof GrammyError && error.description.includes('message is not modified');
 }
 
-/**
- * Telegram answers a callback query once, within seconds: a redelivered update (its query
- * answered the first time) or a slow step gets "query is too old … or query ID is invalid".
- * Only the toast is lost then; the reply's messages must still be shown (or, for a
- * duplicate, nothing said), not "the reply could not be delivered".
- */
-function isExpiredQuery(error: unknown): boolean {
-  return error instanceof GrammyError && /query is too old|query id is invalid/i.test(error.description);
-}
-
 async function answerQuery(ctx: Context, reply: Reply): Promise<void> {
   try {
     await ctx.answerCallbackQuery(reply.toast ? { text: reply.toast.text, show_alert: reply.toast.alert ?? false } : undefined);
@@ -121,11 +112,15 @@ async function answerQuery(ctx: Context, reply: Reply): Promise<void> {
   }
 }
 
-/**
- * Shows a reply in the chat the event came from; `sent` hears the id of every message sent.
- * `answeredQuery`: the pressed button was answered already (a slow reply's notice).
- */
-export async function showReply(ctx: Context, reply: Reply, sent: (messageId: number) => void = () => undefined, answeredQuery = false): Promise<void> {
+interface ShowOptions {
+  /** Hears the id of every message sent. */
+  sent: (messageId: number) => void;
+  /** The pressed button was answered already (a slow reply's notice): Telegram takes one answer. */
+  answeredQuery: boolean;
+}
+
+/** Shows a reply in the chat the event came from. */
+async function showReply(ctx: Context, reply: Reply, { sent, answeredQuery }: ShowOptions): Promise<void> {
   if (ctx.callbackQuery && !answeredQuery) await answerQuery(ctx, reply);
   const [first, ...rest] = reply.messages;
   if (first && reply.inPlace && ctx.callbackQuery?.message && first.text.length <= TELEGRAM_TEXT_LIMIT) {
@@ -189,9 +184,12 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
       chat,
       event,
       {
-        show(reply) {
-          working.stop();
-          return showReply(ctx, reply, (messageId) => lastReplies.record(chatId, messageId), working.answeredQuery);
+        async show(reply) {
+          try {
+            await showReply(ctx, reply, { sent: (messageId) => lastReplies.record(chatId, messageId), answeredQuery: working.answeredQuery });
+          } finally {
+            working.stop();
+          }
         },
         async apologise(text) {
           working.stop();
