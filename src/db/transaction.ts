@@ -19,7 +19,7 @@ export function isTransientConflict(error: unknown): boolean {
 }
 
 /** Runs `attempt` again (up to ATTEMPTS in all) when it fails with a transient conflict. */
-export async function retryingConflicts<T>(attempt: () => Promise<T>): Promise<T> {
+async function retryingConflicts<T>(attempt: () => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();
