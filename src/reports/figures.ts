@@ -13,6 +13,7 @@ import type { Form, Question } from '../forms/schema.js';
 import type { FormCache } from '../services/forms.js';
 import { readRoundCounts, type QuestionCounts, type RoundCounts } from './counts.js';
 import { organizationTypeHeadings } from './messages.js';
+import { latestFirst, standsBefore } from '../services/previousRound.js';
 
 /** How many organizations the capped lists carry. */
 export const SUMMARY_LIST_LIMIT = 30;
@@ -386,16 +387,15 @@ export function groupFigures(questions: readonly Question[], group: GroupInput, 
   return questions.map((q) => figuresFor(q, group.questions.get(q.key), ranges?.get(q.key), context));
 }
 
-/** The previous round of the same form (any version) that opened before this one. */
+/** The previous round of the same form (any version): the latest whose period ends before this one's (services/previousRound.ts). */
 async function previousCampaignId(db: Kysely<Database>, campaign: SummaryCampaign): Promise<{ id: string; formVersion: number; periodLabel: string } | undefined> {
   const row = await db
-    .selectFrom('campaigns')
-    .select(['id', 'form_version', 'period_label'])
-    .where('form_id', '=', campaign.formId)
-    .where('opens_at', '<', campaign.opensAt)
-    .where('id', '<>', campaign.id)
-    .orderBy('opens_at', 'desc')
-    .orderBy('id', 'desc')
+    .selectFrom('campaigns as p')
+    .innerJoin('campaigns as c', (join) => join.on('c.id', '=', campaign.id))
+    .select(['p.id', 'p.form_version', 'p.period_label'])
+    .whereRef('p.form_id', '=', 'c.form_id')
+    .where(standsBefore('p', 'c'))
+    .orderBy(latestFirst('p'))
     .limit(1)
     .executeTakeFirst();
   return row ? { id: row.id, formVersion: row.form_version, periodLabel: row.period_label } : undefined;

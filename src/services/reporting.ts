@@ -28,6 +28,7 @@ import { markUpdateProcessed } from './processedUpdates.js';
 import { loadAnswers } from './answers.js';
 import { acknowledgeByOpening } from './deliveries.js';
 import { inTransaction, isTransientConflict } from '../db/transaction.js';
+import { latestFirst, standsBefore } from './previousRound.js';
 
 export interface ReportingDeps {
   db: Kysely<Database>;
@@ -127,7 +128,7 @@ const STEP_COLUMNS = sql`u.dedupe_key is not null as duplicate, case when u.repl
       (select json_object_agg(pa.question_key, json_build_object('value', pa.num_value, 'periodLabel', prev.period_label))
         from (select ps.id, pc.period_label from campaigns pc
               join submissions ps on ps.campaign_id = pc.id and ps.organization_id = s.organization_id and ps.status = 'submitted'
-              where pc.form_id = c.form_id and pc.opens_at < c.opens_at order by pc.opens_at desc limit 1) prev
+              where pc.form_id = c.form_id and ${standsBefore('pc', 'c')} order by ${latestFirst('pc')} limit 1) prev
         join answers pa on pa.submission_id = prev.id and pa.num_value is not null) as previous`;
 
 /**
