@@ -10,30 +10,14 @@ export const OUTBOX_QUEUES: Record<ChannelName, string> = { telegram: 'outbox', 
 
 /** A slot at its time. `slotKey` is a stored key as read back (see parseSlotKey in src/reminders/slotKeys.ts). */
 export type SlotJob = { campaignId: string; slotKey: string; sendAtMs: number };
-export type DigestJob = Record<string, never>;
-export type SweepJob = Record<string, never>;
+/** What a slots-queue job carries: a slot's data, nothing for the digest and the sweep (their name says it all). */
+export type SlotsJobData = SlotJob | Record<string, never>;
 export type OutboxJob = { deliveryId: string };
 
 /** The slots queue's job names: a slot at its time, the daily digest, the minute's sweep. */
 export const SLOT_JOB = 'slot';
 export const DIGEST_JOB = 'digest';
 export const SWEEP_JOB = 'sweep';
-
-/** A job of the slots queue, by name (BullMQ does not tie a job's data to its name: slotsJobOf does). */
-export type SlotsJob = { name: typeof SLOT_JOB; data: SlotJob } | { name: typeof DIGEST_JOB; data: DigestJob } | { name: typeof SWEEP_JOB; data: SweepJob };
-export type SlotsJobData = SlotsJob['data'];
-
-/** A slots-queue job as its typed union; undefined for a name this version does not know (a job left by another version). */
-export function slotsJobOf(job: { name: string; data: unknown }): SlotsJob | undefined {
-  switch (job.name) {
-    case SLOT_JOB:
-    case DIGEST_JOB:
-    case SWEEP_JOB:
-      return { name: job.name, data: job.data } as SlotsJob;
-    default:
-      return undefined;
-  }
-}
 
 /** Bounded history in Redis: Postgres keeps the real record of every delivery. */
 export const defaultJobOptions: DefaultJobOptions = {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseIdentity, TELEGRAM_USER_ID } from './chat/identity.js';
-import type { ChannelName, Identity } from './chat/port.js';
+import type { Identity } from './chat/port.js';
 import type { QuietHours, ReminderPolicy } from './reminders/policy.js';
 import { isoCalendarDate } from './time.js';
 
@@ -263,11 +263,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     ...(e.LINK_SECRET ? { linkSecret: e.LINK_SECRET } : {}),
     ...(e.BOT_USERNAME ? { botUsername: e.BOT_USERNAME } : {}),
   };
-}
-
-/** The channels this installation talks through. */
-export function enabledChannels(config: Pick<Config, 'botToken' | 'zalo'>): ChannelName[] {
-  return [...(config.botToken ? (['telegram'] as const) : []), ...(config.zalo ? (['zalo'] as const) : [])];
 }
 
 /** The part of the configuration the reminder planner needs. */

@@ -16,7 +16,7 @@ import type { EventKey } from './port.js';
  * handled and replied to); or its handling failed here (the person was told it was not
  * done, though its transaction may have committed before the failure was seen).
  */
-export type Received = 'new' | 'received' | 'failed';
+type Received = 'new' | 'received' | 'failed';
 
 /** Enough for minutes of a province's traffic; a key is a few dozen bytes. */
 const DEFAULT_CAPACITY = 20_000;

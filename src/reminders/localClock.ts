@@ -1,14 +1,10 @@
 /**
- * Local wall-clock arithmetic for the reminder policy (Asia/Ho_Chi_Minh), pure.
- *
- * Wall-clock reading never goes through the process time zone: dayjs's `.tz()`
- * formats through a Date in the process zone and is off by an hour around that
- * zone's DST changes (TZ=America/New_York, 2026-03-08). Local fields are read
- * from a UTC dayjs shifted by the zone's offset, and local times are turned into
- * instants with `dayjs.tz(string, zone)`, which parses in UTC.
+ * Local wall-clock arithmetic for the reminder policy (Asia/Ho_Chi_Minh), pure: times of
+ * day as minutes, on src/time.ts's wall clock (never the process zone, no zone database
+ * on the outbox's path).
  */
 import dayjs from 'dayjs';
-import { TIME_ZONE } from '../time.js';
+import { localDate, localInstant, wallClock } from '../time.js';
 
 /** '8:00', '08:00', '8h', '8h30', '8g30' → 'HH:mm'; undefined if not a time of day. */
 export function parseTimeOfDay(text: string): string | undefined {
@@ -41,16 +37,13 @@ export interface Wall {
 }
 
 export function wall(at: Date): Wall {
-  // utcOffset() of a tz instance comes from Intl (correct whatever the process zone); its
-  // wall fields do not, so they are read from a UTC instance shifted by that offset.
-  const offset = dayjs(at).tz(TIME_ZONE).utcOffset();
-  const shifted = dayjs.utc(at).add(offset, 'minute');
-  return { date: shifted.format('YYYY-MM-DD'), minutes: shifted.hour() * 60 + shifted.minute() };
+  const shifted = wallClock(at);
+  return { date: localDate(at), minutes: shifted.getUTCHours() * 60 + shifted.getUTCMinutes() };
 }
 
 /** The instant of a local date and minute of day. */
 export function instant(date: string, minutes: number): Date {
-  return dayjs.tz(`${date}T${hhmm(minutes)}`, TIME_ZONE).toDate();
+  return localInstant(date, hhmm(minutes));
 }
 
 /** Calendar arithmetic on 'YYYY-MM-DD', in UTC so the process zone cannot interfere. */

@@ -17,6 +17,7 @@
  * Every other rule runs here, on rows the services read.
  */
 import { isClosed } from '../campaigns/state.js';
+import type { SlotKind } from '../db/schema.js';
 import { localDate } from '../time.js';
 import { addDays, instant, minutesOf, wall } from './localClock.js';
 import {
@@ -26,7 +27,6 @@ import {
   MANUAL_PREFIX,
   manualSlotKey,
   movedSlotKey,
-  parseSlotKey,
   reminderSlotKey,
   isUnplannedSlot,
   type DigestKey,
@@ -73,7 +73,7 @@ export const DEFAULT_REMINDER_PLAN: ReminderPlan = Object.freeze({
 export const DEFAULT_QUIET_HOURS: QuietHours = Object.freeze({ start: '21:00', end: '07:00' });
 
 /** What a delivery is (the ledger's and the slots' `kind`). */
-export type MessageKind = 'announcement' | 'reminder' | 'escalation' | 'digest';
+export type MessageKind = SlotKind;
 /** The kinds the ladder plans; digests and manual reminders are made on demand. */
 export type PlannedKind = Exclude<MessageKind, 'digest'>;
 
@@ -91,7 +91,7 @@ export interface PlannedSlot {
 /** Reminders at most this many days before or after the deadline: further out, a round is another round. */
 export const MAX_OFFSET_DAYS = 60;
 /** The escalation goes out this long after the deadline (or the last reminder after it): time to submit late. */
-export const ESCALATION_DELAY_MINUTES = 120;
+const ESCALATION_DELAY_MINUTES = 120;
 
 /** An offset as typed: days, or why it is not one (plan.ts words the reason for the admin). */
 export type OffsetReading = { ok: true; days: number } | { ok: false; problem: 'syntax' } | { ok: false; problem: 'unsigned' | 'too_far'; days: number };
@@ -254,9 +254,9 @@ export function replanSlots(input: {
       continue;
     }
     if (slot.kind !== 'reminder' || Math.abs(sentAt.getTime() - slot.sendAt.getTime()) <= SAME_REMINDER_MS) continue;
-    const parsed = parseSlotKey(slot.key);
-    if (parsed?.kind !== 'reminder' || parsed.movedTo !== undefined) continue;
-    const moved = movedSlotKey(reminderSlotKey(parsed.offsetDays), localDate(dueAt));
+    // Planned reminders carry their offset (never a moved key: those are made here).
+    if (slot.offsetDays === undefined) continue;
+    const moved = movedSlotKey(reminderSlotKey(slot.offsetDays), localDate(dueAt));
     if (!sent.has(moved)) wanted.push({ key: moved, kind: slot.kind, sendAt: slot.sendAt });
   }
   return wanted;
@@ -395,7 +395,7 @@ export function remindNowDecision(
 }
 
 /** Whether the last manual reminder (its send time) was asked for within MANUAL_REMINDER_WINDOW_MS. */
-export function manualTooSoon(lastManualAt: Date | undefined, now: Date): boolean {
+function manualTooSoon(lastManualAt: Date | undefined, now: Date): boolean {
   return lastManualAt !== undefined && lastManualAt.getTime() > now.getTime() - MANUAL_REMINDER_WINDOW_MS;
 }
 

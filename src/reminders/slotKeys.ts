@@ -26,7 +26,7 @@ export type ParsedSlotKey =
 export const ANNOUNCE_KEY = 'announce' satisfies SlotKey;
 export const ESCALATE_KEY = 'escalate' satisfies SlotKey;
 export const MANUAL_PREFIX = 'manual-';
-export const DIGEST_PREFIX = 'digest-';
+const DIGEST_PREFIX = 'digest-';
 
 /** '-7d', '0d', '+1d': the offset notation of plans and of reminder keys. */
 export function formatOffset(days: number): OffsetText {

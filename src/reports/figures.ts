@@ -255,15 +255,6 @@ async function firstLate(db: Kysely<Database>, campaignId: string, limit: number
   return rows.map((r) => ({ code: r.code, name: r.name, lateReason: r.late_reason }));
 }
 
-export async function listLate(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList<LateOrgRef>> {
-  if (!isBigintId(campaignId)) return { total: 0, first: [] };
-  const [count, first] = await Promise.all([
-    lateSubmissions(db, campaignId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    firstLate(db, campaignId, limit),
-  ]);
-  return { total: toNumber(count.n), first };
-}
-
 function targetReached(count: number, base: number, share: number): boolean {
   // count / base >= share without float surprises at exact boundaries (8/10 vs 0.8).
   return base > 0 && count * 1e6 >= Math.round(share * 1e6) * base;

@@ -5,7 +5,7 @@
  * soon as one of the composer's skip decisions says the delivery is not sent: a stale
  * digest costs no query, a closed round or a moot reminder costs one.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import {
   composeDelivery,
@@ -20,6 +20,7 @@ import {
 } from '../reminders/compose.js';
 import { listNotSubmitted } from '../reports/figures.js';
 import { loadAnswers } from './answers.js';
+import { campaignProgress } from './campaigns.js';
 import type { FormCache } from './forms.js';
 
 export interface DeliveryContentDeps {
@@ -71,7 +72,7 @@ async function readEscalation(deps: DeliveryContentDeps, delivery: DeliveryRef):
     .innerJoin('organizations as o', 'o.id', 'm.organization_id')
     .innerJoin('people as p', 'p.id', 'm.person_id')
     .select(['o.code', 'p.display_name', 'p.unreachable_at'])
-    .where('o.code', 'in', missing.first.length ? missing.first.map((o) => o.code) : [''])
+    .where('o.code', 'in', missing.first.map((o) => o.code))
     .orderBy('p.display_name')
     .execute();
   const reporters = rows.map((r) => ({ organizationCode: r.code, displayName: r.display_name, unreachable: r.unreachable_at !== null }));
@@ -80,21 +81,12 @@ async function readEscalation(deps: DeliveryContentDeps, delivery: DeliveryRef):
 
 async function readDigest(deps: DeliveryContentDeps, delivery: DeliveryRef): Promise<DeliveryContent> {
   const round = await readRound(deps, delivery.campaign_id);
-  const counts = await deps.db
-    .selectFrom('campaign_targets as t')
-    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
-    .select([
-      sql<string>`count(*)`.as('total'),
-      sql<string>`count(*) filter (where s.status = 'submitted')`.as('submitted'),
-      sql<string>`count(*) filter (where s.status = 'submitted' and s.late)`.as('late'),
-    ])
-    .where('t.campaign_id', '=', delivery.campaign_id)
-    .executeTakeFirstOrThrow();
-  return { kind: 'digest', round, counts: { total: Number(counts.total), submitted: Number(counts.submitted), late: Number(counts.late) } };
+  const progress = await campaignProgress(deps.db, delivery.campaign_id);
+  return { kind: 'digest', round, counts: { total: progress?.targets ?? 0, submitted: progress?.submitted ?? 0, late: progress?.late ?? 0 } };
 }
 
 /** What the delivery needs to be composed now, or why it is not sent. */
-export async function readDeliveryContent(deps: DeliveryContentDeps, delivery: DeliveryRef, now: Date): Promise<DeliveryContent | Skip> {
+async function readDeliveryContent(deps: DeliveryContentDeps, delivery: DeliveryRef, now: Date): Promise<DeliveryContent | Skip> {
   const skip = skipBeforeReading(delivery, now);
   if (skip) return skip;
   switch (delivery.kind) {

@@ -9,7 +9,6 @@ import type { Database, SlotKind } from '../db/schema.js';
 import { isClosed } from '../campaigns/state.js';
 import {
   MANUAL_PREFIX,
-  manualTooSoon,
   manualWindowKey,
   obsoleteSlots,
   planCutoff,
@@ -111,18 +110,6 @@ async function insertManualSlot(tx: Kysely<Database>, campaignId: string, now: D
     .executeTakeFirst();
   if (!inserted) return { kind: 'too_soon', lastAt: now };
   return { kind: 'added', slot: { campaignId, slotKey, kind: 'reminder', sendAt: now } };
-}
-
-/**
- * An extra reminder slot due now, or the time of the one asked for within the window
- * (policy: MANUAL_REMINDER_WINDOW_MS, manualWindowKey).
- */
-export async function addManualSlot(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualSlotResult> {
-  return inTransaction(db, async (tx) => {
-    const lastAt = await lastManualAt(tx, campaignId);
-    if (lastAt && manualTooSoon(lastAt, now)) return { kind: 'too_soon', lastAt };
-    return insertManualSlot(tx, campaignId, now);
-  });
 }
 
 export type ManualReminderRequest =

@@ -12,7 +12,7 @@ import { createCampaign } from '../../src/services/campaigns.js';
 import { fanOutSlot, markReachable } from '../../src/services/deliveries.js';
 import { FormCache } from '../../src/services/forms.js';
 import { MANUAL_REMINDER_WINDOW_MS } from '../../src/reminders/policy.js';
-import { addManualSlot } from '../../src/services/reminderSlots.js';
+import { requestManualReminder } from '../../src/services/reminderSlots.js';
 import { ManualClock } from '../../src/time.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson } from '../support/fixtures.js';
@@ -52,14 +52,14 @@ let failedAttempts = 0;
 const sendsTo = (chat: number) => emulator.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chat);
 
 /** A "Nhắc ngay" reminder for one organization, fanned out and queued in the outbox; its delivery id. */
-function addedSlot(result: Awaited<ReturnType<typeof addManualSlot>>) {
-  if (result.kind !== 'added') throw new Error('a manual reminder was asked for within the window');
+function addedSlot(result: Awaited<ReturnType<typeof requestManualReminder>>) {
+  if (result.kind !== 'added') throw new Error(`no manual reminder added: ${result.kind}`);
   return result.slot;
 }
 
 async function remind(who: Who): Promise<string> {
   clock.advance(MANUAL_REMINDER_WINDOW_MS + 60_000);
-  const slot = addedSlot(await addManualSlot(db, rounds[who], clock.now()));
+  const slot = addedSlot(await requestManualReminder(db, rounds[who], clock.now()));
   const result = await runSlot(slotDeps, { campaignId: slot.campaignId, slotKey: slot.slotKey, sendAtMs: slot.sendAt.getTime() });
   expect(result).toEqual({ kind: 'done', created: 1 });
   const row = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', rounds[who]).where('slot_key', '=', slot.slotKey).executeTakeFirstOrThrow();
@@ -181,7 +181,7 @@ describe('outbox errors', () => {
   it('a delivery whose job ran out of attempts while Postgres was away is queued again by the recovery (the sweep) and sent once', async () => {
     // Fanned out, then queued by hand with a single attempt: the outage outlasts all of them.
     clock.advance(MANUAL_REMINDER_WINDOW_MS + 60_000);
-    const slot = addedSlot(await addManualSlot(db, rounds.outage, clock.now()));
+    const slot = addedSlot(await requestManualReminder(db, rounds.outage, clock.now()));
     expect(await fanOutSlot(db, { campaignId: rounds.outage, slotKey: slot.slotKey, sendAt: slot.sendAt, ...TELEGRAM_AUDIENCE }, clock.now())).toEqual({ kind: 'done', created: 1 });
     const { id } = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', rounds.outage).where('slot_key', '=', slot.slotKey).executeTakeFirstOrThrow();
     forms.failNext = true;

@@ -11,7 +11,7 @@ import { isExpiredQuery } from './queries.js';
 /** Telegram shows a chat action for about 5 seconds: it is sent again until the reply is shown. */
 const CHAT_ACTION_REPEAT_MS = 4_000;
 
-export interface WorkingSign {
+interface WorkingSign {
   start: Working;
   stop(): void;
   /** The pressed button's query was answered by start: the reply must not answer it again (Telegram takes one answer). */
