@@ -10,17 +10,17 @@ import { sourceOfAnswer } from '../services/answers.js';
 import { markupToPlain } from '../channels/text/render.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg } from './messages.js';
-import { onceRepeatable } from './once.js';
+import { sayOnce } from './once.js';
 import { say, type Quoted, type Reply } from './port.js';
 import { answerReport, messageRefOf } from './report.js';
 
 /** The person edited a message they sent: if it answered a question, the new text answers it again. */
 export async function editedMessage(request: ChatRequest, text: string): Promise<Reply> {
   const person = request.caller.person;
-  if (!person) return onceRepeatable(request, async () => say(msg.notRegistered));
+  if (!person) return sayOnce(request, msg.notRegistered);
   const ref = messageRefOf(request.event);
   const source = ref === undefined ? undefined : await sourceOfAnswer(request.deps.db, request.deps.forms, ref);
-  if (!source) return onceRepeatable(request, async () => say(msg.editNotAnswer));
+  if (!source) return sayOnce(request, msg.editNotAnswer);
   const input: Input = { kind: 'edit_answer', questionNo: source.questionNo, text };
   return answerReport(request, person.id, input, { submissionId: source.submissionId });
 }
@@ -40,5 +40,5 @@ export function replyTarget(quoted: Quoted | undefined): { questionNo: number; s
 
 /** Forwarded, or sent through another bot: not the person's own answer. */
 export function forwardedMessage(request: ChatRequest): Promise<Reply> {
-  return onceRepeatable(request, async () => say(msg.forwardedNotAnswer));
+  return sayOnce(request, msg.forwardedNotAnswer);
 }

@@ -44,12 +44,13 @@ export function withFiles(request: ChatRequest, summary: Summary, text: string):
 /** A button under /tonghop: the file itself, or a link where the channel cannot send it. */
 export function fileAction(request: ChatRequest, campaignId: string, file: FileKind): Promise<Reply> {
   return onceRepeatable(request, async () => {
+    const sendsFiles = CHANNEL_CAPABILITIES[request.event.channel].files;
     // A workbook of a national round takes seconds: the admin sees at once that it is coming.
-    if (CHANNEL_CAPABILITIES[request.event.channel].files) request.working(msg.sending);
+    if (sendsFiles) request.working(msg.sending);
     const artifact = await prepareArtifact(artifactDeps(request), campaignId, file);
     if (!artifact) return say(msg.unknownRound);
     const caption = msg.caption[file](artifact.summary.campaign.id, artifact.summary.campaign.periodLabel);
-    if (!CHANNEL_CAPABILITIES[request.event.channel].files) return { messages: [withFiles(request, artifact.summary, caption)] };
+    if (!sendsFiles) return { messages: [withFiles(request, artifact.summary, caption)] };
     const data = await artifactBytes(artifact);
     if (data.length > MAX_UPLOAD_BYTES) {
       request.log.warn({ campaignId, file, bytes: data.length }, 'file too large to send in chat');

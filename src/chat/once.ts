@@ -6,10 +6,9 @@
  * when it is redelivered — at least once, never lost — and the idempotent services make
  * that second run harmless ("đã là người báo cáo từ trước").
  */
-import { sql } from 'kysely';
-import { markUpdateProcessed } from '../services/processedUpdates.js';
+import { handledBefore, markUpdateProcessed } from '../services/processedUpdates.js';
 import type { ChatRequest } from './context.js';
-import { NO_REPLY, type Reply } from './port.js';
+import { NO_REPLY, say, type Reply } from './port.js';
 
 /** Runs `handle` unless this event was handled before; then nothing is said. */
 export function once(request: ChatRequest, handle: () => Promise<Reply>): Promise<Reply> {
@@ -31,13 +30,14 @@ export function onceRepeatable(request: ChatRequest, handle: () => Promise<Reply
 
 async function runOnce(request: ChatRequest, handle: () => Promise<Reply>, repeatable: boolean): Promise<Reply> {
   const { db } = request.deps;
-  const { event } = request;
-  const { rows } = await sql<{ processed_at: Date; unreplied: boolean }>`
-    select processed_at, replied_at is null as unreplied from processed_updates where channel = ${event.channel} and dedupe_key = ${event.dedupeKey}
-  `.execute(db);
-  const before = rows[0];
-  if (before) return repeatable && before.unreplied && request.answersAgain(before.processed_at) ? handle() : NO_REPLY;
+  const before = await handledBefore(db, request.event);
+  if (before) return repeatable && before.unrepliedSince && request.answersAgain(before.unrepliedSince) ? handle() : NO_REPLY;
   const reply = await handle();
   // Two copies handled at the same moment (replicas): only the first to record it answers.
-  return (await markUpdateProcessed(db, event)) ? reply : NO_REPLY;
+  return (await markUpdateProcessed(db, request.event)) ? reply : NO_REPLY;
+}
+
+/** A fixed reply, once per event (run again for a lost reply: it says the same). */
+export function sayOnce(request: ChatRequest, text: string): Promise<Reply> {
+  return onceRepeatable(request, async () => say(text));
 }

@@ -9,7 +9,7 @@ import { wasRemoved } from '../services/people.js';
 import { handleReportInput, openReport, pauseReport, type ReportReply } from '../services/reporting.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg } from './messages.js';
-import { once, onceRepeatable } from './once.js';
+import { once, onceRepeatable, sayOnce } from './once.js';
 import { NO_REPLY, say, type Option, type Reply } from './port.js';
 
 function reportingDeps(request: ChatRequest) {
@@ -90,7 +90,7 @@ export async function openAndAcknowledge(request: ChatRequest, personId: string,
  */
 export async function baocaoCommand(request: ChatRequest, args: string): Promise<Reply> {
   const person = request.caller.person;
-  if (!person) return onceRepeatable(request, async () => say(msg.notRegistered));
+  if (!person) return sayOnce(request, msg.notRegistered);
   const { db, clock } = request.deps;
   const open = await openCampaignsForPerson(db, person.id, clock.now());
   const chosen = /^#?(\d{1,3})$/.exec(args);
@@ -125,7 +125,7 @@ export function huyCommand(request: ChatRequest): Promise<Reply> {
 /** A photo, sticker or voice message cannot answer a question: say so and show the question again. */
 export async function notText(request: ChatRequest): Promise<Reply> {
   const person = request.caller.person;
-  if (!person?.active_submission_id) return onceRepeatable(request, async () => say(msg.textOnly));
+  if (!person?.active_submission_id) return sayOnce(request, msg.textOnly);
   const current = await answerReport(request, person.id, { kind: 'show' });
   if (current.messages.length === 0) return current;
   return { ...current, messages: [{ text: msg.textOnly, options: [] }, ...current.messages] };

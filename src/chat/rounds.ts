@@ -30,7 +30,7 @@ import { escapeHtml, truncate } from '../text/html.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import { actorOf, type ChatRequest } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
-import { once, onceRepeatable } from './once.js';
+import { once, onceRepeatable, sayOnce } from './once.js';
 import { NO_REPLY, say, type Action, type OutboundMessage, type Option, type Reply, type RoundAction } from './port.js';
 import { roundListLines, stateText } from './roundList.js';
 
@@ -370,7 +370,7 @@ export async function roundAction(request: ChatRequest, campaignId: string, acti
 /** /doihan N and /ketthuc N [ngay]: the typed forms of the round's options. */
 export function typedRoundCommand(request: ChatRequest, command: 'doihan' | 'ketthuc' | 'guilai', args: string): Promise<Reply> {
   const [id = '', confirm = ''] = args.replace(/^#/, '').split(/\s+/);
-  if (!isBigintId(id)) return onceRepeatable(request, async () => say(msg.roundCommandUsage(command)));
+  if (!isBigintId(id)) return sayOnce(request, msg.roundCommandUsage(command));
   if (command === 'doihan') return roundAction(request, id, 'due');
   if (command === 'guilai') return roundAction(request, id, 'resend');
   return roundAction(request, id, /^ngay$/i.test(confirm) ? 'close_ok' : 'close');

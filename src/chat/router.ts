@@ -19,7 +19,7 @@ import { editedMessage, forwardedMessage, replyTarget } from './edits.js';
 import { fileAction } from './files.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
-import { onceRepeatable } from './once.js';
+import { onceRepeatable, sayOnce } from './once.js';
 import { NO_REPLY, say, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
 import { bareInviteCode, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge } from './report.js';
@@ -89,7 +89,7 @@ function readTyped(text: string, quoted: Quoted | undefined): TypedText {
 
 function refuseAdmin(request: ChatRequest, what: string): Promise<Reply> {
   request.log.warn({ what }, 'admin command refused');
-  return onceRepeatable(request, async () => say(msg.adminOnly));
+  return sayOnce(request, msg.adminOnly);
 }
 
 async function command(request: ChatRequest, cmd: ParsedCommand): Promise<Reply> {
@@ -134,10 +134,10 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
   const person = request.caller.person;
   switch (act.kind) {
     case 'report':
-      if (!person) return onceRepeatable(request, async () => say(msg.notRegistered));
+      if (!person) return sayOnce(request, msg.notRegistered);
       return answerReport(request, person.id, act.input, { submissionId: act.submissionId, step: act.step });
     case 'open':
-      if (!person) return onceRepeatable(request, async () => say(msg.notRegistered));
+      if (!person) return sayOnce(request, msg.notRegistered);
       return openAndAcknowledge(request, person.id, act.campaignId, act.organizationId);
     case 'ack':
       return acknowledgePressed(request, act.deliveryId);
@@ -162,14 +162,14 @@ async function text(request: ChatRequest, { text: typed, quoted, command: cmd, u
   const mayBeAnswer = cmd?.bare && !ALWAYS_COMMANDS.has(cmd.name) && person?.active_submission_id;
   const answersFreeText = mayBeAnswer ? await asksForFreeText(request.deps, person.active_submission_id!) : false;
   if (cmd && !answersFreeText) return command(request, cmd);
-  if (unknownSlash) return onceRepeatable(request, async () => say(msg.unknownCommand));
+  if (unknownSlash) return sayOnce(request, msg.unknownCommand);
   if (request.caller.isAdmin && person) {
     const reply = await toWizard(request, { kind: 'text', text: typed });
     if (reply !== 'none') return reply;
   }
   // An invite code pasted alone registers, even in the middle of a report (it is never an answer).
   if (inviteCode !== undefined) return startCommand(request, inviteCode);
-  if (!person) return onceRepeatable(request, async () => say(msg.notRegistered));
+  if (!person) return sayOnce(request, msg.notRegistered);
   const repliedTo = replyTarget(quoted);
   if (repliedTo !== undefined) {
     const input = { kind: 'edit_answer' as const, questionNo: repliedTo.questionNo, text: typed };

@@ -4,7 +4,7 @@ import { escapeHtml } from '../text/html.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg, roundMessages } from './messages.js';
-import { onceRepeatable } from './once.js';
+import { onceRepeatable, sayOnce } from './once.js';
 import { say, type Reply } from './port.js';
 import { roundListLines } from './roundList.js';
 
@@ -52,5 +52,5 @@ export function statusCommand(request: ChatRequest): Promise<Reply> {
 
 /** /trogiup: the commands this person may use. */
 export function helpCommand(request: ChatRequest): Promise<Reply> {
-  return onceRepeatable(request, async () => say(request.caller.isAdmin ? msg.helpSecretary + '\n' + msg.helpAdmin : msg.helpSecretary));
+  return sayOnce(request, request.caller.isAdmin ? msg.helpSecretary + '\n' + msg.helpAdmin : msg.helpSecretary);
 }

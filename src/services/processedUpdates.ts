@@ -17,6 +17,19 @@ export async function markUpdateProcessed(tx: Kysely<Database>, event: EventKey)
   return inserted !== undefined;
 }
 
+/**
+ * Whether the event was handled before, and if so since when its reply is not known to have
+ * been shown (null once it was recorded as shown); undefined for an event never handled.
+ */
+export async function handledBefore(db: Kysely<Database>, event: EventKey): Promise<{ unrepliedSince: Date | null } | undefined> {
+  return db
+    .selectFrom('processed_updates')
+    .select(sql<Date | null>`case when replied_at is null then processed_at end`.as('unrepliedSince'))
+    .where('channel', '=', event.channel)
+    .where('dedupe_key', '=', event.dedupeKey)
+    .executeTakeFirst();
+}
+
 /** Records that the replies to these events were shown, in one statement. */
 export async function markReplied(db: Kysely<Database>, events: readonly EventKey[], now: Date): Promise<void> {
   if (events.length === 0) return;

@@ -261,7 +261,7 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput, prefetched
 async function reportStateOf(deps: ReportingDeps, report: StepRow & ReportRow, now: Date): Promise<DialogueState> {
   const form: Form = await deps.forms.get(report.form_id, report.form_version);
   const state = dialogueState(report, form, new Map(Object.entries(report.answers ?? {})), now);
-  const plausibility = await plausibilityContext(deps, report, report, form, now);
+  const plausibility = await plausibilityContext(deps, report, form, now);
   return plausibility ? { ...state, plausibility } : state;
 }
 
@@ -328,7 +328,7 @@ function auditOf(report: ReportRow, effects: readonly Effect[]): { action: strin
 }
 
 /** Last round's figures of this organization (read with the step) and this round's percentiles (cached). */
-async function plausibilityContext(deps: ReportingDeps, report: ReportRow, row: StepRead, form: Form, now: Date): Promise<DialogueState['plausibility']> {
+async function plausibilityContext(deps: ReportingDeps, report: StepRow & ReportRow, form: Form, now: Date): Promise<DialogueState['plausibility']> {
   const asked = new Map<string, number>();
   for (const q of form.questions) {
     if (q.type !== 'integer' && q.type !== 'decimal') continue;
@@ -336,7 +336,7 @@ async function plausibilityContext(deps: ReportingDeps, report: ReportRow, row: 
     if (!settings.off) asked.set(q.key, settings.percentile);
   }
   if (asked.size === 0) return undefined;
-  const previous = new Map(Object.entries(row.previous ?? {}).map(([key, p]) => [key, { value: Number(p.value), periodLabel: p.periodLabel }]));
+  const previous = new Map(Object.entries(report.previous ?? {}).map(([key, p]) => [key, { value: Number(p.value), periodLabel: p.periodLabel }]));
   // Without this round's percentiles the check still compares with last round: an answer is never refused for it.
   const percentiles = deps.percentiles ? await deps.percentiles.get(deps.db, report.campaign_id, asked, now.getTime()).catch(() => new Map()) : new Map();
   return { previous, percentiles };

@@ -38,6 +38,21 @@ beforeAll(async () => {
 
 afterAll(() => stopAll(bot, [emulator], testDb));
 
+/**
+ * Sends `text` and kills the bot while its reply hangs (once `committed` holds, if given):
+ * the update was handled, the person saw nothing. Returns the update and the message count before.
+ */
+async function killedBeforeReply(text: string, committed: () => Promise<unknown> = async () => undefined): Promise<{ updateId: number; before: number }> {
+  const hung = emulator.hangNext('sendMessage');
+  const before = emulator.messagesTo(secretary.id).length;
+  const updateId = emulator.sendText(secretary, text);
+  await hung;
+  await committed();
+  await bot.kill();
+  expect(emulator.messagesTo(secretary.id)).toHaveLength(before);
+  return { updateId, before };
+}
+
 describe('killed with an update in hand', () => {
   it('receives it again after the restart and stores it once', async () => {
     await chat.say(secretary, '/baocao', 'Câu 1/14');
@@ -72,13 +87,9 @@ describe('killed with an update in hand', () => {
 
   it('after an answer stored but not yet replied to, the update received again gets the current question', async () => {
     // The next reply never gets through: the process is killed after the answer's commit, before its reply.
-    const hung = emulator.hangNext('sendMessage');
-    const before = emulator.messagesTo(secretary.id).length;
-    const updateId = emulator.sendText(secretary, 'có');
-    await hung;
-    await eventually(async () => (await answersOf('CB01')).has('bcd_quy_che'), 'the answer to be committed', 15_000);
-    await bot.kill();
-    expect(emulator.messagesTo(secretary.id)).toHaveLength(before);
+    const { updateId, before } = await killedBeforeReply('có', () =>
+      eventually(async () => (await answersOf('CB01')).has('bcd_quy_che'), 'the answer to be committed', 15_000),
+    );
     // Met with silence, the secretary types the same answer again while the bot is down.
     emulator.sendText(secretary, 'có');
 
@@ -102,13 +113,8 @@ describe('killed with an update in hand', () => {
   }, 90_000);
 
   it('a command handled but not yet replied to is answered when received again, and only then', async () => {
-    const hung = emulator.hangNext('sendMessage');
-    const before = emulator.messagesTo(secretary.id).length;
-    const updateId = emulator.sendText(secretary, '/trangthai');
     // The reply is being sent, so the command was recorded as handled: the kill comes after the record, before the reply.
-    await hung;
-    await bot.kill();
-    expect(emulator.messagesTo(secretary.id)).toHaveLength(before);
+    const { updateId, before } = await killedBeforeReply('/trangthai');
 
     bot = await startBotFor(emulator, testDb, { adminIds: [] });
     const reply = await chat.reply(secretary, 'Hạn chót');

@@ -14,6 +14,7 @@ import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { at, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { REDIS_URL } from '../support/reminderHarness.js';
 
 const SECRETARY = 6101;
 const clock = new ManualClock(at('2026-12-05T09:00'));
@@ -34,7 +35,7 @@ beforeAll(async () => {
     clock,
     logger: silentLogger,
     policy: { quietHours: null, holidays: new Set() },
-    config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: t.name },
+    config: { redisUrl: REDIS_URL, redisPrefix: t.name },
   });
 });
 
