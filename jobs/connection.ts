@@ -59,12 +59,14 @@ export async function warnUnlessNoEviction(redis: Redis, logger: Logger): Promis
   }
 }
 
-/** Deletes every key under `prefix` (a demo or benchmark starting over); never the whole Redis. */
-export async function clearRedisPrefix(redis: Redis, prefix: string): Promise<void> {
+/** Deletes every key under `prefix` (a demo or benchmark starting over), never the whole Redis; returns how many. */
+export async function clearRedisPrefix(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0';
+  let deleted = 0;
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
+    if (keys.length) deleted += await redis.del(...keys);
     cursor = next;
   } while (cursor !== '0');
+  return deleted;
 }

@@ -32,8 +32,6 @@ import { redactUrl } from './text/redact.js';
 import { StartupError } from './startupError.js';
 import type { Clock } from './time.js';
 
-export { StartupError };
-
 export interface RunningApp {
   db: Db;
   /** For changes made beside the bot (the demo's seed data): re-plans a round's reminders. */

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { RedisUnavailableError } from '../jobs/connection.js';
 import { ConfigError, loadConfig } from './config.js';
-import { ALL_ROLES, startApp, StartupError, type Roles, type RunningApp } from './app.js';
+import { ALL_ROLES, startApp, type Roles, type RunningApp } from './app.js';
+import { StartupError } from './startupError.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './time.js';
 

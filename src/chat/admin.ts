@@ -42,7 +42,7 @@ export function summaryCommand(request: ChatRequest, args: string): Promise<Repl
     const { db, forms, clock } = request.deps;
     const summary = await fromArgument(request, args, (id) => buildSummary(db, id, forms, clock.now()));
     if (!summary.ok) return summary.reply;
-    return { messages: [withFiles(request, summary.value, renderSummary(summary.value, 'html'))] };
+    return { messages: [withFiles(request, summary.value.campaign.id, renderSummary(summary.value, 'html'))] };
   });
 }
 

@@ -5,7 +5,6 @@
  */
 import { prepareArtifact, artifactBytes } from '../reports/artifacts.js';
 import { pngSize } from '../reports/png.js';
-import type { Summary } from '../reports/figures.js';
 import type { ChatRequest } from './context.js';
 import { fileMessages as msg } from './messages.js';
 import { onceRepeatable } from './once.js';
@@ -25,8 +24,7 @@ function artifactDeps(request: ChatRequest) {
  * The summary message with the files: the three buttons under it, or the three links
  * after it. On the same message, so the summary stays at most two messages.
  */
-export function withFiles(request: ChatRequest, summary: Summary, text: string): OutboundMessage {
-  const campaignId = summary.campaign.id;
+export function withFiles(request: ChatRequest, campaignId: string, text: string): OutboundMessage {
   if (CHANNEL_CAPABILITIES[request.event.channel].files) {
     const options: Option[][] = [
       FILE_KINDS.map((file) => ({ label: msg.button[file], action: { kind: 'file' as const, campaignId, file }, say: `/tonghop ${campaignId}`, unlisted: true })),
@@ -49,12 +47,12 @@ export function fileAction(request: ChatRequest, campaignId: string, file: FileK
     if (sendsFiles) request.working(msg.sending);
     const artifact = await prepareArtifact(artifactDeps(request), campaignId, file);
     if (!artifact) return say(msg.unknownRound);
-    const caption = msg.caption[file](artifact.summary.campaign.id, artifact.summary.campaign.periodLabel);
-    if (!sendsFiles) return { messages: [withFiles(request, artifact.summary, caption)] };
+    const caption = msg.caption[file](artifact.campaign.id, artifact.campaign.periodLabel);
+    if (!sendsFiles) return { messages: [withFiles(request, artifact.campaign.id, caption)] };
     const data = await artifactBytes(artifact);
     if (data.length > MAX_UPLOAD_BYTES) {
       request.log.warn({ campaignId, file, bytes: data.length }, 'file too large to send in chat');
-      return say(msg.tooLarge(artifact.summary.campaign.id));
+      return say(msg.tooLarge(artifact.campaign.id));
     }
     request.log.info({ campaignId, file, bytes: data.length }, 'file sent');
     // Telegram shrinks photos and refuses tall ones: a chart of many questions goes as a file.

@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
 import type { Identity } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import { prepareArtifact, WorkbookAbandonedError, type ArtifactDeps } from '../reports/artifacts.js';
+import { WorkbookAbandonedError } from '../reports/abandoned.js';
+import { prepareArtifact, type ArtifactDeps } from '../reports/artifacts.js';
 import { FILES_PATH, verifyLink } from '../reports/links.js';
 import { findPersonByIdentity, isAdmin } from '../services/people.js';
 import { httpMessages as msg } from './messages.js';
@@ -42,16 +43,18 @@ export function isFilesPath(path: string): boolean {
 /** The route; it never rejects: every failure is answered (403, 404, 500) and logged. */
 export function filesRoute(deps: FilesRouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    serve(deps, req, res).catch((err: unknown) => {
-      if (err instanceof WorkbookAbandonedError) return void deps.logger.info('file download cancelled');
-      deps.logger.error({ err }, 'file download failed');
+    // Once the link is read, its round and file go into every line about the download.
+    const context = { log: deps.logger };
+    serve(deps, req, res, context).catch((err: unknown) => {
+      if (err instanceof WorkbookAbandonedError) return void context.log.info('file download cancelled');
+      context.log.error({ err }, 'file download failed');
       if (!res.headersSent) refuse(res, 500, msg.failed);
       else res.destroy();
     });
   };
 }
 
-async function serve(deps: FilesRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(deps: FilesRouteDeps, req: IncomingMessage, res: ServerResponse, context: { log: Logger }): Promise<void> {
   const path = (req.url ?? '').split('?')[0]!;
   if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, msg.methodNotAllowed);
   // The token's alphabet is URL-safe: it is taken as sent, never decoded (a malformed escape must not throw).
@@ -62,6 +65,7 @@ async function serve(deps: FilesRouteDeps, req: IncomingMessage, res: ServerResp
     return refuse(res, 403, check.reason === 'expired' ? msg.expired : msg.invalid);
   }
   const { campaignId, file, admin } = check.claims;
+  context.log = deps.logger.child({ campaignId, file });
   if (!(await stillAdmin(deps.db, admin, deps.adminIds, deps.clock.now()))) {
     deps.logger.warn({ channel: admin.channel }, 'file link of an account that is no longer an admin');
     return refuse(res, 403, msg.notAdmin);

@@ -13,10 +13,11 @@ import type { Kysely } from 'kysely';
 import type { FileKind } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import { inOneSnapshot } from '../db/snapshot.js';
+import { WorkbookAbandonedError } from './abandoned.js';
 import type { FormCache } from '../services/forms.js';
 import type { Clock } from '../time.js';
 import type { Letterhead } from './docx.js';
-import { buildSummary, type Summary } from './figures.js';
+import { buildSummary, getSummaryCampaign, type Summary, type SummaryCampaign } from './figures.js';
 import { parentBreakdown } from './parents.js';
 import { textAnswers } from './rows.js';
 
@@ -33,24 +34,13 @@ export const CONTENT_TYPES: Record<FileKind, string> = {
   png: 'image/png',
 };
 
-/**
- * The output was closed before the workbook was complete (the person cancelled the download).
- * Here, not in xlsx.ts: the web process checks for it without loading exceljs.
- */
-export class WorkbookAbandonedError extends Error {
-  constructor() {
-    super('the workbook output was closed before the workbook was complete');
-    this.name = 'WorkbookAbandonedError';
-  }
-}
-
 /** A file ready to be written: its name and type are known before its bytes. */
 export interface PreparedArtifact {
   kind: FileKind;
   fileName: string;
   contentType: string;
-  /** The round as it was when the file was asked for: for its name and caption (the file's own figures are read as it is written). */
-  summary: Summary;
+  /** The round, for the file's name and caption (its figures are read as the file is written). */
+  campaign: SummaryCampaign;
   /** Writes the file to `output` and ends it. */
   write(output: Writable): Promise<void>;
 }
@@ -102,11 +92,14 @@ export async function prepareArtifact(deps: ArtifactDeps, campaignId: string, ki
   return artifact && { ...artifact, write: (output) => inTurn(() => artifact.write(output)) };
 }
 
-/** How one kind of file is named and written, from a round's summary and its rows. */
-interface Renderer {
-  fileName(summary: Summary): string;
-  write(output: Writable, deps: ArtifactDeps, summary: Summary): Promise<void>;
-}
+/**
+ * How one kind of file is named and made, from a round's summary and its rows: the
+ * workbook streams (it can be large), the Word draft and the chart are made in memory.
+ */
+type Renderer = { fileName(round: Pick<Summary, 'campaign'>): string } & (
+  | { stream(output: Writable, deps: ArtifactDeps, summary: Summary): Promise<void> }
+  | { render(deps: ArtifactDeps, summary: Summary): Promise<Buffer> }
+);
 
 // Each renderer is loaded when first asked for: a process writing workbooks never loads
 // the canvas or the Word library, and the bot starts without any of them.
@@ -116,7 +109,7 @@ async function rendererOf(kind: FileKind): Promise<Renderer> {
       const { workbookFileName, writeWorkbook } = await import('./xlsx.js');
       return {
         fileName: workbookFileName,
-        async write(output, deps, summary) {
+        async stream(output, deps, summary) {
           const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
           const parents = await parentBreakdown(deps.db, summary, form);
           const byParent = parents.kind === 'columns' ? { byParent: parents.groups } : parents.kind === 'too_many' ? { parentsNotShown: parents.parents } : {};
@@ -128,42 +121,40 @@ async function rendererOf(kind: FileKind): Promise<Renderer> {
       const { renderReportDocx, reportFileName } = await import('./docx.js');
       return {
         fileName: reportFileName,
-        async write(output, deps, summary) {
-          const data = await renderReportDocx({ summary, letterhead: deps.letterhead, date: deps.clock.now(), texts: await annexTexts(deps, summary) });
-          await writeBuffer(output, data);
+        async render(deps, summary) {
+          return renderReportDocx({ summary, letterhead: deps.letterhead, date: deps.clock.now(), texts: await annexTexts(deps, summary) });
         },
       };
     }
     case 'png': {
       const { chartFileName, renderChart } = await import('./chart.js');
-      return {
-        fileName: chartFileName,
-        async write(output, _deps, summary) {
-          await writeBuffer(output, await renderChart(summary));
-        },
-      };
+      return { fileName: chartFileName, render: (_deps, summary) => renderChart(summary) };
     }
   }
 }
 
 async function describeArtifact(deps: ArtifactDeps, campaignId: string, kind: FileKind): Promise<PreparedArtifact | undefined> {
-  const summary = await buildSummary(deps.db, campaignId, deps.forms, deps.clock.now());
-  if (!summary) return undefined;
+  const campaign = await getSummaryCampaign(deps.db, campaignId, deps.clock.now());
+  if (!campaign) return undefined;
   const renderer = await rendererOf(kind);
+  // The file's figures and rows from one snapshot, the summary built in it: on deadline
+  // day reports come in while a workbook is written, and its sheets must still add up.
+  const inSnapshot = <T>(make: (deps: ArtifactDeps, summary: Summary) => Promise<T>) =>
+    inOneSnapshot(deps.db, async (db) => {
+      const summary = await buildSummary(db, campaignId, deps.forms, deps.clock.now());
+      // Rounds are never deleted: only a bug gets here.
+      if (!summary) throw new Error(`round ${campaignId} is gone`);
+      return make({ ...deps, db }, summary);
+    });
   return {
     kind,
     contentType: CONTENT_TYPES[kind],
-    fileName: renderer.fileName(summary),
-    summary,
-    // The file's figures and rows from one snapshot, its summary built again in it: on
-    // deadline day reports come in while a workbook is written, and its sheets must still add up.
+    fileName: renderer.fileName({ campaign }),
+    campaign,
     write: (output) =>
-      spooled(output, (file) =>
-        inOneSnapshot(deps.db, async (db) => {
-          const fresh = (await buildSummary(db, campaignId, deps.forms, deps.clock.now())) ?? summary;
-          await renderer.write(file, { ...deps, db }, fresh);
-        }),
-      ),
+      'stream' in renderer
+        ? spooled(output, (file) => inSnapshot((snapshot, summary) => renderer.stream(file, snapshot, summary)))
+        : inSnapshot((snapshot, summary) => renderer.render(snapshot, summary)).then((data) => writeBuffer(output, data)),
   };
 }
 

@@ -538,7 +538,7 @@ export function chartSize(summary: Summary): { width: number; height: number } {
 }
 
 /** "bieu-do-42.png" */
-export function chartFileName(summary: Summary): string {
+export function chartFileName(summary: Pick<Summary, 'campaign'>): string {
   return m.fileName(summary.campaign.id);
 }
 

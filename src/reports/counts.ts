@@ -11,7 +11,7 @@
  * when its count is not zero; `ranges` has the questions with a number or a date.
  * Only the form's questions are counted; choices for its choice and multi-choice questions.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { isBigintId } from '../db/ids.js';
 import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
 import type { Form } from '../forms/schema.js';
@@ -82,8 +82,8 @@ function isOrganizationType(v: string): v is OrganizationType {
 }
 
 /** The question's counts in `type`, created on first use. */
-function questionOf(round: RoundCounts, type: OrganizationType, key: string): QuestionCounts {
-  const questions = round.byType[type].questions;
+/** The counts of question `key` in `questions`, made empty when first asked for. */
+function questionIn(questions: Map<string, QuestionCounts>, key: string): QuestionCounts {
   let q = questions.get(key);
   if (!q) questions.set(key, (q = emptyQuestion()));
   return q;
@@ -122,27 +122,23 @@ function formKeys(form: Form) {
   };
 }
 
-/** The counts from the maintained aggregates: three queries, in parallel. */
+/** The counts from the maintained aggregates: two queries, in parallel. */
 export async function readRoundCounts(db: Kysely<Database>, campaignId: string, form: Form): Promise<RoundCounts> {
   const round = emptyRound();
   if (!isBigintId(campaignId)) return round;
   const { keys, single, multi } = formKeys(form);
   const choiceKeys = new Set([...single, ...multi]);
-  const [counts, numbers, dates] = await Promise.all([
+  const [counts, ranges] = await Promise.all([
     sql<{ org_type: string; question_key: string; bucket: string; n: string; total: string }>`
       select org_type, question_key, bucket, n, total from figure_counts
       where campaign_id = ${campaignId} and (question_key = '' or question_key = any(${keys}::text[]))
         and (n <> 0 or total <> 0)
     `.execute(db),
-    // min/max over (campaign_id, question_key, value): two index probes per question.
-    sql<{ key: string; min: string | null; max: string | null }>`
+    // min/max over (campaign_id, question_key, value) of the numbers' and the dates' histograms: index probes per question.
+    sql<{ key: string; min: string | null; max: string | null; earliest: string | null; latest: string | null }>`
       select k.key,
         (select min(f.value) from figure_numbers f where f.campaign_id = ${campaignId} and f.question_key = k.key) as min,
-        (select max(f.value) from figure_numbers f where f.campaign_id = ${campaignId} and f.question_key = k.key) as max
-      from unnest(${keys}::text[]) as k(key)
-    `.execute(db),
-    sql<{ key: string; earliest: string | null; latest: string | null }>`
-      select k.key,
+        (select max(f.value) from figure_numbers f where f.campaign_id = ${campaignId} and f.question_key = k.key) as max,
         (select min(f.value) from figure_dates f where f.campaign_id = ${campaignId} and f.question_key = k.key) as earliest,
         (select max(f.value) from figure_dates f where f.campaign_id = ${campaignId} and f.question_key = k.key) as latest
       from unnest(${keys}::text[]) as k(key)
@@ -159,7 +155,7 @@ export async function readRoundCounts(db: Kysely<Database>, campaignId: string, 
       else if (r.bucket === 'late') t.late = n;
       continue;
     }
-    const q = questionOf(round, r.org_type, r.question_key);
+    const q = questionIn(round.byType[r.org_type].questions, r.question_key);
     switch (r.bucket) {
       case 'answered':
         q.answered = n;
@@ -188,10 +184,8 @@ export async function readRoundCounts(db: Kysely<Database>, campaignId: string, 
     }
   }
 
-  const dateByKey = new Map(dates.rows.map((r) => [r.key, r]));
-  for (const r of numbers.rows) {
-    const d = dateByKey.get(r.key);
-    round.ranges.set(r.key, { min: toNumberOrNull(r.min), max: toNumberOrNull(r.max), earliest: d?.earliest ?? null, latest: d?.latest ?? null });
+  for (const r of ranges.rows) {
+    round.ranges.set(r.key, { min: toNumberOrNull(r.min), max: toNumberOrNull(r.max), earliest: r.earliest, latest: r.latest });
   }
   return normalize(round);
 }
@@ -209,26 +203,25 @@ function groupColumn(grouping: ScanGrouping) {
     : sql`(case when o.type = 'dang_bo_co_so' then o.id when o.type = 'chi_bo_truc_thuoc' then o.parent_id end)::text`;
 }
 
-/** Counts per group from a full scan of the campaign's submitted answers; ranges over every group. */
-export async function scanGroupCounts(
-  db: Kysely<Database>,
-  campaignId: string,
-  form: Form,
-  grouping: ScanGrouping,
-): Promise<{ groups: Map<string, TypeRoundCounts>; ranges: Map<string, QuestionRange> }> {
-  const groups = new Map<string, TypeRoundCounts>();
-  const ranges = new Map<string, QuestionRange>();
-  if (!isBigintId(campaignId)) return { groups, ranges };
-  const { keys, single, multi } = formKeys(form);
-  const group = groupColumn(grouping);
-  const counted = sql`
+/** The submitted reports of target organizations, with their group. */
+function countedReports(campaignId: string, group: RawBuilder<unknown>) {
+  return sql`
     select s.id, ${group} as grp
     from submissions s
     join campaign_targets t on t.campaign_id = s.campaign_id and t.organization_id = s.organization_id
     join organizations o on o.id = s.organization_id
     where s.campaign_id = ${campaignId} and s.status = 'submitted'
   `;
-  const [progress, answers, choices, rangeRows] = await Promise.all([
+}
+
+/** Counts per group from a full scan of the campaign's submitted answers. */
+export async function scanGroupCounts(db: Kysely<Database>, campaignId: string, form: Form, grouping: ScanGrouping): Promise<Map<string, TypeRoundCounts>> {
+  const groups = new Map<string, TypeRoundCounts>();
+  if (!isBigintId(campaignId)) return groups;
+  const { keys, single, multi } = formKeys(form);
+  const group = groupColumn(grouping);
+  const counted = countedReports(campaignId, group);
+  const [progress, answers, choices] = await Promise.all([
     sql<{ grp: string | null; targets: string; submitted: string; late: string }>`
       select ${group} as grp, count(*) as targets,
         count(*) filter (where s.status = 'submitted') as submitted,
@@ -278,25 +271,12 @@ export async function scanGroupCounts(
       where a.question_key = any(${multi}::text[]) and e.choice is not null
       group by c.grp, a.question_key, e.choice
     `.execute(db),
-    sql<{ question_key: string; min: string | null; max: string | null; earliest: string | null; latest: string | null }>`
-      with counted as (${counted})
-      select a.question_key, min(a.num_value) as min, max(a.num_value) as max, min(a.date_value) as earliest, max(a.date_value) as latest
-      from answers a join counted c on c.id = a.submission_id
-      where a.question_key = any(${keys}::text[])
-      group by a.question_key
-    `.execute(db),
   ]);
 
   const groupOf = (key: string): TypeRoundCounts => {
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { targets: 0, submitted: 0, late: 0, questions: new Map() }));
     return g;
-  };
-  const questionIn = (key: string, question: string): QuestionCounts => {
-    const questions = groupOf(key).questions;
-    let q = questions.get(question);
-    if (!q) questions.set(question, (q = emptyQuestion()));
-    return q;
   };
   // Organizations outside every group (a chi bộ cơ sở, by parent) are left out.
   for (const r of progress.rows) {
@@ -308,7 +288,7 @@ export async function scanGroupCounts(
   }
   for (const r of answers.rows) {
     if (r.grp === null) continue;
-    const q = questionIn(r.grp, r.question_key);
+    const q = questionIn(groupOf(r.grp).questions, r.question_key);
     q.answered = toNumber(r.answered);
     q.numCount = toNumber(r.num_count);
     q.numSum = toNumber(r.num_sum);
@@ -319,18 +299,30 @@ export async function scanGroupCounts(
     q.dateCount = toNumber(r.date_count);
   }
   for (const r of choices.rows) {
-    if (r.grp !== null) questionIn(r.grp, r.question_key).choices.set(r.choice, toNumber(r.n));
+    if (r.grp !== null) questionIn(groupOf(r.grp).questions, r.question_key).choices.set(r.choice, toNumber(r.n));
   }
-  for (const r of rangeRows.rows) {
-    ranges.set(r.question_key, { min: toNumberOrNull(r.min), max: toNumberOrNull(r.max), earliest: r.earliest, latest: r.latest });
-  }
-  return { groups, ranges };
+  return groups;
+}
+
+/** Each question's range (min and max number, earliest and latest date) over the whole round, from a full scan. */
+async function scanRanges(db: Kysely<Database>, campaignId: string, form: Form): Promise<Map<string, QuestionRange>> {
+  const ranges = new Map<string, QuestionRange>();
+  if (!isBigintId(campaignId)) return ranges;
+  const { rows } = await sql<{ question_key: string; min: string | null; max: string | null; earliest: string | null; latest: string | null }>`
+    with counted as (${countedReports(campaignId, sql`null`)})
+    select a.question_key, min(a.num_value) as min, max(a.num_value) as max, min(a.date_value) as earliest, max(a.date_value) as latest
+    from answers a join counted c on c.id = a.submission_id
+    where a.question_key = any(${formKeys(form).keys}::text[])
+    group by a.question_key
+  `.execute(db);
+  for (const r of rows) ranges.set(r.question_key, { min: toNumberOrNull(r.min), max: toNumberOrNull(r.max), earliest: r.earliest, latest: r.latest });
+  return ranges;
 }
 
 /** The same counts as readRoundCounts from a full scan of the campaign's submitted answers: the reference. */
 export async function scanRoundCounts(db: Kysely<Database>, campaignId: string, form: Form): Promise<RoundCounts> {
   const round = emptyRound();
-  const { groups, ranges } = await scanGroupCounts(db, campaignId, form, 'type');
+  const [groups, ranges] = await Promise.all([scanGroupCounts(db, campaignId, form, 'type'), scanRanges(db, campaignId, form)]);
   for (const [type, counts] of groups) if (isOrganizationType(type)) round.byType[type] = counts;
   round.ranges = ranges;
   return normalize(round);

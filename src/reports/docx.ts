@@ -480,7 +480,7 @@ export async function renderReportDocx(input: ReportDocumentInput): Promise<Buff
 }
 
 /** bao-cao-<campaignId>-<ascii slug of period>.docx */
-export function reportFileName(summary: Summary): string {
+export function reportFileName(summary: Pick<Summary, 'campaign'>): string {
   const parts = ['bao-cao', asciiSlug(summary.campaign.id), asciiSlug(summary.campaign.periodLabel)].filter((p) => p !== '');
   return `${parts.join('-')}.docx`;
 }

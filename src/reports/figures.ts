@@ -153,6 +153,8 @@ export interface GroupFigures {
   label: string;
   targets: number;
   submitted: number;
+  /** Of the submitted, how many late: known per organization type, not per parent. */
+  late?: number;
   /** Same order as Summary.questions. Ranges (min, max, earliest, latest) are only known for the whole round. */
   questions: QuestionFigures[];
 }
@@ -449,6 +451,7 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
     label: organizationTypeHeadings[type],
     targets: counts.byType[type].targets,
     submitted: counts.byType[type].submitted,
+    late: counts.byType[type].late,
     questions: groupFigures(questions, counts.byType[type], closedOrPastDue),
   }));
 

@@ -28,7 +28,7 @@ export async function parentBreakdown(db: Kysely<Database>, summary: Summary, fo
   `.execute(db);
   const parentsOfCells = Number(parentCount.rows[0]?.n ?? 0);
   if (parentsOfCells > MAX_PARENT_COLUMNS) return { kind: 'too_many', parents: parentsOfCells };
-  const { groups } = await scanGroupCounts(db, summary.campaign.id, form, 'parent');
+  const groups = await scanGroupCounts(db, summary.campaign.id, form, 'parent');
   if (groups.size === 0) return { kind: 'none' };
   const parents = await db
     .selectFrom('organizations')

@@ -307,21 +307,3 @@ export async function* textAnswers(db: Kysely<Database>, campaignId: string, for
     }
   }
 }
-
-/** Late submitted reports of target organizations, per organization type (the summary has only the total). */
-export async function lateCountsByType(db: Kysely<Database>, campaignId: string): Promise<Record<OrganizationType, number>> {
-  const counts: Record<OrganizationType, number> = { dang_bo_co_so: 0, chi_bo_co_so: 0, chi_bo_truc_thuoc: 0 };
-  if (!isBigintId(campaignId)) return counts;
-  const rows = await db
-    .selectFrom('campaign_targets as t')
-    .innerJoin('organizations as o', 'o.id', 't.organization_id')
-    .innerJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
-    .select(['o.type', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('t.campaign_id', '=', campaignId)
-    .where('s.status', '=', 'submitted')
-    .where('s.late', '=', true)
-    .groupBy('o.type')
-    .execute();
-  for (const r of rows) if (ORGANIZATION_TYPES.includes(r.type)) counts[r.type] = Number(r.n);
-  return counts;
-}

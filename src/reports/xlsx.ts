@@ -17,12 +17,12 @@ import type { Kysely } from 'kysely';
 import type { Database, OrganizationType } from '../db/schema.js';
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
 import { formatDateTime, formatDeadline, wallClock } from '../time.js';
-import { WorkbookAbandonedError } from './artifacts.js';
+import { WorkbookAbandonedError } from './abandoned.js';
 import { choiceChange, groupChange, headlineChange, previousFigures, type Change } from './compare.js';
 import type { GroupFigures, QuestionFigures, Summary } from './figures.js';
 import { asciiSlug, capitalize, formatCount, formatPercent } from './format.js';
 import { organizationTypeHeadings, summaryMessages, workbookMessages as m } from './messages.js';
-import { detailRows, lateCountsByType, lateRows, notSubmittedRows, textAnswers, type DetailRow } from './rows.js';
+import { detailRows, lateRows, notSubmittedRows, textAnswers, type DetailRow } from './rows.js';
 
 export interface WorkbookInput {
   summary: Summary;
@@ -55,7 +55,6 @@ export function excelDate(iso: string): Date | undefined {
 }
 
 /** The slug of file names (format.ts), here too for the workbook's tests. */
-export { asciiSlug };
 
 /** "tong-hop-12-nam-2026.xlsx" */
 export function workbookFileName(summary: Pick<Summary, 'campaign'>): string {
@@ -281,12 +280,11 @@ function figureLines(q: QuestionFigures, prev: QuestionFigures | undefined): Fig
 }
 
 async function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, input: WorkbookInput): Promise<void> {
-  const { summary, db } = input;
+  const { summary } = input;
   const { campaign } = summary;
   const byType = summary.byType;
   const byParent = input.byParent ?? [];
   const previous = summary.previous;
-  const lateByType = await lateCountsByType(db, campaign.id);
 
   // Columns: A item, B figure, C the whole round, then types, parents, previous, change.
   const columns: FigureColumn[] = [
@@ -328,7 +326,7 @@ async function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, i
   type Group = { targets: number; submitted: number; late: number | null };
   const groups: Group[] = [
     { targets: summary.targets.total, submitted: summary.submitted.total, late: summary.submitted.late },
-    ...byType.map((g) => ({ targets: g.targets, submitted: g.submitted, late: lateByType[g.key as OrganizationType] ?? null })),
+    ...byType.map((g) => ({ targets: g.targets, submitted: g.submitted, late: g.late ?? null })),
     // The late count of a parent's organizations is not part of its figures.
     ...byParent.map((g) => ({ targets: g.targets, submitted: g.submitted, late: null })),
   ];

@@ -12,7 +12,8 @@ import { formSchema, type AnswerValue, type Form, type FormInput } from '../../s
 import { buildSummary, type GroupFigures, type Summary } from '../../src/reports/figures.js';
 import { detailRows, lateRows, notSubmittedRows, textAnswers, type DetailRow } from '../../src/reports/rows.js';
 import { bytesOf } from '../../src/reports/artifacts.js';
-import { asciiSlug, workbookFileName, writeWorkbook } from '../../src/reports/xlsx.js';
+import { asciiSlug } from '../../src/reports/format.js';
+import { workbookFileName, writeWorkbook } from '../../src/reports/xlsx.js';
 import { FormCache, syncBundledForms } from '../../src/services/forms.js';
 import { createTestDb, TEST_PG_SERVER, type TestDb } from '../support/db.js';
 import { at, insertCampaign, insertOrg, insertPerson, insertReport } from '../support/fixtures.js';

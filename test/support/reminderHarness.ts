@@ -151,11 +151,7 @@ export async function startReminderHarness(label: string, options: ReminderHarne
       workers.push(worker);
       return worker;
     },
-    async flushRedis() {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      return keys.length;
-    },
+    flushRedis: () => clearRedisPrefix(redis, prefix),
     startJobs(outboxMaxPerSecond, options = {}) {
       const { token, apiRoot } = harness.emulator;
       return startJobs({
