@@ -12,6 +12,7 @@ import { createRedis, waitUntilReady } from '../jobs/connection.js';
 import { connectScheduler, redisAnswers, startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
 import { createTelegramBot, publishCommandMenus, type TelegramContext } from './channels/telegram/adapter.js';
 import { startConfirmedPolling } from './channels/telegram/polling.js';
+import { atTelegramStart } from './channels/telegram/startupProblem.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
 import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js';
 import { createZaloClient } from './channels/zalo/client.js';
@@ -192,19 +193,21 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       }
       if (config.botToken) {
         const bot = createTelegramBot(chat, { token: config.botToken, apiRoot: config.telegramApiRoot, logger });
-        await bot.init();
+        await atTelegramStart('getMe', config.telegramApiRoot, () => bot.init());
         const telegramAdmins = config.adminIds.filter((a) => a.channel === 'telegram').map((a) => a.externalId);
         await publishCommandMenus(bot, telegramAdmins).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));
         if (config.telegramWebhookSecret && config.publicUrl) {
           routes.set(TELEGRAM_WEBHOOK_PATH, telegramWebhookRoute(bot, config.telegramWebhookSecret));
-          await bot.api.setWebhook(`${config.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, {
-            secret_token: config.telegramWebhookSecret,
-            allowed_updates: [...TELEGRAM_UPDATES],
-            max_connections: config.telegramWebhookConnections,
-          });
+          await atTelegramStart('setWebhook', config.telegramApiRoot, () =>
+            bot.api.setWebhook(`${config.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, {
+              secret_token: config.telegramWebhookSecret,
+              allowed_updates: [...TELEGRAM_UPDATES],
+              max_connections: config.telegramWebhookConnections,
+            }),
+          );
         } else {
           // A webhook left from webhook mode would make every getUpdates fail with 409.
-          await bot.api.deleteWebhook();
+          await atTelegramStart('deleteWebhook', config.telegramApiRoot, () => bot.api.deleteWebhook());
           // Each update is confirmed to Telegram only once handled: a kill loses none.
           receivers.push(startConfirmedPolling(bot, { allowedUpdates: TELEGRAM_UPDATES, logger }));
         }

@@ -5,11 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import { RedisUnavailableError } from '../jobs/connection.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ALL_ROLES, startApp, type Roles, type RunningApp } from './app.js';
 import { StartupError } from './startupError.js';
-import { createLogger } from './logger.js';
+import { createLogger, printable } from './logger.js';
+import { secretScrubber, secretsIn } from './text/redact.js';
 import { systemClock } from './time.js';
 
 export const PROCESS_ROLES: Record<string, Roles> = {
@@ -21,7 +23,7 @@ export const PROCESS_ROLES: Record<string, Roles> = {
 async function start(roles: Roles): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env, { requireBotToken: true });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { scrub: secretScrubber(secretsIn(process.env)) });
   // Listened to before starting: a stop asked for while Postgres, Redis or Telegram is still
   // being reached (an orchestrator giving up on a slow start) ends the process at once;
   // nothing is half-done then (a migration in progress rolls back with its transaction).
@@ -45,13 +47,18 @@ async function start(roles: Roles): Promise<void> {
   app = await startApp(config, { clock: systemClock, logger, roles });
 }
 
-/** Runs the bot in `roles` until a signal; a refused start prints one line and exits 1 (75 for a port taken). */
+/**
+ * Runs the bot in `roles` until a signal; a refused start prints one line and exits 1 (75
+ * for a port taken). Anything else is printed whole, its secrets masked and without the
+ * request it failed on (a Telegram error's payload holds the webhook's secret).
+ */
 export function runProcess(roles: Roles): Promise<void> {
   return start(roles).catch((error: unknown) => {
+    const scrub = secretScrubber(secretsIn(process.env));
     if (error instanceof ConfigError || error instanceof StartupError || error instanceof RedisUnavailableError) {
-      console.error(error.message);
+      console.error(scrub(error.message));
     } else {
-      console.error(error);
+      console.error(inspect(printable(error, scrub), { depth: null }));
     }
     process.exit(error instanceof StartupError ? error.exitCode : 1);
   });

@@ -2,7 +2,8 @@
  * Starting with a service away: the process says in one Vietnamese line what to check,
  * prints no stack trace or JSON log, and has not migrated the database. Starting on a
  * port already taken: one line too. Starting while Telegram is slow: alive at once,
- * ready only once started.
+ * ready only once started. Telegram refusing the token or the webhook: one line with
+ * its reason, neither the token nor the webhook's secret printed.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -126,6 +127,48 @@ describe('starting while Telegram is slow to answer', () => {
       await bot.kill();
       await emulator.close();
       await dropDatabase(`${name}_slow`);
+    }
+  }, 60_000);
+});
+
+describe('starting when Telegram refuses the bot', () => {
+  it('says in one line that the token is wrong, without printing it', async () => {
+    const emulator = await startBotApiEmulator();
+    const wrongToken = '7000000001:AAWrongTokenWrongTokenWrongToken1234';
+    try {
+      const bot = startBotProcess({ BOT_TOKEN: wrongToken, TELEGRAM_API_ROOT: emulator.apiRoot, DATABASE_URL: `${TEST_PG_SERVER}/${name}_token` });
+      expect(await bot.exited()).toBe(1);
+      expect(bot.output().trim()).toBe('Telegram không nhận BOT_TOKEN (lỗi 401): lấy lại token đúng từ @BotFather rồi đặt lại BOT_TOKEN.');
+    } finally {
+      await emulator.close();
+      await dropDatabase(`${name}_token`);
+    }
+  }, 60_000);
+
+  it("gives Telegram's reason for refusing the webhook in one line, never the webhook's secret", async () => {
+    const emulator = await startBotApiEmulator();
+    const secret = 'MyVerySecretWebhookToken_123';
+    emulator.failNext('setWebhook', { error_code: 400, description: 'Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443' });
+    try {
+      const bot = startBotProcess({
+        BOT_TOKEN: emulator.token,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        DATABASE_URL: `${TEST_PG_SERVER}/${name}_webhook`,
+        PUBLIC_URL: 'https://bot.example.vn:8080',
+        WEBHOOK_SECRET: secret,
+        LOG_LEVEL: 'info',
+      });
+      expect(await bot.exited()).toBe(1);
+      const lines = bot.output().trim().split('\n');
+      expect(lines.at(-1)).toBe(
+        'Telegram từ chối lệnh setWebhook: Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443. ' +
+          'Kiểm tra PUBLIC_URL: Telegram chỉ gửi webhook đến địa chỉ https, cổng 443, 80, 88 hoặc 8443.',
+      );
+      expect(bot.output()).not.toContain(secret);
+      expect(bot.output()).not.toContain(emulator.token);
+    } finally {
+      await emulator.close();
+      await dropDatabase(`${name}_webhook`);
     }
   }, 60_000);
 });

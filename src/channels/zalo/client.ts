@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { SendFailure } from '../../chat/port.js';
+import { secretScrubber } from '../../text/redact.js';
 
 // ---------------------------------------------------------------------------
 // Types
@@ -201,7 +202,7 @@ export function createZaloClient(options: ZaloClientOptions): ZaloClient {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const root = options.apiRoot.replace(/\/+$/, '');
-  const redact = (text: string) => redactToken(text, token);
+  const redact = secretScrubber([token]);
 
   async function call(method: string, body: object, extra: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<unknown> {
     const limitMs = extra.timeoutMs ?? timeoutMs;
@@ -325,12 +326,6 @@ function describeCause(error: unknown): string {
   const code = (cause as { code?: unknown } | undefined)?.code;
   const detail = cause instanceof Error ? cause.message : undefined;
   return [error.message, typeof code === 'string' ? code : undefined, detail].filter(Boolean).join(': ');
-}
-
-/** Removes the token from any text that may have seen a URL (`/bot<TOKEN>/` and the bare token). */
-export function redactToken(text: string, token: string): string {
-  if (token === '') return text;
-  return text.split(`/bot${token}`).join('/bot<redacted>').split(token).join('<redacted>');
 }
 
 // ---------------------------------------------------------------------------
