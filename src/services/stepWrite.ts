@@ -1,7 +1,7 @@
 /**
  * The write of one dialogue step, in one statement: a data-modifying CTE that moves the
  * submission's step counter only if it still is the step the transition was computed
- * from (optimistic concurrency), and, only then, records the event as processed, stores
+ * from (optimistic concurrency) and the person still reports for its organization, and, only then, records the event as processed, stores
  * the answers and their history, the submission's status, the audit entry and what the
  * person was shown. One statement is one transaction: kill -9 leaves all of it or none.
  */
@@ -97,6 +97,8 @@ export async function writeChange(db: Kysely<Database>, change: StepChange): Pro
         updated_at = ${now}, updated_by = ${personId} ${statusAssignments(change.status, now)}
       where id = ${submissionId} and step = ${change.expectedStep}
         and not exists (select 1 from processed_updates p where p.channel = ${event.channel} and p.dedupe_key = ${event.dedupeKey})
+        -- Still a reporter of the organization: a removal committed after the read is a conflict, and the read again refuses.
+        and exists (select 1 from memberships m where m.person_id = ${personId} and m.organization_id = submissions.organization_id)
       returning id, step
     ),
     mark as (

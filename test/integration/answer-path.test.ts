@@ -19,6 +19,7 @@ import { FormCache } from '../../src/services/forms.js';
 import { reportingMessages } from '../../src/services/messages/reporting.js';
 import { PercentileCache } from '../../src/services/percentiles.js';
 import { handleReportInput, type ReportingDeps, type ReportReply } from '../../src/services/reporting.js';
+import { removeReporter } from '../../src/services/reporters.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { bundledForm, seedForms } from '../support/fixtures.js';
 import { asPrompt, open, reportScene, submissionRows, telegramUpdate, type Prompted, type ReportScene as Scene } from '../support/reporting.js';
@@ -49,6 +50,8 @@ afterAll(async () => {
 const scene = (reporters = 1): Promise<Scene> => reportScene(db, `AP${nextOrg++}`, () => nextTelegramId++, { reporters });
 
 const event = (updateId = nextUpdateId++) => telegramUpdate(updateId);
+
+const orgCode = async (orgId: string) => (await db.selectFrom('organizations').select('code').where('id', '=', orgId).executeTakeFirstOrThrow()).code;
 
 const { submissionRow, answerRows, historyRows } = submissionRows(() => db);
 
@@ -267,6 +270,26 @@ describe('a write that loses the race to a co-reporter', () => {
         ['so_mo_hinh_dvk', 2, 7, b],
       ]),
     );
+  });
+});
+
+describe('a reporter removed between the read and the write of their answer', () => {
+  it('stores nothing and is answered as after the removal (no report open); the removal stands', async () => {
+    const s = await scene();
+    const [b] = s.people as [string];
+    const shown = await open(s, b);
+    const identity = await db.selectFrom('identities').select(['channel', 'external_id']).where('person_id', '=', b).executeTakeFirstOrThrow();
+    const gate = counting.holdNext((sql) => /^\s*with\s+upd\b/i.test(sql));
+    const pending = handleReportInput({ ...s.deps, db: counting.db }, { event: event(), personId: b, input: { kind: 'text', text: 'có' } });
+    await gate.reached;
+    const removed = await removeReporter(db, { orgCode: (await orgCode(s.orgId)), identity: { channel: 'telegram', externalId: identity.external_id } }, s.clock);
+    expect(removed.kind).toBe('removed');
+    gate.release();
+    expect((await pending).kind).toBe('no_active');
+    expect((await answerRows(shown.submissionId)).size).toBe(0);
+    expect((await submissionRow(shown.submissionId)).step).toBe(shown.step);
+    const person = await db.selectFrom('people').select(['active_submission_id', 'seen_step']).where('id', '=', b).executeTakeFirstOrThrow();
+    expect(person).toEqual({ active_submission_id: null, seen_step: null });
   });
 });
 
