@@ -125,7 +125,7 @@ async function runChannel(channel: ChannelName, ORGS: number, bench: BenchChanne
     if (job.processedOn) fanOutMs = Date.now() - job.processedOn;
   });
   const outboxWorker = startOutboxWorker(
-    { db, forms, clock: systemClock, logger: silentLogger, sender, queue: queues.outbox[channel] },
+    { db, forms, clock: systemClock, logger: silentLogger, sender, queue: queues.outbox[channel], adminIds: [] },
     { connection: redis, prefix: PREFIX, maxPerSecond: 100_000, concurrency: CONCURRENCY },
   );
 

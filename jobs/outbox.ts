@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { ChannelSender } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
+import type { Identity } from '../src/chat/port.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';
@@ -36,6 +37,8 @@ export interface OutboxDeps {
   queue: Queue<OutboxJob>;
   /** Quiet hours and holidays: the worker sends nothing then. Without it, it sends at any hour. */
   policy?: ReminderPolicy;
+  /** Identities with admin rights by configuration: a digest or an escalation goes only to a person who is still an admin. */
+  adminIds: readonly Identity[];
 }
 
 export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data' | 'attemptsMade'>): Promise<string> {
@@ -43,13 +46,15 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   // Everything that can be decided without the channel is decided on the queued row: a crash or
   // an error here (Postgres, a form that will not load) leaves it queued and the retry sends it.
   // Only the call to the channel runs in 'sending', the one moment whose outcome a crash hides.
-  const delivery = await queuedDelivery(db, job.data.deliveryId);
+  const delivery = await queuedDelivery(db, job.data.deliveryId, deps.adminIds);
   if (!delivery) return 'already handled';
-  const composition = delivery.unreachable_at
-    ? ({ kind: 'skip', reason: 'unreachable' } as const)
-    : delivery.external_id === null
-      ? ({ kind: 'skip', reason: 'no channel' } as const)
-      : await composeQueuedDelivery({ db, forms: deps.forms }, delivery, clock.now());
+  const composition = !delivery.addressed
+    ? ({ kind: 'skip', reason: delivery.organization_id ? 'no longer a reporter' : 'no longer an admin' } as const)
+    : delivery.unreachable_at
+      ? ({ kind: 'skip', reason: 'unreachable' } as const)
+      : delivery.external_id === null
+        ? ({ kind: 'skip', reason: 'no channel' } as const)
+        : await composeQueuedDelivery({ db, forms: deps.forms }, delivery, clock.now());
   const count = (outcome: OutboxOutcome) => outboxMessages.inc({ channel: sender.channel, outcome });
   if (composition.kind === 'skip') {
     const recorded = await recordOutcome(db, delivery.id, { status: 'skipped', reason: composition.reason }, clock.now(), 'queued');

@@ -124,7 +124,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
     const audience = { adminIds: deps.config.adminIds, channels: deps.channels.map((c) => c.sender.channel) };
     workers.push(startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, audience, policy: deps.policy }, { connection: workerRedis, prefix }));
     for (const { sender, maxPerSecond } of deps.channels) {
-      const outboxDeps = { db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, sender, queue: queues.outbox[sender.channel], policy: deps.policy };
+      const outboxDeps = { db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, sender, queue: queues.outbox[sender.channel], policy: deps.policy, adminIds: deps.config.adminIds };
       workers.push(startOutboxWorker(outboxDeps, { connection: workerRedis, prefix, maxPerSecond }));
     }
     const ensureSchedulers = async () => {

@@ -266,7 +266,7 @@ async function showRound(request: ChatRequest, id: string): Promise<Reply> {
     plan: describePlan({ offsets: c.reminderOffsets, time: c.reminderTime }),
   });
   const { db, clock } = request.deps;
-  const [outreach, problems] = await Promise.all([outreachLines(request, c.id), deliveryProblems(db, c.id, { limit: PROBLEMS_IN_DETAILS, now: clock.now() })]);
+  const [outreach, problems] = await Promise.all([outreachLines(request, c.id), deliveryProblems(db, c.id, { limit: PROBLEMS_IN_DETAILS, now: clock.now(), adminIds: request.deps.adminIds })]);
   const head = [text, ...outreach].join('\n');
   const canResend = c.state !== 'closed';
   const listed = problemLines(problems, { maxChars: DETAILS_MAX_CHARS - head.length - 1, canResend });
@@ -331,7 +331,7 @@ async function closeNow(request: ChatRequest, campaignId: string): Promise<Reply
 /** «Gửi lại»: the round's failed deliveries that may be sent again are queued again. Records the event itself. */
 async function resendNow(request: ChatRequest, campaignId: string): Promise<Reply> {
   const { db, clock, scheduler } = request.deps;
-  const result = await resendFailedDeliveries(db, { campaignId, actor: actorOf(request), event: request.event }, clock.now());
+  const result = await resendFailedDeliveries(db, { campaignId, actor: actorOf(request), event: request.event, adminIds: request.deps.adminIds }, clock.now());
   switch (result.kind) {
     case 'seen':
       return NO_REPLY;

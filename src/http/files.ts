@@ -5,14 +5,12 @@
  * streamed, never stored.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Kysely } from 'kysely';
 import type { Identity } from '../chat/port.js';
-import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { WorkbookAbandonedError } from '../reports/abandoned.js';
 import { prepareArtifact, type ArtifactDeps } from '../reports/artifacts.js';
 import { FILES_PATH, verifyLink } from '../reports/links.js';
-import { findPersonByIdentity, isAdmin } from '../services/people.js';
+import { isAdminNow } from '../services/people.js';
 import { httpMessages as msg } from './messages.js';
 
 export interface FilesRouteDeps extends ArtifactDeps {
@@ -23,12 +21,6 @@ export interface FilesRouteDeps extends ArtifactDeps {
 
 function refuse(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(text);
-}
-
-/** The account is an admin now: listed in ADMIN_IDS, or its person (with any of their accounts) is. */
-async function stillAdmin(db: Kysely<Database>, identity: Identity, adminIds: readonly Identity[], now: Date): Promise<boolean> {
-  const known = await findPersonByIdentity(db, identity, now);
-  return isAdmin(known?.person, known?.identities ?? [identity], adminIds);
 }
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name. */
@@ -66,7 +58,7 @@ async function serve(deps: FilesRouteDeps, req: IncomingMessage, res: ServerResp
   }
   const { campaignId, file, admin } = check.claims;
   context.log = deps.logger.child({ campaignId, file });
-  if (!(await stillAdmin(deps.db, admin, deps.adminIds, deps.clock.now()))) {
+  if (!(await isAdminNow(deps.db, admin, deps.adminIds))) {
     deps.logger.warn({ channel: admin.channel }, 'file link of an account that is no longer an admin');
     return refuse(res, 403, msg.notAdmin);
   }

@@ -67,6 +67,22 @@ function adminRecipients(db: Kysely<Database>, adminIds: readonly Identity[]) {
 }
 
 /**
+ * The delivery's person is still the one it is for: a reporter of its organization (a
+ * reminder, an announcement), an admin (a digest, an escalation). Someone removed or
+ * demoted after it was queued is not sent it, nor sent it again.
+ */
+function stillAddressed(adminIds: readonly Identity[]) {
+  const configured =
+    adminIds.length > 0
+      ? sql`exists (select 1 from identities ai where ai.person_id = d.person_id
+          and (ai.channel, ai.external_id) in (${sql.join(adminIds.map((a) => sql`(${a.channel}, ${a.externalId})`))}))`
+      : sql`false`;
+  return sql<boolean>`case when d.organization_id is not null
+      then exists (select 1 from memberships m where m.person_id = d.person_id and m.organization_id = d.organization_id)
+      else (p.is_admin or ${configured}) end`;
+}
+
+/**
  * Writes the slot's deliveries, in one statement whatever the number of organizations,
  * to the slot's audience (policy: audienceOf), unless the 12-hour rule says a planned
  * reminder is superseded (policy: isSuperseded, on the round's slots read here).
@@ -327,17 +343,21 @@ export async function recordOutcome(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** A queued delivery with its recipient: their account on the delivery's channel (null if they have none left). */
-export type QueuedDelivery = Delivery & { external_id: string | null; unreachable_at: Date | null };
+/**
+ * A queued delivery with its recipient: their account on the delivery's channel (null if
+ * they have none left), and whether they are still who it is for (stillAddressed).
+ */
+export type QueuedDelivery = Delivery & { external_id: string | null; unreachable_at: Date | null; addressed: boolean };
 
 /** A delivery still waiting to be sent, with its recipient; undefined once it was claimed, sent, skipped or failed. */
-export async function queuedDelivery(db: Kysely<Database>, deliveryId: string): Promise<QueuedDelivery | undefined> {
+export async function queuedDelivery(db: Kysely<Database>, deliveryId: string, adminIds: readonly Identity[]): Promise<QueuedDelivery | undefined> {
   return db
     .selectFrom('deliveries as d')
     .innerJoin('people as p', 'p.id', 'd.person_id')
     .selectAll('d')
     .select((eb) => [
       'p.unreachable_at',
+      stillAddressed(adminIds).as('addressed'),
       eb
         .selectFrom('identities as i')
         .select('i.external_id')
@@ -499,8 +519,8 @@ const DOUBLED = sql<boolean>`(d.maybe_duplicate and d.status in ('sent', 'queued
  * (policy: currentDigestKey).
  * `d` is the delivery, `p` its person.
  */
-function resendable(now: Date) {
-  return sql<boolean>`(${UNDELIVERED} and d.channel is not null
+function resendable(now: Date, adminIds: readonly Identity[]) {
+  return sql<boolean>`(${UNDELIVERED} and d.channel is not null and ${stillAddressed(adminIds)}
     and (d.kind <> 'digest' or d.slot_key = ${currentDigestKey(now)})
     and case when d.status = 'skipped' then p.unreachable_at is null
              else case coalesce(d.failure, 'rejected')
@@ -541,8 +561,12 @@ export interface DeliveryProblems {
  * the bot), except reminders to organizations that have submitted since, and every one
  * that may have been received twice.
  */
-export async function deliveryProblems(db: Kysely<Database>, campaignId: string, options: { limit: number; now: Date }): Promise<DeliveryProblems> {
-  const canResend = resendable(options.now);
+export async function deliveryProblems(
+  db: Kysely<Database>,
+  campaignId: string,
+  options: { limit: number; now: Date; adminIds: readonly Identity[] },
+): Promise<DeliveryProblems> {
+  const canResend = resendable(options.now, options.adminIds);
   const base = db
     .selectFrom('deliveries as d')
     .innerJoin('people as p', 'p.id', 'd.person_id')
@@ -611,7 +635,7 @@ export type ResendResult = { kind: 'seen' } | { kind: 'unknown' } | { kind: 'clo
  */
 export async function resendFailedDeliveries(
   db: Kysely<Database>,
-  request: { campaignId: string; actor: string; event: EventKey },
+  request: { campaignId: string; actor: string; event: EventKey; adminIds: readonly Identity[] },
   now: Date,
 ): Promise<ResendResult> {
   const { campaignId, actor } = request;
@@ -624,7 +648,7 @@ export async function resendFailedDeliveries(
       update deliveries d set status = 'queued', reason = null, failure = null,
         resend_count = d.resend_count + 1, resent_at = ${now}, updated_at = ${now}
       from people p
-      where p.id = d.person_id and d.campaign_id = ${campaignId} and ${INDEXED} and ${resendable(now)}
+      where p.id = d.person_id and d.campaign_id = ${campaignId} and ${INDEXED} and ${resendable(now, request.adminIds)}
     `.execute(tx);
     const count = Number(result.numAffectedRows ?? 0n);
     if (count > 0) await recordAudit(tx, { actor, action: 'campaign.resend', details: { campaignId, count }, at: now });

@@ -145,6 +145,23 @@ export async function findPersonByIdentity(db: Kysely<Database>, identity: Ident
   return row ? knownPersonOf(row) : undefined;
 }
 
+/**
+ * Whether the account is an admin now (isAdmin), read only: opening a download link is
+ * not the person writing to the bot, so nothing about their accounts is recorded.
+ */
+export async function isAdminNow(db: Kysely<Database>, identity: Identity, adminIds: readonly Identity[]): Promise<boolean> {
+  const rows = await db
+    .selectFrom('identities as me')
+    .innerJoin('people as p', 'p.id', 'me.person_id')
+    .innerJoin('identities as i', 'i.person_id', 'p.id')
+    .select(['p.is_admin', 'i.channel', 'i.external_id'])
+    .where('me.channel', '=', identity.channel)
+    .where('me.external_id', '=', identity.externalId)
+    .execute();
+  if (rows.length === 0) return isAdmin(undefined, [identity], adminIds);
+  return isAdmin(rows[0], rows.map((r) => ({ channel: r.channel, externalId: r.external_id })), adminIds);
+}
+
 /** An admin is flagged in the database or has an identity listed in ADMIN_IDS (config.adminIds). */
 export function isAdmin(person: { is_admin: boolean } | undefined, identities: readonly Identity[], adminIds: readonly Identity[]): boolean {
   return (person?.is_admin ?? false) || identities.some((i) => adminIds.some((a) => sameIdentity(a, i)));

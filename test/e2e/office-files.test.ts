@@ -190,6 +190,20 @@ describe('the office files on Zalo', () => {
     await Promise.all([docx!.arrayBuffer(), png!.arrayBuffer()]);
   });
 
+  it('records nothing about the admin when a link is opened: it is not them writing to the bot', async () => {
+    const identity = testDb.db.selectFrom('identities').where('channel', '=', 'zalo').where('external_id', '=', zaloAdmin.id);
+    const { person_id } = await identity.select('person_id').executeTakeFirstOrThrow();
+    const lastSeen = new Date('2026-01-02T03:04:05Z');
+    await testDb.db.updateTable('identities').set({ last_seen_at: lastSeen }).where('channel', '=', 'zalo').where('external_id', '=', zaloAdmin.id).execute();
+    await testDb.db.updateTable('people').set({ unreachable_at: lastSeen, unreachable_reason: 'blocked' }).where('id', '=', person_id).execute();
+    const served = await fetch(links[2]!);
+    expect(served.status).toBe(200);
+    await served.arrayBuffer();
+    expect((await identity.select('last_seen_at').executeTakeFirstOrThrow()).last_seen_at).toEqual(lastSeen);
+    const person = await testDb.db.selectFrom('people').select(['unreachable_at', 'unreachable_reason']).where('id', '=', person_id).executeTakeFirstOrThrow();
+    expect(person).toEqual({ unreachable_at: lastSeen, unreachable_reason: 'blocked' });
+  });
+
   it('refuses an altered link with 403 and serves nothing', async () => {
     const link = links[0]!;
     const altered = link.replace(`/files/${campaignId}.`, `/files/${Number(campaignId) + 1}.`);

@@ -130,7 +130,7 @@ describe('migration 0003: a Telegram-only database keeps its people, deliveries 
     expect(messageIdType.rows[0]?.data_type).toBe('text');
     // The queued delivery still goes out through Telegram, to the same chat.
     expect(await queuedDeliveryIds(old, { afterId: '0', limit: 10 })).toEqual([{ id: queuedId, channel: 'telegram' }]);
-    expect((await queuedDelivery(old, queuedId))?.external_id).toBe(TELEGRAM_ID);
+    expect((await queuedDelivery(old, queuedId, []))?.external_id).toBe(TELEGRAM_ID);
 
     const processed = await old.selectFrom('processed_updates').select(['channel', 'dedupe_key']).execute();
     expect(processed).toEqual([{ channel: 'telegram', dedupe_key: '987654321' }]);
@@ -194,8 +194,8 @@ describe('fanOutSlot sends each person through their most recent identity among 
     // The outbox gets each one on its channel's queue and sends to the account on that channel.
     const queued = await queuedDeliveryIds(db, { campaignId, slotKey: 'manual-both', afterId: '0', limit: 100 });
     expect(queued.map((q) => q.channel).sort()).toEqual(['telegram', 'telegram', 'zalo', 'zalo', 'zalo']);
-    expect((await queuedDelivery(db, of(people.both_zalo_newer)!.id))?.external_id).toBe('z810001');
-    expect((await queuedDelivery(db, of(people.both_telegram_newer)!.id))?.external_id).toBe('810002');
+    expect((await queuedDelivery(db, of(people.both_zalo_newer)!.id, []))?.external_id).toBe('z810001');
+    expect((await queuedDelivery(db, of(people.both_telegram_newer)!.id, []))?.external_id).toBe('810002');
   });
 
   it('with only Telegram enabled: everyone with a Telegram identity gets it; a Zalo-only person is skipped with "no channel"', async () => {

@@ -84,7 +84,7 @@ beforeAll(async () => {
   await insertPerson(db, { telegramUserId: adminRole, name: 'Văn phòng', admin: true });
   const configured = { channel: 'telegram', externalId: String(adminConfigured) } as const;
   await ensureAdminPeople(db, [configured]);
-  outboxDeps = h.outboxDeps();
+  outboxDeps = h.outboxDeps({ adminIds: [configured] });
   slotDeps = h.slotDeps({ audience: { ...TELEGRAM_AUDIENCE, adminIds: [configured] } });
   ({ id: round } = await createCampaign(
     db,

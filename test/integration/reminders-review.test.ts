@@ -3,7 +3,8 @@
  * emulator: re-planning in place (rows and job ids kept, a moved deadline bringing a
  * sent offset back under a new key), the 12-hour rule, "Nhắc ngay" refusals and its
  * window, the digest on holidays and the day after, the escalation under Telegram's
- * limit, and the periodic sweep (failed slot jobs, deliveries that lost their job).
+ * limit, the periodic sweep (failed slot jobs, deliveries that lost their job), and
+ * nothing sent to a person removed or demoted after their message was queued.
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,10 @@ import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import type { ReminderPolicy } from '../../src/reminders/policy.js';
 import { closeCampaign, createCampaign, setDeadline } from '../../src/services/campaigns.js';
 import { MANUAL_REMINDER_WINDOW_MS } from '../../src/reminders/policy.js';
+import { resendFailedDeliveries } from '../../src/services/deliveries.js';
+import { setAdmin } from '../../src/services/people.js';
 import { planCampaignSlots } from '../../src/services/reminderSlots.js';
+import { removeReporter } from '../../src/services/reporters.js';
 import { ManualClock } from '../../src/time.js';
 import { eventually } from '../support/eventually.js';
 import { at, insertOrg, insertPerson } from '../support/fixtures.js';
@@ -556,5 +560,48 @@ describe('digest on a holiday and the day after', () => {
     expect(await deliver(outboxDeps, { data: { deliveryId: today!.id }, attemptsMade: 0 })).toBe('sent');
     expect(sendsTo(adminChat)).toHaveLength(before + 1);
     expect(emulator.messagesTo(adminChat).at(-1)!.plainText).toContain('Tình hình báo cáo sáng 08/12/2026');
+  });
+});
+
+describe('a person removed or demoted after a message to them was queued', () => {
+  it('is not sent it, and «Gửi lại» does not queue it again; the others are sent as before', async () => {
+    clock.set(at('2026-11-25T09:00'));
+    const chats = await orgsWithReporters(['RM1', 'RM2', 'RM3', 'RM4'], 770_001);
+    const demoted = 770_100;
+    await insertPerson(db, { telegramUserId: demoted, name: 'Văn phòng cũ', admin: true });
+    const r = await round(['RM1', 'RM2', 'RM3', 'RM4'], { offsets: [], scheduled: false });
+    await planCampaignSlots(db, r, policy, clock.now());
+    clock.set((await slot(r, 'announce')).send_at);
+    expect(await runStoredSlot(r, 'announce')).toEqual({ kind: 'done', created: 4 });
+    clock.set((await slot(r, 'escalate')).send_at);
+    expect(await runStoredSlot(r, 'escalate')).toMatchObject({ kind: 'done' });
+
+    const telegram = (chat: number) => ({ channel: 'telegram', externalId: String(chat) }) as const;
+    expect((await removeReporter(db, { orgCode: 'RM1', identity: telegram(chats.RM1!) }, clock)).kind).toBe('removed');
+    await setAdmin(db, telegram(demoted), false, clock);
+
+    const byChat = async (slotKey: string) => new Map((await deliveriesOf(r, slotKey)).map((d) => [Number(d.telegram_user_id), d]));
+    const announcements = await byChat('announce');
+    const send = (id: string) => deliver(outboxDeps, { data: { deliveryId: id }, attemptsMade: 0 });
+    expect(await send(announcements.get(chats.RM1!)!.id)).toBe('skipped');
+    expect(await send(announcements.get(chats.RM2!)!.id)).toBe('sent');
+    const escalations = await byChat('escalate');
+    expect(await send(escalations.get(demoted)!.id)).toBe('skipped');
+    expect(await send(escalations.get(adminChat)!.id)).toBe('sent');
+    expect(sendsTo(chats.RM1!)).toHaveLength(0);
+    expect(sendsTo(demoted)).toHaveLength(0);
+    const after = await byChat('announce');
+    expect(after.get(chats.RM1!)).toMatchObject({ status: 'skipped', reason: 'no longer a reporter' });
+    expect((await byChat('escalate')).get(demoted)).toMatchObject({ status: 'skipped', reason: 'no longer an admin' });
+
+    // RM3's and RM4's announcements failed on the network; RM3's reporter is removed since.
+    const failed = [after.get(chats.RM3!)!.id, after.get(chats.RM4!)!.id];
+    await db.updateTable('deliveries').set({ status: 'failed', failure: 'transient', reason: 'network' }).where('id', 'in', failed).execute();
+    expect((await removeReporter(db, { orgCode: 'RM3', identity: telegram(chats.RM3!) }, clock)).kind).toBe('removed');
+    const resent = await resendFailedDeliveries(db, { campaignId: r, actor: 'test', event: { channel: 'telegram', dedupeKey: 'resend-removed' }, adminIds: [] }, clock.now());
+    expect(resent).toEqual({ kind: 'requeued', count: 1 });
+    const final = await byChat('announce');
+    expect(final.get(chats.RM3!)!.status).toBe('failed');
+    expect(final.get(chats.RM4!)!.status).toBe('queued');
   });
 });

@@ -136,7 +136,7 @@ export async function startReminderHarness(label: string, options: ReminderHarne
     },
     outboxDeps(overrides = {}) {
       const sender = createTelegramSender(new Api(harness.emulator.token, { apiRoot: harness.emulator.apiRoot }));
-      return { db, forms: new FormCache(db), clock, logger: silentLogger, sender, queue: harness.client.queues.outbox.telegram, ...overrides };
+      return { db, forms: new FormCache(db), clock, logger: silentLogger, sender, queue: harness.client.queues.outbox.telegram, adminIds: [], ...overrides };
     },
     slotDeps(overrides = {}) {
       return { db, clock, logger: silentLogger, scheduler: harness.client.scheduler, audience: TELEGRAM_AUDIENCE, ...overrides };
