@@ -28,8 +28,7 @@ export async function editedMessage(request: ChatRequest, text: string): Promise
 /**
  * A reply to one of the bot's question prompts answers that question of that prompt's
  * report: the number is read from the prompt's heading ("Câu 3/14."), the report from its
- * options where the channel shows them (else the report being answered). Undefined when
- * the quoted message is not a prompt.
+ * options where the channel shows them. Undefined when the quoted message is not a prompt.
  */
 export function replyTarget(quoted: Quoted | undefined): { questionNo: number; submissionId?: string } | undefined {
   if (!quoted?.fromBot) return undefined;

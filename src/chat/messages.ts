@@ -34,6 +34,10 @@ export const botMessages = {
   paused: 'Đã tạm dừng. Các câu trả lời đã được lưu; gõ /baocao để tiếp tục đúng chỗ đang dừng.',
   nothingToPause: 'Đồng chí không có báo cáo nào đang mở. Gõ /baocao để bắt đầu.',
   editNotAnswer: 'Tin nhắn vừa sửa không phải là câu trả lời của câu hỏi nào, nên bot không thay đổi gì.',
+  replyToUnknownPrompt: (questionNo: number) =>
+    `Bot không rõ tin nhắn đồng chí trả lời thuộc báo cáo nào, nên chưa lưu gì. ` +
+    `Để trả lời câu đang hỏi, đồng chí gõ câu trả lời bình thường (không trả lời vào tin nhắn cũ); ` +
+    `để sửa câu ${questionNo}, gõ /baocao rồi gõ «sửa ${questionNo}» ở bước xem lại.`,
   forwardedNotAnswer: 'Tin nhắn chuyển tiếp (hoặc gửi qua bot khác) không được tính là câu trả lời. Đồng chí gõ trực tiếp câu trả lời.',
   textOnly: 'Bot chỉ đọc được tin nhắn chữ. Xin gõ câu trả lời hoặc chọn một lựa chọn của câu hỏi.',
   chooseCampaignTyped: 'Gõ «baocao 1», «baocao 2»… để chọn đợt.',

@@ -95,6 +95,8 @@ export interface Quoted {
   fromBot: boolean;
   /** The report the quoted prompt belongs to, when its options name it (Telegram's buttons do). */
   submissionId?: string;
+  /** It is the last question prompt the bot sent in this chat, as far as this process knows: the one the person is at now. */
+  latest?: boolean;
 }
 
 export type InboundContent =
@@ -133,9 +135,10 @@ export interface Reply {
   toast?: { text: string; alert?: boolean };
   /**
    * What happens to the options of the message whose button was pressed: kept, all
-   * removed, or only those of one action kind (after «Đã nhận», «Bắt đầu báo cáo» stays).
+   * removed, all but the pressed one, which stays marked as chosen (an answer taken), or
+   * only those of one action kind (after «Đã nhận», «Bắt đầu báo cáo» stays).
    */
-  pressed?: 'keep' | 'retire' | { retire: Action['kind'] };
+  pressed?: 'keep' | 'retire' | 'chosen' | { retire: Action['kind'] };
   /** The first message replaces the pressed one where the channel can edit (multi-choice toggles). */
   inPlace?: boolean;
   /**

@@ -75,7 +75,10 @@ export async function answerReport(
   );
   // Handled before, its reply never recorded: the process that handled it may have died before replying.
   if (reply.kind === 'duplicate' && reply.current && request.answersAgain(reply.current.handledAt)) return reportReply(reply.current.prompt, personId);
-  return reportReply(reply, personId);
+  const shown = reportReply(reply, personId);
+  // A pressed option the report took (its step moved on) stays on its prompt, marked chosen.
+  const taken = target?.step !== undefined && reply.kind === 'prompt' && reply.step !== target.step && !reply.inPlace;
+  return taken ? { ...shown, pressed: 'chosen' } : shown;
 }
 
 /** Opens (or resumes) the report, in one transaction that records the event and acknowledges the round's announcement. */

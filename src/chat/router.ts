@@ -171,10 +171,13 @@ async function text(request: ChatRequest, { text: typed, quoted, command: cmd, u
   if (inviteCode !== undefined) return startCommand(request, inviteCode);
   if (!person) return sayOnce(request, msg.notRegistered);
   const repliedTo = replyTarget(quoted);
-  if (repliedTo !== undefined) {
+  if (repliedTo?.submissionId !== undefined) {
     const input = { kind: 'edit_answer' as const, questionNo: repliedTo.questionNo, text: typed };
-    return answerReport(request, person.id, input, repliedTo.submissionId ? { submissionId: repliedTo.submissionId } : undefined);
+    return answerReport(request, person.id, input, { submissionId: repliedTo.submissionId });
   }
+  // A prompt that names no report (no options) is the current one only if it is the last prompt
+  // the bot sent: then the reply answers it as typed text. An older one may be another report's.
+  if (repliedTo !== undefined && !quoted?.latest) return sayOnce(request, msg.replyToUnknownPrompt(repliedTo.questionNo));
   return answerReport(request, person.id, { kind: 'text', text: typed });
 }
 

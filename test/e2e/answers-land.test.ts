@@ -431,6 +431,57 @@ describe('(4) replies, forwards and messages via a bot', () => {
   });
 });
 
+describe('(4) replies, for a secretary of two organizations', () => {
+  /** A secretary of `codes`, with a round of `formId` for both; a Scene per organization. */
+  async function twoOrganizations(codes: [string, string], formId: string): Promise<[Scene, Scene]> {
+    const user: TgUser = { id: nextUserId++, first_name: 'Bí thư', last_name: 'hai chi bộ' };
+    const orgIds = [];
+    for (const code of codes) orgIds.push(await insertOrg(testDb.db, { code, name: `Chi bộ ${code}` }));
+    await insertPerson(testDb.db, { telegramUserId: user.id, name: 'Bí thư hai chi bộ', orgIds });
+    const campaignId = await round(formId, 'Năm 2026', codes);
+    return [{ user, org: codes[0], campaignId }, { user, org: codes[1], campaignId }];
+  }
+
+  /** Opens the organization's report from /baocao's list of the two. */
+  async function openFromList(s: Scene, expected: string) {
+    const { reply: list } = await say(s, '/baocao', 'Có nhiều đợt');
+    return press(s, new RegExp(`Chi bộ ${s.org}`), expected, list);
+  }
+
+  it("a reply to a prompt whose option was pressed edits that prompt's report, not the one open now", async () => {
+    const [x, y] = await twoOrganizations(['HAI1', 'HAI2'], 'dan_van_qcdc');
+    const { reply: promptOfX } = await openFromList(x, 'Câu 1/14');
+    await press(x, 'Không', 'Câu 3/14', promptOfX);
+    // The pressed option stays on the prompt, marked chosen; the others are gone.
+    const retired = emulator.messagesTo(x.user.id).find((m) => m.message_id === promptOfX.message_id)!;
+    expect(retired.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual(['✓ Không']);
+    await say(x, '/huy', 'tạm dừng');
+    await openFromList(y, 'Câu 1/14');
+    await say(y, 'có', 'Câu 2/14');
+    const yBefore = await reportState(y);
+
+    await say(x, 'có', 'Đã sửa câu 1: Có (trước: Không)', { replyTo: retired });
+    expect((await answerRows(x)).get('ban_chi_dao')?.value).toBe(true);
+    expect(await reportState(y)).toEqual(yBefore);
+  });
+
+  it('a reply to an older prompt without options is refused, nothing stored; one to the prompt shown last answers it', async () => {
+    const [x, y] = await twoOrganizations(['HAI3', 'HAI4'], 'xep_loai_to_chuc_dang');
+    const { reply: promptOfX } = await openFromList(x, 'Câu 1/');
+    expect(promptOfX.reply_markup).toBeUndefined();
+    await say(x, '/huy', 'tạm dừng');
+    const { reply: promptOfY } = await openFromList(y, 'Câu 1/');
+    const [xBefore, yBefore] = [await reportState(x), await reportState(y)];
+
+    await say(x, '25', 'không rõ tin nhắn đồng chí trả lời thuộc báo cáo nào', { replyTo: promptOfX });
+    expect([await reportState(x), await reportState(y)]).toEqual([xBefore, yBefore]);
+
+    await say(y, '25', 'Câu 2/', { replyTo: promptOfY });
+    expect((await answerRows(y)).get('tong_dang_vien')?.value).toBe(25);
+    expect(await reportState(x)).toEqual(xBefore);
+  });
+});
+
 describe('(5) a duplicated update', () => {
   it('changes nothing and gets no second reply, whatever it was', async () => {
     const s = scene('DUP');

@@ -12,7 +12,7 @@ const chat = { id: 1001, type: 'private' as const, first_name: 'An' };
 
 function eventOf(message: Record<string, unknown>, lastReplyId?: number) {
   const update = { update_id: 7, message: { message_id: 50, date: 1_780_000_000, chat, from: user, ...message } } as unknown as Update;
-  return toInboundEvent(new Context(update, new Api('1:x'), me), lastReplyId);
+  return toInboundEvent(new Context(update, new Api('1:x'), me), { lastReplyId });
 }
 
 describe('toInboundEvent', () => {

@@ -13,7 +13,9 @@ import { handleEvent } from '../../chat/boundary.js';
 import { commandMenus } from '../../chat/messages.js';
 import type { Action, Attachment, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
 import type { Logger } from '../../logger.js';
+import { questionNoInPrompt } from '../../dialogue/heading.js';
 import { LastReplies } from '../lastReply.js';
+import { markupToPlain } from '../text/render.js';
 import { decodeAction } from './callbackData.js';
 import { htmlOptions, telegramParts, TELEGRAM_TEXT_LIMIT } from './render.js';
 import { isExpiredQuery } from './queries.js';
@@ -35,7 +37,7 @@ function displayName(from: NonNullable<Context['from']>): string {
   return [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || String(from.id);
 }
 
-function contentOf(ctx: Context): InboundContent {
+function contentOf(ctx: Context, lastPromptId: number | undefined): InboundContent {
   if (ctx.callbackQuery) return { kind: 'action', action: ctx.callbackQuery.data === undefined ? undefined : decodeAction(ctx.callbackQuery.data) };
   const message = ctx.message ?? ctx.editedMessage;
   if (!message) return { kind: 'other' };
@@ -44,15 +46,13 @@ function contentOf(ctx: Context): InboundContent {
   if (ctx.editedMessage) return { kind: 'edited', text: message.text };
   const replied = message.reply_to_message;
   // Only a reply to this bot's own message can name a question.
-  const quoted = replied?.text !== undefined ? { text: replied.text, fromBot: replied.from?.id === ctx.me.id, ...reportOfButtons(replied) } : undefined;
+  const quoted =
+    replied?.text !== undefined
+      ? { text: replied.text, fromBot: replied.from?.id === ctx.me.id, ...reportOfButtons(replied), ...(replied.message_id === lastPromptId ? { latest: true } : {}) }
+      : undefined;
   return { kind: 'text', text: message.text, ...(quoted ? { quoted } : {}) };
 }
 
-/**
- * The update as a channel-neutral event. `lastReplyId`: the id of the bot's last message
- * in this chat; message ids of a private chat are one sequence for both sides, so a
- * smaller id was sent before that reply arrived.
- */
 /** The report a prompt's buttons belong to: its callback data names it. */
 function reportOfButtons(message: { reply_markup?: InlineKeyboardMarkup }): { submissionId?: string } {
   for (const row of message.reply_markup?.inline_keyboard ?? []) {
@@ -64,7 +64,13 @@ function reportOfButtons(message: { reply_markup?: InlineKeyboardMarkup }): { su
   return {};
 }
 
-export function toInboundEvent(ctx: Context, lastReplyId?: number): InboundEvent | undefined {
+/**
+ * The update as a channel-neutral event. `lastReplyId`: the id of the bot's last message
+ * in this chat; message ids of a private chat are one sequence for both sides, so a
+ * smaller id was sent before that reply arrived. `lastPromptId`: the last question prompt's.
+ */
+export function toInboundEvent(ctx: Context, seen: { lastReplyId?: number | undefined; lastPromptId?: number | undefined } = {}): InboundEvent | undefined {
+  const { lastReplyId } = seen;
   const from = ctx.from;
   const message = ctx.message ?? ctx.editedMessage;
   if (!from || from.is_bot || (!message && !ctx.callbackQuery)) return undefined;
@@ -77,7 +83,7 @@ export function toInboundEvent(ctx: Context, lastReplyId?: number): InboundEvent
     at: message ? new Date(message.date * 1000) : new Date(),
     ...(message ? { messageRef: `${message.chat.id}:${message.message_id}` } : {}),
     ...(before ? { sentBeforeLastReply: true as const } : {}),
-    content: contentOf(ctx),
+    content: contentOf(ctx, seen.lastPromptId),
   };
 }
 
@@ -89,9 +95,26 @@ function withoutKind(ctx: Context, kind: Action['kind']) {
     .filter((row) => row.length > 0);
 }
 
+/**
+ * Only the pressed option, marked chosen: the prompt shows what was answered, and it
+ * keeps naming its report (reportOfButtons), so a reply to it later edits that report's
+ * question, not whichever report is open then. Pressed again, it is a stale button.
+ */
+function chosenOnly(ctx: Context): InlineKeyboardMarkup | undefined {
+  const data = ctx.callbackQuery?.data;
+  const pressed = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === data);
+  return data && pressed ? { inline_keyboard: [[{ text: `✓ ${pressed.text}`, callback_data: data }]] } : undefined;
+}
+
+function retiredMarkup(ctx: Context, pressed: Exclude<Reply['pressed'], 'keep' | undefined>): InlineKeyboardMarkup | undefined {
+  if (pressed === 'retire') return undefined;
+  if (pressed === 'chosen') return chosenOnly(ctx);
+  return { inline_keyboard: withoutKind(ctx, pressed.retire) };
+}
+
 async function retirePressed(ctx: Context, reply: Reply): Promise<void> {
   if (!ctx.callbackQuery?.message || !reply.pressed || reply.pressed === 'keep') return;
-  const markup = reply.pressed === 'retire' ? undefined : { inline_keyboard: withoutKind(ctx, reply.pressed.retire) };
+  const markup = retiredMarkup(ctx, reply.pressed);
   try {
     await ctx.editMessageReplyMarkup({ reply_markup: markup });
   } catch (error) {
@@ -113,8 +136,8 @@ async function answerQuery(ctx: Context, reply: Reply): Promise<void> {
 }
 
 interface ShowOptions {
-  /** Hears the id of every message sent. */
-  sent: (messageId: number) => void;
+  /** Hears the id and the text of every message sent. */
+  sent: (messageId: number, text: string) => void;
   /** The pressed button was answered already (a slow reply's notice): Telegram takes one answer. */
   answeredQuery: boolean;
 }
@@ -136,17 +159,17 @@ async function showReply(ctx: Context, reply: Reply, { sent, answeredQuery }: Sh
   await showMessages(ctx, reply.messages, sent);
 }
 
-async function showMessages(ctx: Context, messages: Reply['messages'], sent: (messageId: number) => void): Promise<void> {
+async function showMessages(ctx: Context, messages: Reply['messages'], sent: ShowOptions['sent']): Promise<void> {
   for (const message of messages) {
     if (message.attachment) {
-      sent((await sendAttachment(ctx, message.attachment, message.text)).message_id);
+      sent((await sendAttachment(ctx, message.attachment, message.text)).message_id, message.text);
       continue;
     }
     const { chunks, keyboard } = telegramParts(message);
     for (const [i, chunk] of chunks.entries()) {
       const last = i === chunks.length - 1;
       const shown = await ctx.reply(chunk, { ...htmlOptions, ...(last && keyboard ? { reply_markup: keyboard } : {}) });
-      sent(shown.message_id);
+      sent(shown.message_id, chunk);
     }
   }
 }
@@ -175,9 +198,15 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
 
   // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
   const lastReplies = new LastReplies<number>();
+  // The question prompt each chat saw last: a reply to it answers the question it shows now.
+  const lastPrompts = new LastReplies<number>();
+  const sentIn = (chatId: string) => (messageId: number, text: string) => {
+    lastReplies.record(chatId, messageId);
+    if (questionNoInPrompt(markupToPlain(text)) !== undefined) lastPrompts.record(chatId, messageId);
+  };
   bot.chatType('private').use(async (ctx) => {
     const chatId = String(ctx.chat.id);
-    const event = toInboundEvent(ctx, lastReplies.get(chatId));
+    const event = toInboundEvent(ctx, { lastReplyId: lastReplies.get(chatId), lastPromptId: lastPrompts.get(chatId) });
     if (!event) return;
     const working = workingSign(ctx, ctx.log);
     await handleEvent(
@@ -186,7 +215,7 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
       {
         async show(reply) {
           try {
-            await showReply(ctx, reply, { sent: (messageId) => lastReplies.record(chatId, messageId), answeredQuery: working.answeredQuery });
+            await showReply(ctx, reply, { sent: sentIn(chatId), answeredQuery: working.answeredQuery });
           } finally {
             working.stop();
           }
