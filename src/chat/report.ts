@@ -89,7 +89,8 @@ export async function openAndAcknowledge(request: ChatRequest, personId: string,
 
 /**
  * /baocao [N]: the only open round is opened at once; with several, the person chooses
- * (an option each, or «baocao N» typed). Choosing pauses nothing: the list is just shown.
+ * (an option each, or its number typed, «2» or «baocao 2»). The list pauses the report in
+ * progress: what the person types next is a choice, never an answer to its question.
  */
 export async function baocaoCommand(request: ChatRequest, args: string): Promise<Reply> {
   const person = request.caller.person;
@@ -99,8 +100,10 @@ export async function baocaoCommand(request: ChatRequest, args: string): Promise
   const chosen = /^#?(\d{1,3})$/.exec(args);
   const picked = chosen ? open[Number(chosen[1]) - 1] : open.length === 1 ? open[0] : undefined;
   if (picked) return openAndAcknowledge(request, person.id, picked.campaignId, picked.organizationId);
+  // Pausing again changes nothing more: the list may be shown again for an update received again.
   return onceRepeatable(request, async () => {
     if (open.length === 0) return say((await wasRemoved(db, person.id)) ? msg.removedFromOrganization : msg.noOpenCampaignForReport);
+    await pauseReport(db, person.id);
     const options: Option[][] = [];
     for (const [i, c] of open.entries()) {
       const form = await request.deps.forms.get(c.formId, c.formVersion);
@@ -112,7 +115,9 @@ export async function baocaoCommand(request: ChatRequest, args: string): Promise
         },
       ]);
     }
-    return say(`${msg.chooseCampaign}\n${msg.chooseCampaignTyped}`, options);
+    const heading = open.length === 1 ? msg.chooseOnlyCampaign : msg.chooseCampaign;
+    const missing = chosen ? `${msg.noSuchCampaign(Number(chosen[1]), open.length)}\n` : '';
+    return say(`${missing}${heading}\n${msg.chooseCampaignTyped}`, options);
   });
 }
 

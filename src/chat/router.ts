@@ -178,8 +178,13 @@ async function text(request: ChatRequest, { text: typed, quoted, command: cmd, u
   // A prompt that names no report (no options) is the current one only if it is the last prompt
   // the bot sent: then the reply answers it as typed text. An older one may be another report's.
   if (repliedTo !== undefined && !quoted?.latest) return sayOnce(request, msg.replyToUnknownPrompt(repliedTo.questionNo));
+  // No report in progress (paused, or /baocao's list just shown): a bare number chooses a round.
+  if (!person.active_submission_id && ROUND_NUMBER.test(typed.trim())) return baocaoCommand(request, typed.trim());
   return answerReport(request, person.id, { kind: 'text', text: typed });
 }
+
+/** A round's number in /baocao's list, typed alone. */
+const ROUND_NUMBER = /^\d{1,3}$/;
 
 function route(request: ChatRequest, typed: TypedText | undefined): Promise<Reply> {
   const { content } = request.event;

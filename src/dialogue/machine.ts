@@ -392,21 +392,11 @@ function onLateReason(state: DialogueState, input: Input): Transition {
   return move(state, { at: 'done' }, [{ kind: 'late_reason', text: reason }], msg.lateReasonThanks);
 }
 
-/** Whether a typed `0` means «Quay lại» here: only where 0 cannot be an answer. */
-function zeroMeansBack(state: DialogueState): boolean {
-  const { cursor } = state;
-  if (cursor.at === 'confirm' || cursor.at === 'plausible' || cursor.at === 'review') return true;
-  if (cursor.at !== 'question') return false;
-  const question = findQuestion(state.form, cursor.key);
-  // A multi-choice that allows none reads 0 as "none of them".
-  return question.type === 'yes_no' || question.type === 'choice' || (question.type === 'multi_choice' && question.minSelected > 0);
-}
-
 /**
  * The button a typed message stands for: the `say` of a button of the prompt
- * shown ("2", "xong", "gửi", "sửa 3"), «quay lại»/«bỏ qua» even where the prompt
- * has no such button (so the person hears why not), or `0` for back where 0
- * cannot be an answer. Undefined: the text is an answer (or a review command).
+ * shown ("2", "xong", "gửi", "sửa 3"), or «quay lại»/«bỏ qua» even where the prompt
+ * has no such button (so the person hears why not). Undefined: the text is an answer
+ * (or a review command). A typed 0 is never «quay lại»: people type it for "không".
  */
 function typedWord(state: DialogueState, text: string): Input | undefined {
   const { cursor } = state;
@@ -418,7 +408,6 @@ function typedWord(state: DialogueState, text: string): Input | undefined {
   }
   if (matchesSay(text, msg.sayBack)) return { kind: 'back' };
   if (cursor.at !== 'review' && matchesSay(text, msg.saySkip)) return { kind: 'skip' };
-  if (matchesSay(text, msg.sayBackShort) && zeroMeansBack(state)) return { kind: 'back' };
   return undefined;
 }
 

@@ -23,7 +23,6 @@ export const dialogueMessages = {
   saySubmit: 'gửi',
   sayEdit: (no: number) => `sửa ${no}`,
   /** Typed instead of «Quay lại» where 0 cannot be an answer. */
-  sayBackShort: '0',
   yesNoHint: 'Chọn 1 (Có) hoặc 2 (Không); gõ «có»/«không» cũng được',
   choiceHint: 'Chọn một mục: gõ số thứ tự hoặc tên của mục',
   confirmHint: (count: number) =>
@@ -61,7 +60,7 @@ export const dialogueMessages = {
   plausibleBasisPrevious: (periodLabel: string, previous: string) => `(${periodLabel}: ${previous})`,
   plausibleBasisPercentile: (percentile: string, answered: string, usual: string) =>
     `(Số này cao hơn nhiều so với phần lớn các đơn vị: ${percentile}% trong ${answered} đơn vị đã trả lời đợt này báo không quá ${usual}.)`,
-  plausibleHint: 'Số này khác nhiều so với thường lệ. Chọn «Đúng» (gõ 1) để lưu, «Nhập lại» (gõ 2) để nhập lại; hoặc gõ ngay số đúng.',
+  plausibleHint: 'Số này khác nhiều so với thường lệ. Chọn «Đúng» (hoặc gõ «đúng») để lưu, «Nhập lại» để nhập lại; hoặc gõ ngay số đúng.',
   plausibleYes: 'Đúng',
   plausibleRetype: 'Nhập lại',
   /** Typed on the plausibility step, besides 1 and 2 (compared folded). */

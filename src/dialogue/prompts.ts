@@ -172,8 +172,9 @@ function plausiblePrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'pl
   lines.push(msg.plausibleHint);
   const nav = navigationRow(state, question);
   const choices: PromptButton[] = [
-    { label: msg.plausibleYes, input: { kind: 'pick', index: 0 }, say: '1' },
-    { label: msg.plausibleRetype, input: { kind: 'pick', index: 1 }, say: '2' },
+    // Words, not numbers: a number typed here is the corrected answer.
+    { label: msg.plausibleYes, input: { kind: 'pick', index: 0 }, say: msg.sayPlausibleYesWords[0] },
+    { label: msg.plausibleRetype, input: { kind: 'pick', index: 1 }, say: msg.sayPlausibleRetypeWords[0] },
   ];
   return { text: lines.join('\n'), buttons: [choices, ...(nav.length ? [nav] : [])] };
 }

@@ -465,6 +465,22 @@ describe('(4) replies, for a secretary of two organizations', () => {
     expect(await reportState(y)).toEqual(yBefore);
   });
 
+  it("a number typed after /baocao's list chooses a round, never answers the question of the report in progress", async () => {
+    const [x, y] = await twoOrganizations(['HAI5', 'HAI6'], 'dan_van_qcdc');
+    await openFromList(x, 'Câu 1/14');
+    await say(x, 'có', 'Câu 2/14');
+    await say(x, 'có', 'Câu 3/14');
+    const xBefore = await reportState(x);
+    const { reply: list } = await say(x, '/baocao', 'Có nhiều đợt');
+    const labels: string[] = list.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text);
+    const numberOf = (org: string) => labels.find((l) => l.includes(`Chi bộ ${org}`))!.split('.')[0]!;
+    await say(y, numberOf('HAI6'), 'Câu 1/14');
+    expect(await reportState(x)).toEqual(xBefore);
+    expect((await submission(y)).cursor).toMatchObject({ at: 'question', key: 'ban_chi_dao' });
+    await say(y, '/baocao 7', 'Không có đợt số 7: chỉ có 2 đợt đang mở.');
+    expect(await reportState(x)).toEqual(xBefore);
+  });
+
   it('a reply to an older prompt without options is refused, nothing stored; one to the prompt shown last answers it', async () => {
     const [x, y] = await twoOrganizations(['HAI3', 'HAI4'], 'xep_loai_to_chuc_dang');
     const { reply: promptOfX } = await openFromList(x, 'Câu 1/');

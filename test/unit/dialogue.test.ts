@@ -504,21 +504,28 @@ describe('typed words replace every button', () => {
     expect(required.notice).toBe('Câu này bắt buộc, không bỏ qua được.');
   });
 
-  it('«quay lại» and 0 go back on a choice; on a number question 0 is the value 0', () => {
+  it('«quay lại» goes back on a choice, 0 does not (people type it for "không"); on a number question 0 is the value 0', () => {
     const { state } = run(newState(qcdc), ...qcdcInputs.slice(0, 11));
-    for (const word of ['quay lại', 'Quay lai', '0']) {
+    for (const word of ['quay lại', 'Quay lai']) {
       const back = step(state, text(word));
       expect(back.cursor).toEqual(at('khen_ca_nhan'));
       expect(back.effects).toEqual([]);
     }
+    const zero = step(state, text('0'));
+    expect(zero.cursor).toEqual(state.cursor);
+    expect(zero.effects).toEqual([]);
+    expect(zero.notice).toBeDefined();
+    const onYesNo = step(newState(qcdc), text('0'));
+    expect([onYesNo.cursor, onYesNo.effects]).toEqual([at('ban_chi_dao'), []]);
+    expect(onYesNo.notice).toBeDefined();
     const onNumber = run(newState(qcdc), text('có'), text('có'));
     expect(onNumber.state.cursor).toEqual(at('so_mo_hinh_dvk'));
     expect(step(onNumber.state, text('0')).effects).toEqual([{ kind: 'set', key: 'so_mo_hinh_dvk', value: 0 }]);
     expect(step(onNumber.state, text('quay lại')).cursor).toEqual(at('bcd_quy_che'));
   });
 
-  it('«quay lại» or 0 on the first question says there is none before it', () => {
-    for (const word of ['quay lại', '0']) {
+  it('«quay lại» on the first question says there is none before it', () => {
+    for (const word of ['quay lại', 'Quay lai']) {
       const t = step(newState(qcdc), text(word));
       expect(t.cursor).toEqual(at('ban_chi_dao'));
       expect(t.effects).toEqual([]);
@@ -526,23 +533,24 @@ describe('typed words replace every button', () => {
     }
   });
 
-  it('on the confirm step 1 and 2 pick a reading, 0 goes back, another number is read again', () => {
+  it('on the confirm step 1 and 2 pick a reading, «quay lại» goes back, another number (0 too) is read again', () => {
     const form = makeForm({ questions: [{ key: 'ty_le', type: 'decimal', text: 'Tỷ lệ?', decimals: 3 }] });
     const asked = run(newState(form), text('1.234'));
     expect(asked.last.prompt.text).toContain('Gõ 1 hoặc 2 để chọn cách hiểu đúng, hoặc nhập lại số.');
     expect(step(asked.state, text('1')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 1234 }]);
     expect(step(asked.state, text('2')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 1.234 }]);
-    expect(step(asked.state, text('0')).cursor).toEqual(at('ty_le'));
+    expect(step(asked.state, text('quay lại')).cursor).toEqual(at('ty_le'));
+    expect(step(asked.state, text('0')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 0 }]);
     expect(step(asked.state, text('3')).effects).toEqual([{ kind: 'set', key: 'ty_le', value: 3 }]);
   });
 
-  it('«gửi» submits and «sửa 3» edits on the review, also of a sent report; 0 goes back to the last question', () => {
+  it('«gửi» submits and «sửa 3» edits on the review, also of a sent report; «quay lại» goes back to the last question, 0 does nothing', () => {
     const { state } = run(newState(qcdc), ...qcdcInputs);
     expect(step(state, text('gửi')).effects).toEqual([{ kind: 'submit' }]);
     expect(step(state, text('«Gửi».')).effects).toEqual([{ kind: 'submit' }]);
     expect(step(state, text('sửa 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
     expect(step(state, text('Sua 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
-    expect(step(state, text('0')).cursor).toEqual(at('kien_nghi', true));
+    expect([step(state, text('0')).cursor, step(state, text('0')).effects]).toEqual([state.cursor, []]);
     expect(step(state, text('quay lại')).cursor).toEqual(at('kien_nghi', true));
     const sent: DialogueState = { ...state, status: 'submitted' };
     expect(step(sent, text('gửi')).effects).toEqual([{ kind: 'submit' }]);
@@ -565,7 +573,7 @@ describe('typed words replace every button', () => {
     expect(step(newState(form), text('1, 2')).effects).toEqual([{ kind: 'set', key: 'm', value: ['a', 'b'] }]);
     const toggled = run(newState(form), { kind: 'toggle', index: 1 });
     expect(step(toggled.state, text('Xong')).effects).toEqual([{ kind: 'set', key: 'm', value: ['b'] }]);
-    expect(step(newState(form), text('0')).notice).toContain('câu đầu tiên');
+    expect([step(newState(form), text('0')).cursor, step(newState(form), text('0')).effects]).toEqual([at('m'), []]);
     const second = run(newState(form), text('1')).state;
     expect(step(second, text('0')).effects).toEqual([{ kind: 'set', key: 'n', value: [] }]);
   });
@@ -606,7 +614,8 @@ describe('plausibility, asked at entry', () => {
     expect(t.prompt.text).toContain('Câu 8/14');
     expect(t.prompt.text).toContain('Đồng chí xác nhận 1.234 cuộc đối thoại định kỳ với người lao động? (Năm 2025: 3)');
     expect(labels(t.prompt)).toEqual(['Đúng', 'Nhập lại', '« Quay lại']);
-    expect(t.prompt.buttons[0]!.map((b) => b.say)).toEqual(['1', '2']);
+    // Words, not 1 and 2: a number typed at this step is the corrected figure.
+    expect(t.prompt.buttons[0]!.map((b) => b.say)).toEqual(['đúng', 'nhập lại']);
   });
 
   it('a plausible number is stored at once, without a flag', () => {
@@ -639,13 +648,13 @@ describe('plausibility, asked at entry', () => {
     expect(step(asked, pick(2)).effects).toEqual([]);
   });
 
-  it('by typing: 1 or «đúng» confirms, 2 or «nhập lại» retypes, 0 goes back, another number is a fresh answer', () => {
+  it('by typing: «đúng» confirms, «nhập lại» retypes, «quay lại» goes back, any number (1 and 2 too) is a fresh answer', () => {
     const asked = run(atDialogues(), text('1234')).state;
     const flagged = [{ kind: 'set', key: 'so_doi_thoai', value: 1234, confirmedOutlier: true }];
-    expect(step(asked, text('1')).effects).toEqual(flagged);
     expect(step(asked, text('Đúng')).effects).toEqual(flagged);
     expect(step(asked, text('dung')).effects).toEqual(flagged);
-    for (const word of ['2', 'Nhập lại', '0', 'quay lại']) {
+    for (const value of [1, 2]) expect(step(asked, text(String(value))).effects).toEqual([{ kind: 'set', key: 'so_doi_thoai', value }]);
+    for (const word of ['Nhập lại', 'quay lại']) {
       const t = step(asked, text(word));
       expect(t.cursor).toEqual(at('so_doi_thoai'));
       expect(t.effects).toEqual([]);
@@ -678,8 +687,8 @@ describe('plausibility, asked at entry', () => {
     const t = step(newState(form, { plausibility: plausibility({ so: 3 }) }), text('30'));
     expect(t.prompt.text).toContain('Đồng chí xác nhận 30? (Năm 2025: 3)');
     expect(labels(t.prompt)).toEqual(['Đúng', 'Nhập lại']);
-    // No «Quay lại» button on the first question, but 0 still goes back to the question.
-    expect(step(apply(newState(form), t), text('0')).cursor).toEqual(at('so'));
+    // No «Quay lại» button on the first question, but «quay lại» typed still goes back to the question.
+    expect(step(apply(newState(form), t), text('quay lại')).cursor).toEqual(at('so'));
   });
 
   it('per-question settings in the form: off, or another ratio', () => {
