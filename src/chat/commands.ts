@@ -28,7 +28,7 @@ export interface ParsedCommand {
   name: CommandName;
   /** The rest of the message, trimmed. */
   args: string;
-  /** Typed without the slash: on a question that takes free text, it may be the answer itself. */
+  /** Typed without the slash («huỷ», «baocao 2»), as on Zalo. */
   bare?: true;
 }
 

@@ -10,7 +10,7 @@ import { findPersonByIdentity, isAdmin, type KnownPerson } from '../services/peo
 import { PercentileCache } from '../services/percentiles.js';
 import { RepliedMarks } from '../services/processedUpdates.js';
 import { RecentEvents } from './recentEvents.js';
-import { asksForFreeText, identifyForAnswer, type PrefetchedStep } from '../services/reporting.js';
+import { identifyForAnswer, type PrefetchedStep } from '../services/reporting.js';
 import { acknowledgePressed, acknowledgeTyped } from './acknowledgements.js';
 import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
 import { isUnknownSlashCommand, parseCommand, type CommandName, type ParsedCommand } from './commands.js';
@@ -36,9 +36,6 @@ export interface Chat {
   /** Records what is still gathered; call before the database closes. */
   close(): Promise<void>;
 }
-
-/** Typed without a slash, these are never an answer: nobody answers a question with "báo cáo" or "đã nhận". */
-const ALWAYS_COMMANDS = new Set<CommandName>(['baocao', 'danhan']);
 
 const ADMIN_COMMANDS = new Set<CommandName>(['dotmoi', 'dot', 'tonghop', 'chuanop', 'nhacnho', 'molai', 'doihan', 'ketthuc', 'guilai']);
 
@@ -158,10 +155,9 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
 
 async function text(request: ChatRequest, { text: typed, quoted, command: cmd, unknownSlash, inviteCode }: TypedText): Promise<Reply> {
   const person = request.caller.person;
-  // "Tổng hợp", "huỷ" typed as the answer to a free-text question is that answer, not the command.
-  const mayBeAnswer = cmd?.bare && !ALWAYS_COMMANDS.has(cmd.name) && person?.active_submission_id;
-  const answersFreeText = mayBeAnswer ? await asksForFreeText(request.deps, person.active_submission_id!) : false;
-  if (cmd && !answersFreeText) return command(request, cmd);
+  // A command word is the command, even typed alone at a question that takes free text: nobody's
+  // answer is «huỷ» or «trợ giúp», and storing it there would lose what the person asked for.
+  if (cmd) return command(request, cmd);
   if (unknownSlash) return sayOnce(request, msg.unknownCommand);
   if (request.caller.isAdmin && person) {
     const reply = await toWizard(request, { kind: 'text', text: typed });

@@ -257,7 +257,8 @@ function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'questio
     case 'edit_answer':
       return editAnswer(state, input);
     case 'submit':
-      return stay(state, msg.buttonNotForThisStep);
+      // Sent early: says which question is still unanswered (this one, or one before it).
+      return submit(state);
     case 'show':
       return stay(state);
   }
@@ -347,13 +348,30 @@ function submit(state: DialogueState): Transition {
   };
 }
 
+const SUBMIT_WORDS = /^gui( bao cao)?$/;
+const EDIT_WORDS = /^(sua(?: cau)? ?)?(\d{1,3})$/;
+
+/** A typed command word without the quotes and the full stop people type around it («Gửi».). */
+const foldWord = (text: string) => foldVietnamese(text).replace(/^[«"'“\s]+|[»"'”.!\s]+$/g, '');
+
 /** What a typed message means on the review screen: "gửi", "sửa 3", "3". */
 function reviewCommand(text: string): Input | undefined {
-  const folded = foldVietnamese(text);
-  if (/^gui( bao cao)?$/.test(folded)) return { kind: 'submit' };
-  const edit = /^(?:sua(?: cau)? ?)?(\d{1,3})$/.exec(folded);
-  if (edit) return { kind: 'edit', questionNo: Number(edit[1]) };
+  const folded = foldWord(text);
+  if (SUBMIT_WORDS.test(folded)) return { kind: 'submit' };
+  const edit = EDIT_WORDS.exec(folded);
+  if (edit) return { kind: 'edit', questionNo: Number(edit[2]) };
   return undefined;
+}
+
+/**
+ * «gửi» and «sửa 3» typed at a question: the review's words, meant as such, never an
+ * answer (a text question would store them). A bare number stays an answer there.
+ */
+function controlWord(text: string): Input | undefined {
+  const folded = foldWord(text);
+  if (SUBMIT_WORDS.test(folded)) return { kind: 'submit' };
+  const edit = EDIT_WORDS.exec(folded);
+  return edit?.[1] ? { kind: 'edit', questionNo: Number(edit[2]) } : undefined;
 }
 
 function onReview(state: DialogueState, input: Input): Transition {
@@ -388,7 +406,8 @@ function onLateReason(state: DialogueState, input: Input): Transition {
   // The reason is stored as typed, less what no one can see or Postgres cannot hold.
   const normalized = normalizeTypedText(input.text);
   const reason = normalized.ok ? normalized.text : '';
-  if (!reason || [...reason].length > LATE_REASON_MAX_CHARS) return stay(state, msg.lateReasonEmpty);
+  // «gửi» typed again (the report is sent already) or «sửa 3» is not a reason.
+  if (!reason || [...reason].length > LATE_REASON_MAX_CHARS || controlWord(reason)) return stay(state, msg.lateReasonEmpty);
   return move(state, { at: 'done' }, [{ kind: 'late_reason', text: reason }], msg.lateReasonThanks);
 }
 
@@ -422,7 +441,7 @@ export function step(state: DialogueState, given: Input): Transition {
   if (state.locked && given.kind !== 'show') {
     return stay(state, state.locked === 'closed' ? msg.lockedClosed : msg.lockedPastDeadline);
   }
-  const input = (given.kind === 'text' ? typedWord(state, given.text) : undefined) ?? given;
+  const input = (given.kind === 'text' ? (typedWord(state, given.text) ?? (state.cursor.at === 'question' ? controlWord(given.text) : undefined)) : undefined) ?? given;
   const { cursor } = state;
   switch (cursor.at) {
     case 'question':

@@ -78,22 +78,6 @@ export interface ReportInput {
   submissionId?: string;
 }
 
-/** Whether the report's current step takes free text (a text question, the late reason): a bare command word may be its answer. */
-export async function asksForFreeText(deps: Pick<ReportingDeps, 'db' | 'forms'>, submissionId: string): Promise<boolean> {
-  const row = await deps.db
-    .selectFrom('submissions as s')
-    .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
-    .select(['s.cursor', 'c.form_id', 'c.form_version'])
-    .where('s.id', '=', submissionId)
-    .executeTakeFirst();
-  if (!row) return false;
-  const cursor = row.cursor as DialogueState['cursor'];
-  if (cursor.at === 'late_reason') return true;
-  if (cursor.at !== 'question') return false;
-  const form = await deps.forms.get(row.form_id, row.form_version);
-  return form.questions.find((q) => q.key === cursor.key)?.type === 'text';
-}
-
 /** A step number no report has: the person has not seen the current prompt. */
 const UNSEEN_STEP = -1;
 /** Steps decided again after a co-reporter's step got there first, before giving up. */

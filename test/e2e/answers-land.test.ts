@@ -498,6 +498,20 @@ describe('(4) replies, for a secretary of two organizations', () => {
   });
 });
 
+describe('command words at a question that takes free text', () => {
+  it('«huỷ» pauses and «trợ giúp» helps: neither is stored as the answer', async () => {
+    const s = await addSecretary('CMW');
+    s.campaignId = await round('dan_van_qcdc', 'Năm 2026', ['CMW']);
+    await say(s, '/baocao', 'Câu 1/14');
+    await answer(s, [['có', 'Câu 2/14'], ['có', 'Câu 3/14'], ['3', 'Câu 4/14'], ['có', 'Câu 5/14']]);
+    const before = await reportState(s);
+    await say(s, 'trợ giúp', '/baocao');
+    await say(s, 'huỷ', 'Đã tạm dừng');
+    expect(await reportState(s)).toEqual(before);
+    expect((await answerRows(s)).has('ten_mo_hinh')).toBe(false);
+  });
+});
+
 describe('(5) a duplicated update', () => {
   it('changes nothing and gets no second reply, whatever it was', async () => {
     const s = scene('DUP');

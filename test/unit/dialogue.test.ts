@@ -197,9 +197,12 @@ describe('walking the QCDC form', () => {
     expect(submitted.last.cursor).toEqual({ at: 'late_reason' });
     expect(submitted.last.effects).toEqual([{ kind: 'submit' }]);
     expect(submitted.last.notice).toContain('sau hạn chót');
-    const empty = step(submitted.state, text('   '));
-    expect(empty.cursor).toEqual({ at: 'late_reason' });
-    expect(empty.effects).toEqual([]);
+    // Nothing to read, or «gửi» typed again: not a reason.
+    for (const typed of ['   ', 'gửi', 'Gửi.', 'sửa 3']) {
+      const empty = step(submitted.state, text(typed));
+      expect(empty.cursor).toEqual({ at: 'late_reason' });
+      expect(empty.effects).toEqual([]);
+    }
     const reason = step(submitted.state, text('  Đồng chí bí thư đi công tác  '));
     expect(reason.cursor).toEqual({ at: 'done' });
     expect(reason.effects).toEqual([{ kind: 'late_reason', text: 'Đồng chí bí thư đi công tác' }]);
@@ -583,6 +586,23 @@ describe('typed words replace every button', () => {
     expect(onText.cursor).toEqual(at('ten_mo_hinh'));
     expect(step(onText, text('xong')).effects).toEqual([{ kind: 'set', key: 'ten_mo_hinh', value: 'xong' }]);
     expect(step(onText, text('0')).effects).toEqual([{ kind: 'set', key: 'ten_mo_hinh', value: '0' }]);
+  });
+
+  it('«sửa 3» and «gửi» typed at a question are the review\'s words, never stored as the answer, even to a text question', () => {
+    const onText = run(newState(qcdc), ...qcdcInputs.slice(0, 4)).state;
+    expect(onText.cursor).toEqual(at('ten_mo_hinh'));
+    for (const word of ['sửa 3', 'Sửa câu 3', 'sua cau 3.']) {
+      const t = step(onText, text(word));
+      expect(t.effects).toEqual([]);
+      expect(t.cursor).toEqual(at('so_mo_hinh_dvk', true));
+    }
+    const early = step(onText, text('gửi'));
+    expect(early.effects).toEqual([]);
+    expect(early.cursor).toEqual(at('ten_mo_hinh'));
+    expect(early.notice).toBe('Còn câu 5 chưa trả lời. Đồng chí trả lời tiếp nhé:');
+    // On a number question a bare number is still the answer.
+    const onNumber = run(newState(qcdc), text('có'), text('có')).state;
+    expect(step(onNumber, text('3')).effects).toEqual([{ kind: 'set', key: 'so_mo_hinh_dvk', value: 3 }]);
   });
 });
 
