@@ -37,7 +37,7 @@ export function formatDateVi(iso: string): string {
 
 /** An answer as shown back to the user (confirmation, review before submitting). */
 export function formatAnswer(question: Question, value: AnswerValue): string {
-  if (value === null) return m.labels.skipped;
+  if (value === null) return question.type === 'text' ? m.labels.nothing : m.labels.skipped;
   switch (question.type) {
     case 'yes_no':
       if (typeof value === 'boolean') return value ? m.labels.yes : m.labels.no;

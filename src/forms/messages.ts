@@ -37,6 +37,8 @@ export const formMessages = {
     yes: 'Có',
     no: 'Không',
     skipped: '(bỏ qua)',
+    /** An optional text question left empty: "(nếu có)" answered with nothing to report. */
+    nothing: '(không có)',
     done: 'Xong',
   },
 

@@ -62,11 +62,13 @@ type Reading = { intDigits: string; fracDigits: string };
 type Readings = { primary: Reading; alternative?: Reading | undefined };
 
 /**
- * Words after a number that multiply it: "5 nghìn" or "12 k" must not become 5
- * or 12, so they make the input unreadable instead of being dropped as a unit.
+ * Words after a number that change it: "5 nghìn" or "12 k" must not become 5 or 12,
+ * nor "87 rưỡi" (87,5), "3 đôi" (6), "1 tá" (12) or "87 phẩy 5" become 87, 3, 1 or 87;
+ * so they make the input unreadable instead of being dropped as a unit.
  */
 const MULTIPLIER_WORDS = new Set([
-  'k', 'm', 'b', 'tr', 'nghin', 'ngan', 'trieu', 'ty', 'ti', 'van', 'tram', 'chuc',
+  'k', 'm', 'b', 'tr', 'nghin', 'ngan', 'trieu', 'ty', 'ti', 'van', 'tram', 'chuc', 'muoi',
+  'ruoi', 'nua', 'doi', 'ta', 'le', 'phay', 'cham', 'hon', 'tren', 'duoi', 'khoang',
 ]);
 
 /** Words meaning zero that people type instead of "0". */

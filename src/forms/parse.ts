@@ -253,9 +253,17 @@ function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): P
  * Length is counted in characters of the NFC form, so a phone sending
  * decomposed Vietnamese is not charged twice per accented letter.
  */
+/**
+ * What people type for "nothing to report" at an optional text question ("Hạn chế, khó
+ * khăn (nếu có)"): stored as no answer, so the summary does not count it as content.
+ */
+const NOTHING_TO_REPORT = /^(khong|ko|k|kg|khg|chua|khong co|ko co|k co|chua co|khong co gi|khong co y kien|khong y kien|khong co kien nghi|khong co de xuat|khong co han che|khong co kho khan|khong co han che kho khan|khong co van de gi|khong co gi a|khong a|khong co a|khong co y kien gi|khong de xuat|khong kien nghi|nil|none|n\/a|-+)$/;
+
 function parseText(question: QuestionOf<'text'>, text: string): ParseResult {
   // Stored in NFC so the same words typed on different phones compare equal.
   const value = text.normalize('NFC').trim();
+  const folded = foldVietnamese(value).replace(/[.!,;]+$/, '').replace(/\s+/g, ' ').trim();
+  if (!question.required && NOTHING_TO_REPORT.test(folded)) return ok(null);
   const length = [...value].length;
   if (length > question.maxLength) {
     return fail(m.text.tooLong(formatNumberVi(length), formatNumberVi(question.maxLength)));

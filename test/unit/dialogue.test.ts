@@ -29,7 +29,7 @@ const qcdcInputs: Input[] = [
   text('6'),
   text('Tốt'),
   { kind: 'skip' },
-  text('Không có'),
+  text('Đề nghị mở thêm lớp tập huấn'),
 ];
 
 describe('walking the QCDC form', () => {
@@ -52,7 +52,7 @@ describe('walking the QCDC form', () => {
       khen_ca_nhan: 6,
       tu_danh_gia: 'tot',
       han_che: null,
-      kien_nghi: 'Không có',
+      kien_nghi: 'Đề nghị mở thêm lớp tập huấn',
     });
   });
 
@@ -439,7 +439,7 @@ describe('prompts', () => {
     expect(prompt.text).toContain('T');
     expect(prompt.text).toContain('12. ');
     expect(prompt.text).toContain('<b>Tốt</b>');
-    expect(prompt.text).toContain('<b>(bỏ qua)</b>');
+    expect(prompt.text).toContain('<b>(không có)</b>');
   });
 
   it('a submitted report offers "Gửi lại báo cáo"', () => {
@@ -869,7 +869,7 @@ describe('edit_answer: a changed answer to question N, wherever the cursor is', 
   it('an optional question can be emptied with «bỏ qua»; the same value again changes nothing', () => {
     const skipped = step(reviewed(), editAnswer(14, 'bỏ qua'));
     expect(skipped.effects).toEqual([{ kind: 'set', key: 'kien_nghi', value: null }]);
-    expect(skipped.notice).toBe('Đã sửa câu 14: (bỏ qua) (trước: Không có)');
+    expect(skipped.notice).toBe('Đã sửa câu 14: (không có) (trước: Đề nghị mở thêm lớp tập huấn)');
     const same = step(reviewed(), editAnswer(8, ' 4 '));
     expect(same.effects).toEqual([]);
     expect(same.changed).toBe(false);

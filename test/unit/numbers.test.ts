@@ -87,6 +87,12 @@ const table: Row[] = [
   ['không', INT, ok(0)],
   ['khong', INT, ok(0)],
   ['5 nghìn', INT, err('not_a_number')],
+  // Words that change the number are not units: never read as the bare number.
+  ['87 rưỡi', INT, err('not_a_number')],
+  ['3 đôi', INT, err('not_a_number')],
+  ['1 tá', INT, err('not_a_number')],
+  ['87 phẩy 5', INT, err('not_a_number')],
+  ['20 hơn', INT, err('not_a_number')],
   ['3 triệu', INT, err('not_a_number')],
   ['12k', INT, err('not_a_number')],
   ['12 k', INT, err('not_a_number')],

@@ -327,6 +327,13 @@ describe('text', () => {
 
   it('empty optional text is a skip, empty required text is refused', () => {
     expect(parseTypedAnswer(question(qcdc, 'han_che'), '   ', ctx)).toEqual({ kind: 'ok', value: null });
+    // "Nothing to report" at an optional question is no answer, not content the summary would count.
+    for (const nothing of ['không', 'Không có', 'ko', 'Ko có.', 'không có ý kiến', 'Chưa có', 'Không có kiến nghị!', '-']) {
+      expect(parseTypedAnswer(question(qcdc, 'han_che'), nothing, ctx), nothing).toEqual({ kind: 'ok', value: null });
+    }
+    expect(parseTypedAnswer(question(qcdc, 'han_che'), 'Không có kinh phí tập huấn', ctx)).toEqual({ kind: 'ok', value: 'Không có kinh phí tập huấn' });
+    // A required text question keeps it as typed.
+    expect(parseTypedAnswer(question(qcdc, 'ten_mo_hinh'), 'Không', ctx)).toEqual({ kind: 'ok', value: 'Không' });
     expectVietnameseError(parseTypedAnswer(question(qcdc, 'ten_mo_hinh'), '   ', ctx));
   });
 });
@@ -457,7 +464,8 @@ describe('format', () => {
     expect(formatAnswer(question(qcdc, 'so_tap_huan'), 1234)).toBe('1.234');
     expect(formatAnswer(question(xl, 'diem_tu_cham'), 87.5)).toBe('87,5');
     expect(formatAnswer(question(xl, 'ngay_kiem_diem'), '2026-12-05')).toBe('05/12/2026');
-    expect(formatAnswer(question(qcdc, 'han_che'), null)).toBe('(bỏ qua)');
+    expect(formatAnswer(question(qcdc, 'han_che'), null)).toBe('(không có)');
+    expect(formatAnswer(question(qcdc, 'so_doi_thoai'), null)).toBe('(bỏ qua)');
     expect(formatAnswer(question(qcdc, 'han_che'), '<b>x</b>')).toBe('<b>x</b>');
   });
 

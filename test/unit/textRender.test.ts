@@ -58,7 +58,7 @@ const newState = (form: Form, overrides: Partial<DialogueState> = {}): DialogueS
 const lines = (text: string): string[] => text.split('\n');
 
 /** The QCDC report typed in full, the skip of question 13 included. */
-const QCDC_TYPED = ['có', 'có', '26', 'có', 'Mô hình <b>"Dân vận khéo"</b> & cộng đồng', 'có', '1', '4', '77', '5', '6', '1', 'bỏ qua', 'Không có'];
+const QCDC_TYPED = ['có', 'có', '26', 'có', 'Mô hình <b>"Dân vận khéo"</b> & cộng đồng', 'có', '1', '4', '77', '5', '6', '1', 'bỏ qua', 'Đề nghị mở thêm lớp tập huấn'];
 /** The rating report typed in full, up to the review. */
 const XL_TYPED = ['12', '5', '3', '2', '2', '87,5', '2', '05/12/2026', 'bỏ qua'];
 
@@ -182,7 +182,7 @@ describe('report prompts in a text-only channel', () => {
     expect(text).toMatch(/^5\. .+: Mô hình <b>"Dân vận khéo"<\/b> & cộng đồng$/m);
     expect(text).toContain(': Mô hình <b>"Dân vận khéo"</b> & cộng đồng');
     expect(text).toContain('13. ');
-    expect(text).toContain('(bỏ qua)');
+    expect(text).toContain('(không có)');
     expect(text).toContain('gõ «gửi» để nộp, hoặc «sửa 3» để sửa câu 3');
     expect(text.endsWith('\n\n• Gửi báo cáo: gõ «gửi»')).toBe(true);
     expect(text).not.toContain('Sửa câu');
