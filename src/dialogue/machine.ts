@@ -127,8 +127,10 @@ function applyAnswer(state: DialogueState, key: string, value: AnswerValue, orig
   for (const dropped of given.keys()) if (!answers.has(dropped)) effects.push({ kind: 'unset', key: dropped });
   const next = firstUnanswered(state.form, answers);
   const forward: Cursor = next ? { at: 'question', key: next.key, review: origin.review } : { at: 'review' };
+  // An edit says what changed: one from anywhere (returnTo), or one from the review («sửa 3») of an answer given before.
+  const fromReview = origin.review && state.answers.has(key) && JSON.stringify(state.answers.get(key)) !== JSON.stringify(value);
   const edited =
-    origin.returnTo !== undefined
+    origin.returnTo !== undefined || fromReview
       ? msg.edited(questionNo(state.form, key), shownAnswer(question, value), shownAnswer(question, state.answers.get(key)))
       : undefined;
   // A sent report must stay complete and consistent: an edit that leaves a question

@@ -31,8 +31,8 @@ export const dialogueMessages = {
   reviewFooterDraft:
     'Kiểm tra các câu trả lời, rồi gõ «gửi» để nộp, hoặc «sửa 3» để sửa câu 3 (thay 3 bằng số thứ tự của câu cần sửa).',
   reviewFooterSubmitted:
-    'Báo cáo đã được gửi. Đồng chí vẫn có thể sửa đến hạn chót: gõ «sửa 3» để sửa câu 3 (thay 3 bằng số thứ tự của câu cần sửa), ' +
-    '«gửi» để gửi lại; mỗi lần sửa đều được lưu lại lịch sử.',
+    'Báo cáo đã được gửi. Đồng chí vẫn có thể sửa đến hạn chót: gõ «sửa 3» để sửa câu 3 (thay 3 bằng số thứ tự của câu cần sửa). ' +
+    'Mỗi lần sửa được lưu ngay vào báo cáo đã gửi và vào tổng hợp, có lưu lịch sử; gõ «gửi» khi sửa xong để báo văn phòng là đã gửi lại.',
   reviewProposalNote: (label: string) => ` <i>(đề xuất theo điểm: ${label})</i>`,
   missingAnswer: '<i>(chưa trả lời)</i>',
   ruleWarning: (message: string) => `⚠️ ${message}`,

@@ -588,6 +588,17 @@ describe('typed words replace every button', () => {
     expect(step(onText, text('0')).effects).toEqual([{ kind: 'set', key: 'ten_mo_hinh', value: '0' }]);
   });
 
+  it('an answer changed from the review says what changed, in a draft and in a sent report', () => {
+    const { state } = run(newState(qcdc), ...qcdcInputs);
+    for (const reviewed of [state, { ...state, status: 'submitted' as const }]) {
+      const editing = run(reviewed, text('sửa 12')).state;
+      const changed = step(editing, text('2'));
+      expect(changed.effects).toEqual([{ kind: 'set', key: 'tu_danh_gia', value: 'kha' }]);
+      expect(changed.notice).toBe('Đã sửa câu 12: Khá (trước: Tốt)');
+      expect(changed.cursor).toEqual({ at: 'review' });
+    }
+  });
+
   it('«sửa 3» and «gửi» typed at a question are the review\'s words, never stored as the answer, even to a text question', () => {
     const onText = run(newState(qcdc), ...qcdcInputs.slice(0, 4)).state;
     expect(onText.cursor).toEqual(at('ten_mo_hinh'));
