@@ -16,7 +16,8 @@ export const botMessages = {
   openCampaignLine: (title: string, period: string, due: string) => `• ${title} — ${period} (hạn chót ${due})`,
   noOpenCampaigns: 'Hiện chưa có đợt báo cáo nào đang mở cho đơn vị. Khi có, bot sẽ nhắn đồng chí.',
   startReportHint: 'Gõ /baocao để bắt đầu báo cáo, /trogiup để xem các lệnh.',
-  inviteUnknown: 'Mã mời không đúng. Đề nghị đồng chí kiểm tra lại mã (hoặc đường liên kết) đã nhận, hoặc liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
+  inviteUnknown:
+    'Mã mời không đúng. Đề nghị đồng chí kiểm tra lại mã (hoặc đường liên kết) đã nhận — mã có 22 ký tự, phân biệt chữ hoa và chữ thường, nên tốt nhất là sao chép và dán nguyên mã — hoặc liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
   inviteUsed: 'Mã mời này đã được người khác sử dụng. Mỗi mã chỉ dùng được một lần; đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
   inviteExpired: 'Mã mời này đã hết hạn. Đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mới.',
   inviteRevoked: 'Mã mời này đã bị thu hồi. Đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mới.',

@@ -15,10 +15,19 @@ import { say, type Reply } from './port.js';
 /** A code as `baocao invites create` makes it (22 characters of base64url): typed alone, it registers. */
 const BARE_INVITE_CODE = /^[A-Za-z0-9_-]{22}$/;
 
-/** An invite code pasted alone, as people paste it (surrounding spaces, a full stop after it); undefined for anything else. */
+/** What people paste around a code: «Mã mời: …», "start …", quotes, a full stop after it. */
+const CODE_PREFIX = /^(?:m[aã] m[ờo]i|ma moi|start)\s*[:：]?\s*/iu;
+const CODE_QUOTES = /^[«"“'‘\s]+|[»"”'’.,;!\s]+$/gu;
+
+/** The invite code in what was pasted, its wrapping removed (the argument of /start, or a message). */
+export function cleanInviteCode(text: string): string {
+  return text.trim().replace(CODE_PREFIX, '').replace(CODE_QUOTES, '');
+}
+
+/** An invite code pasted alone, as people paste it (quoted, after «Mã mời:», a full stop after it); undefined for anything else. */
 export function bareInviteCode(text: string): string | undefined {
-  const trimmed = text.trim().replace(/[.,;!]+$/, '');
-  return BARE_INVITE_CODE.test(trimmed) ? trimmed : undefined;
+  const code = cleanInviteCode(text);
+  return BARE_INVITE_CODE.test(code) ? code : undefined;
 }
 
 /** What is open for the person now, as lines under the greeting. */
@@ -51,7 +60,7 @@ export function startCommand(request: ChatRequest, code: string): Promise<Reply>
       if (!person) return say(caller.isAdmin ? msg.helpAdmin.trim() : msg.notRegistered);
       return say([msg.welcomeKnown(name), '', ...(await openCampaignLines(request, person.id)), '', msg.startReportHint].join('\n'));
     }
-    const result = await redeemInvite(request.deps.db, { code, user: caller.user }, request.deps.clock);
+    const result = await redeemInvite(request.deps.db, { code: cleanInviteCode(code), user: caller.user }, request.deps.clock);
     if (result.kind !== 'ok') return say(failureMessages[result.kind]);
     const org = escapeHtml(result.organization.name);
     const greeting = result.alreadyMember ? msg.welcomeAgain(name, org) : msg.welcomeBound(name, org);

@@ -246,9 +246,9 @@ describe('Zalo, polling, beside Telegram', () => {
     const optional = await say(secretary, 'tốt', 'Câu 13/14');
     expect(optional.text).toContain('• Gõ «bỏ qua»');
     await say(secretary, 'bỏ qua', 'Câu 14/14');
-    const review = await say(secretary, 'Không có kiến nghị', 'Xem lại báo cáo');
+    const review = await say(secretary, 'Đề nghị hỗ trợ kinh phí tập huấn', 'Xem lại báo cáo');
     expect(review.text).toMatch(/^5\. .*: Mô hình A & B < C$/m);
-    expect(review.text).toMatch(/^13\. .*: \(bỏ qua\)$/m);
+    expect(review.text).toMatch(/^13\. .*: \(không có\)$/m);
     expect(review.text).toContain('«sửa 3»');
     expect(review.text).toContain('• Gửi báo cáo: gõ «gửi»');
 
@@ -277,7 +277,7 @@ describe('Zalo, polling, beside Telegram', () => {
     expect(answers.get('khen_ca_nhan')?.value).toBe(6);
     expect(answers.get('tu_danh_gia')?.text_value).toBe('tot');
     expect(answers.get('han_che')?.skipped).toBe(true);
-    expect(answers.get('kien_nghi')?.text_value).toBe('Không có kiến nghị');
+    expect(answers.get('kien_nghi')?.text_value).toBe('Đề nghị hỗ trợ kinh phí tập huấn');
     const edits = (await historyOf('CB01')).filter((h) => h.question_key === 'so_mo_hinh_dvk');
     expect(edits.map((h) => [h.old_value, h.new_value])).toEqual([
       [null, 3],
