@@ -81,7 +81,8 @@ const NUMBER_WITH_UNIT = /^([0-9.,\s]*[0-9])(?:\s+([\p{L}\p{M}]+(?:\s+[\p{L}\p{M
 
 export function parseVietnameseNumber(text: string, opts: NumberOptions): NumberParse {
   // NFKC also turns full-width digits ("１２", typed with some phone keyboards) into ASCII ones.
-  const trimmed = text.normalize('NFKC').trim();
+  // A sentence's end typed after it ("3.", "3 người!") is not part of the number.
+  const trimmed = text.normalize('NFKC').trim().replace(/[.!?…]+$/u, '').trimEnd();
   if (trimmed === '') return error('empty');
   if ([...trimmed].length > MAX_NUMBER_INPUT_LENGTH) return error('too_long');
   if (ZERO_WORDS.has(foldVietnamese(trimmed))) return { kind: 'ok', value: 0 };

@@ -152,19 +152,36 @@ function optionalNumber(n: number | undefined, decimals: number): string | undef
  * Folded words for yes and no. "1" and "2" because the buttons read "1. Có" and
  * "2. Không"; "u" is a folded "ừ".
  */
-const YES_WORDS = new Set(['co', 'c', 'yes', 'y', 'u', 'uh', 'roi', 'da', 'dung', 'ok', 'vang', 'da co', 'co roi', '1']);
-const NO_WORDS = new Set(['khong', 'k', 'ko', 'kg', 'no', 'n', 'chua', 'chua co', 'khong co', '2']);
+const YES_WORDS = new Set(['co', 'c', 'yes', 'y', 'u', 'uh', 'um', 'roi', 'da', 'dung', 'ok', 'vang', 'da co', 'co roi', 'co chu', '1']);
+const NO_WORDS = new Set(['khong', 'k', 'ko', 'kg', 'no', 'n', 'chua', 'chua co', 'khong co', 'ko co', 'k co', 'chua a', '2']);
 
 function parseYesNo(text: string): ParseResult {
-  const folded = foldAnswer(text);
-  if (YES_WORDS.has(folded)) return ok(true);
-  if (NO_WORDS.has(folded)) return ok(false);
+  for (const folded of answerForms(text)) {
+    if (YES_WORDS.has(folded)) return ok(true);
+    if (NO_WORDS.has(folded)) return ok(false);
+  }
   return fail(m.yesNo.unrecognised);
 }
 
 /** Folded, without the sentence punctuation people add in chat ("Có.", "không!"). */
 function foldAnswer(text: string): string {
   return foldVietnamese(text).replace(/[.!?…]+$/u, '').trim();
+}
+
+/** The courtesy words a chat answer ends with ("Có ạ", "Tốt nhé", "Dạ không"), folded. */
+const COURTESY_END = /(?:\s+(?:a|nhe|nha|chu|day|a nhe))+$/;
+const COURTESY_START = /^(?:da|vang|thua)\s+(?=\S)/;
+
+/**
+ * The typed answer as read: folded; then, if that is no answer, without the courtesy word
+ * at its end, then also at its start ("Loại A" is tried as itself first; "Đã ký ạ" is
+ * "đã ký" before the "dạ" reading of its first word is tried).
+ */
+function answerForms(text: string): string[] {
+  const folded = foldAnswer(text);
+  const ended = folded.replace(COURTESY_END, '').trim();
+  const bare = ended.replace(COURTESY_START, '').trim();
+  return [...new Set([folded, ended, bare])].filter((form) => form !== '');
 }
 
 // ---------------------------------------------------------------------------
@@ -189,7 +206,15 @@ const NEVER_PREFIXES = new Set(['khong', 'co']);
  * the longer "Hoàn thành … nhiệm vụ" labels.
  */
 function matchChoice(choices: Choice[], typed: string): ChoiceMatch {
-  const folded = foldAnswer(typed);
+  let match: ChoiceMatch = { kind: 'none' };
+  for (const folded of answerForms(typed)) {
+    match = matchFolded(choices, folded);
+    if (match.kind !== 'none') break;
+  }
+  return match;
+}
+
+function matchFolded(choices: Choice[], folded: string): ChoiceMatch {
   const position = /^(\d+)[.)]?$/.exec(folded);
   if (position) {
     const index = Number(position[1]) - 1;

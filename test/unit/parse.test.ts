@@ -164,14 +164,29 @@ describe('numbers in questions', () => {
   });
 });
 
+describe('courtesy words around a choice', () => {
+  it.each([
+    ['thoa_uoc', 'Đã ký ạ', 'da_ky'],
+    ['thoa_uoc', 'Dạ đã ký', 'da_ky'],
+    ['tu_danh_gia', 'Tốt ạ', 'tot'],
+    ['tu_danh_gia', 'Khá nhé', 'kha'],
+  ])('%s: %j is %j', (key, input, value) => {
+    expect(parseTypedAnswer(question(qcdc, key), input, ctx)).toEqual({ kind: 'ok', value });
+  });
+
+  it.each(['3.', '3 người.', '3!'])('a number with a sentence end, %j, is 3', (input) => {
+    expect(parseTypedAnswer(question(qcdc, 'so_mo_hinh_dvk'), input, ctx)).toEqual({ kind: 'ok', value: 3 });
+  });
+});
+
 describe('yes/no', () => {
   const q = (): Question => question(qcdc, 'ban_chi_dao');
 
-  it.each(['có', 'co', 'Có', 'CÓ', 'c', 'yes', 'ừ', 'Có.', 'có'.normalize('NFD'), 'rồi', '1'])('%j is yes', (input) => {
+  it.each(['có', 'co', 'Có', 'CÓ', 'c', 'yes', 'ừ', 'Có.', 'có'.normalize('NFD'), 'rồi', '1', 'Có ạ', 'Vâng ạ', 'Rồi ạ', 'Ừm', 'có chứ', '1 ạ', 'Dạ có ạ'])('%j is yes', (input) => {
     expect(parseTypedAnswer(q(), input, ctx)).toEqual({ kind: 'ok', value: true });
   });
 
-  it.each(['không', 'khong', 'Không!', 'KHÔNG', 'k', 'ko', 'no', 'chưa', '2'])('%j is no', (input) => {
+  it.each(['không', 'khong', 'Không!', 'KHÔNG', 'k', 'ko', 'no', 'chưa', '2', 'Không ạ', 'Chưa ạ', 'Ko có', 'Dạ không'])('%j is no', (input) => {
     expect(parseTypedAnswer(q(), input, ctx)).toEqual({ kind: 'ok', value: false });
   });
 
