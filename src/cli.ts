@@ -3,7 +3,9 @@
  * configuration, opens the database, runs one command, closes the database.
  * Everything else is in src/cli/.
  */
+import { existsSync } from 'node:fs';
 import { RedisUnavailableError } from '../jobs/connection.js';
+import { CliError } from './cli/context.js';
 import { connectScheduler } from '../jobs/runtime.js';
 import { ConfigError, loadConfig, reminderPolicy, type Config } from './config.js';
 import { silentLogger } from './logger.js';
@@ -21,6 +23,8 @@ const err = (line: string) => process.stderr.write(line + '\n');
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '28P01', '28000', '3D000', '42501']);
 
 async function main(argv: readonly string[]): Promise<number> {
+  // As the bot does (main.ts): the environment wins over the file.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
   try {
     config = loadConfig(process.env, { requireBotToken: false });
@@ -55,8 +59,8 @@ async function main(argv: readonly string[]): Promise<number> {
         err,
         config,
         scheduler,
-        prepareDb: async () => {
-          await ensureDatabase(config.databaseUrl);
+        prepareDb: async ({ create }) => {
+          if (!(await ensureDatabase(config.databaseUrl, { create }))) throw new CliError(msg.databaseMissing(redactUrl(config.databaseUrl)));
           return migrateToLatest(pool);
         },
       },

@@ -14,10 +14,11 @@ export interface CliDeps {
   err: (line: string) => void;
   config: Config;
   /**
-   * Makes the database ready (created, migrated) and returns the migrations it
-   * applied. Called once, before the first command acts. Default: migrateToLatest(db).
+   * Makes the database ready (migrated; created too with `create`, for `migrate`) and
+   * returns the migrations it applied. Called once, before the first command acts.
+   * Default: migrateToLatest(db).
    */
-  prepareDb?: () => Promise<string[]>;
+  prepareDb?: (options: { create: boolean }) => Promise<string[]>;
   /** For getMe when the bot's username is needed; default globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
   /** Where the bundled forms are; default the repository's forms/. */
@@ -31,7 +32,7 @@ export interface CliDeps {
 
 export interface CliContext extends CliDeps {
   /** prepareDb, run at most once. */
-  ready(): Promise<string[]>;
+  ready(options?: { create: boolean }): Promise<string[]>;
 }
 
 /** A mistake of the person at the terminal: printed as is, exit code 1, no stack trace. */

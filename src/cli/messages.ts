@@ -27,6 +27,8 @@ export const cliMessages = {
   configInvalid: (problems: string[]) => `Cấu hình (biến môi trường) không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
   databaseUnreachable: (url: string, detail: string) =>
     `Không kết nối được cơ sở dữ liệu ${url}: ${detail}\nKiểm tra Postgres đang chạy và biến DATABASE_URL.`,
+  databaseMissing: (url: string) =>
+    `Chưa có cơ sở dữ liệu ${url} (DATABASE_URL). Kiểm tra DATABASE_URL (và tệp .env); nếu đây là lần cài đặt đầu tiên, chạy «baocao migrate» để tạo.`,
   unexpected: (detail: string) => `Lỗi không mong đợi: ${detail}\n(Đặt BAOCAO_DEBUG=1 để xem chi tiết.)`,
   formsInvalid: (detail: string) => `Các tệp biểu mẫu có lỗi:\n${detail}`,
 

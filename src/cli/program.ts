@@ -25,7 +25,7 @@ export function buildProgram(deps: CliDeps): Command {
   let prepared: Promise<string[]> | undefined;
   const ctx: CliContext = {
     ...deps,
-    ready: () => (prepared ??= deps.prepareDb ? deps.prepareDb() : migrateToLatest(deps.db)),
+    ready: (options = { create: false }) => (prepared ??= deps.prepareDb ? deps.prepareDb(options) : migrateToLatest(deps.db)),
   };
 
   const program = new Command('baocao');
@@ -52,7 +52,7 @@ export function buildProgram(deps: CliDeps): Command {
     .command('migrate')
     .description(msg.migrateDescription)
     .action(async () => {
-      const applied = await ctx.ready();
+      const applied = await ctx.ready({ create: true });
       if (applied.length === 0) deps.out(msg.upToDate);
       for (const name of applied) deps.out(msg.migrated(name));
     });

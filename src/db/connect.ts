@@ -65,22 +65,27 @@ export function createDb(databaseUrl: string, options: { max?: number; onIdleErr
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** Creates the database named in the URL if it does not exist (when the server allows it). */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+/**
+ * Creates the database named in the URL if it does not exist (when the server allows it).
+ * With `create: false` only says whether it exists: a command line that reads must not
+ * make an empty database of a mistyped name and answer from it.
+ */
+export async function ensureDatabase(databaseUrl: string, options: { create?: boolean } = {}): Promise<boolean> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!name) return;
+  if (!name) return true;
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount === 0) {
-      await client.query(`create database "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-        // Another process created it meanwhile.
-        if (error.code !== '42P04') throw error;
-      });
-    }
+    if (found.rowCount !== 0) return true;
+    if (options.create === false) return false;
+    await client.query(`create database "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
+      // Another process created it meanwhile.
+      if (error.code !== '42P04') throw error;
+    });
+    return true;
   } finally {
     await client.end();
   }
