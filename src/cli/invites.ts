@@ -40,10 +40,9 @@ export function registerInviteCommands(program: Command, ctx: CliContext): void 
   invites
     .command('revoke')
     .description(msg.invitesRevokeDescription)
-    .requiredOption('--org <ma>', msg.optOrg)
-    .action(async (opts: { org: string }) => {
-      const count = await revokeInvites(ctx.db, { orgCode: opts.org }, ctx.clock);
-      ctx.out(msg.revoked(count, opts.org));
+    .requiredOption('--org <ma>', msg.optOrg, collectCodes)
+    .action(async (opts: { org: string[] }) => {
+      for (const { code, count } of await revokeInvites(ctx.db, { orgCodes: opts.org }, ctx.clock)) ctx.out(msg.revoked(count, code));
     });
 }
 

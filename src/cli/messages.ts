@@ -65,6 +65,8 @@ export const cliMessages = {
   invitesRevokeDescription: 'Thu hồi mọi mã mời chưa dùng của một tổ chức',
   optAll: 'cho mọi tổ chức',
   optOrg: 'mã tổ chức (lặp lại hoặc ngăn bằng dấu phẩy)',
+  optOneOrg: 'mã của một tổ chức',
+  oneOrgOnly: 'lệnh này làm việc với một tổ chức mỗi lần: chỉ ghi một mã sau --org.',
   optTtlDays: 'số ngày hiệu lực (mặc định INVITE_TTL_DAYS)',
   optBotUsername: 'tên bot (mặc định BOT_USERNAME, hoặc hỏi Telegram bằng BOT_TOKEN)',
   allOrOrg: 'Cần đúng một trong hai: --all hoặc --org MA.',

@@ -17,6 +17,13 @@ export function collectCodes(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
+/** A single organization's code: given twice (or as a list), refused rather than one of them silently used. */
+export function oneCode(value: string, previous: string | undefined): string {
+  const code = value.trim();
+  if (previous !== undefined || code.includes(',')) throw new InvalidArgumentError(msg.oneOrgOnly);
+  return code;
+}
+
 /** A Telegram id (digits) or a channel-qualified id ('zalo:8a3f…', 'telegram:123'). */
 export function identityArgument(value: string): Identity {
   const identity = parseIdentity(value);

@@ -4,7 +4,7 @@ import type { Identity } from '../chat/port.js';
 import { listReporters, removeReporter } from '../services/reporters.js';
 import { CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
-import { identityArgument } from './parse.js';
+import { identityArgument, oneCode } from './parse.js';
 
 export function registerReporterCommands(program: Command, ctx: CliContext): void {
   const reporters = program.command('reporters').description(msg.reportersDescription);
@@ -12,7 +12,7 @@ export function registerReporterCommands(program: Command, ctx: CliContext): voi
   reporters
     .command('list')
     .description(msg.reportersListDescription)
-    .requiredOption('--org <ma>', msg.optOrg)
+    .requiredOption('--org <ma>', msg.optOneOrg, oneCode)
     .action(async (opts: { org: string }) => {
       const list = await listReporters(ctx.db, opts.org);
       if (!list) throw new CliError(msg.unknownOrg(opts.org));
@@ -23,7 +23,7 @@ export function registerReporterCommands(program: Command, ctx: CliContext): voi
   reporters
     .command('remove')
     .description(msg.reportersRemoveDescription)
-    .requiredOption('--org <ma>', msg.optOrg)
+    .requiredOption('--org <ma>', msg.optOneOrg, oneCode)
     .argument('<id>', msg.telegramIdArgument, identityArgument)
     .action(async (id: Identity, opts: { org: string }) => {
       const result = await removeReporter(ctx.db, { orgCode: opts.org, identity: id }, ctx.clock);

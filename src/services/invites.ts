@@ -202,26 +202,37 @@ export async function redeemInvite(db: Kysely<Database>, input: RedeemInput, clo
 }
 
 /** Revokes every unused, unexpired, unrevoked invite of the organization; returns how many. */
+/**
+ * Revokes the organizations' invites still valid, all or none: one unknown code refuses
+ * the whole request before anything changes. The number revoked, per code, in order.
+ */
 export async function revokeInvites(
   db: Kysely<Database>,
-  target: { orgCode: string },
+  target: { orgCodes: readonly string[] },
   clock: Clock,
   actor = 'cli',
-): Promise<number> {
+): Promise<Array<{ code: string; count: number }>> {
   const now = clock.now();
   return inTransaction(db, async (tx) => {
-    const org = await tx.selectFrom('organizations').select(['id', 'code']).where('code', '=', target.orgCode.trim()).executeTakeFirst();
-    if (!org) throw new InviteInputError(msg.unknownOrganization(target.orgCode));
-    const revoked = await tx
-      .updateTable('invites')
-      .set({ revoked_at: now })
-      .where('organization_id', '=', org.id)
-      .where('used_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('id')
-      .execute();
-    await recordAudit(tx, { actor, action: 'invites.revoke', details: { orgCode: org.code, count: revoked.length, inviteIds: revoked.map((r) => r.id) }, at: now });
-    return revoked.length;
+    const codes = [...new Set(target.orgCodes.map((c) => c.trim()))];
+    const orgs = codes.length > 0 ? await tx.selectFrom('organizations').select(['id', 'code']).where('code', 'in', codes).execute() : [];
+    const unknown = codes.find((code) => !orgs.some((o) => o.code === code));
+    if (unknown !== undefined) throw new InviteInputError(msg.unknownOrganization(unknown));
+    const result: Array<{ code: string; count: number }> = [];
+    for (const code of codes) {
+      const org = orgs.find((o) => o.code === code)!;
+      const revoked = await tx
+        .updateTable('invites')
+        .set({ revoked_at: now })
+        .where('organization_id', '=', org.id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returning('id')
+        .execute();
+      await recordAudit(tx, { actor, action: 'invites.revoke', details: { orgCode: org.code, count: revoked.length, inviteIds: revoked.map((r) => r.id) }, at: now });
+      result.push({ code, count: revoked.length });
+    }
+    return result;
   });
 }

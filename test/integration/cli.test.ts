@@ -197,6 +197,25 @@ describe('baocao (in process)', () => {
     expect(result.out).toEqual(['Đã thu hồi 2 mã mời của tổ chức CB2.']);
   });
 
+  it('invites revoke takes every --org given, and none when one is unknown; a one-organization command refuses two', async () => {
+    await cli(['invites', 'create', '--org', 'CB2', '--org', 'DB1', '--bot-username', 'testbot']);
+    const invites = await count('invites');
+    const refused = await cli(['invites', 'revoke', '--org', 'CB2', '--org', 'KHONGCO']);
+    expect(refused.code).toBe(1);
+    const stillValid = await t.db.selectFrom('invites').select('id').where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+    expect(stillValid.length).toBeGreaterThanOrEqual(2);
+    const both = await cli(['invites', 'revoke', '--org', 'CB2', '--org', 'DB1']);
+    expect(both.code).toBe(0);
+    expect(both.out[0]).toBe('Đã thu hồi 1 mã mời của tổ chức CB2.');
+    expect(both.out[1]).toMatch(/^Đã thu hồi \d+ mã mời của tổ chức DB1\.$/);
+    expect(await count('invites')).toBe(invites);
+    for (const argv of [['reporters', 'list', '--org', 'CB2', '--org', 'DB1'], ['reporters', 'list', '--org', 'CB2,DB1']]) {
+      const one = await cli(argv);
+      expect(one.code).toBe(1);
+      expect(one.err.join('\n')).toContain('lệnh này làm việc với một tổ chức mỗi lần');
+    }
+  });
+
   it('forms list syncs and lists both bundled forms', async () => {
     const result = await cli(['forms', 'list']);
     expect(result.code).toBe(0);

@@ -161,7 +161,7 @@ describe('redeemInvite', () => {
       .where('i.revoked_at', 'is', null)
       .where('i.expires_at', '>', clock.now())
       .execute();
-    const count = await revokeInvites(t.db, { orgCode: 'DB1' }, clock);
+    const [{ count }] = (await revokeInvites(t.db, { orgCodes: ['DB1'] }, clock)) as [{ code: string; count: number }];
     expect(count).toBe(activeBefore.length);
     expect(count).toBeGreaterThanOrEqual(2);
 
@@ -171,11 +171,11 @@ describe('redeemInvite', () => {
     expect((await redeemInvite(t.db, { code: used, user: user(4001) }, clock)).kind).toBe('ok');
     // Other organizations' invites are untouched.
     expect((await redeemInvite(t.db, { code: other, user: user(4004) }, clock)).kind).toBe('ok');
-    expect(await revokeInvites(t.db, { orgCode: 'DB1' }, clock)).toBe(0);
+    expect(await revokeInvites(t.db, { orgCodes: ['DB1'] }, clock)).toEqual([{ code: 'DB1', count: 0 }]);
 
     const audit = await t.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'invites.revoke').execute();
     expect(audit.map((r) => (r.details as { count: number }).count)).toEqual([count, 0]);
-    await expect(revokeInvites(t.db, { orgCode: 'NOPE' }, clock)).rejects.toBeInstanceOf(InviteInputError);
+    await expect(revokeInvites(t.db, { orgCodes: ['NOPE'] }, clock)).rejects.toBeInstanceOf(InviteInputError);
   });
 
   it('refuses unknown codes, including malformed ones', async () => {
