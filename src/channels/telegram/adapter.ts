@@ -17,6 +17,7 @@ import { questionNoInPrompt } from '../../dialogue/heading.js';
 import { LastReplies } from '../lastReply.js';
 import { markupToPlain } from '../text/render.js';
 import { decodeAction } from './callbackData.js';
+import { retryNetworkErrors } from './networkRetry.js';
 import { htmlOptions, telegramParts, TELEGRAM_TEXT_LIMIT } from './render.js';
 import { isExpiredQuery } from './queries.js';
 import { workingSign } from './working.js';
@@ -186,8 +187,10 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
   if (options.botInfo) config.botInfo = options.botInfo;
   const bot = new Bot<TelegramContext>(options.token, config);
 
-  // Telegram's 429 (retry_after) and transient network errors: wait and retry, up to a bound.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  // Telegram's 429 (retry_after) and its 5xx: wait and retry, up to a bound. Network errors
+  // are retried a few times only (auto-retry would retry them for ever, silently).
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  bot.api.config.use(retryNetworkErrors());
 
   // One chat's updates are handled in order (the runner runs different chats concurrently).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));

@@ -30,6 +30,8 @@ export interface Polling {
 }
 
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** How long stop() tries to confirm the updates handled. */
+const CONFIRM_ON_STOP_MS = 5_000;
 
 export function startConfirmedPolling<C extends Context>(bot: Bot<C>, options: PollingOptions): Polling {
   const limit = options.limit ?? 100;
@@ -120,8 +122,12 @@ export function startConfirmedPolling<C extends Context>(bot: Bot<C>, options: P
       // The updates in hand finish (their transactions commit) before the process goes.
       await Promise.all(inHand.values());
       // Confirm what was handled, so a clean restart does not receive it again.
+      // Bounded: with Telegram away the process must still stop (the updates are received again, and change nothing).
       const next = offset();
-      if (next !== undefined) await bot.api.getUpdates({ offset: next, limit: 1, timeout: 0 }).catch(() => undefined);
+      if (next !== undefined) {
+        const signal = AbortSignal.timeout(CONFIRM_ON_STOP_MS) as unknown as Parameters<typeof bot.api.getUpdates>[1];
+        await bot.api.getUpdates({ offset: next, limit: 1, timeout: 0 }, signal).catch(() => undefined);
+      }
     },
   };
 }
