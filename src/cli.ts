@@ -10,6 +10,7 @@ import { connectScheduler } from '../jobs/runtime.js';
 import { ConfigError, loadConfig, reminderPolicy, type Config } from './config.js';
 import { silentLogger } from './logger.js';
 import { redactUrl } from './text/redact.js';
+import { planCampaignSlots } from './services/reminderSlots.js';
 import type { RoundScheduler } from './services/scheduling.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -47,7 +48,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return reminders.scheduler;
     };
     const scheduler: RoundScheduler = {
-      campaignChanged: async (id) => (await connected()).campaignChanged(id),
+      // The slots are planned in Postgres before Redis is asked: if it cannot be reached from
+      // here, a running worker's sweep (every minute) gives them their jobs.
+      campaignChanged: async (id) => {
+        await planCampaignSlots(pool, id, reminderPolicy(config), systemClock.now());
+        await (await connected()).campaignChanged(id);
+      },
       deliveriesRequeued: async (id) => (await connected()).deliveriesRequeued(id),
       remindNow: async (id, actor) => (await connected()).remindNow(id, actor),
     };

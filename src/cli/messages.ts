@@ -135,7 +135,7 @@ export const cliMessages = {
   dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt ${id}: ${from} → ${to}. Lịch nhắc đã đổi theo.`,
   campaignClosed: (id: string, at: string) => `Đợt báo cáo ${id} kết thúc lúc ${at}.`,
   scheduleFailed: (detail: string) =>
-    `Cảnh báo: đã lưu thay đổi nhưng chưa cập nhật được lịch nhắc (${detail}). Lịch sẽ được dựng lại từ cơ sở dữ liệu khi bot khởi động lại.`,
+    `Cảnh báo: đã lưu thay đổi và lịch nhắc, nhưng chưa báo được cho hàng đợi (${detail}). Bot đang chạy sẽ cập nhật lịch trong vòng một phút; nếu bot không chạy, lịch được dựng lại khi bot khởi động.`,
   noCampaigns: 'Chưa có đợt báo cáo nào.',
   stateScheduled: 'chưa mở',
   stateOpen: 'đang mở',

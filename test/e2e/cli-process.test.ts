@@ -12,7 +12,13 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, TEST_PG_SERVER, type TestDb } from '../support/db.js';
-import { insertOrg } from '../support/fixtures.js';
+import { loadConfig, reminderPolicy } from '../../src/config.js';
+import { createCampaign } from '../../src/services/campaigns.js';
+import { planCampaignSlots } from '../../src/services/reminderSlots.js';
+import { systemClock } from '../../src/time.js';
+import { insertOrg, seedForms } from '../support/fixtures.js';
+
+const DAY = 24 * 60 * 60 * 1000;
 
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
@@ -40,6 +46,7 @@ let folder: string;
 
 beforeAll(async () => {
   t = await createTestDb('cli_process');
+  await seedForms(t.db);
   folder = mkdtempSync(join(tmpdir(), 'baocao-cli-'));
 });
 
@@ -55,6 +62,32 @@ describe('the command line', () => {
     const { code, stdout } = await runCli(['orgs', 'list'], { cwd: folder, env: {} });
     expect(code).toBe(0);
     expect(stdout).toContain('Chi bộ Đọc từ tệp env');
+  }, 60_000);
+
+  it('plans a changed deadline in Postgres even when Redis cannot be reached, and says the schedule follows within a minute', async () => {
+    const now = new Date();
+    const { id } = await createCampaign(
+      t.db,
+      { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now.getTime() - DAY), dueAt: new Date(now.getTime() + 10 * DAY), organizationCodes: ['ENV01'] },
+      systemClock,
+    );
+    await planCampaignSlots(t.db, id, reminderPolicy(loadConfig({ DATABASE_URL: t.url }, { requireBotToken: false })), now);
+    const slotOf = async () => {
+      const slots = await t.db.selectFrom('reminder_slots').select(['slot_key', 'send_at']).where('campaign_id', '=', id).execute();
+      const due = slots.find((s) => s.slot_key === 'r-1d');
+      if (!due) throw new Error(`no r-1d among ${slots.map((s) => s.slot_key).join(', ')}`);
+      return due.send_at;
+    };
+    const before = await slotOf();
+    const due = new Date(now.getTime() + 20 * DAY);
+    const dueText = due.toISOString().slice(0, 10);
+    const { code, stdout, stderr } = await runCli(['campaigns', 'set-due', id, `${dueText}T17:00`], { cwd: folder, env: { DATABASE_URL: t.url, REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Đã đổi hạn chót của đợt ${id}`);
+    expect(stderr).toContain('Bot đang chạy sẽ cập nhật lịch trong vòng một phút');
+    const after = await slotOf();
+    // The day before the new deadline (ten days later, give or take the local date of 17:00).
+    expect(after.getTime() - before.getTime()).toBeGreaterThanOrEqual(9 * DAY);
   }, 60_000);
 
   it('refuses a database that does not exist, creates nothing, and says what to check', async () => {

@@ -34,7 +34,7 @@ describe('Telegram unreachable while the bot polls', () => {
   it('is logged at each failed poll, and a stop ends the process within seconds', async () => {
     await chat.replyTo(secretary, 'trogiup', () => emulator.sendUserText(secretary, '/trogiup'));
     await emulator.close();
-    await eventually(() => bot.output().includes('telegram getUpdates failed'), 'the failed poll to be logged', 20_000);
+    await eventually(async () => bot.output().includes('telegram getUpdates failed'), 'the failed poll to be logged', 20_000);
     const asked = Date.now();
     expect(await bot.stop()).toBe(0);
     expect(Date.now() - asked).toBeLessThan(15_000);
