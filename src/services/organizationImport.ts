@@ -82,22 +82,49 @@ export function kindFromPath(path: string): OrganizationFileKind | undefined {
   return undefined;
 }
 
-/** The separator of the header line: whichever of ';' and ',' occurs more often outside quotes. */
-function detectDelimiter(text: string): ';' | ',' {
-  let semicolons = 0;
-  let commas = 0;
+/** The separator of the header line: whichever of ';', ',' and a tab (Excel's "Unicode Text") occurs most outside quotes. */
+function detectDelimiter(text: string): ';' | ',' | '\t' {
+  const counts = { ';': 0, ',': 0, '\t': 0 };
   let quoted = false;
   for (const ch of text) {
     if (ch === '"') quoted = !quoted;
     else if (!quoted && (ch === '\n' || ch === '\r')) break;
-    else if (!quoted && ch === ';') semicolons++;
-    else if (!quoted && ch === ',') commas++;
+    else if (!quoted && (ch === ';' || ch === ',' || ch === '\t')) counts[ch]++;
   }
-  return semicolons > commas ? ';' : ',';
+  if (counts['\t'] > counts[','] && counts['\t'] > counts[';']) return '\t';
+  return counts[';'] > counts[','] ? ';' : ',';
+}
+
+/**
+ * The file's text: UTF-8 (with or without its BOM) or UTF-16 with its BOM (Excel's
+ * "Unicode Text"). Anything else is refused rather than imported with garbled names: a
+ * Windows code page (Excel's plain "CSV") reads as valid-looking nonsense otherwise.
+ */
+function csvText(bytes: Buffer): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** csv-parse's errors by code, in Vietnamese; its English message otherwise. */
+function csvProblem(error: { code?: string; message?: string }): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return msg.csvQuoteNotClosed;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return msg.csvBadQuote;
+    default:
+      return error.message ?? String(error);
+  }
 }
 
 function parseCsvBytes(bytes: Buffer): ParseResult {
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text = csvText(bytes);
+  if (text === undefined) return { kind: 'invalid', errors: [msg.notUtf8] };
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parseCsv(text, {
@@ -107,9 +134,9 @@ function parseCsvBytes(bytes: Buffer): ParseResult {
       info: true,
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (error) {
-    const e = error as { message?: string; lines?: number };
+    const e = error as { code?: string; message?: string; lines?: number };
     const where = typeof e.lines === 'number' ? `dòng ${e.lines}: ` : '';
-    return { kind: 'invalid', errors: [msg.unreadableCsv(`${where}${e.message ?? String(error)}`)] };
+    return { kind: 'invalid', errors: [msg.unreadableCsv(`${where}${csvProblem(e)}`)] };
   }
   // info.lines is where a record ends; a quoted field may span lines.
   const table = records.map(({ record, info }) => ({

@@ -89,7 +89,21 @@ describe('parsing', () => {
   it('reports an unclosed quote instead of throwing', async () => {
     const parsed = await parseOrganizationFile(Buffer.from('ma,ten,loai,ma_cap_tren\nA,"B,chi_bo_co_so,\n'), 'csv');
     expect(parsed.kind).toBe('invalid');
-    expect(parsed.kind === 'invalid' && parsed.errors[0]).toMatch(/^Không đọc được tệp CSV/);
+    expect(parsed.kind === 'invalid' && parsed.errors[0]).toMatch(/^Không đọc được tệp CSV: dòng \d+: có dấu ngoặc kép \("\) mở mà không đóng$/);
+  });
+
+  it('refuses a file saved in a Windows code page (Excel\'s plain CSV) instead of importing garbled names', async () => {
+    // "Chi bộ Sở Tư pháp" as Windows-1258 would write it: bytes that are not UTF-8.
+    const legacy = Buffer.concat([Buffer.from('ma,ten,loai,ma_cap_tren\nCB1,Chi b'), Buffer.from([0xf4, 0xf2]), Buffer.from(' S'), Buffer.from([0xf5]), Buffer.from(',chi_bo_co_so,\n')]);
+    const parsed = await parseOrganizationFile(legacy, 'csv');
+    expect(parsed.kind).toBe('invalid');
+    expect(parsed.kind === 'invalid' && parsed.errors).toEqual([expect.stringContaining('không ở dạng UTF-8')]);
+  });
+
+  it('reads Excel\'s "Unicode Text" (UTF-16 with its BOM, tab-separated)', async () => {
+    const text = 'ma\tten\tloai\tma_cap_tren\r\nCB1\tChi bộ Sở Tư pháp\tchi_bo_co_so\t\r\n';
+    const parsed = await parseOrganizationFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'csv');
+    expect(parsed.kind === 'ok' && parsed.rows.map((r) => [r.code, r.name])).toEqual([['CB1', 'Chi bộ Sở Tư pháp']]);
   });
 });
 

@@ -10,6 +10,10 @@ export const organizationMessages = {
     chi_bo_truc_thuoc: 'chi bộ trực thuộc',
   } as Record<string, string>,
   unreadableCsv: (detail: string) => `Không đọc được tệp CSV: ${detail}`,
+  notUtf8:
+    'Tệp CSV không ở dạng UTF-8 nên chữ có dấu sẽ bị sai; chưa nhập gì. Trong Excel, chọn «Lưu dưới dạng» → «CSV UTF-8 (phân tách bằng dấu phẩy)», hoặc nhập thẳng tệp .xlsx.',
+  csvQuoteNotClosed: 'có dấu ngoặc kép (") mở mà không đóng',
+  csvBadQuote: 'dấu ngoặc kép (") đặt sai chỗ trong một ô',
   unreadableXlsx: (detail: string) => `Không đọc được tệp Excel (.xlsx): ${detail}`,
   noWorksheet: 'Tệp Excel không có trang tính nào.',
   emptyFile: 'Tệp không có dòng nào. Dòng đầu tiên phải là tiêu đề: ma,ten,loai,ma_cap_tren',
