@@ -3,10 +3,9 @@
  * `report ROUND --docx FILE`, `chart ROUND --png FILE`. The same builder as the chat
  * buttons and the download links (reports/artifacts.ts).
  */
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { FileKind } from '../chat/port.js';
 import { prepareArtifact } from '../reports/artifacts.js';
@@ -14,11 +13,26 @@ import { FormCache } from '../services/forms.js';
 import { CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
 
-/** Writes next to the target and renames at the end: a failed export never leaves half a file under the name asked for. */
+/** The file system's refusal in words the office understands (a folder missing, no right to write there, a full disk). */
+function cannotWrite(path: string, error: unknown): CliError {
+  const code = (error as { code?: string }).code ?? '';
+  return new CliError(msg.cannotWrite(path, msg.fileSystemReasons[code] ?? (error as Error).message));
+}
+
+/**
+ * Writes next to the target and renames at the end: a failed export never leaves half a
+ * file under the name asked for. The file is opened before anything is built, so a
+ * folder that is missing or not writable is said at once, in Vietnamese.
+ */
 async function writeFileFrom(path: string, write: (output: Writable) => Promise<void>): Promise<void> {
   const partial = `${path}.partial`;
-  const output = createWriteStream(partial);
-  // Listened to from the start: a missing folder or a full disk is an error of this command, not an unhandled one.
+  const handle = await open(partial, 'w').catch((error: unknown) => {
+    throw cannotWrite(path, error);
+  });
+  const output = handle.createWriteStream();
+  // Listened to from the start: a full disk is an error of this command, not an unhandled one.
+  let failure: unknown;
+  output.on('error', (error) => (failure ??= error));
   const closed = finished(output);
   closed.catch(() => undefined);
   try {
@@ -28,7 +42,7 @@ async function writeFileFrom(path: string, write: (output: Writable) => Promise<
   } catch (error) {
     output.destroy();
     await rm(partial, { force: true });
-    throw error;
+    throw failure === undefined ? error : cannotWrite(path, failure);
   }
 }
 

@@ -29,6 +29,15 @@ export const cliMessages = {
     `Không kết nối được cơ sở dữ liệu ${url}: ${detail}\nKiểm tra Postgres đang chạy và biến DATABASE_URL.`,
   databaseMissing: (url: string) =>
     `Chưa có cơ sở dữ liệu ${url} (DATABASE_URL). Kiểm tra DATABASE_URL (và tệp .env); nếu đây là lần cài đặt đầu tiên, chạy «baocao migrate» để tạo.`,
+  cannotWrite: (path: string, reason: string) => `Không ghi được tệp ${path}: ${reason}. Chưa ghi gì; chọn một thư mục khác (ví dụ /tmp/tong-hop.xlsx).`,
+  fileSystemReasons: {
+    ENOENT: 'thư mục không tồn tại',
+    EACCES: 'không có quyền ghi vào thư mục này',
+    EPERM: 'không có quyền ghi vào thư mục này',
+    EROFS: 'thư mục chỉ đọc',
+    ENOSPC: 'ổ đĩa đã đầy',
+    EISDIR: 'đó là một thư mục, không phải tên tệp',
+  } as Record<string, string>,
   unexpected: (detail: string) => `Lỗi không mong đợi: ${detail}\n(Đặt BAOCAO_DEBUG=1 để xem chi tiết.)`,
   formsInvalid: (detail: string) => `Các tệp biểu mẫu có lỗi:\n${detail}`,
 

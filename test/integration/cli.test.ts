@@ -375,6 +375,24 @@ describe('baocao (in process)', () => {
     expect(unknown.err[0]).toContain('Không có đợt báo cáo mang mã «999999»');
   });
 
+  it('export, report and chart write their file, or say in Vietnamese why they cannot, leaving nothing behind', async () => {
+    const [id] = (await cli(['campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Năm 2027', '--opens', '2026-11-01', '--due', '2026-12-20'])).out;
+    const folder = await mkdtemp(join(tmpdir(), 'baocao-files-'));
+    try {
+      for (const [command, option, file] of [['export', '--xlsx', 'tong-hop.xlsx'], ['report', '--docx', 'bao-cao.docx'], ['chart', '--png', 'bieu-do.png']] as const) {
+        const written = await cli([command, id!, option, join(folder, file)]);
+        expect(written.code, command).toBe(0);
+        expect((await readFile(join(folder, file))).length, command).toBeGreaterThan(1000);
+        const missing = join(folder, 'khong-co', file);
+        const refused = await cli([command, id!, option, missing]);
+        expect(refused.code, command).toBe(1);
+        expect(refused.err, command).toEqual([`Không ghi được tệp ${missing}: thư mục không tồn tại. Chưa ghi gì; chọn một thư mục khác (ví dụ /tmp/tong-hop.xlsx).`]);
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it('admins add makes isAdmin true; admins remove takes it back', async () => {
     const added = await cli(['admins', 'add', '77001']);
     expect(added).toEqual({ code: 0, out: ['Đã cấp quyền quản trị cho 77001 (Quản trị viên 77001).'], err: [] });
