@@ -88,8 +88,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
 // This module is the program: run by tsx (npm run cli) or imported by bin/baocao.js.
 // `baocao web` and `baocao worker` are the bot's processes, not one-shot commands.
-const [first] = process.argv.slice(2);
-if (first === 'web' || first === 'worker') {
+const [first, ...rest] = process.argv.slice(2);
+const asksForHelp = rest.includes('--help') || rest.includes('-h');
+if ((first === 'web' || first === 'worker') && !asksForHelp) {
   const { PROCESS_ROLES, runProcess } = await import('./main.js');
   await runProcess(PROCESS_ROLES[first]!);
 } else {

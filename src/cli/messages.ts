@@ -42,6 +42,9 @@ export const cliMessages = {
   formsInvalid: (detail: string) => `Các tệp biểu mẫu có lỗi:\n${detail}`,
 
   // migrate
+  webDescription: 'Chạy tiến trình nhận tin (Telegram, Zalo) và phục vụ liên kết tải tệp; chạy đến khi dừng (Ctrl+C hoặc SIGTERM)',
+  workerDescription: 'Chạy tiến trình gửi thông báo, nhắc nhở và bản tin hằng ngày; chạy đến khi dừng (Ctrl+C hoặc SIGTERM)',
+  processNotHere: (name: string) => `«baocao ${name}» là tiến trình của bot: chạy trực tiếp bằng lệnh «baocao ${name}».`,
   migrateDescription: 'Tạo cơ sở dữ liệu (nếu chưa có) và cập nhật lên phiên bản mới nhất',
   migrated: (name: string) => `Đã áp dụng: ${name}`,
   upToDate: 'Cơ sở dữ liệu đã ở phiên bản mới nhất.',

@@ -57,6 +57,16 @@ export function buildProgram(deps: CliDeps): Command {
       for (const name of applied) deps.out(msg.migrated(name));
     });
 
+  // The bot's two processes, listed with the commands: src/cli.ts starts them before this parser runs.
+  for (const [name, description] of [['web', msg.webDescription], ['worker', msg.workerDescription]] as const) {
+    program
+      .command(name)
+      .description(description)
+      .action(() => {
+        throw new CliError(msg.processNotHere(name));
+      });
+  }
+
   registerOrgCommands(program, ctx);
   registerInviteCommands(program, ctx);
   registerReporterCommands(program, ctx);

@@ -443,6 +443,16 @@ describe('bin/baocao.js (a real process)', () => {
     expect(lines.map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['dan_van_qcdc 1', 'xep_loai_to_chuc_dang 1']);
   });
 
+  it('«baocao worker --help» and «baocao web --help» print their help and start nothing; «baocao --help» lists them', async () => {
+    for (const role of ['worker', 'web']) {
+      const { stdout } = await run(process.execPath, ['bin/baocao.js', role, '--help'], { cwd: repoRoot, env: env(), timeout: 60_000 });
+      expect(stdout).toContain(`Cách dùng: baocao ${role}`);
+    }
+    const { stdout } = await run(process.execPath, ['bin/baocao.js', '--help'], { cwd: repoRoot, env: env(), timeout: 60_000 });
+    expect(stdout).toMatch(/^\s+web\s+Chạy tiến trình nhận tin/m);
+    expect(stdout).toMatch(/^\s+worker\s+Chạy tiến trình gửi thông báo/m);
+  });
+
   it('a user error exits 1 with a Vietnamese message and no stack trace', async () => {
     const failure = await run(
       process.execPath,
