@@ -2,6 +2,7 @@
  * The one place that reads the environment. Every value is validated at start,
  * with a message per wrong value, so a deployment fails fast and says why.
  */
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { parseIdentity, TELEGRAM_USER_ID } from './chat/identity.js';
 import type { Identity } from './chat/port.js';
@@ -97,14 +98,24 @@ const holidayList = z
     return dates;
   });
 
-/** A cron pattern of 5 fields (or 6 with seconds first), checked for shape only; BullMQ parses it. */
+/**
+ * A cron pattern of 5 fields (or 6 with seconds first), parsed as BullMQ will parse it
+ * (cron-parser, BullMQ's own): "99 7 * * *" is refused here, naming the variable, rather
+ * than ending the worker with a parser's stack at its first tick.
+ */
 const cronPattern = z
   .string()
   .default('0 7 * * *')
   .transform((v) => v.trim().replace(/\s+/g, ' '))
   .refine((v) => {
     const fields = v.split(' ');
-    return (fields.length === 5 || fields.length === 6) && fields.every((f) => /^[\w*,/?#-]+$/.test(f));
+    if (fields.length !== 5 && fields.length !== 6) return false;
+    try {
+      CronExpressionParser.parse(v);
+      return true;
+    } catch {
+      return false;
+    }
   }, 'must be a cron pattern of 5 fields (minute hour day month weekday), like "0 7 * * *"');
 
 const url = (protocols: string[]) =>

@@ -11,5 +11,7 @@ export const httpMessages = {
 /** What the IT person reads when the HTTP server cannot listen (printed in one line, the start refused). */
 export const serverMessages = {
   portInUse: (where: string) => `Cổng HTTP đang có chương trình khác dùng: ${where}. Dừng chương trình đó hoặc đặt HTTP_PORT khác.`,
+  hostUnknown: (host: string) =>
+    `HTTP_HOST «${host}» không phải là địa chỉ của máy này. Dùng 127.0.0.1 (chỉ nhận từ chính máy này, sau proxy) hoặc 0.0.0.0 (mọi địa chỉ của máy).`,
   portForbidden: (where: string) => `Không được phép mở cổng ${where}: cổng dưới 1024 cần quyền quản trị; hãy dùng cổng từ 1024 trở lên.`,
 } as const;

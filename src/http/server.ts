@@ -69,14 +69,20 @@ export function startHttpServer(
   });
 }
 
-/** The two reasons an IT person meets (another program on the port, a port below 1024 without the right), said in one line. */
+/** The reasons an IT person meets (the port taken, a port below 1024 without the right, a host that is not this machine's), in one line. */
 function listenProblem(host: string, port: number, error: NodeJS.ErrnoException): Error {
   const where = `${host}:${port} (HTTP_HOST, HTTP_PORT)`;
-  if (error.code === 'EADDRINUSE') {
-    return new StartupError(serverMessages.portInUse(where), { cause: error, exitCode: PORT_IN_USE_EXIT_CODE });
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new StartupError(serverMessages.portInUse(where), { cause: error, exitCode: PORT_IN_USE_EXIT_CODE });
+    case 'EACCES':
+      return new StartupError(serverMessages.portForbidden(where), { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+    case 'EADDRNOTAVAIL':
+      return new StartupError(serverMessages.hostUnknown(host), { cause: error });
+    default:
+      return error;
   }
-  if (error.code === 'EACCES') {
-    return new StartupError(serverMessages.portForbidden(where), { cause: error });
-  }
-  return error;
 }

@@ -67,6 +67,20 @@ describe('starting on a port another program holds', () => {
   });
 });
 
+describe('starting on a host address that is not this machine\'s', () => {
+  it('says so in one line, naming HTTP_HOST', async () => {
+    try {
+      const bot = startBotProcess({ BOT_TOKEN: '1:TEST', DATABASE_URL: `${TEST_PG_SERVER}/${name}_host`, HTTP_HOST: '999.1.1.1' });
+      expect(await bot.exited()).toBe(1);
+      expect(bot.output().trim()).toBe(
+        'HTTP_HOST «999.1.1.1» không phải là địa chỉ của máy này. Dùng 127.0.0.1 (chỉ nhận từ chính máy này, sau proxy) hoặc 0.0.0.0 (mọi địa chỉ của máy).',
+      );
+    } finally {
+      await dropDatabase(`${name}_host`);
+    }
+  }, 60_000);
+});
+
 describe('the harness that starts test processes on free ports', () => {
   it('starts again on another port when the one it picked was taken meanwhile', async () => {
     const emulator = await startBotApiEmulator();

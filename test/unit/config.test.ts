@@ -113,7 +113,7 @@ describe('config: reminder settings', () => {
     expect(load({ DIGEST_CRON: value }).digestCron).toBe(expected);
   });
 
-  it.each(['0 7 * *', 'every morning', '0 7 * * * * *', '0 7 * * $'])('DIGEST_CRON=%j is refused', (value) => {
+  it.each(['0 7 * *', 'every morning', '0 7 * * * * *', '0 7 * * $', '99 7 * * *', '0 25 * * *', '0 7 32 * *'])('DIGEST_CRON=%j is refused', (value) => {
     const found = problems({ DIGEST_CRON: value });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^DIGEST_CRON must be a cron pattern/);
