@@ -15,8 +15,10 @@ import {
   BorderStyle,
   Document,
   FileChild,
+  Header,
   LineRuleType,
   Packer,
+  PageNumber,
   Paragraph,
   Table,
   TableBorders,
@@ -37,6 +39,7 @@ import type { OrgList, OrgRef, Summary } from './figures.js';
 import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, joinAnd, unitNoun } from './format.js';
 import { organizationTypeNouns, reportDocumentMessages as d, summaryMessages as m } from './messages.js';
 import { figureSentences } from './text.js';
+import { lowerFirst } from '../text/case.js';
 
 export interface Letterhead {
   /** PARENT_ORG_NAME, e.g. "Đảng bộ tỉnh Trà Vinh"; printed in capitals. */
@@ -93,14 +96,6 @@ const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD80
 /** A value from a user or a file, as text Word can show: docx escapes it; this drops what XML cannot hold. */
 function literal(s: string): string {
   return s.replace(XML_INVALID, '').replace(/\t/g, ' ');
-}
-
-/** "Năm 2026" → "năm 2026"; an acronym ("QCDC …") keeps its capital. */
-function lowerFirst(s: string): string {
-  if (s.length === 0) return s;
-  const second = s.charAt(1);
-  if (second !== '' && second !== second.toLocaleLowerCase('vi')) return s;
-  return s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
 }
 
 function upper(s: string): string {
@@ -192,8 +187,16 @@ function titleBlock(line: string): Paragraph[] {
   ];
 }
 
-function body(text: string): Paragraph {
-  return new Paragraph({ style: STYLE_BODY, children: [new TextRun(text)] });
+function body(text: string, options: { keepNext?: boolean } = {}): Paragraph {
+  return new Paragraph({ style: STYLE_BODY, ...(options.keepNext ? { keepNext: true } : {}), children: [new TextRun(text)] });
+}
+
+/** The page number, centered at the top, from the second page on (Hướng dẫn 36: the first page has none). */
+function pageNumberHeaders() {
+  return {
+    first: new Header({ children: [] }),
+    default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT] })] })] }),
+  };
 }
 
 function heading(text: string): Paragraph {
@@ -421,8 +424,9 @@ export async function renderReportDocx(input: ReportDocumentInput): Promise<Buff
     ...titleBlock(line),
     ...progressSection(summary),
     ...resultsSection(summary, subject, textsInAnnex),
-    body(d.closing(line)),
-    new Paragraph({ spacing: { before: 120 }, children: [] }),
+    // Kept with the signature: "Nơi nhận" and the signer never open a page of their own.
+    body(d.closing(line), { keepNext: true }),
+    new Paragraph({ spacing: { before: 120 }, keepNext: true, children: [] }),
     signatureTable(),
   ];
   if (withAnnex) children.push(...annex(input, `${day}/${month}/${year}`));
@@ -460,18 +464,21 @@ export async function renderReportDocx(input: ReportDocumentInput): Promise<Buff
           id: STYLE_ANNEX,
           name: 'Báo cáo — phụ lục',
           basedOn: STYLE_BODY,
-          paragraph: { spacing: { before: 0, after: 80, line: 264 } },
+          // Left-aligned: an answer's own line breaks would stretch the justified line before each one.
+          paragraph: { alignment: AlignmentType.LEFT, spacing: { before: 0, after: 80, line: 264 } },
         },
       ],
     },
     sections: [
       {
         properties: {
+          titlePage: true,
           page: {
             size: { width: PAGE_WIDTH, height: PAGE_HEIGHT },
             margin: { ...MARGIN, header: mm(10), footer: mm(10), gutter: 0 },
           },
         },
+        headers: pageNumberHeaders(),
         children,
       },
     ],

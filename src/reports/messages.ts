@@ -104,10 +104,10 @@ export const summaryMessages = {
   dateNone: (label: string) => `${label}: chưa có tổ chức nào báo cáo`,
 
   noAnswers: (label: string) => `${label}: chưa có số liệu`,
-  /** After a share, a change is in organizations, not points: "tăng 02 tổ chức so với Năm 2025". */
+  /** After a share, a change is in organizations, not points: "tăng 02 tổ chức so với năm 2025". */
   organizationsCount: (count: string) => `${count} tổ chức`,
   confirmedOutliers: (count: string) => ` (${count} số liệu bất thường đã được đơn vị xác nhận)`,
-  /** After a decimal's figures: "; bình quân tăng 1,5 so với Năm 2025". */
+  /** After a decimal's figures: "; bình quân tăng 1,5 so với năm 2025". */
   averageChange: (change: string) => `; bình quân ${change}`,
   /** After a yes/no share: "(Năm 2025: 98,7%)". */
   previousShareNote: (period: string, share: string) => `${period}: ${share}`,

@@ -9,15 +9,12 @@ import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign } from 
 import { choiceChange, describeChange, groupChange, headlineChange, previousFigures, previousShare, type Change } from './compare.js';
 import { capitalize, formatCount, formatFraction, formatPercent, formatRatio, joinAnd, markupFor, unitNoun, type Markup } from './format.js';
 import { organizationTypeNouns, summaryMessages as m } from './messages.js';
+import { lowerFirst } from '../text/case.js';
 
 /** "05", "152"; zero is written out by the caller. */
 const count = formatCount;
 /** "00/01", "03/09", "152/159". */
 const fraction = formatFraction;
-
-function lowerFirst(s: string): string {
-  return s.length === 0 ? s : s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
-}
 
 function headingLines(campaign: SummaryCampaign, heading: string, mk: Markup): string[] {
   const lines = [mk.bold(heading)];
@@ -177,7 +174,7 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
 export function figureSentences(summary: Pick<Summary, 'submitted' | 'campaign' | 'previous'>, q: QuestionFigures, markup: 'html' | 'plain'): FigureSentence[] {
   return questionSentences(
     q,
-    { submittedTotal: summary.submitted.total, closed: summary.campaign.closed, previous: previousFigures(summary, q), previousPeriod: summary.previous?.periodLabel },
+    { submittedTotal: summary.submitted.total, closed: summary.campaign.closed, previous: previousFigures(summary, q), previousPeriod: summary.previous && lowerFirst(summary.previous.periodLabel) },
     markupFor(markup),
   );
 }

@@ -23,6 +23,7 @@ import type { GroupFigures, QuestionFigures, Summary } from './figures.js';
 import { asciiSlug, capitalize, formatCount, formatPercent } from './format.js';
 import { organizationTypeHeadings, summaryMessages, workbookMessages as m } from './messages.js';
 import { detailRows, lateRows, notSubmittedRows, textAnswers, type DetailRow } from './rows.js';
+import { lowerFirst } from '../text/case.js';
 
 export interface WorkbookInput {
   summary: Summary;
@@ -306,7 +307,7 @@ async function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, i
     columns.forEach((c, i) => (values[i + 2] = c.header));
     if (previous) {
       values[previousAt] = m.previousColumn(previous.periodLabel);
-      values[previousAt + 1] = m.changeColumn(previous.periodLabel);
+      values[previousAt + 1] = m.changeColumn(lowerFirst(previous.periodLabel));
     }
     writeRow(sheet, values, values.map(() => STYLE.header), 45);
   };

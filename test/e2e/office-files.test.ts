@@ -101,7 +101,7 @@ describe('the office files on Telegram', () => {
     expect(labels).toEqual(['📊 Tải Excel', '📄 Tải báo cáo (Word)', '🖼 Biểu đồ']);
     // 5 + 3 + 4 models against 2 + 2 a year before.
     expect(summary.plainText).toContain('12 mô hình');
-    expect(summary.plainText).toContain('tăng 08 so với Năm 2025');
+    expect(summary.plainText).toContain('tăng 08 so với năm 2025');
   });
 
   it('sends the workbook, whose sheets add up to the summary', async () => {

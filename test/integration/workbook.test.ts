@@ -243,7 +243,7 @@ describe('the workbook of a round', () => {
     expect(rows[2]![0]).toBe('Hạn chót: 17:00 thứ Ba, 15/12/2026 (đã hết hạn)');
     expect(rows[3]![0]).toBe('Số liệu tính đến 16/12/2026 09:00.');
     const header = rows.find((r) => r[0] === 'Chỉ tiêu')!;
-    expect(header.slice(1)).toEqual(['Số liệu', 'Toàn bộ', 'Đảng bộ cơ sở', 'Chi bộ cơ sở', 'Chi bộ trực thuộc', 'Đảng bộ Công ty Điện lực', 'Năm 2025', 'Tăng (+) / giảm (−) so với Năm 2025']);
+    expect(header.slice(1)).toEqual(['Số liệu', 'Toàn bộ', 'Đảng bộ cơ sở', 'Chi bộ cơ sở', 'Chi bộ trực thuộc', 'Đảng bộ Công ty Điện lực', 'Năm 2025', 'Tăng (+) / giảm (−) so với năm 2025']);
 
     const row = (label: string, figure?: string) => {
       const start = rows.findIndex((r) => r[0] === label);

@@ -92,6 +92,8 @@ const PRINTED = new Date('2027-01-04T18:30:00Z');
 interface Unzipped {
   document: string;
   styles: string;
+  /** Every page header's XML, joined. */
+  headers: string;
 }
 
 async function render(input: Partial<ReportDocumentInput> = {}): Promise<Unzipped> {
@@ -103,7 +105,8 @@ async function render(input: Partial<ReportDocumentInput> = {}): Promise<Unzippe
     if (!file) throw new Error(`no ${path} in the docx`);
     return file.async('string');
   };
-  return { document: await read('word/document.xml'), styles: await read('word/styles.xml') };
+  const headers = await Promise.all(zip.file(/^word\/header\d*\.xml$/).map((f) => f.async('string')));
+  return { document: await read('word/document.xml'), styles: await read('word/styles.xml'), headers: headers.join('\n') };
 }
 
 function unescapeXml(s: string): string {
@@ -231,6 +234,16 @@ describe('the Word draft of the report', () => {
     expect(first?.text.startsWith('Không có tổ chức cơ sở đảng hoàn thành tốt')).toBe(true);
     const [written] = documentSentences(makeSummary(), noneFirst, 'Đảng bộ Khối');
     expect(written).toBe(`Đảng bộ Khối k${first!.text.slice(1)}.`);
+  });
+
+  it('keeps the closing sentence with the signature block, and numbers the pages from the second on', () => {
+    const closing = [...doc.document.matchAll(/<w:p>([\s\S]*?)<\/w:p>/g)].map((p) => p[1]!).find((p) => p.includes('Trên đây là báo cáo'));
+    expect(closing).toMatch(/<w:keepNext\/>/);
+    expect(doc.document).toMatch(/<w:titlePg\/>/);
+    expect(doc.headers).toMatch(/PAGE/);
+    // The annex's answers are left-aligned: their own line breaks would stretch a justified line.
+    const annexStyle = /<w:style [^>]*w:styleId="BaoCaoAnnex"[\s\S]*?<\/w:style>/.exec(doc.styles)?.[0] ?? '';
+    expect(annexStyle).toMatch(/<w:jc w:val="left"\/>/);
   });
 
   it('ends with the recipients and the signature block, blanks highlighted', () => {
