@@ -236,6 +236,8 @@ export const chartMessages = {
 
 /** The workbook (.xlsx) of a round: sheet names, column headings, cell texts. */
 export const workbookMessages = {
+  /** Excel's page footer: «Trang 2/5» (&P the page, &N the pages). */
+  printFooter: '&CTrang &P/&N',
   /** Tổng hợp of a round with thousands of đảng bộ cơ sở. */
   parentsNotShown: (count: string) => `Đợt có ${count} đảng bộ cơ sở, quá nhiều để mỗi đảng bộ một cột: số liệu của các chi bộ trực thuộc một đảng bộ xem ở trang «Chi tiết», lọc theo cột «Trực thuộc».`,
   sheets: {

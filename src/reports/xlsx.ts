@@ -115,9 +115,29 @@ interface ListSheet {
   write(values: CellValue[]): void;
 }
 
+/**
+ * How every sheet prints: A4 landscape, as wide as the page (as many pages down as it
+ * takes), narrow margins, "Trang 2/5" at the foot. Without it Excel prints Letter at 100%,
+ * a wide sheet cut into strips over dozens of pages.
+ */
+const PRINT = {
+  pageSetup: {
+    paperSize: 9,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+  },
+  headerFooter: { oddFooter: m.printFooter },
+} satisfies Partial<ExcelJS.AddWorksheetOptions>;
+
+/** A header taller than this is a sign of a column too narrow for it, not of a header that needs it. */
+const MAX_HEADER_LINES = 12;
+
 /** A list sheet: frozen bold header with a filter over it. */
 function listSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: ListColumn[]): ListSheet {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(name, { ...PRINT, views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ width: c.width }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   // Tall enough for the longest header wrapped in its column.
@@ -126,7 +146,7 @@ function listSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, c
     sheet,
     columns.map((c) => c.header),
     columns.map(() => STYLE.header),
-    Math.min(lines, 8) * 15,
+    Math.min(lines, MAX_HEADER_LINES) * 15,
   );
   const styles = columns.map((c) => c.style);
   return { sheet, write: (values) => writeRow(sheet, values, styles) };
@@ -296,7 +316,7 @@ async function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, i
   const previousAt = columns.length + 2;
   const width = columns.length + 2 + (previous ? 2 : 0);
 
-  const sheet = workbook.addWorksheet(m.sheets.summary, { views: [{ state: 'frozen', xSplit: 2 }] });
+  const sheet = workbook.addWorksheet(m.sheets.summary, { ...PRINT, views: [{ state: 'frozen', xSplit: 2 }] });
   sheet.columns = [{ width: 55 }, { width: 34 }, ...columns.map((c) => ({ width: Math.min(30, Math.max(14, c.header.length + 2)) })), ...(previous ? [{ width: 16 }, { width: 18 }] : [])];
 
   const blank = (): CellValue[] => new Array<CellValue>(width).fill(null);
@@ -401,9 +421,9 @@ function answerColumn(question: Question): AnswerColumn {
   switch (question.type) {
     case 'integer':
     case 'decimal':
-      return { question, width: 14, style: STYLE[question.type], cell: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null) };
+      return { question, width: 18, style: STYLE[question.type], cell: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null) };
     case 'yes_no':
-      return { question, width: 12, style: undefined, cell: (v) => (typeof v === 'boolean' ? (v ? m.yes : m.no) : null) };
+      return { question, width: 18, style: undefined, cell: (v) => (typeof v === 'boolean' ? (v ? m.yes : m.no) : null) };
     case 'choice':
       return {
         question,
@@ -414,7 +434,7 @@ function answerColumn(question: Question): AnswerColumn {
     case 'multi_choice':
       return { question, width: 40, style: STYLE.wrap, cell: (v) => (Array.isArray(v) && v.length > 0 ? v.map(labelOf).join(m.choiceSeparator) : null) };
     case 'text':
-      return { question, width: 50, style: undefined, cell: (v) => (typeof v === 'string' && v !== '' ? v : null) };
+      return { question, width: 50, style: STYLE.wrap, cell: (v) => (typeof v === 'string' && v !== '' ? v : null) };
     case 'date':
       return { question, width: 13, style: STYLE.date, cell: (v) => (typeof v === 'string' ? (excelDate(v) ?? v) : null) };
   }
@@ -432,7 +452,8 @@ async function writeDetailSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, in
     LIST_COLUMN.submittedAt,
     { header: c.late, width: 8 },
     { header: c.lateReason, width: 30 },
-    ...answerColumns.map((a) => ({ header: a.question.text, width: a.width, style: a.style })),
+    // Numbered as the form is ("sửa 3" in chat, Câu 3 in the Word draft); the full text, wrapped in a header row tall enough for it.
+    ...answerColumns.map((a, i) => ({ header: `${i + 1}. ${a.question.text}`, width: a.width, style: a.style })),
   ]);
   await streamRows(list, detailRows(input.db, input.summary.campaign.id, input.form), (row) => list.write(detailValues(row, answerColumns)), output);
 }

@@ -80,7 +80,7 @@ describe('the four renderers of one round', () => {
     expect(membersRow).toContain(members);
     const details = workbook.getWorksheet('Chi tiết')!;
     const header = Array.from(details.getRow(1).values as unknown[], (v) => String(v ?? ''));
-    const column = header.findIndex((h) => h.startsWith('Tổng số đảng viên'));
+    const column = header.findIndex((h) => h.includes('Tổng số đảng viên'));
     let sum = 0;
     details.eachRow((row, n) => {
       const value = row.getCell(column).value;
@@ -126,7 +126,7 @@ describe('the four renderers of one round', () => {
 /** The members column of Chi tiết, summed over its rows. */
 function detailMembers(workbook: ExcelJS.Workbook): number {
   const details = workbook.getWorksheet('Chi tiết')!;
-  const column = Array.from(details.getRow(1).values as unknown[], (v) => String(v ?? '')).findIndex((h) => h.startsWith('Tổng số đảng viên'));
+  const column = Array.from(details.getRow(1).values as unknown[], (v) => String(v ?? '')).findIndex((h) => h.includes('Tổng số đảng viên'));
   let sum = 0;
   details.eachRow((row, n) => {
     const value = row.getCell(column).value;

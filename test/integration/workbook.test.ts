@@ -174,9 +174,16 @@ describe('the workbook of a round', () => {
     expect(asciiSlug('Quý IV/2026 — Đảng bộ Khối Dân – Chính – Đảng')).toBe('quy-iv-2026-dang-bo-khoi-dan-chinh-dang');
   });
 
+  it('every sheet prints on A4 landscape, as wide as the page, with its page number at the foot', () => {
+    for (const sheet of workbook.worksheets) {
+      expect(sheet.pageSetup, sheet.name).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+      expect(sheet.headerFooter.oddFooter, sheet.name).toBe('&CTrang &P/&N');
+    }
+  });
+
   it('Chi tiết: a header and one row per target organization, by code', () => {
     const rows = rowsOf(detail());
-    expect(rows[0]).toEqual(['Mã', 'Tên tổ chức', 'Loại hình', 'Trực thuộc', 'Trạng thái', 'Nộp lúc', 'Muộn', 'Lý do nộp muộn', ...form.questions.map((q) => q.text)]);
+    expect(rows[0]).toEqual(['Mã', 'Tên tổ chức', 'Loại hình', 'Trực thuộc', 'Trạng thái', 'Nộp lúc', 'Muộn', 'Lý do nộp muộn', ...form.questions.map((q, i) => `${i + 1}. ${q.text}`)]);
     expect(rows.length - 1).toBe(summary.targets.total);
     expect(rows.slice(1).map((r) => r[0])).toEqual(CODES);
     expect(detail().getRow(1).getCell(1).font?.bold).toBe(true);
