@@ -77,7 +77,9 @@ export const formMessages = {
   },
 
   date: {
-    unreadable: 'Không đọc được ngày. Đồng chí nhập theo dạng DD/MM/YYYY, ví dụ: 15/12/2026.',
+    /** `example`: a date the question takes (today, or the period's end before today), so typing it works. */
+    unreadable: (example: { short: string; words: string }) =>
+      `Không đọc được ngày. Đồng chí nhập theo dạng ngày/tháng/năm, ví dụ: ${example.short} hoặc «${example.words}».`,
     notOnCalendar: (typed: string): string => `Ngày «${typed}» không có trên lịch. Đồng chí kiểm tra lại.`,
     outsidePeriod: (start: string, end: string): string =>
       `Ngày phải nằm trong kỳ báo cáo, từ ${start} đến ${end}.`,

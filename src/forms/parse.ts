@@ -308,7 +308,7 @@ type DateParts = { year: number; month: number; day: number };
 function parseDateAnswer(question: QuestionOf<'date'>, text: string, ctx: ParseContext): ParseResult {
   const typed = text.normalize('NFC').trim();
   const parts = readDateParts(typed, ctx.today);
-  if (!parts || parts.year < MIN_YEAR || parts.year > MAX_YEAR) return fail(m.date.unreadable);
+  if (!parts || parts.year < MIN_YEAR || parts.year > MAX_YEAR) return fail(m.date.unreadable(dateExample(question, ctx)));
   const iso = calendarDate(parts.year, parts.month, parts.day);
   if (!iso) return fail(m.date.notOnCalendar(typed));
   if (question.within === 'period' && ctx.period !== undefined) {
@@ -318,6 +318,14 @@ function parseDateAnswer(question: QuestionOf<'date'>, text: string, ctx: ParseC
   }
   if (!question.allowFuture && iso > ctx.today) return fail(m.date.future(formatDateVi(ctx.today)));
   return ok(iso);
+}
+
+/** A date the question would take, for the example of the refusal: today, or the end of its period if that is earlier. */
+function dateExample(question: QuestionOf<'date'>, ctx: ParseContext): { short: string; words: string } {
+  const periodEnd = question.within === 'period' ? ctx.period?.end : undefined;
+  const iso = periodEnd !== undefined && periodEnd < ctx.today ? periodEnd : ctx.today;
+  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
+  return { short: formatDateVi(iso), words: `${day} tháng ${month} năm ${year}` };
 }
 
 /**
@@ -332,6 +340,9 @@ function readDateParts(typed: string, today: string): DateParts | undefined {
     .replace(/\s*([/.-])\s*/g, '$1');
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(body);
   if (iso) return { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) };
+  // The way documents write it: "15 tháng 11 năm 2026", "15 tháng 11" (the year of today).
+  const words = /^(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|,)?\s*(\d{4}))?$/iu.exec(body.normalize('NFC'));
+  if (words) return { year: words[3] === undefined ? Number(today.slice(0, 4)) : Number(words[3]), month: Number(words[2]), day: Number(words[1]) };
   const dmy = /^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$/.exec(body);
   if (!dmy) return undefined;
   const yearText = dmy[4];

@@ -400,8 +400,21 @@ describe('dates', () => {
     ['5 / 12 / 2026', '2026-12-05'],
     ['29/02/2024', '2024-02-29'],
     ['10/12/2026', '2026-12-10'],
+    ['Ngày 5 tháng 12 năm 2026', '2026-12-05'],
+    ['5 tháng 12 năm 2026', '2026-12-05'],
+    ['05 tháng 12, 2026', '2026-12-05'],
+    ['5 tháng 12', '2026-12-05'],
+    ['5 THÁNG 12 NĂM 2026.', '2026-12-05'],
   ])('%j → %s', (input, iso) => {
     expect(parseTypedAnswer(anyDate, input, ctx)).toEqual({ kind: 'ok', value: iso });
+  });
+
+  it('refuses what it cannot read with an example the question takes, in both ways of writing it', () => {
+    const refused = parseTypedAnswer(anyDate, 'hôm qua', ctx);
+    expect(refused.kind).toBe('error');
+    const example = /ví dụ: (\S+) hoặc «(.+)»\./.exec(refused.kind === 'error' ? refused.message : '');
+    expect(example).not.toBeNull();
+    for (const typed of [example![1]!, example![2]!]) expect(parseTypedAnswer(anyDate, typed, ctx).kind, typed).toBe('ok');
   });
 
   it.each(['15/12/2026', '15-12-2026', '2026-12-15'])('future-allowed question reads %j', (input) => {
@@ -417,7 +430,7 @@ describe('dates', () => {
   });
 
   it.each(['abc', '12/2026', '15/12/1026', '2026/12/05', '<b>5/12</b>'])('%j is unreadable', (input) => {
-    expect(expectVietnameseError(parseTypedAnswer(anyDate, input, ctx))).toContain('DD/MM/YYYY');
+    expect(expectVietnameseError(parseTypedAnswer(anyDate, input, ctx))).toContain('ngày/tháng/năm');
   });
 
   it('refuses a future date unless allowFuture', () => {
