@@ -86,9 +86,10 @@ const BARE_ARGS: Partial<Record<CommandName, RegExp>> = {
 /** The command a text is, or undefined when it is something else (an answer, a code). */
 export function parseCommand(text: string): ParsedCommand | undefined {
   const trimmed = text.trim();
-  const slash = /^\/([A-Za-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(trimmed);
+  // "/huỷ" and "/baocao." as people type them: the command word folded, its full stop dropped.
+  const slash = /^\/([\p{L}\p{M}]+)[.!]*(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(trimmed);
   if (slash) {
-    const name = ALIASES[slash[1]!.toLowerCase()];
+    const name = ALIASES[foldVietnamese(slash[1]!)];
     return name ? { name, args: (slash[2] ?? '').trim() } : undefined;
   }
   const folded = foldVietnamese(trimmed).replace(/[.!]+$/, '');
@@ -105,5 +106,5 @@ export function parseCommand(text: string): ParsedCommand | undefined {
 
 /** A slash command this bot does not know: refused with the help hint, never taken as an answer. */
 export function isUnknownSlashCommand(text: string): boolean {
-  return /^\/[A-Za-z]/.test(text.trim()) && parseCommand(text) === undefined;
+  return /^\/\p{L}/u.test(text.trim()) && parseCommand(text) === undefined;
 }
