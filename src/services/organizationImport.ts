@@ -284,6 +284,11 @@ async function upsertBatch(db: Kysely<Database>, batch: readonly ValidRow[], now
   return { created, updated: result.rows.length - created };
 }
 
+/** A code as compared: without case (Postgres's upper() folds ASCII as this does). */
+function foldCode(code: string): string {
+  return code.toUpperCase();
+}
+
 async function validate(
   db: Kysely<Database>,
   rows: readonly OrganizationRow[],
@@ -292,6 +297,8 @@ async function validate(
   const fail = (line: number, text: string) => errors.push({ line, text });
 
   const firstLineOf = new Map<string, number>();
+  // "cb01" beside "CB01" is one organization typed twice, not two: codes are compared without case.
+  const firstLineOfFolded = new Map<string, number>();
   const typeInFile = new Map<string, OrganizationType | undefined>();
   for (const row of rows) {
     if (row.code === '') fail(row.line, msg.emptyCode(row.line));
@@ -299,11 +306,26 @@ async function validate(
     const type = normalizeOrganizationType(row.type);
     if (!type) fail(row.line, msg.badType(row.line, row.type));
     if (row.code === '') continue;
-    const first = firstLineOf.get(row.code);
+    const first = firstLineOfFolded.get(foldCode(row.code));
     if (first !== undefined) fail(row.line, msg.duplicateCode(row.line, row.code, first));
     else {
       firstLineOf.set(row.code, row.line);
+      firstLineOfFolded.set(foldCode(row.code), row.line);
       typeInFile.set(row.code, type);
+    }
+  }
+
+  // A code already in the database in another case ("cb01" for "CB01") would make a second organization.
+  const codes = [...firstLineOf.keys()];
+  if (codes.length > 0) {
+    const similar = await db
+      .selectFrom('organizations')
+      .select('code')
+      .where(sql<boolean>`upper(code) = any(${codes.map(foldCode)}::text[]) and not code = any(${codes}::text[])`)
+      .execute();
+    for (const { code: existing } of similar) {
+      const row = rows.find((r) => r.code !== '' && foldCode(r.code) === foldCode(existing));
+      if (row) fail(row.line, msg.codeCaseDiffers(row.line, row.code, existing));
     }
   }
 

@@ -191,6 +191,20 @@ describe('importing', () => {
     });
   });
 
+  it('a code differing only in case from one in the file or in the database is refused, not made a second organization', async () => {
+    await importOrganizations(t.db, [row(2, 'CASE01', 'Chi bộ Chữ hoa', 'chi_bo_co_so')], clock);
+    const before = await countOrgs();
+    const result = await importOrganizations(t.db, [row(2, 'case01', 'Chi bộ Chữ hoa', 'chi_bo_co_so'), row(3, 'CASE05', 'Chi bộ 5', 'chi_bo_co_so'), row(4, 'case05', 'Chi bộ 5', 'chi_bo_co_so')], clock);
+    expect(result).toEqual({
+      kind: 'invalid',
+      errors: [
+        'Dòng 2: mã «case01» chỉ khác chữ hoa/thường với mã «CASE01» đã có; dùng đúng «CASE01» nếu là cùng một tổ chức.',
+        'Dòng 4: mã «case05» trùng với dòng 3.',
+      ],
+    });
+    expect(await countOrgs()).toBe(before);
+  });
+
   it('a bad file lists every error with its line number and writes nothing', async () => {
     await importOrganizations(t.db, [row(2, 'OLD', 'Chi bộ cũ', 'chi_bo_co_so'), row(3, 'DBOLD', 'Đảng bộ cũ', 'dang_bo_co_so')], clock);
     await importOrganizations(t.db, [row(2, 'KID', 'Chi bộ con', 'chi_bo_truc_thuoc', 'DBOLD')], clock);

@@ -27,6 +27,8 @@ export const organizationMessages = {
     value === ''
       ? `Dòng ${line}: thiếu loại tổ chức (cột loai); dùng một trong: ${allowedTypes}`
       : `Dòng ${line}: loại «${value}» không hợp lệ; dùng một trong: ${allowedTypes}`,
+  codeCaseDiffers: (line: number, code: string, existing: string) =>
+    `Dòng ${line}: mã «${code}» chỉ khác chữ hoa/thường với mã «${existing}» đã có; dùng đúng «${existing}» nếu là cùng một tổ chức.`,
   duplicateCode: (line: number, code: string, firstLine: number) =>
     `Dòng ${line}: mã «${code}» trùng với dòng ${firstLine}.`,
   ownParent: (line: number, code: string) => `Dòng ${line}: tổ chức «${code}» không thể là cấp trên của chính nó.`,
