@@ -32,6 +32,7 @@ import { formatDateTime } from '../time.js';
 import type { ChoiceFigures, Summary } from './figures.js';
 import { capitalize, formatCount, formatFraction, formatPercent } from './format.js';
 import { chartMessages as m } from './messages.js';
+import { targetSentence } from './text.js';
 
 /** The family the bundled fonts are registered under; no installed font has this name. */
 export const CHART_FONT_FAMILY = 'BaoCaoNotoSans';
@@ -458,11 +459,13 @@ function progressPanel(summary: Summary): Panel {
   };
 }
 
-function choicePanel(q: ChoiceFigures): Panel {
+function choicePanel(q: ChoiceFigures, closed: boolean): Panel {
   const labels = q.choices.map((c) => wrapLabel(c.label));
   const values = q.choices.map((c) => m.choiceValue(formatCount(c.count), formatPercent(c.count, q.answered)));
   const titleLines = wrapPanelTitle(capitalize(q.label));
-  const noteLines = wrapNote(q.answered > 0 ? m.answeredBase(formatCount(q.answered)) : m.noAnswers);
+  // The target (DOMAIN: the share rated «Tốt» against 80%) in the sentence the report states it in.
+  const base = q.answered > 0 ? m.answeredBase(formatCount(q.answered)) : m.noAnswers;
+  const noteLines = wrapNote(q.target ? `${base}. ${targetSentence(q.target, closed)}.` : base);
   const row = rowHeight(labels);
   const height = panelHeight(titleLines.length, noteLines.length, false, Math.max(1, q.choices.length), row);
   const valueWidth = Math.ceil(Math.max(0, ...values.map((v) => textWidth(v, VALUE_FONT))));
@@ -511,7 +514,7 @@ function layout(summary: Summary): { header: Header; panels: Panel[]; width: num
   const head = header(summary);
   const panels = [
     progressPanel(summary),
-    ...summary.questions.filter((q): q is ChoiceFigures => q.kind === 'choice').map(choicePanel),
+    ...summary.questions.filter((q): q is ChoiceFigures => q.kind === 'choice').map((q) => choicePanel(q, summary.campaign.closed)),
   ];
   const height = head.height + panels.reduce((total, p) => total + p.height, 0) + (panels.length - 1) * PANEL_GAP + MARGIN;
   return { header: head, panels, width: WIDTH, height };

@@ -5,7 +5,7 @@
 import { ORGANIZATION_TYPES } from '../db/schema.js';
 import { formatDateVi, formatNumberVi } from '../forms/format.js';
 import { formatDateTime, formatDeadline } from '../time.js';
-import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign } from './figures.js';
+import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign, TargetFigures } from './figures.js';
 import { choiceChange, describeChange, groupChange, headlineChange, previousFigures, previousShare, type Change } from './compare.js';
 import { capitalize, formatCount, formatFraction, formatPercent, formatRatio, joinAnd, markupFor, unitNoun, type Markup } from './format.js';
 import { organizationTypeNouns, summaryMessages as m } from './messages.js';
@@ -15,6 +15,16 @@ import { lowerFirst } from '../text/case.js';
 const count = formatCount;
 /** "00/01", "03/09", "152/159". */
 const fraction = formatFraction;
+
+/**
+ * "Chỉ tiêu 80% … : có 114/159 tổ chức (71,7%) — chưa đạt chỉ tiêu": the share over every
+ * target organization, as the workbook and the chart state it too. `esc`: the markup's.
+ */
+export function targetSentence(t: TargetFigures, closed: boolean, esc: (s: string) => string = (s) => s): string {
+  // The share among those who reported helps only while reports can still come in.
+  const amongSubmitted = t.submitted < t.base && !closed ? m.targetAmongSubmitted(fraction(t.count, t.submitted), formatPercent(t.count, t.submitted)) : undefined;
+  return m.target(formatRatio(t.share), esc(t.label), m.targetCounted(fraction(t.count, t.base), formatPercent(t.count, t.base)), amongSubmitted, m.targetVerdicts[t.verdict]);
+}
 
 function headingLines(campaign: SummaryCampaign, heading: string, mk: Markup): string[] {
   const lines = [mk.bold(heading)];
@@ -132,22 +142,7 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
         );
       }
       const sentences = [counted(capitalize(parts.join('; ')))];
-      if (q.target) {
-        const t = q.target;
-        // The share among those who reported helps only while reports can still come in.
-        const amongSubmitted = t.submitted < t.base && !closed ? m.targetAmongSubmitted(fraction(t.count, t.submitted), formatPercent(t.count, t.submitted)) : undefined;
-        sentences.push(
-          labelled(
-            m.target(
-              formatRatio(t.share),
-              mk.esc(t.label),
-              m.targetCounted(fraction(t.count, t.base), formatPercent(t.count, t.base)),
-              amongSubmitted,
-              m.targetVerdicts[t.verdict],
-            ),
-          ),
-        );
-      }
+      if (q.target) sentences.push(labelled(targetSentence(q.target, closed, mk.esc)));
       return sentences;
     }
     case 'multi_choice':

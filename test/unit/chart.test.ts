@@ -119,6 +119,20 @@ describe('renderChart', () => {
     expect(size.height).toBeGreaterThan(0);
   });
 
+  it('states a choice question\'s target in the panel, in the sentence of the report (over every target organization)', async () => {
+    const rated = choiceQuestion('tu_danh_gia', 'tổ chức cơ sở đảng tự đánh giá thực hiện QCDC', [['Tốt', 114], ['Khá', 30], ['Trung bình', 8], ['Yếu', 0]]);
+    const withTarget: ChoiceFigures = {
+      ...rated,
+      target: { label: 'tổ chức cơ sở đảng thực hiện tốt QCDC', choices: ['c0'], share: 0.8, count: 114, base: 159, actualShare: 114 / 159, submitted: 152, submittedShare: 114 / 152, reached: false, verdict: 'provisional' },
+    };
+    const plain = chartSize(makeSummary({ choiceQuestions: [rated] }));
+    const summary = makeSummary({ choiceQuestions: [withTarget] });
+    expect(chartSize(summary).height).toBeGreaterThan(plain.height);
+    const png = await renderChart(summary);
+    if (process.env.CHART_PNG) writeFileSync(process.env.CHART_PNG, png);
+    expect(pngSize(png)).toEqual(chartSize(summary));
+  });
+
   it('grows with the number of choice panels and of choices', () => {
     const two = chartSize(makeSummary());
     const one = chartSize(makeSummary({ choiceQuestions: [choiceQuestion('q', 'xếp loại', RATINGS)] }));
