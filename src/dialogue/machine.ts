@@ -114,7 +114,8 @@ function applyAnswer(state: DialogueState, key: string, value: AnswerValue, orig
   const given = new Map(state.answers).set(key, value);
   const failures = checkRules(state.form, given, { only: key });
   if (failures.length > 0) {
-    return refuse(state, key, origin, failures.map((f) => escapeHtml(f.message)).join('\n'));
+    // A rule across questions may be broken by an earlier answer typed wrong: say how to reach it.
+    return refuse(state, key, origin, [...failures.map((f) => escapeHtml(f.message)), msg.ruleFixHint].join('\n'));
   }
   if (!confirmedOutlier && typeof value === 'number' && state.plausibility !== undefined) {
     if (checkPlausibility(question, value, state.plausibility, state.form.plausibility)) {

@@ -52,6 +52,7 @@ export const dialogueMessages = {
   notApplicable: (no: number) => `Câu ${no} không áp dụng với các câu trả lời hiện tại.`,
   noSuchQuestion: (total: number) => `Không có câu đó. Các câu được đánh số từ 1 đến ${total}.`,
   reviewTypedHint: 'Gõ «gửi» để nộp báo cáo, hoặc «sửa 3» để sửa câu 3.',
+  ruleFixHint: 'Nếu một câu trước nhập nhầm, gõ «sửa 3» để sửa câu 3 (thay 3 bằng số thứ tự của câu đó), rồi trả lời lại câu này.',
   missingBeforeSubmit: (no: number) => `Còn câu ${no} chưa trả lời. Đồng chí trả lời tiếp nhé:`,
   rulesBlockSubmit: 'Chưa gửi được vì số liệu chưa khớp:',
   buttonNotForThisStep: 'Lựa chọn này không dùng được ở bước hiện tại.',

@@ -270,7 +270,12 @@ describe('the rating form: constraints, rules, ambiguity', () => {
     expect(t.effects).toEqual([]);
     // Nothing is stored, so the step counter must not move either.
     expect(t.changed).toBe(false);
-    expect(t.notice).toBe('Tổng số đảng viên được xếp loại (11) phải bằng tổng số đảng viên (12): 5 + 3 + 2 + 1 = 11.');
+    expect(t.notice).toBe(
+      'Tổng số đảng viên được xếp loại (11) phải bằng tổng số đảng viên (12): 5 + 3 + 2 + 1 = 11.\n' +
+        'Nếu một câu trước nhập nhầm, gõ «sửa 3» để sửa câu 3 (thay 3 bằng số thứ tự của câu đó), rồi trả lời lại câu này.',
+    );
+    // That way out works from here: «sửa 1» goes to question 1, and the answer then comes back to this question.
+    expect(step(state, text('sửa 1')).cursor).toEqual(at('tong_dang_vien', true));
     expect(step(state, text('2')).cursor).toEqual(at('diem_tu_cham'));
   });
 
