@@ -84,7 +84,8 @@ export function parseVietnameseNumber(text: string, opts: NumberOptions): Number
   // A sentence's end typed after it ("3.", "3 người!") is not part of the number.
   const trimmed = text.normalize('NFKC').trim().replace(/[.!?…]+$/u, '').trimEnd();
   if (trimmed === '') return error('empty');
-  if ([...trimmed].length > MAX_NUMBER_INPUT_LENGTH) return error('too_long');
+  // A sentence pasted at a number question is not a number, whatever its length; only long digits are "too long".
+  if ([...trimmed].length > MAX_NUMBER_INPUT_LENGTH) return error(/\p{L}{2,}\s+\p{L}{2,}/u.test(trimmed) ? 'not_a_number' : 'too_long');
   if (ZERO_WORDS.has(foldVietnamese(trimmed))) return { kind: 'ok', value: 0 };
 
   let body = trimmed;

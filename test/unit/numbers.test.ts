@@ -119,6 +119,8 @@ const table: Row[] = [
   // Length
   ['99999999999999999999', INT, err('too_long')],
   ['1'.repeat(MAX_NUMBER_INPUT_LENGTH + 1), INT, err('too_long')],
+  // A sentence pasted where a number is asked is not a number (not "too long").
+  ['Chi bộ đã tổ chức ba mô hình dân vận khéo trong năm', INT, err('not_a_number')],
 ];
 
 describe('parseVietnameseNumber', () => {
