@@ -41,7 +41,8 @@ export const dialogueMessages = {
   lockedClosed: 'Đợt báo cáo này đã kết thúc, không nhận thêm thay đổi.',
   submitted: (when: string) => `✅ <b>Đã gửi báo cáo</b> lúc ${when}. Cảm ơn đồng chí!`,
   submittedLate: (when: string) =>
-    `Đã gửi báo cáo lúc ${when}, <b>sau hạn chót</b>. Đồng chí vui lòng nhắn lý do nộp muộn (một tin nhắn ngắn).`,
+    // The prompt that follows asks for the reason (lateReasonEmpty): said once.
+    `Đã gửi báo cáo lúc ${when}, <b>sau hạn chót</b>.`,
   unsubmittedByEdit:
     '⚠️ Sau lần sửa này báo cáo chưa đầy đủ hoặc số liệu chưa khớp, nên được chuyển về trạng thái <b>chưa gửi</b>. Đồng chí sửa tiếp rồi gõ «gửi» (hoặc chọn «Gửi báo cáo») để gửi lại.',
   lateReasonThanks: 'Đã ghi nhận lý do nộp muộn. Cảm ơn đồng chí!',
