@@ -24,7 +24,7 @@ import { linkMaker, linkSecret } from './reports/links.js';
 import { reminderPolicy, type Config } from './config.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { bundledFormsDir, loadFormsFromDir } from './forms/load.js';
+import { formsDirs, loadForms } from './forms/load.js';
 import type { Logger } from './logger.js';
 import { FormCache, syncBundledForms } from './services/forms.js';
 import { databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
@@ -155,7 +155,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       const [postgres, redis] = await Promise.all([databaseAnswers(db), jobs ? jobs.redisAnswers() : Promise.resolve(false)]);
       return { postgres, redis, started };
     });
-    await syncBundledForms(db, await loadFormsFromDir(bundledFormsDir));
+    await syncBundledForms(db, await loadForms(formsDirs(config)));
     if (roles.worker) {
       const prune = () => pruneProcessedUpdates(db, clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning processed updates failed'));
       await prune();

@@ -170,6 +170,8 @@ const envSchema = z.object({
   OUTBOX_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
   // The admins' morning progress digest, in local time (Asia/Ho_Chi_Minh).
   DIGEST_CRON: cronPattern,
+  // The office's own forms (new ones, or a version 2), beside the bundled ones.
+  FORMS_DIR: z.string().trim().min(1).optional(),
   // The Word draft's letterhead: what the bot cannot know about the committee it reports for.
   ORG_NAME: z.string().trim().max(200).optional(),
   PARENT_ORG_NAME: z.string().trim().max(200).optional(),
@@ -204,6 +206,8 @@ export type Config = {
   quietHours: QuietHours | null;
   holidays: ReadonlySet<string>;
   outboxMaxPerSecond: number;
+  /** A folder of the office's own form files, read beside the bundled ones. */
+  formsDir?: string;
   digestCron: string;
   /** The Word draft's letterhead; a missing part is a marked blank in the draft. */
   letterhead: { issuingBody?: string; superiorBody?: string; place?: string; subject?: string };
@@ -265,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     holidays: e.HOLIDAYS,
     outboxMaxPerSecond: e.OUTBOX_MAX_PER_SECOND,
     digestCron: e.DIGEST_CRON,
+    ...(e.FORMS_DIR ? { formsDir: e.FORMS_DIR } : {}),
     letterhead: {
       ...(e.ORG_NAME ? { issuingBody: e.ORG_NAME } : {}),
       ...(e.PARENT_ORG_NAME ? { superiorBody: e.PARENT_ORG_NAME } : {}),

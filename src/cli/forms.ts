@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { bundledFormsDir, loadFormsFromDir } from '../forms/load.js';
+import { formsDirs, loadForms } from '../forms/load.js';
 import { FormVersionConflictError, listForms, syncBundledForms } from '../services/forms.js';
 import { CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
@@ -8,7 +8,9 @@ import { cliMessages as msg } from './messages.js';
 export async function syncForms(ctx: CliContext): Promise<void> {
   let forms;
   try {
-    forms = await loadFormsFromDir(ctx.formsDir ?? bundledFormsDir);
+    // ctx.formsDir (tests) stands for the bundled folder; FORMS_DIR adds the office's own.
+    const [bundled, ...own] = formsDirs(ctx.config);
+    forms = await loadForms([ctx.formsDir ?? bundled!, ...own]);
   } catch (error) {
     throw new CliError(msg.formsInvalid(error instanceof Error ? error.message : String(error)));
   }

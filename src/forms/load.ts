@@ -22,21 +22,39 @@ export const bundledFormsDir: string = (() => {
 
 /** Every `*.json` form in `dir`, in file-name order; throws one Error listing every problem. */
 export async function loadFormsFromDir(dir: string): Promise<Form[]> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  return loadForms([dir]);
+}
+
+/**
+ * Every form of every folder (the bundled one, then the office's own, FORMS_DIR): one
+ * (id, version) defined twice anywhere is a problem too. Throws one Error listing all.
+ */
+export async function loadForms(dirs: readonly string[]): Promise<Form[]> {
   const problems: string[] = [];
   const loaded: Array<{ file: string; form: Form }> = [];
-
-  for (const file of files) {
-    const result = parseFormText(await readFile(join(dir, file), 'utf8'));
-    if (result.kind === 'ok') loaded.push({ file, form: result.form });
-    problems.push(...result.problems.map((p) => `${file}: ${p}`));
+  for (const dir of dirs) {
+    const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      problems.push(`${dir}: ${error.code === 'ENOENT' ? 'folder not found' : error.message}`);
+      return [] as string[];
+    });
+    for (const file of files.filter((name) => name.endsWith('.json')).sort()) {
+      const shown = dirs.length > 1 ? join(dir, file) : file;
+      const result = parseFormText(await readFile(join(dir, file), 'utf8'));
+      if (result.kind === 'ok') loaded.push({ file: shown, form: result.form });
+      problems.push(...result.problems.map((p) => `${shown}: ${p}`));
+    }
   }
   problems.push(...duplicateVersions(loaded));
 
   if (problems.length > 0) {
-    throw new Error(`Invalid form files in ${dir} (${problems.length} problem(s)):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new Error(`Invalid form files in ${dirs.join(', ')} (${problems.length} problem(s)):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return loaded.map((l) => l.form);
+}
+
+/** The folders forms are read from: the bundled one, and the office's own when FORMS_DIR names one. */
+export function formsDirs(config: { formsDir?: string }): string[] {
+  return [bundledFormsDir, ...(config.formsDir ? [config.formsDir] : [])];
 }
 
 type FileResult = { kind: 'ok'; form: Form; problems: string[] } | { kind: 'error'; problems: string[] };

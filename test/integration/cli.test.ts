@@ -235,6 +235,26 @@ describe('baocao (in process)', () => {
     expect(result.err[0]).toMatch(/^Tệp biểu mẫu «xep_loai_to_chuc_dang» phiên bản 1 khác với bản đã lưu/);
   });
 
+  it("FORMS_DIR adds the office's own forms beside the bundled ones, and a version defined twice is refused", async () => {
+    const own = join(dir, 'own-forms');
+    await mkdir(own, { recursive: true });
+    const original = JSON.parse(await readFile(join(bundledFormsDir, 'dan_van_qcdc.v1.json'), 'utf8')) as { title: string; version: number };
+    const ownForm = { ...original, id: 'mau_rieng_van_phong', title: 'Mẫu riêng của văn phòng' };
+    await writeFile(join(own, 'mau_rieng_van_phong.v1.json'), JSON.stringify(ownForm));
+    try {
+      const listed = await cli(['forms', 'list'], { env: { FORMS_DIR: own } });
+      expect(listed.code).toBe(0);
+      expect(listed.out.map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['dan_van_qcdc 1', 'mau_rieng_van_phong 1', 'xep_loai_to_chuc_dang 1']);
+      await writeFile(join(own, 'again.json'), JSON.stringify({ ...ownForm, title: 'Khác' }));
+      const twice = await cli(['forms', 'list'], { env: { FORMS_DIR: own } });
+      expect(twice.code).toBe(1);
+      expect(twice.err.join('\n')).toContain('mau_rieng_van_phong');
+    } finally {
+      // The other tests expect the two bundled forms only.
+      await t.db.deleteFrom('forms').where('id', '=', 'mau_rieng_van_phong').execute();
+    }
+  });
+
   it('campaigns create prints the id alone on stdout; campaigns list shows it', async () => {
     const result = await cli([
       'campaigns',
