@@ -4,6 +4,8 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { configMessages as cm } from './configMessages.js';
+import './zodLocale.js';
 import { parseIdentity, TELEGRAM_USER_ID } from './chat/identity.js';
 import type { Identity } from './chat/port.js';
 import type { QuietHours, ReminderPolicy } from './reminders/policy.js';
@@ -31,7 +33,7 @@ const identityList = z
     for (const part of raw.split(/[\s,;]+/).filter(Boolean)) {
       const identity = parseIdentity(part);
       if (!identity) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not a Telegram user id (digits) or a channel-qualified id like zalo:8a3f…` });
+        ctx.addIssue({ code: 'custom', message: cm.identity(part) });
         continue;
       }
       ids.push(identity);
@@ -51,13 +53,13 @@ const quietHours = z
     if (/^(off|none)$/i.test(text)) return null;
     const m = new RegExp(`^${HH_MM}\\s*[-–]\\s*${HH_MM}$`).exec(text);
     if (!m) {
-      ctx.addIssue({ code: 'custom', message: `"${raw}" must be HH:mm-HH:mm (like 21:00-07:00) or "off"` });
+      ctx.addIssue({ code: 'custom', message: cm.quietHours(raw) });
       return z.NEVER;
     }
     const start = `${pad2(m[1]!)}:${m[2]!}`;
     const end = `${pad2(m[3]!)}:${m[4]!}`;
     if (start === end) {
-      ctx.addIssue({ code: 'custom', message: `"${raw}" starts and ends at the same time; use "off" for no quiet hours` });
+      ctx.addIssue({ code: 'custom', message: cm.quietHoursEmpty(raw) });
       return z.NEVER;
     }
     return { start, end };
@@ -82,14 +84,14 @@ const holidayList = z
       const start = utcDayMs(from ?? '');
       const end = to === undefined ? start : utcDayMs(to);
       if (start === undefined || end === undefined || rest.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD` });
+        ctx.addIssue({ code: 'custom', message: cm.holidayUnreadable(part) });
         continue;
       }
       const days = (end - start) / DAY_MS + 1;
       if (days < 1 || days > MAX_HOLIDAY_RANGE_DAYS) {
         ctx.addIssue({
           code: 'custom',
-          message: `"${part}" must run forwards and span at most ${MAX_HOLIDAY_RANGE_DAYS} days`,
+          message: cm.holidayRange(part, MAX_HOLIDAY_RANGE_DAYS),
         });
         continue;
       }
@@ -116,7 +118,7 @@ const cronPattern = z
     } catch {
       return false;
     }
-  }, 'must be a cron pattern of 5 fields (minute hour day month weekday), like "0 7 * * *"');
+  }, cm.cron);
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -125,25 +127,25 @@ const url = (protocols: string[]) =>
     } catch {
       return false;
     }
-  }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+  }, cm.url(protocols.map((p) => p + '//').join(' hoặc ')));
 
 const envSchema = z.object({
   BOT_TOKEN: z
-    .string({ error: 'is required: the token @BotFather gave you, like 123456:ABC-DEF…' })
-    .regex(/^\d+:[\w-]+$/, 'does not look like a bot token (123456:ABC-DEF…)')
+    .string()
+    .regex(/^\d+:[\w-]+$/, cm.botTokenShape)
     .optional(),
   // Zalo Bot Platform: the token from Zalo Bot Creator enables the channel.
   ZALO_BOT_TOKEN: z
     .string()
-    .regex(/^[\w-]+:[\w-]+$/, 'does not look like a Zalo bot token (<bot_id>:<secret>)')
+    .regex(/^[\w-]+:[\w-]+$/, cm.zaloTokenShape)
     .optional(),
   ZALO_API_ROOT: url(['http:', 'https:']).default(DEFAULT_ZALO_API_ROOT),
-  ZALO_WEBHOOK_SECRET: z.string().regex(/^[\x21-\x7e]{8,256}$/, 'must be 8–256 visible ASCII characters').optional(),
+  ZALO_WEBHOOK_SECRET: z.string().regex(/^[\x21-\x7e]{8,256}$/, cm.zaloWebhookSecret).optional(),
   ZALO_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
   // The bot's public HTTPS address: webhooks and download links are served under it.
   PUBLIC_URL: url(['https:', 'http:']).optional(),
   // Telegram webhook mode: Telegram posts updates to PUBLIC_URL/telegram/webhook with this secret.
-  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 letters, digits, "_" or "-" (Telegram allows only these)').optional(),
+  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, cm.webhookSecret).optional(),
   // How many webhook requests Telegram keeps open at once, over all web replicas: the rest wait
   // in Telegram's queue, oldest first, instead of crowding the replicas (Telegram's default, 40).
   TELEGRAM_WEBHOOK_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(40),
@@ -152,7 +154,7 @@ const envSchema = z.object({
   TELEGRAM_API_ROOT: url(['http:', 'https:']).default(DEFAULT_API_ROOT),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/baocao'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().regex(/^[\w.-]{1,40}$/, 'must be 1–40 letters, digits, dots, dashes or underscores').default('baocao'),
+  REDIS_PREFIX: z.string().regex(/^[\w.-]{1,40}$/, cm.redisPrefix).default('baocao'),
   ADMIN_IDS: identityList,
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -161,7 +163,7 @@ const envSchema = z.object({
   BOT_USERNAME: z
     .string()
     .transform(cleanBotUsername)
-    .pipe(z.string().regex(BOT_USERNAME, 'must be the bot username (letters, digits, underscore)'))
+    .pipe(z.string().regex(BOT_USERNAME, cm.botUsername))
     .optional(),
   // Reminders: no sends inside this local window, nor on these local dates (moved, not dropped).
   QUIET_HOURS: quietHours,
@@ -178,7 +180,7 @@ const envSchema = z.object({
   PLACE_NAME: z.string().trim().max(100).optional(),
   REPORT_SUBJECT: z.string().trim().max(100).optional(),
   // The key that signs download links; generated and kept in the database when not set.
-  LINK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  LINK_SECRET: z.string().min(32, cm.linkSecret).optional(),
 });
 
 export type Config = {
@@ -217,7 +219,7 @@ export type Config = {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    super(`${cm.heading}\n${problems.map((p) => `  - ${p}`).join('\n')}\n${cm.footer}`);
     this.name = 'ConfigError';
   }
 }
@@ -230,14 +232,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
   const requireToken = options.requireBotToken ?? true;
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'} ${i.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => cm.problem(i.path.join('.') || 'env', i.message));
   if (parsed.success) {
     const e = parsed.data;
     if (requireToken && !e.BOT_TOKEN && !e.ZALO_BOT_TOKEN) {
-      problems.push('BOT_TOKEN is required: the token @BotFather gave you, like 123456:ABC-DEF… (or set ZALO_BOT_TOKEN to run on Zalo only)');
+      problems.push(cm.botTokenRequired);
     }
-    if (e.ZALO_WEBHOOK_SECRET && !e.PUBLIC_URL) problems.push('PUBLIC_URL is required with ZALO_WEBHOOK_SECRET: the https address Zalo sends updates to');
-    if (e.WEBHOOK_SECRET && !e.PUBLIC_URL) problems.push('PUBLIC_URL is required with WEBHOOK_SECRET: the https address Telegram sends updates to');
+    if (e.ZALO_WEBHOOK_SECRET && !e.PUBLIC_URL) problems.push(cm.publicUrlWithZaloWebhook);
+    if (e.WEBHOOK_SECRET && !e.PUBLIC_URL) problems.push(cm.publicUrlWithWebhook);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;

@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { validateFormReferences } from './logic.js';
+import { formLoadMessages as lm } from './messages.js';
 import { formSchema, type Form } from './schema.js';
 
 /**
@@ -34,7 +35,7 @@ export async function loadForms(dirs: readonly string[]): Promise<Form[]> {
   const loaded: Array<{ file: string; form: Form }> = [];
   for (const dir of dirs) {
     const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-      problems.push(`${dir}: ${error.code === 'ENOENT' ? 'folder not found' : error.message}`);
+      problems.push(`${dir}: ${error.code === 'ENOENT' ? lm.folderMissing : error.message}`);
       return [] as string[];
     });
     for (const file of files.filter((name) => name.endsWith('.json')).sort()) {
@@ -47,7 +48,7 @@ export async function loadForms(dirs: readonly string[]): Promise<Form[]> {
   problems.push(...duplicateVersions(loaded));
 
   if (problems.length > 0) {
-    throw new Error(`Invalid form files in ${dirs.join(', ')} (${problems.length} problem(s)):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new Error(`${lm.invalidFiles(dirs.join(', '), problems.length)}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return loaded.map((l) => l.form);
 }
@@ -65,7 +66,7 @@ export function parseFormText(text: string): FileResult {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { kind: 'error', problems: [`invalid JSON: ${err instanceof Error ? err.message : String(err)}`] };
+    return { kind: 'error', problems: [lm.invalidJson(err instanceof Error ? err.message : String(err))] };
   }
   const parsed = formSchema.safeParse(json);
   if (!parsed.success) return { kind: 'error', problems: parsed.error.issues.map(describeIssue) };
@@ -92,7 +93,7 @@ function duplicateVersions(loaded: Array<{ file: string; form: Form }>): string[
   for (const { file, form } of loaded) {
     const id = `${form.id} v${form.version}`;
     const other = firstFile.get(id);
-    if (other !== undefined) problems.push(`${file}: form ${id} is also defined in ${other}`);
+    if (other !== undefined) problems.push(`${file}: ${lm.definedTwice(id, other)}`);
     else firstFile.set(id, file);
   }
   return problems;

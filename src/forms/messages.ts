@@ -146,3 +146,11 @@ export const formMessages = {
 } as const;
 
 export type FormMessages = typeof formMessages;
+
+/** Problems of the form files themselves, for whoever edits them (the bot or the CLI refuses to start on them). */
+export const formLoadMessages = {
+  invalidFiles: (dirs: string, count: number) => `Các tệp biểu mẫu trong ${dirs} có ${count} lỗi:`,
+  invalidJson: (detail: string) => `không phải JSON hợp lệ: ${detail}`,
+  definedTwice: (id: string, other: string) => `biểu mẫu ${id} đã được định nghĩa trong ${other}`,
+  folderMissing: 'không có thư mục này',
+} as const;

@@ -4,6 +4,7 @@
  * running campaign. Every other module uses the types inferred from this schema.
  */
 import { z } from 'zod';
+import '../zodLocale.js';
 
 const key = z.string().regex(/^[a-z][a-z0-9_]*$/, 'key must be snake_case ascii');
 

@@ -39,14 +39,14 @@ describe('config: reminder settings', () => {
     (value) => {
       const found = problems({ QUIET_HOURS: value });
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatch(/^QUIET_HOURS /);
+      expect(found[0]).toMatch(/^QUIET_HOURS: /);
       expect(found[0]).toContain('HH:mm-HH:mm');
     },
   );
 
   it('QUIET_HOURS with the same start and end is refused (use "off")', () => {
     expect(problems({ QUIET_HOURS: '07:00-07:00' })).toEqual([
-      'QUIET_HOURS "07:00-07:00" starts and ends at the same time; use "off" for no quiet hours',
+      'QUIET_HOURS: «07:00-07:00» bắt đầu và kết thúc cùng giờ; dùng «off» nếu không có giờ yên lặng',
     ]);
   });
 
@@ -69,20 +69,20 @@ describe('config: reminder settings', () => {
   it('HOLIDAYS: a range of exactly 60 days is accepted, 61 is refused', () => {
     expect(load({ HOLIDAYS: '2027-01-01..2027-03-01' }).holidays.size).toBe(60);
     const found = problems({ HOLIDAYS: '2027-01-01..2027-03-02' });
-    expect(found).toEqual(['HOLIDAYS "2027-01-01..2027-03-02" must run forwards and span at most 60 days']);
+    expect(found).toEqual(['HOLIDAYS: «2027-01-01..2027-03-02» phải đi từ ngày trước đến ngày sau và dài tối đa 60 ngày']);
   });
 
   it.each([
-    ['2027-02-30', '"2027-02-30" is not a date'],
-    ['2027-2-5', '"2027-2-5" is not a date'],
-    ['Tết', '"Tết" is not a date'],
-    ['2027-02-05..', '"2027-02-05.." is not a date'],
-    ['2027-02-05..2027-02-07..2027-02-09', 'is not a date'],
-    ['2027-02-10..2027-02-05', 'must run forwards'],
+    ['2027-02-30', '«2027-02-30» không phải ngày'],
+    ['2027-2-5', '«2027-2-5» không phải ngày'],
+    ['Tết', '«Tết» không phải ngày'],
+    ['2027-02-05..', '«2027-02-05..» không phải ngày'],
+    ['2027-02-05..2027-02-07..2027-02-09', 'không phải ngày'],
+    ['2027-02-10..2027-02-05', 'phải đi từ ngày trước đến ngày sau'],
   ])('HOLIDAYS=%j is refused: %s', (value, message) => {
     const found = problems({ HOLIDAYS: value });
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^HOLIDAYS /);
+    expect(found[0]).toMatch(/^HOLIDAYS: /);
     expect(found[0]).toContain(message);
   });
 
@@ -101,7 +101,7 @@ describe('config: reminder settings', () => {
   it.each(['0', '1001', '2.5', 'fast', '-5'])('OUTBOX_MAX_PER_SECOND=%j is refused', (value) => {
     const found = problems({ OUTBOX_MAX_PER_SECOND: value });
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^OUTBOX_MAX_PER_SECOND /);
+    expect(found[0]).toMatch(/^OUTBOX_MAX_PER_SECOND: /);
   });
 
   it.each([
@@ -116,12 +116,12 @@ describe('config: reminder settings', () => {
   it.each(['0 7 * *', 'every morning', '0 7 * * * * *', '0 7 * * $', '99 7 * * *', '0 25 * * *', '0 7 32 * *'])('DIGEST_CRON=%j is refused', (value) => {
     const found = problems({ DIGEST_CRON: value });
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^DIGEST_CRON must be a cron pattern/);
+    expect(found[0]).toMatch(/^DIGEST_CRON: phải là biểu thức cron/);
   });
 
   it('reports every wrong reminder setting at once', () => {
     const found = problems({ QUIET_HOURS: 'x', HOLIDAYS: 'y', OUTBOX_MAX_PER_SECOND: '0', DIGEST_CRON: 'z' });
-    expect(found.map((p) => p.split(' ')[0]).sort()).toEqual([
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual([
       'DIGEST_CRON',
       'HOLIDAYS',
       'OUTBOX_MAX_PER_SECOND',
@@ -142,7 +142,7 @@ describe('config: channels and admins', () => {
   const strict = (env: Record<string, string>) => loadConfig(env, { requireBotToken: true });
 
   it('needs a token of at least one channel to run the bot', () => {
-    expect(() => strict({})).toThrow(/BOT_TOKEN is required.*ZALO_BOT_TOKEN/);
+    expect(() => strict({})).toThrow(/BOT_TOKEN: cần có mã bot.*ZALO_BOT_TOKEN/);
     expect(strict({ BOT_TOKEN: '123:abc' }).zalo).toBeUndefined();
     const zaloOnly = strict({ ZALO_BOT_TOKEN: '4242:secret-XYZ' });
     expect(zaloOnly.botToken).toBe('');
@@ -160,7 +160,7 @@ describe('config: channels and admins', () => {
     const config = load({ ZALO_BOT_TOKEN: '1:x', ZALO_WEBHOOK_SECRET: 'a-long-secret', PUBLIC_URL: 'https://bot.example.vn/', ZALO_API_ROOT: 'http://127.0.0.1:9/', ZALO_MAX_PER_SECOND: '5' });
     expect(config.zalo).toEqual({ token: '1:x', apiRoot: 'http://127.0.0.1:9', webhookSecret: 'a-long-secret', maxPerSecond: 5 });
     expect(config.publicUrl).toBe('https://bot.example.vn');
-    expect(problems({ ZALO_BOT_TOKEN: '1:x', ZALO_WEBHOOK_SECRET: 'a-long-secret' }).join('\n')).toMatch(/PUBLIC_URL is required/);
+    expect(problems({ ZALO_BOT_TOKEN: '1:x', ZALO_WEBHOOK_SECRET: 'a-long-secret' }).join('\n')).toMatch(/PUBLIC_URL: cần có khi đặt/);
     expect(problems({ ZALO_WEBHOOK_SECRET: 'short', PUBLIC_URL: 'https://x.vn' }).join('\n')).toMatch(/ZALO_WEBHOOK_SECRET/);
     expect(problems({ ZALO_BOT_TOKEN: 'no colon' }).join('\n')).toMatch(/ZALO_BOT_TOKEN/);
   });
@@ -173,8 +173,8 @@ describe('config: channels and admins', () => {
       { channel: 'zalo', externalId: '84930217362540192839' },
     ]);
     const found = problems({ ADMIN_IDS: '12a, viber:5, zalo:' }).join('\n');
-    expect(found).toMatch(/"12a"/);
-    expect(found).toMatch(/"viber:5"/);
-    expect(found).toMatch(/"zalo:"/);
+    expect(found).toMatch(/«12a»/);
+    expect(found).toMatch(/«viber:5»/);
+    expect(found).toMatch(/«zalo:»/);
   });
 });

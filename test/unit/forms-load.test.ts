@@ -48,7 +48,7 @@ describe('parseFormText', () => {
     const result = parseFormText('{ "id": ');
     expect(result.kind).toBe('error');
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatch(/^invalid JSON: /);
+    expect(result.problems[0]).toMatch(/^không phải JSON hợp lệ: /);
   });
 
   it('reports every schema problem at once, each with its place', () => {
@@ -107,10 +107,12 @@ describe('loadFormsFromDir', () => {
     );
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
-    expect(message).toContain('(3 problem(s))');
-    expect(message).toContain('a.json: invalid JSON');
+    expect(message).toContain('có 3 lỗi:');
+    expect(message).toContain('a.json: không phải JSON hợp lệ');
     expect(message).toContain('b.json: questions:');
-    expect(message).toContain('d.json: form mau v1 is also defined in c.json');
+    expect(message).toContain('d.json: biểu mẫu mau v1 đã được định nghĩa trong c.json');
+    // zod's own messages are in Vietnamese too.
+    expect(message).toContain('b.json: questions: Quá nhỏ');
     expect(message).not.toContain('notes.txt');
   });
 

@@ -1,0 +1,23 @@
+/** What the IT person reads when a setting is wrong (config.ts): one line per problem, naming the variable. */
+export const configMessages = {
+  heading: 'Cấu hình (biến môi trường) không hợp lệ:',
+  footer: 'Xem .env.example để biết mọi thiết lập.',
+  problem: (variable: string, message: string) => `${variable}: ${message}`,
+  identity: (part: string) => `«${part}» không phải mã người dùng Telegram (chữ số) hay mã kèm kênh như zalo:8a3f…`,
+  quietHours: (raw: string) => `«${raw}» phải có dạng HH:mm-HH:mm (ví dụ 21:00-07:00) hoặc «off»`,
+  quietHoursEmpty: (raw: string) => `«${raw}» bắt đầu và kết thúc cùng giờ; dùng «off» nếu không có giờ yên lặng`,
+  holidayUnreadable: (part: string) => `«${part}» không phải ngày YYYY-MM-DD hay khoảng YYYY-MM-DD..YYYY-MM-DD`,
+  holidayRange: (part: string, maxDays: number) => `«${part}» phải đi từ ngày trước đến ngày sau và dài tối đa ${maxDays} ngày`,
+  cron: 'phải là biểu thức cron 5 trường (phút giờ ngày tháng thứ), ví dụ «0 7 * * *»',
+  url: (protocols: string) => `phải là địa chỉ URL bắt đầu bằng ${protocols}`,
+  botTokenShape: 'không giống mã bot Telegram (123456:ABC-DEF…)',
+  zaloTokenShape: 'không giống mã bot Zalo (<bot_id>:<secret>)',
+  zaloWebhookSecret: 'phải gồm 8–256 ký tự ASCII nhìn thấy được',
+  webhookSecret: 'phải gồm 16–256 chữ cái, chữ số, «_» hoặc «-» (Telegram chỉ nhận các ký tự này)',
+  redisPrefix: 'phải gồm 1–40 chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới',
+  botUsername: 'phải là tên bot (chữ cái, chữ số, gạch dưới)',
+  linkSecret: 'phải dài ít nhất 32 ký tự (ví dụ: openssl rand -hex 32)',
+  botTokenRequired: 'BOT_TOKEN: cần có mã bot do @BotFather cấp, dạng 123456:ABC-DEF… (hoặc đặt ZALO_BOT_TOKEN để chỉ chạy trên Zalo)',
+  publicUrlWithZaloWebhook: 'PUBLIC_URL: cần có khi đặt ZALO_WEBHOOK_SECRET — địa chỉ https mà Zalo gửi cập nhật đến',
+  publicUrlWithWebhook: 'PUBLIC_URL: cần có khi đặt WEBHOOK_SECRET — địa chỉ https mà Telegram gửi cập nhật đến',
+} as const;
