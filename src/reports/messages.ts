@@ -239,7 +239,7 @@ export const workbookMessages = {
   /** Excel's page footer: «Trang 2/5» (&P the page, &N the pages). */
   printFooter: '&CTrang &P/&N',
   /** Tổng hợp of a round with thousands of đảng bộ cơ sở. */
-  parentsNotShown: (count: string) => `Đợt có ${count} đảng bộ cơ sở, quá nhiều để mỗi đảng bộ một cột: số liệu của các chi bộ trực thuộc một đảng bộ xem ở trang «Chi tiết», lọc theo cột «Trực thuộc».`,
+  parentsNotShown: (count: string) => `Đợt có ${count} đảng bộ cơ sở có chi bộ trực thuộc, quá nhiều để mỗi đảng bộ một cột: số liệu của các chi bộ trực thuộc một đảng bộ xem ở trang «Chi tiết», lọc theo cột «Trực thuộc».`,
   sheets: {
     summary: 'Tổng hợp',
     detail: 'Chi tiết',

@@ -10,9 +10,11 @@ import { scanGroupCounts } from './counts.js';
 import { groupFigures, summaryQuestions, type GroupFigures, type Summary } from './figures.js';
 
 /**
- * Parents shown as columns of the workbook's Tổng hợp: a province has a few dozen, a
- * column each reads well; at national scale (thousands) a column each is unreadable, and
- * the Chi tiết sheet's filter on «Trực thuộc» gives any one of them.
+ * Parents shown as columns of the workbook's Tổng hợp: the đảng bộ cơ sở that have chi bộ
+ * trực thuộc in the round (one without any is its own row in Chi tiết; a column would
+ * repeat it). A province has a few dozen, a column each reads well; at national scale
+ * (thousands) a column each is unreadable, and the Chi tiết sheet's filter on «Trực
+ * thuộc» gives any one of them.
  */
 export const MAX_PARENT_COLUMNS = 60;
 
@@ -20,22 +22,18 @@ export type ParentBreakdown = { kind: 'columns'; groups: GroupFigures[] } | { ki
 
 export async function parentBreakdown(db: Kysely<Database>, summary: Summary, form: Form): Promise<ParentBreakdown> {
   if (summary.targets.byType.chi_bo_truc_thuoc === 0) return { kind: 'none' };
-  // The groups scanGroupCounts makes: every đảng bộ cơ sở targeted, or parent of a targeted chi bộ trực thuộc.
-  const parentCount = await sql<{ n: string }>`
-    select count(distinct case when o.type = 'dang_bo_co_so' then o.id else o.parent_id end) as n
+  const withCells = await sql<{ parent_id: string }>`
+    select distinct o.parent_id
     from campaign_targets t join organizations o on o.id = t.organization_id
-    where t.campaign_id = ${summary.campaign.id} and o.type in ('dang_bo_co_so', 'chi_bo_truc_thuoc')
+    where t.campaign_id = ${summary.campaign.id} and o.type = 'chi_bo_truc_thuoc' and o.parent_id is not null
   `.execute(db);
-  const parentsOfCells = Number(parentCount.rows[0]?.n ?? 0);
-  if (parentsOfCells > MAX_PARENT_COLUMNS) return { kind: 'too_many', parents: parentsOfCells };
+  const parentIds = withCells.rows.map((r) => r.parent_id);
+  if (parentIds.length > MAX_PARENT_COLUMNS) return { kind: 'too_many', parents: parentIds.length };
+  // scanGroupCounts groups every đảng bộ cơ sở targeted too; only those with chi bộ trực thuộc are columns.
   const groups = await scanGroupCounts(db, summary.campaign.id, form, 'parent');
-  if (groups.size === 0) return { kind: 'none' };
-  const parents = await db
-    .selectFrom('organizations')
-    .select(['id', 'code', 'name'])
-    .where('id', 'in', [...groups.keys()])
-    .orderBy('code')
-    .execute();
+  const shown = parentIds.filter((id) => groups.has(id));
+  if (shown.length === 0) return { kind: 'none' };
+  const parents = await db.selectFrom('organizations').select(['id', 'code', 'name']).where('id', 'in', shown).orderBy('code').execute();
   const questions = summaryQuestions(form);
   const final = summary.campaign.closed || summary.campaign.pastDue;
   const columns = parents.map((parent) => {

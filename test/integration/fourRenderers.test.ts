@@ -113,7 +113,7 @@ describe('the four renderers of one round', () => {
     const cells: string[] = [];
     workbook.getWorksheet('Tổng hợp')!.eachRow((row) => cells.push(...Array.from(row.values as unknown[], (v) => String(v ?? ''))));
     // Its own 61 and DB01 of the first round.
-    expect(cells.some((c) => c.includes(`Đợt có ${many + 1} đảng bộ cơ sở, quá nhiều`))).toBe(true);
+    expect(cells.some((c) => c.includes(`Đợt có ${many + 1} đảng bộ cơ sở có chi bộ trực thuộc, quá nhiều`))).toBe(true);
     expect(cells).not.toContain('Đảng bộ 1');
   });
 
