@@ -133,6 +133,8 @@ export function registerCampaignCommands(program: Command, ctx: CliContext): voi
       );
       ctx.err(msg.campaignPlan(describePlan({ offsets: created.reminderOffsets, time: created.reminderTime })));
       if (created.periodStart === null) ctx.err(msg.periodNotUnderstood(opts.period.trim()));
+      // A past deadline is right for a round entered late (last year's, for comparison), which has --closes too.
+      if (dueAt.getTime() <= ctx.clock.now().getTime() && !closesAt) ctx.err(msg.dueInThePast(created.id));
       warnSchedule(ctx, created.scheduleError);
     });
 

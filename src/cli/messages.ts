@@ -144,6 +144,8 @@ export const cliMessages = {
   campaignCreated: (c: { id: string; form: string; period: string; opens: string; due: string; targets: number }) =>
     `Đã tạo đợt báo cáo ${c.id}: biểu mẫu ${c.form}, kỳ «${c.period}», mở ${c.opens}, hạn ${c.due}, giao cho ${c.targets} tổ chức.`,
   campaignPlan: (plan: string) => `Lịch nhắc: ${plan}.`,
+  dueInThePast: (id: string) =>
+    `Cảnh báo: hạn chót của đợt ${id} đã qua: mọi báo cáo của đợt sẽ là nộp muộn. Nếu đây là đợt nhập bù số liệu cũ, đặt thêm --closes; nếu nhầm ngày, sửa bằng «baocao campaigns set-due ${id} …».`,
   dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt ${id}: ${from} → ${to}. Lịch nhắc đã đổi theo.`,
   campaignClosed: (id: string, at: string) => `Đợt báo cáo ${id} kết thúc lúc ${at}.`,
   scheduleFailed: (detail: string) =>

@@ -339,6 +339,15 @@ describe('baocao (in process)', () => {
     expect(datedRow).toMatchObject({ period_start: '2026-07-01', period_end: '2026-09-30' });
   });
 
+  it('campaigns create warns of a deadline already past, unless the round is closed too (a past round entered late)', async () => {
+    const past = await cli(['campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Năm 2019', '--opens', '2019-01-01', '--due', '2019-01-15']);
+    expect(past.code).toBe(0);
+    expect(past.err.join('\n')).toContain(`Cảnh báo: hạn chót của đợt ${past.out[0]} đã qua`);
+    const backfill = await cli(['campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Năm 2018', '--opens', '2018-01-01', '--due', '2018-01-15', '--closes', '2018-02-01']);
+    expect(backfill.code).toBe(0);
+    expect(backfill.err.join('\n')).not.toContain('Cảnh báo: hạn chót');
+  });
+
   it('campaigns create refuses conflicting or bad new options', async () => {
     const before = await count('campaigns');
     const args = ['campaigns', 'create', '--form', 'dan_van_qcdc', '--period', 'Năm 2026', '--opens', '2026-12-01', '--due', '2026-12-15'];
