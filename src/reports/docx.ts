@@ -204,25 +204,21 @@ function heading(text: string): Paragraph {
 }
 
 /** I. TÌNH HÌNH NỘP BÁO CÁO: the same facts, in the same words, as the chat summary. */
+/** The progress in the document's own sentences (the chat's are fragments: «Đã nộp 152/159 (95,6%): …»). */
 function progressSection(summary: Summary): Paragraph[] {
   const { targets, submitted } = summary;
-  const out = [heading(d.sectionProgress), body(m.asOf(formatDateTime(summary.generatedAt)))];
+  const out = [heading(d.sectionProgress)];
   const presentTypes = ORGANIZATION_TYPES.filter((t) => targets.byType[t] > 0);
   const typeParts = presentTypes.map((t) => `${formatCount(targets.byType[t])} ${organizationTypeNouns[t]}`);
-  out.push(body(m.targets(formatCount(targets.total), unitNoun(targets.byType), typeParts.length > 1 ? joinAnd(typeParts) : undefined)));
+  out.push(body(d.progressTargets(formatCount(targets.total), unitNoun(targets.byType), typeParts.length > 1 ? joinAnd(typeParts) : undefined)));
+  const [date, time] = formatDateTime(summary.generatedAt).split(' ') as [string, string];
+  const when = d.progressWhen(time, date);
   if (submitted.total === 0) {
-    out.push(body(m.nothingSubmitted));
+    out.push(body(d.progressNothing(when)));
   } else {
-    out.push(
-      body(
-        m.submitted(
-          formatFraction(submitted.total, targets.total),
-          formatPercent(submitted.total, targets.total),
-          submitted.onTime === 0 ? m.noneOnTime : m.onTime(formatCount(submitted.onTime)),
-          submitted.late === 0 ? m.noneLate : m.late(formatCount(submitted.late)),
-        ),
-      ),
-    );
+    const split =
+      submitted.late === 0 ? d.progressAllOnTime : submitted.onTime === 0 ? d.progressAllLate : d.progressSplit(formatCount(submitted.onTime), formatCount(submitted.late));
+    out.push(body(d.progressSubmitted(when, formatFraction(submitted.total, targets.total), formatPercent(submitted.total, targets.total), split)));
     if (presentTypes.length > 1) {
       out.push(
         body(m.submittedByType(presentTypes.map((t) => m.typeFraction(organizationTypeNouns[t], formatFraction(submitted.byType[t], targets.byType[t]))).join('; '))),

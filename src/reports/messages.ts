@@ -165,6 +165,18 @@ export const reportDocumentMessages = {
 
   sectionProgress: 'I. TÌNH HÌNH NỘP BÁO CÁO',
   sectionResults: 'II. KẾT QUẢ',
+  /** The progress in the document's sentences, not the chat's fragments. "Đợt báo cáo có 159 tổ chức cơ sở đảng phải báo cáo, gồm 80 đảng bộ cơ sở và 79 chi bộ cơ sở." */
+  progressTargets: (count: string, noun: string, breakdown: string | undefined) =>
+    `Đợt báo cáo có ${count} ${noun} phải báo cáo${breakdown ? `, gồm ${breakdown}` : ''}.`,
+  /** "Tính đến 15 giờ 30 ngày 14/12/2026, có 152/159 tổ chức (95,6%) đã gửi báo cáo, trong đó 150 đúng hạn và 02 nộp muộn." */
+  progressSubmitted: (when: string, fraction: string, percent: string, split: string) =>
+    `Tính đến ${when}, có ${fraction} tổ chức (${percent}) đã gửi báo cáo, ${split}.`,
+  progressSplit: (onTime: string, late: string) => `trong đó ${onTime} đúng hạn và ${late} nộp muộn`,
+  progressAllOnTime: 'tất cả đều đúng hạn',
+  progressAllLate: 'tất cả đều nộp muộn',
+  progressNothing: (when: string) => `Tính đến ${when}, chưa có tổ chức nào gửi báo cáo, nên chưa có số liệu tổng hợp.`,
+  /** "15 giờ 30 ngày 14/12/2026". */
+  progressWhen: (time: string, date: string) => `${time.replace(':', ' giờ ')} ngày ${date}`,
   /** "Còn 07 tổ chức chưa nộp báo cáo (danh sách tại Phụ lục, mục 1)." */
   notSubmitted: (count: string) => `Còn ${count} tổ chức chưa nộp báo cáo (danh sách tại Phụ lục, mục 1).`,
   late: (count: string) => `Có ${count} tổ chức nộp báo cáo muộn (danh sách và lý do tại Phụ lục, mục 2).`,

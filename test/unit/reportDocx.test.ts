@@ -192,10 +192,10 @@ describe('the Word draft of the report', () => {
     expect(runsWithText(doc.document, 'BÁO CÁO')[0]).toMatch(/<w:b\/>[\s\S]*<w:sz w:val="32"\/>/);
   });
 
-  it('states the submissions as the chat summary does, and points to the annex', () => {
+  it('states the submissions in sentences of its own (not the chat\'s fragments), and points to the annex', () => {
     expect(texts_).toContain('I. TÌNH HÌNH NỘP BÁO CÁO');
-    expect(texts_).toContain('Đối tượng báo cáo: 165 tổ chức cơ sở đảng, trong đó 80 đảng bộ cơ sở và 85 chi bộ cơ sở.');
-    expect(texts_).toContain('Đã nộp 159/165 (96,4%): đúng hạn 157, muộn 02.');
+    expect(texts_).toContain('Đợt báo cáo có 165 tổ chức cơ sở đảng phải báo cáo, gồm 80 đảng bộ cơ sở và 85 chi bộ cơ sở.');
+    expect(texts_).toContain('Tính đến 09 giờ 30 ngày 16/12/2026, có 159/165 tổ chức (96,4%) đã gửi báo cáo, trong đó 157 đúng hạn và 02 nộp muộn.');
     expect(texts_).toContain('Còn 36 tổ chức chưa nộp báo cáo (danh sách tại Phụ lục, mục 1).');
     expect(texts_).toContain('Có 02 tổ chức nộp báo cáo muộn (danh sách và lý do tại Phụ lục, mục 2).');
   });
@@ -312,7 +312,8 @@ describe('the Word draft of the report', () => {
       texts: [],
     });
     const p = paragraphs(empty.document);
-    expect(p.filter((t) => t === 'Chưa có tổ chức nào nộp báo cáo, nên chưa có số liệu tổng hợp.')).toHaveLength(2);
+    expect(p).toContain('Tính đến 09 giờ 30 ngày 16/12/2026, chưa có tổ chức nào gửi báo cáo, nên chưa có số liệu tổng hợp.');
+    expect(p.filter((t) => t === 'Chưa có tổ chức nào nộp báo cáo, nên chưa có số liệu tổng hợp.')).toHaveLength(1);
     expect(p).not.toContain('PHỤ LỤC');
     expect(p.join('\n')).not.toContain('Phụ lục');
   });
