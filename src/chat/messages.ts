@@ -13,7 +13,8 @@ export const botMessages = {
     `Xin chào đồng chí <b>${name}</b>. Đồng chí đã là người báo cáo của <b>${org}</b> từ trước.`,
   welcomeKnown: (name: string) => `Xin chào đồng chí <b>${name}</b>.`,
   openCampaignsHeading: 'Đợt báo cáo đang mở cho đơn vị:',
-  openCampaignLine: (title: string, period: string, due: string) => `• ${title} — ${period} (hạn chót ${due})`,
+  /** `org`: named when the person reports for several organizations, so the same round twice reads apart. */
+  openCampaignLine: (title: string, period: string, due: string, org?: string) => `• ${title} — ${period}${org ? ` — ${org}` : ''} (hạn chót ${due})`,
   noOpenCampaigns: 'Hiện chưa có đợt báo cáo nào đang mở cho đơn vị. Khi có, bot sẽ nhắn đồng chí.',
   startReportHint: 'Gõ /baocao để bắt đầu báo cáo, /trogiup để xem các lệnh.',
   inviteUnknown:

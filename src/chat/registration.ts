@@ -38,7 +38,8 @@ async function openCampaignLines(request: ChatRequest, personId: string): Promis
   const lines: string[] = [msg.openCampaignsHeading];
   for (const c of open) {
     const form = await forms.get(c.formId, c.formVersion);
-    lines.push(msg.openCampaignLine(escapeHtml(form.title), escapeHtml(c.periodLabel), formatDeadline(c.dueAt)));
+    const several = open.some((o) => o.organizationId !== c.organizationId);
+    lines.push(msg.openCampaignLine(escapeHtml(form.title), escapeHtml(c.periodLabel), formatDeadline(c.dueAt), several ? escapeHtml(c.organizationName) : undefined));
   }
   return lines;
 }

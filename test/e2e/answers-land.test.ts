@@ -465,6 +465,13 @@ describe('(4) replies, for a secretary of two organizations', () => {
     expect(await reportState(y)).toEqual(yBefore);
   });
 
+  it('/start names the organization of each open round, so the same round twice reads apart', async () => {
+    const [x] = await twoOrganizations(['HAI7', 'HAI8'], 'dan_van_qcdc');
+    const { reply } = await say(x, '/start', 'Chi bộ HAI8');
+    expect(reply.plainText).toMatch(/— Năm 2026 — Chi bộ HAI7 \(hạn chót/);
+    expect(reply.plainText).toMatch(/— Năm 2026 — Chi bộ HAI8 \(hạn chót/);
+  });
+
   it("a number typed after /baocao's list chooses a round, never answers the question of the report in progress", async () => {
     const [x, y] = await twoOrganizations(['HAI5', 'HAI6'], 'dan_van_qcdc');
     await openFromList(x, 'Câu 1/14');
