@@ -121,6 +121,18 @@ export async function baocaoCommand(request: ChatRequest, args: string): Promise
   });
 }
 
+/**
+ * A bare number typed with no report in progress (after /baocao's list, or /huy): the
+ * round of that number in the list, opened; undefined when there is no such round, so
+ * the number is handled as any message then is (it may have been meant as an answer).
+ */
+export async function pickRoundByNumber(request: ChatRequest, personId: string, typed: string): Promise<Reply | undefined> {
+  const { db, clock } = request.deps;
+  const open = await openCampaignsForPerson(db, personId, clock.now());
+  const picked = open[Number(typed) - 1];
+  return picked ? openAndAcknowledge(request, personId, picked.campaignId, picked.organizationId) : undefined;
+}
+
 /** /huy: the person stops answering; every answer stays stored. */
 export function huyCommand(request: ChatRequest): Promise<Reply> {
   return once(request, async () => {

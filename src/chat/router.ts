@@ -22,7 +22,7 @@ import { botMessages as msg } from './messages.js';
 import { onceRepeatable, sayOnce } from './once.js';
 import { NO_REPLY, say, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
 import { bareInviteCode, startCommand } from './registration.js';
-import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge } from './report.js';
+import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge, pickRoundByNumber } from './report.js';
 import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
 import { helpCommand, statusCommand } from './status.js';
 
@@ -174,8 +174,11 @@ async function text(request: ChatRequest, { text: typed, quoted, command: cmd, u
   // A prompt that names no report (no options) is the current one only if it is the last prompt
   // the bot sent: then the reply answers it as typed text. An older one may be another report's.
   if (repliedTo !== undefined && !quoted?.latest) return sayOnce(request, msg.replyToUnknownPrompt(repliedTo.questionNo));
-  // No report in progress (paused, or /baocao's list just shown): a bare number chooses a round.
-  if (!person.active_submission_id && ROUND_NUMBER.test(typed.trim())) return baocaoCommand(request, typed.trim());
+  // No report in progress (paused, or /baocao's list just shown): a bare number chooses a round of the list.
+  if (!person.active_submission_id && ROUND_NUMBER.test(typed.trim())) {
+    const opened = await pickRoundByNumber(request, person.id, typed.trim());
+    if (opened) return opened;
+  }
   return answerReport(request, person.id, { kind: 'text', text: typed });
 }
 

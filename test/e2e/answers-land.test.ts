@@ -486,6 +486,8 @@ describe('(4) replies, for a secretary of two organizations', () => {
     expect((await submission(y)).cursor).toMatchObject({ at: 'question', key: 'ban_chi_dao' });
     await say(y, '/baocao 7', 'Không có đợt số 7: chỉ có 2 đợt đang mở.');
     expect(await reportState(x)).toEqual(xBefore);
+    // A number that is no round of the list is any message with no report open.
+    await say(y, '9', 'Đồng chí chưa mở báo cáo nào');
   });
 
   it('a reply to an older prompt without options is refused, nothing stored; one to the prompt shown last answers it', async () => {
