@@ -24,15 +24,16 @@ export function once(request: ChatRequest, handle: () => Promise<Reply>): Promis
  * Not for one whose second run would act again or say something else («Nhắc ngay»
  * sending a second reminder, «Đã nhận» saying there is nothing to acknowledge).
  */
-export function onceRepeatable(request: ChatRequest, handle: () => Promise<Reply>): Promise<Reply> {
+export function onceRepeatable(request: ChatRequest, handle: (run: { again: boolean }) => Promise<Reply>): Promise<Reply> {
   return runOnce(request, handle, true);
 }
 
-async function runOnce(request: ChatRequest, handle: () => Promise<Reply>, repeatable: boolean): Promise<Reply> {
+/** `again`: the event was handled before and is run once more only for its reply; what it changed stays as it is now. */
+async function runOnce(request: ChatRequest, handle: (run: { again: boolean }) => Promise<Reply>, repeatable: boolean): Promise<Reply> {
   const { db } = request.deps;
   const before = await handledBefore(db, request.event);
-  if (before) return repeatable && before.unrepliedSince && request.answersAgain(before.unrepliedSince) ? handle() : NO_REPLY;
-  const reply = await handle();
+  if (before) return repeatable && before.unrepliedSince && request.answersAgain(before.unrepliedSince) ? handle({ again: true }) : NO_REPLY;
+  const reply = await handle({ again: false });
   // Two copies handled at the same moment (replicas): only the first to record it answers.
   return (await markUpdateProcessed(db, request.event)) ? reply : NO_REPLY;
 }

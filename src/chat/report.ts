@@ -100,10 +100,10 @@ export async function baocaoCommand(request: ChatRequest, args: string): Promise
   const chosen = /^#?(\d{1,3})$/.exec(args);
   const picked = chosen ? open[Number(chosen[1]) - 1] : open.length === 1 ? open[0] : undefined;
   if (picked) return openAndAcknowledge(request, person.id, picked.campaignId, picked.organizationId);
-  // Pausing again changes nothing more: the list may be shown again for an update received again.
-  return onceRepeatable(request, async () => {
+  return onceRepeatable(request, async ({ again }) => {
     if (open.length === 0) return say((await wasRemoved(db, person.id)) ? msg.removedFromOrganization : msg.noOpenCampaignForReport);
-    await pauseReport(db, person.id);
+    // Only the first time: the list shown again for a lost reply must not pause a report opened since.
+    if (!again) await pauseReport(db, person.id);
     const options: Option[][] = [];
     for (const [i, c] of open.entries()) {
       const form = await request.deps.forms.get(c.formId, c.formVersion);

@@ -81,3 +81,19 @@ describe('a command received again after its reply was lost', () => {
     expect(await freshProcess().handle(event)).toEqual({ messages: [] });
   });
 });
+
+describe("/baocao's list received again after its reply was lost", () => {
+  it('is shown again, but does not pause the report the person opened from it since', async () => {
+    await insertCampaign(db, { formId: 'xep_loai_to_chuc_dang' });
+    const list = await handledThenDied('/baocao');
+    const person = () => db.selectFrom('people').select('active_submission_id').executeTakeFirstOrThrow();
+    expect((await person()).active_submission_id).toBeNull();
+    const opened = await freshProcess().handle(typed('2'));
+    expect(opened.messages.map((m) => m.text).join('\n')).toContain('Câu 1/');
+    const active = (await person()).active_submission_id;
+    expect(active).not.toBeNull();
+    const again = await freshProcess().handle(list);
+    expect(again.messages.map((m) => m.text).join('\n')).toContain('Có nhiều đợt báo cáo đang mở');
+    expect((await person()).active_submission_id).toBe(active);
+  });
+});
