@@ -192,7 +192,9 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
         }
       }
       if (config.botToken) {
-        const bot = createTelegramBot(chat, { token: config.botToken, apiRoot: config.telegramApiRoot, logger });
+        // Polling has one receiver (Telegram allows one poller); webhooks may be spread over replicas.
+        const onlyReceiver = !(config.telegramWebhookSecret && config.publicUrl);
+        const bot = createTelegramBot(chat, { token: config.botToken, apiRoot: config.telegramApiRoot, logger, onlyReceiver });
         await atTelegramStart('getMe', config.telegramApiRoot, () => bot.init());
         const telegramAdmins = config.adminIds.filter((a) => a.channel === 'telegram').map((a) => a.externalId);
         await publishCommandMenus(bot, telegramAdmins).catch((err: unknown) => logger.warn({ err }, 'could not publish command menus'));

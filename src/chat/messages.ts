@@ -41,7 +41,7 @@ export const botMessages = {
   replyToUnknownPrompt: (questionNo: number) =>
     `Bot không rõ tin nhắn đồng chí trả lời thuộc báo cáo nào, nên chưa lưu gì. ` +
     `Để trả lời câu đang hỏi, đồng chí gõ câu trả lời bình thường (không trả lời vào tin nhắn cũ); ` +
-    `để sửa câu ${questionNo}, gõ /baocao rồi gõ «sửa ${questionNo}» ở bước xem lại.`,
+    `để sửa câu ${questionNo} của báo cáo đó, gõ /baocao, chọn đúng đợt rồi gõ «sửa ${questionNo}».`,
   forwardedNotAnswer: 'Tin nhắn chuyển tiếp (hoặc gửi qua bot khác) không được tính là câu trả lời. Đồng chí gõ trực tiếp câu trả lời.',
   textOnly: 'Bot chỉ đọc được tin nhắn chữ. Xin gõ câu trả lời hoặc chọn một lựa chọn của câu hỏi.',
   chooseCampaignTyped: 'Gõ số thứ tự của đợt (1, 2…) để chọn.',

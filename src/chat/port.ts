@@ -95,7 +95,10 @@ export interface Quoted {
   fromBot: boolean;
   /** The report the quoted prompt belongs to, when its options name it (Telegram's buttons do). */
   submissionId?: string;
-  /** It is the last question prompt the bot sent in this chat, as far as this process knows: the one the person is at now. */
+  /**
+   * It is the last question prompt the bot sent in this chat: the one the person is at
+   * now. Known only where one process sends every reply (Telegram polling).
+   */
   latest?: boolean;
 }
 

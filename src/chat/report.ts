@@ -76,8 +76,8 @@ export async function answerReport(
   // Handled before, its reply never recorded: the process that handled it may have died before replying.
   if (reply.kind === 'duplicate' && reply.current && request.answersAgain(reply.current.handledAt)) return reportReply(reply.current.prompt, personId);
   const shown = reportReply(reply, personId);
-  // A pressed option the report took (its step moved on) stays on its prompt, marked chosen.
-  const taken = target?.step !== undefined && reply.kind === 'prompt' && reply.step !== target.step && !reply.inPlace;
+  // A pressed option the report took (stored, not refused or stale) stays on its prompt, marked chosen.
+  const taken = target?.step !== undefined && reply.kind === 'prompt' && reply.taken === true && !reply.inPlace;
   return taken ? { ...shown, pressed: 'chosen' } : shown;
 }
 

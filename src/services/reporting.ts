@@ -47,6 +47,8 @@ export type ReportReply =
       prompt: Prompt;
       /** Re-render the message the button was on instead of sending a new one. */
       inPlace: boolean;
+      /** This input was applied and stored (not refused, not stale, not only shown again). */
+      taken?: boolean;
     }
   /** The person has no report in progress: tell them how to start one. */
   | { kind: 'no_active' }
@@ -238,7 +240,7 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput, prefetched
     now,
   });
   if (written.kind === 'conflict') return 'conflict';
-  return { kind: 'prompt', submissionId: report.id, step: written.step, notice: transition.notice, prompt: transition.prompt, inPlace: transition.inPlace ?? false };
+  return { kind: 'prompt', submissionId: report.id, step: written.step, notice: transition.notice, prompt: transition.prompt, inPlace: transition.inPlace ?? false, taken: true };
 }
 
 /** The dialogue's state of the report the step read, with what the plausibility check compares against. */

@@ -490,6 +490,18 @@ describe('(4) replies, for a secretary of two organizations', () => {
     await say(y, '9', 'Đồng chí chưa mở báo cáo nào');
   });
 
+  it('an option pressed on a prompt already answered is not marked chosen: it was not taken', async () => {
+    const s = await addSecretary('CHO');
+    s.campaignId = await round('dan_van_qcdc', 'Năm 2026', ['CHO']);
+    const { reply: first } = await say(s, '/baocao', 'Câu 1/14');
+    await say(s, 'có', 'Câu 2/14');
+    await press(s, 'Không', 'Câu hỏi này đã qua', first);
+    const after = emulator.messagesTo(s.user.id).find((m) => m.message_id === first.message_id)!;
+    const labels = (after.reply_markup?.inline_keyboard ?? []).flat().map((b: { text: string }) => b.text);
+    expect(labels.some((l: string) => l.startsWith('✓'))).toBe(false);
+    expect((await answerRows(s)).get('ban_chi_dao')?.value).toBe(true);
+  });
+
   it('a reply to an older prompt without options is refused, nothing stored; one to the prompt shown last answers it', async () => {
     const [x, y] = await twoOrganizations(['HAI3', 'HAI4'], 'xep_loai_to_chuc_dang');
     const { reply: promptOfX } = await openFromList(x, 'Câu 1/');

@@ -29,6 +29,11 @@ export interface TelegramOptions {
   /** Known bot identity: skips getMe at start (tests, benchmarks). */
   botInfo?: UserFromGetMe;
   logger: Logger;
+  /**
+   * This process sends every reply of its chats (polling: one receiver), so the last
+   * prompt it sent is the last the person saw. Not with webhooks: replicas share chats.
+   */
+  onlyReceiver?: boolean;
 }
 
 export type TelegramContext = Context & { log: Logger };
@@ -101,10 +106,13 @@ function withoutKind(ctx: Context, kind: Action['kind']) {
  * keeps naming its report (reportOfButtons), so a reply to it later edits that report's
  * question, not whichever report is open then. Pressed again, it is a stale button.
  */
+const CHOSEN = '✓ ';
+
 function chosenOnly(ctx: Context): InlineKeyboardMarkup | undefined {
   const data = ctx.callbackQuery?.data;
   const pressed = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === data);
-  return data && pressed ? { inline_keyboard: [[{ text: `✓ ${pressed.text}`, callback_data: data }]] } : undefined;
+  if (!data || !pressed) return undefined;
+  return { inline_keyboard: [[{ text: pressed.text.startsWith(CHOSEN) ? pressed.text : `${CHOSEN}${pressed.text}`, callback_data: data }]] };
 }
 
 function retiredMarkup(ctx: Context, pressed: Exclude<Reply['pressed'], 'keep' | undefined>): InlineKeyboardMarkup | undefined {
@@ -205,7 +213,7 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
   const lastPrompts = new LastReplies<number>();
   const sentIn = (chatId: string) => (messageId: number, text: string) => {
     lastReplies.record(chatId, messageId);
-    if (questionNoInPrompt(markupToPlain(text)) !== undefined) lastPrompts.record(chatId, messageId);
+    if (options.onlyReceiver && questionNoInPrompt(markupToPlain(text)) !== undefined) lastPrompts.record(chatId, messageId);
   };
   bot.chatType('private').use(async (ctx) => {
     const chatId = String(ctx.chat.id);
