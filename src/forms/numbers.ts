@@ -68,8 +68,10 @@ type Readings = { primary: Reading; alternative?: Reading | undefined };
  */
 const MULTIPLIER_WORDS = new Set([
   'k', 'm', 'b', 'tr', 'nghin', 'ngan', 'trieu', 'ty', 'ti', 'van', 'tram', 'chuc', 'muoi',
-  'ruoi', 'nua', 'doi', 'ta', 'le', 'phay', 'cham', 'hon', 'tren', 'duoi', 'khoang',
+  'ruoi', 'nua', 'ta', 'phay', 'cham', 'hon', 'tren', 'duoi', 'khoang',
 ]);
+/** Such words whose folded form is also a unit ("3 đội", "3 đối thoại", "2 lễ"): compared with their marks. */
+const MARKED_MULTIPLIER_WORDS = new Set(['đôi', 'lẻ']);
 
 /** Words meaning zero that people type instead of "0". */
 const ZERO_WORDS = new Set(['khong']);
@@ -113,8 +115,9 @@ function readNumberPart(body: string): string | undefined {
   if (!match) return undefined;
   const unit = match[2];
   if (unit !== undefined) {
+    const marked = unit.normalize('NFC').toLocaleLowerCase('vi').split(/\s+/)[0] ?? '';
     const firstWord = foldVietnamese(unit).split(' ')[0] ?? '';
-    if (MULTIPLIER_WORDS.has(firstWord)) return undefined;
+    if (MULTIPLIER_WORDS.has(firstWord) || MARKED_MULTIPLIER_WORDS.has(marked)) return undefined;
   }
   return match[1];
 }

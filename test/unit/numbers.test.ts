@@ -93,6 +93,10 @@ const table: Row[] = [
   ['1 tá', INT, err('not_a_number')],
   ['87 phẩy 5', INT, err('not_a_number')],
   ['20 hơn', INT, err('not_a_number')],
+  // …but a unit that folds like one of them is a unit.
+  ['3 đội', INT, ok(3)],
+  ['3 đối thoại', INT, ok(3)],
+  ['2 lễ', INT, ok(2)],
   ['3 triệu', INT, err('not_a_number')],
   ['12k', INT, err('not_a_number')],
   ['12 k', INT, err('not_a_number')],
