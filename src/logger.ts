@@ -17,6 +17,8 @@ export function printable(value: unknown, scrub: Scrub, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_DEPTH) return '[…]';
   if (value instanceof Error) return printable({ ...pino.stdSerializers.err(value) }, scrub, depth);
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof URL) return scrub(value.href);
   if (Array.isArray(value)) return value.map((v) => printable(v, scrub, depth + 1));
   return Object.fromEntries(
     Object.entries(value)
@@ -48,8 +50,12 @@ export function createLogger(level: string = 'info', options: LoggerOptions = {}
       hooks: {
         logMethod(args, method) {
           const [first, ...rest] = args as unknown[];
-          // logger.warn(error): pino would take its message, unmasked, as the line's message.
-          const all = first instanceof Error ? [{ err: first }, ...(rest.length === 0 ? [first.message] : rest)] : args;
+          // logger.warn(error) or logger.warn({ err }) with no message: pino would take the error's
+          // message, unmasked, as the line's message; it is given here, masked.
+          const error = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+          const fields = first instanceof Error ? { err: first } : first;
+          const message = rest.length === 0 && error instanceof Error ? [error.message] : rest;
+          const all = [fields, ...message];
           method.apply(this, all.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
         },
       },

@@ -77,6 +77,18 @@ describe('log lines', () => {
   });
 });
 
+describe('log lines without a message', () => {
+  it('mask the message pino takes from the error, and keep dates readable', () => {
+    const { logger, lines } = capture();
+    const at = new Date('2026-12-01T02:00:00Z');
+    logger.warn({ err: new Error(`failed with ${WEBHOOK_SECRET}`), at });
+    const line = JSON.parse(lines[0]!);
+    expect(line.msg).toBe('failed with <redacted>');
+    expect(line.at).toBe('2026-12-01T02:00:00.000Z');
+    expect(lines[0]).not.toContain(WEBHOOK_SECRET);
+  });
+});
+
 describe('secretsIn', () => {
   it('names the tokens and the services passwords, not short or empty values', () => {
     expect(secretsIn({ ...ENV, LINK_SECRET: 'short' })).toEqual([TOKEN, WEBHOOK_SECRET, DB_PASSWORD]);
