@@ -97,8 +97,9 @@ export async function writeChange(db: Kysely<Database>, change: StepChange): Pro
         updated_at = ${now}, updated_by = ${personId} ${statusAssignments(change.status, now)}
       where id = ${submissionId} and step = ${change.expectedStep}
         and not exists (select 1 from processed_updates p where p.channel = ${event.channel} and p.dedupe_key = ${event.dedupeKey})
-        -- Still a reporter of the organization: a removal committed after the read is a conflict, and the read again refuses.
-        and exists (select 1 from memberships m where m.person_id = ${personId} and m.organization_id = submissions.organization_id)
+        -- Still a reporter of the organization: a removal committed after the read is a conflict, and the read again
+        -- refuses. Locked (key share) so that a removal still in progress is waited for, not read past.
+        and exists (select 1 from memberships m where m.person_id = ${personId} and m.organization_id = submissions.organization_id for key share)
       returning id, step
     ),
     mark as (

@@ -20,7 +20,9 @@ import { reportingMessages } from '../../src/services/messages/reporting.js';
 import { PercentileCache } from '../../src/services/percentiles.js';
 import { handleReportInput, type ReportingDeps, type ReportReply } from '../../src/services/reporting.js';
 import { removeReporter } from '../../src/services/reporters.js';
-import { createTestDb, type TestDb } from '../support/db.js';
+import pg from 'pg';
+import { createTestDb, lockWaiters, type TestDb } from '../support/db.js';
+import { eventually } from '../support/eventually.js';
 import { bundledForm, seedForms } from '../support/fixtures.js';
 import { asPrompt, open, reportScene, submissionRows, telegramUpdate, type Prompted, type ReportScene as Scene } from '../support/reporting.js';
 import { countingDb, type CountingDb } from '../support/statementCount.js';
@@ -288,6 +290,30 @@ describe('a reporter removed between the read and the write of their answer', ()
     expect((await pending).kind).toBe('no_active');
     expect((await answerRows(shown.submissionId)).size).toBe(0);
     expect((await submissionRow(shown.submissionId)).step).toBe(shown.step);
+    const person = await db.selectFrom('people').select(['active_submission_id', 'seen_step']).where('id', '=', b).executeTakeFirstOrThrow();
+    expect(person).toEqual({ active_submission_id: null, seen_step: null });
+  });
+});
+
+describe('a reporter removed by a transaction still in progress when their answer is written', () => {
+  it('waits for the removal and, once it commits, stores nothing: the removal stands', async () => {
+    const s = await scene();
+    const [b] = s.people as [string];
+    const shown = await open(s, b);
+    const removal = new pg.Client({ connectionString: t.url });
+    await removal.connect();
+    try {
+      await removal.query('begin');
+      await removal.query('delete from memberships where person_id = $1', [b]);
+      await removal.query('update people set active_submission_id = null, seen_step = null where id = $1', [b]);
+      const pending = handleReportInput(s.deps, { event: event(), personId: b, input: { kind: 'text', text: 'có' } });
+      await eventually(async () => (await lockWaiters(removal)) > 0, 'the answer to wait for the removal', 10_000);
+      await removal.query('commit');
+      expect((await pending).kind).toBe('no_active');
+    } finally {
+      await removal.end();
+    }
+    expect((await answerRows(shown.submissionId)).size).toBe(0);
     const person = await db.selectFrom('people').select(['active_submission_id', 'seen_step']).where('id', '=', b).executeTakeFirstOrThrow();
     expect(person).toEqual({ active_submission_id: null, seen_step: null });
   });
