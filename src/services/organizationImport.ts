@@ -101,6 +101,9 @@ function detectDelimiter(text: string): ';' | ',' | '\t' {
  * Windows code page (Excel's plain "CSV") reads as valid-looking nonsense otherwise.
  */
 function csvText(bytes: Buffer): string | undefined {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  // UTF-16 comes in pairs of bytes: an odd count is a file cut short.
+  if (utf16 && bytes.length % 2 !== 0) return undefined;
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
   try {

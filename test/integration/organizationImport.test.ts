@@ -104,6 +104,9 @@ describe('parsing', () => {
     const text = 'ma\tten\tloai\tma_cap_tren\r\nCB1\tChi bộ Sở Tư pháp\tchi_bo_co_so\t\r\n';
     const parsed = await parseOrganizationFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'csv');
     expect(parsed.kind === 'ok' && parsed.rows.map((r) => [r.code, r.name])).toEqual([['CB1', 'Chi bộ Sở Tư pháp']]);
+    // Cut short (an odd number of bytes): refused in Vietnamese, not a crash.
+    const cut = await parseOrganizationFile(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('abc')]), 'csv');
+    expect(cut.kind === 'invalid' && cut.errors).toEqual([expect.stringContaining('không ở dạng UTF-8')]);
   });
 });
 
