@@ -522,19 +522,21 @@ function layout(summary: Summary): { header: Header; panels: Panel[]; width: num
 
 // ---------------------------------------------------------------------------
 
-/** The size of the chart's image: deterministic from the summary. */
-/** What each panel plots, in order: the figures the chart shows, for checking them against the summary. */
-export function chartData(summary: Summary): Array<{ labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> }> {
+/** What each panel plots and says under its title, in order: for checking the chart against the summary. */
+export function chartData(summary: Summary): Array<{ labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }>; note: string }> {
   setup();
   return layout(summary).panels.map((panel) => {
-    const { data } = panel.config();
+    const { data, options } = panel.config();
+    const subtitle = options?.plugins?.subtitle?.text;
     return {
       labels: (data.labels ?? []).map((l) => (Array.isArray(l) ? l.join(' ') : String(l))),
       datasets: data.datasets.map((d) => ({ label: String(d.label ?? ''), data: [...d.data] })),
+      note: Array.isArray(subtitle) ? subtitle.join(' ') : String(subtitle ?? ''),
     };
   });
 }
 
+/** The size of the chart's image: deterministic from the summary. */
 export function chartSize(summary: Summary): { width: number; height: number } {
   const { width, height } = layout(summary);
   return { width, height };

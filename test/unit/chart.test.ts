@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { CHART_FONT_FAMILY, chartFileName, chartSize, renderChart } from '../../src/reports/chart.js';
+import { CHART_FONT_FAMILY, chartData, chartFileName, chartSize, renderChart } from '../../src/reports/chart.js';
 import type { ChoiceFigures, GroupFigures, QuestionFigures, Summary } from '../../src/reports/figures.js';
+import { targetSentence } from '../../src/reports/text.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -128,6 +129,9 @@ describe('renderChart', () => {
     const plain = chartSize(makeSummary({ choiceQuestions: [rated] }));
     const summary = makeSummary({ choiceQuestions: [withTarget] });
     expect(chartSize(summary).height).toBeGreaterThan(plain.height);
+    const note = chartData(summary).find((p) => p.labels.includes('Tốt'))!.note;
+    expect(note).toContain(targetSentence(withTarget.target!, false));
+    expect(note).toContain('có 114/159 tổ chức (71,7%)');
     const png = await renderChart(summary);
     if (process.env.CHART_PNG) writeFileSync(process.env.CHART_PNG, png);
     expect(pngSize(png)).toEqual(chartSize(summary));

@@ -107,6 +107,7 @@ function withoutKind(ctx: Context, kind: Action['kind']) {
  * question, not whichever report is open then. Pressed again, it is a stale button.
  */
 const CHOSEN = '✓ ';
+const TELEGRAM_CALL_TIMEOUT_SECONDS = 60;
 
 function chosenOnly(ctx: Context): InlineKeyboardMarkup | undefined {
   const data = ctx.callbackQuery?.data;
@@ -191,7 +192,10 @@ function sendAttachment(ctx: Context, attachment: Attachment, caption: string) {
 }
 
 export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<TelegramContext> {
-  const config: BotConfig<TelegramContext> = { client: { apiRoot: options.apiRoot } };
+  // A call Telegram never answers is given up after a minute (grammY's default is 500 s), so
+  // a reply stuck in a network that drops packets cannot hold a stop for long; a long poll
+  // waits at most 30 s (polling.ts), well within it.
+  const config: BotConfig<TelegramContext> = { client: { apiRoot: options.apiRoot, timeoutSeconds: TELEGRAM_CALL_TIMEOUT_SECONDS } };
   if (options.botInfo) config.botInfo = options.botInfo;
   const bot = new Bot<TelegramContext>(options.token, config);
 
