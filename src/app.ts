@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { Api, webhookCallback, type Bot } from 'grammy';
 import { createRedis, waitUntilReady } from '../jobs/connection.js';
 import { connectScheduler, redisAnswers, startJobs, type OutboxChannel, type RunningJobs } from '../jobs/runtime.js';
-import { createTelegramBot, publishCommandMenus, type TelegramContext } from './channels/telegram/adapter.js';
+import { createTelegramBot, publishCommandMenus, TELEGRAM_CALL_TIMEOUT_SECONDS, type TelegramContext } from './channels/telegram/adapter.js';
 import { startConfirmedPolling } from './channels/telegram/polling.js';
 import { atTelegramStart } from './channels/telegram/startupProblem.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
@@ -166,7 +166,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     const forms = new FormCache(db);
     const outboxChannels: OutboxChannel[] = [];
     if (config.botToken) {
-      outboxChannels.push({ sender: createTelegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot })), maxPerSecond: config.outboxMaxPerSecond });
+      outboxChannels.push({ sender: createTelegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: TELEGRAM_CALL_TIMEOUT_SECONDS })), maxPerSecond: config.outboxMaxPerSecond });
     }
     const zaloClient = config.zalo ? createZaloClient({ token: config.zalo.token, apiRoot: config.zalo.apiRoot }) : undefined;
     const zaloSender = zaloClient ? createZaloSender(zaloClient) : undefined;

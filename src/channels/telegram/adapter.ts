@@ -107,7 +107,7 @@ function withoutKind(ctx: Context, kind: Action['kind']) {
  * question, not whichever report is open then. Pressed again, it is a stale button.
  */
 const CHOSEN = '✓ ';
-const TELEGRAM_CALL_TIMEOUT_SECONDS = 60;
+export const TELEGRAM_CALL_TIMEOUT_SECONDS = 60;
 
 function chosenOnly(ctx: Context): InlineKeyboardMarkup | undefined {
   const data = ctx.callbackQuery?.data;
