@@ -21,6 +21,7 @@ export const cliMessages = {
   missingMandatoryOption: (option: string) => `Thiếu tùy chọn bắt buộc ${option}.`,
   excessArguments: 'Thừa tham số.',
   conflictingOption: 'Các tùy chọn này không dùng cùng nhau.',
+  conflictingOptions: (first: string, second: string) => `Không dùng ${first} cùng với ${second}: chọn một trong hai.`,
   badCommandLine: (detail: string) => `Lệnh không hợp lệ: ${detail}`,
 
   // general failures
@@ -133,7 +134,7 @@ export const cliMessages = {
   optCloseAt: 'thời điểm kết thúc, giờ Việt Nam (mặc định: ngay bây giờ)',
   badDateTime: (option: string, value: string) =>
     `${option} «${value}» không phải thời điểm hợp lệ; dùng YYYY-MM-DD hoặc YYYY-MM-DDTHH:mm (giờ Việt Nam).`,
-  badDate: (value: string) => `«${value}» không phải ngày hợp lệ; dùng YYYY-MM-DD.`,
+  badDate: (value: string) => `«${value}» không phải ngày hợp lệ; dùng YYYY-MM-DD hoặc DD/MM/YYYY.`,
   badTimeOfDay: (value: string) => `«${value}» không phải giờ hợp lệ; dùng HH:mm, ví dụ 08:00.`,
   badTypes: (values: string[]) =>
     `Loại hình không hợp lệ: ${values.join(', ')}. Dùng: dang_bo_co_so, chi_bo_co_so, chi_bo_truc_thuoc.`,

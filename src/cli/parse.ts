@@ -4,7 +4,7 @@ import { parseIdentity } from '../chat/identity.js';
 import type { Identity } from '../chat/port.js';
 import { ORGANIZATION_TYPES, type OrganizationType } from '../db/schema.js';
 import { parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
-import { isoCalendarDate } from '../time.js';
+import { calendarDate, isoCalendarDate } from '../time.js';
 import { cliMessages as msg } from './messages.js';
 
 export function positiveInteger(value: string): number {
@@ -53,9 +53,12 @@ export function organizationTypes(value: string, previous: OrganizationType[] = 
   return [...new Set([...previous, ...(types as OrganizationType[])])];
 }
 
-/** --period-start 2026-10-01: a real calendar date, YYYY-MM-DD. */
+/** --period-start 2026-10-01 or 01/10/2026 (as --opens takes it): a real calendar date, as YYYY-MM-DD. */
 export function isoDate(value: string): string {
   const trimmed = value.trim();
-  if (!isoCalendarDate(trimmed)) throw new InvalidArgumentError(msg.badDate(value));
-  return trimmed;
+  if (isoCalendarDate(trimmed)) return trimmed;
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
+  const iso = dmy ? calendarDate(Number(dmy[3]), Number(dmy[2]), Number(dmy[1])) : undefined;
+  if (!iso) throw new InvalidArgumentError(msg.badDate(value));
+  return iso;
 }

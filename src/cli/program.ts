@@ -118,7 +118,8 @@ export async function runCli(deps: CliDeps, argv: readonly string[]): Promise<nu
 function commandPath(argv: readonly string[], error: CommanderError): string {
   const words = ['baocao'];
   for (const arg of argv.slice(0, 2)) {
-    if (arg.startsWith('-')) break;
+    // An option or an argument (a round's number) ends the command words.
+    if (arg.startsWith('-') || /^#?\d/.test(arg)) break;
     if (error.code === 'commander.unknownCommand' && error.message.includes(`'${arg}'`)) break;
     words.push(arg);
   }
@@ -140,8 +141,11 @@ function translateCommanderError(error: CommanderError): string {
       return msg.missingMandatoryOption(quoted);
     case 'commander.excessArguments':
       return msg.excessArguments;
-    case 'commander.conflictingOption':
-      return msg.conflictingOption;
+    case 'commander.conflictingOption': {
+      // "error: option '--all' cannot be used with option '--org <ma>'": both named, without their placeholders.
+      const [first, second] = [...error.message.matchAll(/'(--?[\w-]+)[^']*'/g)].map((m) => m[1]!);
+      return first && second ? msg.conflictingOptions(first, second) : msg.conflictingOption;
+    }
     case 'commander.invalidArgument': {
       // "error: option '--ttl-days <n>' argument 'x' is invalid. <our Vietnamese reason>"
       // "error: command-argument value 'x' is invalid for argument 'y'. <our Vietnamese reason>"

@@ -188,6 +188,11 @@ describe('baocao (in process)', () => {
     const neither = await cli(['invites', 'create', '--bot-username', 'testbot']);
     expect(neither.code).toBe(1);
     expect(neither.err[0]).toBe('Cần đúng một trong hai: --all hoặc --org MA.');
+    const both = await cli(['invites', 'create', '--all', '--org', 'CB1', '--bot-username', 'testbot']);
+    expect(both.code).toBe(1);
+    expect(both.err[0]).toBe('Không dùng --all cùng với --org: chọn một trong hai.');
+    // The help hint names the command, not its arguments.
+    expect((await cli(['summary', '1', '--khong-co'])).err.at(-1)).toBe('Xem hướng dẫn: baocao summary --help');
   });
 
   it('invites revoke reports how many were revoked', async () => {
@@ -358,8 +363,12 @@ describe('baocao (in process)', () => {
     expect((await cli([...args, '--parent', 'CB1'])).err[0]).toContain('không phải đảng bộ cơ sở');
     expect((await cli([...args, '--orgs', 'CB1,NOPE1,NOPE2'])).err[0]).toBe('Không có tổ chức mang mã: NOPE1, NOPE2.');
     expect((await cli([...args, '--period-start', '2026-01-01'])).err[0]).toContain('Ngày bắt đầu và kết thúc kỳ báo cáo');
-    expect((await cli([...args, '--period-start', '2026-02-30', '--period-end', '2026-03-01'])).err[0]).toBe('«2026-02-30» không phải ngày hợp lệ; dùng YYYY-MM-DD.');
+    expect((await cli([...args, '--period-start', '2026-02-30', '--period-end', '2026-03-01'])).err[0]).toBe('«2026-02-30» không phải ngày hợp lệ; dùng YYYY-MM-DD hoặc DD/MM/YYYY.');
+    expect((await cli([...args, '--period-start', '30/02/2026', '--period-end', '01/03/2026'])).err[0]).toBe('«30/02/2026» không phải ngày hợp lệ; dùng YYYY-MM-DD hoặc DD/MM/YYYY.');
     expect(await count('campaigns')).toBe(before);
+    // The period's dates as --opens takes them too.
+    const dmy = await cli([...args, '--period', 'Năm 2031', '--period-start', '01/01/2031', '--period-end', '31/12/2031']);
+    expect(dmy.code).toBe(0);
   });
 
   it('campaigns set-due and close change the round, tell the scheduler, and list shows chưa mở / đang mở / đã kết thúc', async () => {
