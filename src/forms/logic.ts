@@ -4,6 +4,7 @@
  * the tests all agree on what a form means.
  */
 import { formatNumberVi } from './format.js';
+import { formReferenceMessages as rm } from './messages.js';
 import type {
   AnswerValue,
   Answers,
@@ -193,7 +194,7 @@ export function validateFormReferences(form: Form): string[] {
   const errors: string[] = [];
   const byKey = new Map<string, { question: Question; index: number }>();
   form.questions.forEach((question, index) => {
-    if (byKey.has(question.key)) errors.push(`questions[${index}].key: duplicate question key "${question.key}"`);
+    if (byKey.has(question.key)) errors.push(`questions[${index}].key: ${rm.duplicateKey(question.key)}`);
     else byKey.set(question.key, { question, index });
   });
   const ctx: CheckContext = { byKey, errors };
@@ -209,15 +210,15 @@ export function validateFormReferences(form: Form): string[] {
   const ruleIds = new Set<string>();
   form.rules.forEach((rule, index) => {
     const path = `rules[${index}]`;
-    if (ruleIds.has(rule.id)) errors.push(`${path}.id: duplicate rule id "${rule.id}"`);
+    if (ruleIds.has(rule.id)) errors.push(`${path}.id: ${rm.duplicateRule(rule.id)}`);
     ruleIds.add(rule.id);
     checkComparison(rule, path, ctx);
     if (operandKeys(rule.left).length + operandKeys(rule.right).length === 0) {
-      errors.push(`${path}: rule names no question, it can never fail usefully`);
+      errors.push(`${path}: ${rm.ruleWithoutQuestion}`);
     }
     if (rule.when !== undefined) checkCondition(rule.when, `${path}.when`, undefined, ctx);
     if (rule.attachTo !== undefined && !byKey.has(rule.attachTo)) {
-      errors.push(`${path}.attachTo: unknown question "${rule.attachTo}"`);
+      errors.push(`${path}.attachTo: ${rm.unknownQuestion(rule.attachTo)}`);
     }
   });
   return errors;
@@ -230,21 +231,21 @@ type CheckContext = {
 
 function checkOwnQuestion(question: Question, path: string, errors: string[]): void {
   if ((question.type === 'integer' || question.type === 'decimal') && question.min !== undefined && question.max !== undefined && question.min > question.max) {
-    errors.push(`${path}: min (${question.min}) is greater than max (${question.max})`);
+    errors.push(`${path}: ${rm.minAboveMax(question.min, question.max)}`);
   }
   if (question.type === 'choice' || question.type === 'multi_choice') {
     const seen = new Set<string>();
     question.choices.forEach((choice, i) => {
-      if (seen.has(choice.value)) errors.push(`${path}.choices[${i}].value: duplicate choice value "${choice.value}"`);
+      if (seen.has(choice.value)) errors.push(`${path}.choices[${i}].value: ${rm.duplicateChoice(choice.value)}`);
       seen.add(choice.value);
     });
   }
   if (question.type === 'multi_choice') {
     if (question.minSelected > question.choices.length) {
-      errors.push(`${path}.minSelected: ${question.minSelected} is more than the ${question.choices.length} choices`);
+      errors.push(`${path}.minSelected: ${rm.minSelectedTooMany(question.minSelected, question.choices.length)}`);
     }
     if (question.maxSelected !== undefined && question.maxSelected < question.minSelected) {
-      errors.push(`${path}.maxSelected: ${question.maxSelected} is less than minSelected ${question.minSelected}`);
+      errors.push(`${path}.maxSelected: ${rm.maxBelowMin(question.maxSelected, question.minSelected)}`);
     }
   }
   checkSummary(question, path, errors);
@@ -255,22 +256,22 @@ function checkSummary(question: Question, path: string, errors: string[]): void 
   if (summary === undefined) return;
   const values = choiceValues(question);
   if (summary.groups !== undefined) {
-    if (values === undefined) errors.push(`${path}.summary.groups: only choice questions have groups`);
+    if (values === undefined) errors.push(`${path}.summary.groups: ${rm.groupsOnlyChoice}`);
     else {
       summary.groups.forEach((group, g) => {
         group.choices.forEach((choice, c) => {
           if (!values.includes(choice)) {
-            errors.push(`${path}.summary.groups[${g}].choices[${c}]: "${choice}" is not a choice of "${question.key}"`);
+            errors.push(`${path}.summary.groups[${g}].choices[${c}]: ${rm.notAChoice(JSON.stringify(choice), question.key)}`);
           }
         });
       });
     }
   }
   if (summary.phrases !== undefined) {
-    if (question.type !== 'choice') errors.push(`${path}.summary.phrases: only choice questions have phrases`);
+    if (question.type !== 'choice') errors.push(`${path}.summary.phrases: ${rm.phrasesOnlyChoice}`);
     else {
       for (const value of Object.keys(summary.phrases)) {
-        if (!values?.includes(value)) errors.push(`${path}.summary.phrases.${value}: "${value}" is not a choice of "${question.key}"`);
+        if (!values?.includes(value)) errors.push(`${path}.summary.phrases.${value}: ${rm.notAChoice(JSON.stringify(value), question.key)}`);
       }
     }
   }
@@ -291,18 +292,18 @@ function literalProblem(question: Question, literal: Literal): string | undefine
   const shown = JSON.stringify(literal);
   switch (question.type) {
     case 'yes_no':
-      return typeof literal === 'boolean' ? undefined : `${shown} can never match yes/no question "${question.key}" (use true or false)`;
+      return typeof literal === 'boolean' ? undefined : rm.neverYesNo(shown, question.key);
     case 'choice':
     case 'multi_choice':
       return typeof literal === 'string' && question.choices.some((c) => c.value === literal)
         ? undefined
-        : `${shown} is not a choice of "${question.key}"`;
+        : rm.notAChoice(shown, question.key);
     case 'integer':
     case 'decimal':
-      return typeof literal === 'number' ? undefined : `${shown} can never match number question "${question.key}"`;
+      return typeof literal === 'number' ? undefined : rm.neverNumber(shown, question.key);
     case 'text':
     case 'date':
-      return typeof literal === 'string' ? undefined : `${shown} can never match ${question.type} question "${question.key}"`;
+      return typeof literal === 'string' ? undefined : rm.neverType(shown, question.type, question.key);
   }
 }
 
@@ -326,11 +327,11 @@ function checkCondition(condition: Condition, path: string, beforeIndex: number 
   }
   const target = ctx.byKey.get(condition.question);
   if (target === undefined) {
-    ctx.errors.push(`${path}.question: unknown question "${condition.question}"`);
+    ctx.errors.push(`${path}.question: ${rm.unknownQuestion(condition.question)}`);
     return;
   }
   if (beforeIndex !== undefined && target.index >= beforeIndex) {
-    ctx.errors.push(`${path}.question: "${condition.question}" is not earlier in the form`);
+    ctx.errors.push(`${path}.question: ${rm.notEarlier(condition.question)}`);
   }
   const literals = 'equals' in condition ? [condition.equals] : 'in' in condition ? condition.in : [];
   for (const literal of literals) {
@@ -343,9 +344,9 @@ function checkComparison(comparison: Comparison, path: string, ctx: CheckContext
   for (const side of ['left', 'right'] as const) {
     for (const key of operandKeys(comparison[side])) {
       const target = ctx.byKey.get(key);
-      if (target === undefined) ctx.errors.push(`${path}.${side}: unknown question "${key}"`);
+      if (target === undefined) ctx.errors.push(`${path}.${side}: ${rm.unknownQuestion(key)}`);
       else if (!isNumberQuestion(target.question)) {
-        ctx.errors.push(`${path}.${side}: "${key}" is a ${target.question.type} question, not a number`);
+        ctx.errors.push(`${path}.${side}: ${rm.notANumber(key, target.question.type)}`);
       }
     }
   }
@@ -355,24 +356,24 @@ function checkProposal(question: QuestionOf<'choice'>, path: string, index: numb
   const proposal = question.proposal;
   if (proposal === undefined) return;
   const source = ctx.byKey.get(proposal.from);
-  if (source === undefined) ctx.errors.push(`${path}.proposal.from: unknown question "${proposal.from}"`);
+  if (source === undefined) ctx.errors.push(`${path}.proposal.from: ${rm.unknownQuestion(proposal.from)}`);
   else {
-    if (source.index >= index) ctx.errors.push(`${path}.proposal.from: "${proposal.from}" is not earlier in the form`);
+    if (source.index >= index) ctx.errors.push(`${path}.proposal.from: ${rm.notEarlier(proposal.from)}`);
     if (!isNumberQuestion(source.question)) {
-      ctx.errors.push(`${path}.proposal.from: "${proposal.from}" is a ${source.question.type} question, not a number`);
+      ctx.errors.push(`${path}.proposal.from: ${rm.notANumber(proposal.from, source.question.type)}`);
     }
   }
   // The first band reached wins, so bands must go from the highest min down; a band without min catches the rest.
   let previousMin: number | undefined;
   proposal.bands.forEach((band, b) => {
     if (!question.choices.some((c) => c.value === band.choice)) {
-      ctx.errors.push(`${path}.proposal.bands[${b}].choice: "${band.choice}" is not a choice of "${question.key}"`);
+      ctx.errors.push(`${path}.proposal.bands[${b}].choice: ${rm.notAChoice(JSON.stringify(band.choice), question.key)}`);
     }
     if (band.min === undefined && b !== proposal.bands.length - 1) {
-      ctx.errors.push(`${path}.proposal.bands[${b}]: a band without min must be the last one`);
+      ctx.errors.push(`${path}.proposal.bands[${b}]: ${rm.bandWithoutMinLast}`);
     }
     if (band.min !== undefined && previousMin !== undefined && band.min >= previousMin) {
-      ctx.errors.push(`${path}.proposal.bands[${b}].min: ${band.min} must be lower than the previous band's ${previousMin}`);
+      ctx.errors.push(`${path}.proposal.bands[${b}].min: ${rm.bandMinOrder(band.min, previousMin)}`);
     }
     if (band.min !== undefined) previousMin = band.min;
   });

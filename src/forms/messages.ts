@@ -154,3 +154,25 @@ export const formLoadMessages = {
   definedTwice: (id: string, other: string) => `biểu mẫu ${id} đã được định nghĩa trong ${other}`,
   folderMissing: 'không có thư mục này',
 } as const;
+
+/** What a form file gets wrong beyond its shape (forms/logic.ts validateFormReferences), for whoever edits it. */
+export const formReferenceMessages = {
+  duplicateKey: (key: string) => `mã câu hỏi "${key}" bị trùng`,
+  duplicateRule: (id: string) => `mã quy tắc "${id}" bị trùng`,
+  ruleWithoutQuestion: 'quy tắc không nhắc đến câu hỏi nào, nên không bao giờ có ích',
+  unknownQuestion: (key: string) => `không có câu hỏi "${key}"`,
+  minAboveMax: (min: unknown, max: unknown) => `min (${String(min)}) lớn hơn max (${String(max)})`,
+  duplicateChoice: (value: string) => `giá trị lựa chọn "${value}" bị trùng`,
+  minSelectedTooMany: (min: number, choices: number) => `minSelected ${min} nhiều hơn số lựa chọn (${choices})`,
+  maxBelowMin: (max: unknown, min: unknown) => `maxSelected ${String(max)} nhỏ hơn minSelected ${String(min)}`,
+  groupsOnlyChoice: 'chỉ câu hỏi lựa chọn mới có nhóm (groups)',
+  phrasesOnlyChoice: 'chỉ câu hỏi chọn một mới có câu diễn đạt (phrases)',
+  notAChoice: (shown: string, key: string) => `${shown} không phải là lựa chọn của "${key}"`,
+  neverYesNo: (shown: string, key: string) => `${shown} không bao giờ khớp câu có/không "${key}" (dùng true hoặc false)`,
+  neverNumber: (shown: string, key: string) => `${shown} không bao giờ khớp câu số "${key}"`,
+  neverType: (shown: string, type: string, key: string) => `${shown} không bao giờ khớp câu ${type} "${key}"`,
+  notEarlier: (key: string) => `"${key}" không đứng trước trong biểu mẫu`,
+  notANumber: (key: string, type: string) => `"${key}" là câu ${type}, không phải câu số`,
+  bandWithoutMinLast: 'khoảng không có min phải là khoảng cuối cùng',
+  bandMinOrder: (min: number, previous: unknown) => `min ${min} phải nhỏ hơn min của khoảng trước (${String(previous)})`,
+} as const;

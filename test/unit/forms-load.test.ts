@@ -87,7 +87,7 @@ describe('parseFormText', () => {
     const result = parseFormText(JSON.stringify(form));
     expect(result).toEqual({
       kind: 'error',
-      problems: ['questions[0].relevant.question: "sau" is not earlier in the form', 'rules[0].right: unknown question "khong_co"'],
+      problems: ['questions[0].relevant.question: "sau" không đứng trước trong biểu mẫu', 'rules[0].right: không có câu hỏi "khong_co"'],
     });
   });
 });

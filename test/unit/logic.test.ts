@@ -172,7 +172,7 @@ describe('validateFormReferences', () => {
 
   it('catches a rule naming an unknown question', () => {
     const form = makeForm({ ...base(), rules: [{ id: 'r', left: { answer: 'a' }, op: 'eq', right: { answer: 'zzz' }, message: 'm' }] });
-    expect(validateFormReferences(form)).toEqual(['rules[0].right: unknown question "zzz"']);
+    expect(validateFormReferences(form)).toEqual(['rules[0].right: không có câu hỏi "zzz"']);
   });
 
   it('catches a condition on a later question, or on the question itself', () => {
@@ -180,8 +180,8 @@ describe('validateFormReferences', () => {
     input.questions[0] = { key: 'a', type: 'integer', text: 'A?', relevant: { question: 'b', equals: true } };
     input.questions[1] = { key: 'b', type: 'yes_no', text: 'B?', relevant: { question: 'b', equals: true } };
     expect(validateFormReferences(makeForm(input))).toEqual([
-      'questions[0].relevant.question: "b" is not earlier in the form',
-      'questions[1].relevant.question: "b" is not earlier in the form',
+      'questions[0].relevant.question: "b" không đứng trước trong biểu mẫu',
+      'questions[1].relevant.question: "b" không đứng trước trong biểu mẫu',
     ]);
   });
 
@@ -195,8 +195,8 @@ describe('validateFormReferences', () => {
     };
     const errors = validateFormReferences(makeForm(input));
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toBe('questions[2].relevant.all[0].not.question: unknown question "ghost"');
-    expect(errors[1]).toContain('can never match yes/no question "b"');
+    expect(errors[0]).toBe('questions[2].relevant.all[0].not.question: không có câu hỏi "ghost"');
+    expect(errors[1]).toContain('không bao giờ khớp câu có/không "b"');
   });
 
   it('catches duplicates, comparisons on non-numbers and bad proposals', () => {
@@ -224,14 +224,14 @@ describe('validateFormReferences', () => {
     const errors = validateFormReferences(form);
     expect(errors).toEqual(
       expect.arrayContaining([
-        'questions[1].key: duplicate question key "a"',
-        'questions[3].choices[1].value: duplicate choice value "x"',
-        'questions[3].proposal.from: "b" is a yes_no question, not a number',
-        'questions[3].proposal.bands[0]: a band without min must be the last one',
-        'questions[3].proposal.bands[1].choice: "y" is not a choice of "r"',
-        'rules[0].left: "b" is a yes_no question, not a number',
-        'rules[1].id: duplicate rule id "dup"',
-        'rules[1]: rule names no question, it can never fail usefully',
+        'questions[1].key: mã câu hỏi "a" bị trùng',
+        'questions[3].choices[1].value: giá trị lựa chọn "x" bị trùng',
+        'questions[3].proposal.from: "b" là câu yes_no, không phải câu số',
+        'questions[3].proposal.bands[0]: khoảng không có min phải là khoảng cuối cùng',
+        'questions[3].proposal.bands[1].choice: "y" không phải là lựa chọn của "r"',
+        'rules[0].left: "b" là câu yes_no, không phải câu số',
+        'rules[1].id: mã quy tắc "dup" bị trùng',
+        'rules[1]: quy tắc không nhắc đến câu hỏi nào, nên không bao giờ có ích',
       ]),
     );
     expect(errors).toHaveLength(8);
@@ -253,7 +253,7 @@ describe('validateFormReferences', () => {
         },
       ],
     });
-    expect(validateFormReferences(form)).toEqual(['questions[1].proposal.bands[1].min: 90 must be lower than the previous band\'s 50']);
+    expect(validateFormReferences(form)).toEqual(['questions[1].proposal.bands[1].min: min 90 phải nhỏ hơn min của khoảng trước (50)']);
   });
 });
 

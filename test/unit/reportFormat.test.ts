@@ -169,13 +169,13 @@ describe('summary.phrases in a form file', () => {
     const result = parseFormText(formWith(choiceQuestion({ phrases: { da_ky: 'đơn vị đã ký', khong_ap_dung: 'đơn vị không thuộc diện ký' } })));
     expect(result).toEqual({
       kind: 'error',
-      problems: ['questions[1].summary.phrases.khong_ap_dung: "khong_ap_dung" is not a choice of "thoa_uoc"'],
+      problems: ['questions[1].summary.phrases.khong_ap_dung: "khong_ap_dung" không phải là lựa chọn của "thoa_uoc"'],
     });
   });
 
   it('refuses phrases on a question that is not a single choice', () => {
     const result = parseFormText(formWith({ key: 'co', type: 'yes_no', text: 'Có?', summary: { phrases: { true: 'đơn vị có' } } }));
-    expect(result).toEqual({ kind: 'error', problems: ['questions[1].summary.phrases: only choice questions have phrases'] });
+    expect(result).toEqual({ kind: 'error', problems: ['questions[1].summary.phrases: chỉ câu hỏi chọn một mới có câu diễn đạt (phrases)'] });
   });
 
   it('refuses an empty phrase', () => {
