@@ -101,14 +101,15 @@ function withoutKind(ctx: Context, kind: Action['kind']) {
     .filter((row) => row.length > 0);
 }
 
+const CHOSEN = '✓ ';
+/** How long a call to Telegram may go unanswered before it is given up (grammY's default is 500 s). */
+export const TELEGRAM_CALL_TIMEOUT_SECONDS = 60;
+
 /**
  * Only the pressed option, marked chosen: the prompt shows what was answered, and it
  * keeps naming its report (reportOfButtons), so a reply to it later edits that report's
  * question, not whichever report is open then. Pressed again, it is a stale button.
  */
-const CHOSEN = '✓ ';
-export const TELEGRAM_CALL_TIMEOUT_SECONDS = 60;
-
 function chosenOnly(ctx: Context): InlineKeyboardMarkup | undefined {
   const data = ctx.callbackQuery?.data;
   const pressed = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === data);
