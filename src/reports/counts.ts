@@ -190,17 +190,19 @@ export async function readRoundCounts(db: Kysely<Database>, campaignId: string, 
   return normalize(round);
 }
 
-/** How a scan groups organizations: by type, or by the đảng bộ cơ sở they belong to. */
-export type ScanGrouping = 'type' | 'parent';
+/** How a scan groups organizations: by type, or by the đảng bộ cơ sở (of `parents`, ids) they belong to. */
+export type ScanGrouping = 'type' | { parents: readonly string[] };
 
 /**
  * The group of an organization: its type; or, by parent, the đảng bộ cơ sở itself for a
- * đảng bộ cơ sở and its parent for a chi bộ trực thuộc (a chi bộ cơ sở belongs to none).
+ * đảng bộ cơ sở and its parent for a chi bộ trực thuộc, only for the parents asked for
+ * (the others, and a chi bộ cơ sở, belong to none: never counted, not counted to be dropped).
  */
 function groupColumn(grouping: ScanGrouping) {
-  return grouping === 'type'
-    ? sql`o.type`
-    : sql`(case when o.type = 'dang_bo_co_so' then o.id when o.type = 'chi_bo_truc_thuoc' then o.parent_id end)::text`;
+  if (grouping === 'type') return sql`o.type`;
+  const ids = sql`${[...grouping.parents]}::bigint[]`;
+  return sql`(case when o.type = 'dang_bo_co_so' and o.id = any(${ids}) then o.id
+    when o.type = 'chi_bo_truc_thuoc' and o.parent_id = any(${ids}) then o.parent_id end)::text`;
 }
 
 /** The submitted reports of target organizations, with their group. */
