@@ -10,7 +10,7 @@ import { checkPlausibility } from '../forms/plausibility.js';
 import type { AnswerValue, Answers, Form, Question } from '../forms/schema.js';
 import { escapeHtml, truncate } from '../text/html.js';
 import { normalizeTypedText } from '../text/normalize.js';
-import { foldVietnamese, matchesSay } from '../text/normalize.js';
+import { foldTyped, matchesSay } from '../text/normalize.js';
 import { dialogueMessages as msg } from './messages.js';
 import { findQuestion, firstUnanswered, previousRelevant, questionNo, renderPrompt } from './prompts.js';
 import type { Cursor, DialogueState, Effect, Input, Transition } from './types.js';
@@ -129,7 +129,7 @@ function applyAnswer(state: DialogueState, key: string, value: AnswerValue, orig
   const next = firstUnanswered(state.form, answers);
   const forward: Cursor = next ? { at: 'question', key: next.key, review: origin.review } : { at: 'review' };
   // An edit says what changed: one from anywhere (returnTo), or one from the review («sửa 3») of an answer given before.
-  const fromReview = origin.review && state.answers.has(key) && JSON.stringify(state.answers.get(key)) !== JSON.stringify(value);
+  const fromReview = origin.review && state.answers.has(key) && !storedEquals(state, key, value);
   const edited =
     origin.returnTo !== undefined || fromReview
       ? msg.edited(questionNo(state.form, key), shownAnswer(question, value), shownAnswer(question, state.answers.get(key)))
@@ -216,13 +216,16 @@ function editAnswer(state: DialogueState, input: Extract<Input, { kind: 'edit_an
  * outlier and clear its mark. Not while the cursor is on that very question
  * (asked again, or a confirmation pending): there the edit answers it.
  */
+/** The answer stored for `key` is `value` (a stored null, the question skipped, included). */
+function storedEquals(state: DialogueState, key: string, value: AnswerValue): boolean {
+  return JSON.stringify(state.answers.get(key)) === JSON.stringify(value);
+}
+
 function sameAnswer(state: DialogueState, question: Question, value: AnswerValue): Transition | undefined {
   const { cursor } = state;
   if ((cursor.at === 'question' || cursor.at === 'confirm' || cursor.at === 'plausible') && cursor.key === question.key) return undefined;
-  if (!state.answers.has(question.key)) return undefined;
-  const stored = state.answers.get(question.key);
-  if (JSON.stringify(stored) !== JSON.stringify(value)) return undefined;
-  return stay(state, msg.editUnchanged(questionNo(state.form, question.key), shownAnswer(question, stored)));
+  if (!state.answers.has(question.key) || !storedEquals(state, question.key, value)) return undefined;
+  return stay(state, msg.editUnchanged(questionNo(state.form, question.key), shownAnswer(question, state.answers.get(question.key))));
 }
 
 function onQuestion(state: DialogueState, cursor: Extract<Cursor, { at: 'question' }>, input: Input): Transition {
@@ -354,27 +357,16 @@ function submit(state: DialogueState): Transition {
 const SUBMIT_WORDS = /^gui( bao cao)?$/;
 const EDIT_WORDS = /^(sua(?: cau)? ?)?(\d{1,3})$/;
 
-/** A typed command word without the quotes and the full stop people type around it («Gửi».). */
-const foldWord = (text: string) => foldVietnamese(text).replace(/^[«"'“\s]+|[»"'”.!\s]+$/g, '');
-
-/** What a typed message means on the review screen: "gửi", "sửa 3", "3". */
-function reviewCommand(text: string): Input | undefined {
-  const folded = foldWord(text);
-  if (SUBMIT_WORDS.test(folded)) return { kind: 'submit' };
-  const edit = EDIT_WORDS.exec(folded);
-  if (edit) return { kind: 'edit', questionNo: Number(edit[2]) };
-  return undefined;
-}
-
 /**
- * «gửi» and «sửa 3» typed at a question: the review's words, meant as such, never an
- * answer (a text question would store them). A bare number stays an answer there.
+ * What a typed message means as the review's words: "gửi", "sửa 3", and on the review a
+ * bare "3". Typed at a question (`bareNumber` false) they are meant as such too, never an
+ * answer (a text question would store them); a bare number stays an answer there.
  */
-function controlWord(text: string): Input | undefined {
-  const folded = foldWord(text);
+function reviewCommand(text: string, bareNumber = true): Input | undefined {
+  const folded = foldTyped(text);
   if (SUBMIT_WORDS.test(folded)) return { kind: 'submit' };
   const edit = EDIT_WORDS.exec(folded);
-  return edit?.[1] ? { kind: 'edit', questionNo: Number(edit[2]) } : undefined;
+  return edit && (bareNumber || edit[1]) ? { kind: 'edit', questionNo: Number(edit[2]) } : undefined;
 }
 
 function onReview(state: DialogueState, input: Input): Transition {
@@ -410,15 +402,16 @@ function onLateReason(state: DialogueState, input: Input): Transition {
   const normalized = normalizeTypedText(input.text);
   const reason = normalized.ok ? normalized.text : '';
   // «gửi» typed again (the report is sent already) or «sửa 3» is not a reason.
-  if (!reason || [...reason].length > LATE_REASON_MAX_CHARS || controlWord(reason)) return stay(state, msg.lateReasonEmpty);
+  if (!reason || [...reason].length > LATE_REASON_MAX_CHARS || reviewCommand(reason, false)) return stay(state, msg.lateReasonEmpty);
   return move(state, { at: 'done' }, [{ kind: 'late_reason', text: reason }], msg.lateReasonThanks);
 }
 
 /**
  * The button a typed message stands for: the `say` of a button of the prompt
- * shown ("2", "xong", "gửi", "sửa 3"), or «quay lại»/«bỏ qua» even where the prompt
- * has no such button (so the person hears why not). Undefined: the text is an answer
- * (or a review command). A typed 0 is never «quay lại»: people type it for "không".
+ * shown ("2", "xong", "gửi", "sửa 3"), «quay lại»/«bỏ qua» even where the prompt
+ * has no such button (so the person hears why not), and at a question the review's
+ * words. Undefined: the text is an answer (or, on the review, read by reviewCommand).
+ * A typed 0 is never «quay lại»: people type it for "không".
  */
 function typedWord(state: DialogueState, text: string): Input | undefined {
   const { cursor } = state;
@@ -430,7 +423,7 @@ function typedWord(state: DialogueState, text: string): Input | undefined {
   }
   if (matchesSay(text, msg.sayBack)) return { kind: 'back' };
   if (cursor.at !== 'review' && matchesSay(text, msg.saySkip)) return { kind: 'skip' };
-  return undefined;
+  return cursor.at === 'question' ? reviewCommand(text, false) : undefined;
 }
 
 /**
@@ -444,7 +437,7 @@ export function step(state: DialogueState, given: Input): Transition {
   if (state.locked && given.kind !== 'show') {
     return stay(state, state.locked === 'closed' ? msg.lockedClosed : msg.lockedPastDeadline);
   }
-  const input = (given.kind === 'text' ? (typedWord(state, given.text) ?? (state.cursor.at === 'question' ? controlWord(given.text) : undefined)) : undefined) ?? given;
+  const input = (given.kind === 'text' ? typedWord(state, given.text) : undefined) ?? given;
   const { cursor } = state;
   switch (cursor.at) {
     case 'question':
