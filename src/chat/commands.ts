@@ -106,5 +106,10 @@ export function parseCommand(text: string): ParsedCommand | undefined {
 
 /** A slash command this bot does not know: refused with the help hint, never taken as an answer. */
 export function isUnknownSlashCommand(text: string): boolean {
-  return /^\/\p{L}/u.test(text.trim()) && parseCommand(text) === undefined;
+  return startsWithSlashWord(text) && parseCommand(text) === undefined;
+}
+
+/** "/word…": with parseCommand's answer at hand, that it found nothing makes it an unknown command. */
+export function startsWithSlashWord(text: string): boolean {
+  return /^\/\p{L}/u.test(text.trim());
 }

@@ -13,7 +13,7 @@ import { RecentEvents } from './recentEvents.js';
 import { identifyForAnswer, type PrefetchedStep } from '../services/reporting.js';
 import { acknowledgePressed, acknowledgeTyped } from './acknowledgements.js';
 import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
-import { isUnknownSlashCommand, parseCommand, type CommandName, type ParsedCommand } from './commands.js';
+import { parseCommand, startsWithSlashWord, type CommandName, type ParsedCommand } from './commands.js';
 import type { Caller, ChatDeps, ChatRequest } from './context.js';
 import { editedMessage, forwardedMessage, replyTarget } from './edits.js';
 import { fileAction } from './files.js';
@@ -79,7 +79,8 @@ function readTyped(text: string, quoted: Quoted | undefined): TypedText {
     ...(quoted ? { quoted } : {}),
     ...(command ? { command } : {}),
     // A known command is not an unknown one: only the rest is looked at again.
-    unknownSlash: !command && isUnknownSlashCommand(text),
+    // parseCommand already said it is no command: not asked again for every typed answer.
+    unknownSlash: !command && startsWithSlashWord(text),
     ...(inviteCode ? { inviteCode } : {}),
   };
 }

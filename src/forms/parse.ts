@@ -207,23 +207,25 @@ const NEVER_PREFIXES = new Set(['khong', 'co']);
  */
 function matchChoice(choices: Choice[], typed: string): ChoiceMatch {
   let match: ChoiceMatch = { kind: 'none' };
+  // Folded once, not once per form of the answer tried and per comparison.
+  const labels = choices.map((c) => foldVietnamese(c.label));
   for (const folded of answerForms(typed)) {
-    match = matchFolded(choices, folded);
+    match = matchFolded(choices, labels, folded);
     if (match.kind !== 'none') break;
   }
   return match;
 }
 
-function matchFolded(choices: Choice[], folded: string): ChoiceMatch {
+function matchFolded(choices: Choice[], labels: readonly string[], folded: string): ChoiceMatch {
   const position = /^(\d+)[.)]?$/.exec(folded);
   if (position) {
     const index = Number(position[1]) - 1;
     return index >= 0 && index < choices.length ? { kind: 'found', index } : { kind: 'none' };
   }
-  const exact = choices.findIndex((c) => foldVietnamese(c.label) === folded || c.value === folded.replace(/ /g, '_'));
+  const exact = choices.findIndex((c, i) => labels[i] === folded || c.value === folded.replace(/ /g, '_'));
   if (exact >= 0) return { kind: 'found', index: exact };
   if ([...folded].length < MIN_PREFIX_LENGTH || NEVER_PREFIXES.has(folded)) return { kind: 'none' };
-  const prefixed = choices.flatMap((c, i) => (foldVietnamese(c.label).startsWith(folded) ? [i] : []));
+  const prefixed = labels.flatMap((label, i) => (label.startsWith(folded) ? [i] : []));
   const [only] = prefixed;
   if (prefixed.length === 1 && only !== undefined) return { kind: 'found', index: only };
   return prefixed.length === 0 ? { kind: 'none' } : { kind: 'several', indexes: prefixed };
@@ -287,8 +289,8 @@ const NOTHING_TO_REPORT = /^(khong|ko|k|kg|khg|chua|khong co|ko co|k co|chua co|
 function parseText(question: QuestionOf<'text'>, text: string): ParseResult {
   // Stored in NFC so the same words typed on different phones compare equal.
   const value = text.normalize('NFC').trim();
-  const folded = foldVietnamese(value).replace(/[.!,;]+$/, '').replace(/\s+/g, ' ').trim();
-  if (!question.required && NOTHING_TO_REPORT.test(folded)) return ok(null);
+  // Folded only where it can matter: an optional question (a long required answer is not folded).
+  if (!question.required && NOTHING_TO_REPORT.test(foldVietnamese(value).replace(/[.!,;]+$/, '').trim())) return ok(null);
   const length = [...value].length;
   if (length > question.maxLength) {
     return fail(m.text.tooLong(formatNumberVi(length), formatNumberVi(question.maxLength)));
