@@ -29,6 +29,11 @@ export interface SchedulerDeps {
 export interface Scheduler extends RoundScheduler {
   /** At start: re-plan every live round, bring slot jobs in line, re-queue unsent deliveries. */
   reconcileAll(): Promise<{ slotJobs: number; removed: number; deliveries: number }>;
+  /**
+   * The round's slot jobs brought in line with its slots in Postgres (campaignChanged
+   * without the planning: for a caller that planned them itself, before Redis was reached).
+   */
+  syncCampaignJobs(campaignId: string): Promise<void>;
   /** Queues the deliveries still waiting in Postgres (all, or one round's slot). */
   enqueueDeliveries(filter?: { campaignId: string; slotKey: string }): Promise<number>;
   /**
@@ -179,6 +184,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
     async campaignChanged(campaignId) {
       await planCampaignSlots(db, campaignId, deps.policy, clock.now());
+      await syncSlotJobs(campaignId);
+    },
+
+    async syncCampaignJobs(campaignId) {
       await syncSlotJobs(campaignId);
     },
 

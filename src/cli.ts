@@ -43,16 +43,17 @@ async function main(argv: readonly string[]): Promise<number> {
     db = createDb(config.databaseUrl, { max: 4 });
     const pool = db;
     // Redis is needed only by commands that change a round's reminders: connect on first use.
+    const policy = reminderPolicy(config);
     const connected = async () => {
-      reminders ??= await connectScheduler({ db: pool, clock: systemClock, logger: silentLogger, policy: reminderPolicy(config), config });
+      reminders ??= await connectScheduler({ db: pool, clock: systemClock, logger: silentLogger, policy, config });
       return reminders.scheduler;
     };
     const scheduler: RoundScheduler = {
       // The slots are planned in Postgres before Redis is asked: if it cannot be reached from
       // here, a running worker's sweep (every minute) gives them their jobs.
       campaignChanged: async (id) => {
-        await planCampaignSlots(pool, id, reminderPolicy(config), systemClock.now());
-        await (await connected()).campaignChanged(id);
+        await planCampaignSlots(pool, id, policy, systemClock.now());
+        await (await connected()).syncCampaignJobs(id);
       },
       deliveriesRequeued: async (id) => (await connected()).deliveriesRequeued(id),
       remindNow: async (id, actor) => (await connected()).remindNow(id, actor),

@@ -47,23 +47,16 @@ export interface Audience {
   channels: readonly ChannelName[];
 }
 
-/** People who get admin messages: the admin role, and the identities in ADMIN_IDS. */
+/** The person `p` is an admin: the admin role, or an identity listed in ADMIN_IDS (isAdmin, in SQL). */
+function adminPerson(adminIds: readonly Identity[]) {
+  if (adminIds.length === 0) return sql<boolean>`p.is_admin`;
+  return sql<boolean>`(p.is_admin or exists (select 1 from identities ai where ai.person_id = p.id
+    and (ai.channel, ai.external_id) in (${sql.join(adminIds.map((a) => sql`(${a.channel}, ${a.externalId})`))})))`;
+}
+
+/** People who get admin messages. */
 function adminRecipients(db: Kysely<Database>, adminIds: readonly Identity[]) {
-  return db.selectFrom('people as p').where((eb) =>
-    eb.or([
-      eb('p.is_admin', '=', true),
-      ...adminIds.map((a) =>
-        eb.exists(
-          eb
-            .selectFrom('identities as ai')
-            .select('ai.person_id')
-            .whereRef('ai.person_id', '=', 'p.id')
-            .where('ai.channel', '=', a.channel)
-            .where('ai.external_id', '=', a.externalId),
-        ),
-      ),
-    ]),
-  );
+  return db.selectFrom('people as p').where(adminPerson(adminIds));
 }
 
 /**
@@ -72,14 +65,10 @@ function adminRecipients(db: Kysely<Database>, adminIds: readonly Identity[]) {
  * demoted after it was queued is not sent it, nor sent it again.
  */
 function stillAddressed(adminIds: readonly Identity[]) {
-  const configured =
-    adminIds.length > 0
-      ? sql`exists (select 1 from identities ai where ai.person_id = d.person_id
-          and (ai.channel, ai.external_id) in (${sql.join(adminIds.map((a) => sql`(${a.channel}, ${a.externalId})`))}))`
-      : sql`false`;
+  // Every caller joins the recipient as `p` (p.id = d.person_id).
   return sql<boolean>`case when d.organization_id is not null
       then exists (select 1 from memberships m where m.person_id = d.person_id and m.organization_id = d.organization_id)
-      else (p.is_admin or ${configured}) end`;
+      else ${adminPerson(adminIds)} end`;
 }
 
 /**
