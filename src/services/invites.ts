@@ -73,15 +73,9 @@ export async function createInvites(
     } else {
       const codes = [...new Set(target.orgCodes.map((c) => c.trim()).filter(Boolean))];
       if (codes.length === 0) throw new InviteInputError(msg.noOrgCodes);
-      orgs = await tx
-        .selectFrom('organizations')
-        .select(['id', 'code', 'name'])
-        .where(sql<boolean>`code = any(${codes}::text[])`)
-        .orderBy('code')
-        .execute();
-      const found = new Set(orgs.map((o) => o.code));
-      const missing = codes.filter((c) => !found.has(c));
-      if (missing.length > 0) throw new InviteInputError(msg.unknownOrganizations(missing));
+      const found = await organizationsByCodes(tx, codes);
+      if (found.missing.length > 0) throw new InviteInputError(msg.unknownOrganizations(found.missing));
+      orgs = found.orgs;
     }
 
     const created = orgs.map((o) => ({ orgId: o.id, orgCode: o.code, orgName: o.name, code: generateInviteCode() }));
@@ -201,7 +195,13 @@ export async function redeemInvite(db: Kysely<Database>, input: RedeemInput, clo
   }
 }
 
-/** Revokes every unused, unexpired, unrevoked invite of the organization; returns how many. */
+/** The organizations of `codes`, by code, and the codes that name none. */
+async function organizationsByCodes(db: Kysely<Database>, codes: readonly string[]) {
+  const orgs = await db.selectFrom('organizations').select(['id', 'code', 'name']).where(sql<boolean>`code = any(${[...codes]}::text[])`).orderBy('code').execute();
+  const found = new Set(orgs.map((o) => o.code));
+  return { orgs, missing: codes.filter((c) => !found.has(c)) };
+}
+
 /**
  * Revokes the organizations' invites still valid, all or none: one unknown code refuses
  * the whole request before anything changes. The number revoked, per code, in order.
@@ -215,9 +215,8 @@ export async function revokeInvites(
   const now = clock.now();
   return inTransaction(db, async (tx) => {
     const codes = [...new Set(target.orgCodes.map((c) => c.trim()))];
-    const orgs = codes.length > 0 ? await tx.selectFrom('organizations').select(['id', 'code']).where('code', 'in', codes).execute() : [];
-    const unknown = codes.find((code) => !orgs.some((o) => o.code === code));
-    if (unknown !== undefined) throw new InviteInputError(msg.unknownOrganization(unknown));
+    const { orgs, missing } = await organizationsByCodes(tx, codes);
+    if (missing[0] !== undefined) throw new InviteInputError(msg.unknownOrganization(missing[0]));
     const result: Array<{ code: string; count: number }> = [];
     for (const code of codes) {
       const org = orgs.find((o) => o.code === code)!;
