@@ -16,13 +16,13 @@ export function printable(value: unknown, scrub: Scrub, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_DEPTH) return '[…]';
-  if (value instanceof Error) return printable({ ...pino.stdSerializers.err(value) }, scrub, depth);
+  if (value instanceof Error) return printable(pino.stdSerializers.err(value), scrub, depth);
   if (value instanceof Date) return value.toISOString();
   if (value instanceof URL) return scrub(value.href);
   if (Array.isArray(value)) return value.map((v) => printable(v, scrub, depth + 1));
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([key]) => key !== 'payload' && key !== 'raw')
+      .filter(([key]) => key !== 'payload')
       .map(([key, v]) => [key, printable(v, scrub, depth + 1)]),
   );
 }

@@ -11,7 +11,7 @@ import { markupToPlain } from '../channels/text/render.js';
 import type { ChatRequest } from './context.js';
 import { botMessages as msg } from './messages.js';
 import { sayOnce } from './once.js';
-import { say, type Quoted, type Reply } from './port.js';
+import type { Quoted, Reply } from './port.js';
 import { answerReport, messageRefOf } from './report.js';
 
 /** The person edited a message they sent: if it answered a question, the new text answers it again. */

@@ -16,7 +16,7 @@ import { say, type Reply } from './port.js';
 const BARE_INVITE_CODE = /^[A-Za-z0-9_-]{22}$/;
 
 /** What people paste around a code: «Mã mời: …», "start …", quotes, a full stop after it. */
-const CODE_PREFIX = /^(?:m[aã] m[ờo]i|ma moi|start)\s*[:：]?\s*/iu;
+const CODE_PREFIX = /^(?:m[aã] m[ờo]i|start)\s*[:：]?\s*/iu;
 const CODE_QUOTES = /^[«"“'‘\s]+|[»"”'’.,;!\s]+$/gu;
 
 /** The invite code in what was pasted, its wrapping removed (the argument of /start, or a message). */
@@ -36,9 +36,9 @@ async function openCampaignLines(request: ChatRequest, personId: string): Promis
   const open = await openCampaignsForPerson(db, personId, clock.now());
   if (open.length === 0) return [msg.noOpenCampaigns];
   const lines: string[] = [msg.openCampaignsHeading];
+  const several = new Set(open.map((o) => o.organizationId)).size > 1;
   for (const c of open) {
     const form = await forms.get(c.formId, c.formVersion);
-    const several = open.some((o) => o.organizationId !== c.organizationId);
     lines.push(msg.openCampaignLine(escapeHtml(form.title), escapeHtml(c.periodLabel), formatDeadline(c.dueAt), several ? escapeHtml(c.organizationName) : undefined));
   }
   return lines;

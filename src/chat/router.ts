@@ -20,7 +20,7 @@ import { fileAction } from './files.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { onceRepeatable, sayOnce } from './once.js';
-import { NO_REPLY, say, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
+import { NO_REPLY, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
 import { bareInviteCode, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge, pickRoundByNumber } from './report.js';
 import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';

@@ -22,7 +22,6 @@ export const dialogueMessages = {
   sayFinishMulti: 'xong',
   saySubmit: 'gửi',
   sayEdit: (no: number) => `sửa ${no}`,
-  /** Typed instead of «Quay lại» where 0 cannot be an answer. */
   yesNoHint: 'Chọn 1 (Có) hoặc 2 (Không); gõ «có»/«không» cũng được',
   choiceHint: 'Chọn một mục: gõ số thứ tự hoặc tên của mục',
   confirmHint: (count: number) =>

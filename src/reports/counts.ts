@@ -81,7 +81,6 @@ function isOrganizationType(v: string): v is OrganizationType {
   return (ORGANIZATION_TYPES as readonly string[]).includes(v);
 }
 
-/** The question's counts in `type`, created on first use. */
 /** The counts of question `key` in `questions`, made empty when first asked for. */
 function questionIn(questions: Map<string, QuestionCounts>, key: string): QuestionCounts {
   let q = questions.get(key);

@@ -203,8 +203,7 @@ function heading(text: string): Paragraph {
   return new Paragraph({ style: STYLE_HEADING, children: [new TextRun(text)] });
 }
 
-/** I. TÌNH HÌNH NỘP BÁO CÁO: the same facts, in the same words, as the chat summary. */
-/** The progress in the document's own sentences (the chat's are fragments: «Đã nộp 152/159 (95,6%): …»). */
+/** I. TÌNH HÌNH NỘP BÁO CÁO: the progress in the document's own sentences (the chat's are fragments: «Đã nộp 152/159 (95,6%): …»). */
 function progressSection(summary: Summary): Paragraph[] {
   const { targets, submitted } = summary;
   const out = [heading(d.sectionProgress)];

@@ -11,7 +11,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { isBigintId } from '../db/ids.js';
-import { ORGANIZATION_TYPES, type Database, type OrganizationType } from '../db/schema.js';
+import type { Database, OrganizationType } from '../db/schema.js';
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
 
 /** Organizations read per query. */

@@ -14,7 +14,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
-import type { Database, OrganizationType } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
 import { formatDateTime, formatDeadline, wallClock } from '../time.js';
 import { WorkbookAbandonedError } from './abandoned.js';
@@ -54,8 +54,6 @@ export function excelDate(iso: string): Date | undefined {
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
-
-/** The slug of file names (format.ts), here too for the workbook's tests. */
 
 /** "tong-hop-12-nam-2026.xlsx" */
 export function workbookFileName(summary: Pick<Summary, 'campaign'>): string {

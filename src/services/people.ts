@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { identityKey, sameIdentity } from '../chat/identity.js';
-import type { ChannelName, Identity } from '../chat/port.js';
+import type { Identity } from '../chat/port.js';
 import { PREPARED } from '../db/connect.js';
 import type { Database, OrganizationType, Person } from '../db/schema.js';
 import type { Clock } from '../time.js';

@@ -10,7 +10,6 @@ import { HttpError, type Transformer } from 'grammy';
 import { sleep } from '../sleep.js';
 
 const RETRY_DELAYS_MS = [500, 1_500, 3_000];
-const NEVER_ABORTED = new AbortController().signal;
 
 export function retryNetworkErrors(delaysMs: readonly number[] = RETRY_DELAYS_MS): Transformer {
   return async (prev, method, payload, signal) => {
@@ -20,7 +19,7 @@ export function retryNetworkErrors(delaysMs: readonly number[] = RETRY_DELAYS_MS
       } catch (error) {
         const delay = delaysMs[attempt];
         if (!(error instanceof HttpError) || method === 'getUpdates' || delay === undefined || signal?.aborted) throw error;
-        await sleep(delay, (signal as AbortSignal | undefined) ?? NEVER_ABORTED);
+        await sleep(delay, signal as AbortSignal | undefined);
       }
     }
   };
