@@ -6,7 +6,7 @@
  * who is not an admin, whatever the client shows.
  */
 import { forgetSeenPrompt } from '../services/reporting.js';
-import { findPersonByIdentity, isAdmin, type KnownPerson } from '../services/people.js';
+import { callerIsAdmin, findPersonByIdentity, type KnownPerson } from '../services/people.js';
 import { PercentileCache } from '../services/percentiles.js';
 import { RepliedMarks } from '../services/processedUpdates.js';
 import { RecentEvents } from './recentEvents.js';
@@ -55,7 +55,7 @@ async function identify(deps: ChatDeps, event: InboundEvent, typed: TypedText | 
   const caller: Caller = {
     user: { identity, displayName: event.from.displayName, username: event.from.username },
     person: known?.person,
-    isAdmin: isAdmin(known?.person, known?.identities ?? [identity], deps.adminIds),
+    isAdmin: callerIsAdmin(known, identity, deps.adminIds),
   };
   return found?.step ? { caller, prefetchedStep: found.step } : { caller };
 }

@@ -133,33 +133,34 @@ export function knownPersonOf(row: KnownPersonRow): KnownPerson {
   };
 }
 
+/** The `from` and `where` of a lookup of the person `p` an account (`me`) belongs to. */
+function personOfIdentity(identity: Identity) {
+  return sql`from identities me join people p on p.id = me.person_id
+    where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}`;
+}
+
 /** Looks up who wrote, in one statement that also records it (identitySeen). */
 export async function findPersonByIdentity(db: Kysely<Database>, identity: Identity, now: Date): Promise<KnownPerson | undefined> {
   const result = await sql<KnownPersonRow>`${sql.raw(PREPARED)}
     with ${identitySeen(identity, now)}
-    select ${KNOWN_PERSON_COLUMNS}
-    from identities me join people p on p.id = me.person_id
-    where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
+    select ${KNOWN_PERSON_COLUMNS} ${personOfIdentity(identity)}
   `.execute(db);
   const row = result.rows[0];
   return row ? knownPersonOf(row) : undefined;
 }
 
 /**
- * Whether the account is an admin now (isAdmin), read only: opening a download link is
- * not the person writing to the bot, so nothing about their accounts is recorded.
+ * Whether the account is an admin now (callerIsAdmin), read only: opening a download link
+ * is not the person writing to the bot, so nothing about their accounts is recorded.
  */
 export async function isAdminNow(db: Kysely<Database>, identity: Identity, adminIds: readonly Identity[]): Promise<boolean> {
-  const rows = await db
-    .selectFrom('identities as me')
-    .innerJoin('people as p', 'p.id', 'me.person_id')
-    .innerJoin('identities as i', 'i.person_id', 'p.id')
-    .select(['p.is_admin', 'i.channel', 'i.external_id'])
-    .where('me.channel', '=', identity.channel)
-    .where('me.external_id', '=', identity.externalId)
-    .execute();
-  if (rows.length === 0) return isAdmin(undefined, [identity], adminIds);
-  return isAdmin(rows[0], rows.map((r) => ({ channel: r.channel, externalId: r.external_id })), adminIds);
+  const { rows } = await sql<KnownPersonRow>`select ${KNOWN_PERSON_COLUMNS} ${personOfIdentity(identity)}`.execute(db);
+  return callerIsAdmin(rows[0] ? knownPersonOf(rows[0]) : undefined, identity, adminIds);
+}
+
+/** The account that wrote is an admin: its person (with any of their accounts) is, or the account itself is listed in ADMIN_IDS. */
+export function callerIsAdmin(known: KnownPerson | undefined, identity: Identity, adminIds: readonly Identity[]): boolean {
+  return isAdmin(known?.person, known?.identities ?? [identity], adminIds);
 }
 
 /** An admin is flagged in the database or has an identity listed in ADMIN_IDS (config.adminIds). */
