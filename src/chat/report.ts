@@ -4,7 +4,7 @@
  * service; this module turns its replies into outbound messages.
  */
 import type { Input } from '../dialogue/types.js';
-import { openCampaignsForPerson } from '../services/campaigns.js';
+import { openCampaignsForPerson, type ReportableCampaign } from '../services/campaigns.js';
 import { wasRemoved } from '../services/people.js';
 import { handleReportInput, openReport, pauseReport, type ReportReply } from '../services/reporting.js';
 import type { ChatRequest } from './context.js';
@@ -98,8 +98,8 @@ export async function baocaoCommand(request: ChatRequest, args: string): Promise
   const { db, clock } = request.deps;
   const open = await openCampaignsForPerson(db, person.id, clock.now());
   const chosen = /^#?(\d{1,3})$/.exec(args);
-  const picked = chosen ? open[Number(chosen[1]) - 1] : open.length === 1 ? open[0] : undefined;
-  if (picked) return openAndAcknowledge(request, person.id, picked.campaignId, picked.organizationId);
+  const opened = openNumbered(request, person.id, open, chosen ? Number(chosen[1]) : open.length === 1 ? 1 : 0);
+  if (opened) return opened;
   return onceRepeatable(request, async ({ again }) => {
     if (open.length === 0) return say((await wasRemoved(db, person.id)) ? msg.removedFromOrganization : msg.noOpenCampaignForReport);
     // Only the first time: the list shown again for a lost reply must not pause a report opened since.
@@ -128,8 +128,12 @@ export async function baocaoCommand(request: ChatRequest, args: string): Promise
  */
 export async function pickRoundByNumber(request: ChatRequest, personId: string, typed: string): Promise<Reply | undefined> {
   const { db, clock } = request.deps;
-  const open = await openCampaignsForPerson(db, personId, clock.now());
-  const picked = open[Number(typed) - 1];
+  return openNumbered(request, personId, await openCampaignsForPerson(db, personId, clock.now()), Number(typed));
+}
+
+/** The round numbered `no` (from 1) in the list `open`, opened; undefined when there is none of that number. */
+function openNumbered(request: ChatRequest, personId: string, open: readonly ReportableCampaign[], no: number): Promise<Reply> | undefined {
+  const picked = open[no - 1];
   return picked ? openAndAcknowledge(request, personId, picked.campaignId, picked.organizationId) : undefined;
 }
 

@@ -36,10 +36,9 @@ import {
 import { ORGANIZATION_TYPES } from '../db/schema.js';
 import { formatDateTime, localDate } from '../time.js';
 import type { OrgList, OrgRef, Summary } from './figures.js';
-import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, joinAnd, unitNoun } from './format.js';
+import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, joinAnd, lowerFirst, unitNoun } from './format.js';
 import { organizationTypeNouns, reportDocumentMessages as d, summaryMessages as m } from './messages.js';
 import { figureSentences } from './text.js';
-import { lowerFirst } from '../text/case.js';
 
 export interface Letterhead {
   /** PARENT_ORG_NAME, e.g. "Đảng bộ tỉnh Trà Vinh"; printed in capitals. */

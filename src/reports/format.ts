@@ -85,6 +85,14 @@ export function capitalize(s: string): string {
   return s.length === 0 ? s : s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
 }
 
+/** "Năm 2026" → "năm 2026", as a word inside a sentence; an acronym ("QCDC …") keeps its capital. */
+export function lowerFirst(s: string): string {
+  if (s.length === 0) return s;
+  const second = s.charAt(1);
+  if (second !== '' && second !== second.toLocaleLowerCase('vi')) return s;
+  return s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
+}
+
 /** "a", "a và b", "a, b và c" */
 export function joinAnd(parts: string[]): string {
   if (parts.length <= 1) return parts.join('');

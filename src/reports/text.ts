@@ -7,9 +7,8 @@ import { formatDateVi, formatNumberVi } from '../forms/format.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign, TargetFigures } from './figures.js';
 import { choiceChange, describeChange, groupChange, headlineChange, previousFigures, previousShare, type Change } from './compare.js';
-import { capitalize, formatCount, formatFraction, formatPercent, formatRatio, joinAnd, markupFor, unitNoun, type Markup } from './format.js';
+import { capitalize, formatCount, formatFraction, formatPercent, formatRatio, joinAnd, lowerFirst, type Markup, markupFor, unitNoun } from './format.js';
 import { organizationTypeNouns, summaryMessages as m } from './messages.js';
-import { lowerFirst } from '../text/case.js';
 
 /** "05", "152"; zero is written out by the caller. */
 const count = formatCount;

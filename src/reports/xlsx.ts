@@ -20,10 +20,9 @@ import { formatDateTime, formatDeadline, wallClock } from '../time.js';
 import { WorkbookAbandonedError } from './abandoned.js';
 import { choiceChange, groupChange, headlineChange, previousFigures, type Change } from './compare.js';
 import type { GroupFigures, QuestionFigures, Summary } from './figures.js';
-import { asciiSlug, capitalize, formatCount, formatPercent } from './format.js';
+import { asciiSlug, capitalize, formatCount, formatPercent, lowerFirst } from './format.js';
 import { organizationTypeHeadings, summaryMessages, workbookMessages as m } from './messages.js';
 import { detailRows, lateRows, notSubmittedRows, textAnswers, type DetailRow } from './rows.js';
-import { lowerFirst } from '../text/case.js';
 
 export interface WorkbookInput {
   summary: Summary;
