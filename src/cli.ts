@@ -31,7 +31,8 @@ async function main(argv: readonly string[]): Promise<number> {
     config = loadConfig(process.env, { requireBotToken: false });
   } catch (error) {
     if (error instanceof ConfigError) {
-      err(msg.configInvalid(error.problems));
+      // The bot's own words for it (configMessages): one list of problems, and where every setting is described.
+      err(error.message);
       return 1;
     }
     throw error;

@@ -9,8 +9,7 @@ export async function syncForms(ctx: CliContext): Promise<void> {
   let forms;
   try {
     // ctx.formsDir (tests) stands for the bundled folder; FORMS_DIR adds the office's own.
-    const [bundled, ...own] = formsDirs(ctx.config);
-    forms = await loadForms([ctx.formsDir ?? bundled!, ...own]);
+    forms = await loadForms(formsDirs(ctx.config, ctx.formsDir));
   } catch (error) {
     throw new CliError(msg.formsInvalid(error instanceof Error ? error.message : String(error)));
   }

@@ -25,7 +25,6 @@ export const cliMessages = {
   badCommandLine: (detail: string) => `Lệnh không hợp lệ: ${detail}`,
 
   // general failures
-  configInvalid: (problems: string[]) => `Cấu hình (biến môi trường) không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
   databaseUnreachable: (url: string, detail: string) =>
     `Không kết nối được cơ sở dữ liệu ${url}: ${detail}\nKiểm tra Postgres đang chạy và biến DATABASE_URL.`,
   databaseMissing: (url: string) =>

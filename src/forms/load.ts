@@ -53,9 +53,9 @@ export async function loadForms(dirs: readonly string[]): Promise<Form[]> {
   return loaded.map((l) => l.form);
 }
 
-/** The folders forms are read from: the bundled one, and the office's own when FORMS_DIR names one. */
-export function formsDirs(config: { formsDir?: string }): string[] {
-  return [bundledFormsDir, ...(config.formsDir ? [config.formsDir] : [])];
+/** The folders forms are read from: the bundled one (`bundled`, another in tests), and the office's own when FORMS_DIR names one. */
+export function formsDirs(config: { formsDir?: string }, bundled: string = bundledFormsDir): string[] {
+  return [bundled, ...(config.formsDir ? [config.formsDir] : [])];
 }
 
 type FileResult = { kind: 'ok'; form: Form; problems: string[] } | { kind: 'error'; problems: string[] };
