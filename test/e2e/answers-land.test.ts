@@ -492,7 +492,7 @@ describe('(4) replies, for a secretary of two organizations', () => {
 
   it('an option pressed on a prompt already answered is not marked chosen: it was not taken', async () => {
     const s = await addSecretary('CHO');
-    s.campaignId = await round('dan_van_qcdc', 'Năm 2026', ['CHO']);
+    await roundFor(['CHO']);
     const { reply: first } = await say(s, '/baocao', 'Câu 1/14');
     await say(s, 'có', 'Câu 2/14');
     await press(s, 'Không', 'Câu hỏi này đã qua', first);
@@ -522,7 +522,7 @@ describe('(4) replies, for a secretary of two organizations', () => {
 describe('command words at a question that takes free text', () => {
   it('«huỷ» pauses and «trợ giúp» helps: neither is stored as the answer', async () => {
     const s = await addSecretary('CMW');
-    s.campaignId = await round('dan_van_qcdc', 'Năm 2026', ['CMW']);
+    await roundFor(['CMW']);
     await say(s, '/baocao', 'Câu 1/14');
     await answer(s, [['có', 'Câu 2/14'], ['có', 'Câu 3/14'], ['3', 'Câu 4/14'], ['có', 'Câu 5/14']]);
     const before = await reportState(s);

@@ -9,16 +9,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, TEST_PG_SERVER, type TestDb } from '../support/db.js';
+import { createTestDb, databaseExists, TEST_PG_SERVER, type TestDb } from '../support/db.js';
 import { loadConfig, reminderPolicy } from '../../src/config.js';
-import { createCampaign } from '../../src/services/campaigns.js';
 import { planCampaignSlots } from '../../src/services/reminderSlots.js';
-import { systemClock } from '../../src/time.js';
+import { DAY, insertOpenRound } from '../support/e2e.js';
 import { insertOrg, seedForms } from '../support/fixtures.js';
 
-const DAY = 24 * 60 * 60 * 1000;
 
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
@@ -31,15 +28,6 @@ function runCli(args: string[], options: { cwd: string; env: Record<string, stri
   });
 }
 
-async function databaseExists(name: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
-  await client.connect();
-  try {
-    return ((await client.query('select 1 from pg_database where datname = $1', [name])).rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
-}
 
 let t: TestDb;
 let folder: string;
@@ -66,11 +54,7 @@ describe('the command line', () => {
 
   it('plans a changed deadline in Postgres even when Redis cannot be reached, and says the schedule follows within a minute', async () => {
     const now = new Date();
-    const { id } = await createCampaign(
-      t.db,
-      { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026', opensAt: new Date(now.getTime() - DAY), dueAt: new Date(now.getTime() + 10 * DAY), organizationCodes: ['ENV01'] },
-      systemClock,
-    );
+    const id = await insertOpenRound(t.db, now.getTime(), { organizationCodes: ['ENV01'] });
     await planCampaignSlots(t.db, id, reminderPolicy(loadConfig({ DATABASE_URL: t.url }, { requireBotToken: false })), now);
     const slotOf = async () => {
       const slots = await t.db.selectFrom('reminder_slots').select(['slot_key', 'send_at']).where('campaign_id', '=', id).execute();

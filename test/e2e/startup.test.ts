@@ -13,19 +13,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { freePort } from '../../src/http/freePort.js';
 import { beforeExit, onFreePort, readyOn, startBotProcess, type BotProcess } from '../support/botProcess.js';
-import { dropDatabase, TEST_PG_SERVER } from '../support/db.js';
+import { databaseExists, dropDatabase, TEST_PG_SERVER } from '../support/db.js';
 
 const name = `baocao_startup_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 async function publicTables(): Promise<number | undefined> {
-  const client = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
-  await client.connect();
-  try {
-    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) return undefined;
-  } finally {
-    await client.end();
-  }
+  if (!(await databaseExists(name))) return undefined;
   const db = new pg.Client({ connectionString: `${TEST_PG_SERVER}/${name}` });
   await db.connect();
   try {

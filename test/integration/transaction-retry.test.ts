@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import { inTransaction, isTransientConflict } from '../../src/db/transaction.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { eventually } from '../support/eventually.js';
 
 let t: TestDb;
 let db: Kysely<Database>;
@@ -20,11 +21,6 @@ beforeAll(async () => {
 
 afterAll(() => t.drop());
 
-/** Resolves once `check` holds; the two transactions wait on each other's first lock this way. */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 describe('a transaction aborted to break a deadlock', () => {
   it('is run again and its change lands once', async () => {
     const locked = { a: false, b: false };
@@ -37,7 +33,8 @@ describe('a transaction aborted to break a deadlock', () => {
         await sql`set local deadlock_timeout = '50ms'`.execute(tx);
         await sql`update deadlock_probe set v = v + 1 where id = ${first}`.execute(tx);
         locked[name] = true;
-        if (run === 1) await until(() => locked[other]);
+        // The two transactions wait on each other's first lock this way.
+        if (run === 1) await eventually(async () => locked[other], `${other} to hold its row`, 10_000, 5);
         try {
           await sql`update deadlock_probe set v = v + 1 where id = ${second}`.execute(tx);
         } catch (error) {
