@@ -33,12 +33,11 @@ import {
   type IXmlableObject,
   type ParagraphChild,
 } from 'docx';
-import { ORGANIZATION_TYPES } from '../db/schema.js';
 import { formatDateTime, localDate } from '../time.js';
 import type { OrgList, OrgRef, Summary } from './figures.js';
-import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, joinAnd, lowerFirst, unitNoun } from './format.js';
-import { organizationTypeNouns, reportDocumentMessages as d, summaryMessages as m } from './messages.js';
-import { figureSentences } from './text.js';
+import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, lowerFirst, unitNoun } from './format.js';
+import { reportDocumentMessages as d, summaryMessages as m } from './messages.js';
+import { figureSentences, submittedByType, targetsByType } from './text.js';
 
 export interface Letterhead {
   /** PARENT_ORG_NAME, e.g. "Đảng bộ tỉnh Trà Vinh"; printed in capitals. */
@@ -206,9 +205,7 @@ function heading(text: string): Paragraph {
 function progressSection(summary: Summary): Paragraph[] {
   const { targets, submitted } = summary;
   const out = [heading(d.sectionProgress)];
-  const presentTypes = ORGANIZATION_TYPES.filter((t) => targets.byType[t] > 0);
-  const typeParts = presentTypes.map((t) => `${formatCount(targets.byType[t])} ${organizationTypeNouns[t]}`);
-  out.push(body(d.progressTargets(formatCount(targets.total), unitNoun(targets.byType), typeParts.length > 1 ? joinAnd(typeParts) : undefined)));
+  out.push(body(d.progressTargets(formatCount(targets.total), unitNoun(targets.byType), targetsByType(summary))));
   const [date, time] = formatDateTime(summary.generatedAt).split(' ') as [string, string];
   const when = d.progressWhen(time, date);
   if (submitted.total === 0) {
@@ -217,11 +214,8 @@ function progressSection(summary: Summary): Paragraph[] {
     const split =
       submitted.late === 0 ? d.progressAllOnTime : submitted.onTime === 0 ? d.progressAllLate : d.progressSplit(formatCount(submitted.onTime), formatCount(submitted.late));
     out.push(body(d.progressSubmitted(when, formatFraction(submitted.total, targets.total), formatPercent(submitted.total, targets.total), split)));
-    if (presentTypes.length > 1) {
-      out.push(
-        body(m.submittedByType(presentTypes.map((t) => m.typeFraction(organizationTypeNouns[t], formatFraction(submitted.byType[t], targets.byType[t]))).join('; '))),
-      );
-    }
+    const byType = submittedByType(summary);
+    if (byType) out.push(body(byType));
   }
   out.push(body(summary.notSubmitted.total === 0 ? m.allSubmitted : d.notSubmitted(formatCount(summary.notSubmitted.total))));
   if (summary.late.total > 0) out.push(body(d.late(formatCount(summary.late.total))));

@@ -25,6 +25,25 @@ export function targetSentence(t: TargetFigures, closed: boolean, esc: (s: strin
   return m.target(formatRatio(t.share), esc(t.label), m.targetCounted(fraction(t.count, t.base), formatPercent(t.count, t.base)), amongSubmitted, m.targetVerdicts[t.verdict]);
 }
 
+/** The organization types a round has, when it has several (one needs no breakdown). */
+function presentTypes(summary: Pick<Summary, 'targets'>) {
+  const present = ORGANIZATION_TYPES.filter((t) => summary.targets.byType[t] > 0);
+  return present.length > 1 ? present : [];
+}
+
+/** "80 đảng bộ cơ sở và 79 chi bộ cơ sở": the targets per type, for the chat and the Word draft. */
+export function targetsByType(summary: Pick<Summary, 'targets'>): string | undefined {
+  const parts = presentTypes(summary).map((t) => `${count(summary.targets.byType[t])} ${organizationTypeNouns[t]}`);
+  return parts.length > 0 ? joinAnd(parts) : undefined;
+}
+
+/** "Đã nộp theo loại hình: đảng bộ cơ sở 76/80; chi bộ cơ sở 76/79.", for the chat and the Word draft. */
+export function submittedByType(summary: Pick<Summary, 'targets' | 'submitted'>): string | undefined {
+  const types = presentTypes(summary);
+  if (types.length === 0) return undefined;
+  return m.submittedByType(types.map((t) => m.typeFraction(organizationTypeNouns[t], fraction(summary.submitted.byType[t], summary.targets.byType[t]))).join('; '));
+}
+
 function headingLines(campaign: SummaryCampaign, heading: string, mk: Markup): string[] {
   const lines = [mk.bold(heading)];
   lines.push(m.period(mk.esc(campaign.periodLabel)));
@@ -197,9 +216,7 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
   lines.push(m.asOf(formatDateTime(summary.generatedAt)));
 
   lines.push('', mk.bold(m.sectionProgress));
-  const noun = unitNoun(targets.byType);
-  const typeParts = ORGANIZATION_TYPES.filter((t) => targets.byType[t] > 0).map((t) => `${count(targets.byType[t])} ${organizationTypeNouns[t]}`);
-  lines.push(m.targets(count(targets.total), noun, typeParts.length > 1 ? joinAnd(typeParts) : undefined));
+  lines.push(m.targets(count(targets.total), unitNoun(targets.byType), targetsByType(summary)));
 
   if (submitted.total === 0) {
     lines.push(m.nothingSubmitted);
@@ -212,14 +229,8 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
         submitted.late === 0 ? m.noneLate : m.late(count(submitted.late)),
       ),
     );
-    const presentTypes = ORGANIZATION_TYPES.filter((t) => targets.byType[t] > 0);
-    if (presentTypes.length > 1) {
-      lines.push(
-        m.submittedByType(
-          presentTypes.map((t) => m.typeFraction(organizationTypeNouns[t], fraction(submitted.byType[t], targets.byType[t]))).join('; '),
-        ),
-      );
-    }
+    const byType = submittedByType(summary);
+    if (byType) lines.push(byType);
   }
   if (summary.notSubmitted.total === 0) lines.push(m.allSubmitted);
   else lines.push(m.notSubmittedList(count(summary.notSubmitted.total), cappedList(summary.notSubmitted, (o) => orgItem(o, mk))));
