@@ -132,9 +132,12 @@ const PRINT = {
 /** A header taller than this is a sign of a column too narrow for it, not of a header that needs it. */
 const MAX_HEADER_LINES = 12;
 
-/** A list sheet: frozen bold header with a filter over it. */
+/**
+ * A list sheet: frozen bold header with a filter over it, printed again at the top of
+ * every page (a list of 50,000 organizations runs to hundreds of pages).
+ */
 function listSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: ListColumn[]): ListSheet {
-  const sheet = workbook.addWorksheet(name, { ...PRINT, views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(name, { ...PRINT, pageSetup: { ...PRINT.pageSetup, printTitlesRow: '1:1' }, views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ width: c.width }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   // Tall enough for the longest header wrapped in its column.

@@ -181,6 +181,13 @@ describe('the workbook of a round', () => {
     }
   });
 
+  it('every list sheet prints its header row again at the top of each page', () => {
+    const lists = workbook.worksheets.filter((w) => w.name !== 'Tổng hợp');
+    expect(lists.map((w) => w.name)).toEqual(['Chi tiết', 'Chưa nộp', 'Nộp muộn', 'Ý kiến']);
+    for (const sheet of lists) expect(sheet.pageSetup.printTitlesRow, sheet.name).toBe('1:1');
+    expect(workbook.getWorksheet('Tổng hợp')!.pageSetup.printTitlesRow).toBeUndefined();
+  });
+
   it('Chi tiết: a header and one row per target organization, by code', () => {
     const rows = rowsOf(detail());
     expect(rows[0]).toEqual(['Mã', 'Tên tổ chức', 'Loại hình', 'Trực thuộc', 'Trạng thái', 'Nộp lúc', 'Muộn', 'Lý do nộp muộn', ...form.questions.map((q, i) => `${i + 1}. ${q.text}`)]);
