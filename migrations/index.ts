@@ -12,6 +12,7 @@ import * as m0005 from './0005_round_figures.js';
 import * as m0006 from './0006_settings.js';
 import * as m0007 from './0007_delivery_retries.js';
 import * as m0008 from './0008_update_replies.js';
+import * as m0009 from './0009_shown_prompts.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0006_settings': m0006,
   '0007_delivery_retries': m0007,
   '0008_update_replies': m0008,
+  '0009_shown_prompts': m0009,
 };

@@ -1,8 +1,7 @@
 /**
- * What each chat last got from the bot, as this process sent it: an adapter compares an
- * incoming message with it to tell the chat layer that the message was sent before that
- * reply reached the person (two quick messages). Kept in memory and bounded: after a
- * restart the first message of a chat is simply taken as sent after.
+ * A marker per chat of what the bot last sent there, as this process sent it (Telegram in
+ * polling mode: the id of the last question prompt, which a reply without buttons may be
+ * trusted to answer). Kept in memory and bounded: after a restart nothing is known.
  */
 const MAX_CHATS = 50_000;
 

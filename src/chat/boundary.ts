@@ -9,12 +9,12 @@ import { updateSeconds, updatesHandled, type UpdateKind, type UpdateOutcome } fr
 import { bareInviteCode } from './registration.js';
 import { parseCommand } from './commands.js';
 import { botMessages } from './messages.js';
-import { isSilent, type InboundEvent, type Reply, type Working } from './port.js';
+import { HandlingFailed, isSilent, type ChatOrder, type InboundEvent, type Reply, type Working } from './port.js';
 import type { Chat } from './router.js';
 
 export interface ChannelSide {
-  /** Shows the reply in the chat the event came from. */
-  show(reply: Reply): Promise<void>;
+  /** Shows the reply in the chat the event came from; where its last message sits in the chat, if the channel tells. */
+  show(reply: Reply): Promise<ChatOrder | undefined>;
   /** Tells the person something went wrong (plain text). */
   apologise(text: string): Promise<void>;
   /** Shows that a slow reply is coming (see Working); channels without such a sign leave it out. */
@@ -54,13 +54,18 @@ export async function handleEvent(chat: Chat, event: InboundEvent, side: Channel
   try {
     reply = await chat.handle(event, side.working);
   } catch (error) {
-    log.error({ err: error }, 'update failed');
-    await side.apologise(apologyFor(event)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
+    const failure = error instanceof HandlingFailed ? error : undefined;
+    log.error({ err: failure?.cause ?? error }, 'update failed');
+    // Said once: the same event delivered again while the outage lasts is not apologised for again.
+    if (!failure?.again) {
+      await side.apologise(apologyFor(event)).catch((err: unknown) => log.error({ err }, 'could not tell the user about the failure'));
+    }
     counted('failed');
     return 'failed';
   }
+  let order: ChatOrder | undefined;
   try {
-    await side.show(reply);
+    order = await side.show(reply);
   } catch (error) {
     log.error({ err: error }, 'reply not delivered');
     await chat.undelivered(reply).catch((err: unknown) => log.error({ err }, 'could not record the undelivered reply'));
@@ -70,7 +75,7 @@ export async function handleEvent(chat: Chat, event: InboundEvent, side: Channel
   }
   // Only a reply shown is recorded: after silence (a duplicate while its first handler may
   // still be replying), the event received again can still be answered if that handler died.
-  if (!isSilent(reply)) chat.replied(event);
+  if (!isSilent(reply)) chat.replied(event, reply, order);
   counted('handled');
   return 'handled';
 }

@@ -9,6 +9,7 @@ import type { Letterhead } from '../reports/docx.js';
 import type { LinkMaker } from '../reports/links.js';
 import type { FormCache } from '../services/forms.js';
 import type { PercentileCache } from '../services/percentiles.js';
+import type { ShownPrompt } from '../services/processedUpdates.js';
 import type { PrefetchedStep } from '../services/reporting.js';
 import type { ChannelUser } from '../services/people.js';
 import type { RoundScheduler } from '../services/scheduling.js';
@@ -52,6 +53,8 @@ export interface ChatRequest {
   answersAgain(handledAt: Date): boolean;
   /** The step read with the caller, when the event looked like an answer (router.ts identify). */
   prefetchedStep?: PrefetchedStep;
+  /** Where this process last showed the caller their report's prompt (fresher than Postgres's record for a moment). */
+  shownPrompt?: ShownPrompt;
   /** Tells the channel the reply will take a while (see Working). */
   working: Working;
 }

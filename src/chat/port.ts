@@ -124,10 +124,12 @@ export interface InboundEvent {
   /** The person's message, unique within the channel (e.g. 'chat:message'): an edit of it later names it again. */
   messageRef?: string;
   /**
-   * The channel knows this message was sent before the bot's last reply in this chat
-   * reached the person (two quick messages): it was meant for what they saw before.
+   * The message's place in its chat, comparable with the places of the bot's messages
+   * there (ChannelSender.send): one placed before the prompt of the question the person is
+   * at was sent before that question was shown (two quick messages, a platform delivering
+   * it again minutes later) and was meant for the one before.
    */
-  sentBeforeLastReply?: true;
+  order?: ChatOrder;
   content: InboundContent;
 }
 
@@ -145,10 +147,40 @@ export interface Reply {
   /** The first message replaces the pressed one where the channel can edit (multi-choice toggles). */
   inPlace?: boolean;
   /**
-   * When the reply could not be delivered, the person did not see the new prompt: their
-   * next typed message was written for the one before and must not answer this one.
+   * The report prompt the reply shows the person (its last message). Shown, where it sits
+   * in the chat is recorded: a message placed before it was not written for it. Not
+   * delivered, the person did not see it: their next typed message was written for the
+   * one before and must not answer this one.
    */
-  ifUndelivered?: { kind: 'forget_seen_prompt'; personId: string };
+  shows?: ShownReport;
+}
+
+/** A report's prompt at one step, shown to one person. */
+export interface ShownReport {
+  personId: string;
+  submissionId: string;
+  step: number;
+}
+
+/**
+ * A message's place in its chat's order, by the platform: Telegram's message id (one
+ * sequence for both sides of a private chat); Zalo's date in milliseconds (its ids carry
+ * no order), by Zalo's clock for both sides, never this machine's.
+ */
+export type ChatOrder = number;
+
+/**
+ * An event's handling failed (nothing of it committed). `again`: it had failed here before
+ * (a platform delivering it again while Postgres is away), and the person was told then.
+ */
+export class HandlingFailed extends Error {
+  override readonly name = 'HandlingFailed';
+  constructor(
+    override readonly cause: unknown,
+    readonly again: boolean,
+  ) {
+    super('the event could not be handled', { cause });
+  }
 }
 
 export const NO_REPLY: Reply = { messages: [] };
@@ -182,8 +214,8 @@ export type SendFailure =
 /** The outbound side of a channel, for the outbox and the chat layer's replies alike. */
 export interface ChannelSender {
   readonly channel: ChannelName;
-  /** Sends one message (split by the adapter if long); the id of the last part sent. */
-  send(externalId: string, message: OutboundMessage): Promise<{ messageId: string }>;
+  /** Sends one message (split by the adapter if long); the id of the last part sent, and its place in the chat. */
+  send(externalId: string, message: OutboundMessage): Promise<{ messageId: string; order: ChatOrder }>;
   /** What the outbox does with an error thrown by send; rethrows what it does not know. */
   classify(error: unknown): SendFailure;
 }

@@ -40,7 +40,7 @@ export function reportReply(reply: ReportReply, personId: string): Reply {
         messages: [{ text, options }],
         inPlace: reply.inPlace,
         pressed: 'retire',
-        ifUndelivered: { kind: 'forget_seen_prompt', personId },
+        shows: { personId, submissionId: reply.submissionId, step: reply.step },
       };
     }
   }
@@ -66,9 +66,10 @@ export async function answerReport(
   const reply = await handleReportInput(
     reportingDeps(request),
     {
-      event: { channel: event.channel, dedupeKey: event.dedupeKey, ...(messageRef ? { messageRef } : {}), ...(event.sentBeforeLastReply ? { sentBeforeLastReply: true } : {}) },
+      event: { channel: event.channel, dedupeKey: event.dedupeKey, ...(messageRef ? { messageRef } : {}), ...(event.order !== undefined ? { order: event.order } : {}) },
       personId,
       input,
+      ...(request.shownPrompt ? { shownHere: request.shownPrompt } : {}),
       ...(target?.step !== undefined ? { button: { submissionId: target.submissionId, step: target.step } } : target ? { submissionId: target.submissionId } : {}),
     },
     request.prefetchedStep,

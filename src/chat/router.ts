@@ -20,7 +20,7 @@ import { fileAction } from './files.js';
 import { linkCommand } from './linking.js';
 import { botMessages as msg } from './messages.js';
 import { onceRepeatable, sayOnce } from './once.js';
-import { NO_REPLY, type Action, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
+import { HandlingFailed, NO_REPLY, type Action, type ChatOrder, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
 import { bareInviteCode, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge, pickRoundByNumber } from './report.js';
 import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
@@ -31,8 +31,12 @@ export interface Chat {
   handle(event: InboundEvent, working?: Working): Promise<Reply>;
   /** The channel could not deliver `reply`: undo what assumed the person saw it. */
   undelivered(reply: Reply): Promise<void>;
-  /** The channel showed the reply to `event`: recorded (in a batch), so the event received again says nothing. */
-  replied(event: EventKey): void;
+  /**
+   * The channel showed the reply to `event`, its last message at `order` in the chat:
+   * recorded (in a batch), so the event received again says nothing, and a message placed
+   * before the prompt it shows is not taken as an answer to it.
+   */
+  replied(event: EventKey, reply: Reply, order: ChatOrder | undefined): void;
   /** Records what is still gathered; call before the database closes. */
   close(): Promise<void>;
 }
@@ -217,18 +221,29 @@ export function createChat(given: ChatDeps): Chat {
         const typed = event.content.kind === 'text' ? readTyped(event.content.text, event.content.quoted) : undefined;
         const { caller, prefetchedStep } = await identify(deps, event, typed);
         const log = deps.logger.child({ channel: event.channel, dedupeKey: event.dedupeKey, personId: caller.person?.id });
-        const request: ChatRequest = { deps, event, caller, log, answersAgain, working, ...(prefetchedStep ? { prefetchedStep } : {}) };
+        const shownPrompt = caller.person ? replies.shownTo(caller.person.id) : undefined;
+        const request: ChatRequest = {
+          deps,
+          event,
+          caller,
+          log,
+          answersAgain,
+          working,
+          ...(prefetchedStep ? { prefetchedStep } : {}),
+          ...(shownPrompt ? { shownPrompt } : {}),
+        };
         return await route(request, typed);
       } catch (error) {
         recentEvents.failed(event);
-        throw error;
+        throw new HandlingFailed(error, before === 'failed');
       }
     },
     async undelivered(reply) {
-      if (reply.ifUndelivered?.kind === 'forget_seen_prompt') await forgetSeenPrompt(deps.db, reply.ifUndelivered.personId);
+      if (reply.shows) await forgetSeenPrompt(deps.db, reply.shows.personId);
     },
-    replied(event) {
+    replied(event, reply, order) {
       replies.add(event);
+      if (reply.shows && order !== undefined) replies.promptShown({ ...reply.shows, channel: event.channel, order });
     },
     close() {
       return replies.close();

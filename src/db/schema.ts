@@ -23,7 +23,7 @@ export interface OrganizationsTable {
   updated_at: Timestamp;
 }
 
-export interface PeopleTable {
+export interface PeopleTable extends ShownPromptColumns {
   id: Generated<string>;
   display_name: string;
   username: string | null;
@@ -37,6 +37,15 @@ export interface PeopleTable {
   /** Set when the channel refused a message (the person blocked the bot); cleared when they write again. */
   unreachable_at: NullableTimestamp;
   unreachable_reason: string | null;
+}
+
+/** Where the report's prompt was last shown to the person (migrations/0009_shown_prompts.ts); null before any. */
+export interface ShownPromptColumns {
+  shown_channel: ChannelName | null;
+  shown_submission_id: BigId | null;
+  shown_step: number | null;
+  /** The prompt's place in its chat's order; bigint, read as text. */
+  shown_order: string | null;
 }
 
 /** One account of a person in one chat app. */
@@ -251,7 +260,8 @@ export interface Database {
 }
 
 export type Organization = Selectable<OrganizationsTable>;
-export type Person = Selectable<PeopleTable>;
+/** A person as the use cases read them: the answer path alone reads where their prompt was shown. */
+export type Person = Omit<Selectable<PeopleTable>, keyof ShownPromptColumns>;
 export type Campaign = Selectable<CampaignsTable>;
 export type Submission = Selectable<SubmissionsTable>;
 export type NewOrganization = Insertable<OrganizationsTable>;

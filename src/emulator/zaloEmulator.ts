@@ -40,6 +40,12 @@ export interface ZaloEmulatorOptions {
   /** Default '1234567890:zalo-test-secret'. */
   token?: string;
   bot?: { id?: string; account_name?: string; display_name?: string };
+  /**
+   * How far Zalo's clock is from this machine's, in ms (default 0). Zalo dates both the
+   * users' messages and the bot's by its own clock; a real bot's host disagrees with it
+   * by seconds, which a bot comparing the two would get wrong.
+   */
+  clockOffsetMs?: number;
 }
 
 export interface ZaloApiErrorSpec {
@@ -157,10 +163,10 @@ const EXTRA_FIELDS: Record<string, Record<string, unknown>> = {
   'message.voice.received': { url: 'https://example.invalid/voice.aac' },
 };
 
-function userUpdate(user: ZaloUser, eventName: string, text?: string): Update {
+function userUpdate(user: ZaloUser, eventName: string, date: number, text?: string): Update {
   const message: Record<string, unknown> = {
     message_id: newMessageId(),
-    date: Date.now(),
+    date,
     chat: { id: user.id, chat_type: 'PRIVATE' },
     from: { id: user.id, display_name: user.display_name, is_bot: false },
     ...EXTRA_FIELDS[eventName],
@@ -234,11 +240,13 @@ class Emulator implements ZaloEmulator {
   private queue: Update[] = [];
   private webhook: Webhook | undefined;
   private webhookUpdatedAt = 0;
+  private readonly clockOffsetMs: number;
   private deliveriesInFlight = 0;
   private closed = false;
 
   constructor(opts: ZaloEmulatorOptions) {
     this.token = opts.token ?? DEFAULT_TOKEN;
+    this.clockOffsetMs = opts.clockOffsetMs ?? 0;
     this.bot = {
       id: opts.bot?.id ?? (this.token.split(':')[0] || '1234567890'),
       account_name: opts.bot?.account_name ?? 'baocao_test_bot',
@@ -258,6 +266,11 @@ class Emulator implements ZaloEmulator {
     });
   }
 
+  /** Now, by Zalo's clock. */
+  private zaloNow(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   async listen(port: number): Promise<void> {
     this.apiRoot = await this.server.listen(port);
   }
@@ -270,11 +283,11 @@ class Emulator implements ZaloEmulator {
   }
 
   sendText(user: ZaloUser, text: string): string {
-    return this.fromUser(user, userUpdate(user, 'message.text.received', text));
+    return this.fromUser(user, userUpdate(user, 'message.text.received', this.zaloNow(), text));
   }
 
   sendOther(user: ZaloUser, eventName: string): string {
-    return this.fromUser(user, userUpdate(user, eventName));
+    return this.fromUser(user, userUpdate(user, eventName, this.zaloNow()));
   }
 
   injectUpdate(update: object): string {
@@ -466,7 +479,7 @@ class Emulator implements ZaloEmulator {
   }
 
   private store(chatId: string, content: { text: string; photo?: string }): object {
-    const message: ZaloBotMessage = { message_id: newMessageId(), chat_id: chatId, date: Date.now(), ...content };
+    const message: ZaloBotMessage = { message_id: newMessageId(), chat_id: chatId, date: this.zaloNow(), ...content };
     this.chats.add(message);
     return { message_id: message.message_id, date: message.date };
   }

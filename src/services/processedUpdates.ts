@@ -1,6 +1,6 @@
 /** Inbound events already handled: the dedupe record every use case writes with its changes. */
 import { sql, type Kysely } from 'kysely';
-import type { EventKey } from '../chat/port.js';
+import type { ChannelName, ChatOrder, EventKey } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -40,16 +40,60 @@ export async function markReplied(db: Kysely<Database>, events: readonly EventKe
   `.execute(db);
 }
 
-/** How long shown replies are gathered before they are recorded: one statement for many, off the answer's path. */
-const REPLIED_FLUSH_MS = 200;
+/**
+ * Where a person was shown their report's prompt: the report and step, and the prompt's
+ * place in the chat of `channel` (migrations/0009_shown_prompts.ts).
+ */
+export interface ShownPrompt {
+  personId: string;
+  channel: ChannelName;
+  submissionId: string;
+  step: number;
+  order: ChatOrder;
+}
+
+/** Whether two marks are of the same prompt: the same report at the same step, in the same chat app. */
+export function samePrompt(a: Omit<ShownPrompt, 'order'>, b: Omit<ShownPrompt, 'order'>): boolean {
+  return a.personId === b.personId && a.channel === b.channel && a.submissionId === b.submissionId && a.step === b.step;
+}
 
 /**
- * Replies shown, recorded in batches. A process killed before a batch is written leaves
- * those events unreplied in Postgres: received again, they are answered once more, which
- * is the safe side (a person told twice where their report stands, never left in silence).
+ * Records where prompts were shown, one row per person. A prompt shown again at the same
+ * step (a refused answer) keeps the place it was first shown at: what the person typed
+ * while it was on their screen was meant for it. A late batch (another replica's) does
+ * not move a report's mark back to an earlier step.
+ */
+export async function markPromptsShown(db: Kysely<Database>, prompts: readonly ShownPrompt[]): Promise<void> {
+  if (prompts.length === 0) return;
+  await sql`
+    update people p set shown_channel = r.channel, shown_submission_id = r.submission_id, shown_step = r.step,
+      shown_order = case when p.shown_channel = r.channel and p.shown_submission_id = r.submission_id and p.shown_step = r.step
+        then least(p.shown_order, r.ord) else r.ord end
+    from unnest(${prompts.map((m) => m.personId)}::bigint[], ${prompts.map((m) => m.channel)}::text[], ${prompts.map((m) => m.submissionId)}::bigint[],
+      ${prompts.map((m) => m.step)}::int[], ${prompts.map((m) => m.order)}::bigint[]) as r(person_id, channel, submission_id, step, ord)
+    where p.id = r.person_id and not (p.shown_submission_id is not distinct from r.submission_id and p.shown_step > r.step)
+  `.execute(db);
+}
+
+/** How long shown replies are gathered before they are recorded: a statement for many, off the answer's path. */
+const REPLIED_FLUSH_MS = 200;
+
+/** People whose last shown prompt this process remembers: a province's secretaries many times over. */
+const MAX_PROMPTS_KEPT = 50_000;
+
+/**
+ * Replies shown, and the prompts among them, recorded in batches. A process killed before
+ * a batch is written leaves those events unreplied in Postgres: received again, they are
+ * answered once more, which is the safe side (a person told twice where their report
+ * stands, never left in silence). Its prompts' places are lost with it: a message placed
+ * before one of them is then judged by the mark before (see reporting.ts sentBeforeShown).
+ * Prompts are also kept here, so the next message, often within the batch's delay, is
+ * judged by this process's own mark.
  */
 export class RepliedMarks {
   private pending: EventKey[] = [];
+  private pendingPrompts: ShownPrompt[] = [];
+  private readonly prompts = new Map<string, ShownPrompt>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -64,9 +108,25 @@ export class RepliedMarks {
     // After close the pool is gone: such an event stays unreplied (answered again if received again).
     if (this.closed) return;
     this.pending.push({ channel: event.channel, dedupeKey: event.dedupeKey });
-    if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush(), REPLIED_FLUSH_MS);
-    this.timer.unref();
+    this.schedule();
+  }
+
+  /** The prompt was shown at `order` in its chat. */
+  promptShown(prompt: ShownPrompt): void {
+    const known = this.prompts.get(prompt.personId);
+    const kept = known && samePrompt(known, prompt) && known.order <= prompt.order ? known : prompt;
+    this.prompts.delete(prompt.personId);
+    this.prompts.set(prompt.personId, kept);
+    // A Map iterates in insertion order: the first key is the person seen longest ago.
+    if (this.prompts.size > MAX_PROMPTS_KEPT) this.prompts.delete(this.prompts.keys().next().value!);
+    if (this.closed) return;
+    this.pendingPrompts.push(prompt);
+    this.schedule();
+  }
+
+  /** Where this process last showed the person a prompt, if it did. */
+  shownTo(personId: string): ShownPrompt | undefined {
+    return this.prompts.get(personId);
   }
 
   /** Writes what is gathered and takes no more (at shutdown, before the pool closes). */
@@ -75,12 +135,33 @@ export class RepliedMarks {
     return this.flush();
   }
 
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), REPLIED_FLUSH_MS);
+    this.timer.unref();
+  }
+
   private flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;
+    const prompts = lastPerPerson(this.pendingPrompts);
     this.pending = [];
-    this.flushing = this.flushing.then(() => markReplied(this.db, batch, this.clock.now()).catch(this.onError));
+    this.pendingPrompts = [];
+    this.flushing = this.flushing.then(async () => {
+      await markReplied(this.db, batch, this.clock.now()).catch(this.onError);
+      await markPromptsShown(this.db, prompts).catch(this.onError);
+    });
     return this.flushing;
   }
+}
+
+/** Each person's last prompt, at the place it was first shown at that step (as markPromptsShown keeps it). */
+function lastPerPerson(prompts: readonly ShownPrompt[]): ShownPrompt[] {
+  const last = new Map<string, ShownPrompt>();
+  for (const prompt of prompts) {
+    const known = last.get(prompt.personId);
+    last.set(prompt.personId, known && samePrompt(known, prompt) && known.order <= prompt.order ? known : prompt);
+  }
+  return [...last.values()];
 }

@@ -7,7 +7,7 @@
  * report meanwhile, nothing is written and the step is decided again on fresh data.
  */
 import { sql, type Kysely } from 'kysely';
-import type { EventKey, Identity } from '../chat/port.js';
+import type { ChannelName, ChatOrder, EventKey, Identity } from '../chat/port.js';
 import { PREPARED } from '../db/connect.js';
 import { isBigintId } from '../db/ids.js';
 import type { Database } from '../db/schema.js';
@@ -24,7 +24,7 @@ import type { PercentileCache } from './percentiles.js';
 import { identitySeen, KNOWN_PERSON_COLUMNS, knownPersonOf, type KnownPerson, type KnownPersonRow } from './people.js';
 import { dialogueState, typedColumns, type ReportRow } from './reportState.js';
 import { writeChange, writeStay, type AnswerWrite, type StatusWrite } from './stepWrite.js';
-import { markUpdateProcessed } from './processedUpdates.js';
+import { markUpdateProcessed, samePrompt, type ShownPrompt } from './processedUpdates.js';
 import { loadAnswers } from './answers.js';
 import { acknowledgeByOpening } from './deliveries.js';
 import { inTransaction, isTransientConflict } from '../db/transaction.js';
@@ -66,8 +66,8 @@ export type ReportReply =
 export interface ReportEvent extends EventKey {
   /** channel:chat:message of the person's message: an edit of it later changes this answer. */
   messageRef?: string;
-  /** Sent before the bot's last reply was shown (see InboundEvent): not meant for what that reply asks. */
-  sentBeforeLastReply?: boolean;
+  /** The message's place in its chat (see InboundEvent): compared with where the current prompt was shown. */
+  order?: ChatOrder;
 }
 
 export interface ReportInput {
@@ -78,6 +78,8 @@ export interface ReportInput {
   button?: { submissionId: string; step: number };
   /** The report an edited message belongs to (it need not be the one the person is answering now). */
   submissionId?: string;
+  /** Where this process last showed the person a prompt: Postgres's record of it is written a moment later. */
+  shownHere?: ShownPrompt;
 }
 
 /** A step number no report has: the person has not seen the current prompt. */
@@ -98,6 +100,11 @@ interface StepRead {
   member: boolean;
   answers: Record<string, AnswerValue> | null;
   previous: Record<string, { value: number; periodLabel: string }> | null;
+  /** Where the person was last shown a prompt, as recorded (processedUpdates.ts markPromptsShown). */
+  shown_channel: ChannelName | null;
+  shown_submission_id: string | null;
+  shown_step: number | null;
+  shown_order: string | null;
 }
 
 type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
@@ -106,7 +113,8 @@ type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
 const STEP_PERSON_COLUMNS = sql`p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text`;
 
 /** What a step reads besides the person: the event's record (`u`) and the report it is on (`s`, `c`, `o`). */
-const STEP_COLUMNS = sql`u.dedupe_key is not null as duplicate, case when u.replied_at is null then u.processed_at end as unreplied_since,
+const STEP_COLUMNS = sql`p.shown_channel, p.shown_submission_id, p.shown_step, p.shown_order,
+      u.dedupe_key is not null as duplicate, case when u.replied_at is null then u.processed_at end as unreplied_since,
       s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,
       s.last_submitted_at, s.late, s.late_reason, s.reopened_at, s.updated_at, s.updated_by, c.form_id, c.form_version, c.period_label, c.period_start, c.period_end, c.due_at, c.closed_at, o.name as org_name,
       exists (select 1 from memberships m where m.person_id = p.id and m.organization_id = s.organization_id) as member,
@@ -184,6 +192,23 @@ function answeredCountAfter(state: DialogueState, effects: readonly Effect[]): n
   return keys.size;
 }
 
+/**
+ * The typed message was sent before the person was shown the prompt of the step the
+ * report is at: its place in the chat is before that prompt's. Judged by this process's
+ * mark or Postgres's, whichever is of this very prompt (a mark of another step, or of
+ * another chat app, says nothing about it); a mark never recorded judges nothing.
+ */
+function sentBeforeShown(request: ReportInput, row: StepRow, submissionId: string, step: number): boolean {
+  const { order, channel } = request.event;
+  if (order === undefined) return false;
+  const recorded: ShownPrompt | undefined =
+    row.shown_channel !== null && row.shown_submission_id !== null && row.shown_step !== null && row.shown_order !== null
+      ? { personId: request.personId, channel: row.shown_channel, submissionId: row.shown_submission_id, step: row.shown_step, order: Number(row.shown_order) }
+      : undefined;
+  const current = { personId: request.personId, channel, submissionId, step };
+  return [request.shownHere, recorded].some((mark) => mark !== undefined && samePrompt(mark, current) && order < mark.order);
+}
+
 /** Which question number a prompt is at, for the "sent before it was shown" notice. */
 function questionNoOf(state: DialogueState): number | undefined {
   const { cursor } = state;
@@ -215,7 +240,7 @@ async function attemptStep(deps: ReportingDeps, request: ReportInput, prefetched
   if (typed && onThisReport && row.seen_step !== current) return shownAgain(msg.movedByCoReporter);
   // Sent before the current question was shown (two quick messages): it was meant for the one before.
   const questionNo = questionNoOf(state);
-  if (typed && onThisReport && questionNo !== undefined && request.event.sentBeforeLastReply) {
+  if (typed && questionNo !== undefined && sentBeforeShown(request, row, report.id, current)) {
     const text = normalizedText(request.input);
     return shownAgain(msg.sentBeforeShown(questionNo, text, text !== '' && text === row.last_answer_text));
   }

@@ -75,8 +75,7 @@ describe('a command received again after its reply was lost', () => {
   it('says nothing either way once its reply was recorded as shown', async () => {
     const event = typed('/trangthai');
     const chat = freshProcess();
-    await chat.handle(event);
-    chat.replied(event);
+    chat.replied(event, await chat.handle(event), undefined);
     await chat.close();
     expect(await freshProcess().handle(event)).toEqual({ messages: [] });
   });

@@ -11,6 +11,7 @@ import {
   type ZaloClient,
   type ZaloUpdate,
 } from '../../src/channels/zalo/client.js';
+import { createZaloSender } from '../../src/channels/zalo/adapter.js';
 import { startZaloPolling, zaloWebhookHandler, type ZaloPolling } from '../../src/channels/zalo/transport.js';
 import { startZaloEmulator, type ZaloEmulator, type ZaloUser } from '../../src/emulator/zaloEmulator.js';
 import { freePort } from '../../src/http/freePort.js';
@@ -173,6 +174,21 @@ describe('the Zalo client against the emulator', () => {
     expect(classifyZaloSendError(error)).toEqual({ action: 'rate_limited', retryAfterMs: 1000 });
     emulator.setRateLimit(null);
     await expect(client.sendMessage(HEX_USER.id, 'ba')).resolves.toBeTruthy();
+  });
+
+  it('sends a long message once, whole, under the rate limit: a refused part is sent again, never the parts before it', async () => {
+    emulator.addUser(HEX_USER);
+    const lines = Array.from({ length: 30 }, (_, i) => `Dòng ${String(i + 1).padStart(2, '0')}: ${'đ'.repeat(90)}`);
+    emulator.setRateLimit(1);
+    const sent = await createZaloSender(client).send(HEX_USER.id, { text: lines.join('\n'), options: [] });
+    const received = emulator.messagesTo(HEX_USER.id);
+    expect(received).toHaveLength(2);
+    expect(received.map((m) => m.text).join('\n')).toBe(lines.join('\n'));
+    // Its place in the chat is its last part's date, by Zalo's clock.
+    expect(sent).toEqual({ messageId: received[1]!.message_id, order: received[1]!.date });
+    const tries = emulator.calls.filter((c) => c.method === 'sendMessage');
+    expect(tries.length).toBeGreaterThanOrEqual(3);
+    expect(tries.filter((c) => String(c.params.text).startsWith('Dòng 01'))).toHaveLength(1);
   });
 
   it('classifies server errors as retry and other refusals as failed', async () => {

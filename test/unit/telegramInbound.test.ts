@@ -10,9 +10,10 @@ const me = { id: 42, is_bot: true, first_name: 'Bot', username: 'bot' } as UserF
 const user = { id: 1001, is_bot: false, first_name: 'An' };
 const chat = { id: 1001, type: 'private' as const, first_name: 'An' };
 
-function eventOf(message: Record<string, unknown>, lastReplyId?: number) {
-  const update = { update_id: 7, message: { message_id: 50, date: 1_780_000_000, chat, from: user, ...message } } as unknown as Update;
-  return toInboundEvent(new Context(update, new Api('1:x'), me), { lastReplyId });
+function eventOf(message: Record<string, unknown>, edited = false) {
+  const body = { message_id: 50, date: 1_780_000_000, chat, from: user, ...message };
+  const update = (edited ? { update_id: 7, edited_message: body } : { update_id: 7, message: body }) as unknown as Update;
+  return toInboundEvent(new Context(update, new Api('1:x'), me));
 }
 
 describe('toInboundEvent', () => {
@@ -33,9 +34,10 @@ describe('toInboundEvent', () => {
     expect(eventOf({ text: '5', via_bot: { id: 9, is_bot: true, first_name: 'Other' } })?.content).toEqual({ kind: 'forwarded' });
   });
 
-  it('a message whose id is below the bot\'s last reply was sent before that reply arrived', () => {
-    expect(eventOf({ text: '1.234' }, 51)?.sentBeforeLastReply).toBe(true);
-    expect(eventOf({ text: '1.234' }, 49)?.sentBeforeLastReply).toBeUndefined();
+  it('a new message is placed in its chat by its id (one sequence for both sides); an edit is not placed', () => {
+    expect(eventOf({ text: '1.234' })?.order).toBe(50);
     expect(eventOf({ text: '1.234' })?.messageRef).toBe('1001:50');
+    expect(eventOf({ text: '1.235' }, true)?.order).toBeUndefined();
+    expect(eventOf({ text: '1.235' }, true)?.messageRef).toBe('1001:50');
   });
 });

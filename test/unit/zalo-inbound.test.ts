@@ -21,13 +21,14 @@ function update(overrides: { event_name?: string; message?: Partial<ZaloUpdate['
 }
 
 describe('zaloUpdateToEvent', () => {
-  it('turns a text message into a text event keyed by message_id', () => {
+  it('turns a text message into a text event keyed by message_id, placed in its chat by its date (Zalo\'s clock)', () => {
     expect(zaloUpdateToEvent(update())).toEqual({
       channel: 'zalo',
       dedupeKey: '16f6366b3f02645a3d15',
       from: { externalId: HEX_USER, displayName: 'Nguyễn Văn A', username: null },
       at: new Date(1766619597466),
       messageRef: '16f6366b3f02645a3d15',
+      order: 1766619597466,
       content: { kind: 'text', text: 'Xin chào' },
     });
   });

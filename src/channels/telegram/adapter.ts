@@ -11,7 +11,7 @@ import type { InlineKeyboardMarkup, UserFromGetMe } from 'grammy/types';
 import type { Chat } from '../../chat/router.js';
 import { handleEvent } from '../../chat/boundary.js';
 import { commandMenus } from '../../chat/messages.js';
-import type { Action, Attachment, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
+import type { Action, Attachment, ChatOrder, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
 import type { Logger } from '../../logger.js';
 import { questionNoInPrompt } from '../../dialogue/heading.js';
 import { LastReplies } from '../lastReply.js';
@@ -71,24 +71,21 @@ function reportOfButtons(message: { reply_markup?: InlineKeyboardMarkup }): { su
 }
 
 /**
- * The update as a channel-neutral event. `lastReplyId`: the id of the bot's last message
- * in this chat; message ids of a private chat are one sequence for both sides, so a
- * smaller id was sent before that reply arrived. `lastPromptId`: the last question prompt's.
+ * The update as a channel-neutral event. `lastPromptId`: the id of the last question
+ * prompt this process sent in the chat (polling only, see onlyReceiver).
  */
-export function toInboundEvent(ctx: Context, seen: { lastReplyId?: number | undefined; lastPromptId?: number | undefined } = {}): InboundEvent | undefined {
-  const { lastReplyId } = seen;
+export function toInboundEvent(ctx: Context, seen: { lastPromptId?: number | undefined } = {}): InboundEvent | undefined {
   const from = ctx.from;
   const message = ctx.message ?? ctx.editedMessage;
   if (!from || from.is_bot || (!message && !ctx.callbackQuery)) return undefined;
-  const before = ctx.message !== undefined && lastReplyId !== undefined && ctx.message.message_id < lastReplyId;
   return {
     channel: 'telegram',
     dedupeKey: String(ctx.update.update_id),
     from: { externalId: String(from.id), displayName: displayName(from), username: from.username ?? null },
-    // Telegram dates are whole seconds: a message sent within the second a prompt was shown counts as before it.
     at: message ? new Date(message.date * 1000) : new Date(),
     ...(message ? { messageRef: `${message.chat.id}:${message.message_id}` } : {}),
-    ...(before ? { sentBeforeLastReply: true as const } : {}),
+    // Message ids of a private chat are one sequence for both sides: a smaller id was sent before.
+    ...(ctx.message ? { order: ctx.message.message_id } : {}),
     content: contentOf(ctx, seen.lastPromptId),
   };
 }
@@ -212,17 +209,12 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
     await next();
   });
 
-  // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
-  const lastReplies = new LastReplies<number>();
   // The question prompt each chat saw last: a reply to it answers the question it shows now.
   const lastPrompts = new LastReplies<number>();
-  const sentIn = (chatId: string) => (messageId: number, text: string) => {
-    lastReplies.record(chatId, messageId);
-    if (options.onlyReceiver && questionNoInPrompt(markupToPlain(text)) !== undefined) lastPrompts.record(chatId, messageId);
-  };
+  // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
   bot.chatType('private').use(async (ctx) => {
     const chatId = String(ctx.chat.id);
-    const event = toInboundEvent(ctx, { lastReplyId: lastReplies.get(chatId), lastPromptId: lastPrompts.get(chatId) });
+    const event = toInboundEvent(ctx, { lastPromptId: lastPrompts.get(chatId) });
     if (!event) return;
     const working = workingSign(ctx, ctx.log);
     await handleEvent(
@@ -230,11 +222,18 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
       event,
       {
         async show(reply) {
+          // The last message shown: sent, or the pressed one edited in place when nothing is sent.
+          let order: ChatOrder | undefined = ctx.callbackQuery?.message?.message_id;
+          const sent = (messageId: number, text: string) => {
+            order = messageId;
+            if (options.onlyReceiver && questionNoInPrompt(markupToPlain(text)) !== undefined) lastPrompts.record(chatId, messageId);
+          };
           try {
-            await showReply(ctx, reply, { sent: sentIn(chatId), answeredQuery: working.answeredQuery });
+            await showReply(ctx, reply, { sent, answeredQuery: working.answeredQuery });
           } finally {
             working.stop();
           }
+          return order;
         },
         async apologise(text) {
           working.stop();

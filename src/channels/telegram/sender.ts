@@ -1,6 +1,6 @@
 /** The outbound side of Telegram for the outbox: one message (split if long) to a user, and its errors classified. */
 import { Api, GrammyError, HttpError } from 'grammy';
-import type { ChannelSender, OutboundMessage, SendFailure } from '../../chat/port.js';
+import type { ChannelSender, ChatOrder, OutboundMessage, SendFailure } from '../../chat/port.js';
 import { htmlOptions, telegramParts } from './render.js';
 
 /** What the outbox does with a Telegram error. */
@@ -16,15 +16,16 @@ export function classifyTelegramError(error: unknown): SendFailure {
 }
 
 /** Sends every part of a message; the keyboard rides on the last. */
-export async function sendTelegramMessage(api: Api, chatId: string, message: OutboundMessage): Promise<{ messageId: string }> {
+export async function sendTelegramMessage(api: Api, chatId: string, message: OutboundMessage): Promise<{ messageId: string; order: ChatOrder }> {
   const { chunks, keyboard } = telegramParts(message);
-  let last = '';
+  let last = 0;
   for (const [i, chunk] of chunks.entries()) {
     const isLast = i === chunks.length - 1;
     const sent = await api.sendMessage(chatId, chunk, { ...htmlOptions, ...(isLast && keyboard ? { reply_markup: keyboard } : {}) });
-    last = String(sent.message_id);
+    last = sent.message_id;
   }
-  return { messageId: last };
+  // A private chat's message ids are one sequence for both sides: the id is the message's place.
+  return { messageId: String(last), order: last };
 }
 
 export function createTelegramSender(api: Api): ChannelSender {

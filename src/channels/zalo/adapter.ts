@@ -5,12 +5,11 @@
  * notice (Telegram's callback answer) has no place in Zalo: it is sent as a message.
  */
 import { handleEvent } from '../../chat/boundary.js';
-import type { ChannelSender, OutboundMessage, Reply } from '../../chat/port.js';
+import type { ChannelSender, ChatOrder, OutboundMessage, Reply } from '../../chat/port.js';
 import type { Chat } from '../../chat/router.js';
 import type { Logger } from '../../logger.js';
-import { LastReplies } from '../lastReply.js';
 import { renderForText } from '../text/render.js';
-import { classifyZaloSendError, type ZaloClient, type ZaloUpdate } from './client.js';
+import { classifyZaloSendError, type ZaloClient, type ZaloSentMessage, type ZaloUpdate } from './client.js';
 import { zaloUpdateToEvent } from './inbound.js';
 
 export const ZALO_TEXT_LIMIT = 2000;
@@ -18,13 +17,37 @@ export const ZALO_TEXT_LIMIT = 2000;
 export function createZaloSender(client: Pick<ZaloClient, 'sendMessage'>): ChannelSender {
   return {
     channel: 'zalo',
-    async send(chatId, message) {
-      let last = '';
-      for (const part of renderForText(message, ZALO_TEXT_LIMIT)) last = (await client.sendMessage(chatId, part)).message_id;
-      return { messageId: last };
-    },
+    send: (chatId, message) => sendParts(client, chatId, message),
     classify: classifyZaloSendError,
   };
+}
+
+/** A part refused for the rate is waited out a few times rather than failing the message. */
+const PART_ATTEMPTS = 3;
+const MAX_PART_WAIT_MS = 5000;
+
+/**
+ * Sends a message's parts in order. A part Zalo refuses for the rate is sent again after
+ * the wait it asks for, never the parts before it: a long review or escalation arrives
+ * once, whole. Its place in the chat is the last part's date, by Zalo's clock.
+ */
+async function sendParts(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, message: OutboundMessage): Promise<{ messageId: string; order: ChatOrder }> {
+  let last: ZaloSentMessage | undefined;
+  for (const part of renderForText(message, ZALO_TEXT_LIMIT)) last = await sendPart(client, chatId, part);
+  if (!last) throw new Error('a Zalo message with no text to send');
+  return { messageId: last.message_id, order: last.date };
+}
+
+async function sendPart(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, text: string): Promise<ZaloSentMessage> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.sendMessage(chatId, text);
+    } catch (error) {
+      const failure = classifyZaloSendError(error);
+      if (failure.action !== 'rate_limited' || attempt >= PART_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(failure.retryAfterMs, MAX_PART_WAIT_MS)));
+    }
+  }
 }
 
 function plain(text: string): OutboundMessage {
@@ -37,36 +60,15 @@ function messagesOf(reply: Reply): OutboundMessage[] {
   return reply.toast ? [plain(reply.toast.text)] : [];
 }
 
-/** Replies share the bot's quota with the outbox: a 429 is waited out a few times rather than losing the reply. */
-const REPLY_ATTEMPTS = 3;
-const MAX_REPLY_WAIT_MS = 5000;
-
-async function sendReply(sender: ChannelSender, to: string, message: OutboundMessage): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sender.send(to, message);
-      return;
-    } catch (error) {
-      const failure = sender.classify(error);
-      if (failure.action !== 'rate_limited' || attempt >= REPLY_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(failure.retryAfterMs, MAX_REPLY_WAIT_MS)));
-    }
-  }
-}
-
 /**
  * Handles one Zalo update end to end: the chat layer's use case, then its reply. A failed
  * use case is apologised for and rethrown, so a webhook answers 500 and Zalo delivers the
  * update again (its transaction rolled back, nothing of it was stored).
  */
 export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Logger): (update: ZaloUpdate) => Promise<void> {
-  // When each chat last got a reply: Zalo ids carry no order, its dates (milliseconds) do.
-  const lastReplies = new LastReplies<number>();
   return async (update) => {
-    const received = zaloUpdateToEvent(update);
-    if (!received) return;
-    const repliedAt = lastReplies.get(received.from.externalId);
-    const event = repliedAt !== undefined && received.at.getTime() < repliedAt ? { ...received, sentBeforeLastReply: true as const } : received;
+    const event = zaloUpdateToEvent(update);
+    if (!event) return;
     const log = logger.child({ channel: 'zalo', dedupeKey: event.dedupeKey });
     const to = event.from.externalId;
     const outcome = await handleEvent(
@@ -74,13 +76,13 @@ export function createZaloHandler(chat: Chat, sender: ChannelSender, logger: Log
       event,
       {
         async show(reply) {
-          for (const message of messagesOf(reply)) {
-            // Recorded as it starts: nothing the person sends after seeing it can be dated earlier.
-            lastReplies.record(to, Date.now());
-            await sendReply(sender, to, message);
-          }
+          let order: ChatOrder | undefined;
+          for (const message of messagesOf(reply)) order = (await sender.send(to, message)).order;
+          return order;
         },
-        apologise: (text) => sendReply(sender, to, plain(text)),
+        apologise: async (text) => {
+          await sender.send(to, plain(text));
+        },
       },
       log,
     );

@@ -26,6 +26,8 @@ export function zaloUpdateToEvent(update: ZaloUpdate): InboundEvent | undefined 
     from: { externalId: message.from.id, displayName, username: null },
     at: new Date(message.date),
     messageRef: message.message_id,
+    // Zalo's ids carry no order; its dates do, on the clock that dates the bot's messages too.
+    order: message.date,
     content: text === undefined ? { kind: 'other' } : { kind: 'text', text },
   };
 }
