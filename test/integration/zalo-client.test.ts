@@ -352,23 +352,32 @@ describe('startZaloPolling', () => {
     expect(methods.slice(1).every((m) => m === 'getUpdates')).toBe(true);
   });
 
-  it('logs a failing handler and goes on', async () => {
+  it('tries a failing update again before the next message of its chat, and gives up on one that keeps failing', async () => {
     const handled: string[] = [];
+    let flakyLeft = 2;
     const { logger, lines } = captureLogger();
     polling = startZaloPolling({
       client,
       logger,
       timeoutSeconds: 5,
+      handleAttempts: 3,
+      backoffStartMs: 10,
       handle: async (update) => {
-        if (update.message.text === 'boom') throw new Error('handler exploded');
-        handled.push(update.message.text ?? '?');
+        const text = update.message.text ?? '?';
+        if (text === 'boom') throw new Error('handler exploded');
+        if (text === 'flaky' && flakyLeft-- > 0) throw new Error('postgres away');
+        handled.push(text);
       },
     });
+    const flakyId = emulator.sendText(HEX_USER, 'flaky');
     const boomId = emulator.sendText(HEX_USER, 'boom');
     emulator.sendText(HEX_USER, 'sau');
     await emulator.waitFor(() => handled.includes('sau'));
-    const failure = lines.find((l) => l.msg === 'zalo update handler failed');
-    expect(failure).toMatchObject({ level: 50, messageId: boomId, chatId: HEX_USER.id, err: { message: 'handler exploded' } });
+    // Taken on its third try, and before what the person sent after it.
+    expect(handled).toEqual(['flaky', 'sau']);
+    expect(lines.filter((l) => l.msg === 'zalo update handler failed; trying again' && l.messageId === flakyId).map((l) => l.attempt)).toEqual([1, 2]);
+    const dropped = lines.find((l) => l.msg === 'zalo update handler failed; update dropped');
+    expect(dropped).toMatchObject({ level: 50, messageId: boomId, chatId: HEX_USER.id, attempt: 3, err: { message: 'handler exploded' } });
   });
 
   it('backs off after a network error and polls again', async () => {

@@ -105,6 +105,9 @@ export interface ZaloPollingOptions {
   timeoutSeconds?: number;
   /** Chats handled at the same time. Default 16. */
   concurrency?: number;
+  /** Tries of an update whose handling fails, and the first wait between them (doubling, at most 30 s). Default 10 and 1 s. */
+  handleAttempts?: number;
+  backoffStartMs?: number;
 }
 
 export interface ZaloPolling {
@@ -116,6 +119,8 @@ const DEFAULT_POLL_SECONDS = 30;
 const DEFAULT_CONCURRENCY = 16;
 const BACKOFF_START_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
+/** About four minutes of backoff before an update that keeps failing is given up. */
+const HANDLE_ATTEMPTS = 10;
 
 /**
  * Receives updates by long polling (no public URL needed), after removing any
@@ -125,21 +130,35 @@ export function startZaloPolling(options: ZaloPollingOptions): ZaloPolling {
   const { client, handle, logger } = options;
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_POLL_SECONDS;
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const handleAttempts = Math.max(1, options.handleAttempts ?? HANDLE_ATTEMPTS);
+  const backoffStartMs = options.backoffStartMs ?? BACKOFF_START_MS;
   const abort = new AbortController();
   let stopping = false;
   let stopped: Promise<void> | undefined;
 
+  const backoff = async (failures: number): Promise<void> => {
+    await sleep(Math.min(BACKOFF_MAX_MS, backoffStartMs * 2 ** (failures - 1)), abort.signal);
+  };
+
+  // Zalo has no offset: an update taken is Zalo's no more. One whose handling failed (Postgres
+  // away) is tried again here, as Zalo would try a webhook again, holding its place: while it
+  // waits, later messages of its chat wait behind it and no more updates are taken than can be
+  // worked on. Given up after `handleAttempts` (a fault that will not pass), or at a stop.
   const scheduler = new ChatScheduler(concurrency, async (update) => {
-    try {
-      await handle(update);
-    } catch (error) {
-      logger.error({ err: error, ...updateContext(update) }, 'zalo update handler failed');
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await handle(update);
+        return;
+      } catch (error) {
+        if (stopping || attempt >= handleAttempts) {
+          logger.error({ err: error, ...updateContext(update), attempt }, 'zalo update handler failed; update dropped');
+          return;
+        }
+        logger.warn({ err: error, ...updateContext(update), attempt }, 'zalo update handler failed; trying again');
+        await backoff(attempt);
+      }
     }
   });
-
-  const backoff = async (failures: number): Promise<void> => {
-    await sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (failures - 1)), abort.signal);
-  };
 
   const removeWebhook = async (): Promise<void> => {
     for (let failures = 1; !stopping; failures += 1) {
