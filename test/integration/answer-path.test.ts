@@ -478,7 +478,7 @@ describe('a typed answer through the chat', () => {
       // A's «không» was meant for question 1, which B answered meanwhile: not stored on question 2.
       expect(textOf(replyA)).toContain(reportingMessages.movedByCoReporter);
       // Without this process's first loads of the form and the round's percentiles:
-      const statements = counting.statements().filter((sql) => !/from "forms"|percentile_cont/.test(sql));
+      const statements = counting.statements().filter((sql) => !/from "forms"|join figure_numbers/.test(sql));
       // who wrote with the step, the write that found the step moved, the fresh read, the stay write.
       expect(statements[0]).toMatch(/with reached as/);
       expect(statements[1]).toMatch(/with upd as/);
