@@ -10,7 +10,15 @@ import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { INTERRUPTED_GRACE_MS, MAX_RESENDS, STALE_QUEUED_MS, type ReminderPolicy } from '../src/reminders/policy.js';
 import { recordAudit } from '../src/services/audit.js';
-import { queuedGenerations, rechannelQueued, resendInterruptedDeliveries, waitingDeliveries, type WaitingDelivery, type WaitingFilter } from '../src/services/deliveries.js';
+import {
+  queuedGenerations,
+  rechannelQueued,
+  resendInterruptedDeliveries,
+  skipClosedRoundDeliveries,
+  waitingDeliveries,
+  type WaitingDelivery,
+  type WaitingFilter,
+} from '../src/services/deliveries.js';
 import { campaignsToPlan, pendingSlots, planCampaignSlots, removeUnsentSlot, requestManualReminder, type PendingSlot } from '../src/services/reminderSlots.js';
 import type { RoundScheduler } from '../src/services/scheduling.js';
 import type { Clock } from '../src/time.js';
@@ -114,6 +122,22 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  /** Jobs of deliveries skipped in Postgres taken out of the queue; one already running finds its row settled. */
+  async function removeDeliveryJobs(rows: readonly WaitingDelivery[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += PAGE) {
+      const page = rows.slice(start, start + PAGE);
+      await Promise.all(page.map((r) => queues.outbox[r.channel].remove(deliveryJobId(r.id, r.resendCount))));
+    }
+  }
+
+  /** The ended rounds' queued deliveries skipped (skipClosedRoundDeliveries) and their jobs removed. */
+  async function withdrawClosedRounds(campaignId?: string): Promise<number> {
+    const skipped = await skipClosedRoundDeliveries(db, clock.now(), campaignId);
+    await removeDeliveryJobs(skipped);
+    if (skipped.length > 0) logger.info({ campaignId, skipped: skipped.length }, 'queued deliveries of an ended round skipped');
+    return skipped.length;
+  }
+
   async function enqueueDeliveries(filter?: Omit<WaitingFilter, 'afterId' | 'limit'>): Promise<number> {
     if (deps.channels && !filter?.campaignId) {
       const moved = await rechannelQueued(db, deps.channels, clock.now());
@@ -166,6 +190,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     recoverDeliveries,
 
     async sweep() {
+      // A round closed for a later time, or whose close did not reach Redis, is withdrawn here.
+      await withdrawClosedRounds();
       const recovered = await recoverDeliveries();
       const { slotJobs } = await syncSlotJobs();
       const deliveries = await enqueueDeliveries({ queuedBefore: new Date(clock.now().getTime() - STALE_QUEUED_MS), resent: true });
@@ -185,10 +211,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async campaignChanged(campaignId) {
       await planCampaignSlots(db, campaignId, deps.policy, clock.now());
       await syncSlotJobs(campaignId);
+      await withdrawClosedRounds(campaignId);
     },
 
     async syncCampaignJobs(campaignId) {
       await syncSlotJobs(campaignId);
+      await withdrawClosedRounds(campaignId);
     },
 
     async deliveriesRequeued(campaignId) {

@@ -251,6 +251,24 @@ export interface WaitingDelivery {
   resendCount: number;
 }
 
+/**
+ * The ended rounds' (one round's, or all) deliveries to organizations still queued,
+ * skipped now in one statement, as the outbox would skip each when its turn came
+ * ('closed'): with their generation, so that their jobs can be taken out of the queue. A
+ * round closed with 100,000 reminders waiting does not hold its channel for hours.
+ */
+export async function skipClosedRoundDeliveries(db: Kysely<Database>, now: Date, campaignId?: string): Promise<WaitingDelivery[]> {
+  let q = db
+    .updateTable('deliveries')
+    .set({ status: 'skipped', reason: 'closed', updated_at: now })
+    .where('status', '=', 'queued')
+    .where('organization_id', 'is not', null)
+    .where((eb) => eb.exists(eb.selectFrom('campaigns as c').select('c.id').whereRef('c.id', '=', 'deliveries.campaign_id').where('c.closed_at', '<=', now)));
+  if (campaignId) q = q.where('campaign_id', '=', campaignId);
+  const rows = await q.returning(['id', 'channel', 'resend_count']).execute();
+  return rows.map((r) => ({ id: r.id, channel: r.channel ?? 'telegram', resendCount: r.resend_count }));
+}
+
 /** Deliveries waiting to be sent, a page at a time (for queueing them). */
 export async function waitingDeliveries(db: Kysely<Database>, filter: WaitingFilter): Promise<WaitingDelivery[]> {
   let q = db.selectFrom('deliveries').select(['id', 'channel', 'resend_count']).where('status', '=', 'queued').where('id', '>', filter.afterId);
