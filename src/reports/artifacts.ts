@@ -16,8 +16,8 @@ import { inOneSnapshot } from '../db/snapshot.js';
 import { WorkbookAbandonedError } from './abandoned.js';
 import type { FormCache } from '../services/forms.js';
 import type { Clock } from '../time.js';
-import type { Letterhead } from './docx.js';
-import { buildSummary, getSummaryCampaign, type Summary, type SummaryCampaign } from './figures.js';
+import type { Letterhead, ReportDocumentInput } from './docx.js';
+import { ANNEX_ANSWERS_PER_QUESTION, buildSummary, getSummaryCampaign, type Summary, type SummaryCampaign } from './figures.js';
 import { parentBreakdown } from './parents.js';
 import { textAnswers } from './rows.js';
 
@@ -52,18 +52,22 @@ function writeBuffer(output: Writable, data: Buffer): Promise<void> {
   });
 }
 
-/** Every free-text answer per text question, in form order, for the Word annex. */
-async function annexTexts(deps: ArtifactDeps, summary: Summary) {
+/**
+ * The first free-text answers per text question, in form order, for the Word annex, and
+ * how many each has: only what the annex prints is kept, not every answer of the round.
+ */
+async function annexTexts(deps: ArtifactDeps, summary: Summary): Promise<ReportDocumentInput['texts']> {
   const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
-  const byKey = new Map<string, Array<{ code: string; name: string; text: string }>>();
+  const byKey = new Map<string, { total: number; entries: Array<{ code: string; name: string; text: string }> }>();
   for await (const answer of textAnswers(deps.db, summary.campaign.id, form)) {
-    let entries = byKey.get(answer.questionKey);
-    if (!entries) byKey.set(answer.questionKey, (entries = []));
-    entries.push({ code: answer.code, name: answer.name, text: answer.text });
+    let group = byKey.get(answer.questionKey);
+    if (!group) byKey.set(answer.questionKey, (group = { total: 0, entries: [] }));
+    group.total++;
+    if (group.entries.length < ANNEX_ANSWERS_PER_QUESTION) group.entries.push({ code: answer.code, name: answer.name, text: answer.text });
   }
   return summary.questions
     .filter((q) => q.kind === 'text')
-    .map((q) => ({ questionLabel: q.label, entries: byKey.get(q.key) ?? [] }));
+    .map((q) => ({ questionLabel: q.label, ...(byKey.get(q.key) ?? { total: 0, entries: [] }) }));
 }
 
 /**

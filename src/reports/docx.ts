@@ -2,8 +2,8 @@
  * The Word draft of a round's report, in the party's document format (Hướng dẫn
  * 36-HD/VPTW): A4, Times New Roman, the letterhead as a borderless two-column
  * table, the figures stated in the same sentences as the chat summary
- * (figureSentences), the signature block, and an annex with the lists and every
- * free-text answer. What the bot cannot know (the number, the signer, the
+ * (figureSentences), the signature block, and an annex with the capped lists and the
+ * first free-text answers of each question (the workbook has them all). What the bot cannot know (the number, the signer, the
  * recipients, a letterhead value that is not configured) is a bracketed blank
  * highlighted in yellow, so the office sees what to fill in.
  *
@@ -34,7 +34,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import { formatDateTime, localDate } from '../time.js';
-import type { OrgList, OrgRef, Summary } from './figures.js';
+import { ANNEX_ANSWERS_PER_QUESTION, type OrgList, type OrgRef, type Summary } from './figures.js';
 import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, lowerFirst, unitNoun } from './format.js';
 import { reportDocumentMessages as d, summaryMessages as m } from './messages.js';
 import { figureSentences, submittedByType, targetsByType } from './text.js';
@@ -55,8 +55,12 @@ export interface ReportDocumentInput {
   letterhead: Letterhead;
   /** The date printed (usually today). */
   date: Date;
-  /** Every free-text answer, for the annex: per text question in form order. */
-  texts: Array<{ questionLabel: string; entries: Array<{ code: string; name: string; text: string }> }>;
+  /**
+   * The free-text answers for the annex, per text question in form order: `entries` by
+   * organization code, of which the annex prints the first ANNEX_ANSWERS_PER_QUESTION;
+   * `total`, the question's non-blank answers when `entries` holds only the first of them.
+   */
+  texts: Array<{ questionLabel: string; total?: number; entries: Array<{ code: string; name: string; text: string }> }>;
 }
 
 // Sizes in half-points, lengths in twips (1/20 pt; 1 mm ≈ 56.7 twips).
@@ -355,12 +359,16 @@ function annex(input: ReportDocumentInput, dateText: string): FileChild[] {
     out.push(heading(d.annexTexts));
     texts.forEach((group, i) => {
       const entries = group.entries.filter((e) => e.text.trim() !== '');
-      out.push(heading(d.annexTextQuestion(i + 1, capitalize(literal(group.questionLabel).trim()), formatCount(entries.length))));
-      if (entries.length === 0) {
+      const total = Math.max(group.total ?? 0, entries.length);
+      out.push(heading(d.annexTextQuestion(i + 1, capitalize(literal(group.questionLabel).trim()), formatCount(total))));
+      if (total === 0) {
         out.push(body(d.annexTextNone));
         return;
       }
-      for (const e of entries) out.push(new AnswerParagraph(d.annexEntryOrg(e.code, e.name), e.text.trim()));
+      const shown = entries.slice(0, ANNEX_ANSWERS_PER_QUESTION);
+      for (const e of shown) out.push(new AnswerParagraph(d.annexEntryOrg(e.code, e.name), e.text.trim()));
+      const rest = total - shown.length;
+      if (rest > 0) out.push(new Paragraph({ style: STYLE_ANNEX, spacing: { before: 120 }, children: [new TextRun(d.annexTextMore(formatCount(rest)))] }));
     });
   }
   return out;
@@ -373,9 +381,10 @@ const ANNEX_PARAGRAPH_PROPERTIES = { 'w:pPr': [{ 'w:pStyle': { _attr: { 'w:val':
 /**
  * One free-text answer of the annex, "MÃ — Tên: nội dung", the organization in bold:
  * the XML docx writes for a Paragraph in the annex style with a bold TextRun and a plain
- * one (line breaks included), without building those objects. Why: an annex has up to
- * 100,000 answers, and docx's Paragraph and TextRun took 60% of the time; docx still
- * serializes (and escapes) the text, so it stays literal.
+ * one (line breaks included), without building those objects. Why: when the annex had
+ * every answer (up to 100,000), docx's Paragraph and TextRun took 60% of the time; it now
+ * prints ANNEX_ANSWERS_PER_QUESTION per question, but a form may have many text questions.
+ * docx still serializes (and escapes) the text, so it stays literal.
  */
 class AnswerParagraph extends FileChild {
   constructor(
@@ -395,7 +404,7 @@ class AnswerParagraph extends FileChild {
 }
 
 function hasAnnex(input: ReportDocumentInput): boolean {
-  return input.summary.notSubmitted.total > 0 || input.summary.late.total > 0 || input.texts.some((t) => t.entries.some((e) => e.text.trim() !== ''));
+  return input.summary.notSubmitted.total > 0 || input.summary.late.total > 0 || input.texts.some((t) => (t.total ?? 0) > 0 || t.entries.some((e) => e.text.trim() !== ''));
 }
 
 /** The report as a .docx file. */

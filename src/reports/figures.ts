@@ -18,6 +18,14 @@ import { latestFirst, standsBefore } from '../services/previousRound.js';
 /** How many organizations the capped lists carry. */
 export const SUMMARY_LIST_LIMIT = 30;
 
+/**
+ * Free-text answers the Word draft's annex prints per question, the first by organization
+ * code; it counts the rest and points to the workbook's «Ý kiến» sheet, which has them
+ * all. Why: an office files a report of a few pages, and at 50,000 organizations every
+ * answer made an annex of 69,270 paragraphs (about 3,400 pages) built in memory.
+ */
+export const ANNEX_ANSWERS_PER_QUESTION = 50;
+
 export type TypeCounts = Record<OrganizationType, number>;
 
 export interface OrgRef {

@@ -204,6 +204,8 @@ export const reportDocumentMessages = {
   annexTextNone: 'Không có tổ chức nào nêu nội dung.',
   /** The lists in the summary are capped; the workbook has them all. */
   annexMore: (count: string) => `… và ${count} tổ chức khác (xem tệp Excel).`,
+  /** After the first answers of a question: how many more, and where they all are (the workbook's sheet). */
+  annexTextMore: (count: string) => `Ngoài ra còn ${count} ý kiến khác; toàn bộ ý kiến xem tại trang «${workbookMessages.sheets.texts}» của tệp Excel tổng hợp.`,
   /** "MA01 — Chi bộ A: nội dung" (the org part is bold). */
   annexEntryOrg: (code: string, name: string) => `${code} — ${name}: `,
   columns: {

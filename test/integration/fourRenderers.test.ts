@@ -12,7 +12,7 @@ import type { Form } from '../../src/forms/schema.js';
 import { WorkbookAbandonedError } from '../../src/reports/abandoned.js';
 import { artifactBytes, prepareArtifact, type ArtifactDeps } from '../../src/reports/artifacts.js';
 import { chartData } from '../../src/reports/chart.js';
-import { buildSummary, type ChoiceFigures, type NumberFigures, type Summary } from '../../src/reports/figures.js';
+import { ANNEX_ANSWERS_PER_QUESTION, buildSummary, type ChoiceFigures, type NumberFigures, type Summary } from '../../src/reports/figures.js';
 import { MAX_PARENT_COLUMNS } from '../../src/reports/parents.js';
 import { renderSummary } from '../../src/reports/text.js';
 import { FormCache } from '../../src/services/forms.js';
@@ -192,5 +192,28 @@ describe('a file downloaded slowly or not at all', () => {
     const cancelled = new PassThrough();
     cancelled.destroy();
     await expect(artifact.write(cancelled)).rejects.toBeInstanceOf(WorkbookAbandonedError);
+  });
+});
+
+describe('a round with more free-text answers than the Word annex prints', () => {
+  it('prints the first ANNEX_ANSWERS_PER_QUESTION by code and counts the rest; the workbook has them all', async () => {
+    const n = ANNEX_ANSWERS_PER_QUESTION + 3;
+    const codes = Array.from({ length: n }, (_, i) => `YK${String(i + 1).padStart(3, '0')}`);
+    for (const code of codes) await insertOrg(db, { code, name: `Chi bộ ${code}`, type: 'chi_bo_co_so' });
+    const campaignId = await insertCampaign(db, { formId: form.id, periodLabel: 'Quý II/2027', due: '2026-12-20T17:00', orgCodes: codes });
+    // In reverse, so the annex's order is the codes' and not the reports'.
+    for (const code of [...codes].reverse()) await insertReport(db, campaignId, form, code, { ghi_chu: `Ý kiến của ${code}` });
+
+    const zip = await JSZip.loadAsync(await artifactBytes((await prepareArtifact(deps, campaignId, 'docx'))!));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const paragraphs = [...xml.matchAll(/<w:p(?:\s[^>]*)?>([\s\S]*?)<\/w:p>/g)].map((p) => p[1]!.replace(/<[^>]+>/g, ''));
+    expect(paragraphs).toContain(`3.1. Ghi chú (${n})`);
+    const answers = paragraphs.filter((p) => /^YK\d{3} — /.test(p));
+    expect(answers).toEqual(codes.slice(0, ANNEX_ANSWERS_PER_QUESTION).map((code) => `${code} — Chi bộ ${code}: Ý kiến của ${code}`));
+    expect(paragraphs[paragraphs.indexOf(answers.at(-1)!) + 1]).toBe('Ngoài ra còn 03 ý kiến khác; toàn bộ ý kiến xem tại trang «Ý kiến» của tệp Excel tổng hợp.');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await artifactBytes((await prepareArtifact(deps, campaignId, 'xlsx'))!)) as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet('Ý kiến')!.actualRowCount).toBe(1 + n);
   });
 });

@@ -7,7 +7,7 @@
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentSentences, renderReportDocx, reportFileName, type Letterhead, type ReportDocumentInput } from '../../src/reports/docx.js';
-import type { QuestionFigures, Summary } from '../../src/reports/figures.js';
+import { ANNEX_ANSWERS_PER_QUESTION, type QuestionFigures, type Summary } from '../../src/reports/figures.js';
 import { figureSentences } from '../../src/reports/text.js';
 
 const TRICKY_NAME = '<b>A & B</b>';
@@ -266,7 +266,7 @@ describe('the Word draft of the report', () => {
     expect(texts_).toContain(`CB003 — Chi bộ Sở Nội vụ: ${DECOMPOSED}`);
   });
 
-  it('has the annex on a new page: the capped lists, the late reasons, every free-text answer', () => {
+  it('has the annex on a new page: the capped lists, the late reasons, the free-text answers', () => {
     const at = texts_.indexOf('PHỤ LỤC');
     expect(at).toBeGreaterThan(texts_.indexOf('[Họ và tên]'));
     expect(doc.document).toMatch(/<w:pageBreakBefore\/>[\s\S]*?PHỤ LỤC/);
@@ -283,6 +283,50 @@ describe('the Word draft of the report', () => {
     expect(annex).toContain('3.2. Đề xuất, kiến nghị (0)');
     expect(annex).toContain('Không có tổ chức nào nêu nội dung.');
     expect(annex.join('\n')).not.toContain('Chi bộ trống');
+  });
+
+  it('prints at most ANNEX_ANSWERS_PER_QUESTION answers per question, by code, and says how many more the workbook has', async () => {
+    expect(ANNEX_ANSWERS_PER_QUESTION).toBe(50);
+    const answers = (n: number, prefix = 'CB') =>
+      Array.from({ length: n }, (_, i) => ({ code: `${prefix}${String(i + 1).padStart(4, '0')}`, name: `Chi bộ số ${i + 1}`, text: `Ý kiến số ${i + 1}` }));
+    const more = 'Ngoài ra còn 1.234 ý kiến khác; toàn bộ ý kiến xem tại trang «Ý kiến» của tệp Excel tổng hợp.';
+    const annexOf = async (input: Partial<ReportDocumentInput>) => {
+      const p = paragraphs((await render(input)).document);
+      return p.slice(p.indexOf('PHỤ LỤC'));
+    };
+    const printed = (annex: string[], question: string) => {
+      const from = annex.indexOf(question) + 1;
+      const to = annex.findIndex((t, i) => i >= from && (/^3\.\d+\. /.test(t) || t.startsWith('Ngoài ra')));
+      return annex.slice(from, to === -1 ? undefined : to);
+    };
+
+    // Every answer given: the first 50 by code, then the sentence with the rest.
+    const over = await annexOf({ texts: [{ questionLabel: 'hạn chế, khó khăn', entries: answers(50 + 1234) }, { questionLabel: 'đề xuất, kiến nghị', entries: answers(3, 'KN') }] });
+    expect(over).toContain('3.1. Hạn chế, khó khăn (1.284)');
+    const shown = printed(over, '3.1. Hạn chế, khó khăn (1.284)');
+    expect(shown).toEqual(answers(50).map((a) => `${a.code} — ${a.name}: ${a.text}`));
+    expect(over[over.indexOf(shown.at(-1)!) + 1]).toBe(more);
+    expect(over.filter((t) => t.startsWith('Ngoài ra'))).toEqual([more]);
+    // The other question is under the cap: all of it, no sentence.
+    expect(over).toContain('3.2. Đề xuất, kiến nghị (03)');
+    expect(printed(over, '3.2. Đề xuất, kiến nghị (03)')).toHaveLength(3);
+
+    // Only the first answers given (as artifacts.ts does), with the question's total.
+    const capped = await annexOf({ texts: [{ questionLabel: 'hạn chế, khó khăn', total: 1235, entries: answers(50) }] });
+    expect(capped).toContain('3.1. Hạn chế, khó khăn (1.235)');
+    expect(printed(capped, '3.1. Hạn chế, khó khăn (1.235)')).toHaveLength(50);
+    expect(capped).toContain('Ngoài ra còn 1.185 ý kiến khác; toàn bộ ý kiến xem tại trang «Ý kiến» của tệp Excel tổng hợp.');
+    // One left out is written as a formal count.
+    expect(await annexOf({ texts: [{ questionLabel: 'hạn chế, khó khăn', entries: answers(51) }] })).toContain(
+      'Ngoài ra còn 01 ý kiến khác; toàn bộ ý kiến xem tại trang «Ý kiến» của tệp Excel tổng hợp.',
+    );
+
+    // Exactly the cap, or under it: every answer, no sentence.
+    for (const n of [50, 49]) {
+      const annex = await annexOf({ texts: [{ questionLabel: 'hạn chế, khó khăn', entries: answers(n) }] });
+      expect(printed(annex, `3.1. Hạn chế, khó khăn (${n})`)).toHaveLength(n);
+      expect(annex.join('\n')).not.toContain('Ngoài ra');
+    }
   });
 
   it('marks every letterhead value it was not given as a highlighted blank', async () => {
