@@ -112,13 +112,18 @@ export const summaryMessages = {
   /** After a yes/no share: "(Năm 2025: 98,7%)". */
   previousShareNote: (period: string, share: string) => `${period}: ${share}`,
 
-  /** "Chưa nộp (07): MA1 — Tên 1; MA2 — Tên 2 … và 120 tổ chức khác." */
-  notSubmittedList: (count: string, items: string) => `Chưa nộp (${count}): ${items}`,
-  lateList: (count: string, items: string) => `Nộp muộn (${count}): ${items}`,
+  /** "Chưa nộp (07):", then one organization a line: "• MA1 — Tên 1". */
+  notSubmittedList: (count: string) => `Chưa nộp (${count}):`,
+  lateList: (count: string) => `Nộp muộn (${count}):`,
+  listItem: (item: string) => `• ${item}`,
   orgRef: (code: string, name: string) => `${code} — ${name}`,
-  lateReason: (reason: string) => ` (lý do: ${reason})`,
-  andOthers: (count: string) => ` và ${count} tổ chức khác`,
-  listSeparator: '; ',
+  /** After the organization: "• MA1 — Tên 1: Bí thư đi công tác". */
+  lateReason: (reason: string) => `: ${reason}`,
+  /** After the first organizations of a list: where the rest are. `command` is "/chuanop 12". */
+  notSubmittedRest: (count: string, command: string) =>
+    `… và ${count} tổ chức khác: xem bằng lệnh ${command} hoặc trang «${workbookMessages.sheets.notSubmitted}» của tệp Excel.`,
+  lateRest: (count: string) => `… và ${count} tổ chức khác: xem trang «${workbookMessages.sheets.late}» của tệp Excel.`,
+  notSubmittedCommand: (campaignId: string) => `/chuanop ${campaignId}`,
 
   /** /chuanop */
   notSubmittedHeading: (formTitle: string, period: string) => `CHƯA NỘP BÁO CÁO: ${formTitle} — ${period}`,

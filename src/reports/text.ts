@@ -4,6 +4,7 @@
  */
 import { ORGANIZATION_TYPES } from '../db/schema.js';
 import { formatDateVi, formatNumberVi } from '../forms/format.js';
+import { truncate } from '../text/html.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign, TargetFigures } from './figures.js';
 import { choiceChange, describeChange, groupChange, headlineChange, previousFigures, previousShare, type Change } from './compare.js';
@@ -57,10 +58,28 @@ function orgItem(org: OrgRef, mk: Markup): string {
   return m.orgRef(mk.esc(org.code), mk.esc(org.name));
 }
 
-function cappedList<T extends OrgRef>(list: OrgList<T>, item: (org: T) => string): string {
-  const items = list.first.map(item).join(m.listSeparator);
-  const rest = list.total - list.first.length;
-  return rest > 0 ? `${items}${m.andOthers(formatCount(rest))}` : items;
+/**
+ * Organizations named per list in the chat summary, and the characters of a late reason
+ * shown there. Why: at national scale the lists were one paragraph each (3,208 characters
+ * for 30 late organizations, over Zalo's 2,000 a message); one short line per organization
+ * lets the splitter cut between them, and the rest is in /chuanop and the workbook.
+ */
+export const CHAT_LIST_LIMIT = 10;
+export const CHAT_REASON_CHARS = 80;
+
+/** The first CHAT_LIST_LIMIT organizations of a list, one a line, then a line saying where the rest are. */
+function cappedLines<T extends OrgRef>(list: OrgList<T>, item: (org: T) => string, rest: (count: string) => string): string[] {
+  const shown = list.first.slice(0, CHAT_LIST_LIMIT);
+  const lines = shown.map((org) => m.listItem(item(org)));
+  const left = list.total - shown.length;
+  if (left > 0) lines.push(rest(formatCount(left)));
+  return lines;
+}
+
+/** A late reason on one line, cut at a word near CHAT_REASON_CHARS; cut before it is escaped, so never inside an entity. */
+function shortReason(reason: string | null, mk: Markup): string {
+  const oneLine = (reason ?? '').replace(/\s+/g, ' ').trim();
+  return oneLine === '' ? '' : m.lateReason(mk.esc(truncate(oneLine, CHAT_REASON_CHARS)));
 }
 
 /** One sentence of the figures. `startsWithCount`: it reads "152/159 tổ chức …", so a report may put its subject before it. */
@@ -233,14 +252,12 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
     if (byType) lines.push(byType);
   }
   if (summary.notSubmitted.total === 0) lines.push(m.allSubmitted);
-  else lines.push(m.notSubmittedList(count(summary.notSubmitted.total), cappedList(summary.notSubmitted, (o) => orgItem(o, mk))));
+  else {
+    const command = m.notSubmittedCommand(mk.esc(campaign.id));
+    lines.push(m.notSubmittedList(count(summary.notSubmitted.total)), ...cappedLines(summary.notSubmitted, (o) => orgItem(o, mk), (rest) => m.notSubmittedRest(rest, command)));
+  }
   if (summary.late.total > 0) {
-    lines.push(
-      m.lateList(
-        count(summary.late.total),
-        cappedList(summary.late, (o) => orgItem(o, mk) + (o.lateReason?.trim() ? m.lateReason(mk.esc(o.lateReason.trim())) : '')),
-      ),
-    );
+    lines.push(m.lateList(count(summary.late.total)), ...cappedLines(summary.late, (o) => orgItem(o, mk) + shortReason(o.lateReason, mk), m.lateRest));
   }
 
   if (submitted.total > 0 && summary.questions.length > 0) {

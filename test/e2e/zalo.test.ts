@@ -412,9 +412,15 @@ describe('Zalo, polling, beside Telegram', () => {
     expect(text).toContain('1.244 đồng chí tham dự tập huấn'); // 1.234 + 10
     expect(text).toMatch(/\b05 tập thể được khen thưởng/); // 5 + 0
     expect(text).toMatch(/\b07 cá nhân được khen thưởng/); // 6 + 1
-    expect(text).toContain('Chưa nộp (04)');
-    expect(text).toContain('CB03 — Chi bộ Sở Văn hoá & Thể thao');
-    expect(text).not.toMatch(/Chưa nộp \(04\):[^\n]*CB01/);
+    // The four not submitted, one a line; CB01 has submitted.
+    const lines = text.split('\n');
+    const from = lines.indexOf('Chưa nộp (04):');
+    expect(from).toBeGreaterThan(-1);
+    const notSubmitted = lines.slice(from + 1, from + 5);
+    expect(notSubmitted.every((l) => l.startsWith('• '))).toBe(true);
+    expect(notSubmitted).toContain('• CB03 — Chi bộ Sở Văn hoá & Thể thao');
+    expect(notSubmitted.join('\n')).not.toContain('CB01');
+    expect(lines[from + 5]?.startsWith('• ')).toBe(false);
 
     const refused = await say(secretary, '/tonghop', 'chỉ dành cho Văn phòng');
     expect(refused.text).not.toContain('02/06');
