@@ -46,7 +46,12 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * The queues on one connection. `onError` hears their connection errors: without a
+ * listener BullMQ prints each one to the console, a stack per reconnect attempt, outside
+ * the JSON log and its scrubber.
+ */
+export function createQueues(connection: Redis, prefix: string, onError: (error: Error) => void = () => undefined): Queues {
   const slots = new Queue<SlotsJobData>(SLOTS_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 5000 } } });
   const outboxOf = (channel: ChannelName) =>
     new Queue<OutboxJob>(OUTBOX_QUEUES[channel], {
@@ -55,6 +60,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       defaultJobOptions: { ...defaultJobOptions, attempts: OUTBOX_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } },
     });
   const outbox = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, outboxOf(c)])) as Record<ChannelName, Queue<OutboxJob>>;
+  for (const queue of [slots, ...Object.values(outbox)]) queue.on('error', onError);
   return {
     slots,
     outbox,

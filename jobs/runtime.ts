@@ -53,14 +53,16 @@ export async function connectScheduler(deps: {
   /** Set by the process that runs the outbox workers (see SchedulerDeps.channels). */
   channels?: readonly ChannelName[];
 }): Promise<{ scheduler: Scheduler; queues: Queues; redis: Redis; close(): Promise<void> }> {
-  const redis = createRedis(deps.config.redisUrl, 'producer', redisErrorLogger(deps.logger));
+  // One logger for the connection and its queues: a Redis away is one line per distinct error.
+  const onRedisError = redisErrorLogger(deps.logger);
+  const redis = createRedis(deps.config.redisUrl, 'producer', onRedisError);
   try {
     await waitUntilReady(redis, deps.config.redisUrl);
   } catch (error) {
     redis.disconnect();
     throw error;
   }
-  const queues = createQueues(redis, deps.config.redisPrefix);
+  const queues = createQueues(redis, deps.config.redisPrefix, onRedisError);
   const scheduler = createScheduler({ db: deps.db, queues, clock: deps.clock, policy: deps.policy, logger: deps.logger, ...(deps.channels ? { channels: deps.channels } : {}) });
   return {
     scheduler,
@@ -152,7 +154,8 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
   return {
     scheduler: client.scheduler,
     queues: client.queues,
-    redisAnswers: () => redisAnswers(workerRedis),
+    // The producer connection fails fast; the workers' own waits for Redis to come back (BullMQ's blocking reads).
+    redisAnswers: () => redisAnswers(client.redis),
     async stop() {
       stopReportingDepths?.();
       await watchdog?.stop();

@@ -27,7 +27,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { formsDirs, loadForms } from './forms/load.js';
 import type { Logger } from './logger.js';
 import { FormCache, syncBundledForms } from './services/forms.js';
-import { databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
+import { answersWithin, databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
 import type { RoundScheduler } from './services/scheduling.js';
 import { redactUrl } from './text/redact.js';
 import { StartupError } from './startupError.js';
@@ -48,6 +48,9 @@ const TELEGRAM_UPDATES = ['message', 'edited_message', 'callback_query'] as cons
 
 /** What the app needs of the queues in either role. */
 type Jobs = Pick<RunningJobs, 'scheduler' | 'redisAnswers' | 'stop'>;
+
+/** How long /readyz waits for Postgres or Redis to answer before it says they do not. */
+const PROBE_MS = 2000;
 
 /** A web process without workers: it schedules (a new round, «Nhắc ngay») but sends nothing itself. */
 async function schedulerOnly(deps: Parameters<typeof connectScheduler>[0]): Promise<Jobs> {
@@ -136,7 +139,10 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   let pruneTimer: NodeJS.Timeout | undefined;
   let jobs: Jobs | undefined;
   let chat: Chat | undefined;
+  let started = false;
   const stopAll = async () => {
+    // Not ready from the first moment of a stop: a load balancer sends nothing more here.
+    started = false;
     clearInterval(pruneTimer);
     // Let the updates in flight finish their transactions before the pool closes.
     for (const receiver of receivers.splice(0)) await receiver.stop();
@@ -149,10 +155,12 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   // Listening from here: the probes answer while the rest starts (Telegram's getMe may be slow).
   const routes = new Map<string, Route>();
   let files: Route = (_req, res) => void res.writeHead(404).end();
-  let started = false;
   try {
     server = await startHttpServer(config.httpHost, config.httpPort, routes, (req, res) => files(req, res), async () => {
-      const [postgres, redis] = await Promise.all([databaseAnswers(db), jobs ? jobs.redisAnswers() : Promise.resolve(false)]);
+      const [postgres, redis] = await Promise.all([
+        answersWithin(databaseAnswers(db), PROBE_MS),
+        jobs ? answersWithin(jobs.redisAnswers(), PROBE_MS) : Promise.resolve(false),
+      ]);
       return { postgres, redis, started };
     });
     await syncBundledForms(db, await loadForms(formsDirs(config)));

@@ -168,6 +168,8 @@ const envSchema = z.object({
   // Reminders: no sends inside this local window, nor on these local dates (moved, not dropped).
   QUIET_HOURS: quietHours,
   HOLIDAYS: holidayList,
+  // How long a stop may take before the process exits anyway: below the supervisor's own patience.
+  STOP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   // Telegram allows about 30 messages/s per bot; stay below it.
   OUTBOX_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
   // The admins' morning progress digest, in local time (Asia/Ho_Chi_Minh).
@@ -204,6 +206,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   httpPort: number;
   httpHost: string;
+  /** A stop that takes longer ends the process anyway (main.ts). */
+  stopTimeoutSeconds: number;
   botUsername?: string;
   quietHours: QuietHours | null;
   holidays: ReadonlySet<string>;
@@ -267,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
+    stopTimeoutSeconds: e.STOP_TIMEOUT_SECONDS,
     quietHours: e.QUIET_HOURS,
     holidays: e.HOLIDAYS,
     outboxMaxPerSecond: e.OUTBOX_MAX_PER_SECOND,

@@ -34,6 +34,14 @@ async function start(roles: Roles): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     if (!app) process.exit(0);
+    // A stop never outlasts the supervisor's patience (systemd's TimeoutStopSec, compose's
+    // stop_grace_period); a Telegram call can take 60 s to give up. Whatever is still in hand
+    // then is at a point a kill -9 leaves safe: an update not confirmed is received again, a
+    // delivery caught sending is resent.
+    setTimeout(() => {
+      logger.error({ stopTimeoutSeconds: config.stopTimeoutSeconds }, 'stop took too long; exiting');
+      process.exit(1);
+    }, config.stopTimeoutSeconds * 1000).unref();
     app.stop().then(
       () => process.exit(0),
       (err: unknown) => {

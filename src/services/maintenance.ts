@@ -23,3 +23,12 @@ export async function databaseAnswers(db: Kysely<Database>): Promise<boolean> {
     return false;
   }
 }
+
+/** A probe's answer, or false once `ms` have passed: a readiness check answers within its time, whatever hangs. */
+export function answersWithin(probe: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([probe.catch(() => false), late]).finally(() => clearTimeout(timer));
+}

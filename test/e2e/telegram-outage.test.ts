@@ -40,3 +40,29 @@ describe('Telegram unreachable while the bot polls', () => {
     expect(Date.now() - asked).toBeLessThan(15_000);
   }, 60_000);
 });
+
+describe('a stop while a call to Telegram hangs', () => {
+  it('ends the process at STOP_TIMEOUT_SECONDS, saying so, instead of waiting out the call', async () => {
+    const hanging = await startBotApiEmulator();
+    // A Telegram of its own starts its update ids again: a database of its own, so none is taken for a duplicate.
+    const ownDb = await createTestDb('e2e_tg_hang');
+    await seedForms(ownDb.db);
+    await insertPerson(ownDb.db, { telegramUserId: secretary.id, name: 'Bí thư', orgIds: [await insertOrg(ownDb.db, { code: 'CB01', name: 'Chi bộ Sở Tài chính' })] });
+    const stuck = await startBotFor(hanging, ownDb, { adminIds: [], env: { LOG_LEVEL: 'warn', STOP_TIMEOUT_SECONDS: '2' } });
+    try {
+      // The reply to /trogiup never gets an answer from Telegram: its update stays in hand.
+      const arrived = hanging.hangNext('sendMessage');
+      hanging.sendUserText(secretary, '/trogiup');
+      await arrived;
+      const asked = Date.now();
+      expect(await stuck.stop()).toBe(1);
+      // The call alone would hold the stop for 60 s (TELEGRAM_CALL_TIMEOUT_SECONDS).
+      expect(Date.now() - asked).toBeLessThan(15_000);
+      expect(stuck.output()).toContain('stop took too long; exiting');
+    } finally {
+      await stuck.kill().catch(() => undefined);
+      await hanging.close();
+      await ownDb.drop();
+    }
+  }, 60_000);
+});

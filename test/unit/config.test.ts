@@ -104,6 +104,12 @@ describe('config: reminder settings', () => {
     expect(found[0]).toMatch(/^OUTBOX_MAX_PER_SECOND: /);
   });
 
+  it('STOP_TIMEOUT_SECONDS: 20 by default, a whole number of seconds from 1 to 600', () => {
+    expect(load({}).stopTimeoutSeconds).toBe(20);
+    expect(load({ STOP_TIMEOUT_SECONDS: '45' }).stopTimeoutSeconds).toBe(45);
+    for (const value of ['0', '601', '2.5', 'soon']) expect(problems({ STOP_TIMEOUT_SECONDS: value })[0]).toMatch(/^STOP_TIMEOUT_SECONDS: /);
+  });
+
   it.each([
     ['30 6 * * 1-5', '30 6 * * 1-5'],
     ['  0   7 * * * ', '0 7 * * *'],
