@@ -1,4 +1,6 @@
 /** Vietnamese texts of the admin command line. */
+import { formatNumberVi } from '../forms/format.js';
+
 export const cliMessages = {
   // program and help
   programDescription: 'Quản trị bot nhắc báo cáo: nhập tổ chức, tạo mã mời, tạo đợt báo cáo, xem tổng hợp.',
@@ -64,7 +66,8 @@ export const cliMessages = {
   fileArgument: 'đường dẫn tệp .csv hoặc .xlsx',
   badFileKind: (path: string) => `Tệp «${path}» không phải .csv hoặc .xlsx.`,
   fileNotFound: (path: string) => `Không đọc được tệp «${path}» (không có hoặc không có quyền đọc).`,
-  importInvalid: (count: number) => `Tệp có ${count} lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa các lỗi sau rồi nhập lại:`,
+  importInvalid: (count: number) => `Tệp có ${formatNumberVi(count)} lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa các lỗi sau rồi nhập lại:`,
+  importMoreErrors: (count: number) => `… và ${formatNumberVi(count)} lỗi khác (sửa các lỗi trên rồi nhập lại để xem tiếp).`,
   imported: (r: { created: number; updated: number; unchanged: number }) =>
     `Đã nhập ${r.created + r.updated + r.unchanged} tổ chức: ${r.created} mới, ${r.updated} cập nhật, ${r.unchanged} không đổi.`,
   orgsHeader: 'ma\tloai\tten\tma_cap_tren\tso_nguoi_bao_cao',

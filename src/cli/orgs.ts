@@ -5,6 +5,13 @@ import { listOrganizations } from '../services/organizations.js';
 import { CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
 
+/**
+ * Errors printed for a refused file: the first ones by line, then how many more. A file
+ * wrong on every line (50.000 rows with a wrong type) is fixed from the top, not read
+ * through 50.000 lines of a terminal.
+ */
+const IMPORT_ERRORS_SHOWN = 200;
+
 export function registerOrgCommands(program: Command, ctx: CliContext): void {
   const orgs = program.command('orgs').description(msg.orgsDescription);
 
@@ -22,7 +29,9 @@ export function registerOrgCommands(program: Command, ctx: CliContext): void {
       }
       const result = await importOrganizationFile(ctx.db, file, kind, ctx.clock);
       if (result.kind === 'invalid') {
-        throw new CliError([msg.importInvalid(result.errors.length), ...result.errors].join('\n'));
+        const shown = result.errors.slice(0, IMPORT_ERRORS_SHOWN);
+        const rest = result.errors.length - shown.length;
+        throw new CliError([msg.importInvalid(result.errors.length), ...shown, ...(rest > 0 ? [msg.importMoreErrors(rest)] : [])].join('\n'));
       }
       ctx.out(msg.imported(result));
     });

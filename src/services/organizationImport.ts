@@ -301,7 +301,9 @@ async function validate(
 
   const firstLineOf = new Map<string, number>();
   // "cb01" beside "CB01" is one organization typed twice, not two: codes are compared without case.
-  const firstLineOfFolded = new Map<string, number>();
+  // By folded code, the first row that has it: also how a code in the database is traced back to
+  // its row below, in one lookup rather than a scan of the file for each of them.
+  const firstRowOfFolded = new Map<string, OrganizationRow>();
   const typeInFile = new Map<string, OrganizationType | undefined>();
   for (const row of rows) {
     if (row.code === '') fail(row.line, msg.emptyCode(row.line));
@@ -309,11 +311,11 @@ async function validate(
     const type = normalizeOrganizationType(row.type);
     if (!type) fail(row.line, msg.badType(row.line, row.type));
     if (row.code === '') continue;
-    const first = firstLineOfFolded.get(foldCode(row.code));
-    if (first !== undefined) fail(row.line, msg.duplicateCode(row.line, row.code, first));
+    const first = firstRowOfFolded.get(foldCode(row.code));
+    if (first !== undefined) fail(row.line, msg.duplicateCode(row.line, row.code, first.line));
     else {
       firstLineOf.set(row.code, row.line);
-      firstLineOfFolded.set(foldCode(row.code), row.line);
+      firstRowOfFolded.set(foldCode(row.code), row);
       typeInFile.set(row.code, type);
     }
   }
@@ -327,7 +329,7 @@ async function validate(
       .where(sql<boolean>`upper(code) = any(${codes.map(foldCode)}::text[]) and not code = any(${codes}::text[])`)
       .execute();
     for (const { code: existing } of similar) {
-      const row = rows.find((r) => r.code !== '' && foldCode(r.code) === foldCode(existing));
+      const row = firstRowOfFolded.get(foldCode(existing));
       if (row) fail(row.line, msg.codeCaseDiffers(row.line, row.code, existing));
     }
   }
@@ -410,7 +412,10 @@ async function validate(
     const stranded = new Map<string, string[]>();
     for (const o of orphans) {
       if (firstLineOf.has(o.child_code)) continue; // the file says where the child goes now
-      stranded.set(o.parent_code, [...(stranded.get(o.parent_code) ?? []), o.child_code]);
+      // Pushed, not copied: a đảng bộ may have thousands of children.
+      const kids = stranded.get(o.parent_code);
+      if (kids) kids.push(o.child_code);
+      else stranded.set(o.parent_code, [o.child_code]);
     }
     for (const row of valid) {
       const kids = stranded.get(row.code);

@@ -93,6 +93,22 @@ describe('baocao (in process)', () => {
     expect(await count('organizations')).toBe(0);
   });
 
+  it('orgs import of a file with 300 errors prints the first 200 and how many more', async () => {
+    const path = join(dir, 'many-errors.csv');
+    const rows = Array.from({ length: 300 }, (_, i) => `CB${i + 1};Chi bộ ${i + 1};abc;`);
+    await writeFile(path, ['ma;ten;loai;ma_cap_tren', ...rows].join('\n'));
+    const result = await cli(['orgs', 'import', path]);
+    expect(result.code).toBe(1);
+    const lines = result.err.join('\n').split('\n');
+    expect(lines[0]).toBe('Tệp có 300 lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa các lỗi sau rồi nhập lại:');
+    expect(lines.filter((l) => l.startsWith('Dòng '))).toHaveLength(200);
+    expect(lines[1]).toMatch(/^Dòng 2: loại «abc» không hợp lệ/);
+    expect(lines[200]).toMatch(/^Dòng 201: loại «abc» không hợp lệ/);
+    expect(lines[201]).toBe('… và 100 lỗi khác (sửa các lỗi trên rồi nhập lại để xem tiếp).');
+    expect(lines).toHaveLength(202);
+    expect(await count('organizations')).toBe(0);
+  });
+
   it('orgs import refuses other file kinds and missing files in Vietnamese', async () => {
     const txt = await cli(['orgs', 'import', join(dir, 'list.txt')]);
     expect(txt).toMatchObject({ code: 1, err: [expect.stringContaining('không phải .csv hoặc .xlsx')] });
