@@ -75,13 +75,14 @@ export function reopenCommand(request: ChatRequest, args: string): Promise<Reply
       { campaignId: campaign.value.id, organizationCode: code, actor: actorOf(request) },
       request.deps.clock.now(),
     );
+    const round = [campaign.value.id, escapeHtml(campaign.value.period_label)] as const;
     switch (result.kind) {
       case 'unknown_org':
-        return say(msg.reopenUnknownOrg(escapeHtml(code)));
+        return say(msg.reopenUnknownOrg(escapeHtml(code), ...round));
       case 'not_submitted':
-        return say(msg.reopenNotSubmitted(escapeHtml(result.organizationName)));
+        return say(msg.reopenNotSubmitted(escapeHtml(result.organizationName), ...round));
       case 'ok':
-        return say(msg.reopened(escapeHtml(result.organizationName)));
+        return say(msg.reopened(escapeHtml(result.organizationName), ...round));
     }
   });
 }

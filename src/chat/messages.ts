@@ -69,9 +69,11 @@ export const botMessages = {
   noCampaign: 'Chưa có đợt báo cáo nào đã mở.',
   unknownCampaign: (arg: string) => `Không có đợt báo cáo mang số «${arg}». Gõ /trangthai để xem danh sách.`,
   reopenUsage: 'Cách dùng: /molai MA_TO_CHUC [số đợt]. Ví dụ: /molai CB01 3',
-  reopenUnknownOrg: (code: string) => `Không có tổ chức mang mã «${code}» trong đợt báo cáo này.`,
-  reopenNotSubmitted: (org: string) => `${org} chưa nộp báo cáo, không cần mở lại.`,
-  reopened: (org: string) => `Đã mở lại báo cáo của ${org}. Người báo cáo có thể sửa và gửi lại.`,
+  // The round is named: without a number /molai takes the latest one, which may not be the one meant.
+  reopenUnknownOrg: (code: string, id: string, period: string) => `Không có tổ chức mang mã «${code}» trong đợt #${id} — ${period}.`,
+  reopenNotSubmitted: (org: string, id: string, period: string) => `${org} chưa nộp báo cáo trong đợt #${id} — ${period}, không cần mở lại.`,
+  reopened: (org: string, id: string, period: string) =>
+    `Đã mở lại báo cáo của ${org} trong đợt #${id} — ${period}. Người báo cáo có thể sửa và gửi lại.`,
 
   // Help
   helpSecretary: [

@@ -1,5 +1,5 @@
 /** Administration of submissions: reopening a submitted report after its deadline. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { inTransaction } from '../db/transaction.js';
@@ -25,7 +25,12 @@ export async function reopenSubmission(
       .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
       .select(['o.name', 's.id as submission_id', 's.status'])
       .where('t.campaign_id', '=', request.campaignId)
-      .where('o.code', '=', request.organizationCode)
+      // Without case, as the import compares codes ("cb01" is CB01); an exact match first, should
+      // two organizations from before that rule differ only in case.
+      .where(sql<boolean>`upper(o.code) = upper(${request.organizationCode})`)
+      .orderBy(sql`o.code = ${request.organizationCode}`, 'desc')
+      .orderBy('o.code')
+      .limit(1)
       .executeTakeFirst();
     if (!target) return { kind: 'unknown_org' };
     if (!target.submission_id || target.status !== 'submitted') return { kind: 'not_submitted', organizationName: target.name };

@@ -1,5 +1,8 @@
-/** /trangthai's status, /molai's reopen, and the housekeeping of processed updates, against the real Postgres. */
+/** /trangthai's status, /molai's reopen (the service and the command), and the housekeeping of processed updates, against the real Postgres. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundEvent, Reply } from '../../src/chat/port.js';
+import { createChat } from '../../src/chat/router.js';
+import { silentLogger } from '../../src/logger.js';
 import { FormCache } from '../../src/services/forms.js';
 import { acknowledgeByOpening } from '../../src/services/deliveries.js';
 import { pruneProcessedUpdates } from '../../src/services/maintenance.js';
@@ -133,6 +136,51 @@ describe('acknowledging an announcement by starting the report', () => {
       [other, 'announce', null],
       [person, 'r-3d', null],
     ]);
+  });
+});
+
+describe('the office in chat', () => {
+  const ADMIN = 9900;
+  let chat: ReturnType<typeof createChat>;
+  let nextEvent = 1;
+  const tell = async (from: number, text: string): Promise<string> => {
+    const event: InboundEvent = {
+      channel: 'telegram',
+      dedupeKey: `office-${nextEvent++}`,
+      from: { externalId: String(from), displayName: `Người ${from}`, username: null },
+      at: deps.clock.now(),
+      content: { kind: 'text', text },
+    };
+    const reply: Reply = await chat.handle(event);
+    return reply.messages.map((m) => m.text).join('\n');
+  };
+
+  beforeAll(() => {
+    deps.clock.set(at('2026-12-10T09:00'));
+    const scheduler = {
+      async campaignChanged() {},
+      async deliveriesRequeued() {},
+      async remindNow() {
+        return { kind: 'none_missing' as const };
+      },
+    };
+    chat = createChat({ ...deps, adminIds: [{ channel: 'telegram', externalId: String(ADMIN) }], logger: silentLogger, scheduler });
+  });
+
+  it('/molai finds the organization whatever the case of its code, and names the round in its reply', async () => {
+    const org = await insertOrg(t.db, { code: 'MLCB01', name: 'Chi bộ Mở lại' });
+    const person = await insertPerson(t.db, { telegramUserId: 76, orgIds: [org] });
+    const campaignId = await insertCampaign(t.db, { orgCodes: ['MLCB01'], periodLabel: '6 tháng đầu năm 2026' });
+    expect(await tell(ADMIN, `/molai mlcb01 ${campaignId}`)).toBe(`Chi bộ Mở lại chưa nộp báo cáo trong đợt #${campaignId} — 6 tháng đầu năm 2026, không cần mở lại.`);
+    await openReport(deps, { personId: person, campaignId, organizationId: org });
+    await say(person, 'không', '1', 'không', 'có', 'đã ký', '1', '2', '3', '4', 'tốt', 'không', 'không', 'gửi');
+    const submitted = await t.db.selectFrom('submissions').select('status').where('organization_id', '=', org).executeTakeFirstOrThrow();
+    expect(submitted.status).toBe('submitted');
+
+    expect(await reopenSubmission(t.db, { campaignId, organizationCode: 'mlCB01', actor: 'test' }, deps.clock.now())).toEqual({ kind: 'ok', organizationName: 'Chi bộ Mở lại' });
+    const reopened = `Đã mở lại báo cáo của Chi bộ Mở lại trong đợt #${campaignId} — 6 tháng đầu năm 2026. Người báo cáo có thể sửa và gửi lại.`;
+    expect(await tell(ADMIN, `/molai mlcb01 ${campaignId}`)).toBe(reopened);
+    expect(await tell(ADMIN, `/molai KHONGCO ${campaignId}`)).toBe(`Không có tổ chức mang mã «KHONGCO» trong đợt #${campaignId} — 6 tháng đầu năm 2026.`);
   });
 });
 
