@@ -1,3 +1,4 @@
+import { formatCount as count, formatFraction as fraction } from '../reports/format.js';
 import { escapeHtml, truncate as truncateLabel } from '../text/html.js';
 
 /**
@@ -144,18 +145,21 @@ export const commandMenus = {
   ],
 } as const;
 
-/** Texts of the admin's round commands (/dotmoi, /dot). Functions take values already HTML-escaped. */
+/**
+ * Texts of the admin's round commands (/dotmoi, /dot). Functions take values already HTML-escaped.
+ * Counts are written here as /tonghop writes them ("05", "45.000", "04/09"), so no caller prints a bare 45000.
+ */
 export const roundMessages = {
   created: (id: string, title: string, period: string, opens: string, due: string, targets: number, plan: string) =>
     `✅ Đã tạo đợt báo cáo <b>#${id}</b>: ${title} — ${period}.\n` +
-    `Mở: ${opens}. Hạn chót: ${due}.\nGiao cho ${targets} tổ chức. Nhắc: ${plan}.\nXem tiến độ: /dot ${id}`,
+    `Mở: ${opens}. Hạn chót: ${due}.\nGiao cho ${count(targets)} tổ chức. Nhắc: ${plan}.\nXem tiến độ: /dot ${id}`,
   cancelled: 'Đã huỷ. Không có gì được tạo hay thay đổi.',
   scheduleFailed:
     '⚠️ Đã lưu thay đổi nhưng chưa cập nhật được lịch nhắc; lịch sẽ được dựng lại khi bot khởi động lại. Đề nghị báo cho người quản trị hệ thống.',
   listHeading: '<b>Các đợt báo cáo</b>',
   listNone: 'Chưa có đợt báo cáo nào. Tạo đợt mới: /dotmoi',
   listLine: (id: string, title: string, period: string, due: string, submitted: number, targets: number, late: number, state: string) =>
-    `• <b>#${id}</b> ${title} — ${period}\n  Hạn chót ${due}. Đã nộp ${submitted}/${targets}${late > 0 ? ` (muộn ${late})` : ''}. ${state}`,
+    `• <b>#${id}</b> ${title} — ${period}\n  Hạn chót ${due}. Đã nộp ${fraction(submitted, targets)}${late > 0 ? ` (muộn ${count(late)})` : ''}. ${state}`,
   listFooter: 'Xem và điều chỉnh một đợt: /dot SỐ_ĐỢT',
   changeDueSay: (id: string) => `/doihan ${id}`,
   closeSay: (id: string) => `/ketthuc ${id}`,
@@ -189,13 +193,13 @@ export const roundMessages = {
       `Mở: ${d.opens}`,
       `Hạn chót: ${d.due}`,
       `Tình trạng: ${d.state}`,
-      `Đã nộp ${d.submitted}/${d.targets} (muộn ${d.late}); đang làm dở ${d.drafts}; chưa bắt đầu ${Math.max(0, d.targets - d.submitted - d.drafts)}.`,
+      `Đã nộp ${fraction(d.submitted, d.targets)} (muộn ${count(d.late)}); đang làm dở ${count(d.drafts)}; chưa bắt đầu ${count(Math.max(0, d.targets - d.submitted - d.drafts))}.`,
       `Nhắc: ${d.plan}.`,
     ].join('\n'),
-  acknowledgements: (sent: number, acknowledged: number) => `Thông báo mở đợt: đã gửi ${sent}, đã xác nhận «Đã nhận» ${acknowledged}.`,
-  notAcknowledged: (total: number, list: string) => `Chưa xác nhận đã nhận thông báo (${total} tổ chức): ${list}`,
-  unreachable: (total: number, list: string) => `Không liên lạc được (đã chặn bot) ${total} người: ${list}`,
-  andMore: (count: number) => ` … và ${count} nữa`,
+  acknowledgements: (sent: number, acknowledged: number) => `Thông báo mở đợt: đã gửi ${count(sent)}, đã xác nhận «Đã nhận» ${count(acknowledged)}.`,
+  notAcknowledged: (total: number, list: string) => `Chưa xác nhận đã nhận thông báo (${count(total)} tổ chức): ${list}`,
+  unreachable: (total: number, list: string) => `Không liên lạc được (đã chặn bot) ${count(total)} người: ${list}`,
+  andMore: (n: number) => ` … và ${count(n)} nữa`,
   changeDueButton: '🕔 Đổi hạn chót',
   closeButton: '⏹ Kết thúc đợt',
   remindButton: '🔔 Nhắc ngay',
@@ -209,20 +213,20 @@ export const roundMessages = {
   usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',
 
   // Deliveries of the round that did not arrive or may have arrived twice (/dot N), and «Gửi lại».
-  problemsHeading: (total: number) => `<b>Tin nhắn chưa đến hoặc có thể bị trùng</b> (${total}):`,
+  problemsHeading: (total: number) => `<b>Tin nhắn chưa đến hoặc có thể bị trùng</b> (${count(total)}):`,
   problemOrganization: (code: string, name: string) => `<b>${code}</b> ${name}`,
   problemAdmins: '<b>Tin gửi cán bộ quản trị</b>',
   problemPerson: (name: string, items: string) => `  • ${name}: ${items}`,
   problemItem: (messages: string, what: string) => `${messages} — ${what}`,
-  problemsMore: (count: number) => `… và ${count} trường hợp khác.`,
-  resendHint: (count: number) =>
-    `Bấm «Gửi lại» để gửi lại ${count} tin cho những người đã liên lạc lại được với bot hoặc chỉ gặp lỗi tạm thời.`,
+  problemsMore: (n: number) => `… và ${count(n)} trường hợp khác.`,
+  resendHint: (n: number) =>
+    `Bấm «Gửi lại» để gửi lại ${count(n)} tin cho những người đã liên lạc lại được với bot hoặc chỉ gặp lỗi tạm thời.`,
   resendNotYet:
     'Các tin chưa đến này chưa gửi lại được: người nhận chưa nhắn lại cho bot kể từ khi chặn bot hoặc bị từ chối. Đề nghị đồng chí liên hệ để họ nhắn cho bot một tin bất kỳ, rồi bấm «Gửi lại».',
   resendButton: '🔁 Gửi lại',
   resendSay: (id: string) => `/guilai ${id}`,
-  resent: (id: string, count: number) =>
-    `Đã xếp lại ${count} tin của đợt #${id} để gửi lại; bot gửi trong ít phút (trong giờ nghỉ hoặc ngày nghỉ, bot gửi vào thời điểm được phép kế tiếp). Xem lại: /dot ${id}`,
+  resent: (id: string, n: number) =>
+    `Đã xếp lại ${count(n)} tin của đợt #${id} để gửi lại; bot gửi trong ít phút (trong giờ nghỉ hoặc ngày nghỉ, bot gửi vào thời điểm được phép kế tiếp). Xem lại: /dot ${id}`,
   resentNone: (id: string) => `Đợt #${id} hiện không có tin nào gửi lại được. Xem chi tiết: /dot ${id}`,
   resendClosed: (id: string) => `Đợt #${id} đã kết thúc, bot không gửi lại tin nhắn của đợt này nữa.`,
   slotAnnouncement: 'thông báo mở đợt',

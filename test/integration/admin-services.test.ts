@@ -1,4 +1,5 @@
-/** /trangthai's status, /molai's reopen (the service and the command), and the housekeeping of processed updates, against the real Postgres. */
+/** /trangthai's status, /molai's reopen (the service and the command), the office's round lists, and the housekeeping of processed updates, against the real Postgres. */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent, Reply } from '../../src/chat/port.js';
 import { createChat } from '../../src/chat/router.js';
@@ -11,7 +12,7 @@ import { statusForPerson } from '../../src/services/status.js';
 import { reopenSubmission } from '../../src/services/submissions.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { at, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
+import { at, insertCampaign, insertNumberedOrgs, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
 
 let t: TestDb;
 let deps: ReportingDeps & { clock: ManualClock };
@@ -181,6 +182,23 @@ describe('the office in chat', () => {
     const reopened = `Đã mở lại báo cáo của Chi bộ Mở lại trong đợt #${campaignId} — 6 tháng đầu năm 2026. Người báo cáo có thể sửa và gửi lại.`;
     expect(await tell(ADMIN, `/molai mlcb01 ${campaignId}`)).toBe(reopened);
     expect(await tell(ADMIN, `/molai KHONGCO ${campaignId}`)).toBe(`Không có tổ chức mang mã «KHONGCO» trong đợt #${campaignId} — 6 tháng đầu năm 2026.`);
+  });
+
+  it("writes the round list's and the round's counts as /tonghop does: 1.100/1.200, not 1100/1200", async () => {
+    await insertNumberedOrgs(t.db, { letter: 'N', digits: 4, count: 1200, firstChat: 810_001 });
+    const codes = Array.from({ length: 1200 }, (_, i) => `N${String(i + 1).padStart(4, '0')}`);
+    const campaignId = await insertCampaign(t.db, { orgCodes: codes, periodLabel: 'Năm 2026 (lớn)' });
+    // 1.100 submitted (the first 100 late) and 50 drafts, as the dialogue leaves them: a draft first, submitted after.
+    await sql`insert into submissions (campaign_id, organization_id, status, cursor)
+      select ${campaignId}, o.id, 'draft', '{}'::jsonb from organizations o where o.code = any(${codes.slice(0, 1150)}::text[])`.execute(t.db);
+    await sql`update submissions s set status = 'submitted', first_submitted_at = ${deps.clock.now()}, last_submitted_at = ${deps.clock.now()},
+        late = o.code <= 'N0100'
+      from organizations o where o.id = s.organization_id and s.campaign_id = ${campaignId} and o.code <= 'N1100'`.execute(t.db);
+
+    const list = await tell(ADMIN, '/trangthai');
+    expect(list).toContain(`#${campaignId}</b> Công tác dân vận`);
+    expect(list).toMatch(/Năm 2026 \(lớn\)\n {2}Hạn chót [^\n]*\. Đã nộp 1\.100\/1\.200 \(muộn 100\)\. Đang mở\./);
+    expect(await tell(ADMIN, `/dot ${campaignId}`)).toContain('Đã nộp 1.100/1.200 (muộn 100); đang làm dở 50; chưa bắt đầu 50.');
   });
 });
 
