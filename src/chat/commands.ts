@@ -70,7 +70,17 @@ const BARE: Record<string, CommandName> = {
   'tong hop': 'tonghop',
   chuanop: 'chuanop',
   dotmoi: 'dotmoi',
+  // Only as one word: «nhắc nhở», «mở lại», «kết thúc», «gửi lại» apart are things people write in answers.
+  dot: 'dot',
+  nhacnho: 'nhacnho',
+  molai: 'molai',
+  doihan: 'doihan',
+  ketthuc: 'ketthuc',
+  guilai: 'guilai',
 };
+
+/** A round's id as the commands take it: "12" or "#12". */
+const ROUND_ID = /^#?\d{1,18}$/;
 
 /**
  * Bare words that may be followed by arguments, and what those must look like ("baocao 2",
@@ -78,9 +88,17 @@ const BARE: Record<string, CommandName> = {
  */
 const BARE_ARGS: Partial<Record<CommandName, RegExp>> = {
   baocao: /^#?\d{1,9}$/,
-  tonghop: /^#?\d{1,18}$/,
-  chuanop: /^#?\d{1,18}$/,
+  tonghop: ROUND_ID,
+  chuanop: ROUND_ID,
   lienket: /^[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}$/,
+  dot: ROUND_ID,
+  nhacnho: ROUND_ID,
+  doihan: ROUND_ID,
+  guilai: ROUND_ID,
+  // "ketthuc 5 ngay" closes at once; any other word after the number only asks to confirm.
+  ketthuc: /^#?\d{1,18}(?:\s+[\p{L}\p{M}]+)?$/u,
+  // An organization's code, then the round's number if not the latest: "molai CB01 3".
+  molai: /^[^\s#]+(?:\s+#?\d{1,18})?$/,
 };
 
 /** The command a text is, or undefined when it is something else (an answer, a code). */

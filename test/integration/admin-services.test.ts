@@ -1,6 +1,7 @@
-/** /trangthai's status, /molai's reopen (the service and the command), the office's round lists, and the housekeeping of processed updates, against the real Postgres. */
+/** /trangthai's status, /molai's reopen (the service and the command), the office's round lists and typed command words, and the housekeeping of processed updates, against the real Postgres. */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botMessages } from '../../src/chat/messages.js';
 import type { InboundEvent, Reply } from '../../src/chat/port.js';
 import { createChat } from '../../src/chat/router.js';
 import { silentLogger } from '../../src/logger.js';
@@ -142,6 +143,7 @@ describe('acknowledging an announcement by starting the report', () => {
 
 describe('the office in chat', () => {
   const ADMIN = 9900;
+  const SECRETARY = 75;
   let chat: ReturnType<typeof createChat>;
   let nextEvent = 1;
   const tell = async (from: number, text: string): Promise<string> => {
@@ -181,6 +183,8 @@ describe('the office in chat', () => {
     expect(await reopenSubmission(t.db, { campaignId, organizationCode: 'mlCB01', actor: 'test' }, deps.clock.now())).toEqual({ kind: 'ok', organizationName: 'Chi bộ Mở lại' });
     const reopened = `Đã mở lại báo cáo của Chi bộ Mở lại trong đợt #${campaignId} — 6 tháng đầu năm 2026. Người báo cáo có thể sửa và gửi lại.`;
     expect(await tell(ADMIN, `/molai mlcb01 ${campaignId}`)).toBe(reopened);
+    // Without the slash, as on Zalo.
+    expect(await tell(ADMIN, `molai MLCB01 ${campaignId}`)).toBe(reopened);
     expect(await tell(ADMIN, `/molai KHONGCO ${campaignId}`)).toBe(`Không có tổ chức mang mã «KHONGCO» trong đợt #${campaignId} — 6 tháng đầu năm 2026.`);
   });
 
@@ -199,6 +203,30 @@ describe('the office in chat', () => {
     expect(list).toContain(`#${campaignId}</b> Công tác dân vận`);
     expect(list).toMatch(/Năm 2026 \(lớn\)\n {2}Hạn chót [^\n]*\. Đã nộp 1\.100\/1\.200 \(muộn 100\)\. Đang mở\./);
     expect(await tell(ADMIN, `/dot ${campaignId}`)).toContain('Đã nộp 1.100/1.200 (muộn 100); đang làm dở 50; chưa bắt đầu 50.');
+  });
+
+  it('a command word of the office typed at a question that takes free text is refused, not stored as the answer', async () => {
+    const org = await insertOrg(t.db, { code: 'FT01', name: 'Chi bộ Chữ' });
+    await insertPerson(t.db, { telegramUserId: SECRETARY, orgIds: [org] });
+    await insertCampaign(t.db, { orgCodes: ['FT01'] });
+    expect(await tell(SECRETARY, '/baocao')).toContain('Câu 1/14');
+    for (const answer of ['có', 'có', '3']) await tell(SECRETARY, answer);
+    expect(await tell(SECRETARY, 'có')).toContain('Câu 5/14');
+    const state = () => t.db.selectFrom('submissions').select(['status', 'step', 'answered_count']).where('organization_id', '=', org).executeTakeFirstOrThrow();
+    const before = await state();
+    // The new words are treated as «tonghop» always was.
+    for (const word of ['tonghop', 'dot', 'nhacnho', 'molai', 'doihan 5', 'ketthuc', 'guilai']) {
+      expect(await tell(SECRETARY, word)).toBe(botMessages.adminOnly);
+    }
+    expect(await state()).toEqual(before);
+    const stored = await t.db
+      .selectFrom('answers')
+      .innerJoin('submissions', 'submissions.id', 'answers.submission_id')
+      .select('answers.question_key')
+      .where('submissions.organization_id', '=', org)
+      .where('answers.question_key', '=', 'ten_mo_hinh')
+      .execute();
+    expect(stored).toEqual([]);
   });
 });
 

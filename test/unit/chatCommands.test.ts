@@ -25,11 +25,49 @@ describe('parseCommand', () => {
     ['tong hop 4', { name: 'tonghop', args: '4', bare: true }],
     ['trợ giúp', { name: 'trogiup', args: '', bare: true }],
     ['Huỷ', { name: 'huy', args: '', bare: true }],
+    // The office's other commands without the slash, as on Zalo, with the arguments the slash forms take.
+    ['dot', { name: 'dot', args: '', bare: true }],
+    ['Đợt 12', { name: 'dot', args: '12', bare: true }],
+    ['dot #12', { name: 'dot', args: '#12', bare: true }],
+    ['nhacnho', { name: 'nhacnho', args: '', bare: true }],
+    ['nhacnho 7', { name: 'nhacnho', args: '7', bare: true }],
+    ['molai CB01', { name: 'molai', args: 'CB01', bare: true }],
+    ['molai cb01 3', { name: 'molai', args: 'cb01 3', bare: true }],
+    ['Molai CB-01 #3', { name: 'molai', args: 'CB-01 #3', bare: true }],
+    ['molai', { name: 'molai', args: '', bare: true }],
+    ['doihan 5', { name: 'doihan', args: '5', bare: true }],
+    ['doihan', { name: 'doihan', args: '', bare: true }],
+    ['ketthuc 5', { name: 'ketthuc', args: '5', bare: true }],
+    ['ketthuc 5 ngay', { name: 'ketthuc', args: '5 ngay', bare: true }],
+    ['KetThuc #5 ngày', { name: 'ketthuc', args: '#5 ngày', bare: true }],
+    ['guilai 5', { name: 'guilai', args: '5', bare: true }],
+    ['guilai.', { name: 'guilai', args: '', bare: true }],
   ])('%j → %j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
 
-  it.each(['1.234', 'có', 'Báo cáo đầy đủ', 'đã nhận được chỉ đạo', 'Mô hình dân vận', '/unknown', '0', 'dot'])('%j is not a command', (text) => {
+  it.each([
+    '1.234',
+    'có',
+    'Báo cáo đầy đủ',
+    'đã nhận được chỉ đạo',
+    'Mô hình dân vận',
+    '/unknown',
+    '0',
+    // Words of the office's commands apart, or followed by what no command takes: answers.
+    'Đợt thi đua năm 2026',
+    'đợt 2 năm 2026',
+    'nhắc nhở',
+    'Mở lại',
+    'kết thúc',
+    'gửi lại',
+    'đổi hạn',
+    'nhacnho các chi bộ',
+    'molai CB01 tuần sau',
+    'doihan 20/12/2026',
+    'ketthuc 5 ngay bây giờ',
+    'guilai tất cả',
+  ])('%j is not a command', (text) => {
     expect(parseCommand(text)).toBeUndefined();
   });
 
