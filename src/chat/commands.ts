@@ -91,7 +91,8 @@ const BARE_ARGS: Partial<Record<CommandName, RegExp>> = {
   tonghop: ROUND_ID,
   chuanop: ROUND_ID,
   lienket: /^[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}$/,
-  dot: ROUND_ID,
+  // Only "dot #12": «Đợt 12» is what an office names a round in /dotmoi, and an answer could be it.
+  dot: /^#\d{1,18}$/,
   nhacnho: ROUND_ID,
   doihan: ROUND_ID,
   guilai: ROUND_ID,
