@@ -69,7 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
         scheduler,
         prepareDb: async ({ create }) => {
           if (!(await ensureDatabase(config.databaseUrl, { create }))) throw new CliError(msg.databaseMissing(redactUrl(config.databaseUrl)));
-          return migrateToLatest(pool);
+          return migrateToLatest(pool, (unknown) => err(msg.databaseAhead(unknown)));
         },
       },
       argv,

@@ -29,6 +29,8 @@ export const cliMessages = {
   // general failures
   databaseUnreachable: (url: string, detail: string) =>
     `Không kết nối được cơ sở dữ liệu ${url}: ${detail}\nKiểm tra Postgres đang chạy và biến DATABASE_URL.`,
+  databaseAhead: (unknown: readonly string[]) =>
+    `Lưu ý: cơ sở dữ liệu đã được một phiên bản mới hơn nâng cấp (${unknown.join(', ')}); bản này dùng nó như hiện có, không nâng cấp gì. Hãy cập nhật bản này lên cùng phiên bản.`,
   databaseMissing: (url: string) =>
     `Chưa có cơ sở dữ liệu ${url} (DATABASE_URL). Kiểm tra DATABASE_URL (và tệp .env); nếu đây là lần cài đặt đầu tiên, chạy «baocao migrate» để tạo.`,
   cannotWrite: (path: string, reason: string) => `Không ghi được tệp ${path}: ${reason}. Chưa ghi gì; chọn một thư mục khác (ví dụ /tmp/tong-hop.xlsx).`,

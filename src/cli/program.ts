@@ -4,7 +4,7 @@
  * same commands against a test database and read what they print.
  */
 import { Command, CommanderError } from 'commander';
-import { migrateToLatest } from '../db/migrate.js';
+import { ForeignSchemaError, migrateToLatest } from '../db/migrate.js';
 import { CampaignInputError } from '../services/campaigns.js';
 import { FormVersionConflictError } from '../services/forms.js';
 import { InviteInputError } from '../services/invites.js';
@@ -25,7 +25,8 @@ export function buildProgram(deps: CliDeps): Command {
   let prepared: Promise<string[]> | undefined;
   const ctx: CliContext = {
     ...deps,
-    ready: (options = { create: false }) => (prepared ??= deps.prepareDb ? deps.prepareDb(options) : migrateToLatest(deps.db)),
+    ready: (options = { create: false }) =>
+      (prepared ??= deps.prepareDb ? deps.prepareDb(options) : migrateToLatest(deps.db, (unknown) => deps.err(msg.databaseAhead(unknown)))),
   };
 
   const program = new Command('baocao');
@@ -84,7 +85,8 @@ export function isUserError(error: unknown): error is Error {
     error instanceof CliError ||
     error instanceof CampaignInputError ||
     error instanceof InviteInputError ||
-    error instanceof FormVersionConflictError
+    error instanceof FormVersionConflictError ||
+    error instanceof ForeignSchemaError
   );
 }
 
