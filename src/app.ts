@@ -16,6 +16,7 @@ import { atTelegramStart } from './channels/telegram/startupProblem.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
 import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js';
 import { createZaloClient } from './channels/zalo/client.js';
+import { startZalo } from './channels/zalo/startup.js';
 import { startZaloPolling, zaloWebhookHandler } from './channels/zalo/transport.js';
 import { createChat, type Chat } from './chat/router.js';
 import { filesRoute } from './http/files.js';
@@ -179,7 +180,14 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     if (config.botToken) {
       outboxChannels.push({ sender: createTelegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: TELEGRAM_CALL_TIMEOUT_SECONDS })), maxPerSecond: config.outboxMaxPerSecond });
     }
-    const zaloClient = config.zalo ? createZaloClient({ token: config.zalo.token, apiRoot: config.zalo.apiRoot }) : undefined;
+    const zaloClient = config.zalo
+      ? createZaloClient({
+          token: config.zalo.token,
+          apiRoot: config.zalo.apiRoot,
+          // Its keys only: a new kind of event is worth knowing about, its content is someone's message.
+          onInvalidUpdate: (raw) => logger.warn({ keys: raw && typeof raw === 'object' ? Object.keys(raw) : typeof raw }, 'zalo update this bot cannot read; ignored'),
+        })
+      : undefined;
     const zaloSender = zaloClient ? createZaloSender(zaloClient) : undefined;
     if (zaloSender && config.zalo) outboxChannels.push({ sender: zaloSender, maxPerSecond: config.zalo.maxPerSecond });
 
@@ -197,9 +205,11 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
         if (config.zalo.webhookSecret && config.publicUrl) {
           // Registered once the route answers (the server listens already), so no update is posted to nothing.
           routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: config.zalo.webhookSecret, handle, logger }));
-          await zaloClient.setWebhook(`${config.publicUrl}${ZALO_WEBHOOK_PATH}`, config.zalo.webhookSecret);
+          const started = await startZalo(zaloClient, logger, { url: `${config.publicUrl}${ZALO_WEBHOOK_PATH}`, secret: config.zalo.webhookSecret });
+          receivers.push({ stop: async () => started.stop() });
         } else {
-          receivers.push(startZaloPolling({ client: zaloClient, handle, logger }));
+          const started = await startZalo(zaloClient, logger);
+          receivers.push({ stop: async () => started.stop() }, startZaloPolling({ client: zaloClient, handle, logger }));
         }
       }
       if (config.botToken) {

@@ -295,8 +295,10 @@ async function serveWebhook(req: IncomingMessage, res: ServerResponse, context: 
   }
   const update = parseZaloUpdate(json);
   if (!update) {
-    logger.warn({ keys: topLevelKeys(json) }, 'zalo webhook body is not an update');
-    return answer(res, 400, 'body is not an update');
+    // From Zalo (the secret matched), in a shape this bot cannot read (a new kind of event):
+    // delivered again it would be the same. Taken, so Zalo neither retries it nor gives up on the webhook.
+    logger.warn({ keys: topLevelKeys(json) }, 'zalo webhook body is not an update this bot reads; ignored');
+    return answer(res, 200);
   }
   try {
     await context.handle(update);
