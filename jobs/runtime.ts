@@ -10,7 +10,7 @@ import type { ChannelName, ChannelSender } from '../src/chat/port.js';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
-import type { ReminderPolicy } from '../src/reminders/policy.js';
+import { currentDigestKey, digestDueEarlierToday, type ReminderPolicy } from '../src/reminders/policy.js';
 import { ensureAdminPeople } from '../src/services/people.js';
 import type { FormCache } from '../src/services/forms.js';
 import { TIME_ZONE, type Clock } from '../src/time.js';
@@ -135,6 +135,12 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
     };
     const schedule = { redis: client.redis, prefix, ensureSchedulers, reconcile: () => scheduler.reconcileAll() };
     await rebuild(schedule);
+    // Started after today's digest time (a deploy, a reboot across 07:00): today's digest now,
+    // one job a day whoever starts (its id), nothing sent twice (the digest's slot key).
+    const now = deps.clock.now();
+    if (digestDueEarlierToday(deps.config.digestCron, now)) {
+      await queues.slots.add(DIGEST_JOB, {}, { jobId: `${DIGEST_JOB}-catch-up-${currentDigestKey(now)}` });
+    }
     watchdog = startWatchdog({
       ...schedule,
       // A worker connection that comes back may find an empty Redis too.

@@ -18,7 +18,8 @@
  */
 import { isClosed } from '../campaigns/state.js';
 import type { SlotKind } from '../db/schema.js';
-import { localDate } from '../time.js';
+import { CronExpressionParser } from 'cron-parser';
+import { localDate, TIME_ZONE } from '../time.js';
 import { addDays, instant, minutesOf, wall } from './localClock.js';
 import {
   ANNOUNCE_KEY,
@@ -422,6 +423,16 @@ export function wantsDigest(round: { opensAt: Date; closedAt: Date | null; dueAt
 /** Today's digest key: a digest of another day (held back by quiet hours, an outage) is stale, that day has its own. */
 export function currentDigestKey(now: Date): DigestKey {
   return digestSlotKey(localDate(now));
+}
+
+/**
+ * Whether today's digest time (`cron`, local) has passed at `now`: a worker that starts
+ * after it (a deploy or a reboot spanning 07:00) sends today's digest then, since the job
+ * scheduler only plans the next one. Sending it again changes nothing (its slot key).
+ */
+export function digestDueEarlierToday(cron: string, now: Date): boolean {
+  const previous = CronExpressionParser.parse(cron, { tz: TIME_ZONE, currentDate: now }).prev().toDate();
+  return localDate(previous) === localDate(now);
 }
 
 export function isStaleDigest(slotKey: string, now: Date): boolean {

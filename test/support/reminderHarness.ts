@@ -69,7 +69,8 @@ export interface ReminderHarness {
   startSlotWorker(deps: SlotDeps): Worker;
   /** The whole job runtime, as the bot process starts it, against the emulator. */
   /** The bot's jobs as the process starts them; `watchdogEveryMs` shortens the watchdog's minute. */
-  startJobs(outboxMaxPerSecond: number, options?: { watchdogEveryMs?: number }): Promise<RunningJobs>;
+  /** The real worker runtime; `digestCron` defaults to a time the tests' dates never pass (no catch-up digest at start). */
+  startJobs(outboxMaxPerSecond: number, options?: { watchdogEveryMs?: number; digestCron?: string }): Promise<RunningJobs>;
   /** Deletes every Redis key of this installation, as FLUSHALL would (other test files keep theirs); how many there were. */
   flushRedis(): Promise<number>;
   /** Runs `during` while a slot worker runs against a Postgres that cannot be reached. */
@@ -152,7 +153,7 @@ export async function startReminderHarness(label: string, options: ReminderHarne
       return worker;
     },
     flushRedis: () => clearRedisPrefix(redis, prefix),
-    startJobs(outboxMaxPerSecond, options = {}) {
+    startJobs(outboxMaxPerSecond, { digestCron = '0 7 29 2 *', ...options } = {}) {
       const { token, apiRoot } = harness.emulator;
       return startJobs({
         db,
@@ -160,7 +161,7 @@ export async function startReminderHarness(label: string, options: ReminderHarne
         clock,
         logger: silentLogger,
         policy,
-        config: { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], digestCron: '0 7 * * *' },
+        config: { redisUrl: REDIS_URL, redisPrefix: prefix, adminIds: [], digestCron },
         channels: [{ sender: createTelegramSender(new Api(token, { apiRoot })), maxPerSecond: outboxMaxPerSecond }],
         ...options,
       });

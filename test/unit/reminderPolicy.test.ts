@@ -4,6 +4,7 @@ import {
   audienceOf,
   currentDigestKey,
   digestCutoff,
+  digestDueEarlierToday,
   digestSkippedOn,
   DIGEST_DAYS_AFTER_DUE,
   formatOffset,
@@ -61,6 +62,20 @@ describe('the constants of the rules', () => {
     expect(staleSlotCutoff(now)).toEqual(new Date(now.getTime() - 14 * DAY));
     expect(planCutoff(now)).toEqual(new Date(now.getTime() - 60 * DAY));
     expect(digestCutoff(now)).toEqual(new Date(now.getTime() - 7 * DAY));
+  });
+});
+
+describe("digestDueEarlierToday: a worker starting after today's digest time sends it", () => {
+  it.each([
+    ['0 7 * * *', '2026-12-20 07:05', true],
+    ['0 7 * * *', '2026-12-20 23:59', true],
+    ['0 7 * * *', '2026-12-20 06:59', false],
+    // Local time: 07:00 in Hà Nội is 00:00 UTC; just after midnight local, today's has not come.
+    ['0 7 * * *', '2026-12-21 00:30', false],
+    ['0 7 * * 1-5', '2026-12-20 09:00', false], // a Sunday: no digest today
+    ['30 6 * * 1-5', '2026-12-21 09:00', true], // a Monday
+  ])('%s at %s → %s', (cron, local, expected) => {
+    expect(digestDueEarlierToday(cron, at(local))).toBe(expected);
   });
 });
 
