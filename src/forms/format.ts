@@ -86,12 +86,35 @@ export function typeHint(question: Question, ctx?: ParseContext): string {
     case 'choice':
       return m.hints.choice;
     case 'multi_choice':
-      return m.hints.multiChoice;
+      return multiChoiceHint(question);
     case 'text':
       return m.hints.text(formatNumberVi(question.maxLength));
     case 'date':
       return dateHint(question, ctx);
   }
+}
+
+/**
+ * Option numbers a multi-choice question takes, as one would type them ("1, 3"):
+ * two where the form allows two (more if it asks for more), spread out when there
+ * is room so they do not read as a range. Why from the question: the example in a
+ * hint or a refusal must itself be an answer the question accepts.
+ */
+export function multiChoiceExample(question: QuestionOf<'multi_choice'>): string {
+  const count = question.choices.length;
+  const wanted = Math.max(1, Math.min(Math.max(2, question.minSelected), question.maxSelected ?? count, count));
+  const spread = 1 + 2 * (wanted - 1) <= count;
+  return Array.from({ length: wanted }, (_, i) => String(spread ? 1 + 2 * i : 1 + i)).join(', ');
+}
+
+/** What to type at a multi-choice question, whatever the channel, with the form's limits; the form's own hint is not consulted. */
+export function multiChoiceHint(question: QuestionOf<'multi_choice'>): string {
+  return m.hints.multiChoice(
+    multiChoiceExample(question),
+    m.hints.multiChoiceLimit(question.minSelected, question.maxSelected),
+    question.minSelected === 0,
+    question.maxSelected === 1,
+  );
 }
 
 function rangeText(min: number | undefined, max: number | undefined, decimals: number): string | undefined {

@@ -113,10 +113,23 @@ export const formMessages = {
   },
 
   multiChoice: {
-    unrecognised: (typed: string, count: number): string =>
-      `Không nhận ra «${typed}». Đồng chí gõ các số thứ tự (1–${count}), cách nhau bởi dấu phẩy.`,
-    tooFew: (min: number): string => `Cần chọn ít nhất ${min} mục.`,
-    tooMany: (max: number): string => `Chỉ được chọn tối đa ${max} mục.`,
+    /**
+     * Items of a typed multi-choice answer that match no option: numbers outside
+     * 1–count, words that are no label. Both named as typed, so the person sees
+     * exactly what to correct; `example` is typed numbers the question takes.
+     */
+    unrecognised: (outOfRange: readonly string[], unknown: readonly string[], count: number, example: string): string => {
+      const quoted = (items: readonly string[]): string => items.map((i) => `«${i}»`).join(', ');
+      const problems = [
+        ...(outOfRange.length === 0 ? [] : [`không có mục ${quoted(outOfRange)} (các mục được đánh số từ 1 đến ${count})`]),
+        ...(unknown.length === 0 ? [] : [`không nhận ra ${quoted(unknown)}`]),
+      ];
+      return `Chưa ghi câu trả lời: ${problems.join('; ')}. Đồng chí gõ các số của những mục đúng, cách nhau bằng dấu phẩy, ví dụ: ${example}.`;
+    },
+    tooFew: (min: number, example: string): string =>
+      `Cần chọn ít nhất ${min} mục: gõ các số của những mục đúng, cách nhau bằng dấu phẩy, ví dụ: ${example}.`,
+    tooMany: (max: number, example: string): string =>
+      `Chỉ được chọn tối đa ${max} mục: gõ các số của những mục đúng, cách nhau bằng dấu phẩy, ví dụ: ${example}.`,
   },
 
   hints: {
@@ -139,8 +152,24 @@ export const formMessages = {
       `Nhập ngày theo dạng DD/MM/YYYY, trong kỳ báo cáo từ ${start} đến ${end}, ví dụ: ${example}`,
     yesNo: 'Chọn Có hoặc Không (gõ 1 hoặc 2, hoặc «có»/«không»)',
     choice: 'Chọn một lựa chọn hoặc gõ số thứ tự',
-    multiChoice:
-      'Chọn một hoặc nhiều mục, rồi chọn «Xong»; hoặc gõ các số thứ tự, cách nhau bởi dấu phẩy',
+    /**
+     * Typing, the one way every channel has: all the numbers in one message, since a
+     * message with one number is the whole answer (the next message answers the next question).
+     */
+    multiChoice: (example: string, limit: string | undefined, noneAllowed: boolean, single: boolean): string =>
+      (single
+        ? `Gõ số của mục đúng, ví dụ: ${example}.`
+        : `Gõ các số của những mục đúng trong một tin nhắn, cách nhau bằng dấu phẩy, ví dụ: ${example}.`) +
+      (limit === undefined ? '' : ` ${limit}.`) +
+      (noneAllowed ? ' Nếu không có mục nào, gõ «không».' : ''),
+    /** How many options a multi-choice answer takes, when the form limits it. */
+    multiChoiceLimit: (min: number, max: number | undefined): string | undefined => {
+      if (max !== undefined && min === max) return `Chọn đúng ${min} mục`;
+      if (max !== undefined && min > 1) return `Chọn từ ${min} đến ${max} mục`;
+      if (max !== undefined) return `Chọn tối đa ${max} mục`;
+      if (min > 1) return `Chọn ít nhất ${min} mục`;
+      return undefined;
+    },
     text: (max: string): string => `Nhập nội dung, tối đa ${max} ký tự`,
   },
 } as const;

@@ -3,8 +3,9 @@
  * with a Vietnamese message when it cannot be accepted.
  */
 import { calendarDate } from '../time.js';
+import { truncate } from '../text/html.js';
 import { foldVietnamese, normalizeTypedText } from '../text/normalize.js';
-import { formatDateVi, formatNumberVi } from './format.js';
+import { formatDateVi, formatNumberVi, multiChoiceExample } from './format.js';
 import { evaluateComparison, fillMessage } from './logic.js';
 import { formMessages as m, type ReadingProblem } from './messages.js';
 import { parseVietnameseNumber } from './numbers.js';
@@ -247,29 +248,96 @@ function labelsAt(choices: Choice[], indexes: number[]): string[] {
   return indexes.flatMap((i) => choices[i]?.label ?? []);
 }
 
-/** Words meaning "none of them", accepted only where selecting nothing is allowed. */
-const NONE_WORDS = new Set(['khong', 'khong co', '0']);
+/** Words meaning "none of them": an answer where selecting nothing is allowed, else "too few". */
+const NONE_WORDS = new Set(['khong', 'khong co']);
 
+/** A typed option number ("3", "3." or "3)" as in the prompt's lines), once folded. */
+const OPTION_NUMBER = /^\d+[.)]?$/;
+
+/** Courtesy words people put around an answer ("1 3 ạ", "dạ 1 3"), folded. */
+const COURTESY_WORDS = new Set(['a', 'nhe', 'nha', 'chu', 'day', 'da', 'vang', 'thua']);
+
+/**
+ * Between two items inside a piece that is no option as a whole: the word «và»
+ * ("1 và 3", "hội nghị và tọa đàm"), '&' or '+'. Why only then: a label may
+ * contain «và» or '&' ("Tọa đàm & đối thoại"), and is one item typed whole.
+ */
+const JOINED_ITEMS = /\s+(?:và|va)\s+|\s*[&+]\s*/iu;
+
+type TypedItem = { typed: string; match: ChoiceMatch };
+
+/**
+ * The items of a typed multi-choice answer, each with what it matched. ',' and ';'
+ * always separate (a label with a comma is still taken when the whole answer is
+ * that label); a piece that is no option as a whole is split at «và», '&', '+';
+ * and a run of numbers may be separated by spaces alone ("1 3"): labels have
+ * spaces inside, numbers do not.
+ */
+function typedItems(choices: Choice[], text: string): TypedItem[] {
+  const item = (typed: string): TypedItem => ({ typed, match: matchChoice(choices, typed) });
+  return text.split(/[,;]/).flatMap((piece): TypedItem[] => {
+    const trimmed = piece.trim();
+    if (trimmed === '') return [];
+    const whole = item(trimmed);
+    if (whole.match.kind === 'found') return [whole];
+    const parts = trimmed.split(JOINED_ITEMS).map((p) => p.trim()).filter((p) => p !== '');
+    return parts.flatMap((part): TypedItem[] => {
+      const words = part.split(/\s+/);
+      const folded = words.map(foldAnswer);
+      const numbers = words.filter((_, i) => OPTION_NUMBER.test(folded[i] ?? ''));
+      const onlyNumbers = numbers.length >= 2 && folded.every((w) => OPTION_NUMBER.test(w) || COURTESY_WORDS.has(w));
+      if (onlyNumbers) return numbers.map(item);
+      return parts.length === 1 ? [whole] : [item(part)];
+    });
+  });
+}
+
+/**
+ * Several options typed in one message ("1,3", "1 3", "1 và 3", "tập huấn; đối
+ * thoại"), each read as a choice question reads its one answer (number, value key,
+ * label, unique prefix). Why one message holds the whole answer: a channel without
+ * buttons has nothing to toggle, and a later message answers the next question.
+ * Every item not understood is named in the refusal, and nothing is stored; the
+ * set is stored in the form's order, each option once.
+ */
 function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): ParseResult {
-  if (question.minSelected === 0 && NONE_WORDS.has(foldAnswer(text))) return ok([]);
-  // Numbers may also be separated by spaces ("1 3"); labels contain spaces, so only ',' and ';' split them.
-  const items = /^\d+(?:\s*[,;\s]\s*\d+)*$/.test(text.trim())
-    ? text.trim().split(/[\s,;]+/)
-    : text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '');
+  const example = multiChoiceExample(question);
+  // An option whose label has a comma or «và» in it, typed whole, is that option alone.
+  const whole = matchChoice(question.choices, text);
+  if (whole.kind === 'found') return selection(question, new Set([whole.index]), example);
+  if (answerForms(text).some((form) => NONE_WORDS.has(form))) {
+    return question.minSelected === 0 ? ok([]) : fail(m.multiChoice.tooFew(question.minSelected, example));
+  }
+  // "0" is "none" only where none is allowed; elsewhere it is a number outside the list.
+  if (question.minSelected === 0 && answerForms(text).includes('0')) return ok([]);
   const selected = new Set<number>();
-  for (const item of items) {
-    const match = matchChoice(question.choices, item);
-    if (match.kind === 'several') return fail(m.choice.severalMatch(item, labelsAt(question.choices, match.indexes)));
-    if (match.kind === 'none') return fail(m.multiChoice.unrecognised(item, question.choices.length));
-    selected.add(match.index);
+  const outOfRange: string[] = [];
+  const unknown: string[] = [];
+  for (const { typed, match } of typedItems(question.choices, text)) {
+    if (match.kind === 'several') return fail(m.choice.severalMatch(typed, labelsAt(question.choices, match.indexes)));
+    if (match.kind === 'found') selected.add(match.index);
+    else (OPTION_NUMBER.test(foldAnswer(typed)) ? outOfRange : unknown).push(truncate(typed, SHOWN_ITEM_CHARS));
   }
-  if (selected.size < question.minSelected) return fail(m.multiChoice.tooFew(question.minSelected));
+  if (outOfRange.length > 0 || unknown.length > 0) {
+    return fail(m.multiChoice.unrecognised(unique(outOfRange), unique(unknown), question.choices.length, example));
+  }
+  return selection(question, selected, example);
+}
+
+/** How much of an item not understood the refusal repeats (a paragraph typed at the question is not echoed whole). */
+const SHOWN_ITEM_CHARS = 40;
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+/** The options chosen, checked against the form's limits, as values in the form's order (equal selections stored identically). */
+function selection(question: QuestionOf<'multi_choice'>, selected: ReadonlySet<number>, example: string): ParseResult {
+  if (selected.size < question.minSelected) return fail(m.multiChoice.tooFew(question.minSelected, example));
   if (question.maxSelected !== undefined && selected.size > question.maxSelected) {
-    return fail(m.multiChoice.tooMany(question.maxSelected));
+    return fail(m.multiChoice.tooMany(question.maxSelected, example));
   }
-  // Form order, not typing order, so equal selections are stored identically.
-  const values = question.choices.flatMap((c, i) => (selected.has(i) ? [c.value] : []));
-  return ok(values);
+  return ok(question.choices.flatMap((c, i) => (selected.has(i) ? [c.value] : [])));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatAnswer, formatDateVi, formatNumberVi, typeHint } from '../../src/forms/format.js';
+import { formatAnswer, formatDateVi, formatNumberVi, multiChoiceExample, typeHint } from '../../src/forms/format.js';
 import { answerFromButton, checkQuestionConstraint, parseFreeText, parseTypedAnswer, type ParseResult } from '../../src/forms/parse.js';
 import type { Form, Question } from '../../src/forms/schema.js';
 import { VIETNAMESE_LETTER, bundled, ctx, makeQuestion, question } from './helpers.js';
@@ -292,6 +292,90 @@ describe('multi_choice', () => {
 
   it.each(['4', '0', 'khong', 'abc'])('%j is refused', (input) => {
     expectVietnameseError(parseTypedAnswer(mc, input, ctx));
+  });
+
+  /** Four options, no upper limit: the shape an office's own form has. */
+  const four = makeQuestion({
+    key: 'hinh_thuc',
+    type: 'multi_choice',
+    text: 'Những hình thức đã tổ chức?',
+    choices: choices({ hoi_nghi: 'Hội nghị', toa_dam: 'Tọa đàm & đối thoại', tap_huan: 'Tập huấn', khac: 'Khác' }),
+  });
+
+  it.each([
+    ['1,3', ['hoi_nghi', 'tap_huan']],
+    ['1, 3', ['hoi_nghi', 'tap_huan']],
+    ['1 3', ['hoi_nghi', 'tap_huan']],
+    ['1 và 3', ['hoi_nghi', 'tap_huan']],
+    ['1 VÀ 3', ['hoi_nghi', 'tap_huan']],
+    ['1 va 3', ['hoi_nghi', 'tap_huan']],
+    ['1;3', ['hoi_nghi', 'tap_huan']],
+    ['1 & 3', ['hoi_nghi', 'tap_huan']],
+    ['1, 3.', ['hoi_nghi', 'tap_huan']],
+    ['1. 3.', ['hoi_nghi', 'tap_huan']],
+    ['Dạ 1 và 3 ạ', ['hoi_nghi', 'tap_huan']],
+    ['1 3 ạ', ['hoi_nghi', 'tap_huan']],
+    // Order-insensitive, stored in the form's order; each option once.
+    ['3, 1', ['hoi_nghi', 'tap_huan']],
+    ['4 3 2 1', ['hoi_nghi', 'toa_dam', 'tap_huan', 'khac']],
+    ['1,1', ['hoi_nghi']],
+    ['3, 3 và 3', ['tap_huan']],
+    ['1', ['hoi_nghi']],
+    ['1, 2 và 4', ['hoi_nghi', 'toa_dam', 'khac']],
+    // Words, as a choice question reads them: labels, folded, value keys, unique prefixes.
+    ['hội nghị, tập huấn', ['hoi_nghi', 'tap_huan']],
+    ['Hội nghị và Tập huấn', ['hoi_nghi', 'tap_huan']],
+    ['hoi nghi va tap huan', ['hoi_nghi', 'tap_huan']],
+    ['tap_huan; khac', ['tap_huan', 'khac']],
+    ['tập, hội', ['hoi_nghi', 'tap_huan']],
+    ['3 và hội nghị', ['hoi_nghi', 'tap_huan']],
+    // A label with «&» in it is one option typed whole, alone or among others.
+    ['Tọa đàm & đối thoại', ['toa_dam']],
+    ['toa dam & doi thoai, khác', ['toa_dam', 'khac']],
+  ])('%j → %j', (input, values) => {
+    expect(parseTypedAnswer(four, input, ctx)).toEqual({ kind: 'ok', value: values });
+  });
+
+  it.each([
+    ['0', ['«0»', 'từ 1 đến 4'], 'không nhận ra'],
+    ['9', ['«9»', 'từ 1 đến 4'], 'không nhận ra'],
+    ['1, 9', ['«9»', 'từ 1 đến 4'], 'không nhận ra'],
+    ['abc', ['không nhận ra «abc»'], 'không có mục'],
+    ['1, 9 và abc', ['«9»', 'không nhận ra «abc»'], '«1»'],
+    ['1-3', ['không nhận ra «1-3»'], 'không có mục'],
+  ])('%j is refused, naming what was not understood, with an example of the real numbers', (input, named, absent) => {
+    const message = expectVietnameseError(parseTypedAnswer(four, input, ctx));
+    for (const part of named) expect(message).toContain(part);
+    expect(message).not.toContain(absent);
+    expect(message).toContain('ví dụ: 1, 3.');
+  });
+
+  it('an item too long for the refusal is cut', () => {
+    const message = errorMessage(parseTypedAnswer(four, `1, ${'rất nhiều chữ '.repeat(20)}`, ctx));
+    expect(message.length).toBeLessThan(260);
+  });
+
+  it('«không» is no option where one must be chosen: it is "too few", with the example', () => {
+    const message = errorMessage(parseTypedAnswer(four, 'không', ctx));
+    expect(message).toContain('ít nhất 1 mục');
+    expect(message).toContain('ví dụ: 1, 3');
+  });
+
+  it.each([
+    [{ count: 2 }, '1, 2'],
+    [{ count: 4 }, '1, 3'],
+    [{ count: 5, minSelected: 3 }, '1, 3, 5'],
+    [{ count: 4, minSelected: 3 }, '1, 2, 3'],
+    [{ count: 4, maxSelected: 1 }, '1'],
+    [{ count: 4, minSelected: 0 }, '1, 3'],
+  ])('the example in the hint (%j: %j) is itself an answer the question takes', ({ count, ...limits }, example) => {
+    const labels = Object.fromEntries(Array.from({ length: count }, (_, i) => [`m${i + 1}`, `Mục ${i + 1}`]));
+    const q = makeQuestion({ key: 'm', type: 'multi_choice', text: 'M?', choices: choices(labels), ...limits });
+    if (q.type !== 'multi_choice') throw new Error('multi_choice expected');
+    expect(multiChoiceExample(q)).toBe(example);
+    expect(typeHint(q, ctx)).toContain(`ví dụ: ${example}.`);
+    expect(typeHint(q, ctx)).not.toMatch(/xong/i);
+    expect(parseTypedAnswer(q, example, ctx).kind).toBe('ok');
   });
 
   it('"không" selects nothing where nothing is allowed', () => {
