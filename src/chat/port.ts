@@ -56,8 +56,13 @@ export interface Option {
    * channel understands it, so a text-only channel lists it beside the label.
    */
   say: string;
-  /** The message text already explains how to type it (e.g. «sửa N»): text-only channels do not list it. */
+  /**
+   * Text-only channels do not list it: the message text already explains how to type
+   * it (e.g. «sửa N»), or it only makes sense as a button (multi-choice «Xong»).
+   */
   unlisted?: boolean;
+  /** The label a text-only channel lists instead, when `label` shows a button's own state (a toggle's ☑/☐). */
+  textLabel?: string;
 }
 
 /** A file sent with a message (its text is the caption). */
@@ -70,7 +75,13 @@ export interface Attachment {
 }
 
 export interface OutboundMessage {
+  /** Reads right with and without buttons: a text-only channel lists the options under it. */
   text: Markup;
+  /**
+   * Said only by a channel that shows the options as buttons, after the text: how to use
+   * them (multi-choice toggles, then «Xong»). A text-only channel leaves it out.
+   */
+  buttonsNote?: Markup;
   /** Rows of options; the last message of a reply usually carries them. */
   options: Option[][];
   /** Only on channels whose capabilities say `files`. */

@@ -33,11 +33,12 @@ export function reportReply(reply: ReportReply, personId: string): Reply {
           label: b.label,
           say: b.say,
           ...(b.unlisted ? { unlisted: true } : {}),
+          ...(b.textLabel !== undefined ? { textLabel: b.textLabel } : {}),
           action: { kind: 'report', submissionId: reply.submissionId, step: reply.step, input: b.input },
         })),
       );
       return {
-        messages: [{ text, options }],
+        messages: [{ text, options, ...(reply.prompt.buttonsNote !== undefined ? { buttonsNote: reply.prompt.buttonsNote } : {}) }],
         inPlace: reply.inPlace,
         pressed: 'retire',
         shows: { personId, submissionId: reply.submissionId, step: reply.step },

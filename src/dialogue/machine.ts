@@ -417,7 +417,8 @@ function typedWord(state: DialogueState, text: string): Input | undefined {
   const { cursor } = state;
   if (cursor.at !== 'question' && cursor.at !== 'confirm' && cursor.at !== 'plausible' && cursor.at !== 'review') return undefined;
   for (const button of renderPrompt(state, cursor).buttons.flat()) {
-    // A typed number on a multi-choice answers with that one choice (the parser's reading), not a toggle.
+    // Typed numbers at a multi-choice are its whole answer («1, 3», the parser's reading), not a toggle:
+    // a channel without buttons has nothing to toggle, and its next message answers the next question.
     if (button.input.kind === 'toggle') continue;
     if (matchesSay(text, button.say)) return button.input;
   }

@@ -76,6 +76,6 @@ export const dialogueMessages = {
   editReasonClosed: 'đợt báo cáo này đã kết thúc, không nhận thêm thay đổi.',
   editReasonPastDeadline: 'báo cáo đã nộp và đã quá hạn chót. Nếu cần sửa, đề nghị liên hệ Văn phòng Đảng ủy để mở lại.',
   editReasonNotApplicable: 'câu này không áp dụng với các câu trả lời hiện tại.',
-  multiHint:
-    'Chọn các mục rồi chọn «Xong», hoặc gõ các số cách nhau bằng dấu phẩy, ví dụ: 1,3. Gõ một số là chỉ chọn mục đó.',
+  /** Under a multi-choice question where its options are buttons (the typed way is the hint, said everywhere). */
+  multiButtonsNote: '<i>Hoặc chọn lần lượt các mục ở dưới, rồi chọn «Xong».</i>',
 } as const;

@@ -1,5 +1,5 @@
 /** Renders the prompt for a cursor: question, number confirmation, review, and the closing states. */
-import { formatAnswer, formatNumberVi, typeHint } from '../forms/format.js';
+import { formatAnswer, formatNumberVi, multiChoiceHint, typeHint } from '../forms/format.js';
 import { checkRules, isRelevant, proposeChoice } from '../forms/logic.js';
 import { checkPlausibility, resolvePlausibility } from '../forms/plausibility.js';
 import type { Answers, Form, Question } from '../forms/schema.js';
@@ -58,7 +58,7 @@ function answerHint(state: DialogueState, question: Question): string {
     case 'choice':
       return msg.choiceHint;
     case 'multi_choice':
-      return msg.multiHint;
+      return multiChoiceHint(question);
     default:
       return typeHint(question, state.parse);
   }
@@ -86,12 +86,15 @@ function choiceButtons(question: Question, answers: Answers, selected: readonly 
         ...question.choices.map((c, i) => [
           {
             label: `${chosen.has(c.value) ? msg.selectedMark : msg.unselectedMark}${i + 1}. ${c.label}`,
+            // A text channel lists the option without a toggle's ☑/☐: there typed numbers are the whole answer, nothing toggles.
+            textLabel: `${i + 1}. ${c.label}`,
             input: { kind: 'toggle' as const, index: i },
-            // Typed, a number answers at once with that one choice (the parser's reading), not a toggle.
+            // Typed, numbers answer at once with the options they name («1, 3»: the parser's reading), not a toggle.
             say: String(i + 1),
           },
         ]),
-        [{ label: msg.finishMulti, input: { kind: 'finish_multi' }, say: msg.sayFinishMulti }],
+        // «xong» typed still finishes the toggles; a text channel, with none to finish, does not list it.
+        [{ label: msg.finishMulti, input: { kind: 'finish_multi' }, say: msg.sayFinishMulti, unlisted: true }],
       ];
     }
     default:
@@ -115,10 +118,12 @@ function questionPrompt(state: DialogueState, cursor: Extract<Cursor, { at: 'que
   ];
   const proposal = proposalLine(form, question, answers);
   if (proposal) lines.push(proposal);
-  if (question.type === 'multi_choice' && question.hint !== undefined) lines.push(msg.multiHint);
+  // A form's own hint may not say how to type several options: that is said too.
+  if (question.type === 'multi_choice' && question.hint !== undefined) lines.push(`<i>${escapeHtml(multiChoiceHint(question))}</i>`);
   if (answers.has(question.key)) lines.push(msg.currentAnswer(escapeHtml(formatAnswer(question, answers.get(question.key) ?? null))));
   const nav = navigationRow(state, question);
-  return { text: lines.join('\n'), buttons: [...choiceButtons(question, answers, cursor.selected), ...(nav.length ? [nav] : [])] };
+  const buttons = [...choiceButtons(question, answers, cursor.selected), ...(nav.length ? [nav] : [])];
+  return { text: lines.join('\n'), buttons, ...(question.type === 'multi_choice' ? { buttonsNote: msg.multiButtonsNote } : {}) };
 }
 
 /**

@@ -54,14 +54,21 @@ export interface PromptButton {
    * step() understands it in every channel, so a text-only channel lists it.
    */
   say: string;
-  /** The prompt text already explains it (e.g. «sửa N»): text-only channels do not list it. */
+  /**
+   * Text-only channels do not list it: the prompt text already explains it (e.g.
+   * «sửa N»), or it only makes sense as a button (multi-choice «Xong»). Its `say` still works.
+   */
   unlisted?: boolean;
+  /** How a text-only channel lists it, when the label shows a button's own state (a toggle's ☑/☐). */
+  textLabel?: string;
 }
 
 export interface Prompt {
-  /** HTML: every user or file value in it is escaped. */
+  /** HTML: every user or file value in it is escaped. Channel-neutral: it reads right with and without buttons. */
   text: string;
   buttons: PromptButton[][];
+  /** HTML said only where the buttons are shown as buttons: how to use them (toggles, then «Xong»). */
+  buttonsNote?: string;
 }
 
 export type Effect =

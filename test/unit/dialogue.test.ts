@@ -405,6 +405,91 @@ describe('multi-choice buttons', () => {
   });
 });
 
+describe('multi-choice typed (every channel)', () => {
+  /** A multi-choice question between two others, as an office's own form would have it. */
+  const form = (limits: { minSelected?: number; maxSelected?: number } = {}): Form =>
+    makeForm({
+      questions: [
+        { key: 'co_to_chuc', type: 'yes_no', text: 'Có tổ chức hoạt động?' },
+        {
+          key: 'hinh_thuc',
+          type: 'multi_choice',
+          text: 'Những hình thức đã tổ chức?',
+          choices: [
+            { value: 'hoi_nghi', label: 'Hội nghị' },
+            { value: 'toa_dam', label: 'Tọa đàm & đối thoại' },
+            { value: 'tap_huan', label: 'Tập huấn' },
+            { value: 'khac', label: 'Khác' },
+          ],
+          ...limits,
+        },
+        { key: 'so_buoi', type: 'integer', text: 'Số buổi?' },
+      ],
+    });
+  const atMulti = (f = form()): DialogueState => run(newState(f), text('có')).state;
+
+  it.each(['1,3', '1, 3', '1 3', '1 và 3', '1;3', '3, 1', 'hội nghị, tập huấn', 'Dạ 1 và 3 ạ'])(
+    '%j stores both options in one step and moves on to the next question',
+    (typedText) => {
+      const t = step(atMulti(), text(typedText));
+      expect(t.effects).toEqual([{ kind: 'set', key: 'hinh_thuc', value: ['hoi_nghi', 'tap_huan'] }]);
+      expect(t.cursor).toEqual(at('so_buoi'));
+      expect(t.notice).toBeUndefined();
+    },
+  );
+
+  it('the message after «1, 3» answers the next question, as the hint says', () => {
+    const { state } = run(atMulti(), text('1, 3'), text('3'));
+    expect(state.answers.get('hinh_thuc')).toEqual(['hoi_nghi', 'tap_huan']);
+    expect(state.answers.get('so_buoi')).toBe(3);
+  });
+
+  it('a single «2» is the set of that one option', () => {
+    expect(step(atMulti(), text('2')).effects).toEqual([{ kind: 'set', key: 'hinh_thuc', value: ['toa_dam'] }]);
+  });
+
+  it.each([
+    ['9', ['«9»', 'từ 1 đến 4']],
+    ['0', ['«0»', 'từ 1 đến 4']],
+    ['1, 9, abc', ['«9»', '«abc»']],
+  ])('%j is refused, nothing stored, naming what was not understood', (typedText, named) => {
+    const t = step(atMulti(), text(typedText));
+    expect(t.effects).toEqual([]);
+    expect(t.changed).toBe(false);
+    expect(t.cursor).toEqual(at('hinh_thuc'));
+    for (const part of named) expect(t.notice).toContain(part);
+    expect(t.notice).toContain('ví dụ: 1, 3');
+  });
+
+  it('the form\'s limits: too many or too few refused with nothing stored; «không» only where none is allowed', () => {
+    const most2 = step(atMulti(form({ maxSelected: 2 })), text('1, 2, 3'));
+    expect([most2.effects, most2.cursor]).toEqual([[], at('hinh_thuc')]);
+    expect(most2.notice).toContain('tối đa 2');
+    const least2 = step(atMulti(form({ minSelected: 2 })), text('4'));
+    expect([least2.effects, least2.cursor]).toEqual([[], at('hinh_thuc')]);
+    expect(least2.notice).toContain('ít nhất 2');
+    expect(step(atMulti(), text('không')).effects).toEqual([]);
+    expect(step(atMulti(form({ minSelected: 0 })), text('không')).effects).toEqual([{ kind: 'set', key: 'hinh_thuc', value: [] }]);
+    expect(renderPrompt(atMulti(form({ minSelected: 0, maxSelected: 2 })), at('hinh_thuc')).text).toContain(
+      'ví dụ: 1, 3. Chọn tối đa 2 mục. Nếu không có mục nào, gõ «không».',
+    );
+  });
+
+  it('after toggles (Telegram), typed numbers are still the whole answer: the toggles are not added to them', () => {
+    const toggled = run(atMulti(), { kind: 'toggle', index: 0 }, { kind: 'toggle', index: 1 }).state;
+    expect(step(toggled, text('3, 4')).effects).toEqual([{ kind: 'set', key: 'hinh_thuc', value: ['tap_huan', 'khac'] }]);
+    expect(step(toggled, { kind: 'finish_multi' }).effects).toEqual([{ kind: 'set', key: 'hinh_thuc', value: ['hoi_nghi', 'toa_dam'] }]);
+  });
+
+  it('edited from the review by typing: the new set replaces the stored one', () => {
+    const { state } = run(atMulti(), text('1, 3'), text('2'), { kind: 'edit', questionNo: 2 });
+    const t = step(state, text('2 và 4'));
+    expect(t.effects).toEqual([{ kind: 'set', key: 'hinh_thuc', value: ['toa_dam', 'khac'] }]);
+    expect(t.cursor).toEqual({ at: 'review' });
+    expect(t.notice).toContain('Tọa đàm &amp; đối thoại; Khác');
+  });
+});
+
 describe('prompts', () => {
   it('question heading, yes/no buttons, no "Quay lại" on the first question', () => {
     const prompt = renderPrompt(newState(qcdc), at('ban_chi_dao'));
@@ -566,7 +651,7 @@ describe('typed words replace every button', () => {
     expect(step({ ...sent, cursor: { at: 'done' } }, text('sửa 3')).cursor).toEqual(at('so_mo_hinh_dvk', true));
   });
 
-  it('multi-choice: a single number answers with that choice, «xong» finishes the toggles, 0 is "none" where none is allowed', () => {
+  it('multi-choice: typed numbers are the whole answer, «xong» finishes the toggles, 0 is "none" where none is allowed', () => {
     const form = makeForm({
       questions: [
         { key: 'm', type: 'multi_choice', text: 'M?', choices: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] },
@@ -574,9 +659,12 @@ describe('typed words replace every button', () => {
       ],
     });
     const first = renderPrompt(newState(form), at('m'));
-    expect(first.text).toContain('Chọn các mục rồi chọn «Xong», hoặc gõ các số cách nhau bằng dấu phẩy, ví dụ: 1,3.');
-    expect(first.text).toContain('Gõ một số là chỉ chọn mục đó.');
+    expect(first.text).toContain('Gõ các số của những mục đúng trong một tin nhắn, cách nhau bằng dấu phẩy, ví dụ: 1, 2.');
+    expect(first.text).not.toContain('Xong');
+    expect(first.buttonsNote).toContain('«Xong»');
     expect(says(first)).toEqual(['1', '2', 'xong']);
+    // «xong» is typed where the toggles are buttons; a text channel, with no toggles, does not list it.
+    expect(first.buttons.flat().filter((b) => b.unlisted).map((b) => b.say)).toEqual(['xong']);
     expect(step(newState(form), text('2')).effects).toEqual([{ kind: 'set', key: 'm', value: ['b'] }]);
     expect(step(newState(form), text('1, 2')).effects).toEqual([{ kind: 'set', key: 'm', value: ['a', 'b'] }]);
     const toggled = run(newState(form), { kind: 'toggle', index: 1 });

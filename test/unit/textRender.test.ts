@@ -6,6 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { markupToPlain, matchesSay, renderForText } from '../../src/channels/text/render.js';
 import type { Option, OutboundMessage } from '../../src/chat/port.js';
+import { reportReply } from '../../src/chat/report.js';
+import { keyboardOf, telegramText } from '../../src/channels/telegram/render.js';
 import { step } from '../../src/dialogue/machine.js';
 import { renderPrompt } from '../../src/dialogue/prompts.js';
 import type { Cursor, DialogueState, Prompt } from '../../src/dialogue/types.js';
@@ -22,14 +24,10 @@ beforeAll(async () => {
   xl = await bundled('xep_loai_to_chuc_dang');
 });
 
-/** What the chat layer does with a dialogue prompt: each button becomes an option carrying its input. */
+/** What the chat layer does with a dialogue prompt (src/chat/report.ts): each button becomes an option carrying its input. */
 function reportMessage(prompt: Prompt, notice?: string): OutboundMessage {
-  return {
-    text: [notice, prompt.text].filter(Boolean).join('\n\n'),
-    options: prompt.buttons.map((row) =>
-      row.map((b): Option => ({ label: b.label, say: b.say, unlisted: b.unlisted, action: { kind: 'report', submissionId: '1', step: 0, input: b.input } })),
-    ),
-  };
+  const reply = reportReply({ kind: 'prompt', submissionId: '1', step: 0, ...(notice !== undefined ? { notice } : {}), prompt, inPlace: false }, 'p1');
+  return reply.messages[0]!;
 }
 
 function wizardMessage(prompt: WizardPrompt): OutboundMessage {
@@ -148,19 +146,51 @@ describe('report prompts in a text-only channel', () => {
     expect(text).not.toMatch(/^(\d+)\. \1\. /m);
   });
 
-  it('multi-choice: numbered choices with their marks, «xong», and the hint that explains typing', () => {
+  it('multi-choice: numbered choices without ☐/☑, no «xong» line, the hint says to type the numbers in one message', () => {
     const form = makeForm({
       questions: [
         { key: 'a', type: 'yes_no', text: 'Trước?' },
-        { key: 'm', type: 'multi_choice', text: 'Hình thức <tổ chức>?', choices: [{ value: 'x', label: 'Hội nghị' }, { value: 'y', label: 'Tọa đàm & đối thoại' }] },
+        {
+          key: 'm',
+          type: 'multi_choice',
+          text: 'Hình thức <tổ chức>?',
+          choices: [
+            { value: 'x', label: 'Hội nghị' },
+            { value: 'y', label: 'Tọa đàm & đối thoại' },
+            { value: 'z', label: 'Tập huấn' },
+          ],
+        },
       ],
     });
     const state = { ...newState(form), answers: new Map<string, AnswerValue>([['a', true]]) };
+    // A selection toggled on Telegram, then the same report opened on Zalo: still no marks.
     const text = single(reportMessage(renderPrompt(state, { at: 'question', key: 'm', review: false, selected: ['y'] })));
     expectPlain(text);
     expect(text).toContain('Câu 2/2. Hình thức <tổ chức>?');
-    expect(text).toContain('Chọn các mục rồi chọn «Xong», hoặc gõ các số cách nhau bằng dấu phẩy, ví dụ: 1,3.');
-    expect(text.endsWith('\n\n1. ☐ Hội nghị\n2. ☑ Tọa đàm & đối thoại\n• Gõ «xong»\n• Gõ «quay lại»')).toBe(true);
+    expect(text).toContain('Gõ các số của những mục đúng trong một tin nhắn, cách nhau bằng dấu phẩy, ví dụ: 1, 3.');
+    expect(text.endsWith('\n\n1. Hội nghị\n2. Tọa đàm & đối thoại\n3. Tập huấn\n• Gõ «quay lại»')).toBe(true);
+    expect(text).not.toMatch(/[☐☑]/u);
+    expect(text.toLowerCase()).not.toContain('xong');
+
+    // Answered, and asked again from the review: the current answer in words, still no marks.
+    const answered = { ...state, answers: new Map<string, AnswerValue>([['a', true], ['m', ['x', 'z']]]) };
+    const again = single(reportMessage(renderPrompt(answered, { at: 'question', key: 'm', review: true })));
+    expect(again).toContain('Câu trả lời hiện tại: Hội nghị; Tập huấn');
+    expect(again).not.toMatch(/[☐☑]/u);
+    expect(again.toLowerCase()).not.toContain('xong');
+  });
+
+  it('multi-choice on Telegram: the same prompt keeps its ☐/☑ toggles, «Xong ✔» and the note on using them', () => {
+    const form = makeForm({
+      questions: [{ key: 'm', type: 'multi_choice', text: 'M?', choices: [{ value: 'x', label: 'X' }, { value: 'y', label: 'Y' }] }],
+    });
+    const message = reportMessage(renderPrompt(newState(form), { at: 'question', key: 'm', review: false, selected: ['y'] }));
+    const labels = keyboardOf(message)!.inline_keyboard.flat().map((b) => b.text);
+    expect(labels).toEqual(['☐ 1. X', '☑ 2. Y', 'Xong ✔']);
+    expect(telegramText(message)).toContain('ví dụ: 1, 2.');
+    expect(telegramText(message).endsWith('<i>Hoặc chọn lần lượt các mục ở dưới, rồi chọn «Xong».</i>')).toBe(true);
+    // The note is the buttons': a text channel, which has none, never says it.
+    expect(single(message)).not.toContain('Hoặc chọn lần lượt');
   });
 
   it('confirm step of an ambiguous number: the notice, what the numbers mean, the readings numbered', () => {

@@ -18,7 +18,7 @@ import { LastReplies } from '../lastReply.js';
 import { markupToPlain } from '../text/render.js';
 import { decodeAction } from './callbackData.js';
 import { retryNetworkErrors } from './networkRetry.js';
-import { htmlOptions, telegramParts, TELEGRAM_TEXT_LIMIT } from './render.js';
+import { htmlOptions, telegramParts, telegramText, TELEGRAM_TEXT_LIMIT } from './render.js';
 import { isExpiredQuery } from './queries.js';
 import { workingSign } from './working.js';
 
@@ -154,10 +154,10 @@ interface ShowOptions {
 async function showReply(ctx: Context, reply: Reply, { sent, answeredQuery }: ShowOptions): Promise<void> {
   if (ctx.callbackQuery && !answeredQuery) await answerQuery(ctx, reply);
   const [first, ...rest] = reply.messages;
-  if (first && reply.inPlace && ctx.callbackQuery?.message && first.text.length <= TELEGRAM_TEXT_LIMIT) {
+  if (first && reply.inPlace && ctx.callbackQuery?.message && telegramText(first).length <= TELEGRAM_TEXT_LIMIT) {
     const { chunks, keyboard } = telegramParts(first);
     try {
-      await ctx.editMessageText(chunks[0] ?? first.text, { parse_mode: 'HTML', reply_markup: keyboard });
+      await ctx.editMessageText(chunks[0] ?? telegramText(first), { parse_mode: 'HTML', reply_markup: keyboard });
     } catch (error) {
       if (!isNotModified(error)) throw error;
     }

@@ -27,6 +27,11 @@ export interface TelegramParts {
   keyboard: InlineKeyboard | undefined;
 }
 
+/** The text Telegram shows: with the note on using the buttons, when there are buttons. */
+export function telegramText(message: OutboundMessage): string {
+  return message.buttonsNote !== undefined && message.options.length > 0 ? `${message.text}\n${message.buttonsNote}` : message.text;
+}
+
 export function telegramParts(message: OutboundMessage): TelegramParts {
-  return { chunks: splitText(message.text, TELEGRAM_TEXT_LIMIT), keyboard: keyboardOf(message) };
+  return { chunks: splitText(telegramText(message), TELEGRAM_TEXT_LIMIT), keyboard: keyboardOf(message) };
 }

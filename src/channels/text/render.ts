@@ -44,10 +44,11 @@ function cleanLabel(label: string): string {
 
 /**
  * "★ 2. Khá" said `2` → "2. ★ Khá": the number first, marks that carry meaning
- * (★ proposed, ☑/☐ selected) kept after it.
+ * (★ proposed, ☑/☐ selected where typing toggles, as in the wizard) kept after it.
+ * An option's `textLabel` is what it reads as here (a report's multi-choice: no ☑/☐).
  */
 function numberedLine(option: Option): string {
-  const label = cleanLabel(option.label);
+  const label = cleanLabel(option.textLabel ?? option.label);
   const match = /^([★☑☐]\s*)?(\d+)[.)]\s+(.*)$/u.exec(label);
   const mark = match?.[1]?.trim();
   const rest = match && match[2] === option.say ? `${mark ? `${mark} ` : ''}${match[3]}` : label;
@@ -55,7 +56,7 @@ function numberedLine(option: Option): string {
 }
 
 function wordLine(option: Option, aliases: string[]): string {
-  const label = cleanLabel(option.label).replace(/[★☑☐]/gu, '').trim();
+  const label = cleanLabel(option.textLabel ?? option.label).replace(/[★☑☐]/gu, '').trim();
   const words = [option.say, ...aliases].map((w) => `«${w}»`).join(' hoặc ');
   return foldTyped(label) === foldTyped(option.say) || label === '' ? `• Gõ ${words}` : `• ${label}: gõ ${words}`;
 }
