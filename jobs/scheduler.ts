@@ -14,6 +14,7 @@ import {
   queuedGenerations,
   rechannelQueued,
   resendInterruptedDeliveries,
+  queuedCounts,
   skipClosedRoundDeliveries,
   waitingDeliveries,
   type WaitingDelivery,
@@ -130,6 +131,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  /** Whether some channel's queue holds fewer jobs than it has deliveries waiting in Postgres. */
+  async function jobsMissing(): Promise<boolean> {
+    const waiting = await queuedCounts(db);
+    for (const [channel, count] of waiting) {
+      const jobs = await queues.outbox[channel].getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+      if (Object.values(jobs).reduce((a, b) => a + b, 0) < count) return true;
+    }
+    return false;
+  }
+
   /** The ended rounds' queued deliveries skipped (skipClosedRoundDeliveries) and their jobs removed. */
   async function withdrawClosedRounds(campaignId?: string): Promise<number> {
     const skipped = await skipClosedRoundDeliveries(db, clock.now(), campaignId);
@@ -194,8 +205,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       await withdrawClosedRounds();
       const recovered = await recoverDeliveries();
       const { slotJobs } = await syncSlotJobs();
-      const deliveries = await enqueueDeliveries({ queuedBefore: new Date(clock.now().getTime() - STALE_QUEUED_MS), resent: true });
-      return { ...recovered, slotJobs, deliveries };
+      const resent = await enqueueDeliveries({ resent: true });
+      // Deliveries that lost their job: looked for only when the queue holds fewer jobs than
+      // Postgres has deliveries waiting. Adding 50,000 jobs that exist every minute while a
+      // national round drains was 300,000 Redis commands a sweep, the slot worker waiting behind.
+      const stale = (await jobsMissing()) ? await enqueueDeliveries({ queuedBefore: new Date(clock.now().getTime() - STALE_QUEUED_MS) }) : 0;
+      return { ...recovered, slotJobs, deliveries: resent + stale };
     },
 
     async reconcileAll() {

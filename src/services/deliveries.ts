@@ -269,6 +269,14 @@ export async function skipClosedRoundDeliveries(db: Kysely<Database>, now: Date,
   return rows.map((r) => ({ id: r.id, channel: r.channel ?? 'telegram', resendCount: r.resend_count }));
 }
 
+/** How many deliveries wait to be sent, per channel (rows from before channels existed count as Telegram's). */
+export async function queuedCounts(db: Kysely<Database>): Promise<Map<ChannelName, number>> {
+  const rows = await db.selectFrom('deliveries').select(['channel', db.fn.countAll<string>().as('n')]).where('status', '=', 'queued').groupBy('channel').execute();
+  const counts = new Map<ChannelName, number>();
+  for (const r of rows) counts.set(r.channel ?? 'telegram', (counts.get(r.channel ?? 'telegram') ?? 0) + Number(r.n));
+  return counts;
+}
+
 /** Deliveries waiting to be sent, a page at a time (for queueing them). */
 export async function waitingDeliveries(db: Kysely<Database>, filter: WaitingFilter): Promise<WaitingDelivery[]> {
   let q = db.selectFrom('deliveries').select(['id', 'channel', 'resend_count']).where('status', '=', 'queued').where('id', '>', filter.afterId);

@@ -3,6 +3,8 @@
  * skipped ('closed') in one statement and their jobs removed, instead of each being
  * skipped when its turn comes at the channel's rate (hours for a national round). A round
  * closed for a later time is withdrawn by the minute's sweep once that time has passed.
+ * And the sweep looks for deliveries that lost their job only when the queue holds fewer
+ * jobs than Postgres has deliveries waiting.
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +79,18 @@ describe('a round that ends', () => {
     await client.scheduler.sweep();
     expect(await statuses(round)).toEqual(Array.from({ length: 3 }, () => ({ status: 'skipped', reason: 'closed' })));
     expect(await jobsOf(ids)).toEqual([]);
+  });
+});
+
+describe('the sweep, for deliveries that lost their job', () => {
+  it('adds nothing while every waiting delivery has its job; gives one back to a delivery that lost it', async () => {
+    const { ids } = await announcedRound('Quét');
+    clock.advance(10 * 60_000);
+    expect((await client.scheduler.sweep()).deliveries).toBe(0);
+
+    await client.queues.outbox.telegram.remove(deliveryJobId(ids[1]!));
+    expect(await jobsOf(ids)).toHaveLength(2);
+    expect((await client.scheduler.sweep()).deliveries).toBeGreaterThanOrEqual(1);
+    expect(await jobsOf(ids)).toHaveLength(3);
   });
 });
