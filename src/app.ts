@@ -31,6 +31,7 @@ import { FormCache, syncBundledForms } from './services/forms.js';
 import { answersWithin, databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
 import type { RoundScheduler } from './services/scheduling.js';
 import { redactUrl } from './text/redact.js';
+import { lastReceived } from './metrics.js';
 import { StartupError } from './startupError.js';
 import type { Clock } from './time.js';
 
@@ -72,9 +73,14 @@ async function schedulerOnly(deps: Parameters<typeof connectScheduler>[0]): Prom
 function telegramWebhookRoute(bot: Bot<TelegramContext>, secretToken: string): Route {
   const callback = webhookCallback(bot, 'http', { secretToken, timeoutMilliseconds: 50_000, onTimeout: 'throw' });
   return (req, res) => {
-    callback(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    callback(req, res).then(
+      () => {
+        if (res.statusCode === 200) lastReceived.set({ channel: 'telegram' }, Date.now() / 1000);
+      },
+      () => {
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
   };
 }
 

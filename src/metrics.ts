@@ -36,6 +36,20 @@ export const outboxMessages = new Counter({
   registers: [registry],
 });
 
+export const receiveErrors = new Counter({
+  name: 'baocao_receive_errors_total',
+  help: 'Polls of a chat app that failed (getUpdates: network, 5xx, a wrong token, another poller), by channel: rising while nothing comes in means the bot hears nobody.',
+  labelNames: ['channel'] as const,
+  registers: [registry],
+});
+
+export const lastReceived = new Gauge({
+  name: 'baocao_last_receive_timestamp_seconds',
+  help: 'When a poll of the chat app last succeeded, or a webhook from it was last taken, by channel (Unix seconds): alert when it falls far behind time().',
+  labelNames: ['channel'] as const,
+  registers: [registry],
+});
+
 export const reconcileRuns = new Counter({
   name: 'baocao_reconcile_runs_total',
   help: 'Watchdog ticks; rebuilt="true" when Redis had lost the schedule and it was rebuilt from Postgres.',

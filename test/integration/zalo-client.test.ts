@@ -18,6 +18,7 @@ import { eventually } from '../support/eventually.js';
 import { startZaloPolling, zaloWebhookHandler, type ZaloPolling } from '../../src/channels/zalo/transport.js';
 import { startZaloEmulator, type ZaloEmulator, type ZaloUser } from '../../src/emulator/zaloEmulator.js';
 import { freePort } from '../../src/http/freePort.js';
+import { lastReceived, receiveErrors } from '../../src/metrics.js';
 
 // Zalo ids are text: 20 hex chars, or digit strings that exceed 2^53.
 const HEX_USER: ZaloUser = { id: 'e4ea2cd5189df1c3a88c', display_name: 'Nguyễn Văn A' };
@@ -395,6 +396,8 @@ describe('startZaloPolling', () => {
     const flakyClient = createZaloClient({ token: emulator.token, apiRoot: emulator.apiRoot, fetch: flaky });
     const handled: string[] = [];
     const { logger, lines } = captureLogger();
+    const errorsBefore = (await receiveErrors.get()).values.find((v) => v.labels.channel === 'zalo')?.value ?? 0;
+    const startedAt = Date.now() / 1000;
     polling = startZaloPolling({
       client: flakyClient,
       logger,
@@ -408,6 +411,9 @@ describe('startZaloPolling', () => {
     const warning = lines.find((l) => l.msg === 'zalo getUpdates failed; backing off');
     expect(warning).toMatchObject({ level: 40, attempt: 1 });
     expect(JSON.stringify(lines)).not.toContain('zalo-test-secret');
+    // Counted for /metrics: the failed poll, and when a poll last succeeded.
+    expect((await receiveErrors.get()).values.find((v) => v.labels.channel === 'zalo')?.value).toBe(errorsBefore + 1);
+    expect((await lastReceived.get()).values.find((v) => v.labels.channel === 'zalo')?.value).toBeGreaterThanOrEqual(startedAt);
   });
 });
 

@@ -14,6 +14,7 @@
 import type { Bot, Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../logger.js';
+import { lastReceived, receiveErrors } from '../../metrics.js';
 import { sleep } from '../sleep.js';
 
 export interface PollingOptions {
@@ -90,8 +91,10 @@ export function startConfirmedPolling<C extends Context>(bot: Bot<C>, options: P
           abort.signal as unknown as Parameters<typeof bot.api.getUpdates>[1],
         );
         failures = 0;
+        lastReceived.set({ channel: 'telegram' }, Date.now() / 1000);
       } catch (err) {
         if (stopped) break;
+        receiveErrors.inc({ channel: 'telegram' });
         const delay = RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!;
         options.logger.warn({ err, retryInMs: delay }, 'telegram getUpdates failed');
         // Cut short by stop(): it need not wait out the backoff (up to 30 s).

@@ -10,6 +10,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
+import { lastReceived, receiveErrors } from '../../metrics.js';
 import { sleep } from '../sleep.js';
 import { parseZaloJson, parseZaloUpdate, ZaloApiError, ZaloHttpError } from './client.js';
 import type { ZaloClient, ZaloUpdate } from './client.js';
@@ -189,8 +190,10 @@ export function startZaloPolling(options: ZaloPollingOptions): ZaloPolling {
       try {
         updates = await client.getUpdates(timeoutSeconds, abort.signal);
         failures = 0;
+        lastReceived.set({ channel: 'zalo' }, Date.now() / 1000);
       } catch (error) {
         if (stopping) break;
+        receiveErrors.inc({ channel: 'zalo' });
         failures += 1;
         const level = isTransient(error) ? 'warn' : 'error';
         logger[level]({ err: error, attempt: failures }, 'zalo getUpdates failed; backing off');
@@ -300,6 +303,7 @@ async function serveWebhook(req: IncomingMessage, res: ServerResponse, context: 
     logger.warn({ keys: topLevelKeys(json) }, 'zalo webhook body is not an update this bot reads; ignored');
     return answer(res, 200);
   }
+  lastReceived.set({ channel: 'zalo' }, Date.now() / 1000);
   try {
     await context.handle(update);
   } catch (error) {
