@@ -101,6 +101,20 @@ export function formatDateTime(date: Date): string {
   return `${dmy(wall)} ${hhmm(wall)}`;
 }
 
+/**
+ * A time near `now`, as people say it: "08:00 hôm nay", "21:30 hôm qua", "09:00 ngày mai";
+ * farther off, "08:00 ngày 10/12/2026". For warnings where the day matters at a glance.
+ */
+export function formatNearTime(date: Date, now: Date): string {
+  const wall = wallClock(date);
+  const today = wallClock(now);
+  if (Number.isNaN(wall.getTime()) || Number.isNaN(today.getTime())) return formatDateTime(date);
+  const day = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const days = Math.round((day(wall) - day(today)) / (24 * 60 * MINUTE_MS));
+  const when = days === 0 ? 'hôm nay' : days === -1 ? 'hôm qua' : days === 1 ? 'ngày mai' : `ngày ${dmy(wall)}`;
+  return `${hhmm(wall)} ${when}`;
+}
+
 /** 'YYYY-MM-DD' for a day that exists on the calendar (31/02 does not), else undefined. */
 export function calendarDate(year: number, month: number, day: number): string | undefined {
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;

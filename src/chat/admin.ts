@@ -2,8 +2,8 @@
  * Commands of the committee office that read or change figures: /tonghop, /chuanop,
  * /nhacnho, /molai. The router refuses them to anyone but an admin before they run.
  */
+import { isBigintId } from '../db/ids.js';
 import type { Campaign } from '../db/schema.js';
-import { remindNowReply } from '../reminders/remindNowReply.js';
 import { buildSummary, getSummaryCampaign, listNotSubmitted } from '../reports/figures.js';
 import { renderNotSubmitted, renderSummary } from '../reports/text.js';
 import { getCampaign, latestOpenedCampaign } from '../services/campaigns.js';
@@ -12,7 +12,8 @@ import { escapeHtml } from '../text/html.js';
 import { actorOf, type ChatRequest } from './context.js';
 import { withFiles } from './files.js';
 import { botMessages as msg } from './messages.js';
-import { once, onceRepeatable } from './once.js';
+import { once, onceRepeatable, sayOnce } from './once.js';
+import { roundAction } from './rounds.js';
 import { say, type Reply } from './port.js';
 
 /** Not-submitted organizations named in a chat message; the full list is in the CLI and the export. */
@@ -56,13 +57,23 @@ export function notSubmittedCommand(request: ChatRequest, args: string): Promise
   });
 }
 
-export function remindNowCommand(request: ChatRequest, args: string): Promise<Reply> {
-  return once(request, async () => {
-    const campaign = await campaignFromArgument(request, args);
-    if (!campaign.ok) return campaign.reply;
-    return say(remindNowReply(await request.deps.scheduler.remindNow(campaign.value.id, actorOf(request))));
-  });
+/**
+ * /nhacnho [N] [ngay]: «Nhắc ngay» typed. It asks first, naming the round (without a
+ * number, the latest opened, which may not be the one meant); only «ngay» after the
+ * round's number, as the confirmation says to type it, sends.
+ */
+export async function remindNowCommand(request: ChatRequest, args: string): Promise<Reply> {
+  const [first = '', ...rest] = args.split(/\s+/).filter((word) => word !== '');
+  const numbered = isBigintId(first.replace(/^#/, ''));
+  if (!numbered && first !== '' && !CONFIRM_WORD.test(first)) return sayOnce(request, msg.unknownCampaign(escapeHtml(args)));
+  const id = numbered ? first.replace(/^#/, '') : (await latestOpenedCampaign(request.deps.db, request.deps.clock.now()))?.id;
+  if (id === undefined) return sayOnce(request, msg.noCampaign);
+  const confirmed = numbered && rest.length === 1 && CONFIRM_WORD.test(rest[0]!);
+  return roundAction(request, id, confirmed ? 'remind_ok' : 'remind');
 }
+
+/** What confirms a typed action on a round, after its number: «/nhacnho 12 ngay», as «/ketthuc 12 ngay». */
+const CONFIRM_WORD = /^ngay$/i;
 
 export function reopenCommand(request: ChatRequest, args: string): Promise<Reply> {
   return once(request, async () => {

@@ -93,7 +93,8 @@ const BARE_ARGS: Partial<Record<CommandName, RegExp>> = {
   lienket: /^[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}$/,
   // Only "dot #12": «Đợt 12» is what an office names a round in /dotmoi, and an answer could be it.
   dot: /^#\d{1,18}$/,
-  nhacnho: ROUND_ID,
+  // "nhacnho 12" asks, "nhacnho 12 ngay" sends (as the confirmation says to type it); "nhacnho ngay" asks about the latest round.
+  nhacnho: /^(?:#?\d{1,18}(?:\s+[\p{L}\p{M}]+)?|ngay)$/iu,
   doihan: ROUND_ID,
   guilai: ROUND_ID,
   // "ketthuc 5 ngay" closes at once; any other word after the number only asks to confirm.

@@ -96,7 +96,7 @@ export const botMessages = {
     '/doihan SỐ_ĐỢT — đổi hạn chót của đợt; /ketthuc SỐ_ĐỢT — kết thúc đợt',
     '/tonghop [số đợt] — báo cáo tổng hợp của đợt (mặc định: đợt mới nhất)',
     '/chuanop [số đợt] — danh sách tổ chức chưa nộp',
-    '/nhacnho [số đợt] — nhắc ngay các tổ chức chưa nộp',
+    '/nhacnho [số đợt] — nhắc ngay các tổ chức chưa nộp (bot hỏi lại trước khi gửi)',
     '/guilai SỐ_ĐỢT — gửi lại các tin nhắn của đợt chưa đến được người nhận',
     '/molai MA [số đợt] — mở lại báo cáo đã nộp để đơn vị sửa sau hạn chót',
     '/trangthai — danh sách các đợt và số đơn vị đã nộp',
@@ -164,6 +164,8 @@ export const roundMessages = {
   changeDueSay: (id: string) => `/doihan ${id}`,
   closeSay: (id: string) => `/ketthuc ${id}`,
   remindSay: (id: string) => `/nhacnho ${id}`,
+  confirmRemindSay: (id: string) => `/nhacnho ${id} ngay`,
+  noRemindSay: 'không',
   confirmCloseSay: (id: string) => `/ketthuc ${id} ngay`,
   keepOpenSay: 'không',
   roundCommandUsage: (command: string) => `Cách dùng: /${command} SỐ_ĐỢT. Xem các đợt: /dot`,
@@ -205,6 +207,17 @@ export const roundMessages = {
   remindButton: '🔔 Nhắc ngay',
   confirmClose: (id: string, title: string) =>
     `Kết thúc đợt <b>#${id}</b> (${title}) ngay bây giờ?\nSau khi kết thúc, các đơn vị không gửi hay sửa báo cáo được nữa và bot thôi nhắc.`,
+  // «Nhắc ngay» asks first: a reminder to tens of thousands cannot be taken back.
+  confirmRemind: (id: string, period: string, title: string, organizations: number) =>
+    `🔔 Nhắc ngay đợt <b>#${id}</b> — ${period} (${title})?\n` +
+    `Bot sẽ gửi lời nhắc tới ${count(organizations)} tổ chức chưa nộp. Tin đã gửi thì không thu hồi được; tin được gửi dần theo giới hạn của ứng dụng nhắn tin (hàng chục nghìn người nhận có thể mất hơn một giờ).`,
+  remindRecentReminder: (at: string, what: string) => `⚠️ Lần nhắc gần nhất lúc ${at} (${what}), chưa đầy 12 giờ trước: nhắc nữa thì các đơn vị nhận hai lời nhắc trong cùng nửa ngày.`,
+  remindRecentAnnouncement: (at: string) => `⚠️ Thông báo mở đợt vừa gửi lúc ${at}, chưa đầy 12 giờ trước.`,
+  remindUpcoming: (at: string, what: string) => `⚠️ Lời nhắc theo lịch kế tiếp (${what}) sẽ gửi lúc ${at}, chưa đầy 12 giờ nữa.`,
+  remindIgnoreHint: 'Nếu không muốn nhắc, đồng chí không cần làm gì thêm.',
+  confirmRemindButton: '🔔 Nhắc ngay',
+  noRemindButton: 'Không nhắc',
+  remindCancelled: (id: string, period: string) => `Không nhắc đợt #${id} — ${period}; không có tin nào được gửi.`,
   confirmCloseButton: 'Kết thúc ngay',
   keepOpenButton: 'Không, để đợt tiếp tục',
   keptOpen: (id: string) => `Đợt #${id} vẫn tiếp tục.`,
@@ -234,6 +247,7 @@ export const roundMessages = {
   slotDueDay: 'nhắc ngày hết hạn',
   slotAfter: (days: number) => `nhắc ${days} ngày sau hạn`,
   slotManual: (at: string) => `nhắc ngay lúc ${at}`,
+  slotManualRecent: 'nhắc ngay theo yêu cầu',
   slotEscalation: 'danh sách đơn vị chưa nộp',
   slotDigest: (date: string) => `tin tổng hợp ngày ${date}`,
   slotOther: (key: string) => `tin «${key}»`,

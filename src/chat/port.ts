@@ -37,8 +37,11 @@ export const FILE_KINDS: readonly FileKind[] = ['xlsx', 'docx', 'png'];
 /** One letter per file kind, where bytes are counted: button payloads and download links. */
 export const FILE_CODES: Record<FileKind, string> = { xlsx: 'x', docx: 'w', png: 'c' };
 
-/** «Gửi lại» ('resend'): the round's deliveries that failed and may be sent again go out again. */
-export type RoundAction = 'due' | 'close' | 'close_ok' | 'close_no' | 'remind' | 'resend';
+/**
+ * «Gửi lại» ('resend'): the round's deliveries that failed and may be sent again go out again.
+ * «Nhắc ngay» ('remind') only asks; 'remind_ok' sends, 'remind_no' does not.
+ */
+export type RoundAction = 'due' | 'close' | 'close_ok' | 'close_no' | 'remind' | 'remind_ok' | 'remind_no' | 'resend';
 
 /**
  * Text with light emphasis: the HTML subset <b> and <i>, every value from a user or

@@ -2,8 +2,9 @@
  * The office's round commands: /dotmoi (a wizard that opens a round step by step, its
  * state in Postgres), /dot (rounds with their progress; /dot N also lists the messages
  * that did not arrive or may have arrived twice) and the actions on one round — change
- * its deadline (/doihan N), close it (/ketthuc N), remind now, send again what failed
- * («Gửi lại») — as options or typed. The router lets only admins reach this module.
+ * its deadline (/doihan N), close it (/ketthuc N), remind now (/nhacnho N; both ask to
+ * confirm first), send again what failed («Gửi lại») — as options or typed. The router
+ * lets only admins reach this module.
  */
 import { isBigintId } from '../db/ids.js';
 import { formatDateVi } from '../forms/format.js';
@@ -21,13 +22,15 @@ import {
   type WizardPrompt,
   type WizardReply,
 } from '../services/campaignWizard.js';
-import { CampaignInputError, closeCampaign, getCampaignListing } from '../services/campaigns.js';
+import { CampaignInputError, closeCampaign, getCampaign, getCampaignListing } from '../services/campaigns.js';
 import type { SlotKind } from '../db/schema.js';
 import { parseSlotKey } from '../reminders/policy.js';
 import { announcementStats, deliveryProblems, resendFailedDeliveries, type DeliveryProblem, type DeliveryProblems } from '../services/deliveries.js';
 import { unreachableReporters } from '../services/outreach.js';
+import { manualReminderPreview } from '../services/reminderSlots.js';
+import type { RemindNowResult } from '../services/scheduling.js';
 import { escapeHtml, truncate } from '../text/html.js';
-import { formatDateTime, formatDeadline } from '../time.js';
+import { formatDateTime, formatDeadline, formatNearTime } from '../time.js';
 import { actorOf, type ChatRequest } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
 import { once, onceRepeatable, sayOnce } from './once.js';
@@ -328,6 +331,65 @@ async function closeNow(request: ChatRequest, campaignId: string): Promise<Reply
   }
 }
 
+/**
+ * «Nhắc ngay» asks first, naming the round, how many organizations the reminder reaches,
+ * and the round's messages sent in the last 12 hours or due in the next 12; it refuses
+ * at once what the reminder itself would refuse (not open, nobody missing, asked minutes
+ * ago, the round's messages still waiting to be sent). Read-only: the confirmation
+ * decides again on what is true then.
+ */
+async function confirmRemind(request: ChatRequest, campaignId: string): Promise<Reply> {
+  const { db, clock } = request.deps;
+  const now = clock.now();
+  const preview = await manualReminderPreview(db, campaignId, now);
+  if (!preview) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
+  const round = { id: campaignId, periodLabel: preview.periodLabel };
+  const refused = (result: RemindNowResult): Reply => ({ ...say(remindNowReply(result, round)), pressed: 'retire' });
+  switch (preview.decision) {
+    case 'not_open':
+    case 'none_missing':
+      return refused({ kind: preview.decision });
+    case 'too_soon':
+      return refused({ kind: 'too_soon', lastAt: preview.lastManualAt! });
+    case 'busy':
+      return refused({ kind: 'busy', waiting: preview.waiting });
+    case 'go':
+      break;
+  }
+  const lines = [msg.confirmRemind(campaignId, escapeHtml(preview.periodLabel), escapeHtml(preview.formTitle), preview.missing)];
+  const { recent, upcoming } = preview;
+  if (recent) {
+    const at = formatNearTime(recent.at, now);
+    // A manual one's label repeats its time («nhắc ngay lúc …»): named by what it was.
+    const what = parseSlotKey(recent.slotKey)?.kind === 'manual' ? msg.slotManualRecent : slotLabel(recent.slotKey, recent.kind);
+    lines.push(recent.kind === 'announcement' ? msg.remindRecentAnnouncement(at) : msg.remindRecentReminder(at, what));
+  }
+  if (upcoming) lines.push(msg.remindUpcoming(formatNearTime(upcoming.at, now), slotLabel(upcoming.slotKey, upcoming.kind)));
+  lines.push(msg.remindIgnoreHint);
+  return {
+    ...say(lines.join('\n'), [
+      [roundOption(campaignId, 'remind_ok', msg.confirmRemindButton, msg.confirmRemindSay(campaignId))],
+      // As «Không, để đợt tiếp tục»: on a text-only channel, not typing the command is saying no.
+      [roundOption(campaignId, 'remind_no', msg.noRemindButton, msg.noRemindSay, true)],
+    ]),
+    pressed: 'retire',
+  };
+}
+
+/** The reminder confirmed: queued, or refused by what is true now (another admin may have just sent one). */
+async function remindNow(request: ChatRequest, campaignId: string): Promise<Reply> {
+  const campaign = await getCampaign(request.deps.db, campaignId);
+  if (!campaign) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
+  const result = await request.deps.scheduler.remindNow(campaignId, actorOf(request));
+  return { ...say(remindNowReply(result, { id: campaignId, periodLabel: campaign.period_label })), pressed: 'retire' };
+}
+
+async function remindCancelled(request: ChatRequest, campaignId: string): Promise<Reply> {
+  const campaign = await getCampaign(request.deps.db, campaignId);
+  if (!campaign) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
+  return { ...say(msg.remindCancelled(campaignId, escapeHtml(campaign.period_label))), pressed: 'retire' };
+}
+
 /** «Gửi lại»: the round's failed deliveries that may be sent again are queued again. Records the event itself. */
 async function resendNow(request: ChatRequest, campaignId: string): Promise<Reply> {
   const { db, clock, scheduler } = request.deps;
@@ -361,8 +423,11 @@ export async function roundAction(request: ChatRequest, campaignId: string, acti
       case 'close_ok':
         return closeNow(request, campaignId);
       case 'remind':
-        // Unknown, not yet open or closed: the scheduler answers not_open.
-        return { ...say(remindNowReply(await request.deps.scheduler.remindNow(campaignId, actorOf(request)))), pressed: 'retire' };
+        return confirmRemind(request, campaignId);
+      case 'remind_no':
+        return remindCancelled(request, campaignId);
+      case 'remind_ok':
+        return remindNow(request, campaignId);
     }
   });
 }

@@ -50,9 +50,13 @@ export const reminderMessages = {
   daysLate: (days: number) => (days === 0 ? 'đã qua hạn hôm nay' : `đã quá ${days} ngày`),
   digestMissing: (count: string, campaignId: string) => `Chưa nộp: ${count} tổ chức (/chuanop ${campaignId}).`,
 
-  remindNowQueued: (count: number) =>
-    `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp. Tin nhắn được gửi dần theo giới hạn của ứng dụng nhắn tin; trong giờ yên lặng hoặc ngày nghỉ đã cài đặt, tin được giữ lại đến giờ cho phép kế tiếp.`,
-  remindNowNone: 'Tất cả tổ chức đã nộp, không cần nhắc.',
-  remindNowNotOpen: 'Đợt báo cáo này chưa mở hoặc đã kết thúc nên không nhắc được.',
-  remindNowTooSoon: (at: string) => `Đợt này vừa được nhắc lúc ${at}. Để tránh nhắc trùng, đồng chí chờ ít phút rồi thử lại.`,
+  // Each names the round: /nhacnho without a number acts on the latest one, which may not be the one meant.
+  remindNowQueued: (id: string, period: string, count: string) =>
+    `Đã xếp lịch nhắc ngay ${count} tổ chức chưa nộp của đợt <b>#${id}</b> — ${period}. Tin nhắn được gửi dần theo giới hạn của ứng dụng nhắn tin; trong giờ yên lặng hoặc ngày nghỉ đã cài đặt, tin được giữ lại đến giờ cho phép kế tiếp.`,
+  remindNowNone: (id: string, period: string) => `Đợt #${id} — ${period}: tất cả tổ chức đã nộp, không cần nhắc.`,
+  remindNowNotOpen: (id: string, period: string) => `Đợt #${id} — ${period} chưa mở hoặc đã kết thúc nên không nhắc được.`,
+  remindNowTooSoon: (id: string, period: string, at: string) =>
+    `Đợt #${id} — ${period} vừa được nhắc lúc ${at}. Để tránh nhắc trùng, đồng chí chờ ít phút rồi thử lại.`,
+  remindNowBusy: (id: string, period: string, waiting: string) =>
+    `Chưa nhắc đợt #${id} — ${period}: đợt này còn ${waiting} tin (thông báo, lời nhắc) đang chờ gửi. Nhắc thêm lúc này thì lời nhắc mới đến chồng lên các tin đó. Đồng chí chờ gửi xong (xem /dot ${id}) rồi thử lại.`,
 } as const;

@@ -377,23 +377,44 @@ export function manualWindowKey(now: Date): ManualKey {
   return manualSlotKey(Math.floor(now.getTime() / MANUAL_REMINDER_WINDOW_MS) * MANUAL_REMINDER_WINDOW_MS);
 }
 
-export type RemindNowDecision = 'not_open' | 'none_missing' | 'too_soon' | 'go';
+export type RemindNowDecision = 'not_open' | 'none_missing' | 'too_soon' | 'busy' | 'go';
+
+/**
+ * The messages whose deliveries still waiting make "Nhắc ngay" wait too: those to the
+ * organizations (the announcement, reminders). A reminder now would arrive on top of
+ * them: at 50,000 reporters a Zalo batch takes over an hour, and a second tap after the
+ * 10-minute window would stack a second message on everyone still waiting for the first.
+ */
+export const BLOCKING_KINDS: readonly MessageKind[] = Object.freeze(
+  (['announcement', 'reminder', 'escalation', 'digest'] as const).filter((kind) => audienceOf(kind) !== 'admins'),
+);
 
 /**
  * Whether "Nhắc ngay" sends a reminder now: not before the round opens (it would precede
  * the announcement) nor after it closes; not when every organization has submitted; not
- * within MANUAL_REMINDER_WINDOW_MS of the last one (a double tap, two admins at once).
+ * within MANUAL_REMINDER_WINDOW_MS of the last one (a double tap, two admins at once);
+ * not while the round's announcement or reminders still have deliveries `waiting` to be
+ * sent (BLOCKING_KINDS). Checked in that order: within the window «vừa được nhắc lúc …»
+ * says more than the count of what it queued.
  */
 export function remindNowDecision(
-  input: { round: { opensAt: Date; closedAt: Date | null } | undefined; missing: number; lastManualAt: Date | undefined },
+  input: { round: { opensAt: Date; closedAt: Date | null } | undefined; missing: number; lastManualAt: Date | undefined; waiting: number },
   now: Date,
 ): RemindNowDecision {
   const { round } = input;
   if (!round || round.opensAt.getTime() > now.getTime() || isClosed({ closed_at: round.closedAt }, now)) return 'not_open';
   if (input.missing === 0) return 'none_missing';
   if (manualTooSoon(input.lastManualAt, now)) return 'too_soon';
+  if (input.waiting > 0) return 'busy';
   return 'go';
 }
+
+/**
+ * The confirmation of "Nhắc ngay" warns of a message of the round sent to the
+ * organizations this recently, or a planned one due this soon: the same 12 hours the
+ * planned ladder keeps between its own messages (RECENT_MESSAGE_MS).
+ */
+export const REMIND_NOW_NOTICE_MS = RECENT_MESSAGE_MS;
 
 /** Whether the last manual reminder (its send time) was asked for within MANUAL_REMINDER_WINDOW_MS. */
 function manualTooSoon(lastManualAt: Date | undefined, now: Date): boolean {

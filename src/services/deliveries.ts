@@ -15,6 +15,7 @@ import type { Database, DeliveriesTable, DeliveryStatus, SlotKind } from '../db/
 import {
   ANNOUNCE_KEY,
   audienceOf,
+  BLOCKING_KINDS,
   currentDigestKey,
   isSuperseded,
   MAX_RESENDS,
@@ -275,6 +276,21 @@ export async function queuedCounts(db: Kysely<Database>): Promise<Map<ChannelNam
   const counts = new Map<ChannelName, number>();
   for (const r of rows) counts.set(r.channel ?? 'telegram', (counts.get(r.channel ?? 'telegram') ?? 0) + Number(r.n));
   return counts;
+}
+
+/**
+ * How many of the round's messages to organizations (its announcement, its reminders:
+ * policy BLOCKING_KINDS) are still queued, not yet sent: "Nhắc ngay" waits for them.
+ */
+export async function waitingRoundMessages(db: Kysely<Database>, campaignId: string): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .where('status', '=', 'queued')
+    .where('kind', 'in', [...BLOCKING_KINDS])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Deliveries waiting to be sent, a page at a time (for queueing them). */

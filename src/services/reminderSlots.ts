@@ -13,13 +13,18 @@ import {
   obsoleteSlots,
   planCutoff,
   planSlots,
+  BLOCKING_KINDS,
   remindNowDecision,
+  REMIND_NOW_NOTICE_MS,
   replanSlots,
   staleSlotCutoff,
   type ReminderPolicy,
+  type RemindNowDecision,
 } from '../reminders/policy.js';
 import { listNotSubmitted } from '../reports/figures.js';
 import { inTransaction } from '../db/transaction.js';
+import { isBigintId } from '../db/ids.js';
+import { waitingRoundMessages } from './deliveries.js';
 
 export interface PendingSlot {
   campaignId: string;
@@ -116,32 +121,135 @@ export type ManualReminderRequest =
   | { kind: 'not_open' }
   | { kind: 'none_missing' }
   | { kind: 'too_soon'; lastAt: Date }
+  /** `waiting`: the round's announcement and reminder deliveries still queued. */
+  | { kind: 'busy'; waiting: number }
   /** `organizations`: how many have not submitted, whom the reminder goes to. */
   | { kind: 'added'; slot: PendingSlot; organizations: number };
 
+/** What remindNowDecision decides on, as read for one round. */
+interface RemindNowFacts {
+  round: { opensAt: Date; closedAt: Date | null; periodLabel: string; formTitle: string } | undefined;
+  missing: number;
+  lastManualAt: Date | undefined;
+  waiting: number;
+}
+
+async function remindNowFacts(tx: Kysely<Database>, campaignId: string): Promise<RemindNowFacts> {
+  const row = await tx
+    .selectFrom('campaigns as c')
+    .innerJoin('forms as f', (j) => j.onRef('f.id', '=', 'c.form_id').onRef('f.version', '=', 'c.form_version'))
+    .select(['c.opens_at', 'c.closed_at', 'c.period_label', 'f.title'])
+    .where('c.id', '=', campaignId)
+    .executeTakeFirst();
+  if (!row) return { round: undefined, missing: 0, lastManualAt: undefined, waiting: 0 };
+  const [missing, lastAt, waiting] = await Promise.all([
+    listNotSubmitted(tx, campaignId, { limit: 0 }).then((list) => list.total),
+    lastManualAt(tx, campaignId),
+    waitingRoundMessages(tx, campaignId),
+  ]);
+  return { round: { opensAt: row.opens_at, closedAt: row.closed_at, periodLabel: row.period_label, formTitle: row.title }, missing, lastManualAt: lastAt, waiting };
+}
+
+function decide(facts: RemindNowFacts, now: Date): RemindNowDecision {
+  const { round } = facts;
+  return remindNowDecision({ ...facts, round: round && { opensAt: round.opensAt, closedAt: round.closedAt } }, now);
+}
+
 /**
  * "Nhắc ngay": reads what the policy's remindNowDecision needs (the round's times, how
- * many organizations have not submitted, the last manual reminder) and, when it says go,
- * adds the manual slot, in one transaction. The caller queues the slot's job.
+ * many organizations have not submitted, the last manual reminder, the round's messages
+ * still waiting to be sent) and, when it says go, adds the manual slot, in one
+ * transaction. The caller queues the slot's job.
  */
 export async function requestManualReminder(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualReminderRequest> {
   return inTransaction(db, async (tx) => {
-    const round = await tx.selectFrom('campaigns').select(['opens_at', 'closed_at']).where('id', '=', campaignId).executeTakeFirst();
-    const missing = round ? (await listNotSubmitted(tx, campaignId, { limit: 0 })).total : 0;
-    const lastAt = round ? await lastManualAt(tx, campaignId) : undefined;
-    const decision = remindNowDecision({ round: round && { opensAt: round.opens_at, closedAt: round.closed_at }, missing, lastManualAt: lastAt }, now);
+    const facts = await remindNowFacts(tx, campaignId);
+    const decision = decide(facts, now);
     switch (decision) {
       case 'not_open':
       case 'none_missing':
         return { kind: decision };
       case 'too_soon':
-        return { kind: 'too_soon', lastAt: lastAt! };
+        return { kind: 'too_soon', lastAt: facts.lastManualAt! };
+      case 'busy':
+        return { kind: 'busy', waiting: facts.waiting };
       case 'go': {
         const added = await insertManualSlot(tx, campaignId, now);
-        return added.kind === 'added' ? { ...added, organizations: missing } : added;
+        return added.kind === 'added' ? { ...added, organizations: facts.missing } : added;
       }
     }
   });
+}
+
+/** One of the round's messages to organizations, by its slot. */
+export interface RoundMessage {
+  slotKey: string;
+  kind: SlotKind;
+  at: Date;
+}
+
+/** What the office is asked to confirm before "Nhắc ngay", as true when it was read. */
+export interface ManualReminderPreview {
+  periodLabel: string;
+  formTitle: string;
+  /** What requestManualReminder would answer now; only 'go' is asked to confirm. */
+  decision: RemindNowDecision;
+  /** Organizations that have not submitted: whom the reminder would go to. */
+  missing: number;
+  lastManualAt: Date | undefined;
+  /** The round's announcement and reminder deliveries still queued. */
+  waiting: number;
+  /** The latest announcement or reminder fanned out within REMIND_NOW_NOTICE_MS (the time it went out). */
+  recent: RoundMessage | undefined;
+  /** The next planned announcement or reminder due within REMIND_NOW_NOTICE_MS. */
+  upcoming: RoundMessage | undefined;
+}
+
+/**
+ * What "Nhắc ngay" would do to the round now, and what the office should know before it
+ * says yes: how many organizations it reaches, and the round's messages sent lately or
+ * due soon. Undefined for a round that does not exist. Nothing is written: the
+ * confirmation asks requestManualReminder again, which decides on what is true then.
+ */
+export async function manualReminderPreview(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualReminderPreview | undefined> {
+  if (!isBigintId(campaignId)) return undefined;
+  const facts = await remindNowFacts(db, campaignId);
+  if (!facts.round) return undefined;
+  const kinds = [...BLOCKING_KINDS];
+  const [recent, upcoming] = await Promise.all([
+    db
+      .selectFrom('reminder_slots')
+      .select(['slot_key', 'kind', 'fanned_out_at'])
+      .where('campaign_id', '=', campaignId)
+      .where('kind', 'in', kinds)
+      .where('outcome', '=', 'sent')
+      .where('fanned_out_at', '>', new Date(now.getTime() - REMIND_NOW_NOTICE_MS))
+      .orderBy('fanned_out_at', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    db
+      .selectFrom('reminder_slots')
+      .select(['slot_key', 'kind', 'send_at'])
+      .where('campaign_id', '=', campaignId)
+      .where('kind', 'in', kinds)
+      .where('fanned_out_at', 'is', null)
+      .where('slot_key', 'not like', `${MANUAL_PREFIX}%`)
+      .where('send_at', '>', now)
+      .where('send_at', '<=', new Date(now.getTime() + REMIND_NOW_NOTICE_MS))
+      .orderBy('send_at')
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  return {
+    periodLabel: facts.round.periodLabel,
+    formTitle: facts.round.formTitle,
+    decision: decide(facts, now),
+    missing: facts.missing,
+    lastManualAt: facts.lastManualAt,
+    waiting: facts.waiting,
+    recent: recent && { slotKey: recent.slot_key, kind: recent.kind, at: recent.fanned_out_at! },
+    upcoming: upcoming && { slotKey: upcoming.slot_key, kind: upcoming.kind, at: upcoming.send_at },
+  };
 }
 
 /** A manual slot whose job could not be queued: gone, so it cannot fire days later. */

@@ -19,4 +19,6 @@ export type RemindNowResult =
   /** Not opened yet, or closed: a reminder would precede the announcement or follow the end. */
   | { kind: 'not_open' }
   /** Someone asked minutes ago (a double tap, two admins at once): once is enough. */
-  | { kind: 'too_soon'; lastAt: Date };
+  | { kind: 'too_soon'; lastAt: Date }
+  /** The round's announcement or reminders still have `waiting` deliveries queued: a reminder now would arrive on top of them. */
+  | { kind: 'busy'; waiting: number };

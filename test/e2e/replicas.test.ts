@@ -160,7 +160,8 @@ describe('two web and two worker processes', () => {
           .where('i.external_id', 'in', late.map((u) => String(u.id))),
       )
       .execute();
-    await chat.say(admin, `/nhacnho ${campaignId}`, /nhắc/i);
+    await chat.say(admin, `/nhacnho ${campaignId}`, `Nhắc ngay đợt #${campaignId}`);
+    await chat.say(admin, `/nhacnho ${campaignId} ngay`, 'Đã xếp lịch nhắc ngay');
     await emulator.waitFor(() => late.every((u) => remindersTo(u.id).length >= 1), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const u of users) expect(remindersTo(u.id), `reminders to ${u.id}`).toHaveLength(late.includes(u) ? 1 : 0);

@@ -447,8 +447,13 @@ describe('Zalo, polling, beside Telegram', () => {
     await say(linkedOnZalo, 'không', 'Câu 3/14');
 
     const telegramBefore = telegram.messagesTo(linkedOnTelegram.id).length;
-    const queued = await say(admin, `/nhacnho ${round}`, 'Đã xếp lịch nhắc ngay');
-    expect(queued.text).toContain('nhắc ngay 4 tổ chức');
+    // «Nhắc ngay» asks first, naming the round; on Zalo the confirmation says what to type.
+    const asked = await say(admin, `/nhacnho ${round}`, `Nhắc ngay đợt #${round}`);
+    expect(asked.text).toContain('Bot sẽ gửi lời nhắc tới 04 tổ chức chưa nộp.');
+    expect(asked.text).toContain(`• 🔔 Nhắc ngay: gõ «/nhacnho ${round} ngay»`);
+    expect(telegram.messagesTo(linkedOnTelegram.id)).toHaveLength(telegramBefore);
+    const queued = await say(admin, `/nhacnho ${round} ngay`, 'Đã xếp lịch nhắc ngay');
+    expect(queued.text).toContain(`nhắc ngay 04 tổ chức chưa nộp của đợt #${round}`);
     const reminder = await messageTo(linkedOnZalo, (m) => m.text.includes('Nhắc báo cáo'));
     expect(reminder.text).toContain('Chi bộ Sở Y tế');
     expect(reminder.text).toContain('Đơn vị đã trả lời 2 câu');

@@ -21,6 +21,8 @@ describe('callback data', () => {
     { kind: 'round', campaignId: BIG, action: 'close_ok' },
     { kind: 'round', campaignId: '7', action: 'remind' },
     { kind: 'round', campaignId: BIG, action: 'resend' },
+    { kind: 'round', campaignId: BIG, action: 'remind_ok' },
+    { kind: 'round', campaignId: '7', action: 'remind_no' },
   ];
 
   it.each(actions)('round-trips %j within 64 bytes', (action) => {
@@ -36,7 +38,7 @@ describe('callback data', () => {
   it('gives «Gửi lại» of /dot N a code of its own', () => {
     expect(encodeAction({ kind: 'round', campaignId: '12', action: 'resend' })).toBe('dt:12:g');
     expect(decodeAction('dt:12:g')).toEqual({ kind: 'round', campaignId: '12', action: 'resend' });
-    const codes = (['due', 'close', 'close_ok', 'close_no', 'remind', 'resend'] as const).map((action) => encodeAction({ kind: 'round', campaignId: '1', action }));
+    const codes = (['due', 'close', 'close_ok', 'close_no', 'remind', 'remind_ok', 'remind_no', 'resend'] as const).map((action) => encodeAction({ kind: 'round', campaignId: '1', action }));
     expect(new Set(codes).size).toBe(codes.length);
     expect(decodeAction('dt:12:gg')).toBeUndefined();
   });

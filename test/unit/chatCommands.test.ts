@@ -30,6 +30,10 @@ describe('parseCommand', () => {
     ['dot #12', { name: 'dot', args: '#12', bare: true }],
     ['nhacnho', { name: 'nhacnho', args: '', bare: true }],
     ['nhacnho 7', { name: 'nhacnho', args: '7', bare: true }],
+    // The typed «Nhắc ngay» of the confirmation, and «ngay» alone (which only asks, about the latest round).
+    ['nhacnho 7 ngay', { name: 'nhacnho', args: '7 ngay', bare: true }],
+    ['nhacnho ngay', { name: 'nhacnho', args: 'ngay', bare: true }],
+    ['/nhacnho #7 ngay', { name: 'nhacnho', args: '#7 ngay' }],
     ['molai CB01', { name: 'molai', args: 'CB01', bare: true }],
     ['molai cb01 3', { name: 'molai', args: 'cb01 3', bare: true }],
     ['Molai CB-01 #3', { name: 'molai', args: 'CB-01 #3', bare: true }],
@@ -64,6 +68,7 @@ describe('parseCommand', () => {
     'gửi lại',
     'đổi hạn',
     'nhacnho các chi bộ',
+    'nhacnho ngay bây giờ',
     'molai CB01 tuần sau',
     'doihan 20/12/2026',
     'ketthuc 5 ngay bây giờ',

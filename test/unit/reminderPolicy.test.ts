@@ -26,6 +26,7 @@ import {
   readOffset,
   RECENT_MESSAGE_MS,
   remindNowDecision,
+  BLOCKING_KINDS,
   replanSlots,
   SAME_REMINDER_MS,
   staleSlotCutoff,
@@ -208,7 +209,7 @@ describe('who a message goes to', () => {
 describe('remindNowDecision', () => {
   const now = at('2026-12-10 10:00');
   const open = { opensAt: at('2026-12-01 08:00'), closedAt: null };
-  const decide = (overrides: Partial<Parameters<typeof remindNowDecision>[0]> = {}) => remindNowDecision({ round: open, missing: 3, lastManualAt: undefined, ...overrides }, now);
+  const decide = (overrides: Partial<Parameters<typeof remindNowDecision>[0]> = {}) => remindNowDecision({ round: open, missing: 3, lastManualAt: undefined, waiting: 0, ...overrides }, now);
 
   it('go for an open round with organizations missing and no recent manual reminder', () => {
     expect(decide()).toBe('go');
@@ -227,10 +228,20 @@ describe('remindNowDecision', () => {
     expect(decide({ lastManualAt: new Date(now.getTime() - MANUAL_REMINDER_WINDOW_MS + 1) })).toBe('too_soon');
   });
 
-  it('checks in that order: not open before none missing before too soon', () => {
+  it('busy while the round has announcement or reminder deliveries still queued', () => {
+    expect(decide({ waiting: 1 })).toBe('busy');
+    expect(decide({ waiting: 45_000, lastManualAt: new Date(now.getTime() - 2 * HOUR) })).toBe('busy');
+  });
+
+  it('checks in that order: not open before none missing before too soon before busy', () => {
     const recent = new Date(now.getTime() - MINUTE);
-    expect(decide({ round: { ...open, closedAt: now }, missing: 0, lastManualAt: recent })).toBe('not_open');
-    expect(decide({ missing: 0, lastManualAt: recent })).toBe('none_missing');
+    expect(decide({ round: { ...open, closedAt: now }, missing: 0, lastManualAt: recent, waiting: 5 })).toBe('not_open');
+    expect(decide({ missing: 0, lastManualAt: recent, waiting: 5 })).toBe('none_missing');
+    expect(decide({ lastManualAt: recent, waiting: 5 })).toBe('too_soon');
+  });
+
+  it('only messages to organizations hold "Nhắc ngay" back: not the admins\' digest or escalation', () => {
+    expect([...BLOCKING_KINDS].sort()).toEqual(['announcement', 'reminder']);
   });
 
   it('the manual slot of a window: one key for every request within it', () => {

@@ -6,7 +6,7 @@ const parseLocalDateTime = (text: string) => parseChatDateTime(text, '00:00');
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
-import { TIME_ZONE, formatDateTime, formatDeadline, local, localDate, localInstant } from '../../src/time.js';
+import { TIME_ZONE, formatDateTime, formatDeadline, formatNearTime, local, localDate, localInstant } from '../../src/time.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -183,5 +183,16 @@ describe('the fixed UTC+7 fast path agrees with dayjs tz()', () => {
     expect(localInstant('1975-12-31', '23:59').toISOString()).toBe('1975-12-31T16:59:00.000Z');
     expect(localInstant('2026-12-15', '17:00').toISOString()).toBe('2026-12-15T10:00:00.000Z');
     expect(localInstant('1970-01-01', '08:00').toISOString()).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
+
+describe('formatNearTime', () => {
+  const now = new Date('2026-12-10T03:00:00Z'); // 10:00 local
+  it('says today, yesterday, tomorrow by the local date, else the date', () => {
+    expect(formatNearTime(new Date('2026-12-10T01:00:00Z'), now)).toBe('08:00 hôm nay');
+    // 23:30 on the 9th locally, though the same UTC date as now.
+    expect(formatNearTime(new Date('2026-12-09T16:30:00Z'), now)).toBe('23:30 hôm qua');
+    expect(formatNearTime(new Date('2026-12-10T17:00:00Z'), now)).toBe('00:00 ngày mai');
+    expect(formatNearTime(new Date('2026-12-12T02:00:00Z'), now)).toBe('09:00 ngày 12/12/2026');
   });
 });

@@ -4,7 +4,7 @@
  *   o:<campaign>:<organization>    start or resume a report
  *   k:<delivery>                   «Đã nhận» under an announcement
  *   dm:<seq>:<value>               a button of the admin's wizard, shown at prompt <seq>
- *   dt:<campaign>:<action>         an action on a round from /dot N (d, c, cy, cn, r, g: «Gửi lại»)
+ *   dt:<campaign>:<action>         an action on a round from /dot N (d, c, cy, cn, r, ry, rn, g: «Gửi lại»)
  *   f:<campaign>:<x|w|c>           a file of the round from /tonghop (Excel, Word, chart)
  * A report button carries the step it was shown at, so a press on an old message is
  * recognised as stale instead of answering the wrong question. What a payload claims
@@ -66,7 +66,7 @@ function decodeInput(code: string): Input | undefined {
   }
 }
 
-const ROUND_CODES: Record<RoundAction, string> = { due: 'd', close: 'c', close_ok: 'cy', close_no: 'cn', remind: 'r', resend: 'g' };
+const ROUND_CODES: Record<RoundAction, string> = { due: 'd', close: 'c', close_ok: 'cy', close_no: 'cn', remind: 'r', remind_ok: 'ry', remind_no: 'rn', resend: 'g' };
 const ROUND_ACTIONS = new Map(Object.entries(ROUND_CODES).map(([action, code]) => [code, action as RoundAction]));
 const FILE_KINDS_BY_CODE = new Map(Object.entries(FILE_CODES).map(([kind, code]) => [code, kind as FileKind]));
 

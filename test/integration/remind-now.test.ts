@@ -1,0 +1,241 @@
+/**
+ * «Nhắc ngay» asks before it sends, against the real Postgres and the real scheduler
+ * (Redis; no workers, so what is queued stays queued): the services that read what the
+ * confirmation says (manualReminderPreview, waitingRoundMessages) and the refusal while
+ * the round's messages are still waiting, then the command as the office uses it in
+ * chat, typed and pressed.
+ */
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slotJobId, type SlotJob } from '../../jobs/queues.js';
+import { renderForText } from '../../src/channels/text/render.js';
+import type { Action, InboundEvent, Reply } from '../../src/chat/port.js';
+import { createChat } from '../../src/chat/router.js';
+import type { Database, SlotKind } from '../../src/db/schema.js';
+import { silentLogger } from '../../src/logger.js';
+import { waitingRoundMessages } from '../../src/services/deliveries.js';
+import { FormCache } from '../../src/services/forms.js';
+import { manualReminderPreview, requestManualReminder } from '../../src/services/reminderSlots.js';
+import { ManualClock } from '../../src/time.js';
+import { at, insertCampaign, insertOrg, insertPerson } from '../support/fixtures.js';
+import { reminderPolicy, startReminderHarness, type ReminderHarness } from '../support/reminderHarness.js';
+
+const ADMIN = 7_300_001;
+const clock = new ManualClock(at('2026-12-10T10:00'));
+
+let h: ReminderHarness;
+let db: Kysely<Database>;
+let chat: ReturnType<typeof createChat>;
+let nextEvent = 1;
+
+function event(content: InboundEvent['content']): InboundEvent {
+  return {
+    channel: 'telegram',
+    dedupeKey: `remind-${nextEvent++}`,
+    from: { externalId: String(ADMIN), displayName: 'Văn phòng', username: null },
+    at: clock.now(),
+    content,
+  };
+}
+const tell = (text: string): Promise<Reply> => chat.handle(event({ kind: 'text', text }));
+const press = (action: Action): Promise<Reply> => chat.handle(event({ kind: 'action', action }));
+const textOf = (reply: Reply) => reply.messages.map((m) => m.text).join('\n');
+const optionsOf = (reply: Reply) => reply.messages.flatMap((m) => m.options.flat());
+
+/** Organizations `${prefix}1`… with a reporter each, and a round open since 01/12 to them; `submitted` of them have submitted. */
+async function roundOf(prefix: string, count: number, options: { submitted?: number; periodLabel?: string } = {}): Promise<string> {
+  const codes = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+  const ids: string[] = [];
+  for (const code of codes) {
+    const id = await insertOrg(db, { code, name: `Chi bộ ${code}` });
+    await insertPerson(db, { telegramUserId: 7_400_000 + nextEvent++, orgIds: [id] });
+    ids.push(id);
+  }
+  const campaignId = await insertCampaign(db, { orgCodes: codes, periodLabel: options.periodLabel ?? `Năm 2026 (${prefix})` });
+  for (const orgId of ids.slice(0, options.submitted ?? 0)) {
+    await db.insertInto('submissions').values({ campaign_id: campaignId, organization_id: orgId, status: 'submitted', cursor: '{}', first_submitted_at: clock.now(), last_submitted_at: clock.now() }).execute();
+  }
+  return campaignId;
+}
+
+async function slot(campaignId: string, slotKey: string, kind: SlotKind, sendAt: Date, fannedOut?: Date): Promise<void> {
+  await db
+    .insertInto('reminder_slots')
+    .values({ campaign_id: campaignId, slot_key: slotKey, kind, send_at: sendAt, ...(fannedOut ? { fanned_out_at: fannedOut, outcome: 'sent' as const } : {}) })
+    .execute();
+}
+
+/** One delivery of `slotKey` to each reporter of the round, in `status`. */
+async function deliveries(campaignId: string, slotKey: string, kind: SlotKind, status: 'queued' | 'sent'): Promise<void> {
+  const targets = await db
+    .selectFrom('campaign_targets as t')
+    .innerJoin('memberships as m', 'm.organization_id', 't.organization_id')
+    .select(['t.organization_id', 'm.person_id'])
+    .where('t.campaign_id', '=', campaignId)
+    .execute();
+  await db
+    .insertInto('deliveries')
+    .values(targets.map((t) => ({ campaign_id: campaignId, slot_key: slotKey, kind, organization_id: t.organization_id, person_id: t.person_id, channel: 'telegram' as const, status })))
+    .execute();
+}
+
+const manualSlots = (campaignId: string) =>
+  db.selectFrom('reminder_slots').select(['slot_key', 'send_at']).where('campaign_id', '=', campaignId).where('slot_key', 'like', 'manual-%').execute();
+
+async function slotJobIds(campaignId: string): Promise<string[]> {
+  const jobs = await h.client.queues.slots.getJobs(['delayed', 'waiting', 'prioritized']);
+  return jobs.filter((j) => (j.data as SlotJob).campaignId === campaignId).map((j) => j.id!);
+}
+
+beforeAll(async () => {
+  h = await startReminderHarness('remind_now', { clock, policy: reminderPolicy(), emulator: false });
+  db = h.db;
+  chat = createChat({
+    db,
+    clock,
+    forms: new FormCache(db),
+    adminIds: [{ channel: 'telegram', externalId: String(ADMIN) }],
+    logger: silentLogger,
+    scheduler: h.client.scheduler,
+  });
+});
+
+afterAll(async () => {
+  await chat?.close();
+  await h?.stop();
+});
+
+describe('what «Nhắc ngay» is asked to confirm (services)', () => {
+  it('counts the organizations missing, and names the messages of the last 12 hours and the next 12', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('PV', 3, { submitted: 1 });
+    await slot(c, 'announce', 'announcement', at('2026-12-01T08:00'), at('2026-12-01T08:00'));
+    await slot(c, 'r-7d', 'reminder', at('2026-12-08T08:00'), at('2026-12-08T08:00'));
+    await slot(c, 'r-5d', 'reminder', at('2026-12-10T08:00'), at('2026-12-10T08:00'));
+    await slot(c, 'r-3d', 'reminder', at('2026-12-12T08:00'));
+    // Admins' messages neither warn nor wait: only those to the organizations.
+    await slot(c, 'digest-2026-12-10', 'digest', at('2026-12-10T09:30'), at('2026-12-10T09:30'));
+    expect(await manualReminderPreview(db, c, clock.now())).toEqual({
+      periodLabel: 'Năm 2026 (PV)',
+      formTitle: expect.stringContaining('Công tác dân vận'),
+      decision: 'go',
+      missing: 2,
+      lastManualAt: undefined,
+      waiting: 0,
+      recent: { slotKey: 'r-5d', kind: 'reminder', at: at('2026-12-10T08:00') },
+      // Two days off: not within 12 hours.
+      upcoming: undefined,
+    });
+
+    clock.set(at('2026-12-12T00:00'));
+    expect(await manualReminderPreview(db, c, clock.now())).toMatchObject({
+      recent: undefined,
+      upcoming: { slotKey: 'r-3d', kind: 'reminder', at: at('2026-12-12T08:00') },
+    });
+    expect(await manualReminderPreview(db, '999999', clock.now())).toBeUndefined();
+    expect(await manualReminderPreview(db, 'abc', clock.now())).toBeUndefined();
+  });
+
+  it("waitingRoundMessages counts the round's announcement and reminder deliveries still queued, nothing else", async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('WQ', 3);
+    const other = await roundOf('WO', 2);
+    expect(await waitingRoundMessages(db, c)).toBe(0);
+    await deliveries(c, 'announce', 'announcement', 'sent');
+    await deliveries(c, 'r-5d', 'reminder', 'queued');
+    await deliveries(other, 'announce', 'announcement', 'queued');
+    expect(await waitingRoundMessages(db, c)).toBe(3);
+    expect(await waitingRoundMessages(db, other)).toBe(2);
+  });
+
+  it('requestManualReminder refuses while they wait (busy, with how many), and adds no slot', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('WB', 2);
+    await deliveries(c, 'announce', 'announcement', 'queued');
+    expect(await requestManualReminder(db, c, clock.now())).toEqual({ kind: 'busy', waiting: 2 });
+    expect(await manualReminderPreview(db, c, clock.now())).toMatchObject({ decision: 'busy', waiting: 2 });
+    expect(await manualSlots(c)).toEqual([]);
+  });
+});
+
+describe('«Nhắc ngay» in chat', () => {
+  it('/nhacnho N asks first: the round (#id and period), how many organizations, the last reminder today; nothing is queued', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('NA', 3, { submitted: 1, periodLabel: '6 tháng cuối năm 2026' });
+    await slot(c, 'r-5d', 'reminder', at('2026-12-10T08:00'), at('2026-12-10T08:00'));
+    const reply = await tell(`/nhacnho ${c}`);
+    const text = textOf(reply);
+    expect(text).toContain(`Nhắc ngay đợt <b>#${c}</b> — 6 tháng cuối năm 2026`);
+    expect(text).toContain('Bot sẽ gửi lời nhắc tới 02 tổ chức chưa nộp.');
+    expect(text).toContain('Lần nhắc gần nhất lúc 08:00 hôm nay (nhắc 5 ngày trước hạn)');
+    expect(optionsOf(reply).map((o) => [o.label, o.say, o.action, o.unlisted ?? false])).toEqual([
+      ['🔔 Nhắc ngay', `/nhacnho ${c} ngay`, { kind: 'round', campaignId: c, action: 'remind_ok' }, false],
+      ['Không nhắc', 'không', { kind: 'round', campaignId: c, action: 'remind_no' }, true],
+    ]);
+    // On Zalo: the typed form to send, and no «không» (typed alone it means nothing to the bot).
+    const zalo = renderForText(reply.messages[0]!).join('\n');
+    expect(zalo).toContain(`• 🔔 Nhắc ngay: gõ «/nhacnho ${c} ngay»`);
+    expect(zalo).not.toContain('«không»');
+    expect(await manualSlots(c)).toEqual([]);
+    expect(await slotJobIds(c)).toEqual([]);
+  });
+
+  it('confirming queues it (pressed or typed), and the reply names the round', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('NB', 2, { periodLabel: 'Quý IV/2026' });
+    await tell(`/dot ${c}`);
+    expect(textOf(await press({ kind: 'round', campaignId: c, action: 'remind' }))).toContain(`Nhắc ngay đợt <b>#${c}</b> — Quý IV/2026`);
+    expect(await manualSlots(c)).toEqual([]);
+
+    const done = await press({ kind: 'round', campaignId: c, action: 'remind_ok' });
+    expect(textOf(done)).toContain(`Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp của đợt <b>#${c}</b> — Quý IV/2026.`);
+    expect(done.pressed).toBe('retire');
+    const [manual] = await manualSlots(c);
+    expect(manual?.send_at).toEqual(clock.now());
+    expect(await slotJobIds(c)).toEqual([slotJobId({ campaignId: c, slotKey: manual!.slot_key, sendAtMs: manual!.send_at.getTime() })]);
+
+    // The 10-minute guard stays: a second confirmation at once is refused, naming the round.
+    clock.advance(2 * 60_000);
+    expect(textOf(await tell(`/nhacnho ${c} ngay`))).toBe(`Đợt #${c} — Quý IV/2026 vừa được nhắc lúc 10/12/2026 10:00. Để tránh nhắc trùng, đồng chí chờ ít phút rồi thử lại.`);
+    expect(await manualSlots(c)).toHaveLength(1);
+
+    // Typed, as on Zalo, without the slash.
+    const typed = await roundOf('NC', 3, { periodLabel: 'Năm 2026 (gõ)' });
+    expect(textOf(await tell(`nhacnho ${typed} ngay`))).toContain(`Đã xếp lịch nhắc ngay 03 tổ chức chưa nộp của đợt <b>#${typed}</b> — Năm 2026 (gõ).`);
+    expect(await manualSlots(typed)).toHaveLength(1);
+  });
+
+  it('«Không nhắc» queues nothing', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('ND', 2, { periodLabel: 'Năm 2026 (không)' });
+    await tell(`/nhacnho ${c}`);
+    const reply = await press({ kind: 'round', campaignId: c, action: 'remind_no' });
+    expect(textOf(reply)).toBe(`Không nhắc đợt #${c} — Năm 2026 (không); không có tin nào được gửi.`);
+    expect(reply.pressed).toBe('retire');
+    expect(await manualSlots(c)).toEqual([]);
+    expect(await slotJobIds(c)).toEqual([]);
+  });
+
+  it("is refused, saying why, while the round's announcement or reminders are still queued", async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('NE', 3, { periodLabel: 'Năm 2026 (chờ)' });
+    await deliveries(c, 'announce', 'announcement', 'queued');
+    const refusal = `Chưa nhắc đợt #${c} — Năm 2026 (chờ): đợt này còn 03 tin (thông báo, lời nhắc) đang chờ gửi.`;
+    const asked = await tell(`/nhacnho ${c}`);
+    expect(textOf(asked)).toContain(refusal);
+    expect(optionsOf(asked)).toEqual([]);
+    // Nor by confirming at once, nor by an old confirmation's button.
+    expect(textOf(await tell(`/nhacnho ${c} ngay`))).toContain(refusal);
+    expect(textOf(await press({ kind: 'round', campaignId: c, action: 'remind_ok' }))).toContain(refusal);
+    expect(await manualSlots(c)).toEqual([]);
+    expect(await slotJobIds(c)).toEqual([]);
+  });
+
+  it('without a number asks about the latest round opened, naming it; «ngay» alone sends nothing', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await insertCampaign(db, { orgCodes: ['NA1', 'NA2'], periodLabel: 'Đợt mới nhất', opens: '2026-12-09T08:00' });
+    expect(textOf(await tell('/nhacnho'))).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt mới nhất`);
+    expect(textOf(await tell('nhacnho ngay'))).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt mới nhất`);
+    expect(await manualSlots(c)).toEqual([]);
+  });
+});
