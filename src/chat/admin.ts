@@ -3,10 +3,12 @@
  * /nhacnho, /molai. The router refuses them to anyone but an admin before they run.
  */
 import { isBigintId } from '../db/ids.js';
-import type { Campaign } from '../db/schema.js';
-import { buildSummary, getSummaryCampaign, listNotSubmitted } from '../reports/figures.js';
-import { renderNotSubmitted, renderSummary } from '../reports/text.js';
+import type { Campaign, Organization } from '../db/schema.js';
+import { formatNumberVi } from '../forms/format.js';
+import { buildSummary, getSummaryCampaign, listNotSubmitted, type SummaryCampaign } from '../reports/figures.js';
+import { pageCount, renderNotSubmitted, renderSummary } from '../reports/text.js';
 import { getCampaign, latestOpenedCampaign } from '../services/campaigns.js';
+import { findByCode, getOrganization } from '../services/organizations.js';
 import { reopenSubmission } from '../services/submissions.js';
 import { escapeHtml } from '../text/html.js';
 import { actorOf, type ChatRequest } from './context.js';
@@ -14,10 +16,14 @@ import { withFiles } from './files.js';
 import { botMessages as msg } from './messages.js';
 import { once, onceRepeatable, sayOnce } from './once.js';
 import { roundAction } from './rounds.js';
-import { say, type Reply } from './port.js';
+import { NO_REPLY, say, type Option, type Reply } from './port.js';
 
-/** Not-submitted organizations named in a chat message; the full list is in the CLI and the export. */
-const NOT_SUBMITTED_IN_CHAT = 100;
+/**
+ * Organizations not submitted named in one message of /chuanop: 50 lines fit Telegram's
+ * 4,096 characters and two or three of Zalo's messages; the rest are on the next pages
+ * and, whole, in the workbook's «Chưa nộp» sheet.
+ */
+export const NOT_SUBMITTED_PAGE_SIZE = 50;
 
 type Found<T> = { ok: true; value: T } | { ok: false; reply: Reply };
 
@@ -47,14 +53,77 @@ export function summaryCommand(request: ChatRequest, args: string): Promise<Repl
   });
 }
 
+/** What /chuanop was asked for: «[số đợt] [mã đảng bộ] [trang N]», each part optional. */
+interface NotSubmittedArgs {
+  round: string;
+  parentCode?: string;
+  page: number;
+}
+
+function parseNotSubmittedArgs(args: string): NotSubmittedArgs | undefined {
+  const words = args.split(/\s+/).filter((word) => word !== '');
+  let i = 0;
+  const round = words[i] !== undefined && /^#?\d{1,18}$/.test(words[i]!) ? words[i++]! : '';
+  const parentCode = words[i] !== undefined && !PAGE_WORD.test(words[i]!) ? words[i++] : undefined;
+  let page = 1;
+  if (words[i] !== undefined && PAGE_WORD.test(words[i]!)) {
+    const n = words[i + 1];
+    if (n === undefined || !/^[1-9]\d{0,8}$/.test(n)) return undefined;
+    page = Number(n);
+    i += 2;
+  }
+  if (i !== words.length) return undefined;
+  return { round, ...(parentCode !== undefined ? { parentCode } : {}), page };
+}
+
+const PAGE_WORD = /^trang$/i;
+
+/** /chuanop [N] [mã đảng bộ] [trang P]: a page of the round's organizations not submitted. */
 export function notSubmittedCommand(request: ChatRequest, args: string): Promise<Reply> {
   return onceRepeatable(request, async () => {
     const { db, clock } = request.deps;
-    const info = await fromArgument(request, args, (id) => getSummaryCampaign(db, id, clock.now()));
+    const parsed = parseNotSubmittedArgs(args);
+    if (!parsed) return say(msg.notSubmittedUsage);
+    const info = await fromArgument(request, parsed.round, (id) => getSummaryCampaign(db, id, clock.now()));
     if (!info.ok) return info.reply;
-    const list = await listNotSubmitted(db, info.value.id, { limit: NOT_SUBMITTED_IN_CHAT });
-    return say(renderNotSubmitted({ campaign: info.value }, list, 'html'));
+    let parent: Organization | undefined;
+    if (parsed.parentCode !== undefined) {
+      parent = await findByCode(db, parsed.parentCode);
+      if (!parent) return say(msg.unknownOrganization(escapeHtml(parsed.parentCode)));
+    }
+    return notSubmittedPage(request, info.value, parsed.page, parent);
   });
+}
+
+/** «Trang sau ▶» pressed. */
+export function notSubmittedPageAction(request: ChatRequest, campaignId: string, page: number, parentId: string | undefined): Promise<Reply> {
+  return onceRepeatable(request, async () => {
+    const { db, clock } = request.deps;
+    const campaign = await getSummaryCampaign(db, campaignId, clock.now());
+    const parent = parentId !== undefined ? await getOrganization(db, parentId) : undefined;
+    if (!campaign || (parentId !== undefined && !parent)) return { ...NO_REPLY, toast: { text: msg.staleButton } };
+    return { ...(await notSubmittedPage(request, campaign, page, parent)), pressed: 'retire' };
+  });
+}
+
+async function notSubmittedPage(request: ChatRequest, campaign: SummaryCampaign, page: number, parent: Organization | undefined): Promise<Reply> {
+  const list = await listNotSubmitted(request.deps.db, campaign.id, {
+    limit: NOT_SUBMITTED_PAGE_SIZE,
+    offset: (page - 1) * NOT_SUBMITTED_PAGE_SIZE,
+    ...(parent ? { parentId: parent.id } : {}),
+  });
+  const pages = pageCount(list.total, NOT_SUBMITTED_PAGE_SIZE);
+  if (page > pages) return say(msg.noSuchPage(formatNumberVi(page, 0), formatNumberVi(pages, 0)));
+  const text = renderNotSubmitted({ campaign, ...(parent ? { parent } : {}) }, list, 'html', { page, size: NOT_SUBMITTED_PAGE_SIZE });
+  if (page === pages) return say(text);
+  // Typed as the command it repeats: Zalo lists it under the page, and any page can be typed so.
+  const command = [`/chuanop ${campaign.id}`, ...(parent ? [parent.code] : [])].join(' ');
+  const next: Option = {
+    label: msg.nextPageButton,
+    say: msg.nextPageSay(command, page + 1),
+    action: { kind: 'notSubmitted', campaignId: campaign.id, page: page + 1, ...(parent ? { parentId: parent.id } : {}) },
+  };
+  return say(text, [[next]]);
 }
 
 /**

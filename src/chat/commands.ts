@@ -89,7 +89,9 @@ const ROUND_ID = /^#?\d{1,18}$/;
 const BARE_ARGS: Partial<Record<CommandName, RegExp>> = {
   baocao: /^#?\d{1,9}$/,
   tonghop: ROUND_ID,
-  chuanop: ROUND_ID,
+  // "chuanop 12", "chuanop 12 trang 2", "chuanop 12 DB01 trang 2", "chuanop DB01": a round's
+  // number, a parent's code (any word but «trang»), a page, each optional, in that order.
+  chuanop: /^(?:#?\d{1,18}(?:\s+|$))?(?:(?!trang(?:\s|$))[^\s#]{1,40}(?:\s+|$))?(?:trang\s+\d{1,9})?$/iu,
   lienket: /^[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}$/,
   // Only "dot #12": «Đợt 12» is what an office names a round in /dotmoi, and an answer could be it.
   dot: /^#\d{1,18}$/,

@@ -29,7 +29,9 @@ export type Action =
   /** An action on a round from /dot N. */
   | { kind: 'round'; campaignId: string; action: RoundAction }
   /** One of the office's files of a round, from /tonghop. */
-  | { kind: 'file'; campaignId: string; file: FileKind };
+  | { kind: 'file'; campaignId: string; file: FileKind }
+  /** «Trang sau ▶» of /chuanop: a page of the round's organizations not submitted, of one parent if given. */
+  | { kind: 'notSubmitted'; campaignId: string; page: number; parentId?: string };
 
 /** The office's files of a round: the workbook, the Word draft, the chart. */
 export type FileKind = 'xlsx' | 'docx' | 'png';

@@ -12,7 +12,7 @@ import { RepliedMarks } from '../services/processedUpdates.js';
 import { RecentEvents } from './recentEvents.js';
 import { identifyForAnswer, type PrefetchedStep } from '../services/reporting.js';
 import { acknowledgePressed, acknowledgeTyped } from './acknowledgements.js';
-import { notSubmittedCommand, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
+import { notSubmittedCommand, notSubmittedPageAction, remindNowCommand, reopenCommand, summaryCommand } from './admin.js';
 import { parseCommand, startsWithSlashWord, type CommandName, type ParsedCommand } from './commands.js';
 import type { Caller, ChatDeps, ChatRequest } from './context.js';
 import { editedMessage, forwardedMessage, replyTarget } from './edits.js';
@@ -145,13 +145,15 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
       return acknowledgePressed(request, act.deliveryId);
     case 'wizard':
     case 'round':
-    case 'file': {
+    case 'file':
+    case 'notSubmitted': {
       if (!request.caller.isAdmin) {
         request.log.warn({ action: act.kind }, 'admin button refused');
         return onceRepeatable(request, async () => ({ ...NO_REPLY, toast: { text: msg.adminOnly, alert: true } }));
       }
       if (act.kind === 'round') return roundAction(request, act.campaignId, act.action);
       if (act.kind === 'file') return fileAction(request, act.campaignId, act.file);
+      if (act.kind === 'notSubmitted') return notSubmittedPageAction(request, act.campaignId, act.page, act.parentId);
       const reply = await toWizard(request, { kind: 'button', value: act.value }, act.seq);
       return reply === 'none' ? staleButton : reply;
     }

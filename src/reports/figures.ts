@@ -221,28 +221,46 @@ export async function getSummaryCampaign(db: Kysely<Database>, campaignId: strin
   };
 }
 
-/** Target organizations of the campaign that have no submitted report, first `limit` by code. */
-function notSubmittedTargets(db: Kysely<Database>, campaignId: string) {
-  return db
+/**
+ * Target organizations of the campaign that have no submitted report; of one đảng bộ cơ sở
+ * (itself and its chi bộ trực thuộc) when `parentId` is given.
+ */
+function notSubmittedTargets(db: Kysely<Database>, campaignId: string, parentId?: string) {
+  let q = db
     .selectFrom('campaign_targets as t')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
     .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
     .where('t.campaign_id', '=', campaignId)
     .where((eb) => eb.or([eb('s.id', 'is', null), eb('s.status', '<>', 'submitted')]));
+  if (parentId !== undefined) q = q.where((eb) => eb.or([eb('o.id', '=', parentId), eb('o.parent_id', '=', parentId)]));
+  return q;
 }
 
-/** The first `limit` target organizations that have not submitted, by code (no count: the summary has it from the aggregates). */
-async function firstNotSubmitted(db: Kysely<Database>, campaignId: string, limit: number): Promise<OrgRef[]> {
-  if (!isBigintId(campaignId) || limit <= 0) return [];
-  const rows = await notSubmittedTargets(db, campaignId).select(['o.code', 'o.name']).orderBy('o.code').limit(limit).execute();
+/** Which not-submitted organizations to name: `limit` of them by code, after the first `offset`, of one parent if given. */
+export interface NotSubmittedQuery {
+  limit: number;
+  offset?: number;
+  parentId?: string;
+}
+
+/** The not-submitted organizations asked for, by code (no count: the summary has it from the aggregates). */
+async function firstNotSubmitted(db: Kysely<Database>, campaignId: string, query: NotSubmittedQuery): Promise<OrgRef[]> {
+  if (!isBigintId(campaignId) || query.limit <= 0) return [];
+  const rows = await notSubmittedTargets(db, campaignId, query.parentId)
+    .select(['o.code', 'o.name'])
+    .orderBy('o.code')
+    .limit(query.limit)
+    .offset(query.offset ?? 0)
+    .execute();
   return rows.map((r) => ({ code: r.code, name: r.name }));
 }
 
-export async function listNotSubmitted(db: Kysely<Database>, campaignId: string, { limit }: { limit: number }): Promise<OrgList> {
-  if (!isBigintId(campaignId)) return { total: 0, first: [] };
+/** How many target organizations have not submitted, and the ones asked for (a page of /chuanop). */
+export async function listNotSubmitted(db: Kysely<Database>, campaignId: string, query: NotSubmittedQuery): Promise<OrgList> {
+  if (!isBigintId(campaignId) || (query.parentId !== undefined && !isBigintId(query.parentId))) return { total: 0, first: [] };
   const [count, first] = await Promise.all([
-    notSubmittedTargets(db, campaignId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    firstNotSubmitted(db, campaignId, limit),
+    notSubmittedTargets(db, campaignId, query.parentId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    firstNotSubmitted(db, campaignId, query),
   ]);
   return { total: toNumber(count.n), first };
 }
@@ -439,7 +457,7 @@ export async function buildSummary(db: Kysely<Database>, campaignId: string, for
   const questions = summaryQuestions(form);
   const [counts, notSubmittedFirst, lateFirst, previous] = await Promise.all([
     readRoundCounts(db, campaignId, form),
-    firstNotSubmitted(db, campaignId, SUMMARY_LIST_LIMIT),
+    firstNotSubmitted(db, campaignId, { limit: SUMMARY_LIST_LIMIT }),
     firstLate(db, campaignId, SUMMARY_LIST_LIMIT),
     buildPrevious(db, campaign, questions, forms),
   ]);

@@ -129,8 +129,17 @@ export const summaryMessages = {
   notSubmittedHeading: (formTitle: string, period: string) => `CHƯA NỘP BÁO CÁO: ${formTitle} — ${period}`,
   notSubmittedCount: (count: string) => `Còn ${count} tổ chức chưa nộp báo cáo:`,
   notSubmittedNone: 'Tất cả các tổ chức đã nộp báo cáo.',
-  numbered: (index: number, item: string) => `${index}. ${item}`,
+  numbered: (index: string, item: string) => `${index}. ${item}`,
   notSubmittedMore: (count: string) => `… và ${count} tổ chức khác.`,
+  /** /chuanop 12 DB01: the đảng bộ cơ sở and its chi bộ trực thuộc. */
+  notSubmittedOf: (code: string, name: string) => `Thuộc ${code} — ${name} (cả đảng bộ và các chi bộ trực thuộc)`,
+  notSubmittedNoneOf: (code: string) => `Tất cả các tổ chức thuộc ${code} đã nộp báo cáo.`,
+  /** A list longer than a page: "Trang 2/100 — 5.000 tổ chức chưa nộp". */
+  notSubmittedPage: (page: string, pages: string, count: string) => `Trang ${page}/${pages} — ${count} tổ chức chưa nộp`,
+  /** `command` is "/chuanop 12" or "/chuanop 12 DB01". */
+  notSubmittedOtherPages: (command: string) => `Xem trang khác: ${command} trang SỐ_TRANG`,
+  notSubmittedFullList: (campaignId: string) =>
+    `Danh sách đầy đủ: trang «${workbookMessages.sheets.notSubmitted}» của tệp Excel (gõ /tonghop ${campaignId} để tải).`,
 } as const;
 
 /** The change since the previous round of the same form. */

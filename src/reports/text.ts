@@ -273,19 +273,51 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
  * The /chuanop message: who has not reported yet, one organization per line.
  * Takes a Summary, or just `{ campaign }` from getSummaryCampaign.
  */
-export function renderNotSubmitted(info: { campaign: SummaryCampaign }, list: OrgList, markup: 'html' | 'plain'): string {
+/** A page of /chuanop: the 1-based page, of `size` organizations each. */
+export interface ListPage {
+  page: number;
+  size: number;
+}
+
+/**
+ * /chuanop: the organizations not submitted (of one parent if given). A list longer than
+ * one page says which page of how many, numbers its lines on from the pages before, and
+ * ends with where the whole list is: the workbook's «Chưa nộp» sheet. Without `paging`,
+ * the first ones and how many more.
+ */
+export function renderNotSubmitted(
+  info: { campaign: SummaryCampaign; parent?: OrgRef },
+  list: OrgList,
+  markup: 'html' | 'plain',
+  paging?: ListPage,
+): string {
   const mk = markupFor(markup);
-  const { campaign } = info;
+  const { campaign, parent } = info;
   const lines = headingLines(campaign, m.notSubmittedHeading(mk.esc(campaign.formTitle), mk.esc(campaign.periodLabel)), mk).filter(
     (_, i) => i !== 1, // the period is already in the heading
   );
+  if (parent) lines.push(m.notSubmittedOf(mk.esc(parent.code), mk.esc(parent.name)));
   if (list.total === 0) {
-    lines.push(m.notSubmittedNone);
+    lines.push(parent ? m.notSubmittedNoneOf(mk.esc(parent.code)) : m.notSubmittedNone);
+    return lines.join('\n');
+  }
+  const pages = paging ? pageCount(list.total, paging.size) : 1;
+  if (paging && pages > 1) {
+    const offset = (paging.page - 1) * paging.size;
+    lines.push(mk.bold(m.notSubmittedPage(formatNumberVi(paging.page, 0), formatNumberVi(pages, 0), count(list.total))));
+    list.first.forEach((org, i) => lines.push(m.numbered(formatNumberVi(offset + i + 1, 0), orgItem(org, mk))));
+    const command = [m.notSubmittedCommand(campaign.id), ...(parent ? [mk.esc(parent.code)] : [])].join(' ');
+    lines.push(m.notSubmittedOtherPages(command), m.notSubmittedFullList(campaign.id));
     return lines.join('\n');
   }
   lines.push(m.notSubmittedCount(count(list.total)));
-  list.first.forEach((org, i) => lines.push(m.numbered(i + 1, orgItem(org, mk))));
+  list.first.forEach((org, i) => lines.push(m.numbered(formatNumberVi(i + 1, 0), orgItem(org, mk))));
   const rest = list.total - list.first.length;
   if (rest > 0) lines.push(m.notSubmittedMore(formatCount(rest)));
   return lines.join('\n');
+}
+
+/** How many pages of `size` a list of `total` takes (at least one). */
+export function pageCount(total: number, size: number): number {
+  return Math.max(1, Math.ceil(total / size));
 }

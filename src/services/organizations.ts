@@ -50,3 +50,22 @@ export async function findByCodes(db: Kysely<Database>, codes: readonly string[]
     .orderBy('code')
     .execute();
 }
+
+/**
+ * The organization with this code, whatever its case, as the import compares codes ("cb01"
+ * is CB01): an exact match first, should two from before that rule differ only in case.
+ */
+export async function findByCode(db: Kysely<Database>, code: string): Promise<Organization | undefined> {
+  return db
+    .selectFrom('organizations')
+    .selectAll()
+    .where(sql<boolean>`upper(code) = upper(${code})`)
+    .orderBy(sql`code = ${code}`, 'desc')
+    .orderBy('code')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function getOrganization(db: Kysely<Database>, id: string): Promise<Organization | undefined> {
+  return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+}

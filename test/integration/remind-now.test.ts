@@ -1,14 +1,15 @@
 /**
- * «Nhắc ngay» asks before it sends, against the real Postgres and the real scheduler
- * (Redis; no workers, so what is queued stays queued): the services that read what the
- * confirmation says (manualReminderPreview, waitingRoundMessages) and the refusal while
- * the round's messages are still waiting, then the command as the office uses it in
- * chat, typed and pressed.
+ * «Nhắc ngay» asks before it sends, and /chuanop pages, against the real Postgres and the
+ * real scheduler (Redis; no workers, so what is queued stays queued): the services that
+ * read what the confirmation says (manualReminderPreview, waitingRoundMessages) and the
+ * refusal while the round's messages are still waiting, then both commands as the office
+ * uses them in chat, typed and pressed.
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotJobId, type SlotJob } from '../../jobs/queues.js';
 import { renderForText } from '../../src/channels/text/render.js';
+import { NOT_SUBMITTED_PAGE_SIZE } from '../../src/chat/admin.js';
 import type { Action, InboundEvent, Reply } from '../../src/chat/port.js';
 import { createChat } from '../../src/chat/router.js';
 import type { Database, SlotKind } from '../../src/db/schema.js';
@@ -17,7 +18,7 @@ import { waitingRoundMessages } from '../../src/services/deliveries.js';
 import { FormCache } from '../../src/services/forms.js';
 import { manualReminderPreview, requestManualReminder } from '../../src/services/reminderSlots.js';
 import { ManualClock } from '../../src/time.js';
-import { at, insertCampaign, insertOrg, insertPerson } from '../support/fixtures.js';
+import { at, insertCampaign, insertNumberedOrgs, insertOrg, insertPerson } from '../support/fixtures.js';
 import { reminderPolicy, startReminderHarness, type ReminderHarness } from '../support/reminderHarness.js';
 
 const ADMIN = 7_300_001;
@@ -237,5 +238,83 @@ describe('«Nhắc ngay» in chat', () => {
     expect(textOf(await tell('/nhacnho'))).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt mới nhất`);
     expect(textOf(await tell('nhacnho ngay'))).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt mới nhất`);
     expect(await manualSlots(c)).toEqual([]);
+  });
+});
+
+describe('/chuanop pages', () => {
+  let c: string;
+  const code = (i: number) => `P${String(i).padStart(4, '0')}`;
+
+  beforeAll(async () => {
+    await insertNumberedOrgs(db, { letter: 'P', digits: 4, count: 120, firstChat: 7_500_001 });
+    c = await insertCampaign(db, { orgCodes: Array.from({ length: 120 }, (_, i) => code(i + 1)), periodLabel: 'Năm 2026 (trang)' });
+  });
+
+  it('shows page 2 of 120: its header, lines 51–100, the next page and where the whole list is', async () => {
+    expect(NOT_SUBMITTED_PAGE_SIZE).toBe(50);
+    const reply = await tell(`/chuanop ${c} trang 2`);
+    const lines = textOf(reply).split('\n');
+    expect(lines).toContain('<b>Trang 2/3 — 120 tổ chức chưa nộp</b>');
+    const items = lines.filter((l) => /^\d+\. /.test(l));
+    expect(items).toHaveLength(50);
+    expect(items[0]).toBe(`51. ${code(51)} — Chi bộ ${code(51)}`);
+    expect(items.at(-1)).toBe(`100. ${code(100)} — Chi bộ ${code(100)}`);
+    expect(lines.at(-1)).toBe(`Danh sách đầy đủ: trang «Chưa nộp» của tệp Excel (gõ /tonghop ${c} để tải).`);
+    expect(lines.at(-2)).toBe(`Xem trang khác: /chuanop ${c} trang SỐ_TRANG`);
+    expect(optionsOf(reply)).toEqual([{ label: 'Trang sau ▶', say: `/chuanop ${c} trang 3`, action: { kind: 'notSubmitted', campaignId: c, page: 3 } }]);
+    expect(renderForText(reply.messages[0]!).join('\n')).toContain(`• Trang sau ▶: gõ «/chuanop ${c} trang 3»`);
+
+    // The same typed without the slash, as on Zalo.
+    expect(textOf(await tell(`chuanop ${c} trang 2`))).toBe(textOf(reply));
+  });
+
+  it('«Trang sau ▶» shows the last page, without a next one; page 1 is the default; past the end says how many pages', async () => {
+    const last = await press({ kind: 'notSubmitted', campaignId: c, page: 3 });
+    const items = textOf(last).split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(items.map((l) => l.split(' ')[0])).toEqual(Array.from({ length: 20 }, (_, i) => `${101 + i}.`));
+    expect(textOf(last)).toContain('<b>Trang 3/3 — 120 tổ chức chưa nộp</b>');
+    expect(optionsOf(last)).toEqual([]);
+    expect(last.pressed).toBe('retire');
+
+    const first = await tell(`/chuanop ${c}`);
+    expect(textOf(first)).toContain('<b>Trang 1/3 — 120 tổ chức chưa nộp</b>');
+    expect(textOf(first)).toContain(`1. ${code(1)} — Chi bộ ${code(1)}`);
+    expect(optionsOf(first).map((o) => o.say)).toEqual([`/chuanop ${c} trang 2`]);
+
+    expect(textOf(await tell(`/chuanop ${c} trang 4`))).toBe('Không có trang 4: danh sách chỉ có 3 trang.');
+    expect(textOf(await tell(`/chuanop ${c} trang hai`))).toContain('Cách dùng: /chuanop');
+  });
+
+  it('a list of one page reads as before: the count, every organization, no page', async () => {
+    const small = await roundOf('PS', 3, { submitted: 1 });
+    const reply = await tell(`/chuanop ${small}`);
+    expect(textOf(reply)).toContain('Còn 02 tổ chức chưa nộp báo cáo:');
+    expect(textOf(reply)).not.toContain('Trang');
+    expect(optionsOf(reply)).toEqual([]);
+  });
+
+  it('/chuanop N DB01: a đảng bộ cơ sở and its chi bộ trực thuộc only, paged on with its code', async () => {
+    await insertOrg(db, { code: 'PDB01', name: 'Đảng bộ Công ty P', type: 'dang_bo_co_so' });
+    const children = Array.from({ length: 55 }, (_, i) => `PDB01-${String(i + 1).padStart(2, '0')}`);
+    for (const child of children) await insertOrg(db, { code: child, parentCode: 'PDB01' });
+    await insertOrg(db, { code: 'PDB02', name: 'Đảng bộ khác', type: 'dang_bo_co_so' });
+    const round = await insertCampaign(db, { orgCodes: ['PDB01', 'PDB02', ...children], periodLabel: 'Năm 2026 (đảng bộ)' });
+    const org = await db.selectFrom('organizations').select('id').where('code', '=', 'PDB01').executeTakeFirstOrThrow();
+
+    const reply = await tell(`/chuanop ${round} pdb01`);
+    const text = textOf(reply);
+    expect(text).toContain('Thuộc PDB01 — Đảng bộ Công ty P (cả đảng bộ và các chi bộ trực thuộc)');
+    expect(text).toContain('<b>Trang 1/2 — 56 tổ chức chưa nộp</b>');
+    expect(text).toContain('1. PDB01 — Đảng bộ Công ty P');
+    expect(text).not.toContain('PDB02');
+    expect(text).toContain(`Xem trang khác: /chuanop ${round} PDB01 trang SỐ_TRANG`);
+    expect(optionsOf(reply)).toEqual([
+      { label: 'Trang sau ▶', say: `/chuanop ${round} PDB01 trang 2`, action: { kind: 'notSubmitted', campaignId: round, page: 2, parentId: org.id } },
+    ]);
+    const second = textOf(await tell(`chuanop ${round} PDB01 trang 2`));
+    expect(second.split('\n').filter((l) => /^\d+\. /.test(l))).toEqual(children.slice(49).map((child, i) => `${51 + i}. ${child} — Chi bộ ${child}`));
+    expect(textOf(await press({ kind: 'notSubmitted', campaignId: round, page: 2, parentId: org.id }))).toBe(second);
+
+    expect(textOf(await tell(`/chuanop ${round} KHONGCO`))).toBe('Không có tổ chức mang mã «KHONGCO».');
   });
 });

@@ -23,6 +23,8 @@ describe('callback data', () => {
     { kind: 'round', campaignId: BIG, action: 'resend' },
     { kind: 'round', campaignId: BIG, action: 'remind_ok' },
     { kind: 'round', campaignId: '7', action: 'remind_no' },
+    { kind: 'notSubmitted', campaignId: '12', page: 2 },
+    { kind: 'notSubmitted', campaignId: BIG, page: 999_999_999, parentId: BIG },
   ];
 
   it.each(actions)('round-trips %j within 64 bytes', (action) => {
@@ -32,7 +34,7 @@ describe('callback data', () => {
   });
 
   it('decodes nothing it did not produce', () => {
-    for (const data of ['dt:1:zz', 'r:1:2:x9', 'r:a:2:p0', 'o:1', 'k:', 'dm:1:ABC', 'hello', '']) expect(decodeAction(data)).toBeUndefined();
+    for (const data of ['dt:1:zz', 'r:1:2:x9', 'r:a:2:p0', 'o:1', 'k:', 'dm:1:ABC', 'ns:1:0', 'ns:1:2:', 'ns:1', 'hello', '']) expect(decodeAction(data)).toBeUndefined();
   });
 
   it('gives «Gửi lại» of /dot N a code of its own', () => {

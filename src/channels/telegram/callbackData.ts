@@ -6,6 +6,7 @@
  *   dm:<seq>:<value>               a button of the admin's wizard, shown at prompt <seq>
  *   dt:<campaign>:<action>         an action on a round from /dot N (d, c, cy, cn, r, ry, rn, g: «Gửi lại»)
  *   f:<campaign>:<x|w|c>           a file of the round from /tonghop (Excel, Word, chart)
+ *   ns:<campaign>:<page>[:<parent>] a page of /chuanop, of one parent organization if given
  * A report button carries the step it was shown at, so a press on an old message is
  * recognised as stale instead of answering the wrong question. What a payload claims
  * is never trusted: the chat layer checks the caller's rights for every action.
@@ -84,6 +85,8 @@ function encodeUnchecked(action: Action): string {
       return `dt:${action.campaignId}:${ROUND_CODES[action.action]}`;
     case 'file':
       return `f:${action.campaignId}:${FILE_CODES[action.file]}`;
+    case 'notSubmitted':
+      return `ns:${action.campaignId}:${action.page}${action.parentId !== undefined ? `:${action.parentId}` : ''}`;
   }
 }
 
@@ -112,5 +115,7 @@ export function decodeAction(data: string): Action | undefined {
   const file = /^f:(\d{1,18}):([a-z])$/.exec(data);
   const fileKind = file ? FILE_KINDS_BY_CODE.get(file[2]!) : undefined;
   if (file && fileKind) return { kind: 'file', campaignId: file[1]!, file: fileKind };
+  const page = /^ns:(\d{1,18}):([1-9]\d{0,8})(?::(\d{1,18}))?$/.exec(data);
+  if (page) return { kind: 'notSubmitted', campaignId: page[1]!, page: Number(page[2]), ...(page[3] !== undefined ? { parentId: page[3] } : {}) };
   return undefined;
 }
