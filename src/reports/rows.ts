@@ -290,11 +290,23 @@ export async function* textAnswers(db: Kysely<Database>, campaignId: string, for
         .selectFrom('campaign_targets as t')
         .innerJoin('organizations as o', 'o.id', 't.organization_id')
         .innerJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
-        .innerJoin('answers as a', 'a.submission_id', 's.id')
+        // Each report's answer looked up by its key (answers' primary key), never a scan of every
+        // round's answers for the question: with many rounds in the database the planner chose one.
+        // The limit (one row by the key anyway) keeps Postgres from turning it back into a join.
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('answers')
+              .select(['text_value', 'skipped'])
+              .whereRef('answers.submission_id', '=', 's.id')
+              .where('answers.question_key', '=', question.key)
+              .limit(1)
+              .as('a'),
+          (join) => join.onTrue(),
+        )
         .select(['o.code', 'o.name', 'a.text_value'])
         .where('t.campaign_id', '=', campaignId)
         .where('s.status', '=', 'submitted')
-        .where('a.question_key', '=', question.key)
         .where('a.skipped', '=', false)
         .where(sql<boolean>`btrim(coalesce(a.text_value, '')) <> ''`)
         .orderBy('o.code')
