@@ -135,7 +135,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   async function jobsMissing(): Promise<boolean> {
     const waiting = await queuedCounts(db);
     for (const [channel, count] of waiting) {
-      const jobs = await queues.outbox[channel].getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+      // Not 'active': a running job's row is being sent (or about to be), no longer queued.
+      const jobs = await queues.outbox[channel].getJobCounts('waiting', 'delayed', 'prioritized');
       if (Object.values(jobs).reduce((a, b) => a + b, 0) < count) return true;
     }
     return false;

@@ -14,7 +14,7 @@ import { createTelegramBot, publishCommandMenus, TELEGRAM_CALL_TIMEOUT_SECONDS, 
 import { startConfirmedPolling } from './channels/telegram/polling.js';
 import { atTelegramStart } from './channels/telegram/startupProblem.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
-import { createZaloHandler, createZaloSender } from './channels/zalo/adapter.js';
+import { createZaloHandler, createZaloSender, REPLY_PART_ATTEMPTS } from './channels/zalo/adapter.js';
 import { createZaloClient } from './channels/zalo/client.js';
 import { startZalo } from './channels/zalo/startup.js';
 import { startZaloPolling, zaloWebhookHandler } from './channels/zalo/transport.js';
@@ -207,7 +207,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
       files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
       if (zaloClient && zaloSender && config.zalo) {
-        const handle = createZaloHandler(chat, zaloSender, logger);
+        const handle = createZaloHandler(chat, createZaloSender(zaloClient, { partAttempts: REPLY_PART_ATTEMPTS }), logger);
         if (config.zalo.webhookSecret && config.publicUrl) {
           // Registered once the route answers (the server listens already), so no update is posted to nothing.
           routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: config.zalo.webhookSecret, handle, logger }));

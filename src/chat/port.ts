@@ -230,8 +230,8 @@ export type SendFailure =
 /** The outbound side of a channel, for the outbox and the chat layer's replies alike. */
 export interface ChannelSender {
   readonly channel: ChannelName;
-  /** Sends one message (split by the adapter if long); the id of the last part sent, and its place in the chat. */
-  send(externalId: string, message: OutboundMessage): Promise<{ messageId: string; order: ChatOrder }>;
+  /** Sends one message (split by the adapter if long); the id of the last part sent, and its place in the chat when the platform tells. */
+  send(externalId: string, message: OutboundMessage): Promise<{ messageId: string; order?: ChatOrder }>;
   /** What the outbox does with an error thrown by send; rethrows what it does not know. */
   classify(error: unknown): SendFailure;
 }

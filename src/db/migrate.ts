@@ -51,6 +51,8 @@ export async function migrateToLatest(db: Kysely<any>, onAhead: (unknown: string
     return [];
   }
   const result = await createMigrator(db).migrateToLatest();
+  // A newer version migrated between the read above and the migrator's lock: that case again.
+  if (result.error && (await executedMigrations(db)).some((name) => !known.has(name))) return migrateToLatest(db, onAhead);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const cause = result.error instanceof Error ? result.error.message : String(result.error);

@@ -302,10 +302,15 @@ function typedItems(choices: Choice[], text: string): TypedItem[] {
  */
 function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): ParseResult {
   const example = multiChoiceExample(question);
-  // An option whose label has a comma or «và» in it, typed whole, is that option alone.
+  const forms = answerForms(text);
+  const none = forms.some((form) => NONE_WORDS.has(form));
+  // An option whose label has a comma or «và» in it, typed whole, is that option alone. «Không
+  // có» is "none", even beside an option «Không có văn bản» it is a prefix of: only an option
+  // called exactly that takes it.
   const whole = matchChoice(question.choices, text);
-  if (whole.kind === 'found') return selection(question, new Set([whole.index]), example);
-  if (answerForms(text).some((form) => NONE_WORDS.has(form))) {
+  const exact = whole.kind === 'found' && forms.includes(foldVietnamese(question.choices[whole.index]!.label));
+  if (whole.kind === 'found' && (!none || exact)) return selection(question, new Set([whole.index]), example);
+  if (none) {
     return question.minSelected === 0 ? ok([]) : fail(m.multiChoice.tooFew(question.minSelected, example));
   }
   // "0" is "none" only where none is allowed; elsewhere it is a number outside the list.

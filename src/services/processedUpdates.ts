@@ -65,13 +65,18 @@ export function samePrompt(a: Omit<ShownPrompt, 'order'>, b: Omit<ShownPrompt, '
  */
 export async function markPromptsShown(db: Kysely<Database>, prompts: readonly ShownPrompt[]): Promise<void> {
   if (prompts.length === 0) return;
+  // By person id: two replicas' batches lock their rows in one order, so they never deadlock.
+  const sorted = [...prompts].sort((a, b) => (BigInt(a.personId) < BigInt(b.personId) ? -1 : 1));
   await sql`
     update people p set shown_channel = r.channel, shown_submission_id = r.submission_id, shown_step = r.step,
       shown_order = case when p.shown_channel = r.channel and p.shown_submission_id = r.submission_id and p.shown_step = r.step
         then least(p.shown_order, r.ord) else r.ord end
-    from unnest(${prompts.map((m) => m.personId)}::bigint[], ${prompts.map((m) => m.channel)}::text[], ${prompts.map((m) => m.submissionId)}::bigint[],
-      ${prompts.map((m) => m.step)}::int[], ${prompts.map((m) => m.order)}::bigint[]) as r(person_id, channel, submission_id, step, ord)
+    from unnest(${sorted.map((m) => m.personId)}::bigint[], ${sorted.map((m) => m.channel)}::text[], ${sorted.map((m) => m.submissionId)}::bigint[],
+      ${sorted.map((m) => m.step)}::int[], ${sorted.map((m) => m.order)}::bigint[]) as r(person_id, channel, submission_id, step, ord)
     where p.id = r.person_id and not (p.shown_submission_id is not distinct from r.submission_id and p.shown_step > r.step)
+      -- The same prompt at a later place changes nothing: the row is not written again.
+      and not (p.shown_channel is not distinct from r.channel and p.shown_submission_id is not distinct from r.submission_id
+               and p.shown_step is not distinct from r.step and p.shown_order <= r.ord)
   `.execute(db);
 }
 
@@ -113,8 +118,7 @@ export class RepliedMarks {
 
   /** The prompt was shown at `order` in its chat. */
   promptShown(prompt: ShownPrompt): void {
-    const known = this.prompts.get(prompt.personId);
-    const kept = known && samePrompt(known, prompt) && known.order <= prompt.order ? known : prompt;
+    const kept = laterMark(this.prompts.get(prompt.personId), prompt);
     this.prompts.delete(prompt.personId);
     this.prompts.set(prompt.personId, kept);
     // A Map iterates in insertion order: the first key is the person seen longest ago.
@@ -156,12 +160,20 @@ export class RepliedMarks {
   }
 }
 
-/** Each person's last prompt, at the place it was first shown at that step (as markPromptsShown keeps it). */
+/**
+ * Each person's last prompt, at the place it was first shown at that step (as
+ * markPromptsShown keeps it); of one report, never an earlier step after a later one.
+ */
 function lastPerPerson(prompts: readonly ShownPrompt[]): ShownPrompt[] {
   const last = new Map<string, ShownPrompt>();
-  for (const prompt of prompts) {
-    const known = last.get(prompt.personId);
-    last.set(prompt.personId, known && samePrompt(known, prompt) && known.order <= prompt.order ? known : prompt);
-  }
+  for (const prompt of prompts) last.set(prompt.personId, laterMark(last.get(prompt.personId), prompt));
   return [...last.values()];
+}
+
+/** Of two marks of one person, the one that stands: the same prompt keeps its first place; a report's earlier step does not follow a later one. */
+function laterMark(known: ShownPrompt | undefined, next: ShownPrompt): ShownPrompt {
+  if (!known) return next;
+  if (samePrompt(known, next)) return known.order <= next.order ? known : next;
+  if (known.channel === next.channel && known.submissionId === next.submissionId && known.step > next.step) return known;
+  return next;
 }

@@ -194,9 +194,11 @@ function answeredCountAfter(state: DialogueState, effects: readonly Effect[]): n
 
 /**
  * The typed message was sent before the person was shown the prompt of the step the
- * report is at: its place in the chat is before that prompt's. Judged by this process's
- * mark or Postgres's, whichever is of this very prompt (a mark of another step, or of
- * another chat app, says nothing about it); a mark never recorded judges nothing.
+ * report is at: its place in the chat is before that prompt's. Judged by the marks of this
+ * very prompt, this process's and Postgres's (a mark of another step, or of another chat
+ * app, says nothing about it), by the earliest of them: a prompt shown again at its step
+ * (a refused answer, on this replica or another) was on screen from the first time; a
+ * mark never recorded judges nothing.
  */
 function sentBeforeShown(request: ReportInput, row: StepRow, submissionId: string, step: number): boolean {
   const { order, channel } = request.event;
@@ -206,7 +208,8 @@ function sentBeforeShown(request: ReportInput, row: StepRow, submissionId: strin
       ? { personId: request.personId, channel: row.shown_channel, submissionId: row.shown_submission_id, step: row.shown_step, order: Number(row.shown_order) }
       : undefined;
   const current = { personId: request.personId, channel, submissionId, step };
-  return [request.shownHere, recorded].some((mark) => mark !== undefined && samePrompt(mark, current) && order < mark.order);
+  const places = [request.shownHere, recorded].flatMap((mark) => (mark !== undefined && samePrompt(mark, current) ? [mark.order] : []));
+  return places.length > 0 && order < Math.min(...places);
 }
 
 /** Which question number a prompt is at, for the "sent before it was shown" notice. */

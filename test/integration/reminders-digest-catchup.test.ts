@@ -51,8 +51,12 @@ describe("a worker started after today's digest time", () => {
     await jobs.stop();
     clock.set(at('2026-12-10T11:00'));
     jobs = await h.startJobs(100, { digestCron: '0 7 * * *' });
-    // The catch-up job of the day ran again or was already there: either way nothing new goes out.
-    await eventually(async () => (await jobs!.queues.slots.getJobCounts('waiting', 'active', 'delayed')).waiting === 0, 'the slot queue to settle', WAIT);
+    // The day's catch-up job is added before the start returns: once nothing waits or runs, it has run (or was there already).
+    await eventually(async () => {
+      const counts = await jobs!.queues.slots.getJobCounts('waiting', 'active');
+      return counts.waiting === 0 && counts.active === 0;
+    }, 'the slot queue to settle', WAIT);
+    await eventually(async () => (await db.selectFrom('deliveries').select('id').where('status', 'in', ['queued', 'sending']).execute()).length === 0, 'the outbox to settle', WAIT);
     expect(await digests()).toHaveLength(1);
     expect(emulator.messagesTo(ADMIN)).toHaveLength(1);
   });

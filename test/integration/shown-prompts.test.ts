@@ -131,6 +131,18 @@ describe('a message sent before the question now shown', () => {
     expect((await answers()).ten_mo_hinh).toBe('Mô hình dân vận khéo');
     await chat.close();
   });
+  it('a prompt shown again at the same question by another process is judged from where it was first shown', async () => {
+    const first = process_();
+    expect(await say(first, '/baocao', 240, 250)).toContain('Câu 6/14');
+    await first.close();
+    // Refused on the other replica, which shows question 6 again at 270 (Postgres keeps 250).
+    const other = process_();
+    expect(await say(other, 'abc', 260, 270)).toContain('Câu 6/14');
+    // Typed at 265, while question 6 was on screen since 250: an answer, not "sent before".
+    expect(await say(other, 'có', 265, 280)).toContain('Câu 7/14');
+    expect((await answers()).hoi_nghi_nld).toBe(true);
+    await other.close();
+  });
 });
 
 describe('an event whose handling fails', () => {

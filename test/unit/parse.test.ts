@@ -294,6 +294,21 @@ describe('multi_choice', () => {
     expectVietnameseError(parseTypedAnswer(mc, input, ctx));
   });
 
+  it('«Không có» is "none" even beside an option it is the start of; only an option called exactly that takes it', () => {
+    const docs = makeQuestion({
+      key: 'van_ban',
+      type: 'multi_choice',
+      text: 'Văn bản?',
+      choices: choices({ co: 'Có văn bản', khong_vb: 'Không có văn bản', chua_ro: 'Chưa rõ' }),
+      minSelected: 0,
+    });
+    for (const none of ['Không có', 'Không có ạ', 'không']) expect(parseTypedAnswer(docs, none, ctx), none).toEqual({ kind: 'ok', value: [] });
+    expect(parseTypedAnswer(docs, 'Không có văn bản', ctx)).toEqual({ kind: 'ok', value: ['khong_vb'] });
+    expect(parseTypedAnswer(docs, '2', ctx)).toEqual({ kind: 'ok', value: ['khong_vb'] });
+    const named = makeQuestion({ key: 'k', type: 'multi_choice', text: 'K?', choices: choices({ a: 'A', khong_co: 'Không có' }), minSelected: 0 });
+    expect(parseTypedAnswer(named, 'Không có', ctx)).toEqual({ kind: 'ok', value: ['khong_co'] });
+  });
+
   /** Four options, no upper limit: the shape an office's own form has. */
   const four = makeQuestion({
     key: 'hinh_thuc',

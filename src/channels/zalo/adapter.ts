@@ -14,37 +14,49 @@ import { zaloUpdateToEvent } from './inbound.js';
 
 export const ZALO_TEXT_LIMIT = 2000;
 
-export function createZaloSender(client: Pick<ZaloClient, 'sendMessage'>): ChannelSender {
+/**
+ * Zalo's sender. `partAttempts`: how often a part Zalo refuses for the rate is sent again
+ * (after the wait it asks for, at most 5 s) before the message fails — for the chat's
+ * replies, which have no queue to wait in; the outbox gives 1 and pauses the whole queue
+ * for as long as Zalo asks instead.
+ */
+export function createZaloSender(client: Pick<ZaloClient, 'sendMessage'>, options: { partAttempts?: number } = {}): ChannelSender {
+  const attempts = Math.max(1, options.partAttempts ?? 1);
   return {
     channel: 'zalo',
-    send: (chatId, message) => sendParts(client, chatId, message),
+    send: (chatId, message) => sendParts(client, chatId, message, attempts),
     classify: classifyZaloSendError,
   };
 }
 
-/** A part refused for the rate is waited out a few times rather than failing the message. */
-const PART_ATTEMPTS = 3;
+/** The chat's replies: a part refused for the rate is waited out a few times rather than failing the reply. */
+export const REPLY_PART_ATTEMPTS = 3;
 const MAX_PART_WAIT_MS = 5000;
 
 /**
- * Sends a message's parts in order. A part Zalo refuses for the rate is sent again after
- * the wait it asks for, never the parts before it: a long review or escalation arrives
- * once, whole. Its place in the chat is the last part's date, by Zalo's clock.
+ * Sends a message's parts in order. A part Zalo refuses for the rate is sent again,
+ * never the parts before it: a long review arrives once, whole. Its place in the chat is
+ * the last part's date, by Zalo's clock (none when Zalo gave no date).
  */
-async function sendParts(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, message: OutboundMessage): Promise<{ messageId: string; order: ChatOrder }> {
+async function sendParts(
+  client: Pick<ZaloClient, 'sendMessage'>,
+  chatId: string,
+  message: OutboundMessage,
+  attempts: number,
+): Promise<{ messageId: string; order?: ChatOrder }> {
   let last: ZaloSentMessage | undefined;
-  for (const part of renderForText(message, ZALO_TEXT_LIMIT)) last = await sendPart(client, chatId, part);
+  for (const part of renderForText(message, ZALO_TEXT_LIMIT)) last = await sendPart(client, chatId, part, attempts);
   if (!last) throw new Error('a Zalo message with no text to send');
-  return { messageId: last.message_id, order: last.date };
+  return { messageId: last.message_id, ...(last.date !== undefined ? { order: last.date } : {}) };
 }
 
-async function sendPart(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, text: string): Promise<ZaloSentMessage> {
+async function sendPart(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, text: string, attempts: number): Promise<ZaloSentMessage> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.sendMessage(chatId, text);
     } catch (error) {
       const failure = classifyZaloSendError(error);
-      if (failure.action !== 'rate_limited' || attempt >= PART_ATTEMPTS) throw error;
+      if (failure.action !== 'rate_limited' || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(failure.retryAfterMs, MAX_PART_WAIT_MS)));
     }
   }

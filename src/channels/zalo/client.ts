@@ -19,8 +19,8 @@ export interface ZaloUpdate {
   event_name: string;
   message: {
     message_id: string;
-    /** Milliseconds since the epoch (Telegram counts seconds). */
-    date: number;
+    /** Milliseconds since the epoch (Telegram counts seconds), by Zalo's clock; missing when Zalo sent none. */
+    date?: number;
     chat: { id: string; chat_type?: string };
     from: { id: string; display_name?: string; is_bot?: boolean };
     text?: string;
@@ -42,7 +42,8 @@ export interface ZaloWebhookInfo {
 
 export interface ZaloSentMessage {
   message_id: string;
-  date: number;
+  /** By Zalo's clock; missing when Zalo sent none (never this machine's time in its place). */
+  date?: number;
 }
 
 export interface ZaloClientOptions {
@@ -134,8 +135,8 @@ const updateSchema = z.object({ event_name: z.string().min(1), message: messageS
       event_name,
       message: {
         message_id: message.message_id,
-        // A message without a date is still a message someone wrote: keep it.
-        date: message.date ?? Date.now(),
+        // A message without a date is still a message someone wrote: keep it, undated.
+        ...(message.date !== undefined ? { date: message.date } : {}),
         chat: { id: message.chat?.id ?? message.from.id },
         from: { id: message.from.id },
       },
@@ -236,7 +237,7 @@ export function createZaloClient(options: ZaloClientOptions): ZaloClient {
 
   async function sent(method: string, body: object): Promise<ZaloSentMessage> {
     const result = parseResult(method, sentMessageSchema, await call(method, body));
-    return { message_id: result.message_id ?? '', date: result.date ?? Date.now() };
+    return { message_id: result.message_id ?? '', ...(result.date !== undefined ? { date: result.date } : {}) };
   }
 
   return {

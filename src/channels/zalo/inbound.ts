@@ -24,10 +24,11 @@ export function zaloUpdateToEvent(update: ZaloUpdate): InboundEvent | undefined 
     channel: 'zalo',
     dedupeKey: message.message_id,
     from: { externalId: message.from.id, displayName, username: null },
-    at: new Date(message.date),
+    at: message.date !== undefined ? new Date(message.date) : new Date(),
     messageRef: message.message_id,
-    // Zalo's ids carry no order; its dates do, on the clock that dates the bot's messages too.
-    order: message.date,
+    // Zalo's ids carry no order; its dates do, on the clock that dates the bot's messages too
+    // (undated, it is placed nowhere: this machine's clock is not Zalo's).
+    ...(message.date !== undefined ? { order: message.date } : {}),
     content: text === undefined ? { kind: 'other' } : { kind: 'text', text },
   };
 }
