@@ -12,11 +12,12 @@ import { findByCode, getOrganization } from '../services/organizations.js';
 import { reopenSubmission } from '../services/submissions.js';
 import { escapeHtml } from '../text/html.js';
 import { actorOf, type ChatRequest } from './context.js';
+import { isConfirmWord } from './commands.js';
 import { withFiles } from './files.js';
 import { botMessages as msg } from './messages.js';
 import { once, onceRepeatable, sayOnce } from './once.js';
 import { roundAction } from './rounds.js';
-import { NO_REPLY, say, type Option, type Reply } from './port.js';
+import { NO_REPLY, say, type Action, type Option, type Reply } from './port.js';
 
 /**
  * Organizations not submitted named in one message of /chuanop: 50 lines fit Telegram's
@@ -95,33 +96,47 @@ export function notSubmittedCommand(request: ChatRequest, args: string): Promise
   });
 }
 
-/** «Trang sau ▶» pressed. */
-export function notSubmittedPageAction(request: ChatRequest, campaignId: string, page: number, parentId: string | undefined): Promise<Reply> {
+/** «Trang sau ▶» pressed: the page after the last organization the page before showed. */
+export function notSubmittedPageAction(request: ChatRequest, act: Extract<Action, { kind: 'notSubmitted' }>): Promise<Reply> {
   return onceRepeatable(request, async () => {
     const { db, clock } = request.deps;
-    const campaign = await getSummaryCampaign(db, campaignId, clock.now());
-    const parent = parentId !== undefined ? await getOrganization(db, parentId) : undefined;
-    if (!campaign || (parentId !== undefined && !parent)) return { ...NO_REPLY, toast: { text: msg.staleButton } };
-    return { ...(await notSubmittedPage(request, campaign, page, parent)), pressed: 'retire' };
+    const campaign = await getSummaryCampaign(db, act.campaignId, clock.now());
+    const parent = act.parentId !== undefined ? await getOrganization(db, act.parentId) : undefined;
+    if (!campaign || (act.parentId !== undefined && !parent)) return { ...NO_REPLY, toast: { text: msg.staleButton } };
+    return { ...(await notSubmittedPage(request, campaign, act.page, parent, act.afterCode)), pressed: 'retire' };
   });
 }
 
-async function notSubmittedPage(request: ChatRequest, campaign: SummaryCampaign, page: number, parent: Organization | undefined): Promise<Reply> {
-  const list = await listNotSubmitted(request.deps.db, campaign.id, {
-    limit: NOT_SUBMITTED_PAGE_SIZE,
-    offset: (page - 1) * NOT_SUBMITTED_PAGE_SIZE,
+/** Longer than this, a «Trang sau» button's data would not fit Telegram's 64 bytes: it pages by number instead. */
+const MAX_AFTER_CODE_CHARS = 24;
+
+async function notSubmittedPage(request: ChatRequest, campaign: SummaryCampaign, page: number, parent: Organization | undefined, afterCode?: string): Promise<Reply> {
+  // One more than a page: whether a next page exists, whatever was submitted since the count.
+  const found = await listNotSubmitted(request.deps.db, campaign.id, {
+    limit: NOT_SUBMITTED_PAGE_SIZE + 1,
+    ...(afterCode !== undefined ? { afterCode } : { offset: (page - 1) * NOT_SUBMITTED_PAGE_SIZE }),
     ...(parent ? { parentId: parent.id } : {}),
   });
-  const pages = pageCount(list.total, NOT_SUBMITTED_PAGE_SIZE);
-  if (page > pages) return say(msg.noSuchPage(formatNumberVi(page, 0), formatNumberVi(pages, 0)));
-  const text = renderNotSubmitted({ campaign, ...(parent ? { parent } : {}) }, list, 'html', { page, size: NOT_SUBMITTED_PAGE_SIZE });
-  if (page === pages) return say(text);
+  const list = { total: found.total, first: found.first.slice(0, NOT_SUBMITTED_PAGE_SIZE) };
+  const about = { campaign, ...(parent ? { parent } : {}) };
+  // Everyone has submitted (since the page before, perhaps): the list says so.
+  if (list.total === 0) return say(renderNotSubmitted(about, list, 'html'));
+  if (list.first.length === 0) return say(msg.noSuchPage(formatNumberVi(page, 0), formatNumberVi(pageCount(list.total, NOT_SUBMITTED_PAGE_SIZE), 0)));
+  const text = renderNotSubmitted(about, list, 'html', { page, size: NOT_SUBMITTED_PAGE_SIZE });
+  if (found.first.length <= NOT_SUBMITTED_PAGE_SIZE) return say(text);
+  const lastCode = list.first.at(-1)!.code;
   // Typed as the command it repeats: Zalo lists it under the page, and any page can be typed so.
   const command = [`/chuanop ${campaign.id}`, ...(parent ? [parent.code] : [])].join(' ');
   const next: Option = {
     label: msg.nextPageButton,
     say: msg.nextPageSay(command, page + 1),
-    action: { kind: 'notSubmitted', campaignId: campaign.id, page: page + 1, ...(parent ? { parentId: parent.id } : {}) },
+    action: {
+      kind: 'notSubmitted',
+      campaignId: campaign.id,
+      page: page + 1,
+      ...(parent ? { parentId: parent.id } : {}),
+      ...(lastCode.length <= MAX_AFTER_CODE_CHARS ? { afterCode: lastCode } : {}),
+    },
   };
   return say(text, [[next]]);
 }
@@ -134,15 +149,13 @@ async function notSubmittedPage(request: ChatRequest, campaign: SummaryCampaign,
 export async function remindNowCommand(request: ChatRequest, args: string): Promise<Reply> {
   const [first = '', ...rest] = args.split(/\s+/).filter((word) => word !== '');
   const numbered = isBigintId(first.replace(/^#/, ''));
-  if (!numbered && first !== '' && !CONFIRM_WORD.test(first)) return sayOnce(request, msg.unknownCampaign(escapeHtml(args)));
+  if (!numbered && first !== '' && !isConfirmWord(first)) return sayOnce(request, msg.unknownCampaign(escapeHtml(args)));
   const id = numbered ? first.replace(/^#/, '') : (await latestOpenedCampaign(request.deps.db, request.deps.clock.now()))?.id;
   if (id === undefined) return sayOnce(request, msg.noCampaign);
-  const confirmed = numbered && rest.length === 1 && CONFIRM_WORD.test(rest[0]!);
+  const confirmed = numbered && rest.length === 1 && isConfirmWord(rest[0]!);
   return roundAction(request, id, confirmed ? 'remind_ok' : 'remind');
 }
 
-/** What confirms a typed action on a round, after its number: «/nhacnho 12 ngay», as «/ketthuc 12 ngay». */
-const CONFIRM_WORD = /^ngay$/i;
 
 export function reopenCommand(request: ChatRequest, args: string): Promise<Reply> {
   return once(request, async () => {

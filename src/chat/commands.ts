@@ -105,6 +105,11 @@ const BARE_ARGS: Partial<Record<CommandName, RegExp>> = {
   molai: /^[^\s#]+(?:\s+#?\d{1,18})?$/,
 };
 
+/** What confirms a typed action on a round, after its number: «/nhacnho 12 ngay» (or «ngày»), as «/ketthuc 12 ngay». */
+export function isConfirmWord(word: string): boolean {
+  return foldVietnamese(word).replace(/[.!]+$/, '') === 'ngay';
+}
+
 /** The command a text is, or undefined when it is something else (an answer, a code). */
 export function parseCommand(text: string): ParsedCommand | undefined {
   const trimmed = text.trim();
@@ -121,7 +126,8 @@ export function parseCommand(text: string): ParsedCommand | undefined {
     const argsPattern = BARE_ARGS[name];
     if (!argsPattern || !folded.startsWith(`${word} `)) continue;
     const args = trimmed.split(/\s+/).slice(word.split(' ').length).join(' ');
-    if (argsPattern.test(args)) return { name, args, bare: true };
+    // Tested folded («ngày» is «ngay»), handed on as typed (a code keeps its case).
+    if (argsPattern.test(foldVietnamese(args))) return { name, args, bare: true };
   }
   return undefined;
 }

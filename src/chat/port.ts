@@ -31,7 +31,8 @@ export type Action =
   /** One of the office's files of a round, from /tonghop. */
   | { kind: 'file'; campaignId: string; file: FileKind }
   /** «Trang sau ▶» of /chuanop: a page of the round's organizations not submitted, of one parent if given. */
-  | { kind: 'notSubmitted'; campaignId: string; page: number; parentId?: string };
+  /** A page of /chuanop: `afterCode`, the last organization the page before showed (the next starts after it, whatever was submitted since). */
+  | { kind: 'notSubmitted'; campaignId: string; page: number; parentId?: string; afterCode?: string };
 
 /** The office's files of a round: the workbook, the Word draft, the chart. */
 export type FileKind = 'xlsx' | 'docx' | 'png';

@@ -7,6 +7,7 @@
  * lets only admins reach this module.
  */
 import { isBigintId } from '../db/ids.js';
+import { isConfirmWord } from './commands.js';
 import { formatDateVi } from '../forms/format.js';
 import { describePlan } from '../reminders/plan.js';
 import { remindNowReply } from '../reminders/remindNowReply.js';
@@ -438,5 +439,5 @@ export function typedRoundCommand(request: ChatRequest, command: 'doihan' | 'ket
   if (!isBigintId(id)) return sayOnce(request, msg.roundCommandUsage(command));
   if (command === 'doihan') return roundAction(request, id, 'due');
   if (command === 'guilai') return roundAction(request, id, 'resend');
-  return roundAction(request, id, /^ngay$/i.test(confirm) ? 'close_ok' : 'close');
+  return roundAction(request, id, isConfirmWord(confirm) ? 'close_ok' : 'close');
 }

@@ -153,7 +153,7 @@ async function action(request: ChatRequest, act: Action | undefined): Promise<Re
       }
       if (act.kind === 'round') return roundAction(request, act.campaignId, act.action);
       if (act.kind === 'file') return fileAction(request, act.campaignId, act.file);
-      if (act.kind === 'notSubmitted') return notSubmittedPageAction(request, act.campaignId, act.page, act.parentId);
+      if (act.kind === 'notSubmitted') return notSubmittedPageAction(request, act);
       const reply = await toWizard(request, { kind: 'button', value: act.value }, act.seq);
       return reply === 'none' ? staleButton : reply;
     }

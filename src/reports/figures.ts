@@ -240,19 +240,17 @@ function notSubmittedTargets(db: Kysely<Database>, campaignId: string, parentId?
 export interface NotSubmittedQuery {
   limit: number;
   offset?: number;
+  /** The page after this code (a «Trang sau» pressed): reports submitted meanwhile shift no one past it. */
+  afterCode?: string;
   parentId?: string;
 }
 
 /** The not-submitted organizations asked for, by code (no count: the summary has it from the aggregates). */
 async function firstNotSubmitted(db: Kysely<Database>, campaignId: string, query: NotSubmittedQuery): Promise<OrgRef[]> {
   if (!isBigintId(campaignId) || query.limit <= 0) return [];
-  const rows = await notSubmittedTargets(db, campaignId, query.parentId)
-    .select(['o.code', 'o.name'])
-    .orderBy('o.code')
-    .limit(query.limit)
-    .offset(query.offset ?? 0)
-    .execute();
-  return rows.map((r) => ({ code: r.code, name: r.name }));
+  let rows = notSubmittedTargets(db, campaignId, query.parentId).select(['o.code', 'o.name']).orderBy('o.code').limit(query.limit);
+  rows = query.afterCode !== undefined ? rows.where('o.code', '>', query.afterCode) : rows.offset(query.offset ?? 0);
+  return (await rows.execute()).map((r) => ({ code: r.code, name: r.name }));
 }
 
 /** How many target organizations have not submitted, and the ones asked for (a page of /chuanop). */

@@ -261,7 +261,9 @@ describe('/chuanop pages', () => {
     expect(items.at(-1)).toBe(`100. ${code(100)} — Chi bộ ${code(100)}`);
     expect(lines.at(-1)).toBe(`Danh sách đầy đủ: trang «Chưa nộp» của tệp Excel (gõ /tonghop ${c} để tải).`);
     expect(lines.at(-2)).toBe(`Xem trang khác: /chuanop ${c} trang SỐ_TRANG`);
-    expect(optionsOf(reply)).toEqual([{ label: 'Trang sau ▶', say: `/chuanop ${c} trang 3`, action: { kind: 'notSubmitted', campaignId: c, page: 3 } }]);
+    expect(optionsOf(reply)).toEqual([
+      { label: 'Trang sau ▶', say: `/chuanop ${c} trang 3`, action: { kind: 'notSubmitted', campaignId: c, page: 3, afterCode: code(100) } },
+    ]);
     expect(renderForText(reply.messages[0]!).join('\n')).toContain(`• Trang sau ▶: gõ «/chuanop ${c} trang 3»`);
 
     // The same typed without the slash, as on Zalo.
@@ -283,6 +285,22 @@ describe('/chuanop pages', () => {
 
     expect(textOf(await tell(`/chuanop ${c} trang 4`))).toBe('Không có trang 4: danh sách chỉ có 3 trang.');
     expect(textOf(await tell(`/chuanop ${c} trang hai`))).toContain('Cách dùng: /chuanop');
+  });
+
+  it('«Trang sau ▶» after reports came in meanwhile starts after the last organization shown: nobody is skipped', async () => {
+    const round = await insertCampaign(db, { orgCodes: Array.from({ length: 120 }, (_, i) => code(i + 1)), periodLabel: 'Năm 2026 (đang nộp)' });
+    const first = await tell(`/chuanop ${round}`);
+    const [next] = optionsOf(first);
+    // Two organizations of page 1 submit before the button is pressed.
+    for (const i of [10, 20]) {
+      const org = await db.selectFrom('organizations').select('id').where('code', '=', code(i)).executeTakeFirstOrThrow();
+      await db.insertInto('submissions').values({ campaign_id: round, organization_id: org.id, status: 'submitted', cursor: '{}', first_submitted_at: new Date(), last_submitted_at: new Date() }).execute();
+    }
+    const second = textOf(await press(next!.action!));
+    const items = second.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(items[0]).toBe(`51. ${code(51)} — Chi bộ ${code(51)}`);
+    expect(items.at(-1)).toBe(`100. ${code(100)} — Chi bộ ${code(100)}`);
+    expect(second).toContain('118 tổ chức chưa nộp');
   });
 
   it('a list of one page reads as before: the count, every organization, no page', async () => {
@@ -309,11 +327,11 @@ describe('/chuanop pages', () => {
     expect(text).not.toContain('PDB02');
     expect(text).toContain(`Xem trang khác: /chuanop ${round} PDB01 trang SỐ_TRANG`);
     expect(optionsOf(reply)).toEqual([
-      { label: 'Trang sau ▶', say: `/chuanop ${round} PDB01 trang 2`, action: { kind: 'notSubmitted', campaignId: round, page: 2, parentId: org.id } },
+      { label: 'Trang sau ▶', say: `/chuanop ${round} PDB01 trang 2`, action: { kind: 'notSubmitted', campaignId: round, page: 2, parentId: org.id, afterCode: children[48] } },
     ]);
     const second = textOf(await tell(`chuanop ${round} PDB01 trang 2`));
     expect(second.split('\n').filter((l) => /^\d+\. /.test(l))).toEqual(children.slice(49).map((child, i) => `${51 + i}. ${child} — Chi bộ ${child}`));
-    expect(textOf(await press({ kind: 'notSubmitted', campaignId: round, page: 2, parentId: org.id }))).toBe(second);
+    expect(textOf(await press({ kind: 'notSubmitted', campaignId: round, page: 2, parentId: org.id, afterCode: children[48]! }))).toBe(second);
 
     expect(textOf(await tell(`/chuanop ${round} KHONGCO`))).toBe('Không có tổ chức mang mã «KHONGCO».');
   });

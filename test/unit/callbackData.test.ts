@@ -25,6 +25,8 @@ describe('callback data', () => {
     { kind: 'round', campaignId: '7', action: 'remind_no' },
     { kind: 'notSubmitted', campaignId: '12', page: 2 },
     { kind: 'notSubmitted', campaignId: BIG, page: 999_999_999, parentId: BIG },
+    { kind: 'notSubmitted', campaignId: '12', page: 3, afterCode: 'CB01:ĐB-7' },
+    { kind: 'notSubmitted', campaignId: '12', page: 3, parentId: '44', afterCode: 'DB01.049' },
   ];
 
   it.each(actions)('round-trips %j within 64 bytes', (action) => {

@@ -1,6 +1,6 @@
 /** What a typed message asks for before it is taken as an answer: commands with or without '/'. */
 import { describe, expect, it } from 'vitest';
-import { isUnknownSlashCommand, parseCommand } from '../../src/chat/commands.js';
+import { isConfirmWord, isUnknownSlashCommand, parseCommand } from '../../src/chat/commands.js';
 import { parseIdentity } from '../../src/chat/identity.js';
 
 describe('parseCommand', () => {
@@ -52,6 +52,8 @@ describe('parseCommand', () => {
     ['ketthuc 5 ngay', { name: 'ketthuc', args: '5 ngay', bare: true }],
     ['KetThuc #5 ngày', { name: 'ketthuc', args: '#5 ngày', bare: true }],
     ['guilai 5', { name: 'guilai', args: '5', bare: true }],
+    ['nhacnho ngày', { name: 'nhacnho', args: 'ngày', bare: true }],
+    ['nhacnho 7 ngày', { name: 'nhacnho', args: '7 ngày', bare: true }],
     ['guilai.', { name: 'guilai', args: '', bare: true }],
   ])('%j → %j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
@@ -105,4 +107,16 @@ describe('parseIdentity', () => {
   ])('%j', (text, expected) => expect(parseIdentity(text)).toEqual(expected));
 
   it.each(['', 'abc', 'telegram:abc', 'zalo:', 'zalo:a b', 'viber:1'])('%j is refused', (text) => expect(parseIdentity(text)).toBeUndefined());
+});
+
+describe('isConfirmWord', () => {
+  it.each([
+    ['ngay', true],
+    ['ngày', true],
+    ['Ngày.', true],
+    ['NGAY', true],
+    ['không', false],
+  ])('%j → %j', (word, expected) => {
+    expect(isConfirmWord(word)).toBe(expected);
+  });
 });

@@ -86,7 +86,7 @@ function encodeUnchecked(action: Action): string {
     case 'file':
       return `f:${action.campaignId}:${FILE_CODES[action.file]}`;
     case 'notSubmitted':
-      return `ns:${action.campaignId}:${action.page}${action.parentId !== undefined ? `:${action.parentId}` : ''}`;
+      return `ns:${action.campaignId}:${action.page}${action.afterCode !== undefined ? `:${action.parentId ?? ''}:${action.afterCode}` : action.parentId !== undefined ? `:${action.parentId}` : ''}`;
   }
 }
 
@@ -115,7 +115,16 @@ export function decodeAction(data: string): Action | undefined {
   const file = /^f:(\d{1,18}):([a-z])$/.exec(data);
   const fileKind = file ? FILE_KINDS_BY_CODE.get(file[2]!) : undefined;
   if (file && fileKind) return { kind: 'file', campaignId: file[1]!, file: fileKind };
-  const page = /^ns:(\d{1,18}):([1-9]\d{0,8})(?::(\d{1,18}))?$/.exec(data);
-  if (page) return { kind: 'notSubmitted', campaignId: page[1]!, page: Number(page[2]), ...(page[3] !== undefined ? { parentId: page[3] } : {}) };
+  // The code last: it is the one part that may hold any character (':' included).
+  const page = /^ns:(\d{1,18}):([1-9]\d{0,8})(?::(\d{1,18})|:(\d{0,18}):(.+))?$/s.exec(data);
+  if (page) {
+    return {
+      kind: 'notSubmitted',
+      campaignId: page[1]!,
+      page: Number(page[2]),
+      ...(page[3] || page[4] ? { parentId: (page[3] || page[4])! } : {}),
+      ...(page[5] !== undefined ? { afterCode: page[5] } : {}),
+    };
+  }
   return undefined;
 }
