@@ -91,6 +91,8 @@ export function notSubmittedCommand(request: ChatRequest, args: string): Promise
     if (parsed.parentCode !== undefined) {
       parent = await findByCode(db, parsed.parentCode);
       if (!parent) return say(msg.unknownOrganization(escapeHtml(parsed.parentCode)));
+      // Only a đảng bộ has chi bộ under it: another code would list one organization under a heading that says more.
+      if (parent.type !== 'dang_bo_co_so') return say(msg.notAParent(escapeHtml(parent.code)));
     }
     return notSubmittedPage(request, info.value, parsed.page, parent);
   });

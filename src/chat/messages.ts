@@ -72,6 +72,7 @@ export const botMessages = {
   reopenUsage: 'Cách dùng: /molai MA_TO_CHUC [số đợt]. Ví dụ: /molai CB01 3',
   notSubmittedUsage: 'Cách dùng: /chuanop [số đợt] [mã đảng bộ] [trang SỐ_TRANG]. Ví dụ: /chuanop 3 trang 2, /chuanop 3 DB01',
   unknownOrganization: (code: string) => `Không có tổ chức mang mã «${code}».`,
+  notAParent: (code: string) => `${code} không phải đảng bộ cơ sở: /chuanop chỉ lọc theo mã một đảng bộ (danh sách gồm đảng bộ đó và các chi bộ trực thuộc).`,
   noSuchPage: (page: string, pages: string) => `Không có trang ${page}: danh sách chỉ có ${pages} trang.`,
   nextPageButton: 'Trang sau ▶',
   nextPageSay: (command: string, page: number) => `${command} trang ${page}`,

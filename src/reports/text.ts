@@ -301,11 +301,13 @@ export function renderNotSubmitted(
     lines.push(parent ? m.notSubmittedNoneOf(mk.esc(parent.code)) : m.notSubmittedNone);
     return lines.join('\n');
   }
-  const pages = paging ? pageCount(list.total, paging.size) : 1;
+  // A page pressed on after reports came in may be past the count's last page: it still is a page.
+  const pages = paging ? Math.max(paging.page, pageCount(list.total, paging.size)) : 1;
   if (paging && pages > 1) {
     const offset = (paging.page - 1) * paging.size;
     lines.push(mk.bold(m.notSubmittedPage(formatNumberVi(paging.page, 0), formatNumberVi(pages, 0), count(list.total))));
-    list.first.forEach((org, i) => lines.push(m.numbered(formatNumberVi(offset + i + 1, 0), orgItem(org, mk))));
+    // Names cut so that a page stays one Telegram message (50 lines, 4,096 characters).
+    list.first.forEach((org, i) => lines.push(m.numbered(formatNumberVi(offset + i + 1, 0), orgItem({ ...org, name: truncate(org.name, PAGED_NAME_CHARS) }, mk))));
     const command = [m.notSubmittedCommand(campaign.id), ...(parent ? [mk.esc(parent.code)] : [])].join(' ');
     lines.push(m.notSubmittedOtherPages(command), m.notSubmittedFullList(campaign.id));
     return lines.join('\n');
@@ -316,6 +318,9 @@ export function renderNotSubmitted(
   if (rest > 0) lines.push(m.notSubmittedMore(formatCount(rest)));
   return lines.join('\n');
 }
+
+/** A name on a page of /chuanop: longer ones are cut at a word, «…». */
+const PAGED_NAME_CHARS = 55;
 
 /** How many pages of `size` a list of `total` takes (at least one). */
 export function pageCount(total: number, size: number): number {

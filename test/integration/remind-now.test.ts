@@ -334,5 +334,6 @@ describe('/chuanop pages', () => {
     expect(textOf(await press({ kind: 'notSubmitted', campaignId: round, page: 2, parentId: org.id, afterCode: children[48]! }))).toBe(second);
 
     expect(textOf(await tell(`/chuanop ${round} KHONGCO`))).toBe('Không có tổ chức mang mã «KHONGCO».');
+    expect(textOf(await tell(`/chuanop ${round} ${children[0]}`))).toMatch(/^PDB01-01 không phải đảng bộ cơ sở: \/chuanop chỉ lọc theo mã một đảng bộ/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LateOrgRef, OrgRef, Summary } from '../../src/reports/figures.js';
-import { CHAT_LIST_LIMIT, CHAT_REASON_CHARS, renderSummary } from '../../src/reports/text.js';
+import { CHAT_LIST_LIMIT, CHAT_REASON_CHARS, renderNotSubmitted, renderSummary } from '../../src/reports/text.js';
 import { splitText } from '../../src/text/split.js';
 
 const code = (i: number) => `CB${String(i).padStart(5, '0')}`;
@@ -99,5 +99,20 @@ describe('the lists of the chat summary', () => {
       `• ${code(40_003)} — Chi bộ Công ty số 3: Mất điện`,
     ]);
     expect(plain).not.toContain('tổ chức khác');
+  });
+});
+
+describe('a page of /chuanop', () => {
+  it('cuts long names so that 50 lines stay one Telegram message, and names a page pressed past the count as a page', () => {
+    const campaign = makeSummary(0, []).campaign;
+    const long = 'Chi bộ Phòng Kế hoạch – Tài chính và Quản lý dự án đầu tư xây dựng công trình giao thông nông thôn';
+    const first: OrgRef[] = Array.from({ length: 50 }, (_, i) => ({ code: code(101 + i), name: long }));
+    const text = renderNotSubmitted({ campaign }, { total: 120, first }, 'html', { page: 3, size: 50 });
+    const items = text.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(items).toHaveLength(50);
+    expect(items[0]).toMatch(/^101\. CB00101 — Chi bộ Phòng Kế hoạch.*…$/);
+    expect(text.length).toBeLessThanOrEqual(4096);
+    // Pressed on after reports came in: page 3 of a count that now fits two.
+    expect(renderNotSubmitted({ campaign }, { total: 90, first: first.slice(0, 1) }, 'html', { page: 3, size: 50 })).toContain('Trang 3/3');
   });
 });
