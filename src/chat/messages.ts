@@ -214,6 +214,7 @@ export const roundMessages = {
   confirmClose: (id: string, title: string) =>
     `Kết thúc đợt <b>#${id}</b> (${title}) ngay bây giờ?\nSau khi kết thúc, các đơn vị không gửi hay sửa báo cáo được nữa và bot thôi nhắc.`,
   // «Nhắc ngay» asks first: a reminder to tens of thousands cannot be taken back.
+  remindConfirmationStale: 'Xác nhận vừa bấm đã cũ (quá 30 phút): tình hình có thể đã khác. Đồng chí xem lại dưới đây rồi xác nhận lần nữa.',
   confirmRemind: (id: string, period: string, title: string, organizations: number) =>
     `🔔 Nhắc ngay đợt <b>#${id}</b> — ${period} (${title})?\n` +
     `Bot sẽ gửi lời nhắc tới ${count(organizations)} tổ chức chưa nộp. Tin đã gửi thì không thu hồi được; tin được gửi dần theo giới hạn của ứng dụng nhắn tin (hàng chục nghìn người nhận có thể mất hơn một giờ).`,

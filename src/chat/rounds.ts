@@ -339,7 +339,7 @@ async function closeNow(request: ChatRequest, campaignId: string): Promise<Reply
  * ago, the round's messages still waiting to be sent). Read-only: the confirmation
  * decides again on what is true then.
  */
-async function confirmRemind(request: ChatRequest, campaignId: string): Promise<Reply> {
+async function confirmRemind(request: ChatRequest, campaignId: string, options: { stale?: boolean } = {}): Promise<Reply> {
   const { db, clock } = request.deps;
   const now = clock.now();
   const preview = await manualReminderPreview(db, campaignId, now);
@@ -357,7 +357,10 @@ async function confirmRemind(request: ChatRequest, campaignId: string): Promise<
     case 'go':
       break;
   }
-  const lines = [msg.confirmRemind(campaignId, escapeHtml(preview.periodLabel), escapeHtml(preview.formTitle), preview.missing)];
+  const lines = [
+    ...(options.stale ? [msg.remindConfirmationStale] : []),
+    msg.confirmRemind(campaignId, escapeHtml(preview.periodLabel), escapeHtml(preview.formTitle), preview.missing),
+  ];
   const { recent, upcoming } = preview;
   if (recent) {
     const at = formatNearTime(recent.at, now);
@@ -375,6 +378,15 @@ async function confirmRemind(request: ChatRequest, campaignId: string): Promise<
     ]),
     pressed: 'retire',
   };
+}
+
+/** A confirmation this old is asked again: what it said (how many, what was sent lately) may no longer hold. */
+const CONFIRMATION_FRESH_MS = 30 * 60_000;
+
+function confirmedLongAgo(request: ChatRequest): boolean {
+  const { content } = request.event;
+  const shownAt = content.kind === 'action' ? content.shownAt : undefined;
+  return shownAt !== undefined && request.deps.clock.now().getTime() - shownAt.getTime() > CONFIRMATION_FRESH_MS;
 }
 
 /** The reminder confirmed: queued, or refused by what is true now (another admin may have just sent one). */
@@ -428,7 +440,8 @@ export async function roundAction(request: ChatRequest, campaignId: string, acti
       case 'remind_no':
         return remindCancelled(request, campaignId);
       case 'remind_ok':
-        return remindNow(request, campaignId);
+        // A confirmation pressed long after it was shown (yesterday's, under today's planned reminder) asks again, with today's facts.
+        return confirmedLongAgo(request) ? confirmRemind(request, campaignId, { stale: true }) : remindNow(request, campaignId);
     }
   });
 }

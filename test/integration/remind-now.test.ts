@@ -206,6 +206,20 @@ describe('«Nhắc ngay» in chat', () => {
     expect(await manualSlots(typed)).toHaveLength(1);
   });
 
+  it('a confirmation pressed more than 30 minutes after it was shown asks again, with what is true now; a fresh one sends', async () => {
+    clock.set(at('2026-12-11T09:00'));
+    const c = await roundOf('NS', 2, { periodLabel: 'Quý IV/2026 (cũ)' });
+    const shownAt = new Date(clock.now().getTime() - 2 * 3600_000);
+    const old = await chat.handle(event({ kind: 'action', action: { kind: 'round', campaignId: c, action: 'remind_ok' }, shownAt }));
+    expect(textOf(old)).toMatch(/^Xác nhận vừa bấm đã cũ \(quá 30 phút\)/);
+    expect(textOf(old)).toContain(`Nhắc ngay đợt <b>#${c}</b> — Quý IV/2026 (cũ)`);
+    expect(await manualSlots(c)).toEqual([]);
+
+    const fresh = await chat.handle(event({ kind: 'action', action: { kind: 'round', campaignId: c, action: 'remind_ok' }, shownAt: new Date(clock.now().getTime() - 60_000) }));
+    expect(textOf(fresh)).toContain('Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp');
+    expect(await manualSlots(c)).toHaveLength(1);
+  });
+
   it('«Không nhắc» queues nothing', async () => {
     clock.set(at('2026-12-10T10:00'));
     const c = await roundOf('ND', 2, { periodLabel: 'Năm 2026 (không)' });

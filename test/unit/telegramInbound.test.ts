@@ -41,3 +41,18 @@ describe('toInboundEvent', () => {
     expect(eventOf({ text: '1.235' }, true)?.messageRef).toBe('1001:50');
   });
 });
+
+describe('a pressed button', () => {
+  const press = (message: Record<string, unknown> | undefined) => {
+    const data = encodeAction({ kind: 'round', campaignId: '12', action: 'remind_ok' });
+    const update = { update_id: 8, callback_query: { id: 'q1', from: user, chat_instance: 'c', data, ...(message ? { message } : {}) } } as unknown as Update;
+    return toInboundEvent(new Context(update, new Api('1:x'), me));
+  };
+
+  it('carries when the message it is on was sent, where Telegram tells', () => {
+    const shown = press({ message_id: 40, date: 1_780_000_000, chat, from: me, text: 'Nhắc ngay đợt #12?' });
+    expect(shown?.content).toEqual({ kind: 'action', action: { kind: 'round', campaignId: '12', action: 'remind_ok' }, shownAt: new Date(1_780_000_000_000) });
+    // Too old for Telegram to show (date 0), or no message: not known.
+    expect(press({ message_id: 40, date: 0, chat })?.content).toEqual({ kind: 'action', action: { kind: 'round', campaignId: '12', action: 'remind_ok' } });
+  });
+});

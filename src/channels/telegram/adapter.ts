@@ -44,7 +44,12 @@ function displayName(from: NonNullable<Context['from']>): string {
 }
 
 function contentOf(ctx: Context, lastPromptId: number | undefined): InboundContent {
-  if (ctx.callbackQuery) return { kind: 'action', action: ctx.callbackQuery.data === undefined ? undefined : decodeAction(ctx.callbackQuery.data) };
+  if (ctx.callbackQuery) {
+    const action = ctx.callbackQuery.data === undefined ? undefined : decodeAction(ctx.callbackQuery.data);
+    // An inaccessible message (too old for Telegram to show) has date 0: when it was sent is not known.
+    const sent = ctx.callbackQuery.message?.date ?? 0;
+    return { kind: 'action', action, ...(sent > 0 ? { shownAt: new Date(sent * 1000) } : {}) };
+  }
   const message = ctx.message ?? ctx.editedMessage;
   if (!message) return { kind: 'other' };
   if (message.forward_origin || message.via_bot) return { kind: 'forwarded' };
