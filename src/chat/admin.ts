@@ -158,7 +158,6 @@ export async function remindNowCommand(request: ChatRequest, args: string): Prom
   return roundAction(request, id, confirmed ? 'remind_ok' : 'remind');
 }
 
-
 export function reopenCommand(request: ChatRequest, args: string): Promise<Reply> {
   return once(request, async () => {
     const [code, campaignArg = ''] = args.split(/\s+/);

@@ -6,7 +6,6 @@
  * not — and step, answered_count, answers and answer_history stay consistent. And what
  * one answer costs, counted statement by statement at the pg client.
  */
-import { connectScheduler } from '../../jobs/runtime.js';
 import type { Reply } from '../../src/chat/port.js';
 import { createChat } from '../../src/chat/router.js';
 import { silentLogger } from '../../src/logger.js';
@@ -21,6 +20,7 @@ import { PercentileCache } from '../../src/services/percentiles.js';
 import { handleReportInput, type ReportingDeps, type ReportReply } from '../../src/services/reporting.js';
 import { removeReporter } from '../../src/services/reporters.js';
 import pg from 'pg';
+import { connectTestScheduler } from '../support/reminderHarness.js';
 import { createTestDb, lockWaiters, type TestDb } from '../support/db.js';
 import { eventually } from '../support/eventually.js';
 import { bundledForm, seedForms } from '../support/fixtures.js';
@@ -398,13 +398,7 @@ describe('what one answer costs', () => {
 describe('a typed answer through the chat', () => {
   /** The chat of a process over the counted pool; `say` types as the Telegram user `telegramId`. */
   async function chatOf(s: Scene, name: string) {
-    const reminders = await connectScheduler({
-      db: counting.db,
-      clock: s.clock,
-      logger: silentLogger,
-      policy: { quietHours: null, holidays: new Set() },
-      config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix: `${t.name}-${name}` },
-    });
+    const reminders = await connectTestScheduler(counting.db, s.clock, `${t.name}-${name}`);
     const chat = createChat({ db: counting.db, clock: s.clock, forms: new FormCache(counting.db), adminIds: [], logger: silentLogger, scheduler: reminders.scheduler });
     const say = (telegramId: number, text: string) =>
       chat.handle({

@@ -5,7 +5,6 @@
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectScheduler } from '../../jobs/runtime.js';
 import type { InboundEvent } from '../../src/chat/port.js';
 import { createChat } from '../../src/chat/router.js';
 import type { Database } from '../../src/db/schema.js';
@@ -14,13 +13,13 @@ import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { at, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
-import { REDIS_URL } from '../support/reminderHarness.js';
+import { connectTestScheduler, type SchedulerClient } from '../support/reminderHarness.js';
 
 const SECRETARY = 6101;
 const clock = new ManualClock(at('2026-12-05T09:00'));
 let t: TestDb;
 let db: Kysely<Database>;
-let reminders: Awaited<ReturnType<typeof connectScheduler>>;
+let reminders: SchedulerClient;
 let nextUpdate = 1;
 
 beforeAll(async () => {
@@ -30,13 +29,7 @@ beforeAll(async () => {
   const org = await insertOrg(db, { code: 'CB01', name: 'Chi bộ Sở Tư pháp' });
   await insertPerson(db, { telegramUserId: SECRETARY, name: 'Bí thư', orgIds: [org] });
   await insertCampaign(db);
-  reminders = await connectScheduler({
-    db,
-    clock,
-    logger: silentLogger,
-    policy: { quietHours: null, holidays: new Set() },
-    config: { redisUrl: REDIS_URL, redisPrefix: t.name },
-  });
+  reminders = await connectTestScheduler(db, clock, t.name);
 });
 
 afterAll(async () => {

@@ -8,7 +8,6 @@
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectScheduler } from '../../jobs/runtime.js';
 import { handleEvent } from '../../src/chat/boundary.js';
 import type { ChannelName, InboundEvent, Reply } from '../../src/chat/port.js';
 import { createChat, type Chat } from '../../src/chat/router.js';
@@ -21,7 +20,7 @@ import { markupToPlain } from '../../src/channels/text/render.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { at, insertCampaign, insertOrg, insertPerson, seedForms } from '../support/fixtures.js';
-import { REDIS_URL } from '../support/reminderHarness.js';
+import { connectTestScheduler, type SchedulerClient } from '../support/reminderHarness.js';
 
 const SECRETARY = 6201;
 const SECRETARY_ON_ZALO = 'z6201';
@@ -29,7 +28,7 @@ const clock = new ManualClock(at('2026-12-05T09:00'));
 let t: TestDb;
 let db: Kysely<Database>;
 let personId: string;
-let reminders: Awaited<ReturnType<typeof connectScheduler>>;
+let reminders: SchedulerClient;
 let nextUpdate = 1;
 
 beforeAll(async () => {
@@ -39,13 +38,7 @@ beforeAll(async () => {
   const org = await insertOrg(db, { code: 'CB01', name: 'Chi bộ Sở Tư pháp' });
   personId = await insertPerson(db, { telegramUserId: SECRETARY, zaloUserId: SECRETARY_ON_ZALO, name: 'Bí thư', orgIds: [org] });
   await insertCampaign(db);
-  reminders = await connectScheduler({
-    db,
-    clock,
-    logger: silentLogger,
-    policy: { quietHours: null, holidays: new Set() },
-    config: { redisUrl: REDIS_URL, redisPrefix: t.name },
-  });
+  reminders = await connectTestScheduler(db, clock, t.name);
 });
 
 afterAll(async () => {

@@ -22,7 +22,7 @@ import { startBotApiEmulator, type BotApiEmulator } from '../../src/emulator/bot
 import { silentLogger } from '../../src/logger.js';
 import type { ReminderPolicy } from '../../src/reminders/policy.js';
 import { FormCache } from '../../src/services/forms.js';
-import type { ManualClock } from '../../src/time.js';
+import type { Clock, ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from './db.js';
 import { seedForms } from './fixtures.js';
 
@@ -37,6 +37,11 @@ export function reminderPolicy(holidays: string[] = []): ReminderPolicy {
 }
 
 export type SchedulerClient = Awaited<ReturnType<typeof connectScheduler>>;
+
+/** A scheduler without workers for a chat under test: no quiet hours, its own Redis prefix. */
+export function connectTestScheduler(db: Kysely<Database>, clock: Clock, redisPrefix: string): Promise<SchedulerClient> {
+  return connectScheduler({ db, clock, logger: silentLogger, policy: { quietHours: null, holidays: new Set() }, config: { redisUrl: REDIS_URL, redisPrefix } });
+}
 
 export interface ReminderHarnessOptions {
   clock: ManualClock;
