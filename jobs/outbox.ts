@@ -14,9 +14,8 @@
 import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { ChannelSender } from '../src/chat/port.js';
+import type { ChannelSender, Identity } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
-import type { Identity } from '../src/chat/port.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';

@@ -143,18 +143,26 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   /** The ended rounds' queued deliveries skipped (skipClosedRoundDeliveries) and their jobs removed. */
-  async function withdrawClosedRounds(campaignId?: string): Promise<number> {
+  async function withdrawClosedRounds(campaignId?: string): Promise<void> {
     const skipped = await skipClosedRoundDeliveries(db, clock.now(), campaignId);
     await removeDeliveryJobs(skipped);
     if (skipped.length > 0) logger.info({ campaignId, skipped: skipped.length }, 'queued deliveries of an ended round skipped');
-    return skipped.length;
+  }
+
+  /** Queued deliveries of a channel this process no longer sends through, moved to one it does (once per sweep or reconcile). */
+  async function rechannel(): Promise<void> {
+    if (!deps.channels) return;
+    const moved = await rechannelQueued(db, deps.channels, clock.now());
+    if (moved > 0) logger.warn({ moved }, 'queued deliveries of a channel no longer enabled were moved to another channel or skipped');
+  }
+
+  /** The round's slot jobs in line with Postgres, and its queued messages withdrawn if it has ended. */
+  async function syncCampaignJobs(campaignId: string): Promise<void> {
+    await syncSlotJobs(campaignId);
+    await withdrawClosedRounds(campaignId);
   }
 
   async function enqueueDeliveries(filter?: Omit<WaitingFilter, 'afterId' | 'limit'>): Promise<number> {
-    if (deps.channels && !filter?.campaignId) {
-      const moved = await rechannelQueued(db, deps.channels, clock.now());
-      if (moved > 0) logger.warn({ moved }, 'queued deliveries of a channel no longer enabled were moved to another channel or skipped');
-    }
     let afterId = '0';
     let total = 0;
     for (;;) {
@@ -206,6 +214,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       await withdrawClosedRounds();
       const recovered = await recoverDeliveries();
       const { slotJobs } = await syncSlotJobs();
+      await rechannel();
       const resent = await enqueueDeliveries({ resent: true });
       // Deliveries that lost their job: looked for only when the queue holds fewer jobs than
       // Postgres has deliveries waiting. Adding 50,000 jobs that exist every minute while a
@@ -219,6 +228,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       for (const campaignId of await campaignsToPlan(db, now)) await planCampaignSlots(db, campaignId, deps.policy, now);
       await recoverDeliveries();
       const slots = await syncSlotJobs();
+      await rechannel();
       const deliveries = await enqueueDeliveries();
       logger.info({ ...slots, deliveries }, 'reminder schedule reconciled');
       return { ...slots, deliveries };
@@ -226,14 +236,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
     async campaignChanged(campaignId) {
       await planCampaignSlots(db, campaignId, deps.policy, clock.now());
-      await syncSlotJobs(campaignId);
-      await withdrawClosedRounds(campaignId);
+      await syncCampaignJobs(campaignId);
     },
 
-    async syncCampaignJobs(campaignId) {
-      await syncSlotJobs(campaignId);
-      await withdrawClosedRounds(campaignId);
-    },
+    syncCampaignJobs,
 
     async deliveriesRequeued(campaignId) {
       // The round's deliveries put back in the queue («Gửi lại») get their jobs now, not at the next sweep.

@@ -208,15 +208,12 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
       files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
       if (zaloClient && zaloSender && config.zalo) {
         const handle = createZaloHandler(chat, createZaloSender(zaloClient, { partAttempts: REPLY_PART_ATTEMPTS }), logger);
-        if (config.zalo.webhookSecret && config.publicUrl) {
-          // Registered once the route answers (the server listens already), so no update is posted to nothing.
-          routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: config.zalo.webhookSecret, handle, logger }));
-          const started = await startZalo(zaloClient, logger, { url: `${config.publicUrl}${ZALO_WEBHOOK_PATH}`, secret: config.zalo.webhookSecret });
-          receivers.push({ stop: async () => started.stop() });
-        } else {
-          const started = await startZalo(zaloClient, logger);
-          receivers.push({ stop: async () => started.stop() }, startZaloPolling({ client: zaloClient, handle, logger }));
-        }
+        const webhook = config.zalo.webhookSecret && config.publicUrl ? { url: `${config.publicUrl}${ZALO_WEBHOOK_PATH}`, secret: config.zalo.webhookSecret } : undefined;
+        // Registered once the route answers (the server listens already), so no update is posted to nothing.
+        if (webhook) routes.set(ZALO_WEBHOOK_PATH, zaloWebhookHandler({ secret: webhook.secret, handle, logger }));
+        const started = await startZalo(zaloClient, logger, webhook);
+        receivers.push({ stop: async () => started.stop() });
+        if (!webhook) receivers.push(startZaloPolling({ client: zaloClient, handle, logger }));
       }
       if (config.botToken) {
         // Polling has one receiver (Telegram allows one poller); webhooks may be spread over replicas.

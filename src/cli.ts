@@ -13,7 +13,6 @@ import { redactUrl } from './text/redact.js';
 import { planCampaignSlots } from './services/reminderSlots.js';
 import type { RoundScheduler } from './services/scheduling.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
 import { cliMessages as msg } from './cli/messages.js';
 import { runCli } from './cli/program.js';
 import { systemClock } from './time.js';
@@ -69,7 +68,6 @@ async function main(argv: readonly string[]): Promise<number> {
         scheduler,
         prepareDb: async ({ create }) => {
           if (!(await ensureDatabase(config.databaseUrl, { create }))) throw new CliError(msg.databaseMissing(redactUrl(config.databaseUrl)));
-          return migrateToLatest(pool, (unknown) => err(msg.databaseAhead(unknown)));
         },
       },
       argv,

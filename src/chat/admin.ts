@@ -12,7 +12,7 @@ import { findByCode, getOrganization } from '../services/organizations.js';
 import { reopenSubmission } from '../services/submissions.js';
 import { escapeHtml } from '../text/html.js';
 import { actorOf, type ChatRequest } from './context.js';
-import { isConfirmWord } from './commands.js';
+import { isConfirmWord, ROUND_ID } from './commands.js';
 import { withFiles } from './files.js';
 import { botMessages as msg } from './messages.js';
 import { once, onceRepeatable, sayOnce } from './once.js';
@@ -64,7 +64,7 @@ interface NotSubmittedArgs {
 function parseNotSubmittedArgs(args: string): NotSubmittedArgs | undefined {
   const words = args.split(/\s+/).filter((word) => word !== '');
   let i = 0;
-  const round = words[i] !== undefined && /^#?\d{1,18}$/.test(words[i]!) ? words[i++]! : '';
+  const round = words[i] !== undefined && ROUND_ID.test(words[i]!) ? words[i++]! : '';
   const parentCode = words[i] !== undefined && !PAGE_WORD.test(words[i]!) ? words[i++] : undefined;
   let page = 1;
   if (words[i] !== undefined && PAGE_WORD.test(words[i]!)) {
@@ -150,9 +150,10 @@ async function notSubmittedPage(request: ChatRequest, campaign: SummaryCampaign,
  */
 export async function remindNowCommand(request: ChatRequest, args: string): Promise<Reply> {
   const [first = '', ...rest] = args.split(/\s+/).filter((word) => word !== '');
-  const numbered = isBigintId(first.replace(/^#/, ''));
+  const given = first.replace(/^#/, '');
+  const numbered = isBigintId(given);
   if (!numbered && first !== '' && !isConfirmWord(first)) return sayOnce(request, msg.unknownCampaign(escapeHtml(args)));
-  const id = numbered ? first.replace(/^#/, '') : (await latestOpenedCampaign(request.deps.db, request.deps.clock.now()))?.id;
+  const id = numbered ? given : (await latestOpenedCampaign(request.deps.db, request.deps.clock.now()))?.id;
   if (id === undefined) return sayOnce(request, msg.noCampaign);
   const confirmed = numbered && rest.length === 1 && isConfirmWord(rest[0]!);
   return roundAction(request, id, confirmed ? 'remind_ok' : 'remind');

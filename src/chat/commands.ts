@@ -80,7 +80,7 @@ const BARE: Record<string, CommandName> = {
 };
 
 /** A round's id as the commands take it: "12" or "#12". */
-const ROUND_ID = /^#?\d{1,18}$/;
+export const ROUND_ID = /^#?\d{1,18}$/;
 
 /**
  * Bare words that may be followed by arguments, and what those must look like ("baocao 2",

@@ -35,7 +35,7 @@ export const botMessages = {
     'Đồng chí không còn là người báo cáo của tổ chức đảng nào (Văn phòng Đảng ủy đã thay đổi danh sách người báo cáo). Nếu đây là nhầm lẫn, đề nghị liên hệ Văn phòng Đảng ủy để được cấp mã mời mới.',
   chooseCampaign: 'Có nhiều đợt báo cáo đang mở. Đồng chí chọn đợt muốn báo cáo:',
   chooseOnlyCampaign: 'Đợt báo cáo đang mở cho đơn vị của đồng chí:',
-  noSuchCampaign: (no: number, count: number) => `Không có đợt số ${no}: ${count === 1 ? 'chỉ có 1 đợt' : `chỉ có ${count} đợt`} đang mở.`,
+  noSuchCampaign: (no: number, count: number) => `Không có đợt số ${no}: chỉ có ${count} đợt đang mở.`,
   paused: 'Đã tạm dừng. Các câu trả lời đã được lưu; gõ /baocao để tiếp tục đúng chỗ đang dừng.',
   nothingToPause: 'Đồng chí không có báo cáo nào đang mở. Gõ /baocao để bắt đầu.',
   editNotAnswer: 'Tin nhắn vừa sửa không phải là câu trả lời của câu hỏi nào, nên bot không thay đổi gì.',

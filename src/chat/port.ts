@@ -30,8 +30,11 @@ export type Action =
   | { kind: 'round'; campaignId: string; action: RoundAction }
   /** One of the office's files of a round, from /tonghop. */
   | { kind: 'file'; campaignId: string; file: FileKind }
-  /** «Trang sau ▶» of /chuanop: a page of the round's organizations not submitted, of one parent if given. */
-  /** A page of /chuanop: `afterCode`, the last organization the page before showed (the next starts after it, whatever was submitted since). */
+  /**
+   * «Trang sau ▶» of /chuanop: a page of the round's organizations not submitted, of one
+   * parent if given; `afterCode`, the last organization the page before showed (the next
+   * starts after it, whatever was submitted since).
+   */
   | { kind: 'notSubmitted'; campaignId: string; page: number; parentId?: string; afterCode?: string };
 
 /** The office's files of a round: the workbook, the Word draft, the chart. */

@@ -24,7 +24,7 @@ import {
   type WizardReply,
 } from '../services/campaignWizard.js';
 import { CampaignInputError, closeCampaign, getCampaign, getCampaignListing } from '../services/campaigns.js';
-import type { SlotKind } from '../db/schema.js';
+import type { Campaign, SlotKind } from '../db/schema.js';
 import { parseSlotKey } from '../reminders/policy.js';
 import { announcementStats, deliveryProblems, resendFailedDeliveries, type DeliveryProblem, type DeliveryProblems } from '../services/deliveries.js';
 import { unreachableReporters } from '../services/outreach.js';
@@ -389,18 +389,22 @@ function confirmedLongAgo(request: ChatRequest): boolean {
   return shownAt !== undefined && request.deps.clock.now().getTime() - shownAt.getTime() > CONFIRMATION_FRESH_MS;
 }
 
-/** The reminder confirmed: queued, or refused by what is true now (another admin may have just sent one). */
-async function remindNow(request: ChatRequest, campaignId: string): Promise<Reply> {
+/** A confirmation's answer about the round: its text, the confirmation's options retired; an unknown round said so. */
+async function answerOnRound(request: ChatRequest, campaignId: string, text: (campaign: Campaign) => Promise<string> | string): Promise<Reply> {
   const campaign = await getCampaign(request.deps.db, campaignId);
   if (!campaign) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
-  const result = await request.deps.scheduler.remindNow(campaignId, actorOf(request));
-  return { ...say(remindNowReply(result, { id: campaignId, periodLabel: campaign.period_label })), pressed: 'retire' };
+  return { ...say(await text(campaign)), pressed: 'retire' };
 }
 
-async function remindCancelled(request: ChatRequest, campaignId: string): Promise<Reply> {
-  const campaign = await getCampaign(request.deps.db, campaignId);
-  if (!campaign) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
-  return { ...say(msg.remindCancelled(campaignId, escapeHtml(campaign.period_label))), pressed: 'retire' };
+/** The reminder confirmed: queued, or refused by what is true now (another admin may have just sent one). */
+function remindNow(request: ChatRequest, campaignId: string): Promise<Reply> {
+  return answerOnRound(request, campaignId, async (campaign) =>
+    remindNowReply(await request.deps.scheduler.remindNow(campaignId, actorOf(request)), { id: campaignId, periodLabel: campaign.period_label }),
+  );
+}
+
+function remindCancelled(request: ChatRequest, campaignId: string): Promise<Reply> {
+  return answerOnRound(request, campaignId, (campaign) => msg.remindCancelled(campaignId, escapeHtml(campaign.period_label)));
 }
 
 /** «Gửi lại»: the round's failed deliveries that may be sent again are queued again. Records the event itself. */

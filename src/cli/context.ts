@@ -14,11 +14,11 @@ export interface CliDeps {
   err: (line: string) => void;
   config: Config;
   /**
-   * Makes the database ready (migrated; created too with `create`, for `migrate`) and
-   * returns the migrations it applied. Called once, before the first command acts.
-   * Default: migrateToLatest(db).
+   * Makes sure the database is there (created with `create`, for `migrate`; else refused
+   * when missing) before it is migrated. Called once, before the first command acts.
+   * Default: nothing (the database is there).
    */
-  prepareDb?: (options: { create: boolean }) => Promise<string[]>;
+  prepareDb?: (options: { create: boolean }) => Promise<void>;
   /** For getMe when the bot's username is needed; default globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
   /** Where the bundled forms are; default the repository's forms/. */
@@ -31,7 +31,7 @@ export interface CliDeps {
 }
 
 export interface CliContext extends CliDeps {
-  /** prepareDb, run at most once. */
+  /** prepareDb, then the migrations (the ones applied returned), run at most once. */
   ready(options?: { create: boolean }): Promise<string[]>;
 }
 

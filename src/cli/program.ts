@@ -26,7 +26,10 @@ export function buildProgram(deps: CliDeps): Command {
   const ctx: CliContext = {
     ...deps,
     ready: (options = { create: false }) =>
-      (prepared ??= deps.prepareDb ? deps.prepareDb(options) : migrateToLatest(deps.db, (unknown) => deps.err(msg.databaseAhead(unknown)))),
+      (prepared ??= (async () => {
+        await deps.prepareDb?.(options);
+        return migrateToLatest(deps.db, (unknown) => deps.err(msg.databaseAhead(unknown)));
+      })()),
   };
 
   const program = new Command('baocao');

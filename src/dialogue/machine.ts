@@ -210,17 +210,17 @@ function editAnswer(state: DialogueState, input: Extract<Input, { kind: 'edit_an
   return applyParsed(state, question.key, origin, result);
 }
 
+/** The answer stored for `key` is `value` (a stored null, the question skipped, included). */
+function storedEquals(state: DialogueState, key: string, value: AnswerValue): boolean {
+  return JSON.stringify(state.answers.get(key)) === JSON.stringify(value);
+}
+
 /**
  * An edit to the value already stored changes nothing: Telegram sends an edit
  * for any change of the message, and storing again would re-ask a confirmed
  * outlier and clear its mark. Not while the cursor is on that very question
  * (asked again, or a confirmation pending): there the edit answers it.
  */
-/** The answer stored for `key` is `value` (a stored null, the question skipped, included). */
-function storedEquals(state: DialogueState, key: string, value: AnswerValue): boolean {
-  return JSON.stringify(state.answers.get(key)) === JSON.stringify(value);
-}
-
 function sameAnswer(state: DialogueState, question: Question, value: AnswerValue): Transition | undefined {
   const { cursor } = state;
   if ((cursor.at === 'question' || cursor.at === 'confirm' || cursor.at === 'plausible') && cursor.key === question.key) return undefined;

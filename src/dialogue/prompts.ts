@@ -57,8 +57,6 @@ function answerHint(state: DialogueState, question: Question): string {
       return msg.yesNoHint;
     case 'choice':
       return msg.choiceHint;
-    case 'multi_choice':
-      return multiChoiceHint(question);
     default:
       return typeHint(question, state.parse);
   }

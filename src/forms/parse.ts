@@ -314,7 +314,7 @@ function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): P
     return question.minSelected === 0 ? ok([]) : fail(m.multiChoice.tooFew(question.minSelected, example));
   }
   // "0" is "none" only where none is allowed; elsewhere it is a number outside the list.
-  if (question.minSelected === 0 && answerForms(text).includes('0')) return ok([]);
+  if (question.minSelected === 0 && forms.includes('0')) return ok([]);
   const selected = new Set<number>();
   const outOfRange: string[] = [];
   const unknown: string[] = [];
@@ -349,16 +349,16 @@ function selection(question: QuestionOf<'multi_choice'>, selected: ReadonlySet<n
 // Text
 
 /**
- * Kept literally (HTML-looking text is fine here; output is escaped when sent).
- * Length is counted in characters of the NFC form, so a phone sending
- * decomposed Vietnamese is not charged twice per accented letter.
- */
-/**
  * What people type for "nothing to report" at an optional text question ("Hạn chế, khó
  * khăn (nếu có)"): stored as no answer, so the summary does not count it as content.
  */
 const NOTHING_TO_REPORT = /^(khong|ko|k|kg|khg|chua|khong co|ko co|k co|chua co|khong co gi|khong co y kien|khong y kien|khong co kien nghi|khong co de xuat|khong co han che|khong co kho khan|khong co han che kho khan|khong co van de gi|khong co gi a|khong a|khong co a|khong co y kien gi|khong de xuat|khong kien nghi|nil|none|n\/a|-+)$/;
 
+/**
+ * Kept literally (HTML-looking text is fine here; output is escaped when sent).
+ * Length is counted in characters of the NFC form, so a phone sending
+ * decomposed Vietnamese is not charged twice per accented letter.
+ */
 function parseText(question: QuestionOf<'text'>, text: string): ParseResult {
   // Stored in NFC so the same words typed on different phones compare equal.
   const value = text.normalize('NFC').trim();

@@ -54,20 +54,18 @@ function writeBuffer(output: Writable, data: Buffer): Promise<void> {
 
 /**
  * The first free-text answers per text question, in form order, for the Word annex, and
- * how many each has: only what the annex prints is kept, not every answer of the round.
+ * how many each has: the count is the summary's (the same non-empty answers), and only
+ * what the annex prints is read, not every answer of the round.
  */
 async function annexTexts(deps: ArtifactDeps, summary: Summary): Promise<ReportDocumentInput['texts']> {
   const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
-  const byKey = new Map<string, { total: number; entries: Array<{ code: string; name: string; text: string }> }>();
-  for await (const answer of textAnswers(deps.db, summary.campaign.id, form)) {
-    let group = byKey.get(answer.questionKey);
-    if (!group) byKey.set(answer.questionKey, (group = { total: 0, entries: [] }));
-    group.total++;
-    if (group.entries.length < ANNEX_ANSWERS_PER_QUESTION) group.entries.push({ code: answer.code, name: answer.name, text: answer.text });
+  const byKey = new Map<string, Array<{ code: string; name: string; text: string }>>();
+  for await (const answer of textAnswers(deps.db, summary.campaign.id, form, { perQuestion: ANNEX_ANSWERS_PER_QUESTION })) {
+    const entries = byKey.get(answer.questionKey) ?? [];
+    if (entries.length === 0) byKey.set(answer.questionKey, entries);
+    entries.push({ code: answer.code, name: answer.name, text: answer.text });
   }
-  return summary.questions
-    .filter((q) => q.kind === 'text')
-    .map((q) => ({ questionLabel: q.label, ...(byKey.get(q.key) ?? { total: 0, entries: [] }) }));
+  return summary.questions.flatMap((q) => (q.kind === 'text' ? [{ questionLabel: q.label, total: q.nonEmpty, entries: byKey.get(q.key) ?? [] }] : []));
 }
 
 /**

@@ -20,6 +20,8 @@ export const ROWS_PAGE_SIZE = 1000;
 export interface RowsOptions {
   /** Organizations per query; ROWS_PAGE_SIZE unless told (tests use a tiny one). */
   pageSize?: number;
+  /** textAnswers: at most this many answers per question (the Word annex prints no more). */
+  perQuestion?: number;
 }
 
 export type ReportStatus = 'submitted' | 'draft' | 'not_started';
@@ -282,10 +284,11 @@ export async function* lateRows(db: Kysely<Database>, campaignId: string, option
 export async function* textAnswers(db: Kysely<Database>, campaignId: string, form: Form, options?: RowsOptions): AsyncGenerator<TextAnswerRow> {
   if (!isBigintId(campaignId)) return;
   const pageSize = pageSizeOf(options);
+  const perQuestion = options?.perQuestion ?? Number.POSITIVE_INFINITY;
   for (const question of form.questions) {
     if (question.type !== 'text') continue;
     let after: string | undefined;
-    for (;;) {
+    for (let given = 0; given < perQuestion; ) {
       let query = db
         .selectFrom('campaign_targets as t')
         .innerJoin('organizations as o', 'o.id', 't.organization_id')
@@ -310,10 +313,11 @@ export async function* textAnswers(db: Kysely<Database>, campaignId: string, for
         .where('a.skipped', '=', false)
         .where(sql<boolean>`btrim(coalesce(a.text_value, '')) <> ''`)
         .orderBy('o.code')
-        .limit(pageSize);
+        .limit(Math.min(pageSize, perQuestion - given));
       if (after !== undefined) query = query.where('o.code', '>', after);
       const page = await query.execute();
       for (const r of page) yield { questionKey: question.key, code: r.code, name: r.name, text: r.text_value ?? '' };
+      given += page.length;
       if (page.length < pageSize) break;
       after = page[page.length - 1]!.code;
     }

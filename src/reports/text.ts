@@ -269,10 +269,6 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
   return lines.join('\n');
 }
 
-/**
- * The /chuanop message: who has not reported yet, one organization per line.
- * Takes a Summary, or just `{ campaign }` from getSummaryCampaign.
- */
 /** A page of /chuanop: the 1-based page, of `size` organizations each. */
 export interface ListPage {
   page: number;

@@ -252,6 +252,11 @@ export interface WaitingDelivery {
   resendCount: number;
 }
 
+/** A delivery row as the queue needs it. Rows queued before channels existed went through Telegram. */
+function toWaiting(row: { id: string; channel: ChannelName | null; resend_count: number }): WaitingDelivery {
+  return { id: row.id, channel: row.channel ?? 'telegram', resendCount: row.resend_count };
+}
+
 /**
  * The ended rounds' (one round's, or all) deliveries to organizations still queued,
  * skipped now in one statement, as the outbox would skip each when its turn came
@@ -267,15 +272,15 @@ export async function skipClosedRoundDeliveries(db: Kysely<Database>, now: Date,
     .where((eb) => eb.exists(eb.selectFrom('campaigns as c').select('c.id').whereRef('c.id', '=', 'deliveries.campaign_id').where('c.closed_at', '<=', now)));
   if (campaignId) q = q.where('campaign_id', '=', campaignId);
   const rows = await q.returning(['id', 'channel', 'resend_count']).execute();
-  return rows.map((r) => ({ id: r.id, channel: r.channel ?? 'telegram', resendCount: r.resend_count }));
+  return rows.map(toWaiting);
 }
 
 /** How many deliveries wait to be sent, per channel (rows from before channels existed count as Telegram's). */
 export async function queuedCounts(db: Kysely<Database>): Promise<Map<ChannelName, number>> {
-  const rows = await db.selectFrom('deliveries').select(['channel', db.fn.countAll<string>().as('n')]).where('status', '=', 'queued').groupBy('channel').execute();
-  const counts = new Map<ChannelName, number>();
-  for (const r of rows) counts.set(r.channel ?? 'telegram', (counts.get(r.channel ?? 'telegram') ?? 0) + Number(r.n));
-  return counts;
+  const { rows } = await sql<{ channel: ChannelName; n: string }>`
+    select coalesce(channel, 'telegram') as channel, count(*) as n from deliveries where status = 'queued' group by 1
+  `.execute(db);
+  return new Map(rows.map((r) => [r.channel, Number(r.n)]));
 }
 
 /**
@@ -308,8 +313,7 @@ export async function waitingDeliveries(db: Kysely<Database>, filter: WaitingFil
   if (filter.campaignId) q = q.where('campaign_id', '=', filter.campaignId);
   if (filter.slotKey) q = q.where('slot_key', '=', filter.slotKey);
   const rows = await q.orderBy('id').limit(filter.limit).execute();
-  // Rows queued before channels existed went through Telegram.
-  return rows.map((r) => ({ id: r.id, channel: r.channel ?? 'telegram', resendCount: r.resend_count }));
+  return rows.map(toWaiting);
 }
 
 /** Deliveries waiting to be sent, by id with their channel. */
@@ -438,7 +442,7 @@ export async function resendInterruptedDeliveries(
     .returning(['id', 'channel', 'status', 'resend_count'])
     .execute();
   return {
-    resent: rows.filter((r) => r.status === 'queued').map((r) => ({ id: r.id, channel: r.channel ?? 'telegram', resendCount: r.resend_count })),
+    resent: rows.filter((r) => r.status === 'queued').map(toWaiting),
     gaveUp: rows.filter((r) => r.status === 'failed').length,
   };
 }

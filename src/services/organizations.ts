@@ -52,18 +52,18 @@ export async function findByCodes(db: Kysely<Database>, codes: readonly string[]
 }
 
 /**
- * The organization with this code, whatever its case, as the import compares codes ("cb01"
- * is CB01): an exact match first, should two from before that rule differ only in case.
+ * A code as the import compares codes ("cb01" is CB01): `matches` without case, and
+ * `exactFirst` to order by, should two organizations from before that rule differ only in case.
  */
+export function codeLookup(code: string, column: string = 'code') {
+  const ref = sql.ref(column);
+  return { matches: sql<boolean>`upper(${ref}) = upper(${code})`, exactFirst: sql`${ref} = ${code}` };
+}
+
+/** The organization with this code, whatever its case (codeLookup). */
 export async function findByCode(db: Kysely<Database>, code: string): Promise<Organization | undefined> {
-  return db
-    .selectFrom('organizations')
-    .selectAll()
-    .where(sql<boolean>`upper(code) = upper(${code})`)
-    .orderBy(sql`code = ${code}`, 'desc')
-    .orderBy('code')
-    .limit(1)
-    .executeTakeFirst();
+  const lookup = codeLookup(code);
+  return db.selectFrom('organizations').selectAll().where(lookup.matches).orderBy(lookup.exactFirst, 'desc').orderBy('code').limit(1).executeTakeFirst();
 }
 
 export async function getOrganization(db: Kysely<Database>, id: string): Promise<Organization | undefined> {

@@ -68,9 +68,7 @@ export async function markPromptsShown(db: Kysely<Database>, prompts: readonly S
   // By person id: two replicas' batches lock their rows in one order, so they never deadlock.
   const sorted = [...prompts].sort((a, b) => (BigInt(a.personId) < BigInt(b.personId) ? -1 : 1));
   await sql`
-    update people p set shown_channel = r.channel, shown_submission_id = r.submission_id, shown_step = r.step,
-      shown_order = case when p.shown_channel = r.channel and p.shown_submission_id = r.submission_id and p.shown_step = r.step
-        then least(p.shown_order, r.ord) else r.ord end
+    update people p set shown_channel = r.channel, shown_submission_id = r.submission_id, shown_step = r.step, shown_order = r.ord
     from unnest(${sorted.map((m) => m.personId)}::bigint[], ${sorted.map((m) => m.channel)}::text[], ${sorted.map((m) => m.submissionId)}::bigint[],
       ${sorted.map((m) => m.step)}::int[], ${sorted.map((m) => m.order)}::bigint[]) as r(person_id, channel, submission_id, step, ord)
     where p.id = r.person_id and not (p.shown_submission_id is not distinct from r.submission_id and p.shown_step > r.step)
@@ -97,7 +95,8 @@ const MAX_PROMPTS_KEPT = 50_000;
  */
 export class RepliedMarks {
   private pending: EventKey[] = [];
-  private pendingPrompts: ShownPrompt[] = [];
+  /** Each person's prompt of this batch, folded as it comes (laterMark). */
+  private pendingPrompts = new Map<string, ShownPrompt>();
   private readonly prompts = new Map<string, ShownPrompt>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -124,7 +123,7 @@ export class RepliedMarks {
     // A Map iterates in insertion order: the first key is the person seen longest ago.
     if (this.prompts.size > MAX_PROMPTS_KEPT) this.prompts.delete(this.prompts.keys().next().value!);
     if (this.closed) return;
-    this.pendingPrompts.push(prompt);
+    this.pendingPrompts.set(prompt.personId, laterMark(this.pendingPrompts.get(prompt.personId), prompt));
     this.schedule();
   }
 
@@ -149,25 +148,15 @@ export class RepliedMarks {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;
-    const prompts = lastPerPerson(this.pendingPrompts);
+    const prompts = [...this.pendingPrompts.values()];
     this.pending = [];
-    this.pendingPrompts = [];
+    this.pendingPrompts = new Map();
     this.flushing = this.flushing.then(async () => {
       await markReplied(this.db, batch, this.clock.now()).catch(this.onError);
       await markPromptsShown(this.db, prompts).catch(this.onError);
     });
     return this.flushing;
   }
-}
-
-/**
- * Each person's last prompt, at the place it was first shown at that step (as
- * markPromptsShown keeps it); of one report, never an earlier step after a later one.
- */
-function lastPerPerson(prompts: readonly ShownPrompt[]): ShownPrompt[] {
-  const last = new Map<string, ShownPrompt>();
-  for (const prompt of prompts) last.set(prompt.personId, laterMark(last.get(prompt.personId), prompt));
-  return [...last.values()];
 }
 
 /** Of two marks of one person, the one that stands: the same prompt keeps its first place; a report's earlier step does not follow a later one. */

@@ -150,11 +150,6 @@ async function remindNowFacts(tx: Kysely<Database>, campaignId: string): Promise
   return { round: { opensAt: row.opens_at, closedAt: row.closed_at, periodLabel: row.period_label, formTitle: row.title }, missing, lastManualAt: lastAt, waiting };
 }
 
-function decide(facts: RemindNowFacts, now: Date): RemindNowDecision {
-  const { round } = facts;
-  return remindNowDecision({ ...facts, round: round && { opensAt: round.opensAt, closedAt: round.closedAt } }, now);
-}
-
 /**
  * "Nhắc ngay": reads what the policy's remindNowDecision needs (the round's times, how
  * many organizations have not submitted, the last manual reminder, the round's messages
@@ -164,7 +159,7 @@ function decide(facts: RemindNowFacts, now: Date): RemindNowDecision {
 export async function requestManualReminder(db: Kysely<Database>, campaignId: string, now: Date): Promise<ManualReminderRequest> {
   return inTransaction(db, async (tx) => {
     const facts = await remindNowFacts(tx, campaignId);
-    const decision = decide(facts, now);
+    const decision = remindNowDecision(facts, now);
     switch (decision) {
       case 'not_open':
       case 'none_missing':
@@ -243,7 +238,7 @@ export async function manualReminderPreview(db: Kysely<Database>, campaignId: st
   return {
     periodLabel: facts.round.periodLabel,
     formTitle: facts.round.formTitle,
-    decision: decide(facts, now),
+    decision: remindNowDecision(facts, now),
     missing: facts.missing,
     lastManualAt: facts.lastManualAt,
     waiting: facts.waiting,

@@ -6,11 +6,11 @@
  * (stepWrite.ts), conditioned on the report's step counter: if a co-reporter moved the
  * report meanwhile, nothing is written and the step is decided again on fresh data.
  */
-import { sql, type Kysely } from 'kysely';
-import type { ChannelName, ChatOrder, EventKey, Identity } from '../chat/port.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ChatOrder, EventKey, Identity } from '../chat/port.js';
 import { PREPARED } from '../db/connect.js';
 import { isBigintId } from '../db/ids.js';
-import type { Database } from '../db/schema.js';
+import type { Database, ShownPromptColumns } from '../db/schema.js';
 import { reopenCursor, startCursor, step } from '../dialogue/machine.js';
 import { findQuestion, renderPrompt } from '../dialogue/prompts.js';
 import type { DialogueState, Effect, Input, Prompt, Transition } from '../dialogue/types.js';
@@ -89,7 +89,8 @@ const MAX_ATTEMPTS = 5;
 /** The last answer's text kept to recognise it typed twice. */
 const LAST_TEXT_CHARS = 200;
 
-interface StepRead {
+/** What a step reads of the person and its event; `shown_*`: where they were last shown a prompt, as recorded (markPromptsShown). */
+interface StepRead extends Selectable<ShownPromptColumns> {
   person_id: string;
   active_submission_id: string | null;
   seen_step: number | null;
@@ -100,11 +101,6 @@ interface StepRead {
   member: boolean;
   answers: Record<string, AnswerValue> | null;
   previous: Record<string, { value: number; periodLabel: string }> | null;
-  /** Where the person was last shown a prompt, as recorded (processedUpdates.ts markPromptsShown). */
-  shown_channel: ChannelName | null;
-  shown_submission_id: string | null;
-  shown_step: number | null;
-  shown_order: string | null;
 }
 
 type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
@@ -112,7 +108,10 @@ type StepRow = StepRead & Partial<ReportRow> & { id: string | null };
 /** What a step reads of the person `p` (KNOWN_PERSON_COLUMNS has these too). */
 const STEP_PERSON_COLUMNS = sql`p.id as person_id, p.active_submission_id, p.seen_step, p.last_answer_text`;
 
-/** What a step reads besides the person: the event's record (`u`) and the report it is on (`s`, `c`, `o`). */
+/**
+ * What a step reads besides the person's own columns: where they were last shown a prompt,
+ * the event's record (`u`) and the report it is on (`s`, `c`, `o`).
+ */
 const STEP_COLUMNS = sql`p.shown_channel, p.shown_submission_id, p.shown_step, p.shown_order,
       u.dedupe_key is not null as duplicate, case when u.replied_at is null then u.processed_at end as unreplied_since,
       s.id, s.campaign_id, s.organization_id, s.status, s.cursor, s.step, s.answered_count, s.started_at, s.first_submitted_at,

@@ -1,7 +1,8 @@
 /** Administration of submissions: reopening a submitted report after its deadline. */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { recordAudit } from './audit.js';
+import { codeLookup } from './organizations.js';
 import { inTransaction } from '../db/transaction.js';
 
 export type ReopenResult =
@@ -18,6 +19,7 @@ export async function reopenSubmission(
   request: { campaignId: string; organizationCode: string; actor: string },
   now: Date,
 ): Promise<ReopenResult> {
+  const lookup = codeLookup(request.organizationCode, 'o.code');
   return inTransaction(db, async (tx) => {
     const target = await tx
       .selectFrom('campaign_targets as t')
@@ -25,10 +27,8 @@ export async function reopenSubmission(
       .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 't.campaign_id').onRef('s.organization_id', '=', 't.organization_id'))
       .select(['o.name', 's.id as submission_id', 's.status'])
       .where('t.campaign_id', '=', request.campaignId)
-      // Without case, as the import compares codes ("cb01" is CB01); an exact match first, should
-      // two organizations from before that rule differ only in case.
-      .where(sql<boolean>`upper(o.code) = upper(${request.organizationCode})`)
-      .orderBy(sql`o.code = ${request.organizationCode}`, 'desc')
+      .where(lookup.matches)
+      .orderBy(lookup.exactFirst, 'desc')
       .orderBy('o.code')
       .limit(1)
       .executeTakeFirst();

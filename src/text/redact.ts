@@ -12,7 +12,7 @@ export function redactUrl(url: string): string {
 /** Masks every secret in a text that may have seen one (an error's message, a URL, a request's details). */
 export type Scrub = (text: string) => string;
 
-export const REDACTED = '<redacted>';
+const REDACTED = '<redacted>';
 
 /** The environment's secrets: tokens and keys by name, and the passwords of the service URLs. */
 const SECRET_VARIABLES = ['BOT_TOKEN', 'ZALO_BOT_TOKEN', 'WEBHOOK_SECRET', 'ZALO_WEBHOOK_SECRET', 'LINK_SECRET'] as const;

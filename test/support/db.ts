@@ -44,18 +44,12 @@ export async function dropDatabase(name: string): Promise<void> {
   }
 }
 
-/** Other backends of `client`'s database waiting on a lock (a test holding a row sees who waits for it). */
-/** Whether the server has a database of that name. */
-export async function databaseExists(name: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
-  await client.connect();
-  try {
-    return ((await client.query('select 1 from pg_database where datname = $1', [name])).rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
+/** Whether the server has a database of that name (asked as the CLI asks it, creating nothing). */
+export function databaseExists(name: string): Promise<boolean> {
+  return ensureDatabase(`${TEST_PG_SERVER}/${name}`, { create: false });
 }
 
+/** Other backends of `client`'s database waiting on a lock (a test holding a row sees who waits for it). */
 export async function lockWaiters(client: pg.Client): Promise<number> {
   const { rows } = await client.query<{ n: string }>(
     "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",

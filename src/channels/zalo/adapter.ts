@@ -8,6 +8,7 @@ import { handleEvent } from '../../chat/boundary.js';
 import type { ChannelSender, ChatOrder, OutboundMessage, Reply } from '../../chat/port.js';
 import type { Chat } from '../../chat/router.js';
 import type { Logger } from '../../logger.js';
+import { sleep } from '../sleep.js';
 import { renderForText } from '../text/render.js';
 import { classifyZaloSendError, type ZaloClient, type ZaloSentMessage, type ZaloUpdate } from './client.js';
 import { zaloUpdateToEvent } from './inbound.js';
@@ -57,7 +58,7 @@ async function sendPart(client: Pick<ZaloClient, 'sendMessage'>, chatId: string,
     } catch (error) {
       const failure = classifyZaloSendError(error);
       if (failure.action !== 'rate_limited' || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(failure.retryAfterMs, MAX_PART_WAIT_MS)));
+      await sleep(Math.min(failure.retryAfterMs, MAX_PART_WAIT_MS));
     }
   }
 }

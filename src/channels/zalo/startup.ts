@@ -9,14 +9,16 @@
 import type { Logger } from '../../logger.js';
 import { StartupError } from '../../startupError.js';
 import { sleep } from '../sleep.js';
-import { ZaloApiError, ZaloHttpError, type ZaloClient } from './client.js';
+import { ZaloApiError, type ZaloClient } from './client.js';
+import { isTransient } from './transport.js';
 import { zaloStartMessages as msg } from './messages.js';
 
 const RETRY_START_MS = 1000;
 const RETRY_MAX_MS = 60_000;
 
+/** What may pass: the transport's transient errors, and Zalo asking to slow down. */
 function transient(error: unknown): boolean {
-  return error instanceof ZaloHttpError || (error instanceof ZaloApiError && (error.errorCode >= 500 || error.errorCode === 429));
+  return isTransient(error) || (error instanceof ZaloApiError && error.errorCode === 429);
 }
 
 /** A refusal as one line; undefined for what may pass (network, 5xx, 429). */
@@ -40,16 +42,17 @@ export async function startZalo(client: Pick<ZaloClient, 'getMe' | 'setWebhook'>
   const abort = new AbortController();
   const steps: Array<{ step: 'getMe' | 'setWebhook'; run: () => Promise<unknown> }> = [{ step: 'getMe', run: () => client.getMe() }];
   if (webhook) steps.push({ step: 'setWebhook', run: () => client.setWebhook(webhook.url, webhook.secret) });
-  const pending: typeof steps = [];
-  for (const step of steps) {
+  // Run in order until one does not get an answer; it and the ones after it go on in the background.
+  let pending: typeof steps = [];
+  for (const [i, step] of steps.entries()) {
     try {
-      if (pending.length === 0) await step.run();
-      else pending.push(step);
+      await step.run();
     } catch (error) {
       const refused = refusal(step.step, error);
       if (refused) throw refused;
       logger.warn({ err: error, step: step.step }, 'zalo did not answer at start; trying again in the background');
-      pending.push(step);
+      pending = steps.slice(i);
+      break;
     }
   }
   const retry = async () => {

@@ -220,7 +220,8 @@ export function startZaloPolling(options: ZaloPollingOptions): ZaloPolling {
   };
 }
 
-function isTransient(error: unknown): boolean {
+/** Network trouble or a 5xx: it may pass, so the call is tried again. */
+export function isTransient(error: unknown): boolean {
   return error instanceof ZaloHttpError || (error instanceof ZaloApiError && error.errorCode >= 500);
 }
 
