@@ -129,8 +129,7 @@ export type InboundContent =
   | { kind: 'edited'; text: string }
   /** Forwarded, or sent via another bot: never an answer. */
   | { kind: 'forwarded' }
-  /** A button press. `action` is undefined for a payload this bot no longer understands. */
-  /** `shownAt`: when the message the button is on was sent, where the channel tells (a confirmation pressed hours later asks again). */
+  /** A button press. `action` is undefined for a payload this bot no longer understands; `shownAt`: when the message the button is on was sent, where the channel tells (a confirmation pressed hours later asks again). */
   | { kind: 'action'; action: Action | undefined; shownAt?: Date }
   /** A photo, sticker, voice message…: not an answer. */
   | { kind: 'other' };

@@ -478,8 +478,7 @@ function toListing(r: ListingRow, now: Date): CampaignListing {
   };
 }
 
-/** Every round, the latest opening first, with its progress. */
-/** The most recent rounds first; `limit` keeps a chat listing from counting every round ever held. */
+/** Every round, the latest opening first, with its progress; `limit` keeps a chat listing from counting every round ever held. */
 export async function listCampaigns(db: Kysely<Database>, clock: Clock, options: { limit?: number } = {}): Promise<CampaignListing[]> {
   let query = listingQuery(db).orderBy('c.opens_at', 'desc').orderBy('c.id', 'desc');
   if (options.limit !== undefined) query = query.limit(options.limit);
