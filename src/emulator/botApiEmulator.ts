@@ -13,7 +13,7 @@ import {
   parseJsonObject, readBody,
   postUpdate,
 } from './support.js';
-import type { Params } from './support.js';
+import type { FailureOptions, Params } from './support.js';
 
 export interface TgUser {
   id: number;
@@ -135,7 +135,13 @@ export interface BotApiEmulator {
   calls: Array<{ method: string; params: any; at: number }>;
   pendingUpdates(): number;
   waitUntilUpdatesConsumed(timeoutMs?: number): Promise<void>;
-  failNext(method: string, error: ApiErrorSpec, times?: number): void;
+  /**
+   * The next calls of `method` fail with `error` ('network': the connection is cut, no
+   * answer), `times` of them (default 1); with options, only the calls `when` accepts,
+   * after letting `after` of them through, and `delivered` (the call took effect, its
+   * answer was lost).
+   */
+  failNext(method: string, error: ApiErrorSpec | 'network', options?: number | FailureOptions): void;
   /**
    * The next call of `method` hangs, unanswered and without effect, until its client goes
    * away (as a request from a process killed before it got through). Resolves when it arrives.
@@ -720,8 +726,8 @@ class Emulator implements BotApiEmulator {
 
   // --- failure injection -----------------------------------------------------
 
-  failNext(method: string, error: ApiErrorSpec, times = 1): void {
-    this.failures.add(method.toLowerCase(), error, times);
+  failNext(method: string, error: ApiErrorSpec | 'network', options: number | FailureOptions = 1): void {
+    this.failures.add(method.toLowerCase(), error, options);
   }
 
   hangNext(method: string): Promise<void> {
@@ -760,14 +766,18 @@ class Emulator implements BotApiEmulator {
       });
       throw new ApiFailure({ error_code: 500, description: 'Internal Server Error: the client went away' });
     }
-    this.failures.throwIfDue(key);
+    const due = this.failures.take(key, params);
+    if (due && !due.delivered) throw due.error;
     const handler = this.handlers[key];
     if (!handler) throw new ApiFailure({ error_code: 404, description: 'Not Found: method not found' });
     if (sendsToChat(key)) this.guardChat(params);
     if (countsAsSend(key)) {
       this.rateLimit.take({ error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
     }
-    return handler(params, request);
+    const result = await handler(params, request);
+    // Done, and the answer lost on its way back.
+    if (due) throw due.error;
+    return result;
   }
 
   private guardChat(params: Params): void {

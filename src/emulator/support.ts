@@ -317,24 +317,74 @@ export class LongPoll<T> {
 // ---------------------------------------------------------------------------
 // Failures a test asks for
 
-/** failNext(): the next calls of a method fail with a given error, as many times as asked. */
-export class InjectedFailures {
-  private readonly queues = new Map<string, Array<{ error: ErrorSpec; remaining: number }>>();
+/** What failNext() injects: an error answer, or 'network': the connection is cut with no answer at all. */
+export type InjectedError = ErrorSpec | 'network';
 
-  /** Queues `error` for the next `times` calls of `key`, after any already queued. */
-  add(key: string, error: ErrorSpec, times: number): void {
+/** Which calls failNext() fails. A bare number is `times`. */
+export interface FailureOptions {
+  /** How many of the matching calls fail (default 1). */
+  times?: number;
+  /** Only calls whose parameters it accepts are matching (default: every call), e.g. one chat's. */
+  when?: (params: Params) => boolean;
+  /** Let this many matching calls through first: `after: 1` fails the second part of a long message. */
+  after?: number;
+  /**
+   * The call takes effect (the message is in the chat) and then fails: the answer was
+   * lost on its way back, so the sender cannot know that it arrived.
+   */
+  delivered?: boolean;
+}
+
+/** Thrown in a call's handling to cut its connection without answering, as a network failure does. */
+export class ConnectionCut extends Error {
+  constructor() {
+    super('connection cut');
+  }
+}
+
+/** A failure due for one call: what to throw, and whether the call takes effect first. */
+export interface DueFailure {
+  error: Error;
+  delivered: boolean;
+}
+
+interface Pending {
+  error: InjectedError;
+  remaining: number;
+  skip: number;
+  when: ((params: Params) => boolean) | undefined;
+  delivered: boolean;
+}
+
+/** failNext(): the next matching calls of a method fail with a given error, as many times as asked. */
+export class InjectedFailures {
+  private readonly queues = new Map<string, Pending[]>();
+
+  /** Queues `error` for the next matching calls of `key`, after any already queued. */
+  add(key: string, error: InjectedError, options: number | FailureOptions = {}): void {
+    const { times = 1, when, after = 0, delivered = false } = typeof options === 'number' ? { times: options } : options;
     const list = this.queues.get(key) ?? [];
-    list.push({ error, remaining: times });
+    list.push({ error, remaining: times, skip: after, when, delivered });
     this.queues.set(key, list);
   }
 
-  /** Throws the failure due for this call of `key`, if one is queued. */
-  throwIfDue(key: string): void {
-    const pending = this.queues.get(key)?.[0];
-    if (!pending) return;
+  /**
+   * The failure due for this call of `key`, counted; undefined when it goes through. The
+   * first queued failure whose `when` accepts the call decides (one let through by `after`
+   * is not looked at by the failures queued after it).
+   */
+  take(key: string, params: Params): DueFailure | undefined {
+    const list = this.queues.get(key);
+    const index = list?.findIndex((p) => !p.when || p.when(params)) ?? -1;
+    const pending = index >= 0 ? list![index]! : undefined;
+    if (!pending) return undefined;
+    if (pending.skip > 0) {
+      pending.skip -= 1;
+      return undefined;
+    }
     pending.remaining -= 1;
-    if (pending.remaining <= 0) this.queues.get(key)?.shift();
-    throw new ApiFailure(pending.error);
+    if (pending.remaining <= 0) list!.splice(index, 1);
+    return { error: pending.error === 'network' ? new ConnectionCut() : new ApiFailure(pending.error), delivered: pending.delivered };
   }
 }
 
@@ -428,6 +478,11 @@ export class ApiServer<R extends { params: Params }> {
       const result = await options.invoke(method, request, res);
       respond(res, 200, { ok: true, result });
     } catch (error) {
+      if (error instanceof ConnectionCut) {
+        // No answer at all: the client sees the connection drop (a network error).
+        req.socket.destroy();
+        return;
+      }
       const spec = error instanceof ApiFailure
         ? error.spec
         : { error_code: 500, description: `Internal Server Error: ${(error as Error).message}` };

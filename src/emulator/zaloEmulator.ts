@@ -14,7 +14,7 @@ import {
   errorBody, parseJsonObject, readBody,
   postUpdate,
 } from './support.js';
-import type { Params } from './support.js';
+import type { FailureOptions, Params } from './support.js';
 
 /** A person on Zalo. Ids are text (20 hex chars, or digit strings beyond 2^53). */
 export interface ZaloUser {
@@ -87,7 +87,14 @@ export interface ZaloEmulator {
   waitUntilUpdatesConsumed(timeoutMs?: number): Promise<void>;
   /** Long polls being held open (0 or 1). */
   openPolls(): number;
-  failNext(method: string, error: ZaloApiErrorSpec, times?: number): void;
+  /**
+   * The next calls of `method` fail with `error` ('network': the connection is cut, no
+   * answer), `times` of them (default 1); with options, only the calls `when` accepts,
+   * after letting `after` of them through, and `delivered` (the call took effect, its
+   * answer was lost). E.g. the second part of a long message to one person fails once:
+   * `failNext('sendMessage', { error_code: 503, … }, { when: (p) => p.chat_id === id, after: 1 })`.
+   */
+  failNext(method: string, error: ZaloApiErrorSpec | 'network', options?: number | FailureOptions): void;
   blockUser(userId: string): void;
   setRateLimit(perSecond: number | null): void;
   close(): Promise<void>;
@@ -359,8 +366,8 @@ class Emulator implements ZaloEmulator {
 
   // --- failure injection -----------------------------------------------------
 
-  failNext(method: string, error: ZaloApiErrorSpec, times = 1): void {
-    this.failures.add(method, error, times);
+  failNext(method: string, error: ZaloApiErrorSpec | 'network', options: number | FailureOptions = 1): void {
+    this.failures.add(method, error, options);
   }
 
   blockUser(userId: string): void {
@@ -383,12 +390,16 @@ class Emulator implements ZaloEmulator {
   // --- dispatch ----------------------------------------------------------------
 
   private async invoke(method: string, params: Params, res: ServerResponse): Promise<unknown> {
-    this.failures.throwIfDue(method);
+    const due = this.failures.take(method, params);
+    if (due && !due.delivered) throw due.error;
     const handler = this.handlers[method];
     if (!handler) throw new ApiFailure({ error_code: 404, description: 'Not Found: method not found' });
     if (CHAT_METHODS.has(method)) this.guardChat(requireChatId(params));
     if (SEND_METHODS.has(method)) this.rateLimit.take({ error_code: 429, description: 'Too many requests: rate limit exceeded' });
-    return handler(params, res);
+    const result = await handler(params, res);
+    // Done, and the answer lost on its way back.
+    if (due) throw due.error;
+    return result;
   }
 
   private guardChat(chatId: string): void {
