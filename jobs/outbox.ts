@@ -7,6 +7,12 @@
  * decides whether an admin's «Gửi lại» may send it again. What a message says and how it
  * is shown are the channel sender's business (buttons on Telegram, numbered lines on Zalo).
  *
+ * A long message goes out part by part (the sender's parts): after each but the last the
+ * ledger records how many went out, with the parts, so every retry resumes at the first
+ * part not delivered, in the text it began with. A part sent by a worker killed before its
+ * record is sent again on resume: at most one part twice (the delivery then flagged
+ * maybe_duplicate as interrupted), never one lost.
+ *
  * Quiet hours and holidays are enforced here too, at the moment of sending (policy:
  * quietWaitMs): a slot planned at 08:00 can still reach the outbox at 23:00; its jobs
  * wait for the next allowed time.
@@ -14,12 +20,12 @@
 import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { ChannelSender, Identity } from '../src/chat/port.js';
+import type { ChannelSender, Identity, OutboundPart, SentPart } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';
-import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, type DeliveryOutcome } from '../src/services/deliveries.js';
+import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, recordPartSent, resumePoint, type DeliveryOutcome } from '../src/services/deliveries.js';
 import { composeQueuedDelivery } from '../src/services/deliveryContent.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
@@ -60,6 +66,10 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
     if (recorded) count('skipped');
     return recorded ? 'skipped' : 'already handled';
   }
+  // Whether it still goes out is decided afresh (above); what it says, once a part of it is
+  // out, is not: the rest of the text it began with follows, not a new rendering of it.
+  const to = delivery.external_id!;
+  const plan = resumePoint(delivery, sender.channel, to) ?? { parts: sender.parts(composition.message), next: 0 };
   if (!(await claimDelivery(db, delivery.id, clock.now()))) return 'already handled';
   const finish = async (outcome: DeliveryOutcome) => {
     await recordOutcome(db, delivery.id, outcome, clock.now());
@@ -67,9 +77,12 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   };
 
   try {
-    const sent = await sender.send(delivery.external_id!, composition.message);
+    // A Postgres error recording a part is not the channel's: classify rethrows it, the row
+    // stays 'sending' and is queued again as interrupted, from the last part recorded.
+    const sent = await sendRemainingParts(deps, delivery.id, to, plan);
+    if (!sent) return 'already handled';
     count(delivery.maybe_duplicate ? 'resent' : 'sent');
-    return finish({ status: 'sent', messageId: sent.messageId });
+    return finish({ status: 'sent', messageId: sent.messageId, parts: plan.parts.length });
   } catch (error) {
     const failure = sender.classify(error);
     count(failure.action);
@@ -90,6 +103,29 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
         throw error;
     }
   }
+}
+
+/**
+ * Sends the parts from `plan.next` on, in order, recording after each but the last how
+ * many went out (the last one's record is the outcome): a part that fails is where the
+ * retry starts. Undefined when the row was taken from this attempt meanwhile.
+ */
+async function sendRemainingParts(
+  deps: Pick<OutboxDeps, 'db' | 'clock' | 'sender'>,
+  deliveryId: string,
+  to: string,
+  plan: { parts: OutboundPart[]; next: number },
+): Promise<SentPart | undefined> {
+  const { db, clock, sender } = deps;
+  const { parts } = plan;
+  let last: SentPart | undefined;
+  for (let i = plan.next; i < parts.length; i++) {
+    last = await sender.sendPart(to, parts[i]!);
+    const more = i + 1 < parts.length;
+    if (more && !(await recordPartSent(db, deliveryId, { channel: sender.channel, to, parts }, i + 1, clock.now()))) return undefined;
+  }
+  if (!last) throw new Error(`delivery ${deliveryId}: a message with no text to send`);
+  return last;
 }
 
 export function startOutboxWorker(deps: OutboxDeps, options: { connection: Redis; prefix: string; maxPerSecond: number; concurrency?: number }): Worker<OutboxJob> {

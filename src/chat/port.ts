@@ -231,13 +231,42 @@ export type SendFailure =
   | { action: 'failed'; reason: string }
   | { action: 'retry'; reason: string };
 
+/**
+ * One of the messages a channel sends a long message as: its text in the channel's own
+ * format (Telegram's HTML, Zalo's plain text), and the options it carries where the
+ * channel shows them as buttons (Telegram: on the last part). Plain JSON, so the outbox
+ * can keep the parts of a message it has begun and send the rest of the same text later.
+ */
+export interface OutboundPart {
+  text: string;
+  options?: Option[][];
+}
+
+/** A part the platform took: its message id, and its place in the chat when the platform tells. */
+export interface SentPart {
+  messageId: string;
+  order?: ChatOrder;
+}
+
 /** The outbound side of a channel, for the outbox and the chat layer's replies alike. */
 export interface ChannelSender {
   readonly channel: ChannelName;
-  /** Sends one message (split by the adapter if long); the id of the last part sent, and its place in the chat when the platform tells. */
-  send(externalId: string, message: OutboundMessage): Promise<{ messageId: string; order?: ChatOrder }>;
-  /** What the outbox does with an error thrown by send; rethrows what it does not know. */
+  /** Sends one message (split by the adapter if long): every part in order, and what the last part gave. */
+  send(externalId: string, message: OutboundMessage): Promise<SentPart>;
+  /** The parts `send` sends the message as, in order (pure: the same message gives the same parts). */
+  parts(message: OutboundMessage): OutboundPart[];
+  /** Sends one part: the outbox sends them one by one, recording after each how far it got. */
+  sendPart(externalId: string, part: OutboundPart): Promise<SentPart>;
+  /** What the outbox does with an error thrown by send or sendPart; rethrows what it does not know. */
   classify(error: unknown): SendFailure;
+}
+
+/** Sends `parts` in order, each once; what the last gave. A message with no part is a bug of its caller. */
+export async function sendInOrder(parts: readonly OutboundPart[], sendPart: (part: OutboundPart) => Promise<SentPart>): Promise<SentPart> {
+  let last: SentPart | undefined;
+  for (const part of parts) last = await sendPart(part);
+  if (!last) throw new Error('a message with no text to send');
+  return last;
 }
 
 /** What makes an inbound event unique: services record it with their writes, so a redelivery changes nothing. */

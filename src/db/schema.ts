@@ -1,6 +1,6 @@
 /** Table types for Kysely. Kept in step with migrations/ by hand. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { ChannelName } from '../chat/port.js';
+import type { ChannelName, OutboundPart } from '../chat/port.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -151,6 +151,17 @@ export interface DeliveriesTable {
   resent_at: NullableTimestamp;
   /** Of a failed row: whether and when it may be sent again (see migrations/0007_delivery_retries.ts). */
   failure: 'unreachable' | 'rejected' | 'transient' | 'interrupted' | null;
+  /** How many of the message's parts the channel took (see migrations/0011_delivery_parts_sent.ts). */
+  parts_sent: Generated<number>;
+  /** The parts of a message of several, kept once its first went out: the rest is sent from them. */
+  parts: Json<BegunParts> | null;
+}
+
+/** A long message begun: its parts as `channel` sends them, to the chat `to`. */
+export interface BegunParts {
+  channel: ChannelName;
+  to: string;
+  parts: OutboundPart[];
 }
 
 export interface AdminWizardsTable {

@@ -6,12 +6,14 @@
  * generation, a redelivered job, a restarted worker or a flushed Redis cannot send
  * the same reminder twice. The one exception is deliberate: a row left in 'sending'
  * by a crash is queued again (a message nobody received is worse than one received
- * twice) and flagged maybe_duplicate, so admins see it in /dot N.
+ * twice) and flagged maybe_duplicate, so admins see it in /dot N. A message of several
+ * parts records each part as it goes (recordPartSent): resumed, it sends only those not
+ * delivered, so the doubt of an interruption is one part at most.
  */
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { isClosed } from '../campaigns/state.js';
-import type { ChannelName, EventKey, Identity } from '../chat/port.js';
-import type { Database, DeliveriesTable, DeliveryStatus, SlotKind } from '../db/schema.js';
+import type { ChannelName, EventKey, Identity, OutboundPart } from '../chat/port.js';
+import type { BegunParts, Database, DeliveriesTable, DeliveryStatus, SlotKind } from '../db/schema.js';
 import {
   ANNOUNCE_KEY,
   audienceOf,
@@ -343,7 +345,8 @@ export async function claimDelivery(db: Kysely<Database>, deliveryId: string, no
 }
 
 export type DeliveryOutcome =
-  | { status: 'sent'; messageId: string }
+  /** `parts`: how many the message was sent as (its last part's id is `messageId`). */
+  | { status: 'sent'; messageId: string; parts: number }
   | { status: 'skipped'; reason: string }
   /** `failure` decides whether «Gửi lại» may send it again (default 'rejected'). */
   | { status: 'failed'; reason: string; failure?: DeliveryFailure }
@@ -370,12 +373,48 @@ export async function recordOutcome(
       message_id: outcome.status === 'sent' ? outcome.messageId : null,
       sent_at: outcome.status === 'sent' ? now : null,
       failure: outcome.status === 'failed' ? (outcome.failure ?? 'rejected') : null,
+      ...(outcome.status === 'sent' ? { parts_sent: outcome.parts } : {}),
       updated_at: now,
     })
     .where('id', '=', deliveryId)
     .where('status', '=', from)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Part `partsSent` of a long message went out (and every one before it): written before
+ * the next is sent, with the parts, so that a retry sends the rest of this very text. A
+ * part sent and not yet recorded when the process dies is sent again after the row is
+ * queued again as interrupted (maybe_duplicate): at most one part twice, none lost. It
+ * touches updated_at, so a long send is not taken for one interrupted. False when the
+ * row is no longer being sent by this attempt (the sweep queued it again): stop there.
+ */
+export async function recordPartSent(db: Kysely<Database>, deliveryId: string, begun: BegunParts, partsSent: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ parts_sent: partsSent, parts: JSON.stringify(begun), updated_at: now })
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Where a delivery's message resumes: the parts it began with and the first not yet
+ * sent, when some went out already through this channel to this chat. Undefined when it
+ * starts whole: never begun, or begun elsewhere (moved to another channel, another
+ * account), where the person has seen none of it.
+ */
+export function resumePoint(
+  delivery: Pick<Delivery, 'parts' | 'parts_sent'>,
+  channel: ChannelName,
+  to: string,
+): { parts: OutboundPart[]; next: number } | undefined {
+  const begun = delivery.parts;
+  if (!begun || begun.channel !== channel || begun.to !== to) return undefined;
+  if (delivery.parts_sent <= 0 || delivery.parts_sent >= begun.parts.length) return undefined;
+  return { parts: begun.parts, next: delivery.parts_sent };
 }
 
 /**

@@ -83,15 +83,14 @@ const rowOf = async (chatId: number) => (await ledger()).find((r) => Number(r.ex
 function crashingSender(real: ChannelSender): ChannelSender {
   const never = new Promise<never>(() => undefined);
   return {
-    channel: real.channel,
-    classify: real.classify,
-    async send(externalId, message) {
+    ...real,
+    async sendPart(externalId, part) {
       const chatId = Number(externalId);
       if (DIED_BEFORE.includes(chatId) || chatId === POISON) return never;
       if (chatId === BLOCKED) {
         throw new GrammyError('Call to sendMessage failed', { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' }, 'sendMessage', {});
       }
-      const sent = await real.send(externalId, message);
+      const sent = await real.sendPart(externalId, part);
       return SENT_THEN_DIED.includes(chatId) ? never : sent;
     },
   };

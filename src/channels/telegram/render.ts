@@ -4,7 +4,7 @@
  * with the keyboard on the last part.
  */
 import { InlineKeyboard } from 'grammy';
-import type { OutboundMessage } from '../../chat/port.js';
+import type { OutboundMessage, OutboundPart } from '../../chat/port.js';
 import { splitText } from '../../text/split.js';
 import { encodeAction } from './callbackData.js';
 
@@ -12,7 +12,7 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
 
 export const htmlOptions = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
 
-export function keyboardOf(message: OutboundMessage): InlineKeyboard | undefined {
+export function keyboardOf(message: Pick<OutboundMessage, 'options'>): InlineKeyboard | undefined {
   if (message.options.length === 0) return undefined;
   const keyboard = new InlineKeyboard();
   for (const row of message.options) {
@@ -34,4 +34,11 @@ export function telegramText(message: OutboundMessage): string {
 
 export function telegramParts(message: OutboundMessage): TelegramParts {
   return { chunks: splitText(telegramText(message), TELEGRAM_TEXT_LIMIT), keyboard: keyboardOf(message) };
+}
+
+/** The outbox's parts: the chunks, the options riding on the last (as keyboardOf shows them when it is sent). */
+export function telegramOutboundParts(message: OutboundMessage): OutboundPart[] {
+  const chunks = splitText(telegramText(message), TELEGRAM_TEXT_LIMIT);
+  const last = chunks.length - 1;
+  return chunks.map((text, i) => (i === last && message.options.length > 0 ? { text, options: message.options } : { text }));
 }

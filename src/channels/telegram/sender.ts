@@ -1,7 +1,7 @@
-/** The outbound side of Telegram for the outbox: one message (split if long) to a user, and its errors classified. */
+/** The outbound side of Telegram for the outbox: one message (split if long, part by part) to a user, and its errors classified. */
 import { Api, GrammyError, HttpError } from 'grammy';
-import type { ChannelSender, ChatOrder, OutboundMessage, SendFailure } from '../../chat/port.js';
-import { htmlOptions, telegramParts } from './render.js';
+import { sendInOrder, type ChannelSender, type ChatOrder, type OutboundPart, type SendFailure } from '../../chat/port.js';
+import { htmlOptions, keyboardOf, telegramOutboundParts } from './render.js';
 
 /** What the outbox does with a Telegram error. */
 export function classifyTelegramError(error: unknown): SendFailure {
@@ -15,23 +15,22 @@ export function classifyTelegramError(error: unknown): SendFailure {
   throw error;
 }
 
-/** Sends every part of a message; the keyboard rides on the last. */
-export async function sendTelegramMessage(api: Api, chatId: string, message: OutboundMessage): Promise<{ messageId: string; order: ChatOrder }> {
-  const { chunks, keyboard } = telegramParts(message);
-  let last = 0;
-  for (const [i, chunk] of chunks.entries()) {
-    const isLast = i === chunks.length - 1;
-    const sent = await api.sendMessage(chatId, chunk, { ...htmlOptions, ...(isLast && keyboard ? { reply_markup: keyboard } : {}) });
-    last = sent.message_id;
-  }
+/** Sends one part, with the keyboard of the options it carries. */
+export async function sendTelegramPart(api: Api, chatId: string, part: OutboundPart): Promise<{ messageId: string; order: ChatOrder }> {
+  const keyboard = part.options ? keyboardOf({ options: part.options }) : undefined;
+  const sent = await api.sendMessage(chatId, part.text, { ...htmlOptions, ...(keyboard ? { reply_markup: keyboard } : {}) });
   // A private chat's message ids are one sequence for both sides: the id is the message's place.
-  return { messageId: String(last), order: last };
+  return { messageId: String(sent.message_id), order: sent.message_id };
 }
 
 export function createTelegramSender(api: Api): ChannelSender {
+  const sendPart = (externalId: string, part: OutboundPart) => sendTelegramPart(api, externalId, part);
   return {
     channel: 'telegram',
-    send: (externalId, message) => sendTelegramMessage(api, externalId, message),
+    // Every part of a message; the keyboard rides on the last.
+    send: (externalId, message) => sendInOrder(telegramOutboundParts(message), (part) => sendPart(externalId, part)),
+    parts: telegramOutboundParts,
+    sendPart,
     classify: classifyTelegramError,
   };
 }

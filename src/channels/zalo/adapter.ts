@@ -5,7 +5,7 @@
  * notice (Telegram's callback answer) has no place in Zalo: it is sent as a message.
  */
 import { handleEvent } from '../../chat/boundary.js';
-import type { ChannelSender, ChatOrder, OutboundMessage, Reply } from '../../chat/port.js';
+import { sendInOrder, type ChannelSender, type ChatOrder, type OutboundMessage, type OutboundPart, type Reply, type SentPart } from '../../chat/port.js';
 import type { Chat } from '../../chat/router.js';
 import type { Logger } from '../../logger.js';
 import { sleep } from '../sleep.js';
@@ -23,9 +23,13 @@ export const ZALO_TEXT_LIMIT = 2000;
  */
 export function createZaloSender(client: Pick<ZaloClient, 'sendMessage'>, options: { partAttempts?: number } = {}): ChannelSender {
   const attempts = Math.max(1, options.partAttempts ?? 1);
+  const sendPart = (chatId: string, part: OutboundPart) => sendZaloPart(client, chatId, part.text, attempts);
   return {
     channel: 'zalo',
-    send: (chatId, message) => sendParts(client, chatId, message, attempts),
+    // A part refused for the rate is sent again, never the parts before it: a long review arrives once, whole.
+    send: (chatId, message) => sendInOrder(zaloParts(message), (part) => sendPart(chatId, part)),
+    parts: zaloParts,
+    sendPart,
     classify: classifyZaloSendError,
   };
 }
@@ -34,24 +38,18 @@ export function createZaloSender(client: Pick<ZaloClient, 'sendMessage'>, option
 export const REPLY_PART_ATTEMPTS = 3;
 const MAX_PART_WAIT_MS = 5000;
 
-/**
- * Sends a message's parts in order. A part Zalo refuses for the rate is sent again,
- * never the parts before it: a long review arrives once, whole. Its place in the chat is
- * the last part's date, by Zalo's clock (none when Zalo gave no date).
- */
-async function sendParts(
-  client: Pick<ZaloClient, 'sendMessage'>,
-  chatId: string,
-  message: OutboundMessage,
-  attempts: number,
-): Promise<{ messageId: string; order?: ChatOrder }> {
-  let last: ZaloSentMessage | undefined;
-  for (const part of renderForText(message, ZALO_TEXT_LIMIT)) last = await sendPart(client, chatId, part, attempts);
-  if (!last) throw new Error('a Zalo message with no text to send');
-  return { messageId: last.message_id, ...(last.date !== undefined ? { order: last.date } : {}) };
+/** A message as Zalo shows it: plain text with its options as lines, cut at 2,000 characters. */
+function zaloParts(message: OutboundMessage): OutboundPart[] {
+  return renderForText(message, ZALO_TEXT_LIMIT).map((text) => ({ text }));
 }
 
-async function sendPart(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, text: string, attempts: number): Promise<ZaloSentMessage> {
+/** One part; its place in the chat is its date, by Zalo's clock (none when Zalo gave no date). */
+async function sendZaloPart(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, text: string, attempts: number): Promise<SentPart> {
+  const sent = await sendWithRateWaits(client, chatId, text, attempts);
+  return { messageId: sent.message_id, ...(sent.date !== undefined ? { order: sent.date } : {}) };
+}
+
+async function sendWithRateWaits(client: Pick<ZaloClient, 'sendMessage'>, chatId: string, text: string, attempts: number): Promise<ZaloSentMessage> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.sendMessage(chatId, text);
