@@ -63,10 +63,10 @@ export async function seedRound(db: Kysely<Database>, count: number): Promise<st
     from generate_series(1, ${cells}) i join organizations p on p.code = 'DB' || lpad((1 + (i - 1) / 9)::text, 6, '0')`.execute(db);
   await sql`insert into organizations (code, name, type)
     select 'CB' || lpad(i::text, 6, '0'), 'Chi bộ cơ sở số ' || i || ' <b>A & B</b>', 'chi_bo_co_so' from generate_series(1, ${count - parents - cells}) i`.execute(db);
-  await sql`insert into people (display_name, unreachable_at, unreachable_reason)
-    select 'Bí thư ' || o.id, case when o.id % 50 = 0 then now() end, case when o.id % 50 = 0 then 'Forbidden: bot was blocked by the user' end
-    from organizations o order by o.id`.execute(db);
-  await sql`insert into identities (channel, external_id, person_id) select 'telegram', (1000000 + p.id)::text, p.id from people p`.execute(db);
+  await sql`insert into people (display_name) select 'Bí thư ' || o.id from organizations o order by o.id`.execute(db);
+  await sql`insert into identities (channel, external_id, person_id, unreachable_at, unreachable_reason)
+    select 'telegram', (1000000 + p.id)::text, p.id, case when p.id % 50 = 0 then now() end, case when p.id % 50 = 0 then 'Forbidden: bot was blocked by the user' end
+    from people p`.execute(db);
   await sql`insert into memberships (person_id, organization_id)
     select p.id, substr(p.display_name, 8)::bigint from people p`.execute(db);
 

@@ -2,7 +2,8 @@
  * The outbox of one channel: sends one delivery per job, within the channel's limits.
  * The worker's limiter keeps the channel's rate under its cap (OUTBOX_MAX_PER_SECOND,
  * ZALO_MAX_PER_SECOND); a 429 pauses that channel's queue; network and 5xx errors retry
- * with backoff; a blocked or unknown user marks the person unreachable. Every outcome is
+ * with backoff; a blocked or unknown user marks that account unreachable, and the message
+ * goes to the person's account in another app when they have one. Every outcome is
  * written to the ledger, a failure with its kind (unreachable, rejected, transient), which
  * decides whether an admin's «Gửi lại» may send it again. What a message says and how it
  * is shown are the channel sender's business (buttons on Telegram, numbered lines on Zalo).
@@ -20,16 +21,16 @@
 import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { ChannelSender, Identity, OutboundPart, SentPart } from '../src/chat/port.js';
+import type { ChannelName, ChannelSender, Identity, OutboundPart, SentPart } from '../src/chat/port.js';
 import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';
-import { claimDelivery, markUnreachable, queuedDelivery, recordOutcome, recordPartSent, resumePoint, type DeliveryOutcome } from '../src/services/deliveries.js';
+import { claimDelivery, markUnreachable, moveToReachableAccount, queuedDelivery, recordOutcome, recordPartSent, resumePoint, type DeliveryOutcome } from '../src/services/deliveries.js';
 import { composeQueuedDelivery } from '../src/services/deliveryContent.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
-import { OUTBOX_ATTEMPTS, OUTBOX_QUEUES, type OutboxJob } from './queues.js';
+import { deliveryJobId, OUTBOX_ATTEMPTS, OUTBOX_QUEUES, type OutboxJob } from './queues.js';
 
 export interface OutboxDeps {
   db: Kysely<Database>;
@@ -44,6 +45,34 @@ export interface OutboxDeps {
   policy?: ReminderPolicy;
   /** Identities with admin rights by configuration: a digest or an escalation goes only to a person who is still an admin. */
   adminIds: readonly Identity[];
+  /**
+   * The outbox queues of the enabled channels (this one's too): a message this channel cannot
+   * deliver, the person's account here refusing it, goes to their account on one of the others.
+   * Unset: nowhere else (it is recorded unreachable).
+   */
+  elsewhere?: Partial<Record<ChannelName, Queue<OutboxJob>>>;
+}
+
+/** The enabled channels, when the worker was told them (elsewhere); unset: every channel. */
+function enabledChannels(deps: OutboxDeps): ChannelName[] | undefined {
+  return deps.elsewhere && (Object.keys(deps.elsewhere) as ChannelName[]);
+}
+
+/**
+ * The delivery, refused as unreachable on this channel, queued on the person's account in
+ * another enabled app (moveToReachableAccount) with its job; false when they have none.
+ * A job not added (Redis away) is added by the sweep.
+ */
+async function sendElsewhere(deps: OutboxDeps, deliveryId: string, from: 'sending' | 'queued', reason: string): Promise<boolean> {
+  const channels = (enabledChannels(deps) ?? []).filter((c) => c !== deps.sender.channel);
+  if (channels.length === 0) return false;
+  const moved = await moveToReachableAccount(deps.db, { deliveryId, from, channels, reason: `unreachable on ${deps.sender.channel}: ${reason}` }, deps.clock.now());
+  if (!moved) return false;
+  await deps.elsewhere?.[moved.channel]
+    ?.add('deliver', { deliveryId: moved.id }, { jobId: deliveryJobId(moved.id, moved.resendCount) })
+    .catch((err: unknown) => deps.logger.warn({ err, deliveryId: moved.id, channel: moved.channel }, 'delivery moved to another channel; its job is left to the sweep'));
+  deps.logger.info({ deliveryId: moved.id, from: deps.sender.channel, to: moved.channel }, 'account unreachable: delivery moved to the person\'s other account');
+  return true;
 }
 
 export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data' | 'attemptsMade'>): Promise<string> {
@@ -59,9 +88,11 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
       ? ({ kind: 'skip', reason: 'unreachable' } as const)
       : delivery.external_id === null
         ? ({ kind: 'skip', reason: 'no channel' } as const)
-        : await composeQueuedDelivery({ db, forms: deps.forms }, delivery, clock.now());
+        : await composeQueuedDelivery({ db, forms: deps.forms, channels: enabledChannels(deps) }, delivery, clock.now());
   const count = (outcome: OutboxOutcome) => outboxMessages.inc({ channel: sender.channel, outcome });
   if (composition.kind === 'skip') {
+    // Marked unreachable here before its turn (another message of theirs was refused): their other account, if any.
+    if (composition.reason === 'unreachable' && (await sendElsewhere(deps, delivery.id, 'queued', 'marked before sending'))) return 'moved';
     const recorded = await recordOutcome(db, delivery.id, { status: 'skipped', reason: composition.reason }, clock.now(), 'queued');
     if (recorded) count('skipped');
     return recorded ? 'skipped' : 'already handled';
@@ -93,7 +124,8 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
         await deps.queue.rateLimit(failure.retryAfterMs);
         throw Worker.RateLimitError();
       case 'unreachable':
-        await markUnreachable(db, delivery.person_id, failure.reason, clock.now());
+        await markUnreachable(db, { channel: sender.channel, externalId: delivery.external_id! }, failure.reason, clock.now());
+        if (await sendElsewhere(deps, delivery.id, 'sending', failure.reason)) return 'moved';
         return finish({ status: 'failed', reason: `unreachable: ${failure.reason}`, failure: 'unreachable' });
       case 'failed':
         return finish({ status: 'failed', reason: failure.reason, failure: 'rejected' });

@@ -125,8 +125,10 @@ export async function startJobs(deps: JobsDeps): Promise<RunningJobs> {
     const { scheduler, queues } = client;
     const audience = { adminIds: deps.config.adminIds, channels: deps.channels.map((c) => c.sender.channel) };
     workers.push(startSlotWorker({ db: deps.db, clock: deps.clock, logger: deps.logger, scheduler, audience, policy: deps.policy }, { connection: workerRedis, prefix }));
+    // A person's account that refuses messages on one channel: the outbox sends to their account on another.
+    const elsewhere = Object.fromEntries(deps.channels.map((c) => [c.sender.channel, queues.outbox[c.sender.channel]]));
     for (const { sender, maxPerSecond } of deps.channels) {
-      const outboxDeps = { db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, sender, queue: queues.outbox[sender.channel], policy: deps.policy, adminIds: deps.config.adminIds };
+      const outboxDeps = { db: deps.db, forms: deps.forms, clock: deps.clock, logger: deps.logger, sender, queue: queues.outbox[sender.channel], policy: deps.policy, adminIds: deps.config.adminIds, elsewhere };
       workers.push(startOutboxWorker(outboxDeps, { connection: workerRedis, prefix, maxPerSecond }));
     }
     const ensureSchedulers = async () => {

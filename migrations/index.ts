@@ -13,6 +13,7 @@ import * as m0006 from './0006_settings.js';
 import * as m0007 from './0007_delivery_retries.js';
 import * as m0008 from './0008_update_replies.js';
 import * as m0009 from './0009_shown_prompts.js';
+import * as m0010 from './0010_identity_unreachable.js';
 import * as m0011 from './0011_delivery_parts_sent.js';
 
 export const migrations: Record<string, Migration> = {
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0007_delivery_retries': m0007,
   '0008_update_replies': m0008,
   '0009_shown_prompts': m0009,
+  '0010_identity_unreachable': m0010,
   '0011_delivery_parts_sent': m0011,
 };

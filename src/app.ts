@@ -22,7 +22,7 @@ import { createChat, type Chat } from './chat/router.js';
 import { filesRoute } from './http/files.js';
 import { startHttpServer, TELEGRAM_WEBHOOK_PATH, ZALO_WEBHOOK_PATH, type Route } from './http/server.js';
 import { linkMaker, linkSecret } from './reports/links.js';
-import { reminderPolicy, type Config } from './config.js';
+import { enabledChannels, reminderPolicy, type Config } from './config.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
 import { ForeignSchemaError, migrateToLatest } from './db/migrate.js';
 import { formsDirs, loadForms } from './forms/load.js';
@@ -204,8 +204,9 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
     if (roles.web) {
       const secret = await linkSecret(db, config.linkSecret);
       const links = config.publicUrl ? linkMaker(config.publicUrl, secret) : undefined;
-      chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, ...(links ? { links } : {}) });
-      files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger });
+      const channels = enabledChannels(config);
+      chat = createChat({ db, clock, forms, adminIds: config.adminIds, logger, scheduler: jobs.scheduler, letterhead: config.letterhead, channels, ...(links ? { links } : {}) });
+      files = filesRoute({ db, forms, clock, letterhead: config.letterhead, secret, adminIds: config.adminIds, logger, channels });
       if (zaloClient && zaloSender && config.zalo) {
         const handle = createZaloHandler(chat, createZaloSender(zaloClient, { partAttempts: REPLY_PART_ATTEMPTS }), logger);
         const webhook = config.zalo.webhookSecret && config.publicUrl ? { url: `${config.publicUrl}${ZALO_WEBHOOK_PATH}`, secret: config.zalo.webhookSecret } : undefined;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { configMessages as cm } from './configMessages.js';
 import './zodLocale.js';
 import { parseIdentity, TELEGRAM_USER_ID } from './chat/identity.js';
-import type { Identity } from './chat/port.js';
+import type { ChannelName, Identity } from './chat/port.js';
 import type { QuietHours, ReminderPolicy } from './reminders/policy.js';
 import { isoCalendarDate } from './time.js';
 
@@ -291,4 +291,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
 /** The part of the configuration the reminder planner needs. */
 export function reminderPolicy(config: Pick<Config, 'quietHours' | 'holidays'>): ReminderPolicy {
   return { quietHours: config.quietHours, holidays: config.holidays };
+}
+
+/** The chat apps this installation talks through: those with a token. */
+export function enabledChannels(config: Pick<Config, 'botToken' | 'zalo'>): ChannelName[] {
+  return [...(config.botToken ? (['telegram'] as const) : []), ...(config.zalo ? (['zalo'] as const) : [])];
 }

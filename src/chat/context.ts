@@ -14,7 +14,7 @@ import type { PrefetchedStep } from '../services/reporting.js';
 import type { ChannelUser } from '../services/people.js';
 import type { RoundScheduler } from '../services/scheduling.js';
 import type { Clock } from '../time.js';
-import type { Identity, InboundEvent, Working } from './port.js';
+import type { ChannelName, Identity, InboundEvent, Working } from './port.js';
 
 export interface ChatDeps {
   db: Kysely<Database>;
@@ -31,6 +31,11 @@ export interface ChatDeps {
   letterhead?: Letterhead;
   /** Download links for channels that cannot send files; undefined without PUBLIC_URL. */
   links?: LinkMaker;
+  /**
+   * The channels this installation sends through: whether a person can be reached is judged
+   * by their accounts on these (/dot N, «Gửi lại», the workbook). Unset: every channel.
+   */
+  channels?: readonly ChannelName[];
 }
 
 export interface Caller {

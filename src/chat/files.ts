@@ -16,8 +16,8 @@ const MAX_UPLOAD_BYTES = 49 * 1024 * 1024;
 const MAX_PHOTO_HEIGHT = 2560;
 
 function artifactDeps(request: ChatRequest) {
-  const { db, forms, clock, letterhead } = request.deps;
-  return { db, forms, clock, letterhead: letterhead ?? {} };
+  const { db, forms, clock, letterhead, channels } = request.deps;
+  return { db, forms, clock, letterhead: letterhead ?? {}, channels };
 }
 
 /**

@@ -122,8 +122,8 @@ const NAMED_IN_DETAILS = 10;
 
 /** Who acknowledged the announcement, and who cannot be reached. */
 async function outreachLines(request: ChatRequest, campaignId: string): Promise<string[]> {
-  const { db } = request.deps;
-  const [acks, unreachable] = await Promise.all([announcementStats(db, campaignId, NAMED_IN_DETAILS), unreachableReporters(db, campaignId, NAMED_IN_DETAILS)]);
+  const { db, channels } = request.deps;
+  const [acks, unreachable] = await Promise.all([announcementStats(db, campaignId, NAMED_IN_DETAILS), unreachableReporters(db, campaignId, NAMED_IN_DETAILS, channels)]);
   const lines: string[] = [];
   const more = (total: number, shown: number) => (total > shown ? msg.andMore(total - shown) : '');
   if (acks.sent > 0) {
@@ -270,7 +270,7 @@ async function showRound(request: ChatRequest, id: string): Promise<Reply> {
     plan: describePlan({ offsets: c.reminderOffsets, time: c.reminderTime }),
   });
   const { db, clock } = request.deps;
-  const [outreach, problems] = await Promise.all([outreachLines(request, c.id), deliveryProblems(db, c.id, { limit: PROBLEMS_IN_DETAILS, now: clock.now(), adminIds: request.deps.adminIds })]);
+  const [outreach, problems] = await Promise.all([outreachLines(request, c.id), deliveryProblems(db, c.id, { limit: PROBLEMS_IN_DETAILS, now: clock.now(), adminIds: request.deps.adminIds, channels: request.deps.channels })]);
   const head = [text, ...outreach].join('\n');
   const canResend = c.state !== 'closed';
   const listed = problemLines(problems, { maxChars: DETAILS_MAX_CHARS - head.length - 1, canResend });
@@ -410,7 +410,7 @@ function remindCancelled(request: ChatRequest, campaignId: string): Promise<Repl
 /** «Gửi lại»: the round's failed deliveries that may be sent again are queued again. Records the event itself. */
 async function resendNow(request: ChatRequest, campaignId: string): Promise<Reply> {
   const { db, clock, scheduler } = request.deps;
-  const result = await resendFailedDeliveries(db, { campaignId, actor: actorOf(request), event: request.event, adminIds: request.deps.adminIds }, clock.now());
+  const result = await resendFailedDeliveries(db, { campaignId, actor: actorOf(request), event: request.event, adminIds: request.deps.adminIds, channels: request.deps.channels }, clock.now());
   switch (result.kind) {
     case 'seen':
       return NO_REPLY;

@@ -1,6 +1,7 @@
 /** What every command of the admin command line receives. */
 import type { Kysely } from 'kysely';
-import type { Config } from '../config.js';
+import type { ChannelName } from '../chat/port.js';
+import { enabledChannels, type Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import type { RoundScheduler } from '../services/scheduling.js';
 import type { Clock } from '../time.js';
@@ -41,4 +42,14 @@ export class CliError extends Error {
     super(message);
     this.name = 'CliError';
   }
+}
+
+/**
+ * The channels the bot sends through, by the tokens in this configuration; unset when it has
+ * none (the command line run with only DATABASE_URL): then every channel counts, rather than
+ * every reporter looking unreachable.
+ */
+export function cliChannels(config: Pick<Config, 'botToken' | 'zalo'>): ChannelName[] | undefined {
+  const channels = enabledChannels(config);
+  return channels.length > 0 ? channels : undefined;
 }

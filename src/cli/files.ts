@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { FileKind } from '../chat/port.js';
 import { prepareArtifact } from '../reports/artifacts.js';
 import { FormCache } from '../services/forms.js';
-import { CliError, type CliContext } from './context.js';
+import { cliChannels, CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
 
 /** The file system's refusal in words the office understands (a folder missing, no right to write there, a full disk). */
@@ -54,7 +54,7 @@ function register(program: Command, ctx: CliContext, name: string, file: FileKin
     .requiredOption(`--${file} <file>`, msg.fileOption)
     .action(async (campaignId: string, options: Record<string, string>) => {
       const path = options[file]!;
-      const deps = { db: ctx.db, forms: new FormCache(ctx.db), clock: ctx.clock, letterhead: ctx.config.letterhead };
+      const deps = { db: ctx.db, forms: new FormCache(ctx.db), clock: ctx.clock, letterhead: ctx.config.letterhead, channels: cliChannels(ctx.config) };
       const artifact = await prepareArtifact(deps, campaignId.trim().replace(/^#/, ''), file);
       if (!artifact) throw new CliError(msg.unknownCampaign(campaignId));
       await writeFileFrom(path, (output) => artifact.write(output));

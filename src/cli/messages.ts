@@ -61,6 +61,7 @@ export const cliMessages = {
   unknownOrg: (code: string) => `Không có tổ chức mang mã «${code}».`,
   noReporters: (code: string) => `Tổ chức ${code} chưa có người báo cáo nào.`,
   unreachableMark: '(không liên lạc được)',
+  refusedMark: (ids: string) => `(${ids} không nhận tin: đã chặn bot hoặc không còn tài khoản)`,
   notReporter: (id: string, code: string) => `${id} không phải người báo cáo của tổ chức ${code}; không có gì thay đổi.`,
   reporterRemoved: (name: string, code: string) => `Đã bỏ ${name} khỏi danh sách người báo cáo của ${code}.`,
   orgsImportDescription: 'Nhập hoặc cập nhật tổ chức từ tệp .csv hoặc .xlsx (cột: ma, ten, loai, ma_cap_tren)',

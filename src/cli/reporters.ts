@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { identityKey } from '../chat/identity.js';
 import type { Identity } from '../chat/port.js';
 import { listReporters, removeReporter } from '../services/reporters.js';
-import { CliError, type CliContext } from './context.js';
+import { cliChannels, CliError, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
 import { identityArgument, oneCode } from './parse.js';
 
@@ -14,10 +14,13 @@ export function registerReporterCommands(program: Command, ctx: CliContext): voi
     .description(msg.reportersListDescription)
     .requiredOption('--org <ma>', msg.optOneOrg, oneCode)
     .action(async (opts: { org: string }) => {
-      const list = await listReporters(ctx.db, opts.org);
+      const list = await listReporters(ctx.db, opts.org, cliChannels(ctx.config));
       if (!list) throw new CliError(msg.unknownOrg(opts.org));
       if (list.length === 0) ctx.err(msg.noReporters(opts.org));
-      for (const r of list) ctx.out(`${r.identities.map(identityKey).join(',') || '-'}\t${r.name}${r.unreachable ? `\t${msg.unreachableMark}` : ''}`);
+      for (const r of list) {
+        const mark = r.unreachable ? msg.unreachableMark : r.refused.length > 0 ? msg.refusedMark(r.refused.map(identityKey).join(',')) : undefined;
+        ctx.out(`${r.identities.map(identityKey).join(',') || '-'}\t${r.name}${mark ? `\t${mark}` : ''}`);
+      }
     });
 
   reporters

@@ -34,9 +34,8 @@ export interface PeopleTable extends ShownPromptColumns {
   last_answer_text: string | null;
   created_at: Timestamp;
   last_seen_at: Timestamp;
-  /** Set when the channel refused a message (the person blocked the bot); cleared when they write again. */
-  unreachable_at: NullableTimestamp;
-  unreachable_reason: string | null;
+  // people.unreachable_at and unreachable_reason are still in the database (migrations/0010_identity_unreachable.ts
+  // keeps them for the version before during a rolling upgrade) but no longer read or written: the mark is the account's.
 }
 
 /** Where the report's prompt was last shown to the person (migrations/0009_shown_prompts.ts); null before any. */
@@ -57,6 +56,12 @@ export interface IdentitiesTable {
   created_at: Generated<Date>;
   /** When the person last wrote from here; null for admins configured but never seen. */
   last_seen_at: NullableTimestamp;
+  /**
+   * Set when this chat app refused a message to this account (blocked the bot, no such user);
+   * cleared when the person writes from it again. Their other accounts are not affected.
+   */
+  unreachable_at: NullableTimestamp;
+  unreachable_reason: string | null;
 }
 
 export interface LinkCodesTable {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
-import type { FileKind } from '../chat/port.js';
+import type { ChannelName, FileKind } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import { inOneSnapshot } from '../db/snapshot.js';
 import { WorkbookAbandonedError } from './abandoned.js';
@@ -26,6 +26,8 @@ export interface ArtifactDeps {
   forms: FormCache;
   clock: Clock;
   letterhead: Letterhead;
+  /** The enabled channels: the workbook tells whether each reporter is reachable on them (unset: every channel). */
+  channels?: readonly ChannelName[];
 }
 
 export const CONTENT_TYPES: Record<FileKind, string> = {
@@ -115,7 +117,7 @@ async function rendererOf(kind: FileKind): Promise<Renderer> {
           const form = await deps.forms.get(summary.campaign.formId, summary.campaign.formVersion);
           const parents = await parentBreakdown(deps.db, summary, form);
           const byParent = parents.kind === 'columns' ? { byParent: parents.groups } : parents.kind === 'too_many' ? { parentsNotShown: parents.parents } : {};
-          await writeWorkbook({ summary, form, db: deps.db, ...byParent }, output);
+          await writeWorkbook({ summary, form, db: deps.db, channels: deps.channels, ...byParent }, output);
         },
       };
     }

@@ -351,8 +351,10 @@ export const workbookMessages = {
   /** Chưa nộp */
   noReporter: 'Chưa có người báo cáo',
   noAccount: 'Chưa liên kết tài khoản chat',
-  unreachable: 'Kênh chat từ chối gửi tin (người dùng đã chặn hoặc xóa tài khoản)',
-  unreachableReason: (reason: string) => `Kênh chat từ chối gửi tin: ${reason}`,
+  /** One account whose app refused messages: «Zalo từ chối gửi tin: …». */
+  refusedBy: (app: string, reason: string | null) => (reason ? `${app} từ chối gửi tin: ${reason}` : `${app} từ chối gửi tin (người dùng đã chặn hoặc xóa tài khoản)`),
+  noteSeparator: '; ',
+  noEnabledAccount: 'Không có tài khoản trên kênh chat bot đang dùng',
 
   /** File name: "tong-hop-12-nam-2026.xlsx". */
   fileName: (campaignId: string, slug: string) => (slug ? `tong-hop-${campaignId}-${slug}.xlsx` : `tong-hop-${campaignId}.xlsx`),

@@ -10,6 +10,7 @@
  * these rows adds up to the summary's totals.
  */
 import { sql, type Kysely } from 'kysely';
+import type { ChannelName } from '../chat/port.js';
 import { isBigintId } from '../db/ids.js';
 import type { Database, OrganizationType } from '../db/schema.js';
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
@@ -22,6 +23,8 @@ export interface RowsOptions {
   pageSize?: number;
   /** textAnswers: at most this many answers per question (the Word annex prints no more). */
   perQuestion?: number;
+  /** notSubmittedRows: the enabled channels, on which a reporter is reachable or not (unset: every channel). */
+  channels?: readonly ChannelName[];
 }
 
 export type ReportStatus = 'submitted' | 'draft' | 'not_started';
@@ -46,10 +49,13 @@ export interface Reporter {
   name: string;
   /** The chat apps the person has an account in ('telegram', 'zalo'), in name order. */
   channels: string[];
-  /** Has an account and the channel has not refused a message to them. */
+  /** Has an account on an enabled channel that has not refused a message to them. */
   reachable: boolean;
-  /** The channel's reason when it refused a message (people.unreachable_reason). */
-  reason: string | null;
+  /**
+   * The accounts whose chat app refused a message (blocked, deleted), with the app's reason
+   * (identities.unreachable_reason): one of two refused leaves the person reachable on the other.
+   */
+  refused: Array<{ channel: string; reason: string | null }>;
 }
 
 export interface NotSubmittedRow {
@@ -190,8 +196,10 @@ export async function* detailRows(db: Kysely<Database>, campaignId: string, form
   }
 }
 
+type Account = { channel: ChannelName; refused: boolean; reason: string | null };
+
 /** The reporters of these organizations, by organization id, each in name order. */
-async function reportersOf(db: Kysely<Database>, organizationIds: string[]): Promise<Map<string, Reporter[]>> {
+async function reportersOf(db: Kysely<Database>, organizationIds: string[], enabled: readonly ChannelName[] | undefined): Promise<Map<string, Reporter[]>> {
   const byOrg = new Map<string, Reporter[]>();
   if (organizationIds.length === 0) return byOrg;
   const rows = await db
@@ -200,14 +208,15 @@ async function reportersOf(db: Kysely<Database>, organizationIds: string[]): Pro
     .select([
       'm.organization_id',
       'p.display_name',
-      'p.unreachable_at',
-      'p.unreachable_reason',
       (eb) =>
         eb
           .selectFrom('identities as i')
-          .select(sql<string[]>`coalesce(array_agg(i.channel::text order by i.channel), '{}')`.as('channels'))
+          .select(
+            sql<Account[]>`coalesce(json_agg(json_build_object('channel', i.channel, 'refused', i.unreachable_at is not null, 'reason', i.unreachable_reason)
+              order by i.channel), '[]')`.as('accounts'),
+          )
           .whereRef('i.person_id', '=', 'p.id')
-          .as('channels'),
+          .as('accounts'),
     ])
     .where(sql<boolean>`m.organization_id = any(${organizationIds}::bigint[])`)
     .orderBy('m.organization_id')
@@ -215,10 +224,15 @@ async function reportersOf(db: Kysely<Database>, organizationIds: string[]): Pro
     .orderBy('p.id')
     .execute();
   for (const r of rows) {
-    const channels = r.channels ?? [];
+    const accounts = r.accounts ?? [];
     let reporters = byOrg.get(r.organization_id);
     if (!reporters) byOrg.set(r.organization_id, (reporters = []));
-    reporters.push({ name: r.display_name, channels, reachable: r.unreachable_at === null && channels.length > 0, reason: r.unreachable_reason });
+    reporters.push({
+      name: r.display_name,
+      channels: accounts.map((a) => a.channel),
+      reachable: accounts.some((a) => !a.refused && (!enabled || enabled.includes(a.channel))),
+      refused: accounts.filter((a) => a.refused).map((a) => ({ channel: a.channel, reason: a.reason })),
+    });
   }
   return byOrg;
 }
@@ -240,6 +254,7 @@ export async function* notSubmittedRows(db: Kysely<Database>, campaignId: string
     const reporters = await reportersOf(
       db,
       page.map((r) => r.id),
+      options?.channels,
     );
     for (const r of page) {
       yield { code: r.code, name: r.name, type: r.type, status: r.submission_id === null ? 'not_started' : 'draft', reporters: reporters.get(r.id) ?? [] };

@@ -14,6 +14,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
+import type { ChannelName } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import type { AnswerValue, Form, Question } from '../forms/schema.js';
 import { formatDateTime, formatDeadline, wallClock } from '../time.js';
@@ -32,6 +33,8 @@ export interface WorkbookInput {
   /** So many đảng bộ cơ sở that they are not columns (see MAX_PARENT_COLUMNS): Tổng hợp says where to find them. */
   parentsNotShown?: number;
   db: Kysely<Database>;
+  /** The enabled channels: a reporter is reachable on an account there (unset: every channel). */
+  channels?: readonly ChannelName[];
 }
 
 export const NUMBER_FORMATS = {
@@ -498,12 +501,20 @@ async function writeNotSubmittedSheet(workbook: ExcelJS.stream.xlsx.WorkbookWrit
   ]);
   await streamRows(
     list,
-    notSubmittedRows(input.db, input.summary.campaign.id),
+    notSubmittedRows(input.db, input.summary.campaign.id, { channels: input.channels }),
     (org) => {
       const head: CellValue[] = [org.code, org.name, organizationTypeHeadings[org.type] ?? org.type, m.statuses[org.status]];
       if (org.reporters.length === 0) list.write([...head, m.noReporter, null, m.no, null]);
       for (const r of org.reporters) {
-        const note = r.reason ? m.unreachableReason(r.reason) : r.channels.length === 0 ? m.noAccount : r.reachable ? null : m.unreachable;
+        // Each refused account by app: one blocked of two is worth knowing even when the other still reaches them.
+        const note =
+          r.channels.length === 0
+            ? m.noAccount
+            : r.refused.length > 0
+              ? r.refused.map((a) => m.refusedBy(m.channelNames[a.channel] ?? a.channel, a.reason)).join(m.noteSeparator)
+              : r.reachable
+                ? null
+                : m.noEnabledAccount;
         list.write([...head, r.name, channelList(r.channels), r.reachable ? m.yes : m.no, note]);
       }
     },

@@ -1,7 +1,7 @@
 /**
  * The delivery ledger: one row per (round, slot, organization, person). Fanning a
  * slot out writes its rows in one statement, each with the channel it goes through
- * (the person's most recent one); sending claims a row before calling the channel
+ * (the person's most recent reachable account); sending claims a row before calling the channel
  * and records the outcome after. Because a row moves queued → sending once per
  * generation, a redelivered job, a restarted worker or a flushed Redis cannot send
  * the same reminder twice. The one exception is deliberate: a row left in 'sending'
@@ -29,6 +29,7 @@ import type { Selectable } from 'kysely';
 import { recordAudit } from './audit.js';
 import { markUpdateProcessed } from './processedUpdates.js';
 import { inTransaction } from '../db/transaction.js';
+import { reachableChannel } from './reachability.js';
 
 export type Delivery = Selectable<DeliveriesTable>;
 /** What kind of failure a failed row records (see migrations/0007_delivery_retries.ts). */
@@ -46,7 +47,7 @@ export type FanOutResult =
 export interface Audience {
   /** Identities with admin rights by configuration (their people rows are created at start). */
   adminIds: readonly Identity[];
-  /** The channels this installation sends through; a person is reached on the most recent of theirs. */
+  /** The channels this installation sends through; a person is reached on their most recent account there that did not refuse messages. */
   channels: readonly ChannelName[];
 }
 
@@ -127,30 +128,36 @@ export async function fanOutSlot(
 const LEDGER_COLUMNS = ['campaign_id', 'organization_id', 'person_id', 'slot_key', 'kind', 'channel', 'status', 'reason', 'created_at', 'updated_at'] as const;
 
 /**
- * The columns every new ledger row shares; `p` is the recipient person and `ch` their
- * most recent identity on an enabled channel. Someone unreachable, or with no identity
- * on any enabled channel, is recorded, not queued.
+ * The columns every new ledger row shares; `p` is the recipient person and `ch` the
+ * identity they are reached on (recentChannel). Someone whose every identity on the
+ * enabled channels refused messages ('unreachable', on the most recent of them, so that
+ * «Gửi lại» knows where it failed), or who has none there ('no channel'), is recorded, not queued.
  */
 function ledgerFields(request: { slotKey: string; kind: SlotKind }, now: Date) {
   return [
     sql<string>`${request.slotKey}`.as('slot_key'),
     sql<SlotKind>`${request.kind}`.as('kind'),
     sql<ChannelName | null>`ch.channel`.as('channel'),
-    sql<string>`case when p.unreachable_at is null and ch.channel is not null then 'queued' else 'skipped' end`.as('status'),
-    sql<string | null>`case when p.unreachable_at is not null then 'unreachable' when ch.channel is null then 'no channel' end`.as('reason'),
+    sql<string>`case when ch.channel is not null and ch.unreachable_at is null then 'queued' else 'skipped' end`.as('status'),
+    sql<string | null>`case when ch.unreachable_at is not null then 'unreachable' when ch.channel is null then 'no channel' end`.as('reason'),
     sql<Date>`${now}::timestamptz`.as('created_at'),
     sql<Date>`${now}::timestamptz`.as('updated_at'),
   ] as const;
 }
 
-/** For a `left join lateral`: the recipient's most recent identity among the enabled channels, as `ch`. */
+/**
+ * For a `left join lateral`: the recipient's most recent reachable identity among the
+ * enabled channels, as `ch`; only when every one of them refused messages, the most recent
+ * of those (its unreachable_at set). A Zalo block leaves the person's Telegram account in use.
+ */
 function recentChannel(channels: readonly ChannelName[]) {
   return (eb: ExpressionBuilder<Database & { p: Database['people'] }, 'p'>) =>
     eb
       .selectFrom('identities as i')
-      .select('i.channel')
+      .select(['i.channel', 'i.unreachable_at'])
       .whereRef('i.person_id', '=', 'p.id')
       .where(sql<boolean>`i.channel = any(${[...channels]}::text[])`)
+      .orderBy(sql`i.unreachable_at is not null`)
       .orderBy(sql`i.last_seen_at desc nulls last`)
       .orderBy('i.created_at', 'desc')
       .limit(1)
@@ -212,8 +219,9 @@ async function insertDeliveries(
 
 /**
  * Queued deliveries whose channel is no longer enabled (Zalo switched off, say) go
- * through the person's most recent enabled channel instead, or are skipped when they
- * have none: otherwise they would wait for a worker that never comes. Returns how many moved.
+ * through the person's most recent enabled channel instead (a reachable account first),
+ * or are skipped when they have none: otherwise they would wait for a worker that never
+ * comes. Returns how many moved.
  */
 export async function rechannelQueued(db: Kysely<Database>, channels: readonly ChannelName[], now: Date): Promise<number> {
   const result = await sql`
@@ -224,7 +232,7 @@ export async function rechannelQueued(db: Kysely<Database>, channels: readonly C
       updated_at = ${now}
     from (
       select q.id, (select i.channel from identities i where i.person_id = q.person_id and i.channel = any(${[...channels]}::text[])
-                    order by i.last_seen_at desc nulls last, i.created_at desc limit 1) as channel
+                    order by i.unreachable_at is not null, i.last_seen_at desc nulls last, i.created_at desc limit 1) as channel
       from deliveries q
       where q.status = 'queued' and (q.channel is null or q.channel <> all(${[...channels]}::text[]))
     ) ch
@@ -419,7 +427,8 @@ export function resumePoint(
 
 /**
  * A queued delivery with its recipient: their account on the delivery's channel (null if
- * they have none left), and whether they are still who it is for (stillAddressed).
+ * they have none left), when that account refused a message (null while it can be
+ * reached), and whether they are still who it is for (stillAddressed).
  */
 export type QueuedDelivery = Delivery & { external_id: string | null; unreachable_at: Date | null; addressed: boolean };
 
@@ -428,19 +437,20 @@ export async function queuedDelivery(db: Kysely<Database>, deliveryId: string, a
   return db
     .selectFrom('deliveries as d')
     .innerJoin('people as p', 'p.id', 'd.person_id')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('identities as i')
+          .select(['i.external_id', 'i.unreachable_at'])
+          .whereRef('i.person_id', '=', 'd.person_id')
+          .where((w) => w('i.channel', '=', w.fn.coalesce('d.channel', sql<ChannelName>`'telegram'`)))
+          .orderBy(sql`i.last_seen_at desc nulls last`)
+          .limit(1)
+          .as('account'),
+      (j) => j.onTrue(),
+    )
     .selectAll('d')
-    .select((eb) => [
-      'p.unreachable_at',
-      stillAddressed(adminIds).as('addressed'),
-      eb
-        .selectFrom('identities as i')
-        .select('i.external_id')
-        .whereRef('i.person_id', '=', 'd.person_id')
-        .where((w) => w('i.channel', '=', w.fn.coalesce('d.channel', sql<ChannelName>`'telegram'`)))
-        .orderBy(sql`i.last_seen_at desc nulls last`)
-        .limit(1)
-        .as('external_id'),
-    ])
+    .select(['account.external_id', 'account.unreachable_at', stillAddressed(adminIds).as('addressed')])
     .where('d.id', '=', deliveryId)
     .where('d.status', '=', 'queued')
     .executeTakeFirst();
@@ -486,13 +496,46 @@ export async function resendInterruptedDeliveries(
   };
 }
 
-export async function markUnreachable(db: Kysely<Database>, personId: string, reason: string, now: Date): Promise<void> {
-  await db.updateTable('people').set({ unreachable_at: now, unreachable_reason: reason }).where('id', '=', personId).execute();
+/**
+ * The chat app refused a message to this account (blocked the bot, no such user): nothing
+ * more goes to it until the person writes from it again (people.ts identitySeen). Only this
+ * account: the person's accounts in other apps are still used.
+ */
+export async function markUnreachable(db: Kysely<Database>, account: Identity, reason: string, now: Date): Promise<void> {
+  await db
+    .updateTable('identities')
+    .set({ unreachable_at: now, unreachable_reason: reason })
+    .where('channel', '=', account.channel)
+    .where('external_id', '=', account.externalId)
+    .execute();
 }
 
-/** The person wrote to the bot again: messages reach them. */
-export async function markReachable(db: Kysely<Database>, personId: string): Promise<void> {
-  await db.updateTable('people').set({ unreachable_at: null, unreachable_reason: null }).where('id', '=', personId).where('unreachable_at', 'is not', null).execute();
+/**
+ * The delivery's account cannot be reached (refused just now, from 'sending'; or marked
+ * before its turn, from 'queued'): when the person has another account, on one of these
+ * channels, that can be, the delivery is queued on it instead — the message never reached
+ * them, so it is no duplicate — as a new generation whose job the caller adds (or the
+ * sweep, which finds it by resent_at = updated_at). Undefined when they have no such
+ * account, or the row had moved on.
+ */
+export async function moveToReachableAccount(
+  db: Kysely<Database>,
+  request: { deliveryId: string; from: 'sending' | 'queued'; channels: readonly ChannelName[]; reason: string },
+  now: Date,
+): Promise<WaitingDelivery | undefined> {
+  const { rows } = await sql<{ id: string; channel: ChannelName; resend_count: number }>`
+    update deliveries d set channel = other.channel, status = 'queued', reason = ${request.reason},
+      resend_count = d.resend_count + 1, resent_at = ${now}, updated_at = ${now}
+    from (
+      select i.channel from deliveries q join identities i on i.person_id = q.person_id
+      where q.id = ${request.deliveryId} and i.unreachable_at is null and i.channel = any(${[...request.channels]}::text[])
+        and i.channel <> coalesce(q.channel, 'telegram')
+      order by i.last_seen_at desc nulls last, i.created_at desc limit 1
+    ) other
+    where d.id = ${request.deliveryId} and d.status = ${request.from}
+    returning d.id, d.channel, d.resend_count
+  `.execute(db);
+  return rows[0] && toWaiting(rows[0]);
 }
 
 /** "Đã nhận" on an announcement: only the person it was sent to can acknowledge it. */
@@ -588,17 +631,19 @@ const DOUBLED = sql<boolean>`(d.maybe_duplicate and d.status in ('sent', 'queued
 
 /**
  * An undelivered row «Gửi lại» sends again: its failure was transient (network, server,
- * interruptions), or its person can be reached again — wrote to the bot after blocking it
- * (unreachable cleared), or after the chat app refused the message. Only today's digest
+ * interruptions), or its person can be reached again — has an account on the enabled
+ * channels that did not refuse messages (wrote to the bot after blocking it, or an account
+ * in the other app), or wrote after the chat app refused the message. Only today's digest
  * (policy: currentDigestKey).
  * `d` is the delivery, `p` its person.
  */
-function resendable(now: Date, adminIds: readonly Identity[]) {
+function resendable(now: Date, adminIds: readonly Identity[], channels: readonly ChannelName[] | undefined) {
+  const reachable = sql<boolean>`(${reachableChannel('d.person_id', channels)}) is not null`;
   return sql<boolean>`(${UNDELIVERED} and d.channel is not null and ${stillAddressed(adminIds)}
     and (d.kind <> 'digest' or d.slot_key = ${currentDigestKey(now)})
-    and case when d.status = 'skipped' then p.unreachable_at is null
+    and case when d.status = 'skipped' then ${reachable}
              else case coalesce(d.failure, 'rejected')
-               when 'unreachable' then p.unreachable_at is null
+               when 'unreachable' then ${reachable}
                when 'rejected' then exists (select 1 from identities i where i.person_id = d.person_id and i.last_seen_at > d.updated_at)
                else true end end)`;
 }
@@ -638,9 +683,9 @@ export interface DeliveryProblems {
 export async function deliveryProblems(
   db: Kysely<Database>,
   campaignId: string,
-  options: { limit: number; now: Date; adminIds: readonly Identity[] },
+  options: { limit: number; now: Date; adminIds: readonly Identity[]; channels?: readonly ChannelName[] },
 ): Promise<DeliveryProblems> {
-  const canResend = resendable(options.now, options.adminIds);
+  const canResend = resendable(options.now, options.adminIds, options.channels);
   const base = db
     .selectFrom('deliveries as d')
     .innerJoin('people as p', 'p.id', 'd.person_id')
@@ -703,13 +748,14 @@ export type ResendResult = { kind: 'seen' } | { kind: 'unknown' } | { kind: 'clo
 
 /**
  * «Gửi lại»: puts back in the queue every delivery of the round that may be sent again
- * (see resendable), each with a new generation for its outbox job; the scheduler gives
- * them jobs (deliveriesRequeued, or the next sweep). A closed round sends nothing more.
+ * (see resendable), each with a new generation for its outbox job, on the channel of the
+ * person's most recent reachable account (a Zalo block sends it over Telegram); the
+ * scheduler gives them jobs (deliveriesRequeued, or the next sweep). A closed round sends nothing more.
  * The event is recorded in the same transaction: a redelivered press changes nothing.
  */
 export async function resendFailedDeliveries(
   db: Kysely<Database>,
-  request: { campaignId: string; actor: string; event: EventKey; adminIds: readonly Identity[] },
+  request: { campaignId: string; actor: string; event: EventKey; adminIds: readonly Identity[]; channels?: readonly ChannelName[] },
   now: Date,
 ): Promise<ResendResult> {
   const { campaignId, actor } = request;
@@ -720,9 +766,10 @@ export async function resendFailedDeliveries(
     if (isClosed(round, now)) return { kind: 'closed' };
     const result = await sql`
       update deliveries d set status = 'queued', reason = null, failure = null,
+        channel = coalesce(${reachableChannel('d.person_id', request.channels)}, d.channel),
         resend_count = d.resend_count + 1, resent_at = ${now}, updated_at = ${now}
       from people p
-      where p.id = d.person_id and d.campaign_id = ${campaignId} and ${INDEXED} and ${resendable(now, request.adminIds)}
+      where p.id = d.person_id and d.campaign_id = ${campaignId} and ${INDEXED} and ${resendable(now, request.adminIds, request.channels)}
     `.execute(tx);
     const count = Number(result.numAffectedRows ?? 0n);
     if (count > 0) await recordAudit(tx, { actor, action: 'campaign.resend', details: { campaignId, count }, at: now });

@@ -6,6 +6,7 @@
  * digest costs no query, a closed round or a moot reminder costs one.
  */
 import type { Kysely } from 'kysely';
+import type { ChannelName } from '../chat/port.js';
 import type { Database } from '../db/schema.js';
 import {
   composeDelivery,
@@ -22,10 +23,13 @@ import { listNotSubmitted } from '../reports/figures.js';
 import { loadAnswers } from './answers.js';
 import { campaignProgress } from './campaigns.js';
 import type { FormCache } from './forms.js';
+import { unreachablePerson } from './reachability.js';
 
 export interface DeliveryContentDeps {
   db: Kysely<Database>;
   forms: FormCache;
+  /** The enabled channels: an escalation calls a reporter unreachable when every account of theirs there refused messages (unset: every channel). */
+  channels?: readonly ChannelName[];
 }
 
 type RoundRow = { form_id: string; form_version: number; period_label: string; due_at: Date };
@@ -71,11 +75,11 @@ async function readEscalation(deps: DeliveryContentDeps, delivery: DeliveryRef):
     .selectFrom('memberships as m')
     .innerJoin('organizations as o', 'o.id', 'm.organization_id')
     .innerJoin('people as p', 'p.id', 'm.person_id')
-    .select(['o.code', 'p.display_name', 'p.unreachable_at'])
+    .select(['o.code', 'p.display_name', unreachablePerson('p.id', deps.channels).as('unreachable')])
     .where('o.code', 'in', missing.first.map((o) => o.code))
     .orderBy('p.display_name')
     .execute();
-  const reporters = rows.map((r) => ({ organizationCode: r.code, displayName: r.display_name, unreachable: r.unreachable_at !== null }));
+  const reporters = rows.map((r) => ({ organizationCode: r.code, displayName: r.display_name, unreachable: r.unreachable }));
   return { kind: 'escalation', round, missing, reporters };
 }
 

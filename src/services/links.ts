@@ -76,8 +76,7 @@ async function mergePeople(tx: Kysely<Database>, from: string, into: string): Pr
   await sql`update people k set
       is_admin = k.is_admin or f.is_admin,
       active_submission_id = coalesce(k.active_submission_id, f.active_submission_id),
-      seen_step = case when k.active_submission_id is null then f.seen_step else k.seen_step end,
-      unreachable_at = null, unreachable_reason = null
+      seen_step = case when k.active_submission_id is null then f.seen_step else k.seen_step end
     from people f where k.id = ${into} and f.id = ${from}`.execute(tx);
   await tx.deleteFrom('people').where('id', '=', from).execute();
 }

@@ -84,23 +84,21 @@ export interface KnownPerson {
 const LAST_SEEN_RESOLUTION = '10 minutes';
 
 /**
- * What looking up who wrote also writes, as the CTEs `reached` and `touched` of the
- * statement that reads the person: this identity is the one they last wrote from (messages
- * follow the most recent channel), and they can be reached again if they had blocked the
- * bot. The stamp is refreshed at most every few minutes, unless another identity of the
- * person is more recent. The statement's reads see the person as before these writes.
+ * What looking up who wrote also writes, as the CTE `touched` of the statement that reads
+ * the person: this identity is the one they last wrote from (messages follow the most
+ * recent channel), and it can be reached again if they had blocked the bot there. Only
+ * this account: a message on Telegram says nothing of a block on Zalo, which stands until
+ * they write on Zalo. The stamp is refreshed at most every few minutes, unless another
+ * identity of the person is more recent or this one was marked unreachable. The
+ * statement's reads see the person as before these writes.
  */
 export function identitySeen(identity: Identity, now: Date) {
-  return sql`reached as (
-      -- Someone who blocked the bot and now writes again can be reached again.
-      update people set unreachable_at = null, unreachable_reason = null
-      where id = (select person_id from identities where channel = ${identity.channel} and external_id = ${identity.externalId})
-        and unreachable_at is not null
-    ),
-    touched as (
-      update identities me set last_seen_at = ${now}
+  // One update of the row (two CTEs updating one row in a statement leave only one of them done).
+  return sql`touched as (
+      update identities me set last_seen_at = ${now}, unreachable_at = null, unreachable_reason = null
       where me.channel = ${identity.channel} and me.external_id = ${identity.externalId}
         and (me.last_seen_at is null or me.last_seen_at < ${now}::timestamptz - ${LAST_SEEN_RESOLUTION}::interval
+             or me.unreachable_at is not null
              or exists (select 1 from identities o where o.person_id = me.person_id
                         and (o.channel, o.external_id) <> (me.channel, me.external_id) and o.last_seen_at > me.last_seen_at))
       returning me.person_id
@@ -109,7 +107,7 @@ export function identitySeen(identity: Identity, now: Date) {
 
 /** The person `p` as KnownPerson needs it; its id as person_id, so that other tables' ids can sit beside it. */
 export const KNOWN_PERSON_COLUMNS = sql`p.id as person_id, p.display_name, p.username, p.is_admin, p.active_submission_id, p.seen_step,
-      p.created_at, p.last_seen_at, p.unreachable_at, p.unreachable_reason, p.last_answer_text,
+      p.created_at, p.last_seen_at, p.last_answer_text,
       (select json_agg(json_build_object('channel', i.channel, 'externalId', i.external_id)) from identities i where i.person_id = p.id) as identities`;
 
 export type KnownPersonRow = Omit<Person, 'id'> & { person_id: string; identities: Identity[] };
@@ -125,8 +123,6 @@ export function knownPersonOf(row: KnownPersonRow): KnownPerson {
       seen_step: row.seen_step,
       created_at: row.created_at,
       last_seen_at: row.last_seen_at,
-      unreachable_at: row.unreachable_at,
-      unreachable_reason: row.unreachable_reason,
       last_answer_text: row.last_answer_text,
     },
     identities: row.identities,

@@ -4,7 +4,7 @@
  * they just cannot open or answer the organization's reports any more.
  */
 import type { Kysely } from 'kysely';
-import type { Identity } from '../chat/port.js';
+import type { ChannelName, Identity } from '../chat/port.js';
 import { identityKey } from '../chat/identity.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../time.js';
@@ -15,18 +15,24 @@ export interface Reporter {
   personId: string;
   name: string;
   identities: Identity[];
+  /** Of those, the accounts whose chat app refused a message (blocked the bot, deleted). */
+  refused: Identity[];
+  /** Every account on the enabled channels refused: nothing reaches them (someone with none there is not counted). */
   unreachable: boolean;
 }
 
-/** The organization's reporters with their accounts; undefined when there is no such organization. */
-export async function listReporters(db: Kysely<Database>, orgCode: string): Promise<Reporter[] | undefined> {
+/**
+ * The organization's reporters with their accounts; undefined when there is no such
+ * organization. `channels`: the enabled ones, on which a reporter is unreachable or not (unset: every channel).
+ */
+export async function listReporters(db: Kysely<Database>, orgCode: string, channels?: readonly ChannelName[]): Promise<Reporter[] | undefined> {
   const org = await db.selectFrom('organizations').select('id').where('code', '=', orgCode.trim()).executeTakeFirst();
   if (!org) return undefined;
   const rows = await db
     .selectFrom('memberships as m')
     .innerJoin('people as p', 'p.id', 'm.person_id')
     .leftJoin('identities as i', 'i.person_id', 'p.id')
-    .select(['p.id', 'p.display_name', 'p.unreachable_at', 'i.channel', 'i.external_id'])
+    .select(['p.id', 'p.display_name', 'i.channel', 'i.external_id', 'i.unreachable_at'])
     .where('m.organization_id', '=', org.id)
     .orderBy('p.display_name')
     .orderBy('p.id')
@@ -34,9 +40,16 @@ export async function listReporters(db: Kysely<Database>, orgCode: string): Prom
     .execute();
   const byPerson = new Map<string, Reporter>();
   for (const r of rows) {
-    const reporter = byPerson.get(r.id) ?? { personId: r.id, name: r.display_name, identities: [], unreachable: r.unreachable_at !== null };
-    if (r.channel && r.external_id) reporter.identities.push({ channel: r.channel, externalId: r.external_id });
+    const reporter = byPerson.get(r.id) ?? { personId: r.id, name: r.display_name, identities: [], refused: [], unreachable: false };
+    if (r.channel && r.external_id) {
+      reporter.identities.push({ channel: r.channel, externalId: r.external_id });
+      if (r.unreachable_at) reporter.refused.push({ channel: r.channel, externalId: r.external_id });
+    }
     byPerson.set(r.id, reporter);
+  }
+  for (const reporter of byPerson.values()) {
+    const used = reporter.identities.filter((i) => !channels || channels.includes(i.channel));
+    reporter.unreachable = used.length > 0 && used.every((i) => reporter.refused.some((x) => x.channel === i.channel && x.externalId === i.externalId));
   }
   return [...byPerson.values()];
 }

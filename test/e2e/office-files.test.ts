@@ -194,14 +194,22 @@ describe('the office files on Zalo', () => {
     const identity = testDb.db.selectFrom('identities').where('channel', '=', 'zalo').where('external_id', '=', zaloAdmin.id);
     const { person_id } = await identity.select('person_id').executeTakeFirstOrThrow();
     const lastSeen = new Date('2026-01-02T03:04:05Z');
-    await testDb.db.updateTable('identities').set({ last_seen_at: lastSeen }).where('channel', '=', 'zalo').where('external_id', '=', zaloAdmin.id).execute();
-    await testDb.db.updateTable('people').set({ unreachable_at: lastSeen, unreachable_reason: 'blocked' }).where('id', '=', person_id).execute();
+    await testDb.db
+      .updateTable('identities')
+      .set({ last_seen_at: lastSeen, unreachable_at: lastSeen, unreachable_reason: 'blocked' })
+      .where('channel', '=', 'zalo')
+      .where('external_id', '=', zaloAdmin.id)
+      .execute();
     const served = await fetch(links[2]!);
     expect(served.status).toBe(200);
     await served.arrayBuffer();
-    expect((await identity.select('last_seen_at').executeTakeFirstOrThrow()).last_seen_at).toEqual(lastSeen);
-    const person = await testDb.db.selectFrom('people').select(['unreachable_at', 'unreachable_reason']).where('id', '=', person_id).executeTakeFirstOrThrow();
-    expect(person).toEqual({ unreachable_at: lastSeen, unreachable_reason: 'blocked' });
+    // Neither stamped as seen nor made reachable again.
+    expect(await identity.select(['person_id', 'last_seen_at', 'unreachable_at', 'unreachable_reason']).executeTakeFirstOrThrow()).toEqual({
+      person_id,
+      last_seen_at: lastSeen,
+      unreachable_at: lastSeen,
+      unreachable_reason: 'blocked',
+    });
   });
 
   it('refuses an altered link with 403 and serves nothing', async () => {

@@ -117,8 +117,8 @@ describe('announcements, reminders and escalation through the outbox', () => {
     expect(escalation.plainText).toContain('CB03 — Chi bộ Sở Du lịch: chưa có người báo cáo đăng ký');
 
     await eventually(
-      async () => (await testDb.db.selectFrom('people as p').innerJoin('identities as i', 'i.person_id', 'p.id').select('p.unreachable_at').where('i.channel', '=', 'telegram').where('i.external_id', '=', String(blocker.id)).executeTakeFirstOrThrow()).unreachable_at,
-      'the blocked person to be marked unreachable',
+      async () => (await testDb.db.selectFrom('identities').select('unreachable_at').where('channel', '=', 'telegram').where('external_id', '=', String(blocker.id)).executeTakeFirstOrThrow()).unreachable_at,
+      'the blocked account to be marked unreachable',
     );
     const theirs = await eventually(async () => {
       const rows = await deliveriesOf(blocker.id);

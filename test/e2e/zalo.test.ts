@@ -65,7 +65,7 @@ async function personOf(channel: 'zalo' | 'telegram', externalId: string) {
   return testDb.db
     .selectFrom('people as p')
     .innerJoin('identities as i', 'i.person_id', 'p.id')
-    .select(['p.id', 'p.unreachable_at', 'p.unreachable_reason', 'i.external_id'])
+    .select(['p.id', 'i.unreachable_at', 'i.unreachable_reason', 'i.external_id'])
     .where('i.channel', '=', channel)
     .where('i.external_id', '=', externalId)
     .executeTakeFirst();

@@ -115,7 +115,10 @@ describe('migration 0003: a Telegram-only database keeps its people, deliveries 
     expect(columns.rows.map((c) => c.column_name)).not.toContain('telegram_user_id');
 
     const identities = await old.selectFrom('identities').selectAll().execute();
-    expect(identities).toEqual([{ channel: 'telegram', external_id: TELEGRAM_ID, person_id: personId, created_at: created, last_seen_at: seen }]);
+    // Never refused a message: no mark on the account (migrations/0010_identity_unreachable.ts).
+    expect(identities).toEqual([
+      { channel: 'telegram', external_id: TELEGRAM_ID, person_id: personId, created_at: created, last_seen_at: seen, unreachable_at: null, unreachable_reason: null },
+    ]);
     const found = await findPersonByIdentity(old, tg(TELEGRAM_ID), at('2026-12-02T09:00'));
     expect(found?.person).toMatchObject({ id: personId, display_name: 'Bí thư cũ' });
     expect(found?.identities).toEqual([tg(TELEGRAM_ID)]);

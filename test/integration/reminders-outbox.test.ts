@@ -9,8 +9,9 @@ import { runSlot, type SlotDeps } from '../../jobs/slots.js';
 import type { Database } from '../../src/db/schema.js';
 import type { BotApiEmulator } from '../../src/emulator/botApiEmulator.js';
 import { createCampaign } from '../../src/services/campaigns.js';
-import { fanOutSlot, markReachable } from '../../src/services/deliveries.js';
+import { fanOutSlot } from '../../src/services/deliveries.js';
 import { FormCache } from '../../src/services/forms.js';
+import { findPersonByIdentity } from '../../src/services/people.js';
 import { MANUAL_REMINDER_WINDOW_MS } from '../../src/reminders/policy.js';
 import { requestManualReminder } from '../../src/services/reminderSlots.js';
 import { ManualClock } from '../../src/time.js';
@@ -122,13 +123,13 @@ describe('outbox errors', () => {
     expect(row.message_id).toBe(String(emulator.messagesTo(chats.limited)[0]!.message_id));
   });
 
-  it('403 marks the person unreachable; later deliveries to them are skipped without calling Telegram until markReachable', async () => {
+  it('403 marks the account unreachable; later deliveries to them are skipped without calling Telegram until they write again', async () => {
     emulator.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     const first = await settled(await remind('blocked'));
     expect([first.status, first.reason]).toEqual(['failed', 'unreachable: Forbidden: bot was blocked by the user']);
-    const person = await db.selectFrom('people').select(['unreachable_at', 'unreachable_reason']).where('id', '=', people.blocked).executeTakeFirstOrThrow();
-    expect(person.unreachable_at).not.toBeNull();
-    expect(person.unreachable_reason).toBe('Forbidden: bot was blocked by the user');
+    const account = await db.selectFrom('identities').select(['unreachable_at', 'unreachable_reason']).where('person_id', '=', people.blocked).executeTakeFirstOrThrow();
+    expect(account.unreachable_at).not.toBeNull();
+    expect(account.unreachable_reason).toBe('Forbidden: bot was blocked by the user');
     expect(sendsTo(chats.blocked)).toHaveLength(1);
 
     const later = await settled(await remind('blocked'));
@@ -136,7 +137,7 @@ describe('outbox errors', () => {
     expect(sendsTo(chats.blocked)).toHaveLength(1);
 
     // They wrote to the bot again.
-    await markReachable(db, people.blocked);
+    await findPersonByIdentity(db, { channel: 'telegram', externalId: String(chats.blocked) }, clock.now());
     const again = await settled(await remind('blocked'));
     expect(again.status).toBe('sent');
     expect(sendsTo(chats.blocked)).toHaveLength(2);

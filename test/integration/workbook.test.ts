@@ -122,9 +122,16 @@ beforeAll(async () => {
   await insertOrg(db, { code: 'X9', name: 'Chi bộ ngoài đợt', type: 'chi_bo_co_so' });
 
   await insertPerson(db, { telegramUserId: 101, name: 'Nguyễn Văn An', orgIds: [d1] });
-  await insertPerson(db, { telegramUserId: 103, zaloUserId: '9000000000000000001', name: 'Trần Thị Bình', orgIds: [c3, c1] });
+  const twoApps = await insertPerson(db, { telegramUserId: 103, zaloUserId: '9000000000000000001', name: 'Trần Thị Bình', orgIds: [c3, c1] });
+  // Blocked the bot on Zalo only: Telegram still reaches her.
+  await db
+    .updateTable('identities')
+    .set({ unreachable_at: at('2026-12-11T08:00'), unreachable_reason: 'Forbidden: the user has blocked the bot' })
+    .where('person_id', '=', twoApps)
+    .where('channel', '=', 'zalo')
+    .execute();
   const unreachable = await insertPerson(db, { telegramUserId: 104, name: 'Lê Văn Cường', orgIds: [c4] });
-  await db.updateTable('people').set({ unreachable_at: at('2026-12-10T08:00'), unreachable_reason: 'Forbidden: bot was blocked by the user' }).where('id', '=', unreachable).execute();
+  await db.updateTable('identities').set({ unreachable_at: at('2026-12-10T08:00'), unreachable_reason: 'Forbidden: bot was blocked by the user' }).where('person_id', '=', unreachable).execute();
   await insertPerson(db, { telegramUserId: 0, zaloUserId: '9000000000000000002', name: 'Phạm Thị Dung', orgIds: [c4] });
 
   // The previous round: D1 alone reported 1.000 party members.
@@ -305,15 +312,37 @@ describe('the workbook of a round', () => {
     expect((earliest as Date).toISOString()).toBe('2026-12-01T00:00:00.000Z');
   });
 
-  it('Chưa nộp: every target without a submitted report, one row per reporter, with reachability', () => {
+  it('Chưa nộp: every target without a submitted report, one row per reporter, with reachability per account', () => {
     const rows = rowsOf(workbook.getWorksheet('Chưa nộp')!);
     expect(rows[0]).toEqual(['Mã', 'Tên tổ chức', 'Loại hình', 'Trạng thái', 'Người báo cáo', 'Tài khoản liên lạc', 'Liên lạc được', 'Ghi chú']);
     const body = rows.slice(1).map((r) => [r[0], r[3], r[4], r[5] ?? null, r[6], r[7] ?? null]);
     expect(body).toEqual([
-      ['C3', 'Đang soạn', 'Trần Thị Bình', 'Telegram, Zalo', 'Có', null],
-      ['C4', 'Chưa nộp', 'Lê Văn Cường', 'Telegram', 'Không', 'Kênh chat từ chối gửi tin: Forbidden: bot was blocked by the user'],
+      // Blocked on Zalo, reachable on Telegram: reachable, and the office reads which app refused.
+      ['C3', 'Đang soạn', 'Trần Thị Bình', 'Telegram, Zalo', 'Có', 'Zalo từ chối gửi tin: Forbidden: the user has blocked the bot'],
+      ['C4', 'Chưa nộp', 'Lê Văn Cường', 'Telegram', 'Không', 'Telegram từ chối gửi tin: Forbidden: bot was blocked by the user'],
       ['C4', 'Chưa nộp', 'Phạm Thị Dung', 'Zalo', 'Có', null],
       ['C5', 'Chưa nộp', 'Chưa có người báo cáo', null, 'Không', null],
+    ]);
+  });
+
+  it('Chưa nộp on an installation of one channel: reachable means an account there that did not refuse messages', async () => {
+    const reachability = async (channels: Array<'telegram' | 'zalo'>) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await workbookBuffer({ summary, form, db, channels })) as unknown as ArrayBuffer);
+      return rowsOf(book.getWorksheet('Chưa nộp')!)
+        .slice(1)
+        .filter((r) => r[4] !== 'Chưa có người báo cáo')
+        .map((r) => [r[4], r[6], r[7] ?? null]);
+    };
+    expect(await reachability(['telegram'])).toEqual([
+      ['Trần Thị Bình', 'Có', 'Zalo từ chối gửi tin: Forbidden: the user has blocked the bot'],
+      ['Lê Văn Cường', 'Không', 'Telegram từ chối gửi tin: Forbidden: bot was blocked by the user'],
+      ['Phạm Thị Dung', 'Không', 'Không có tài khoản trên kênh chat bot đang dùng'],
+    ]);
+    expect(await reachability(['zalo'])).toEqual([
+      ['Trần Thị Bình', 'Không', 'Zalo từ chối gửi tin: Forbidden: the user has blocked the bot'],
+      ['Lê Văn Cường', 'Không', 'Telegram từ chối gửi tin: Forbidden: bot was blocked by the user'],
+      ['Phạm Thị Dung', 'Có', null],
     ]);
   });
 
