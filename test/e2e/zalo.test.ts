@@ -4,7 +4,8 @@
  * Secretaries register with invites, answer a whole form by typing, survive a
  * kill -9 mid-report; announcements and reminders go out through the outbox; the
  * office reads /tonghop; a duplicated update changes nothing. One person links a
- * Telegram and a Zalo account and is reminded once, on the app they used last.
+ * Telegram and a Zalo account and is reminded once, on the app they used last; another,
+ * who blocked the bot on Zalo, gets the announcement and the reminder on Telegram.
  * Finally the same installation runs in webhook mode and refuses forged POSTs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,9 @@ const admin: ZaloUser = { id: 'a1b2c3d4e5f60718293a', display_name: 'Văn phòng
 // One person, two apps.
 const linkedOnTelegram: TgUser = { id: 3006, first_name: 'Phạm', last_name: 'Dũng' };
 const linkedOnZalo: ZaloUser = { id: '9e8d7c6b5a4f3e2d1c0b', display_name: 'Phạm Dũng' };
+// One person, two apps, the bot blocked on Zalo (the app they last wrote from).
+const twoAppsOnTelegram: TgUser = { id: 3007, first_name: 'Võ', last_name: 'Hai Kênh' };
+const twoAppsOnZalo: ZaloUser = { id: '3f4e5d6c7b8a9f0e1d2c', display_name: 'Võ Hai Kênh' };
 
 let testDb: TestDb;
 let zalo: ZaloEmulator;
@@ -93,6 +97,9 @@ beforeAll(async () => {
   // Reporters known before the bot starts: they get the announcement it sends at start.
   await insertPerson(testDb.db, { telegramUserId: 0, zaloUserId: reader.id, name: reader.display_name, orgIds: [cb04] });
   await insertPerson(testDb.db, { telegramUserId: 0, zaloUserId: blocker.id, name: blocker.display_name, orgIds: [cb05] });
+  const twoApps = await insertPerson(testDb.db, { telegramUserId: twoAppsOnTelegram.id, zaloUserId: twoAppsOnZalo.id, name: twoAppsOnZalo.display_name, orgIds: [cb05] });
+  await testDb.db.updateTable('identities').set({ last_seen_at: new Date(Date.now() - 2 * DAY) }).where('person_id', '=', twoApps).where('channel', '=', 'telegram').execute();
+  await testDb.db.updateTable('identities').set({ last_seen_at: new Date(Date.now() - DAY) }).where('person_id', '=', twoApps).where('channel', '=', 'zalo').execute();
   const now = Date.now();
   // Opened a minute ago: its announcement is due now; its reminders are days away.
   ({ id: round } = await createCampaign(
@@ -114,6 +121,8 @@ beforeAll(async () => {
   zalo.addUser(admin);
   zalo.addUser(blocker);
   zalo.blockUser(blocker.id);
+  zalo.addUser(twoAppsOnZalo);
+  zalo.blockUser(twoAppsOnZalo.id);
   await startBot();
 }, 60_000);
 
@@ -150,6 +159,7 @@ describe('Zalo, polling, beside Telegram', () => {
       { external_id: secondSecretary.id, code: 'CB02' },
       { external_id: reader.id, code: 'CB04' },
       { external_id: blocker.id, code: 'CB05' },
+      { external_id: twoAppsOnZalo.id, code: 'CB05' },
     ]);
     expectPlainText([...zalo.messagesTo(stranger.id), ...zalo.messagesTo(secretary.id), ...zalo.messagesTo(secondSecretary.id)]);
   });
@@ -206,6 +216,21 @@ describe('Zalo, polling, beside Telegram', () => {
     expect(announcement).toMatchObject({ status: 'failed', channel: 'zalo' });
     expect(announcement?.reason).toMatch(/^unreachable: 403 /);
     expect(zalo.messagesTo(blocker.id)).toHaveLength(0);
+  });
+
+  it('sends the announcement Zalo refused to the person\'s Telegram account, and marks the Zalo account alone', async () => {
+    const announcement = await telegram.waitFor(() => telegram.messagesTo(twoAppsOnTelegram.id).find((m) => m.plainText.includes('Thông báo đợt báo cáo')), WAIT);
+    expect(announcement.plainText).toContain('Chi bộ Sở Công Thương');
+    const row = await eventually(async () => {
+      const found = (await deliveriesOf(twoAppsOnZalo)).find((d) => d.campaign_id === round && d.kind === 'announcement');
+      return found?.status === 'sent' && found;
+    }, 'the announcement to be recorded as sent');
+    expect(row.channel).toBe('telegram');
+    // Zalo was tried once (it refused); nothing reached Zalo.
+    expect(zalo.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === twoAppsOnZalo.id)).toHaveLength(1);
+    expect(zalo.messagesTo(twoAppsOnZalo.id)).toHaveLength(0);
+    expect((await personOf('zalo', twoAppsOnZalo.id))?.unreachable_reason).toMatch(/block/i);
+    expect((await personOf('telegram', String(twoAppsOnTelegram.id)))?.unreachable_at).toBeNull();
   });
 
   it('takes the whole QCDC form typed only: a wrong answer, a back, a skip, a review edit, then «gửi»', async () => {
@@ -470,7 +495,7 @@ describe('Zalo, polling, beside Telegram', () => {
       const all = await testDb.db.selectFrom('deliveries').select(['status']).where('campaign_id', '=', round).where('slot_key', '=', theirs[0]!.slot_key).execute();
       return all.every((d) => d.status !== 'queued' && d.status !== 'sending') && all;
     }, 'every delivery of the reminder to be settled');
-    expect(slot.length).toBe(4); // CB03, CB04, CB05 (unreachable), CB06
+    expect(slot.length).toBe(5); // CB03, CB04, CB05 (Trần Chặn, unreachable; Võ Hai Kênh, on Telegram), CB06
     const [row] = await testDb.db
       .selectFrom('deliveries')
       .select(['channel', 'status'])
@@ -480,6 +505,18 @@ describe('Zalo, polling, beside Telegram', () => {
     expect(row).toEqual({ channel: 'zalo', status: 'sent' });
     expect(zalo.messagesTo(linkedOnZalo.id).filter((m) => m.text.includes('Nhắc báo cáo'))).toHaveLength(1);
     expect(telegram.messagesTo(linkedOnTelegram.id)).toHaveLength(telegramBefore);
+    // Blocked on Zalo: the reminder went to Telegram from the start, Zalo not tried again.
+    const twoAppsReminder = await testDb.db
+      .selectFrom('deliveries as d')
+      .innerJoin('identities as i', 'i.person_id', 'd.person_id')
+      .select(['d.channel', 'd.status'])
+      .where('i.channel', '=', 'zalo')
+      .where('i.external_id', '=', twoAppsOnZalo.id)
+      .where('d.slot_key', '=', theirs[0]!.slot_key)
+      .execute();
+    expect(twoAppsReminder).toEqual([{ channel: 'telegram', status: 'sent' }]);
+    expect(telegram.messagesTo(twoAppsOnTelegram.id).filter((m) => m.plainText.includes('Nhắc báo cáo'))).toHaveLength(1);
+    expect(zalo.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === twoAppsOnZalo.id)).toHaveLength(1);
 
     // Back on Telegram, the same report goes on from question 3.
     await tgSay(linkedOnTelegram, '/baocao', 'Câu 3/14');
