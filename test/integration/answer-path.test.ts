@@ -431,7 +431,7 @@ describe('a typed answer through the chat', () => {
       expect(textOf(await say('có'))).toContain('Câu 3/14');
       const statements = counting.statements();
       expect(statements).toHaveLength(2);
-      expect(statements[0]).toMatch(/with reached as/);
+      expect(statements[0]).toMatch(/with touched as/);
       expect(statements[0]).toMatch(/json_object_agg\(a\.question_key/);
       expect(statements[1]).toMatch(/with upd as/);
       const report = await db.selectFrom('submissions').select('id').where('campaign_id', '=', s.campaignId).executeTakeFirstOrThrow();
@@ -474,7 +474,7 @@ describe('a typed answer through the chat', () => {
       // Without this process's first loads of the form and the round's percentiles:
       const statements = counting.statements().filter((sql) => !/from "forms"|join figure_numbers/.test(sql));
       // who wrote with the step, the write that found the step moved, the fresh read, the stay write.
-      expect(statements[0]).toMatch(/with reached as/);
+      expect(statements[0]).toMatch(/with touched as/);
       expect(statements[1]).toMatch(/with upd as/);
       expect(statements[2]).toMatch(/^\s*select p\.id as person_id/);
       const report = await db.selectFrom('submissions').select('id').where('campaign_id', '=', s.campaignId).executeTakeFirstOrThrow();
