@@ -54,7 +54,7 @@ export interface OutboxDeps {
 }
 
 /** The enabled channels, when the worker was told them (elsewhere); unset: every channel. */
-function enabledChannels(deps: OutboxDeps): ChannelName[] | undefined {
+function enabledChannelsOf(deps: OutboxDeps): ChannelName[] | undefined {
   return deps.elsewhere && (Object.keys(deps.elsewhere) as ChannelName[]);
 }
 
@@ -64,7 +64,7 @@ function enabledChannels(deps: OutboxDeps): ChannelName[] | undefined {
  * A job not added (Redis away) is added by the sweep.
  */
 async function sendElsewhere(deps: OutboxDeps, deliveryId: string, from: 'sending' | 'queued', reason: string): Promise<boolean> {
-  const channels = (enabledChannels(deps) ?? []).filter((c) => c !== deps.sender.channel);
+  const channels = (enabledChannelsOf(deps) ?? []).filter((c) => c !== deps.sender.channel);
   if (channels.length === 0) return false;
   const moved = await moveToReachableAccount(deps.db, { deliveryId, from, channels, reason: `unreachable on ${deps.sender.channel}: ${reason}` }, deps.clock.now());
   if (!moved) return false;
@@ -88,7 +88,7 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
       ? ({ kind: 'skip', reason: 'unreachable' } as const)
       : delivery.external_id === null
         ? ({ kind: 'skip', reason: 'no channel' } as const)
-        : await composeQueuedDelivery({ db, forms: deps.forms, channels: enabledChannels(deps) }, delivery, clock.now());
+        : await composeQueuedDelivery({ db, forms: deps.forms, channels: enabledChannelsOf(deps) }, delivery, clock.now());
   const count = (outcome: OutboxOutcome) => outboxMessages.inc({ channel: sender.channel, outcome });
   if (composition.kind === 'skip') {
     // Marked unreachable here before its turn (another message of theirs was refused): their other account, if any.
