@@ -13,7 +13,7 @@ import { findPersonByIdentity, isAdmin } from '../../src/services/people.js';
 import type { RoundScheduler } from '../../src/services/scheduling.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { at } from '../support/fixtures.js';
+import { at, insertOrg, insertPerson } from '../support/fixtures.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -235,6 +235,24 @@ describe('baocao (in process)', () => {
       expect(one.code).toBe(1);
       expect(one.err.join('\n')).toContain('lệnh này làm việc với một tổ chức mỗi lần');
     }
+  });
+
+  it('reporters list marks the accounts that refuse messages, and the person none of whose accounts on the bot\'s channels takes them', async () => {
+    const org = await insertOrg(t.db, { code: 'RL1', name: 'Chi bộ Liên lạc' });
+    const twoApps = await insertPerson(t.db, { telegramUserId: 880_001, zaloUserId: 'z880001', name: 'An Hai Kênh', orgIds: [org] });
+    const telegramOnly = await insertPerson(t.db, { telegramUserId: 880_002, name: 'Bình Chặn', orgIds: [org] });
+    const refuse = (personId: string, channel: 'telegram' | 'zalo') =>
+      t.db.updateTable('identities').set({ unreachable_at: at('2026-11-20T08:00'), unreachable_reason: 'blocked' }).where('person_id', '=', personId).where('channel', '=', channel).execute();
+    await refuse(twoApps, 'zalo');
+    await refuse(telegramOnly, 'telegram');
+    // No token in this configuration: every channel counts.
+    expect((await cli(['reporters', 'list', '--org', 'RL1'])).out).toEqual([
+      'telegram:880001,zalo:z880001\tAn Hai Kênh\t(zalo:z880001 không nhận tin: đã chặn bot hoặc không còn tài khoản)',
+      'telegram:880002\tBình Chặn\t(không liên lạc được)',
+    ]);
+    // A Zalo-only installation: Zalo refusing is refusing everywhere it sends.
+    const zaloOnly = await cli(['reporters', 'list', '--org', 'RL1'], { env: { ZALO_BOT_TOKEN: '1234567890:zalo-test-secret' } });
+    expect(zaloOnly.out[0]).toBe('telegram:880001,zalo:z880001\tAn Hai Kênh\t(không liên lạc được)');
   });
 
   it('forms list syncs and lists both bundled forms', async () => {
