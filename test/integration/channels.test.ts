@@ -373,6 +373,22 @@ describe('linking a second account with /lienket', () => {
     expect(await identitiesOf(both)).toEqual(['telegram:820012', 'zalo:z820012']);
   });
 
+  it('a merge keeps each account\'s unreachable mark: a Telegram account that blocked the bot stays blocked after its Zalo account links', async () => {
+    const owner = await insertPerson(db, { telegramUserId: 820_031 });
+    const zaloPerson = await insertPerson(db, { telegramUserId: 0, zaloUserId: 'z820031' });
+    await db.updateTable('identities').set({ unreachable_at: now, unreachable_reason: 'blocked' }).where('person_id', '=', owner).execute();
+    const { code } = await createLinkCode(db, owner, now);
+    // Typed on Zalo: the message went through who-wrote first, as the router does.
+    await findPersonByIdentity(db, zl('z820031'), now);
+    expect(await redeemLinkCode(db, { code, user: user(zl('z820031')) }, now)).toEqual({ kind: 'ok', personId: owner, merged: true });
+    expect(await db.selectFrom('people').select('id').where('id', '=', zaloPerson).execute()).toEqual([]);
+    const marks = await db.selectFrom('identities').select(['channel', 'unreachable_reason']).where('person_id', '=', owner).orderBy('channel').execute();
+    expect(marks).toEqual([
+      { channel: 'telegram', unreachable_reason: 'blocked' },
+      { channel: 'zalo', unreachable_reason: null },
+    ]);
+  });
+
   it('the same new account registering twice at the same moment becomes one person', async () => {
     const newcomer = { identity: zl('z820021'), displayName: 'Người mới', username: null };
     const [a, b] = await Promise.all([
