@@ -170,10 +170,12 @@ export const roundMessages = {
   changeDueSay: (id: string) => `/doihan ${id}`,
   closeSay: (id: string) => `/ketthuc ${id}`,
   remindSay: (id: string) => `/nhacnho ${id}`,
-  confirmRemindSay: (id: string) => `/nhacnho ${id} ngay`,
-  noRemindSay: 'không',
-  confirmCloseSay: (id: string) => `/ketthuc ${id} ngay`,
-  keepOpenSay: 'không',
+  // A confirmation's options typed as they read: the bot remembers which round it asked about
+  // («/nhacnho N ngay» and «/ketthuc N ngay» still do the same, naming the round).
+  confirmRemindSay: 'nhắc ngay',
+  noRemindSay: 'không nhắc',
+  confirmCloseSay: 'kết thúc ngay',
+  keepOpenSay: 'không, để đợt tiếp tục',
   roundCommandUsage: (command: string) => `Cách dùng: /${command} SỐ_ĐỢT. Xem các đợt: /dot`,
   stateScheduled: (opens: string) => `Chưa mở (mở lúc ${opens}).`,
   stateOpen: 'Đang mở.',
@@ -214,7 +216,7 @@ export const roundMessages = {
   confirmClose: (id: string, title: string) =>
     `Kết thúc đợt <b>#${id}</b> (${title}) ngay bây giờ?\nSau khi kết thúc, các đơn vị không gửi hay sửa báo cáo được nữa và bot thôi nhắc.`,
   // «Nhắc ngay» asks first: a reminder to tens of thousands cannot be taken back.
-  remindConfirmationStale: 'Xác nhận vừa bấm đã cũ (quá 30 phút): tình hình có thể đã khác. Đồng chí xem lại dưới đây rồi xác nhận lần nữa.',
+  remindConfirmationStale: 'Xác nhận vừa rồi đã cũ (quá 30 phút): tình hình có thể đã khác. Đồng chí xem lại dưới đây rồi xác nhận lần nữa.',
   confirmRemind: (id: string, period: string, title: string, organizations: number) =>
     `🔔 Nhắc ngay đợt <b>#${id}</b> — ${period} (${title})?\n` +
     `Bot sẽ gửi lời nhắc tới ${count(organizations)} tổ chức chưa nộp. Tin đã gửi thì không thu hồi được; tin được gửi dần theo giới hạn của ứng dụng nhắn tin (hàng chục nghìn người nhận có thể mất hơn một giờ).`,
@@ -240,9 +242,9 @@ export const roundMessages = {
   problemItem: (messages: string, what: string) => `${messages} — ${what}`,
   problemsMore: (n: number) => `… và ${count(n)} trường hợp khác.`,
   resendHint: (n: number) =>
-    `Bấm «Gửi lại» để gửi lại ${count(n)} tin cho những người đã liên lạc lại được với bot hoặc chỉ gặp lỗi tạm thời.`,
+    `Chọn «Gửi lại» để gửi lại ${count(n)} tin cho những người đã liên lạc lại được với bot hoặc chỉ gặp lỗi tạm thời.`,
   resendNotYet:
-    'Các tin chưa đến này chưa gửi lại được: người nhận chưa nhắn lại cho bot kể từ khi chặn bot hoặc bị từ chối. Đề nghị đồng chí liên hệ để họ nhắn cho bot một tin bất kỳ, rồi bấm «Gửi lại».',
+    'Các tin chưa đến này chưa gửi lại được: người nhận chưa nhắn lại cho bot kể từ khi chặn bot hoặc bị từ chối. Đề nghị đồng chí liên hệ để họ nhắn cho bot một tin bất kỳ, rồi chọn «Gửi lại».',
   resendButton: '🔁 Gửi lại',
   resendSay: (id: string) => `/guilai ${id}`,
   resent: (id: string, n: number) =>

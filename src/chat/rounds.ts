@@ -29,8 +29,10 @@ import { parseSlotKey } from '../reminders/policy.js';
 import { announcementStats, deliveryProblems, resendFailedDeliveries, type DeliveryProblem, type DeliveryProblems } from '../services/deliveries.js';
 import { unreachableReporters } from '../services/outreach.js';
 import { manualReminderPreview } from '../services/reminderSlots.js';
+import { forgetConfirmation, pendingConfirmation, rememberConfirmation, type ConfirmedAction } from '../services/roundConfirmations.js';
 import type { RemindNowResult } from '../services/scheduling.js';
 import { escapeHtml, truncate } from '../text/html.js';
+import { matchesSay } from '../text/normalize.js';
 import { formatDateTime, formatDeadline, formatNearTime } from '../time.js';
 import { actorOf, type ChatRequest } from './context.js';
 import { botMessages, roundMessages as msg } from './messages.js';
@@ -279,7 +281,6 @@ async function showRound(request: ChatRequest, id: string): Promise<Reply> {
   const options: Option[][] = [[roundOption(c.id, 'due', msg.changeDueButton, msg.changeDueSay(c.id)), roundOption(c.id, 'close', msg.closeButton, msg.closeSay(c.id))]];
   const third: Option[] = [];
   if (c.state === 'open') third.push(roundOption(c.id, 'remind', msg.remindButton, msg.remindSay(c.id)));
-  // Not typed yet: /guilai is not a command of the router, so text-only channels do not list it.
   if (problems.resendable > 0) third.push(roundOption(c.id, 'resend', msg.resendButton, msg.resendSay(c.id)));
   if (third.length > 0) options.push(third);
   return say(fullText, options);
@@ -308,10 +309,11 @@ async function beginDue(request: ChatRequest, campaignId: string): Promise<Reply
 async function confirmClose(request: ChatRequest, campaignId: string): Promise<Reply> {
   const c = await getCampaignListing(request.deps.db, campaignId, request.deps.clock);
   if (!c) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
+  await rememberConfirmation(request.deps.db, wizardAdmin(request), { action: 'close', campaignId, shownAt: request.deps.clock.now() });
   return {
     ...say(msg.confirmClose(c.id, escapeHtml(c.formTitle)), [
-      [roundOption(campaignId, 'close_ok', msg.confirmCloseButton, msg.confirmCloseSay(campaignId))],
-      [roundOption(campaignId, 'close_no', msg.keepOpenButton, msg.keepOpenSay, true)],
+      [roundOption(campaignId, 'close_ok', msg.confirmCloseButton, msg.confirmCloseSay)],
+      [roundOption(campaignId, 'close_no', msg.keepOpenButton, msg.keepOpenSay)],
     ]),
     pressed: 'retire',
   };
@@ -370,11 +372,12 @@ async function confirmRemind(request: ChatRequest, campaignId: string, options: 
   }
   if (upcoming) lines.push(msg.remindUpcoming(formatNearTime(upcoming.at, now), slotLabel(upcoming.slotKey, upcoming.kind)));
   lines.push(msg.remindIgnoreHint);
+  // Typed as its options read («nhắc ngay», «không nhắc»), this confirmation is the one they answer.
+  await rememberConfirmation(db, wizardAdmin(request), { action: 'remind', campaignId, shownAt: now });
   return {
     ...say(lines.join('\n'), [
-      [roundOption(campaignId, 'remind_ok', msg.confirmRemindButton, msg.confirmRemindSay(campaignId))],
-      // As «Không, để đợt tiếp tục»: on a text-only channel, not typing the command is saying no.
-      [roundOption(campaignId, 'remind_no', msg.noRemindButton, msg.noRemindSay, true)],
+      [roundOption(campaignId, 'remind_ok', msg.confirmRemindButton, msg.confirmRemindSay)],
+      [roundOption(campaignId, 'remind_no', msg.noRemindButton, msg.noRemindSay)],
     ]),
     pressed: 'retire',
   };
@@ -383,9 +386,8 @@ async function confirmRemind(request: ChatRequest, campaignId: string, options: 
 /** A confirmation this old is asked again: what it said (how many, what was sent lately) may no longer hold. */
 const CONFIRMATION_FRESH_MS = 30 * 60_000;
 
-function confirmedLongAgo(request: ChatRequest): boolean {
-  const { content } = request.event;
-  const shownAt = content.kind === 'action' ? content.shownAt : undefined;
+/** `shownAt`: when the confirmation answered was shown (a button carries it; a typed answer takes the one remembered). */
+function confirmedLongAgo(request: ChatRequest, shownAt: Date | undefined): boolean {
   return shownAt !== undefined && request.deps.clock.now().getTime() - shownAt.getTime() > CONFIRMATION_FRESH_MS;
 }
 
@@ -426,28 +428,73 @@ async function resendNow(request: ChatRequest, campaignId: string): Promise<Repl
   }
 }
 
+type ConfirmationAnswer = 'close_ok' | 'close_no' | 'remind_ok' | 'remind_no';
+
+/** The answers to a confirmation, with what they confirm. */
+const ANSWERS: Record<ConfirmationAnswer, ConfirmedAction> = { close_ok: 'close', close_no: 'close', remind_ok: 'remind', remind_no: 'remind' };
+
+const isAnswer = (action: RoundAction): action is ConfirmationAnswer => action in ANSWERS;
+
+/**
+ * A round action that runs in once(): a confirmation, or its answer. An answer forgets the
+ * confirmation it answers (pressed or typed), so the other one typed later does nothing.
+ */
+async function onceRoundAction(request: ChatRequest, campaignId: string, action: Exclude<RoundAction, 'due' | 'resend'>, shownAt: Date | undefined): Promise<Reply> {
+  // A confirmation answered long after it was shown (yesterday's, under today's planned reminder) asks again, with today's facts.
+  const askAgain = action === 'remind_ok' && confirmedLongAgo(request, shownAt);
+  const reply = await answer(request, campaignId, askAgain ? 'remind' : action, askAgain);
+  const person = request.caller.person;
+  // Asked again: that new confirmation is the one remembered now.
+  if (isAnswer(action) && person && !askAgain) await forgetConfirmation(request.deps.db, person.id, { action: ANSWERS[action], campaignId });
+  return reply;
+}
+
+function answer(request: ChatRequest, campaignId: string, action: Exclude<RoundAction, 'due' | 'resend'>, stale: boolean): Promise<Reply> {
+  switch (action) {
+    case 'close':
+      return confirmClose(request, campaignId);
+    case 'close_no':
+      return Promise.resolve({ ...say(msg.keptOpen(campaignId)), pressed: 'retire' });
+    case 'close_ok':
+      return closeNow(request, campaignId);
+    case 'remind':
+      return confirmRemind(request, campaignId, { stale });
+    case 'remind_no':
+      return remindCancelled(request, campaignId);
+    case 'remind_ok':
+      return remindNow(request, campaignId);
+  }
+}
+
 /** An option of /dot N, pressed or typed. */
 export async function roundAction(request: ChatRequest, campaignId: string, action: RoundAction): Promise<Reply> {
   if (!isBigintId(campaignId)) return say(botMessages.unknownCampaign(escapeHtml(campaignId)));
   if (action === 'due') return beginDue(request, campaignId);
   if (action === 'resend') return resendNow(request, campaignId);
-  return once(request, async () => {
-    switch (action) {
-      case 'close':
-        return confirmClose(request, campaignId);
-      case 'close_no':
-        return { ...say(msg.keptOpen(campaignId)), pressed: 'retire' };
-      case 'close_ok':
-        return closeNow(request, campaignId);
-      case 'remind':
-        return confirmRemind(request, campaignId);
-      case 'remind_no':
-        return remindCancelled(request, campaignId);
-      case 'remind_ok':
-        // A confirmation pressed long after it was shown (yesterday's, under today's planned reminder) asks again, with today's facts.
-        return confirmedLongAgo(request) ? confirmRemind(request, campaignId, { stale: true }) : remindNow(request, campaignId);
-    }
-  });
+  const { content } = request.event;
+  return once(request, () => onceRoundAction(request, campaignId, action, content.kind === 'action' ? content.shownAt : undefined));
+}
+
+/** What the options of a confirmation read as typed («Nhắc ngay», «không nhắc», «Không, để đợt tiếp tục»), with what each answers. */
+const TYPED_ANSWERS: ReadonlyArray<{ say: string; action: ConfirmationAnswer }> = [
+  { say: msg.confirmRemindSay, action: 'remind_ok' },
+  { say: msg.noRemindSay, action: 'remind_no' },
+  { say: msg.confirmCloseSay, action: 'close_ok' },
+  { say: msg.keepOpenSay, action: 'close_no' },
+];
+
+/**
+ * An admin's text that answers the confirmation last shown to them, typed as its option
+ * reads (the only way on Zalo); undefined when it is not one of those words, or no such
+ * confirmation waits (the text goes on to the wizard or the report). The words alone are
+ * checked first: only they cost a look-up.
+ */
+export async function typedConfirmationAnswer(request: ChatRequest, personId: string, text: string): Promise<Reply | undefined> {
+  const typed = TYPED_ANSWERS.find((word) => matchesSay(text, word.say));
+  if (!typed) return undefined;
+  const pending = await pendingConfirmation(request.deps.db, personId, request.deps.clock.now());
+  if (!pending || pending.action !== ANSWERS[typed.action]) return undefined;
+  return once(request, () => onceRoundAction(request, pending.campaignId, typed.action, pending.shownAt));
 }
 
 /** /doihan N and /ketthuc N [ngay]: the typed forms of the round's options. */

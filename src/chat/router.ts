@@ -23,7 +23,7 @@ import { onceRepeatable, sayOnce } from './once.js';
 import { HandlingFailed, NO_REPLY, type Action, type ChatOrder, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
 import { bareInviteCode, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge, pickRoundByNumber } from './report.js';
-import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedRoundCommand } from './rounds.js';
+import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedConfirmationAnswer, typedRoundCommand } from './rounds.js';
 import { helpCommand, statusCommand } from './status.js';
 
 export interface Chat {
@@ -167,6 +167,8 @@ async function text(request: ChatRequest, { text: typed, quoted, command: cmd, u
   if (cmd) return command(request, cmd);
   if (unknownSlash) return sayOnce(request, msg.unknownCommand);
   if (request.caller.isAdmin && person) {
+    const answered = await typedConfirmationAnswer(request, person.id, typed);
+    if (answered) return answered;
     const reply = await toWizard(request, { kind: 'text', text: typed });
     if (reply !== 'none') return reply;
   }

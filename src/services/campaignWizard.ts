@@ -518,6 +518,9 @@ export interface WizardDeps {
  */
 export const WIZARD_TTL_MS = 2 * 60 * 60 * 1000;
 
+/** The kind of an admin's row that holds only a confirmation shown (roundConfirmations.ts), no wizard. */
+export const CONFIRMATION_KIND = 'confirmation';
+
 interface StoredWizard {
   state: WizardState;
 }
@@ -555,10 +558,10 @@ async function saveWizard(db: Kysely<Database>, personId: string, stored: Stored
     .execute();
 }
 
-/** Deletes the admin's wizard; true if there was an active one. */
+/** Deletes the admin's wizard (and a confirmation shown beside it); true if there was an active wizard. */
 export async function cancelWizard(db: Kysely<Database>, personId: string, now: Date): Promise<boolean> {
-  const row = await db.deleteFrom('admin_wizards').where('person_id', '=', personId).returning('updated_at').executeTakeFirst();
-  return row !== undefined && now.getTime() - row.updated_at.getTime() <= WIZARD_TTL_MS;
+  const row = await db.deleteFrom('admin_wizards').where('person_id', '=', personId).returning(['kind', 'updated_at']).executeTakeFirst();
+  return row !== undefined && row.kind !== CONFIRMATION_KIND && now.getTime() - row.updated_at.getTime() <= WIZARD_TTL_MS;
 }
 
 /** Whether typed text from this admin belongs to a wizard. */

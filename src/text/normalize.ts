@@ -30,12 +30,17 @@ export function foldTyped(s: string): string {
 
 /**
  * Whether what the person typed is the word `say` a prompt offers instead of a
- * button. Why: the dialogue, the wizard and the text renderer must agree on one
+ * button, commas inside aside. Why: the dialogue, the wizard and the text renderer must agree on one
  * comparison, or a word shown as typeable would not be understood.
  */
 export function matchesSay(text: string, say: string): boolean {
-  const folded = foldTyped(say);
-  return folded !== '' && foldTyped(text) === folded;
+  const folded = sayWords(say);
+  return folded !== '' && sayWords(text) === folded;
+}
+
+/** A comma or semicolon inside a typed phrase is a pause: «Không, để đợt tiếp tục» is typed with or without it. */
+function sayWords(s: string): string {
+  return foldTyped(s).replace(/\s*[,;]\s*/g, ' ');
 }
 
 /** Why a typed text is refused rather than cleaned: Postgres cannot store it (NUL in text, invalid UTF-8 from a lone surrogate). */

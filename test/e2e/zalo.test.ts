@@ -453,6 +453,18 @@ describe('Zalo, polling, beside Telegram', () => {
     await say(secondSecretary, 'tổng hợp', 'chỉ dành cho Văn phòng');
   });
 
+  it('asks before it closes a round and takes either answer typed as it reads', async () => {
+    const asked = await say(admin, `ketthuc ${overdueRound}`, `Kết thúc đợt #${overdueRound}`);
+    expect(asked.text).toContain('• Gõ «kết thúc ngay»');
+    expect(asked.text).toContain('• Gõ «không, để đợt tiếp tục»');
+    await say(admin, 'không để đợt tiếp tục', `Đợt #${overdueRound} vẫn tiếp tục.`);
+    const closedAt = async () => (await testDb.db.selectFrom('campaigns').select('closed_at').where('id', '=', overdueRound).executeTakeFirstOrThrow()).closed_at;
+    expect(await closedAt()).toBeNull();
+    await say(admin, `/ketthuc ${overdueRound}`, `Kết thúc đợt #${overdueRound}`);
+    await say(admin, 'KẾT THÚC NGAY', `Đã kết thúc đợt #${overdueRound} lúc`);
+    expect(await closedAt()).not.toBeNull();
+  });
+
   it('links a Telegram and a Zalo account into one person: reminded once, on the app used last; one report on both', async () => {
     await tgSay(linkedOnTelegram, `/start ${inviteCodes.get('CB06')}`, 'Chi bộ Sở Y tế');
     await tgSay(linkedOnTelegram, '/baocao', 'Câu 1/14');
@@ -472,12 +484,17 @@ describe('Zalo, polling, beside Telegram', () => {
     await say(linkedOnZalo, 'không', 'Câu 3/14');
 
     const telegramBefore = telegram.messagesTo(linkedOnTelegram.id).length;
-    // «Nhắc ngay» asks first, naming the round; on Zalo the confirmation says what to type.
+    // «Nhắc ngay» asks first, naming the round; on Zalo the confirmation says what to type for either answer.
     const asked = await say(admin, `/nhacnho ${round}`, `Nhắc ngay đợt #${round}`);
     expect(asked.text).toContain('Bot sẽ gửi lời nhắc tới 04 tổ chức chưa nộp.');
-    expect(asked.text).toContain(`• 🔔 Nhắc ngay: gõ «/nhacnho ${round} ngay»`);
+    expect(asked.text).toContain('• 🔔 Nhắc ngay: gõ «nhắc ngay»');
+    expect(asked.text).toContain('• Gõ «không nhắc»');
     expect(telegram.messagesTo(linkedOnTelegram.id)).toHaveLength(telegramBefore);
-    const queued = await say(admin, `/nhacnho ${round} ngay`, 'Đã xếp lịch nhắc ngay');
+    // Typed as a Zalo user types it: the refusal sends nothing.
+    await say(admin, 'Khong nhac', `Không nhắc đợt #${round} — Năm 2026; không có tin nào được gửi.`);
+    expect(await testDb.db.selectFrom('reminder_slots').select('slot_key').where('campaign_id', '=', round).where('slot_key', 'like', 'manual-%').execute()).toEqual([]);
+    await say(admin, `nhacnho ${round}`, `Nhắc ngay đợt #${round}`);
+    const queued = await say(admin, 'Nhắc ngay', 'Đã xếp lịch nhắc ngay');
     expect(queued.text).toContain(`nhắc ngay 04 tổ chức chưa nộp của đợt #${round}`);
     const reminder = await messageTo(linkedOnZalo, (m) => m.text.includes('Nhắc báo cáo'));
     expect(reminder.text).toContain('Chi bộ Sở Y tế');

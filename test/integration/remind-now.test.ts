@@ -170,13 +170,13 @@ describe('«Nhắc ngay» in chat', () => {
     expect(text).toContain('Bot sẽ gửi lời nhắc tới 02 tổ chức chưa nộp.');
     expect(text).toContain('Lần nhắc gần nhất lúc 08:00 hôm nay (nhắc 5 ngày trước hạn)');
     expect(optionsOf(reply).map((o) => [o.label, o.say, o.action, o.unlisted ?? false])).toEqual([
-      ['🔔 Nhắc ngay', `/nhacnho ${c} ngay`, { kind: 'round', campaignId: c, action: 'remind_ok' }, false],
-      ['Không nhắc', 'không', { kind: 'round', campaignId: c, action: 'remind_no' }, true],
+      ['🔔 Nhắc ngay', 'nhắc ngay', { kind: 'round', campaignId: c, action: 'remind_ok' }, false],
+      ['Không nhắc', 'không nhắc', { kind: 'round', campaignId: c, action: 'remind_no' }, false],
     ]);
-    // On Zalo: the typed form to send, and no «không» (typed alone it means nothing to the bot).
+    // On Zalo: both answers, as they are typed.
     const zalo = renderForText(reply.messages[0]!).join('\n');
-    expect(zalo).toContain(`• 🔔 Nhắc ngay: gõ «/nhacnho ${c} ngay»`);
-    expect(zalo).not.toContain('«không»');
+    expect(zalo).toContain('• 🔔 Nhắc ngay: gõ «nhắc ngay»');
+    expect(zalo).toContain('• Gõ «không nhắc»');
     expect(await manualSlots(c)).toEqual([]);
     expect(await slotJobIds(c)).toEqual([]);
   });
@@ -211,7 +211,7 @@ describe('«Nhắc ngay» in chat', () => {
     const c = await roundOf('NS', 2, { periodLabel: 'Quý IV/2026 (cũ)' });
     const shownAt = new Date(clock.now().getTime() - 2 * 3600_000);
     const old = await chat.handle(event({ kind: 'action', action: { kind: 'round', campaignId: c, action: 'remind_ok' }, shownAt }));
-    expect(textOf(old)).toMatch(/^Xác nhận vừa bấm đã cũ \(quá 30 phút\)/);
+    expect(textOf(old)).toMatch(/^Xác nhận vừa rồi đã cũ \(quá 30 phút\)/);
     expect(textOf(old)).toContain(`Nhắc ngay đợt <b>#${c}</b> — Quý IV/2026 (cũ)`);
     expect(await manualSlots(c)).toEqual([]);
 
@@ -251,6 +251,88 @@ describe('«Nhắc ngay» in chat', () => {
     const c = await insertCampaign(db, { orgCodes: ['NA1', 'NA2'], periodLabel: 'Đợt mới nhất', opens: '2026-12-09T08:00' });
     expect(textOf(await tell('/nhacnho'))).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt mới nhất`);
     expect(textOf(await tell('nhacnho ngay'))).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt mới nhất`);
+    expect(await manualSlots(c)).toEqual([]);
+  });
+});
+
+describe('a confirmation answered by typing its option, as on Zalo', () => {
+  const isClosed = async (campaignId: string) => (await db.selectFrom('campaigns').select('closed_at').where('id', '=', campaignId).executeTakeFirstOrThrow()).closed_at !== null;
+
+  it('«không nhắc» (any case, no diacritics) sends nothing and is forgotten; «Nhắc ngay.» then sends only after asking again', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('TA', 2, { periodLabel: 'Năm 2026 (gõ không)' });
+    await tell(`/nhacnho ${c}`);
+    expect(textOf(await tell('KHONG NHAC'))).toBe(`Không nhắc đợt #${c} — Năm 2026 (gõ không); không có tin nào được gửi.`);
+    // Answered: «nhắc ngay» now answers nothing and sends nothing.
+    expect(textOf(await tell('nhắc ngay'))).not.toContain('Đã xếp lịch');
+    expect(await manualSlots(c)).toEqual([]);
+
+    await tell(`/nhacnho ${c}`);
+    expect(textOf(await tell('Nhắc ngay.'))).toContain(`Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp của đợt <b>#${c}</b> — Năm 2026 (gõ không).`);
+    expect(await manualSlots(c)).toHaveLength(1);
+  });
+
+  it('answers the confirmation shown last, naming its round; one pressed is forgotten too', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const first = await roundOf('TB', 2, { periodLabel: 'Đợt TB' });
+    const second = await roundOf('TC', 3, { periodLabel: 'Đợt TC' });
+    await tell(`/nhacnho ${first}`);
+    await tell(`nhacnho ${second}`);
+    expect(textOf(await tell('nhac ngay'))).toContain(`Đã xếp lịch nhắc ngay 03 tổ chức chưa nộp của đợt <b>#${second}</b> — Đợt TC.`);
+    expect(await manualSlots(first)).toEqual([]);
+    expect(await manualSlots(second)).toHaveLength(1);
+
+    const third = await roundOf('TD', 2, { periodLabel: 'Đợt TD' });
+    await tell(`/nhacnho ${third}`);
+    await press({ kind: 'round', campaignId: third, action: 'remind_no' });
+    expect(textOf(await tell('nhắc ngay'))).not.toContain('Đã xếp lịch');
+    expect(await manualSlots(third)).toEqual([]);
+  });
+
+  it('typed more than 30 minutes after it was shown, asks again with what is true now', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('TE', 2, { periodLabel: 'Đợt TE' });
+    await tell(`/nhacnho ${c}`);
+    clock.advance(31 * 60_000);
+    const again = textOf(await tell('nhắc ngay'));
+    expect(again).toMatch(/^Xác nhận vừa rồi đã cũ \(quá 30 phút\)/);
+    expect(again).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt TE`);
+    expect(await manualSlots(c)).toEqual([]);
+    expect(textOf(await tell('nhắc ngay'))).toContain('Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp');
+    expect(await manualSlots(c)).toHaveLength(1);
+  });
+
+  it('«Kết thúc đợt»: «không, để đợt tiếp tục» (with or without the comma) keeps it open, «kết thúc ngay» closes it', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('TF', 2, { periodLabel: 'Đợt TF' });
+    const asked = await tell(`/ketthuc ${c}`);
+    expect(optionsOf(asked).map((o) => [o.say, o.action, o.unlisted ?? false])).toEqual([
+      ['kết thúc ngay', { kind: 'round', campaignId: c, action: 'close_ok' }, false],
+      ['không, để đợt tiếp tục', { kind: 'round', campaignId: c, action: 'close_no' }, false],
+    ]);
+    const zalo = renderForText(asked.messages[0]!).join('\n');
+    expect(zalo).toContain('• Gõ «kết thúc ngay»');
+    expect(zalo).toContain('• Gõ «không, để đợt tiếp tục»');
+    // «nhắc ngay» does not answer a question about closing.
+    expect(textOf(await tell('nhắc ngay'))).not.toContain('Đã xếp lịch');
+    expect(textOf(await tell('Khong de dot tiep tuc'))).toBe(`Đợt #${c} vẫn tiếp tục.`);
+    expect(await isClosed(c)).toBe(false);
+    expect(textOf(await tell('kết thúc ngay'))).not.toContain('Đã kết thúc');
+    expect(await isClosed(c)).toBe(false);
+
+    await tell(`/ketthuc ${c}`);
+    expect(textOf(await tell('Kết thúc ngay!'))).toMatch(new RegExp(`^Đã kết thúc đợt #${c} lúc `));
+    expect(await isClosed(c)).toBe(true);
+  });
+
+  it('shown in the middle of /dotmoi: answered by typing, and the wizard goes on where it was', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('TG', 2, { periodLabel: 'Đợt TG' });
+    expect(textOf(await tell('/dotmoi'))).toContain('(bước 1/7)');
+    await tell(`/nhacnho ${c}`);
+    expect(textOf(await tell('không nhắc'))).toContain(`Không nhắc đợt #${c}`);
+    expect(textOf(await tell('1'))).toContain('(bước 2/7)');
+    expect(textOf(await tell('/huy'))).toBe('Đã huỷ. Không có gì được tạo hay thay đổi.');
     expect(await manualSlots(c)).toEqual([]);
   });
 });

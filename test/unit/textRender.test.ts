@@ -84,6 +84,15 @@ describe('matchesSay', () => {
     expect(matchesSay('gửi đi', 'gửi')).toBe(false);
     expect(matchesSay('', '')).toBe(false);
   });
+
+  it('takes a comma inside a phrase as a pause, typed or not', () => {
+    expect(matchesSay('Khong de dot tiep tuc', 'không, để đợt tiếp tục')).toBe(true);
+    expect(matchesSay('không ,để đợt tiếp tục.', 'không, để đợt tiếp tục')).toBe(true);
+    expect(matchesSay('không; để đợt tiếp tục', 'không, để đợt tiếp tục')).toBe(true);
+    expect(matchesSay('không', 'không, để đợt tiếp tục')).toBe(false);
+    expect(matchesSay('1,3', '1')).toBe(false);
+    expect(matchesSay('1,3', '13')).toBe(false);
+  });
 });
 
 describe('report prompts in a text-only channel', () => {
