@@ -322,9 +322,10 @@ function describeTargets(selection: TargetSelection, preview: Extract<TargetPrev
 async function chooseTargets(state: NewRoundWizard, selection: TargetSelection, env: WizardEnv): Promise<WizardOutcome> {
   const preview = await env.previewTargets(selection);
   if (!preview.ok) return stay(state, escapeHtml(preview.message));
-  const targetsText = describeTargets(selection, preview);
+  // The codes as the organizations have them ("cb01" typed is CB01), in the summary and in the round.
+  const targetsText = describeTargets(preview.selection, preview);
   const { pickedTypes: _picked, ...draft } = state.draft;
-  return go(state, 'plan', { ...draft, targets: selection, targetsText }, msg.targetsChosen(targetsText));
+  return go(state, 'plan', { ...draft, targets: preview.selection, targetsText }, msg.targetsChosen(targetsText));
 }
 
 /** "-5d, -1d, 0d, +2d 08:30", "08:30" (default ladder at that time), "không". */
@@ -346,8 +347,19 @@ export function parsePlanText(text: string): { ok: true; offsets: string[]; time
   return { ok: true, offsets: offsets.offsets, time };
 }
 
+/** Quotes and brackets copied around a code, and a sentence's end typed after the last one («CB01», "CB02."). */
+const AROUND_CODE = /^[«"'“‘(]+|[»"'”’).!?:]+$/gu;
+
+/** Codes typed in a list: "CB01, cb02 ; DB03." — separated by commas, semicolons or spaces; case is the lookup's affair. */
 function splitCodes(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean))];
+  return [...new Set(text.split(/[\s,;]+/).map((c) => c.replace(AROUND_CODE, '')).filter(Boolean))];
+}
+
+/** A form of the list named by its id, as typed ("DAN_VAN_QCDC", " dan_van_qcdc, "): ids are lower-case snake_case. */
+function formById(choices: readonly FormChoice[], text: string): number | undefined {
+  const [typed] = splitCodes(text);
+  const index = typed === undefined ? -1 : choices.findIndex((f) => f.id === typed.toLowerCase());
+  return index >= 0 ? index : undefined;
 }
 
 /** Steps that take no typed value, where a typed `0` means «Quay lại». */
@@ -386,7 +398,7 @@ async function advanceNewRound(state: NewRoundWizard, given: WizardInput, env: W
 
   switch (state.step) {
     case 'form': {
-      const index = button && /^f\d{1,3}$/.test(button) ? Number(button.slice(1)) : undefined;
+      const index = button && /^f\d{1,3}$/.test(button) ? Number(button.slice(1)) : text !== undefined ? formById(draft.formChoices ?? [], text) : undefined;
       const form = index === undefined ? undefined : draft.formChoices?.[index];
       if (!form) return stay(state, msg.pickFormButton);
       return go(state, 'period', { form, formChoices: draft.formChoices ?? [] });
@@ -457,7 +469,7 @@ async function advanceNewRound(state: NewRoundWizard, given: WizardInput, env: W
     }
     case 'targetParent':
       if (text === undefined || text === '') return stay(state, msg.askParent);
-      return chooseTargets(state, { kind: 'parent', parentCode: text.split(/\s+/)[0]! }, env);
+      return chooseTargets(state, { kind: 'parent', parentCode: splitCodes(text)[0] ?? '' }, env);
     case 'targetCodes': {
       const codes = text === undefined ? [] : splitCodes(text);
       if (codes.length === 0) return stay(state, msg.askCodes);

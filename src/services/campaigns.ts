@@ -10,6 +10,7 @@ import { isoCalendarDate, type Clock } from '../time.js';
 import { recordAudit } from './audit.js';
 import { campaignMessages as msg } from './messages/campaigns.js';
 import { latestFormVersion } from './forms.js';
+import { findByCode, resolveCodes } from './organizations.js';
 import type { RoundScheduler } from './scheduling.js';
 import { inTransaction } from '../db/transaction.js';
 
@@ -124,12 +125,20 @@ function cleanCodes(codes: readonly string[]): string[] {
 }
 
 export type TargetPreview =
-  | { ok: true; count: number; /** the đảng bộ's name for kind 'parent' */ parentName?: string }
+  | {
+      ok: true;
+      count: number;
+      /** the đảng bộ's name for kind 'parent' */
+      parentName?: string;
+      /** The selection with the codes as the organizations have them ("cb01" typed is CB01): what to store and show. */
+      selection: TargetSelection;
+    }
   | { ok: false; message: string };
 
 /**
  * Checks a selection against the organizations: unknown codes (all listed), a
- * parent that is not a đảng bộ cơ sở, unknown types, or nobody selected.
+ * parent that is not a đảng bộ cơ sở, unknown types, or nobody selected. Codes
+ * match as /molai's and the import's do: without case, the exact one first.
  */
 export async function previewTargets(db: Kysely<Database>, selection: TargetSelection): Promise<TargetPreview> {
   const count = async (filter: (q: ReturnType<typeof base>) => ReturnType<typeof base>) => {
@@ -139,6 +148,7 @@ export async function previewTargets(db: Kysely<Database>, selection: TargetSele
   const base = () => db.selectFrom('organizations as o');
   let parentName: string | undefined;
   let n: number;
+  let stored = selection;
   switch (selection.kind) {
     case 'all':
       n = await count((q) => q);
@@ -154,32 +164,36 @@ export async function previewTargets(db: Kysely<Database>, selection: TargetSele
     case 'parent': {
       const code = selection.parentCode.trim();
       if (!code) return { ok: false, message: msg.noParent };
-      const parent = await db.selectFrom('organizations').select(['id', 'name', 'type']).where('code', '=', code).executeTakeFirst();
+      const parent = await findByCode(db, code);
       if (!parent) return { ok: false, message: msg.unknownParent(code) };
-      if (parent.type !== 'dang_bo_co_so') return { ok: false, message: msg.parentNotDangBo(code, parent.name) };
+      if (parent.type !== 'dang_bo_co_so') return { ok: false, message: msg.parentNotDangBo(parent.code, parent.name) };
       parentName = parent.name;
+      stored = { kind: 'parent', parentCode: parent.code };
       n = await count((q) => q.where((eb) => eb.or([eb('o.id', '=', parent.id), eb('o.parent_id', '=', parent.id)])));
       break;
     }
     case 'codes': {
       const codes = cleanCodes(selection.codes);
       if (codes.length === 0) return { ok: false, message: msg.noTargets };
-      const found = await db.selectFrom('organizations').select('code').where('code', 'in', codes).execute();
-      const known = new Set(found.map((f) => f.code));
-      const missing = codes.filter((c) => !known.has(c));
+      const { found, missing } = await resolveCodes(db, codes);
       if (missing.length > 0) return { ok: false, message: msg.unknownOrganizations(missing) };
-      n = codes.length;
+      // "cb01" and "CB01" typed are one organization.
+      const known = [...new Set(codes.map((c) => found.get(c)!.code))];
+      stored = { kind: 'codes', codes: known };
+      n = known.length;
       break;
     }
   }
   if (n === 0) return { ok: false, message: msg.noTargets };
-  return parentName === undefined ? { ok: true, count: n } : { ok: true, count: n, parentName };
+  return parentName === undefined ? { ok: true, count: n, selection: stored } : { ok: true, count: n, parentName, selection: stored };
 }
 
 /** Inserts the targets of a selection with one INSERT … SELECT, whether there are 10 or 50,000. */
-async function insertTargets(tx: Kysely<Database>, campaignId: string, selection: TargetSelection): Promise<number> {
-  const preview = await previewTargets(tx, selection);
+async function insertTargets(tx: Kysely<Database>, campaignId: string, given: TargetSelection): Promise<number> {
+  const preview = await previewTargets(tx, given);
   if (!preview.ok) throw new CampaignInputError(preview.message);
+  // The codes as stored from here on: compared exactly.
+  const { selection } = preview;
   let parentId: string | undefined;
   if (selection.kind === 'parent') {
     parentId = (await tx.selectFrom('organizations').select('id').where('code', '=', selection.parentCode.trim()).executeTakeFirstOrThrow()).id;

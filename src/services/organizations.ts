@@ -1,5 +1,5 @@
 /** Reading organizations: the admin's list and lookups by code. */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, Organization, OrganizationType } from '../db/schema.js';
 
 export interface OrganizationListing {
@@ -54,10 +54,30 @@ export async function findByCodes(db: Kysely<Database>, codes: readonly string[]
 /**
  * A code as the import compares codes ("cb01" is CB01): `matches` without case, and
  * `exactFirst` to order by, should two organizations from before that rule differ only in case.
+ * `code`: a value, or a column of the query (codes typed in a list, unnested).
  */
-export function codeLookup(code: string, column: string = 'code') {
+export function codeLookup(code: string | RawBuilder<string>, column: string = 'code') {
   const ref = sql.ref(column);
   return { matches: sql<boolean>`upper(${ref}) = upper(${code})`, exactFirst: sql`${ref} = ${code}` };
+}
+
+/**
+ * The organizations codes typed in a list name, matched as codeLookup matches one:
+ * each typed code with the stored code it is (the exact one first), and those that
+ * name none. One statement for the whole list.
+ */
+export async function resolveCodes(db: Kysely<Database>, typed: readonly string[]): Promise<{ found: Map<string, { id: string; code: string }>; missing: string[] }> {
+  const unique = [...new Set(typed)];
+  if (unique.length === 0) return { found: new Map(), missing: [] };
+  const lookup = codeLookup(sql<string>`t.typed`, 'o.code');
+  const { rows } = await sql<{ typed: string; id: string; code: string }>`
+    select distinct on (t.typed) t.typed, o.id, o.code
+    from unnest(${unique}::text[]) as t(typed)
+    join organizations o on ${lookup.matches}
+    order by t.typed, ${lookup.exactFirst} desc, o.code
+  `.execute(db);
+  const found = new Map(rows.map((r) => [r.typed, { id: r.id, code: r.code }]));
+  return { found, missing: unique.filter((code) => !found.has(code)) };
 }
 
 /** The organization with this code, whatever its case (codeLookup). */

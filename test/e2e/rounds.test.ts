@@ -75,7 +75,8 @@ describe('/dotmoi and /dot in Telegram', () => {
     await say(admin, due, 'Giao cho những tổ chức nào?');
     await press(admin, 'Theo đảng bộ cấp trên', 'Gõ mã của đảng bộ cơ sở');
     await say(admin, 'CB2', 'không phải đảng bộ cơ sở');
-    const chosen = await say(admin, 'DB1', 'Lịch nhắc mặc định');
+    // Typed as it comes: the code in small letters, a comma after it.
+    const chosen = await say(admin, ' db1, ', 'Lịch nhắc mặc định');
     expect(chosen.plainText).toContain('Giao cho: Đảng bộ <Sở> Y tế (DB1) và các chi bộ trực thuộc (3 tổ chức).');
     expect(chosen.text).toContain('Đảng bộ &lt;Sở&gt; Y tế');
     await say(admin, '3d 0d', 'thiếu dấu');

@@ -12,10 +12,12 @@ import {
   createCampaign,
   getCampaignListing,
   listCampaigns,
+  previewTargets,
   setDeadline,
   type NewCampaignInput,
 } from '../../src/services/campaigns.js';
 import { beginNewRound, cancelWizard, hasActiveWizard, wizardInput, WIZARD_BUTTONS as B } from '../../src/services/campaignWizard.js';
+import { findByCode } from '../../src/services/organizations.js';
 import type { RemindNowResult, RoundScheduler } from '../../src/services/scheduling.js';
 import { ManualClock } from '../../src/time.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -266,5 +268,28 @@ describe('the /dotmoi wizard in Postgres', () => {
     expect(await cancelWizard(t.db, personId, clock.now())).toBe(true);
     expect(await cancelWizard(t.db, personId, clock.now())).toBe(false);
     expect((await wizardInput(deps, { personId, event: ev(++update), input: { kind: 'text', text: 'x' }, actor })).kind).toBe('none');
+  });
+});
+
+describe('codes as an admin types them', () => {
+  it('match without case, as /molai and the import compare them; stored and shown as the organizations have them', async () => {
+    expect(await previewTargets(t.db, { kind: 'codes', codes: ['t11', ' Cb1 ', 'T11'] })).toEqual({ ok: true, count: 2, selection: { kind: 'codes', codes: ['T11', 'CB1'] } });
+    expect(await previewTargets(t.db, { kind: 'parent', parentCode: 'db1' })).toMatchObject({ ok: true, count: 3, selection: { kind: 'parent', parentCode: 'DB1' } });
+    const parent = await createCampaign(t.db, { ...base, targets: { kind: 'parent', parentCode: 'db2' } }, clock, scheduler);
+    expect(await targetCodes(parent.id)).toEqual(['DB2', 'T21']);
+    const codes = await createCampaign(t.db, { ...base, targets: { kind: 'codes', codes: ['t12', 'db1'] } }, clock, scheduler);
+    expect(await targetCodes(codes.id)).toEqual(['DB1', 'T12']);
+    expect(await refusal(createCampaign(t.db, { ...base, targets: { kind: 'codes', codes: ['cb1', 'nope'] } }, clock, scheduler))).toBe('Không có tổ chức mang mã: nope.');
+  });
+
+  it('two organizations from before that rule, differing only in case: the code typed exactly is the one', async () => {
+    await insertOrg(t.db, { code: 'LX1' });
+    await insertOrg(t.db, { code: 'lx1' });
+    expect(await previewTargets(t.db, { kind: 'codes', codes: ['lx1'] })).toEqual({ ok: true, count: 1, selection: { kind: 'codes', codes: ['lx1'] } });
+    expect(await previewTargets(t.db, { kind: 'codes', codes: ['LX1', 'lx1'] })).toEqual({ ok: true, count: 2, selection: { kind: 'codes', codes: ['LX1', 'lx1'] } });
+    // Neither typed exactly: the first by code, as findByCode takes it.
+    const first = (await findByCode(t.db, 'Lx1'))!.code;
+    expect(['LX1', 'lx1']).toContain(first);
+    expect(await previewTargets(t.db, { kind: 'codes', codes: ['Lx1'] })).toEqual({ ok: true, count: 1, selection: { kind: 'codes', codes: [first] } });
   });
 });

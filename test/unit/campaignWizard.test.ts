@@ -34,23 +34,26 @@ const env: WizardEnv = {
     { id: 'dan_van_qcdc', version: 1, title: 'Dân vận & QCDC' },
     { id: 'xep_loai_to_chuc_dang', version: 2, title: 'Xếp loại' },
   ],
+  // As the service matches codes: without case, answering with the codes as stored.
   previewTargets: async (s: TargetSelection) => {
+    const byCode = (code: string) => ORGS.find((o) => o.code === code.toUpperCase());
     switch (s.kind) {
       case 'all':
-        return { ok: true, count: ORGS.length };
+        return { ok: true, count: ORGS.length, selection: s };
       case 'types': {
         const n = ORGS.filter((o) => (s.types as string[]).includes(o.type)).length;
-        return s.types.length === 0 ? { ok: false, message: 'Cần chọn ít nhất một loại hình tổ chức.' } : { ok: true, count: n };
+        return s.types.length === 0 ? { ok: false, message: 'Cần chọn ít nhất một loại hình tổ chức.' } : { ok: true, count: n, selection: s };
       }
       case 'parent': {
-        const p = ORGS.find((o) => o.code === s.parentCode);
+        const p = byCode(s.parentCode);
         if (!p) return { ok: false, message: `Không có tổ chức mang mã «${s.parentCode}».` };
         if (p.type !== 'dang_bo_co_so') return { ok: false, message: 'không phải đảng bộ cơ sở' };
-        return { ok: true, count: 1 + ORGS.filter((o) => o.parent === p.code).length, parentName: p.name };
+        return { ok: true, count: 1 + ORGS.filter((o) => o.parent === p.code).length, parentName: p.name, selection: { kind: 'parent', parentCode: p.code } };
       }
       case 'codes': {
-        const missing = s.codes.filter((c) => !ORGS.some((o) => o.code === c));
-        return missing.length ? { ok: false, message: `Không có tổ chức mang mã: ${missing.join(', ')}.` } : { ok: true, count: s.codes.length };
+        const missing = s.codes.filter((c) => !byCode(c));
+        const codes = [...new Set(s.codes.flatMap((c) => byCode(c)?.code ?? []))];
+        return missing.length ? { ok: false, message: `Không có tổ chức mang mã: ${missing.join(', ')}.` } : { ok: true, count: codes.length, selection: { kind: 'codes', codes } };
       }
     }
   },
@@ -196,6 +199,36 @@ describe('the /dotmoi wizard', () => {
     expect(parent.text).toContain('không phải đảng bộ cơ sở');
   });
 
+  it('reads typed codes as the organizations have them, whatever their case, spaces, quotes or a comma after them', async () => {
+    const targets = await run(await started(), button('f0'), text('Năm 2026'), button(B.now), text('15/12/2026 17:00'));
+    const cases: Array<[string, string[]]> = [
+      ['cb02, cb11', ['CB02', 'CB11']],
+      ['  Cb02 ,CB11,  ', ['CB02', 'CB11']],
+      ['«cb02»; "cb11".', ['CB02', 'CB11']],
+      ['CB02 cb02', ['CB02']],
+    ];
+    for (const [typed, codes] of cases) {
+      const chosen = await run(targets, button(B.codes), text(typed));
+      expect(chosen.step, typed).toBe('plan');
+      expect(chosen.draft.targets, typed).toEqual({ kind: 'codes', codes });
+      expect(chosen.text, typed).toContain(`${codes.length} tổ chức: ${codes.join(', ')}`);
+    }
+    for (const typed of ['db01', ' Db01, ', '«db01».']) {
+      const chosen = await run(targets, button(B.parent), text(typed));
+      expect(chosen.step, typed).toBe('plan');
+      expect(chosen.draft.targets, typed).toEqual({ kind: 'parent', parentCode: 'DB01' });
+      expect(chosen.text, typed).toContain('(DB01) và các chi bộ trực thuộc');
+    }
+  });
+
+  it('takes a form typed by its id, whatever its case', async () => {
+    for (const typed of ['xep_loai_to_chuc_dang', 'XEP_LOAI_TO_CHUC_DANG', ' Xep_Loai_To_Chuc_Dang, ']) {
+      const period = await run(await started(), text(typed));
+      expect(period.step, typed).toBe('period');
+      expect(period.draft.form, typed).toEqual({ id: 'xep_loai_to_chuc_dang', version: 2, title: 'Xếp loại' });
+    }
+  });
+
   it('validates the reminder plan and accepts "không"', async () => {
     const plan = await run(await started(), button('f0'), text('Năm 2026'), button(B.now), text('15/12/2026 17:00'), button(B.all));
     expect(plan.step).toBe('plan');
@@ -212,7 +245,7 @@ describe('the /dotmoi wizard', () => {
     expect((await advance(due, button(B.cancel), env)).kind).toBe('cancelled');
     const stray = await run(due, button(B.all));
     expect(stray.step).toBe('due');
-    expect((await run(await started(), text('dan_van_qcdc'))).text).toContain('Xin chọn một biểu mẫu');
+    expect((await run(await started(), text('dan_van'))).text).toContain('Xin chọn một biểu mẫu');
   });
 });
 
