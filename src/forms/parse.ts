@@ -266,29 +266,85 @@ const JOINED_ITEMS = /\s+(?:và|va)\s+|\s*[&+]\s*/iu;
 
 type TypedItem = { typed: string; match: ChoiceMatch };
 
+/** Where a typed answer splits into items: a comma or a semicolon, with the spaces around it. */
+const ITEM_SEPARATOR = /\s*[,;]\s*/g;
+
 /**
  * The items of a typed multi-choice answer, each with what it matched. ',' and ';'
- * always separate (a label with a comma is still taken when the whole answer is
- * that label); a piece that is no option as a whole is split at «và», '&', '+';
- * and a run of numbers may be separated by spaces alone ("1 3"): labels have
- * spaces inside, numbers do not.
+ * separate, except inside a label that has them: runs of pieces that together are
+ * such a label ("Tuyên truyền, vận động, Kiểm tra" is «Tuyên truyền, vận động» and
+ * «Kiểm tra») are taken first, the longest first. A piece that is no option as a
+ * whole is split at «và», '&', '+'; and a run of numbers may be separated by spaces
+ * alone ("1 3"): labels have spaces inside, numbers do not.
  */
 function typedItems(choices: Choice[], text: string): TypedItem[] {
   const item = (typed: string): TypedItem => ({ typed, match: matchChoice(choices, typed) });
-  return text.split(/[,;]/).flatMap((piece): TypedItem[] => {
-    const trimmed = piece.trim();
-    if (trimmed === '') return [];
-    const whole = item(trimmed);
-    if (whole.match.kind === 'found') return [whole];
-    const parts = trimmed.split(JOINED_ITEMS).map((p) => p.trim()).filter((p) => p !== '');
-    return parts.flatMap((part): TypedItem[] => {
-      const words = part.split(/\s+/);
-      const folded = words.map(foldAnswer);
-      const numbers = words.filter((_, i) => OPTION_NUMBER.test(folded[i] ?? ''));
-      const onlyNumbers = numbers.length >= 2 && folded.every((w) => OPTION_NUMBER.test(w) || COURTESY_WORDS.has(w));
-      if (onlyNumbers) return numbers.map(item);
-      return parts.length === 1 ? [whole] : [item(part)];
-    });
+  const pieces = text.split(ITEM_SEPARATOR).map((piece) => piece.trim());
+  const joiners = labelJoiners(choices);
+  const longest = Math.max(0, ...joiners.keys());
+  const items: TypedItem[] = [];
+  for (let i = 0; i < pieces.length; i++) {
+    const label = labelRun(pieces, i, Math.min(longest, pieces.length - i), joiners, item);
+    if (label) {
+      items.push(label.item);
+      i += label.pieces - 1;
+    } else items.push(...pieceItems(pieces[i]!, item));
+  }
+  return items;
+}
+
+/**
+ * How the labels join their parts, by the number of pieces: for 2 pieces the first
+ * separator of each label that has one (", " or ";"), for 3 the first two, and so on.
+ * A run of typed pieces is read joined as a label joins them, whatever was typed
+ * between them ("Khác , ghi rõ" is «Khác; ghi rõ»). Empty when no label has one.
+ */
+function labelJoiners(choices: Choice[]): Map<number, string[][]> {
+  const byLength = new Map<number, Map<string, string[]>>();
+  for (const choice of choices) {
+    const separators = choice.label.match(ITEM_SEPARATOR) ?? [];
+    for (let n = 2; n <= separators.length + 1; n++) {
+      const joiner = separators.slice(0, n - 1);
+      const known = byLength.get(n) ?? new Map<string, string[]>();
+      known.set(joiner.join('\u0000'), joiner);
+      byLength.set(n, known);
+    }
+  }
+  return new Map([...byLength].map(([n, joiners]) => [n, [...joiners.values()]]));
+}
+
+/** The longest run of pieces from `start` (two or more, at most `longest`) that is one option, read as a label joins its parts. */
+function labelRun(
+  pieces: readonly string[],
+  start: number,
+  longest: number,
+  joiners: ReadonlyMap<number, string[][]>,
+  item: (typed: string) => TypedItem,
+): { item: TypedItem; pieces: number } | undefined {
+  for (let n = longest; n >= 2; n--) {
+    const run = pieces.slice(start, start + n);
+    if (run.some((piece) => piece === '')) continue;
+    for (const joiner of joiners.get(n) ?? []) {
+      const joined = item(run.map((piece, k) => (k === 0 ? piece : `${joiner[k - 1]}${piece}`)).join(''));
+      if (joined.match.kind === 'found') return { item: joined, pieces: n };
+    }
+  }
+  return undefined;
+}
+
+/** One piece between separators: an option whole, else items joined by «và», '&', '+', or numbers apart. */
+function pieceItems(piece: string, item: (typed: string) => TypedItem): TypedItem[] {
+  if (piece === '') return [];
+  const whole = item(piece);
+  if (whole.match.kind === 'found') return [whole];
+  const parts = piece.split(JOINED_ITEMS).map((p) => p.trim()).filter((p) => p !== '');
+  return parts.flatMap((part): TypedItem[] => {
+    const words = part.split(/\s+/);
+    const folded = words.map(foldAnswer);
+    const numbers = words.filter((_, i) => OPTION_NUMBER.test(folded[i] ?? ''));
+    const onlyNumbers = numbers.length >= 2 && folded.every((w) => OPTION_NUMBER.test(w) || COURTESY_WORDS.has(w));
+    if (onlyNumbers) return numbers.map(item);
+    return parts.length === 1 ? [whole] : [item(part)];
   });
 }
 

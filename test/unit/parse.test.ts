@@ -393,6 +393,60 @@ describe('multi_choice', () => {
     expect(parseTypedAnswer(q, example, ctx).kind).toBe('ok');
   });
 
+  /** Labels with commas and a semicolon in them, beside plain ones. */
+  const commas = makeQuestion({
+    key: 'cong_tac',
+    type: 'multi_choice',
+    text: 'Những công tác đã làm?',
+    choices: choices({
+      tuyen_truyen: 'Tuyên truyền, vận động',
+      kiem_tra: 'Kiểm tra',
+      hoi_thao: 'Hội nghị, hội thảo, tọa đàm',
+      hoi: 'Hội nghị',
+      khac: 'Khác; ghi rõ',
+    }),
+    minSelected: 1,
+  });
+
+  it.each([
+    // The example of the brief: a label with a comma, then another option.
+    ['Tuyên truyền, vận động, Kiểm tra', ['tuyen_truyen', 'kiem_tra']],
+    ['Kiểm tra, Tuyên truyền, vận động', ['tuyen_truyen', 'kiem_tra']],
+    ['tuyen truyen , van dong; kiem tra', ['tuyen_truyen', 'kiem_tra']],
+    ['Tuyên truyền,vận động', ['tuyen_truyen']],
+    ['Tuyên truyền, vận động', ['tuyen_truyen']],
+    // The longest label first: three pieces are «Hội nghị, hội thảo, tọa đàm», not «Hội nghị» and two unknowns.
+    ['Hội nghị, hội thảo, tọa đàm, Kiểm tra', ['kiem_tra', 'hoi_thao']],
+    ['Hội nghị, Kiểm tra', ['kiem_tra', 'hoi']],
+    ['hội nghị, hội thảo, tọa đàm, hội nghị', ['hoi_thao', 'hoi']],
+    // A prefix of one label with a comma, as a choice reads it.
+    ['tuyên truyền, vận, kiểm tra', ['tuyen_truyen', 'kiem_tra']],
+    // A semicolon inside a label, typed with a comma or with it.
+    ['Kiểm tra, Khác; ghi rõ', ['kiem_tra', 'khac']],
+    ['Khác, ghi rõ; Kiểm tra', ['kiem_tra', 'khac']],
+    // Numbers still read as before.
+    ['1 3', ['tuyen_truyen', 'hoi_thao']],
+    ['1, 3', ['tuyen_truyen', 'hoi_thao']],
+    ['1,2 và 5', ['tuyen_truyen', 'kiem_tra', 'khac']],
+    ['2, Tuyên truyền, vận động', ['tuyen_truyen', 'kiem_tra']],
+  ])('labels with commas: %j → %j', (input, values) => {
+    expect(parseTypedAnswer(commas, input, ctx)).toEqual({ kind: 'ok', value: values });
+  });
+
+  it('a label written without a space after its comma is typed with one, or without', () => {
+    const tight = makeQuestion({ key: 't', type: 'multi_choice', text: 'T?', choices: choices({ kt: 'Kiểm tra,giám sát', khac: 'Khác' }) });
+    for (const input of ['Kiểm tra, giám sát, Khác', 'kiem tra,giam sat;khac', 'Khác; Kiểm tra , giám sát']) {
+      expect(parseTypedAnswer(tight, input, ctx), input).toEqual({ kind: 'ok', value: ['kt', 'khac'] });
+    }
+  });
+
+  it.each([
+    ['Tuyên truyền, vận động, thi đua', '«thi đua»'],
+    ['vận động, Kiểm tra', '«vận động»'],
+  ])('labels with commas: %j is refused, naming %s', (input, named) => {
+    expect(expectVietnameseError(parseTypedAnswer(commas, input, ctx))).toContain(named);
+  });
+
   it('"không" selects nothing where nothing is allowed', () => {
     const none = makeQuestion({ key: 'm', type: 'multi_choice', text: 'M?', choices: choices({ a: 'A', b: 'B' }), minSelected: 0 });
     expect(parseTypedAnswer(none, 'không', ctx)).toEqual({ kind: 'ok', value: [] });
