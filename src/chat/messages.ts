@@ -153,7 +153,8 @@ export const commandMenus = {
 
 /**
  * Texts of the admin's round commands (/dotmoi, /dot). Functions take values already HTML-escaped.
- * Counts are written here as /tonghop writes them ("05", "45.000", "04/09"), so no caller prints a bare 45000.
+ * Counts are written here as /tonghop writes them ("5", "45.000", "4/9"), so no caller prints a bare 45000;
+ * a late count of 0 is not said at all.
  */
 export const roundMessages = {
   created: (id: string, title: string, period: string, opens: string, due: string, targets: number, plan: string) =>
@@ -203,7 +204,7 @@ export const roundMessages = {
       `Mở: ${d.opens}`,
       `Hạn chót: ${d.due}`,
       `Tình trạng: ${d.state}`,
-      `Đã nộp ${fraction(d.submitted, d.targets)} (muộn ${count(d.late)}); đang làm dở ${count(d.drafts)}; chưa bắt đầu ${count(Math.max(0, d.targets - d.submitted - d.drafts))}.`,
+      `Đã nộp ${fraction(d.submitted, d.targets)}${d.late > 0 ? ` (muộn ${count(d.late)})` : ''}; đang làm dở ${count(d.drafts)}; chưa bắt đầu ${count(Math.max(0, d.targets - d.submitted - d.drafts))}.`,
       `Nhắc: ${d.plan}.`,
     ].join('\n'),
   acknowledgements: (sent: number, acknowledged: number) => `Thông báo mở đợt: đã gửi ${count(sent)}, đã xác nhận «Đã nhận» ${count(acknowledged)}.`,

@@ -11,7 +11,7 @@ import type { Action, OutboundMessage } from '../chat/port.js';
 import { reportProgress } from '../forms/progress.js';
 import type { Answers, Form } from '../forms/schema.js';
 import type { OrgList } from '../reports/figures.js';
-import { formatCount, formatPercent } from '../reports/format.js';
+import { formatCount, formatFraction, formatPercent } from '../reports/format.js';
 import type { Delivery } from '../services/deliveries.js';
 import { escapeHtml, truncate } from '../text/html.js';
 import { formatDeadline, local } from '../time.js';
@@ -161,7 +161,7 @@ function composeDigest(delivery: DeliveryRef, content: Extract<DeliveryContent, 
   const timing = now.getTime() <= round.dueAt.getTime() ? msg.daysLeft(Math.max(0, days)) : msg.daysLate(Math.max(0, -days));
   const lines = [
     msg.digest(local(now).format('DD/MM/YYYY')),
-    msg.digestLine(delivery.campaign_id, title, period, formatCount(submitted), formatCount(total), formatPercent(submitted, total), formatCount(counts.late), due, timing),
+    msg.digestLine(delivery.campaign_id, title, period, formatFraction(submitted, total), formatPercent(submitted, total), counts.late > 0 ? formatCount(counts.late) : undefined, due, timing),
   ];
   if (total > submitted) lines.push(msg.digestMissing(formatCount(total - submitted), delivery.campaign_id));
   return { kind: 'send', message: { text: lines.join('\n'), options: [] } };

@@ -44,8 +44,9 @@ export const reminderMessages = {
   escalationNone: (form: string, period: string) => `✅ Tất cả tổ chức đã nộp ${form} — ${period}.`,
 
   digest: (date: string) => `☀️ <b>Tình hình báo cáo sáng ${date}</b>`,
-  digestLine: (id: string, form: string, period: string, submitted: string, total: string, percent: string, late: string, due: string, timing: string) =>
-    `#${id} ${form} — ${period}: đã nộp ${submitted}/${total} (${percent}), muộn ${late}. Hạn chót ${due} (${timing}).`,
+  /** `late`: undefined when none was late (not said at all). */
+  digestLine: (id: string, form: string, period: string, submitted: string, percent: string, late: string | undefined, due: string, timing: string) =>
+    `#${id} ${form} — ${period}: đã nộp ${submitted} (${percent})${late === undefined ? '' : `, muộn ${late}`}. Hạn chót ${due} (${timing}).`,
   daysLeft: (days: number) => (days === 0 ? 'hôm nay' : `còn ${days} ngày`),
   daysLate: (days: number) => (days === 0 ? 'đã qua hạn hôm nay' : `đã quá ${days} ngày`),
   digestMissing: (count: string, campaignId: string) => `Chưa nộp: ${count} tổ chức (/chuanop ${campaignId}).`,

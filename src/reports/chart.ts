@@ -195,11 +195,6 @@ export function wrapText(text: string, fontString: string, maxWidth: number, max
   return kept;
 }
 
-/** An axis tick: "5", "40", "1.200" (counts in labels get two digits, ticks do not). */
-function axisNumber(n: number): string {
-  return Math.abs(n) < 10 ? String(n) : formatCount(n);
-}
-
 // ---------------------------------------------------------------------------
 // Panels: each is a height and the Chart.js configuration drawn at that height.
 
@@ -376,7 +371,7 @@ function progressPanel(summary: Summary): Panel {
   const labels = rows.map((r) => [
     ...wrapLabel(r.label),
     detail(m.submittedDetail(formatFraction(r.submitted, r.targets), formatPercent(r.submitted, r.targets))),
-    ...(r.total && r.submitted > 0 ? [detail(m.onTimeLateDetail(formatCount(onTime), formatCount(late)))] : []),
+    ...(r.total && r.submitted > 0 ? [detail(m.onTimeLateDetail(formatCount(onTime), late > 0 ? formatCount(late) : undefined))] : []),
   ]);
   const titleLines = wrapPanelTitle(m.progressTitle);
   const noteLines = wrapNote(m.progressNote);
@@ -500,7 +495,7 @@ function choicePanel(q: ChoiceFigures, closed: boolean): Panel {
             grid: { color: COLORS.grid },
             border: { display: false },
             // Nothing answered: an axis from 0 to 1 would say nothing; the note says why the bars are empty.
-            ticks: { display: max > 0, precision: 0, color: COLORS.muted, font: { size: NOTE_SIZE }, callback: (v) => axisNumber(Number(v)) },
+            ticks: { display: max > 0, precision: 0, color: COLORS.muted, font: { size: NOTE_SIZE }, callback: (v) => formatCount(Number(v)) },
           },
         },
       },

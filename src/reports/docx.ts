@@ -35,7 +35,7 @@ import {
 } from 'docx';
 import { formatDateTime, localDate } from '../time.js';
 import { ANNEX_ANSWERS_PER_QUESTION, type OrgList, type OrgRef, type Summary } from './figures.js';
-import { asciiSlug, capitalize, formatCount, formatFraction, formatPercent, lowerFirst, unitNoun } from './format.js';
+import { asciiSlug, capitalize, documentMarkup, formalCount, formalFraction, formatPercent, lowerFirst, unitNoun } from './format.js';
 import { reportDocumentMessages as d, summaryMessages as m } from './messages.js';
 import { figureSentences, submittedByType, targetsByType } from './text.js';
 
@@ -209,20 +209,20 @@ function heading(text: string): Paragraph {
 function progressSection(summary: Summary): Paragraph[] {
   const { targets, submitted } = summary;
   const out = [heading(d.sectionProgress)];
-  out.push(body(d.progressTargets(formatCount(targets.total), unitNoun(targets.byType), targetsByType(summary))));
+  out.push(body(d.progressTargets(formalCount(targets.total), unitNoun(targets.byType), targetsByType(summary, documentMarkup))));
   const [date, time] = formatDateTime(summary.generatedAt).split(' ') as [string, string];
   const when = d.progressWhen(time, date);
   if (submitted.total === 0) {
     out.push(body(d.progressNothing(when)));
   } else {
     const split =
-      submitted.late === 0 ? d.progressAllOnTime : submitted.onTime === 0 ? d.progressAllLate : d.progressSplit(formatCount(submitted.onTime), formatCount(submitted.late));
-    out.push(body(d.progressSubmitted(when, formatFraction(submitted.total, targets.total), formatPercent(submitted.total, targets.total), split)));
-    const byType = submittedByType(summary);
+      submitted.late === 0 ? d.progressAllOnTime : submitted.onTime === 0 ? d.progressAllLate : d.progressSplit(formalCount(submitted.onTime), formalCount(submitted.late));
+    out.push(body(d.progressSubmitted(when, formalFraction(submitted.total, targets.total), formatPercent(submitted.total, targets.total), split)));
+    const byType = submittedByType(summary, documentMarkup);
     if (byType) out.push(body(byType));
   }
-  out.push(body(summary.notSubmitted.total === 0 ? m.allSubmitted : d.notSubmitted(formatCount(summary.notSubmitted.total))));
-  if (summary.late.total > 0) out.push(body(d.late(formatCount(summary.late.total))));
+  out.push(body(summary.notSubmitted.total === 0 ? m.allSubmitted : d.notSubmitted(formalCount(summary.notSubmitted.total))));
+  if (summary.late.total > 0) out.push(body(d.late(formalCount(summary.late.total))));
   return out;
 }
 
@@ -233,7 +233,7 @@ const NONE_PREFIX = `${m.none} `;
  * before those that start with a count ("Đảng bộ Khối có 152/159 …").
  */
 export function documentSentences(summary: Summary, q: Summary['questions'][number], subject: string): string[] {
-  return figureSentences(summary, q, 'plain').map((s) => {
+  return figureSentences(summary, q, 'document').map((s) => {
     if (!s.startsWithCount) return sentence(s.text);
     const lowered = lowerFirst(s.text);
     return sentence(lowered.startsWith(NONE_PREFIX) ? d.withSubjectNone(subject, lowered) : d.withSubject(subject, lowered));
@@ -337,7 +337,7 @@ function orgListSection<T extends OrgRef>(title: string, list: OrgList<T>, extra
   if (list.first.length > 0) out.push(orgTable(list, extra));
   const rest = list.total - list.first.length;
   if (rest > 0 || list.first.length > 0) {
-    out.push(new Paragraph({ style: STYLE_ANNEX, spacing: { before: 120 }, children: rest > 0 ? [new TextRun(d.annexMore(formatCount(rest)))] : [] }));
+    out.push(new Paragraph({ style: STYLE_ANNEX, spacing: { before: 120 }, children: rest > 0 ? [new TextRun(d.annexMore(formalCount(rest)))] : [] }));
   }
   return out;
 }
@@ -349,8 +349,8 @@ function annex(input: ReportDocumentInput, dateText: string): FileChild[] {
     centered([new TextRun({ text: d.annexAttachedBefore, italics: true }), blank(d.blanks.numberOnly, { italics: true }), new TextRun({ text: d.annexAttachedAfter(dateText), italics: true })], {
       spacingAfter: 240,
     }),
-    ...orgListSection(d.annexNotSubmitted(formatCount(summary.notSubmitted.total)), summary.notSubmitted),
-    ...orgListSection(d.annexLate(formatCount(summary.late.total)), summary.late, {
+    ...orgListSection(d.annexNotSubmitted(formalCount(summary.notSubmitted.total)), summary.notSubmitted),
+    ...orgListSection(d.annexLate(formalCount(summary.late.total)), summary.late, {
       heading: d.columns.lateReason,
       value: (org) => nonEmpty(org.lateReason ?? undefined) ?? d.noLateReason,
     }),
@@ -360,7 +360,7 @@ function annex(input: ReportDocumentInput, dateText: string): FileChild[] {
     texts.forEach((group, i) => {
       const entries = group.entries.filter((e) => e.text.trim() !== '');
       const total = Math.max(group.total ?? 0, entries.length);
-      out.push(heading(d.annexTextQuestion(i + 1, capitalize(literal(group.questionLabel).trim()), formatCount(total))));
+      out.push(heading(d.annexTextQuestion(i + 1, capitalize(literal(group.questionLabel).trim()), formalCount(total))));
       if (total === 0) {
         out.push(body(d.annexTextNone));
         return;
@@ -368,7 +368,7 @@ function annex(input: ReportDocumentInput, dateText: string): FileChild[] {
       const shown = entries.slice(0, ANNEX_ANSWERS_PER_QUESTION);
       for (const e of shown) out.push(new AnswerParagraph(d.annexEntryOrg(e.code, e.name), e.text.trim()));
       const rest = total - shown.length;
-      if (rest > 0) out.push(new Paragraph({ style: STYLE_ANNEX, spacing: { before: 120 }, children: [new TextRun(d.annexTextMore(formatCount(rest)))] }));
+      if (rest > 0) out.push(new Paragraph({ style: STYLE_ANNEX, spacing: { before: 120 }, children: [new TextRun(d.annexTextMore(formalCount(rest)))] }));
     });
   }
   return out;

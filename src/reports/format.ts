@@ -1,6 +1,7 @@
 /**
  * Number formatting for Vietnamese reports: '.' groups thousands, ',' is the
- * decimal mark, small counts get two digits as formal documents write them.
+ * decimal mark; counts as a person writes them, and (formal*) with two digits under ten
+ * as the party's formal documents write them.
  * Built on the forms' number formatting, so answers and reports read alike.
  */
 import { formatNumberVi } from '../forms/format.js';
@@ -19,23 +20,38 @@ function groupThousands(digits: string): string {
 }
 
 /**
- * A count as formal reports write it: "05", "12", "1.234". Zero stays "0":
- * the report spells a zero count out in words instead (see messages.ts).
+ * A count as a person writes it in a message: "5", "12", "1.234", "0". Why not "05": in a
+ * chat, a status or a sheet the padded digit reads as machine output; only the formal
+ * document pads (formalCount).
  */
 export function formatCount(n: number): string {
   if (!Number.isInteger(n)) return formatNumberVi(n, REPORT_DECIMALS);
   if (n < 0) return `-${groupThousands(String(-n))}`;
-  if (n > 0 && n < 10) return `0${n}`;
   return groupThousands(String(n));
 }
 
-/**
- * A fraction as formal reports write it, both sides at least two digits,
- * zero included: "00/01", "03/09", "152/159", "1.000/2.000". A zero standing
- * alone is spelled out in words instead; inside a fraction it is "00".
- */
+/** A fraction as a person writes it: "0/1", "3/9", "152/159", "1.000/2.000". */
 export function formatFraction(part: number, total: number): string {
-  const side = (n: number) => (n === 0 ? '00' : formatCount(n));
+  return `${formatCount(part)}/${formatCount(total)}`;
+}
+
+/**
+ * A count as the party's formal documents write it (the Word draft): two digits under
+ * ten, "05", "12", "1.234". Zero stays "0": the document spells a zero count out in words
+ * instead (see messages.ts).
+ */
+export function formalCount(n: number): string {
+  if (Number.isInteger(n) && n > 0 && n < 10) return `0${n}`;
+  return formatCount(n);
+}
+
+/**
+ * A fraction as the formal documents write it, both sides at least two digits, zero
+ * included: "00/01", "03/09", "152/159". A zero standing alone is spelled out in words
+ * instead; inside a fraction it is "00".
+ */
+export function formalFraction(part: number, total: number): string {
+  const side = (n: number) => (n === 0 ? '00' : formalCount(n));
   return `${side(part)}/${side(total)}`;
 }
 
@@ -65,19 +81,27 @@ export function formatPercent(part: number, total: number): string {
 }
 
 /**
- * How a text is marked up for its channel. `esc` wraps every value that came
- * from a user or a file; `bold` wraps text that is already safe.
+ * How a text is written for where it goes. `esc` wraps every value that came from a
+ * user or a file; `bold` wraps text that is already safe; `count` and `fraction` write
+ * counts as a message does ("5", "3/9") or as the formal document does ("05", "03/09").
  */
 export interface Markup {
   esc(s: string): string;
   bold(s: string): string;
+  count(n: number): string;
+  fraction(part: number, total: number): string;
 }
 
-export const htmlMarkup: Markup = { esc: escapeHtml, bold: (s) => `<b>${s}</b>` };
-export const plainMarkup: Markup = { esc: (s) => s, bold: (s) => s };
+const chatCounts = { count: formatCount, fraction: formatFraction };
+export const htmlMarkup: Markup = { esc: escapeHtml, bold: (s) => `<b>${s}</b>`, ...chatCounts };
+export const plainMarkup: Markup = { esc: (s) => s, bold: (s) => s, ...chatCounts };
+/** The Word draft's sentences: plain text, counts as Hướng dẫn 36-HD/VPTW documents write them. */
+export const documentMarkup: Markup = { esc: (s) => s, bold: (s) => s, count: formalCount, fraction: formalFraction };
 
-export function markupFor(kind: 'html' | 'plain'): Markup {
-  return kind === 'html' ? htmlMarkup : plainMarkup;
+export type MarkupKind = 'html' | 'plain' | 'document';
+
+export function markupFor(kind: MarkupKind): Markup {
+  return kind === 'html' ? htmlMarkup : kind === 'plain' ? plainMarkup : documentMarkup;
 }
 
 /** The first letter upper case: figure labels are noun phrases made for a sentence. */

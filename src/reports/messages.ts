@@ -41,14 +41,14 @@ export const summaryMessages = {
   /** "Đối tượng báo cáo: 159 tổ chức cơ sở đảng, trong đó 80 đảng bộ cơ sở và 79 chi bộ cơ sở." */
   targets: (count: string, noun: string, breakdown: string | undefined) =>
     `Đối tượng báo cáo: ${count} ${noun}${breakdown ? `, trong đó ${breakdown}` : ''}.`,
-  /** "Đã nộp 152/159 (95,6%): đúng hạn 150, muộn 02." */
+  /** "Đã nộp 152/159 (95,6%): đúng hạn 150, muộn 2." */
   submitted: (fraction: string, percent: string, onTime: string, late: string) =>
     `Đã nộp ${fraction} (${percent}): ${onTime}, ${late}.`,
   onTime: (count: string) => `đúng hạn ${count}`,
   noneOnTime: 'không có báo cáo đúng hạn',
   late: (count: string) => `muộn ${count}`,
   noneLate: 'không có báo cáo nộp muộn',
-  /** "Theo loại hình: đảng bộ cơ sở 04/04; chi bộ cơ sở 03/06." */
+  /** "Theo loại hình: đảng bộ cơ sở 4/4; chi bộ cơ sở 3/6." */
   submittedByType: (parts: string) => `Đã nộp theo loại hình: ${parts}.`,
   typeFraction: (noun: string, fraction: string) => `${noun} ${fraction}`,
   nothingSubmitted: 'Chưa có tổ chức nào nộp báo cáo, nên chưa có số liệu tổng hợp.',
@@ -66,19 +66,19 @@ export const summaryMessages = {
   yes: (percent: string, fraction: string, label: string) => `${percent} (${fraction}) ${label}`,
   yesNone: (fraction: string, label: string) => `Không có ${label} (${fraction})`,
 
-  /** Choices: "152/159 tổ chức cơ sở đảng hoàn thành tốt …; 07 tổ chức cơ sở đảng hoàn thành nhiệm vụ; không có …". */
+  /** Choices: "152/159 tổ chức cơ sở đảng hoàn thành tốt …; 7 tổ chức cơ sở đảng hoàn thành nhiệm vụ; không có …" (the Word draft: "07"). */
   choicePart: (count: string, label: string, choice: string) => `${count} ${label} ${choice}`,
   choiceNone: (label: string, choice: string) => `không có ${label} ${choice}`,
   groupDetail: (parts: string) => ` (trong đó ${parts})`,
   groupMember: (count: string, choice: string) => `${count} ${choice}`,
   groupMemberNone: (choice: string) => `không có ${choice}`,
-  /** With the form's phrase for the choice: "03/04 đơn vị đã ký Thỏa ước lao động tập thể". */
+  /** With the form's phrase for the choice: "3/4 đơn vị đã ký Thỏa ước lao động tập thể". */
   choicePhrase: (count: string, phrase: string) => `${count} ${phrase}`,
   choicePhraseNone: (phrase: string) => `không có ${phrase}`,
   /**
    * The share over every target organization is the figure that counts; the
    * share among those who reported is added while reports can still come in.
-   * "Chỉ tiêu 80% …: có 01/03 tổ chức (33,3%); riêng các tổ chức đã nộp: 01/01 (100%) — chưa đủ báo cáo để kết luận."
+   * "Chỉ tiêu 80% …: có 1/3 tổ chức (33,3%); riêng các tổ chức đã nộp: 1/1 (100%) — chưa đủ báo cáo để kết luận."
    */
   target: (targetShare: string, label: string, counted: string, amongSubmitted: string | undefined, verdict: string) =>
     `Chỉ tiêu ${targetShare} ${label}: có ${counted}${amongSubmitted ? `; riêng các tổ chức đã nộp: ${amongSubmitted}` : ''} — ${verdict}`,
@@ -90,7 +90,7 @@ export const summaryMessages = {
     provisional: 'chưa đủ báo cáo để kết luận',
   },
 
-  /** Multiple choice: "Label: Lựa chọn A 05; Lựa chọn B không có". */
+  /** Multiple choice: "Label: Lựa chọn A 5; Lựa chọn B không có". */
   multi: (label: string, parts: string) => `${label}: ${parts}`,
   multiPart: (choice: string, count: string) => `${choice} ${count}`,
 
@@ -98,13 +98,13 @@ export const summaryMessages = {
   text: (label: string, count: string) => `${label}: ${count} tổ chức có nội dung`,
   textNone: (label: string) => `${label}: không có tổ chức nào nêu nội dung`,
 
-  /** Dates: "Ngày họp kiểm điểm: 07 tổ chức báo cáo, sớm nhất 10/12/2026, muộn nhất 14/12/2026". */
+  /** Dates: "Ngày họp kiểm điểm: 7 tổ chức báo cáo, sớm nhất 10/12/2026, muộn nhất 14/12/2026". */
   date: (label: string, count: string, earliest: string, latest: string) =>
     `${label}: ${count} tổ chức báo cáo, sớm nhất ${earliest}, muộn nhất ${latest}`,
   dateNone: (label: string) => `${label}: chưa có tổ chức nào báo cáo`,
 
   noAnswers: (label: string) => `${label}: chưa có số liệu`,
-  /** After a share, a change is in organizations, not points: "tăng 02 tổ chức so với năm 2025". */
+  /** After a share, a change is in organizations, not points: "tăng 2 tổ chức so với năm 2025". */
   organizationsCount: (count: string) => `${count} tổ chức`,
   confirmedOutliers: (count: string) => ` (${count} số liệu bất thường đã được đơn vị xác nhận)`,
   /** After a decimal's figures: "; bình quân tăng 1,5 so với năm 2025". */
@@ -242,8 +242,8 @@ export const chartMessages = {
   total: 'Tổng cộng',
   /** Under a bar's label: "Đã nộp 152/159 (95,6%)". */
   submittedDetail: (fraction: string, percent: string) => `Đã nộp ${fraction} (${percent})`,
-  /** Under the total's label: "Đúng hạn 150, nộp muộn 02". */
-  onTimeLateDetail: (onTime: string, late: string) => `Đúng hạn ${onTime}, nộp muộn ${late}`,
+  /** Under the total's label: "Đúng hạn 150, nộp muộn 2"; «nộp muộn 0» is not said. */
+  onTimeLateDetail: (onTime: string, late: string | undefined) => `Đúng hạn ${onTime}${late === undefined ? '' : `, nộp muộn ${late}`}`,
   series: {
     submitted: 'Đã nộp',
     onTime: 'Đúng hạn',

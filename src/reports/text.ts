@@ -8,22 +8,17 @@ import { truncate } from '../text/html.js';
 import { formatDateTime, formatDeadline } from '../time.js';
 import type { OrgList, OrgRef, QuestionFigures, Summary, SummaryCampaign, TargetFigures } from './figures.js';
 import { choiceChange, describeChange, groupChange, headlineChange, previousFigures, previousShare, type Change } from './compare.js';
-import { capitalize, formatCount, formatFraction, formatPercent, formatRatio, joinAnd, lowerFirst, type Markup, markupFor, unitNoun } from './format.js';
+import { capitalize, formatCount, formatPercent, formatRatio, joinAnd, lowerFirst, type Markup, markupFor, type MarkupKind, plainMarkup, unitNoun } from './format.js';
 import { organizationTypeNouns, summaryMessages as m } from './messages.js';
-
-/** "05", "152"; zero is written out by the caller. */
-const count = formatCount;
-/** "00/01", "03/09", "152/159". */
-const fraction = formatFraction;
 
 /**
  * "Chỉ tiêu 80% … : có 114/159 tổ chức (71,7%) — chưa đạt chỉ tiêu": the share over every
- * target organization, as the workbook and the chart state it too. `esc`: the markup's.
+ * target organization, as the workbook and the chart state it too.
  */
-export function targetSentence(t: TargetFigures, closed: boolean, esc: (s: string) => string = (s) => s): string {
+export function targetSentence(t: TargetFigures, closed: boolean, mk: Markup = plainMarkup): string {
   // The share among those who reported helps only while reports can still come in.
-  const amongSubmitted = t.submitted < t.base && !closed ? m.targetAmongSubmitted(fraction(t.count, t.submitted), formatPercent(t.count, t.submitted)) : undefined;
-  return m.target(formatRatio(t.share), esc(t.label), m.targetCounted(fraction(t.count, t.base), formatPercent(t.count, t.base)), amongSubmitted, m.targetVerdicts[t.verdict]);
+  const amongSubmitted = t.submitted < t.base && !closed ? m.targetAmongSubmitted(mk.fraction(t.count, t.submitted), formatPercent(t.count, t.submitted)) : undefined;
+  return m.target(formatRatio(t.share), mk.esc(t.label), m.targetCounted(mk.fraction(t.count, t.base), formatPercent(t.count, t.base)), amongSubmitted, m.targetVerdicts[t.verdict]);
 }
 
 /** The organization types a round has, when it has several (one needs no breakdown). */
@@ -33,16 +28,16 @@ function presentTypes(summary: Pick<Summary, 'targets'>) {
 }
 
 /** "80 đảng bộ cơ sở và 79 chi bộ cơ sở": the targets per type, for the chat and the Word draft. */
-export function targetsByType(summary: Pick<Summary, 'targets'>): string | undefined {
-  const parts = presentTypes(summary).map((t) => `${count(summary.targets.byType[t])} ${organizationTypeNouns[t]}`);
+export function targetsByType(summary: Pick<Summary, 'targets'>, mk: Markup = plainMarkup): string | undefined {
+  const parts = presentTypes(summary).map((t) => `${mk.count(summary.targets.byType[t])} ${organizationTypeNouns[t]}`);
   return parts.length > 0 ? joinAnd(parts) : undefined;
 }
 
 /** "Đã nộp theo loại hình: đảng bộ cơ sở 76/80; chi bộ cơ sở 76/79.", for the chat and the Word draft. */
-export function submittedByType(summary: Pick<Summary, 'targets' | 'submitted'>): string | undefined {
+export function submittedByType(summary: Pick<Summary, 'targets' | 'submitted'>, mk: Markup = plainMarkup): string | undefined {
   const types = presentTypes(summary);
   if (types.length === 0) return undefined;
-  return m.submittedByType(types.map((t) => m.typeFraction(organizationTypeNouns[t], fraction(summary.submitted.byType[t], summary.targets.byType[t]))).join('; '));
+  return m.submittedByType(types.map((t) => m.typeFraction(organizationTypeNouns[t], mk.fraction(summary.submitted.byType[t], summary.targets.byType[t]))).join('; '));
 }
 
 function headingLines(campaign: SummaryCampaign, heading: string, mk: Markup): string[] {
@@ -97,13 +92,13 @@ interface SentenceContext {
 }
 
 /** ", tăng 12 so với Năm 2025" or nothing. */
-function changeSuffix(change: Change | undefined, period: string | undefined, format?: (n: number) => string): string {
+function changeSuffix(change: Change | undefined, period: string | undefined, format: (n: number) => string): string {
   return change && period ? `, ${describeChange(change, period, format)}` : '';
 }
 
-/** " (tăng 03 so với Năm 2025)" or nothing. */
-function changeNote(change: Change | undefined, period: string | undefined): string {
-  return change && period ? ` (${describeChange(change, period)})` : '';
+/** " (tăng 3 so với Năm 2025)" or nothing. */
+function changeNote(change: Change | undefined, period: string | undefined, format: (n: number) => string): string {
+  return change && period ? ` (${describeChange(change, period, format)})` : '';
 }
 
 function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup): FigureSentence[] {
@@ -112,6 +107,7 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
   const counted = (text: string): FigureSentence => ({ text, startsWithCount: true });
   const labelled = (text: string): FigureSentence => ({ text, startsWithCount: false });
   if (q.answered === 0 && q.kind !== 'text') return [labelled(m.noAnswers(capitalize(label)))];
+  const { count, fraction } = mk;
   const partial = q.answered < submittedTotal ? m.answeredBy(fraction(q.answered, submittedTotal)) : '';
   const headline = headlineChange(q, previous);
   switch (q.kind) {
@@ -126,14 +122,14 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
               formatNumberVi(q.average ?? 0, 1),
               formatNumberVi(q.min ?? 0, 2),
               formatNumberVi(q.max ?? 0, 2),
-              formatCount(q.answered),
+              count(q.answered),
             ) +
               outliers +
               (headline && period ? m.averageChange(describeChange(headline, period, (n) => formatNumberVi(n, 1))) : ''),
           ),
         ];
       }
-      const rest = changeSuffix(headline, period) + partial + outliers;
+      const rest = changeSuffix(headline, period, count) + partial + outliers;
       return [q.sum === 0 ? labelled(capitalize(m.sumNone(label)) + rest) : counted(m.sum(count(q.sum), label) + rest)];
     }
     case 'yes_no': {
@@ -148,7 +144,7 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
     case 'choice': {
       const grouped = new Set(q.groups.flatMap((g) => g.choices));
       const parts: string[] = [];
-      // The first part with a count carries the base: "không có …; 01/01 đơn vị …".
+      // The first part with a count carries the base: "không có …; 1/1 đơn vị …".
       let baseShown = false;
       const showsBase = (n: number): boolean => {
         const shows = n > 0 && !baseShown;
@@ -158,28 +154,28 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
       for (const g of q.groups) {
         const members = q.choices.filter((c) => g.choices.includes(c.value));
         const change = groupChange(previous, g.label, g.count);
-        const changeText = change && period ? describeChange(change, period) : undefined;
+        const changeText = change && period ? describeChange(change, period, count) : undefined;
         const memberText =
           members.length > 1
             ? members
                 .map((c) => (c.count === 0 ? m.groupMemberNone(mk.esc(lowerFirst(c.label))) : m.groupMember(count(c.count), mk.esc(lowerFirst(c.label)))))
                 .join(', ')
             : undefined;
-        // One parenthesis: "(trong đó 29 …, 116 …; tăng 03 so với Năm 2025)".
+        // One parenthesis: "(trong đó 29 …, 116 …; tăng 3 so với Năm 2025)".
         const detail = memberText ? m.groupDetail(changeText ? `${memberText}; ${changeText}` : memberText) : changeText ? ` (${changeText})` : '';
-        parts.push(groupOrChoice(g.count, label, mk.esc(g.label), showsBase(g.count), q.answered) + detail);
+        parts.push(groupOrChoice(g.count, label, mk.esc(g.label), showsBase(g.count), q.answered, mk) + detail);
       }
       for (const c of q.choices) {
         if (grouped.has(c.value)) continue;
         const withBase = showsBase(c.count);
         parts.push(
           (c.phrase !== undefined
-            ? choicePhrase(c.count, mk.esc(c.phrase), withBase, q.answered)
-            : groupOrChoice(c.count, label, mk.esc(lowerFirst(c.label)), withBase, q.answered)) + changeNote(choiceChange(previous, c.value, c.count), period),
+            ? choicePhrase(c.count, mk.esc(c.phrase), withBase, q.answered, mk)
+            : groupOrChoice(c.count, label, mk.esc(lowerFirst(c.label)), withBase, q.answered, mk)) + changeNote(choiceChange(previous, c.value, c.count), period, count),
         );
       }
       const sentences = [counted(capitalize(parts.join('; ')))];
-      if (q.target) sentences.push(labelled(targetSentence(q.target, closed, mk.esc)));
+      if (q.target) sentences.push(labelled(targetSentence(q.target, closed, mk)));
       return sentences;
     }
     case 'multi_choice':
@@ -187,7 +183,7 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
         labelled(
           m.multi(
             capitalize(label),
-            q.choices.map((c) => m.multiPart(mk.esc(c.label), c.count === 0 ? m.none : count(c.count)) + changeNote(choiceChange(previous, c.value, c.count), period)).join('; '),
+            q.choices.map((c) => m.multiPart(mk.esc(c.label), c.count === 0 ? m.none : count(c.count)) + changeNote(choiceChange(previous, c.value, c.count), period, count)).join('; '),
           ) + partial,
         ),
       ];
@@ -201,9 +197,9 @@ function questionSentences(q: QuestionFigures, ctx: SentenceContext, mk: Markup)
 /**
  * The sentences that state one question's figures, with the change since the previous
  * round: the chat summary and the Word draft say the same thing in the same words.
- * A zero is "không có …"; counts under ten have two digits, as formal documents write them.
+ * A zero is "không có …"; counts read as the markup writes them ('document': "05").
  */
-export function figureSentences(summary: Pick<Summary, 'submitted' | 'campaign' | 'previous'>, q: QuestionFigures, markup: 'html' | 'plain'): FigureSentence[] {
+export function figureSentences(summary: Pick<Summary, 'submitted' | 'campaign' | 'previous'>, q: QuestionFigures, markup: MarkupKind): FigureSentence[] {
   return questionSentences(
     q,
     { submittedTotal: summary.submitted.total, closed: summary.campaign.closed, previous: previousFigures(summary, q), previousPeriod: summary.previous && lowerFirst(summary.previous.periodLabel) },
@@ -212,15 +208,15 @@ export function figureSentences(summary: Pick<Summary, 'submitted' | 'campaign' 
 }
 
 /** One part of a choice sentence: `withBase` shows the base ("152/159 …"), a zero is "không có …". */
-function groupOrChoice(n: number, label: string, choice: string, withBase: boolean, answered: number): string {
+function groupOrChoice(n: number, label: string, choice: string, withBase: boolean, answered: number, mk: Markup): string {
   if (n === 0) return m.choiceNone(label, choice);
-  return m.choicePart(withBase ? fraction(n, answered) : count(n), label, choice);
+  return m.choicePart(withBase ? mk.fraction(n, answered) : mk.count(n), label, choice);
 }
 
-/** The same with the form's phrase for the choice: "03/04 đơn vị đã ký …", "không có đơn vị …". */
-function choicePhrase(n: number, phrase: string, withBase: boolean, answered: number): string {
+/** The same with the form's phrase for the choice: "3/4 đơn vị đã ký …", "không có đơn vị …". */
+function choicePhrase(n: number, phrase: string, withBase: boolean, answered: number, mk: Markup): string {
   if (n === 0) return m.choicePhraseNone(phrase);
-  return m.choicePhrase(withBase ? fraction(n, answered) : count(n), phrase);
+  return m.choicePhrase(withBase ? mk.fraction(n, answered) : mk.count(n), phrase);
 }
 
 /**
@@ -235,17 +231,17 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
   lines.push(m.asOf(formatDateTime(summary.generatedAt)));
 
   lines.push('', mk.bold(m.sectionProgress));
-  lines.push(m.targets(count(targets.total), unitNoun(targets.byType), targetsByType(summary)));
+  lines.push(m.targets(mk.count(targets.total), unitNoun(targets.byType), targetsByType(summary)));
 
   if (submitted.total === 0) {
     lines.push(m.nothingSubmitted);
   } else {
     lines.push(
       m.submitted(
-        fraction(submitted.total, targets.total),
+        mk.fraction(submitted.total, targets.total),
         formatPercent(submitted.total, targets.total),
-        submitted.onTime === 0 ? m.noneOnTime : m.onTime(count(submitted.onTime)),
-        submitted.late === 0 ? m.noneLate : m.late(count(submitted.late)),
+        submitted.onTime === 0 ? m.noneOnTime : m.onTime(mk.count(submitted.onTime)),
+        submitted.late === 0 ? m.noneLate : m.late(mk.count(submitted.late)),
       ),
     );
     const byType = submittedByType(summary);
@@ -254,10 +250,10 @@ export function renderSummary(summary: Summary, markup: 'html' | 'plain'): strin
   if (summary.notSubmitted.total === 0) lines.push(m.allSubmitted);
   else {
     const command = m.notSubmittedCommand(mk.esc(campaign.id));
-    lines.push(m.notSubmittedList(count(summary.notSubmitted.total)), ...cappedLines(summary.notSubmitted, (o) => orgItem(o, mk), (rest) => m.notSubmittedRest(rest, command)));
+    lines.push(m.notSubmittedList(mk.count(summary.notSubmitted.total)), ...cappedLines(summary.notSubmitted, (o) => orgItem(o, mk), (rest) => m.notSubmittedRest(rest, command)));
   }
   if (summary.late.total > 0) {
-    lines.push(m.lateList(count(summary.late.total)), ...cappedLines(summary.late, (o) => orgItem(o, mk) + shortReason(o.lateReason, mk), m.lateRest));
+    lines.push(m.lateList(mk.count(summary.late.total)), ...cappedLines(summary.late, (o) => orgItem(o, mk) + shortReason(o.lateReason, mk), m.lateRest));
   }
 
   if (submitted.total > 0 && summary.questions.length > 0) {
@@ -301,14 +297,14 @@ export function renderNotSubmitted(
   const pages = paging ? Math.max(paging.page, pageCount(list.total, paging.size)) : 1;
   if (paging && pages > 1) {
     const offset = (paging.page - 1) * paging.size;
-    lines.push(mk.bold(m.notSubmittedPage(formatNumberVi(paging.page, 0), formatNumberVi(pages, 0), count(list.total))));
+    lines.push(mk.bold(m.notSubmittedPage(formatNumberVi(paging.page, 0), formatNumberVi(pages, 0), mk.count(list.total))));
     // Names cut so that a page stays one Telegram message (50 lines, 4,096 characters).
     list.first.forEach((org, i) => lines.push(m.numbered(formatNumberVi(offset + i + 1, 0), orgItem({ ...org, name: truncate(org.name, PAGED_NAME_CHARS) }, mk))));
     const command = [m.notSubmittedCommand(campaign.id), ...(parent ? [mk.esc(parent.code)] : [])].join(' ');
     lines.push(m.notSubmittedOtherPages(command), m.notSubmittedFullList(campaign.id));
     return lines.join('\n');
   }
-  lines.push(m.notSubmittedCount(count(list.total)));
+  lines.push(m.notSubmittedCount(mk.count(list.total)));
   list.first.forEach((org, i) => lines.push(m.numbered(formatNumberVi(i + 1, 0), orgItem(org, mk))));
   const rest = list.total - list.first.length;
   if (rest > 0) lines.push(m.notSubmittedMore(formatCount(rest)));

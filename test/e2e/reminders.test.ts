@@ -111,7 +111,7 @@ describe('announcements, reminders and escalation through the outbox', () => {
 
   it('marks a person who blocked the bot unreachable and tells the office who is missing', async () => {
     const escalation = await messageTo(admin, (m) => m.plainText.includes('chưa nộp'));
-    expect(escalation.plainText).toContain('Còn 03 tổ chức chưa nộp');
+    expect(escalation.plainText).toContain('Còn 3 tổ chức chưa nộp');
     // Whether it already says "không liên lạc được" depends on which the outbox sent first.
     expect(escalation.plainText).toContain('CB02 — Chi bộ Sở Công Thương: Trần Chặn');
     expect(escalation.plainText).toContain('CB03 — Chi bộ Sở Du lịch: chưa có người báo cáo đăng ký');
@@ -132,9 +132,9 @@ describe('announcements, reminders and escalation through the outbox', () => {
     const details = emulator.waitForMessage(admin.id, (m) => m.plainText.includes(`Đợt báo cáo #${openRound}`), WAIT);
     emulator.sendText(admin, `/dot ${openRound}`);
     const text = (await details).plainText;
-    expect(text).toContain('đã xác nhận «Đã nhận» 01');
-    expect(text).toContain('Chưa xác nhận đã nhận thông báo (01 tổ chức): CB02');
-    expect(text).toContain('Không liên lạc được (đã chặn bot) 01 người: Trần Chặn (CB02)');
+    expect(text).toContain('đã xác nhận «Đã nhận» 1');
+    expect(text).toContain('Chưa xác nhận đã nhận thông báo (1 tổ chức): CB02');
+    expect(text).toContain('Không liên lạc được (đã chặn bot) 1 người: Trần Chặn (CB02)');
     expect(emulator.messagesTo(blocker.id)).toHaveLength(0);
   });
 });

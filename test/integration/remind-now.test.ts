@@ -167,7 +167,7 @@ describe('«Nhắc ngay» in chat', () => {
     const reply = await tell(`/nhacnho ${c}`);
     const text = textOf(reply);
     expect(text).toContain(`Nhắc ngay đợt <b>#${c}</b> — 6 tháng cuối năm 2026`);
-    expect(text).toContain('Bot sẽ gửi lời nhắc tới 02 tổ chức chưa nộp.');
+    expect(text).toContain('Bot sẽ gửi lời nhắc tới 2 tổ chức chưa nộp.');
     expect(text).toContain('Lần nhắc gần nhất lúc 08:00 hôm nay (nhắc 5 ngày trước hạn)');
     expect(optionsOf(reply).map((o) => [o.label, o.say, o.action, o.unlisted ?? false])).toEqual([
       ['🔔 Nhắc ngay', 'nhắc ngay', { kind: 'round', campaignId: c, action: 'remind_ok' }, false],
@@ -189,7 +189,7 @@ describe('«Nhắc ngay» in chat', () => {
     expect(await manualSlots(c)).toEqual([]);
 
     const done = await press({ kind: 'round', campaignId: c, action: 'remind_ok' });
-    expect(textOf(done)).toContain(`Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp của đợt <b>#${c}</b> — Quý IV/2026.`);
+    expect(textOf(done)).toContain(`Đã xếp lịch nhắc ngay 2 tổ chức chưa nộp của đợt <b>#${c}</b> — Quý IV/2026.`);
     expect(done.pressed).toBe('retire');
     const [manual] = await manualSlots(c);
     expect(manual?.send_at).toEqual(clock.now());
@@ -202,7 +202,7 @@ describe('«Nhắc ngay» in chat', () => {
 
     // Typed, as on Zalo, without the slash.
     const typed = await roundOf('NC', 3, { periodLabel: 'Năm 2026 (gõ)' });
-    expect(textOf(await tell(`nhacnho ${typed} ngay`))).toContain(`Đã xếp lịch nhắc ngay 03 tổ chức chưa nộp của đợt <b>#${typed}</b> — Năm 2026 (gõ).`);
+    expect(textOf(await tell(`nhacnho ${typed} ngay`))).toContain(`Đã xếp lịch nhắc ngay 3 tổ chức chưa nộp của đợt <b>#${typed}</b> — Năm 2026 (gõ).`);
     expect(await manualSlots(typed)).toHaveLength(1);
   });
 
@@ -216,7 +216,7 @@ describe('«Nhắc ngay» in chat', () => {
     expect(await manualSlots(c)).toEqual([]);
 
     const fresh = await chat.handle(event({ kind: 'action', action: { kind: 'round', campaignId: c, action: 'remind_ok' }, shownAt: new Date(clock.now().getTime() - 60_000) }));
-    expect(textOf(fresh)).toContain('Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp');
+    expect(textOf(fresh)).toContain('Đã xếp lịch nhắc ngay 2 tổ chức chưa nộp');
     expect(await manualSlots(c)).toHaveLength(1);
   });
 
@@ -235,7 +235,7 @@ describe('«Nhắc ngay» in chat', () => {
     clock.set(at('2026-12-10T10:00'));
     const c = await roundOf('NE', 3, { periodLabel: 'Năm 2026 (chờ)' });
     await deliveries(c, 'announce', 'announcement', 'queued');
-    const refusal = `Chưa nhắc đợt #${c} — Năm 2026 (chờ): đợt này còn 03 tin (thông báo, lời nhắc) đang chờ gửi.`;
+    const refusal = `Chưa nhắc đợt #${c} — Năm 2026 (chờ): đợt này còn 3 tin (thông báo, lời nhắc) đang chờ gửi.`;
     const asked = await tell(`/nhacnho ${c}`);
     expect(textOf(asked)).toContain(refusal);
     expect(optionsOf(asked)).toEqual([]);
@@ -268,7 +268,7 @@ describe('a confirmation answered by typing its option, as on Zalo', () => {
     expect(await manualSlots(c)).toEqual([]);
 
     await tell(`/nhacnho ${c}`);
-    expect(textOf(await tell('Nhắc ngay.'))).toContain(`Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp của đợt <b>#${c}</b> — Năm 2026 (gõ không).`);
+    expect(textOf(await tell('Nhắc ngay.'))).toContain(`Đã xếp lịch nhắc ngay 2 tổ chức chưa nộp của đợt <b>#${c}</b> — Năm 2026 (gõ không).`);
     expect(await manualSlots(c)).toHaveLength(1);
   });
 
@@ -278,7 +278,7 @@ describe('a confirmation answered by typing its option, as on Zalo', () => {
     const second = await roundOf('TC', 3, { periodLabel: 'Đợt TC' });
     await tell(`/nhacnho ${first}`);
     await tell(`nhacnho ${second}`);
-    expect(textOf(await tell('nhac ngay'))).toContain(`Đã xếp lịch nhắc ngay 03 tổ chức chưa nộp của đợt <b>#${second}</b> — Đợt TC.`);
+    expect(textOf(await tell('nhac ngay'))).toContain(`Đã xếp lịch nhắc ngay 3 tổ chức chưa nộp của đợt <b>#${second}</b> — Đợt TC.`);
     expect(await manualSlots(first)).toEqual([]);
     expect(await manualSlots(second)).toHaveLength(1);
 
@@ -298,7 +298,7 @@ describe('a confirmation answered by typing its option, as on Zalo', () => {
     expect(again).toMatch(/^Xác nhận vừa rồi đã cũ \(quá 30 phút\)/);
     expect(again).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt TE`);
     expect(await manualSlots(c)).toEqual([]);
-    expect(textOf(await tell('nhắc ngay'))).toContain('Đã xếp lịch nhắc ngay 02 tổ chức chưa nộp');
+    expect(textOf(await tell('nhắc ngay'))).toContain('Đã xếp lịch nhắc ngay 2 tổ chức chưa nộp');
     expect(await manualSlots(c)).toHaveLength(1);
   });
 
@@ -402,7 +402,7 @@ describe('/chuanop pages', () => {
   it('a list of one page reads as before: the count, every organization, no page', async () => {
     const small = await roundOf('PS', 3, { submitted: 1 });
     const reply = await tell(`/chuanop ${small}`);
-    expect(textOf(reply)).toContain('Còn 02 tổ chức chưa nộp báo cáo:');
+    expect(textOf(reply)).toContain('Còn 2 tổ chức chưa nộp báo cáo:');
     expect(textOf(reply)).not.toContain('Trang');
     expect(optionsOf(reply)).toEqual([]);
   });

@@ -210,15 +210,18 @@ describe('the Word draft of the report', () => {
     // A zero sum is a sentence of its own ("Không có tập thể được khen thưởng"): the draft writes what the chat writes.
     expect(texts_).toContain(documentSentences(makeSummary(), questions[3]!, 'Đảng bộ Khối').join(' '));
     expect(texts_).toContain('Hạn chế, khó khăn: 03 tổ chức có nội dung. Nội dung cụ thể tại Phụ lục, mục 3.');
-    // Word and chat never disagree: every chat sentence is in the draft, word for word.
+    // Word and chat never disagree: every sentence of the chat is in the draft, word for word, its counts as the document writes them.
     const summary = makeSummary();
     const body = texts_.join('\n');
     for (const q of summary.questions) {
-      for (const s of figureSentences(summary, q, 'plain')) {
+      for (const s of figureSentences(summary, q, 'document')) {
         expect(body).toContain(s.startsWithCount ? s.text.replace(/^Không có/, 'không có') : s.text);
       }
       expect(documentSentences(summary, q, 'Đảng bộ Khối').length).toBe(figureSentences(summary, q, 'plain').length);
+      expect(figureSentences(summary, q, 'document').map((s) => s.text.replace(/\b0(\d)\b/g, '$1'))).toEqual(figureSentences(summary, q, 'plain').map((s) => s.text));
     }
+    // The chat writes counts as a message does: "7", not "07".
+    expect(figureSentences(summary, questions[0]!, 'plain')[0]?.text).toContain('; 7 tổ chức cơ sở đảng hoàn thành nhiệm vụ;');
   });
 
   it('puts the subject before a counted sentence that starts with «không có» without a doubled «có»', () => {

@@ -1,45 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import { parseFormText } from '../../src/forms/load.js';
 import { formatNumberVi } from '../../src/forms/format.js';
-import { formatCount, formatFraction, formatPercent, formatRatio } from '../../src/reports/format.js';
+import { formalCount, formalFraction, formatCount, formatFraction, formatPercent, formatRatio } from '../../src/reports/format.js';
 import { escapeHtml } from '../../src/text/html.js';
 import { splitText } from '../../src/text/split.js';
 
-describe('formatCount', () => {
+// Counts as a person writes them in a message (chat, status, sheet, chart), and as the formal document (the Word draft) does.
+describe('formatCount and formalCount', () => {
   it.each([
-    [0, '0'],
-    [1, '01'],
-    [5, '05'],
-    [9, '09'],
-    [10, '10'],
-    [77, '77'],
-    [152, '152'],
-    [1234, '1.234'],
-    [50000, '50.000'],
-    [1234567, '1.234.567'],
-    [-5, '-5'],
-  ])('%d → %s', (n, expected) => {
-    expect(formatCount(n)).toBe(expected);
+    [0, '0', '0'],
+    [1, '1', '01'],
+    [5, '5', '05'],
+    [9, '9', '09'],
+    [10, '10', '10'],
+    [77, '77', '77'],
+    [152, '152', '152'],
+    [1234, '1.234', '1.234'],
+    [50000, '50.000', '50.000'],
+    [1234567, '1.234.567', '1.234.567'],
+    [-5, '-5', '-5'],
+  ])('%d → %s, formally %s', (n, plain, formal) => {
+    expect(formatCount(n)).toBe(plain);
+    expect(formalCount(n)).toBe(formal);
   });
 
   it('formats a non-integer like a number', () => {
     expect(formatCount(2.5)).toBe('2,5');
+    expect(formalCount(2.5)).toBe('2,5');
   });
 });
 
-describe('formatFraction', () => {
-  // One rule for every fraction of the report: both sides have at least two digits, zero is "00".
+describe('formatFraction and formalFraction', () => {
+  // Formally, one rule for every fraction of the document: both sides have at least two digits, zero is "00".
   it.each([
-    [0, 1, '00/01'],
-    [0, 159, '00/159'],
-    [1, 3, '01/03'],
-    [3, 9, '03/09'],
-    [10, 10, '10/10'],
-    [152, 159, '152/159'],
-    [1000, 2000, '1.000/2.000'],
-    [0, 0, '00/00'],
-  ])('%d/%d → %s', (part, total, expected) => {
-    expect(formatFraction(part, total)).toBe(expected);
+    [0, 1, '0/1', '00/01'],
+    [0, 159, '0/159', '00/159'],
+    [1, 3, '1/3', '01/03'],
+    [3, 9, '3/9', '03/09'],
+    [10, 10, '10/10', '10/10'],
+    [152, 159, '152/159', '152/159'],
+    [1000, 2000, '1.000/2.000', '1.000/2.000'],
+    [0, 0, '0/0', '00/00'],
+  ])('%d/%d → %s, formally %s', (part, total, plain, formal) => {
+    expect(formatFraction(part, total)).toBe(plain);
+    expect(formalFraction(part, total)).toBe(formal);
   });
 });
 

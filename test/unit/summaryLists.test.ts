@@ -93,7 +93,7 @@ describe('the lists of the chat summary', () => {
     const plain = renderSummary(makeSummary(10, lateOrgs(3, (i) => (i === 0 ? null : i === 1 ? '   ' : 'Mất điện'))), 'plain');
     expect(section(plain, 'Chưa nộp')).toHaveLength(11);
     expect(section(plain, 'Nộp muộn')).toEqual([
-      'Nộp muộn (03):',
+      'Nộp muộn (3):',
       `• ${code(40_001)} — Chi bộ Công ty số 1`,
       `• ${code(40_002)} — Chi bộ Công ty số 2`,
       `• ${code(40_003)} — Chi bộ Công ty số 3: Mất điện`,
