@@ -24,7 +24,7 @@ import { startHttpServer, TELEGRAM_WEBHOOK_PATH, ZALO_WEBHOOK_PATH, type Route }
 import { linkMaker, linkSecret } from './reports/links.js';
 import { enabledChannels, reminderPolicy, type Config } from './config.js';
 import { createDb, ensureDatabase, type Db } from './db/connect.js';
-import { ForeignSchemaError, migrateToLatest } from './db/migrate.js';
+import { ForeignSchemaError, MigrationLockError, migrateToLatest } from './db/migrate.js';
 import { formsDirs, loadForms } from './forms/load.js';
 import type { Logger } from './logger.js';
 import { FormCache, syncBundledForms } from './services/forms.js';
@@ -106,13 +106,19 @@ async function openDatabase(config: Config, logger: Logger): Promise<Db> {
   try {
     // Only the message: pg attaches its client (connection parameters included) to the error.
     const db = createDb(config.databaseUrl, { onIdleError: (err) => logger.warn({ reason: err.message }, 'idle database connection lost') });
-    const applied = await migrateToLatest(db, (unknown) =>
-      logger.warn({ unknown }, 'the database was migrated by a newer version; running on it without migrating (upgrade this one too)'),
-    );
+    const applied = await migrateToLatest(db, {
+      lockTimeoutMs: config.migrationLockTimeoutSeconds * 1000,
+      onAhead: (unknown) => logger.warn({ unknown }, 'the database was migrated by a newer version; running on it without migrating (upgrade this one too)'),
+      onLockWait: (wait) =>
+        logger.warn(
+          { ...wait, reason: 'lock_timeout (55P03)' },
+          `migration ${wait.migration} waited more than ${wait.lockTimeoutMs} ms for a lock another transaction holds; rolled back, trying again in ${wait.pauseMs} ms (attempt ${wait.attempt + 1} of ${wait.attempts})`,
+        ),
+    });
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     return db;
   } catch (error) {
-    if (error instanceof ForeignSchemaError) throw new StartupError(error.message, { cause: error });
+    if (error instanceof ForeignSchemaError || error instanceof MigrationLockError) throw new StartupError(error.message, { cause: error });
     throw postgresProblem(config, error);
   }
 }

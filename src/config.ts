@@ -170,6 +170,8 @@ const envSchema = z.object({
   HOLIDAYS: holidayList,
   // How long a stop may take before the process exits anyway: below the supervisor's own patience.
   STOP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  // How long a migration's statement may wait for a lock on a live database before it gives up and tries again.
+  MIGRATION_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
   // Telegram allows about 30 messages/s per bot; stay below it.
   OUTBOX_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
   // The admins' morning progress digest, in local time (Asia/Ho_Chi_Minh).
@@ -208,6 +210,8 @@ export type Config = {
   httpHost: string;
   /** A stop that takes longer ends the process anyway (main.ts). */
   stopTimeoutSeconds: number;
+  /** A migration waiting longer for a lock gives up, lets the queries behind it through, and tries again (db/migrate.ts). */
+  migrationLockTimeoutSeconds: number;
   botUsername?: string;
   quietHours: QuietHours | null;
   holidays: ReadonlySet<string>;
@@ -272,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { requireBotToken?: 
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
     stopTimeoutSeconds: e.STOP_TIMEOUT_SECONDS,
+    migrationLockTimeoutSeconds: e.MIGRATION_LOCK_TIMEOUT_SECONDS,
     quietHours: e.QUIET_HOURS,
     holidays: e.HOLIDAYS,
     outboxMaxPerSecond: e.OUTBOX_MAX_PER_SECOND,

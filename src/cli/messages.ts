@@ -31,6 +31,8 @@ export const cliMessages = {
     `Không kết nối được cơ sở dữ liệu ${url}: ${detail}\nKiểm tra Postgres đang chạy và biến DATABASE_URL.`,
   databaseAhead: (unknown: readonly string[]) =>
     `Lưu ý: cơ sở dữ liệu đã được một phiên bản mới hơn nâng cấp (${unknown.join(', ')}); bản này dùng nó như hiện có, không nâng cấp gì. Hãy cập nhật bản này lên cùng phiên bản.`,
+  migrationLockWait: (migration: string, seconds: number, next: number, attempts: number) =>
+    `Migration ${migration} chờ khoá quá ${seconds} giây (một giao dịch khác đang giữ bảng nó cần); đã huỷ lần này để các truy vấn khác không phải chờ, thử lại (lần ${next}/${attempts})…`,
   databaseMissing: (url: string) =>
     `Chưa có cơ sở dữ liệu ${url} (DATABASE_URL). Kiểm tra DATABASE_URL (và tệp .env); nếu đây là lần cài đặt đầu tiên, chạy «baocao migrate» để tạo.`,
   cannotWrite: (path: string, reason: string) => `Không ghi được tệp ${path}: ${reason}. Chưa ghi gì; chọn một thư mục khác (ví dụ /tmp/tong-hop.xlsx).`,

@@ -4,7 +4,7 @@
  * same commands against a test database and read what they print.
  */
 import { Command, CommanderError } from 'commander';
-import { ForeignSchemaError, migrateToLatest } from '../db/migrate.js';
+import { ForeignSchemaError, MigrationLockError, migrateToLatest } from '../db/migrate.js';
 import { CampaignInputError } from '../services/campaigns.js';
 import { FormVersionConflictError } from '../services/forms.js';
 import { InviteInputError } from '../services/invites.js';
@@ -28,7 +28,11 @@ export function buildProgram(deps: CliDeps): Command {
     ready: (options = { create: false }) =>
       (prepared ??= (async () => {
         await deps.prepareDb?.(options);
-        return migrateToLatest(deps.db, (unknown) => deps.err(msg.databaseAhead(unknown)));
+        return migrateToLatest(deps.db, {
+          lockTimeoutMs: deps.config.migrationLockTimeoutSeconds * 1000,
+          onAhead: (unknown) => deps.err(msg.databaseAhead(unknown)),
+          onLockWait: (wait) => deps.err(msg.migrationLockWait(wait.migration, wait.lockTimeoutMs / 1000, wait.attempt + 1, wait.attempts)),
+        });
       })()),
   };
 
@@ -89,7 +93,8 @@ export function isUserError(error: unknown): error is Error {
     error instanceof CampaignInputError ||
     error instanceof InviteInputError ||
     error instanceof FormVersionConflictError ||
-    error instanceof ForeignSchemaError
+    error instanceof ForeignSchemaError ||
+    error instanceof MigrationLockError
   );
 }
 

@@ -1,10 +1,86 @@
-import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
-import { migrations } from '../../migrations/index.js';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { migrations as bundled } from '../../migrations/index.js';
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/** `all`: the migrations to run (tests give their own); by default this version's. */
+export function createMigrator(db: Kysely<any>, all: Record<string, Migration> = bundled): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => all } });
+}
 
-export function createMigrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider });
+/** How long a migration's statement waits for a lock before it gives up (MIGRATION_LOCK_TIMEOUT_SECONDS). */
+export const DEFAULT_MIGRATION_LOCK_TIMEOUT_MS = 5000;
+const DEFAULT_LOCK_ATTEMPTS = 3;
+const DEFAULT_LOCK_PAUSE_MS = 1000;
+
+/** lock_not_available: a statement gave up waiting for a lock (lock_timeout). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+function isLockTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE;
+}
+
+/**
+ * Each migration first bounds, for the rest of the migrations' transaction, how long a
+ * statement may wait for a lock. Why: on a live database a migration that waits behind a
+ * long transaction (an ALTER TABLE behind a report being written) holds its place in the
+ * lock's queue, and every query that comes after it waits too — the bot stops answering.
+ * Given up after `ms`, it is rolled back whole and tried again a moment later, while
+ * the queries behind it go through. set_config(…, true) is SET LOCAL with a parameter.
+ */
+function withLockTimeout(all: Record<string, Migration>, ms: number): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(all).map(([name, migration]) => [
+      name,
+      {
+        ...migration,
+        up: async (db: Kysely<any>) => {
+          await sql`select set_config('lock_timeout', ${`${ms}ms`}, true)`.execute(db);
+          await migration.up(db);
+        },
+      },
+    ]),
+  );
+}
+
+/** A migration gave up waiting for a lock as many times as it may: another transaction keeps holding it. */
+export class MigrationLockError extends Error {
+  override readonly name = 'MigrationLockError';
+  constructor(
+    readonly migration: string,
+    readonly attempts: number,
+    readonly lockTimeoutMs: number,
+    options: { cause: unknown },
+  ) {
+    super(
+      `Chưa nâng cấp được cơ sở dữ liệu: migration ${migration} đã ${attempts} lần chờ khoá quá ${lockTimeoutMs / 1000} giây vì một giao dịch khác đang giữ bảng nó cần. ` +
+        'Không có gì thay đổi. Xem giao dịch đó trong pg_stat_activity (chờ nó xong hoặc dừng nó), rồi khởi động lại; hoặc tăng MIGRATION_LOCK_TIMEOUT_SECONDS.',
+      options,
+    );
+  }
+}
+
+/** A migration that gave up waiting for a lock and is tried again after `pauseMs`. */
+export interface LockWait {
+  migration: string;
+  /** The attempt that gave up, from 1; the next is attempt + 1 of `attempts`. */
+  attempt: number;
+  attempts: number;
+  lockTimeoutMs: number;
+  pauseMs: number;
+}
+
+export interface MigrateOptions {
+  /** Told the migrations a newer version has run that this one does not know (it then migrates nothing). */
+  onAhead?: (unknown: string[]) => void;
+  /** Told each time a migration gave up waiting for a lock and is tried again. */
+  onLockWait?: (wait: LockWait) => void;
+  /** How long one statement may wait for a lock; default DEFAULT_MIGRATION_LOCK_TIMEOUT_MS. */
+  lockTimeoutMs?: number;
+  /** Attempts in all before MigrationLockError; default 3. */
+  lockAttempts?: number;
+  /** The pause before an attempt again; default 1 s. */
+  lockPauseMs?: number;
+  /** The migrations to run; default this version's (tests give their own). */
+  migrations?: Record<string, Migration>;
 }
 
 /**
@@ -38,25 +114,38 @@ async function executedMigrations(db: Kysely<any>): Promise<string[]> {
  * version before) is used as it is when it has run every migration this version knows —
  * migrations only add, so the version before runs on the schema after — and `onAhead`
  * hears the migrations it does not know. One that lacks some of this version's
- * migrations besides is refused (ForeignSchemaError).
+ * migrations besides is refused (ForeignSchemaError). A migration that waits for a lock
+ * longer than `lockTimeoutMs` is rolled back and tried again (`onLockWait` hears of it),
+ * and after `lockAttempts` refused with MigrationLockError, nothing changed.
  */
-export async function migrateToLatest(db: Kysely<any>, onAhead: (unknown: string[]) => void = () => undefined): Promise<string[]> {
-  const known = new Set(Object.keys(migrations));
-  const executed = await executedMigrations(db);
-  const unknown = executed.filter((name) => !known.has(name));
-  if (unknown.length > 0) {
-    const missing = [...known].filter((name) => !executed.includes(name));
-    if (missing.length > 0) throw new ForeignSchemaError(unknown, missing);
-    onAhead(unknown);
-    return [];
-  }
-  const result = await createMigrator(db).migrateToLatest();
-  // A newer version migrated between the read above and the migrator's lock: that case again.
-  if (result.error && (await executedMigrations(db)).some((name) => !known.has(name))) return migrateToLatest(db, onAhead);
-  if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error');
+export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<string[]> {
+  const all = options.migrations ?? bundled;
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_MIGRATION_LOCK_TIMEOUT_MS;
+  const attempts = options.lockAttempts ?? DEFAULT_LOCK_ATTEMPTS;
+  const pauseMs = options.lockPauseMs ?? DEFAULT_LOCK_PAUSE_MS;
+  const known = new Set(Object.keys(all));
+  const migrator = createMigrator(db, withLockTimeout(all, lockTimeoutMs));
+  for (let attempt = 1; ; attempt++) {
+    const executed = await executedMigrations(db);
+    const unknown = executed.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      const missing = [...known].filter((name) => !executed.includes(name));
+      if (missing.length > 0) throw new ForeignSchemaError(unknown, missing);
+      options.onAhead?.(unknown);
+      return [];
+    }
+    const result = await migrator.migrateToLatest();
+    if (!result.error) return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // A newer version migrated between the read above and the migrator's lock: that case, read again.
+    if ((await executedMigrations(db)).some((name) => !known.has(name))) continue;
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? '(unknown)';
+    if (isLockTimeout(result.error)) {
+      if (attempt >= attempts) throw new MigrationLockError(failed, attempts, lockTimeoutMs, { cause: result.error });
+      options.onLockWait?.({ migration: failed, attempt, attempts, lockTimeoutMs, pauseMs });
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      continue;
+    }
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, { cause: result.error });
+    throw new Error(`migration ${failed} failed: ${cause}`, { cause: result.error });
   }
-  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

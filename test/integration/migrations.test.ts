@@ -24,14 +24,14 @@ afterAll(async () => {
 describe('migrateToLatest', () => {
   it('on a database already at this version applies nothing and says nothing', async () => {
     const ahead: string[][] = [];
-    expect(await migrateToLatest(t.db, (unknown) => ahead.push(unknown))).toEqual([]);
+    expect(await migrateToLatest(t.db, { onAhead: (unknown) => ahead.push(unknown) })).toEqual([]);
     expect(ahead).toEqual([]);
   });
 
   it('on a database a newer version migrated further: runs on it as it is, naming what it does not know', async () => {
     await sql`insert into kysely_migration (name, timestamp) values ('9999_from_a_newer_version', now())`.execute(t.db);
     const ahead: string[][] = [];
-    expect(await migrateToLatest(t.db, (unknown) => ahead.push(unknown))).toEqual([]);
+    expect(await migrateToLatest(t.db, { onAhead: (unknown) => ahead.push(unknown) })).toEqual([]);
     expect(ahead).toEqual([['9999_from_a_newer_version']]);
   });
 

@@ -110,6 +110,12 @@ describe('config: reminder settings', () => {
     for (const value of ['0', '601', '2.5', 'soon']) expect(problems({ STOP_TIMEOUT_SECONDS: value })[0]).toMatch(/^STOP_TIMEOUT_SECONDS: /);
   });
 
+  it('MIGRATION_LOCK_TIMEOUT_SECONDS: 5 by default, a whole number of seconds from 1 to 600', () => {
+    expect(load({}).migrationLockTimeoutSeconds).toBe(5);
+    expect(load({ MIGRATION_LOCK_TIMEOUT_SECONDS: '30' }).migrationLockTimeoutSeconds).toBe(30);
+    for (const value of ['0', '601', '0.5', 'long']) expect(problems({ MIGRATION_LOCK_TIMEOUT_SECONDS: value })[0]).toMatch(/^MIGRATION_LOCK_TIMEOUT_SECONDS: /);
+  });
+
   it.each([
     ['30 6 * * 1-5', '30 6 * * 1-5'],
     ['  0   7 * * * ', '0 7 * * *'],
