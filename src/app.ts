@@ -23,12 +23,12 @@ import { filesRoute } from './http/files.js';
 import { startHttpServer, TELEGRAM_WEBHOOK_PATH, ZALO_WEBHOOK_PATH, type Route } from './http/server.js';
 import { linkMaker, linkSecret } from './reports/links.js';
 import { enabledChannels, reminderPolicy, type Config } from './config.js';
-import { createDb, ensureDatabase, type Db } from './db/connect.js';
+import { createDb, ensureDatabase, postgresAnswersWithin, type Db } from './db/connect.js';
 import { ForeignSchemaError, MigrationLockError, migrateToLatest } from './db/migrate.js';
 import { formsDirs, loadForms } from './forms/load.js';
 import type { Logger } from './logger.js';
 import { FormCache, syncBundledForms } from './services/forms.js';
-import { answersWithin, databaseAnswers, pruneProcessedUpdates } from './services/maintenance.js';
+import { answersWithin, pruneProcessedUpdates } from './services/maintenance.js';
 import type { RoundScheduler } from './services/scheduling.js';
 import { redactUrl } from './text/redact.js';
 import { lastReceived } from './metrics.js';
@@ -174,7 +174,7 @@ export async function startApp(config: Config, deps: { clock: Clock; logger: Log
   try {
     server = await startHttpServer(config.httpHost, config.httpPort, routes, (req, res) => files(req, res), async () => {
       const [postgres, redis] = await Promise.all([
-        answersWithin(databaseAnswers(db), PROBE_MS),
+        postgresAnswersWithin(db, PROBE_MS),
         jobs ? answersWithin(jobs.redisAnswers(), PROBE_MS) : Promise.resolve(false),
       ]);
       return { postgres, redis, started };

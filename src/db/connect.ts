@@ -62,7 +62,51 @@ export function createDb(databaseUrl: string, options: { max?: number; onIdleErr
     // pool discards it when it is released (no longer queryable).
     client.on('error', options.onIdleError ?? (() => undefined));
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The pool under each database createDb made: the readiness probe needs to discard a client, which Kysely cannot. */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * Whether Postgres answers `select 1` within `ms` (the readiness probe). A probe given up
+ * leaves nothing stuck in the pool: a client still waited for is released as soon as it
+ * comes, and a client whose query did not come back is discarded (released with the
+ * error, which ends its connection) — its connection may hang (a network cut, a stalled
+ * server), and handed to the next caller it would hang that one too; every probe given up
+ * would otherwise keep one more of the pool's connections.
+ */
+export async function postgresAnswersWithin(db: Db, ms: number): Promise<boolean> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('postgresAnswersWithin takes a database made by createDb');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const connecting = pool.connect();
+  let client: pg.PoolClient | undefined;
+  try {
+    const got = await Promise.race([connecting, late]);
+    if (got === 'late') {
+      connecting.then((c) => c.release(), () => undefined);
+      return false;
+    }
+    client = got;
+    const answering = client.query('select 1').then(() => true as const);
+    // It may fail after the probe gave up (its connection ended below): nobody waits for it then.
+    answering.catch(() => undefined);
+    if ((await Promise.race([answering, late])) === 'late') throw new Error(`readiness probe: no answer to select 1 within ${ms} ms`);
+    client.release();
+    return true;
+  } catch (error) {
+    // Refused by Postgres (down), or no answer: that client is discarded, not reused.
+    client?.release(error instanceof Error ? error : new Error(String(error)));
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

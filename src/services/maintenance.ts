@@ -14,16 +14,6 @@ export async function pruneProcessedUpdates(db: Kysely<Database>, now: Date, kee
   return Number(result.numDeletedRows);
 }
 
-/** Whether the database answers: for the health endpoint. */
-export async function databaseAnswers(db: Kysely<Database>): Promise<boolean> {
-  try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A probe's answer, or false once `ms` have passed: a readiness check answers within its time, whatever hangs. */
 export function answersWithin(probe: Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
