@@ -44,7 +44,7 @@ export const reminderMessages = {
   escalationNone: (form: string, period: string) => `✅ Tất cả tổ chức đã nộp ${form} — ${period}.`,
 
   digest: (date: string) => `☀️ <b>Tình hình báo cáo sáng ${date}</b>`,
-  /** `late`: undefined when none was late (not said at all). */
+  /** `submitted`: the fraction ("3/5"); `late`: undefined when none was late (not said at all). */
   digestLine: (id: string, form: string, period: string, submitted: string, percent: string, late: string | undefined, due: string, timing: string) =>
     `#${id} ${form} — ${period}: đã nộp ${submitted} (${percent})${late === undefined ? '' : `, muộn ${late}`}. Hạn chót ${due} (${timing}).`,
   daysLeft: (days: number) => (days === 0 ? 'hôm nay' : `còn ${days} ngày`),
