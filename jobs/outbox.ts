@@ -26,7 +26,7 @@ import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';
-import { claimDelivery, markUnreachable, moveToReachableAccount, queuedDelivery, recordOutcome, recordPartSent, resumePoint, type DeliveryOutcome } from '../src/services/deliveries.js';
+import { claimDelivery, markUnreachable, moveToReachableAccount, queuedDelivery, recordOutcome, recordPartSent, resumePoint, type DeliveryOutcome, type QueuedDelivery } from '../src/services/deliveries.js';
 import { composeQueuedDelivery } from '../src/services/deliveryContent.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
@@ -75,6 +75,14 @@ async function sendElsewhere(deps: OutboxDeps, deliveryId: string, from: 'sendin
   return true;
 }
 
+/** Why a queued delivery cannot go to its person at all, whatever it says; undefined when it can. */
+function addressingSkip(delivery: QueuedDelivery): string | undefined {
+  if (!delivery.addressed) return delivery.organization_id ? 'no longer a reporter' : 'no longer an admin';
+  if (delivery.unreachable_at) return 'unreachable';
+  if (delivery.external_id === null) return 'no channel';
+  return undefined;
+}
+
 export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data' | 'attemptsMade'>): Promise<string> {
   const { db, clock, sender } = deps;
   // Everything that can be decided without the channel is decided on the queued row: a crash or
@@ -82,13 +90,10 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   // Only the call to the channel runs in 'sending', the one moment whose outcome a crash hides.
   const delivery = await queuedDelivery(db, job.data.deliveryId, deps.adminIds);
   if (!delivery) return 'already handled';
-  const composition = !delivery.addressed
-    ? ({ kind: 'skip', reason: delivery.organization_id ? 'no longer a reporter' : 'no longer an admin' } as const)
-    : delivery.unreachable_at
-      ? ({ kind: 'skip', reason: 'unreachable' } as const)
-      : delivery.external_id === null
-        ? ({ kind: 'skip', reason: 'no channel' } as const)
-        : await composeQueuedDelivery({ db, forms: deps.forms, channels: enabledChannelsOf(deps) }, delivery, clock.now());
+  const addressing = addressingSkip(delivery);
+  const composition = addressing
+    ? ({ kind: 'skip', reason: addressing } as const)
+    : await composeQueuedDelivery({ db, forms: deps.forms, channels: enabledChannelsOf(deps) }, delivery, clock.now());
   const count = (outcome: OutboxOutcome) => outboxMessages.inc({ channel: sender.channel, outcome });
   if (composition.kind === 'skip') {
     // Marked unreachable here before its turn (another message of theirs was refused): their other account, if any.
