@@ -44,10 +44,22 @@ export function prepareMarked(client: pg.PoolClient): void {
 /** How often a Postgres backend checks that this process is still there, while it runs a statement. */
 const CLIENT_CHECK_MS = 1000;
 
-export function createDb(databaseUrl: string, options: { max?: number; onIdleError?: (error: Error) => void } = {}): Db {
+/**
+ * How long a query waits for a connection: a new one that Postgres does not answer (a
+ * network that drops packets, a server that hangs), or a free one of a full pool. Without
+ * it such a wait has no end: every update behind it hangs, and the process looks alive.
+ * With it the update fails, is apologised for and is received again.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export function createDb(databaseUrl: string, options: { max?: number; onIdleError?: (error: Error) => void; connectTimeoutMs?: number } = {}): Db {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    // A connection whose peer vanished without a word (a NAT or firewall forgot it) is found by
+    // TCP keepalive instead of waiting for the next query to hang on it.
+    keepAlive: true,
     // A backend whose process died (kill -9) stops within a second instead of committing a
     // statement nobody will acknowledge: the update is then received again and handled whole.
     options: `-c client_connection_check_interval=${CLIENT_CHECK_MS}`,

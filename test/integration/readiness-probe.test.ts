@@ -2,7 +2,8 @@
  * The readiness probe's Postgres check through a TCP proxy that can stall (a network that
  * drops packets): a probe answers within its time whatever hangs, and one that gave up
  * leaves no stuck connection in the pool — the next probe, and the bot, get a working one
- * once the network flows again.
+ * once the network flows again. A query whose new connection is never answered fails after
+ * the pool's connect timeout rather than hanging.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,25 @@ describe('postgresAnswersWithin', () => {
     expect(await eventually(() => postgresAnswersWithin(db, PROBE_MS), 'the probe to answer again')).toBe(true);
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
     expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it('a query whose connection Postgres never answers fails after the connect timeout instead of waiting for ever, and works once the network flows', async () => {
+    const server = new URL(TEST_PG_SERVER);
+    server.host = `127.0.0.1:${proxy.port}`;
+    server.pathname = '/postgres';
+    const timed = createDb(server.toString(), { max: 1, connectTimeoutMs: PROBE_MS });
+    try {
+      proxy.stall();
+      const startedAt = Date.now();
+      await expect(sql`select 1`.execute(timed)).rejects.toThrow(/timeout/i);
+      expect(Date.now() - startedAt).toBeLessThan(PROBE_MS + 2000);
+      proxy.flow();
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(timed);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      proxy.flow();
+      await timed.destroy();
+    }
   });
 
   it('refuses a database that createDb did not make, saying so', async () => {
