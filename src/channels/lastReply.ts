@@ -1,6 +1,6 @@
 /**
  * A marker per chat of what the bot last sent there, as this process sent it (Telegram in
- * polling mode: the id of the last question prompt, which a reply without buttons may be
+ * polling mode: the ids of the last report prompt, which a reply without buttons may be
  * trusted to answer). Kept in memory and bounded: after a restart nothing is known.
  */
 const MAX_CHATS = 50_000;

@@ -95,6 +95,11 @@ export interface OutboundMessage {
   options: Option[][];
   /** Only on channels whose capabilities say `files`. */
   attachment?: Attachment;
+  /**
+   * It is the report prompt the reply `shows`: a channel that remembers the last prompt it
+   * sent in a chat (Telegram polling, see Quoted.latest) knows it by this, not by its text.
+   */
+  prompt?: true;
 }
 
 /** What a channel can show beyond text and options. */
@@ -116,7 +121,7 @@ export interface Quoted {
   /** The report the quoted prompt belongs to, when its options name it (Telegram's buttons do). */
   submissionId?: string;
   /**
-   * It is the last question prompt the bot sent in this chat: the one the person is at
+   * It is the last report prompt the bot sent in this chat: the one the person is at
    * now. Known only where one process sends every reply (Telegram polling).
    */
   latest?: boolean;

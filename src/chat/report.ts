@@ -38,7 +38,7 @@ export function reportReply(reply: ReportReply, personId: string): Reply {
         })),
       );
       return {
-        messages: [{ text, options, ...(reply.prompt.buttonsNote !== undefined ? { buttonsNote: reply.prompt.buttonsNote } : {}) }],
+        messages: [{ text, options, prompt: true, ...(reply.prompt.buttonsNote !== undefined ? { buttonsNote: reply.prompt.buttonsNote } : {}) }],
         inPlace: reply.inPlace,
         pressed: 'retire',
         shows: { personId, submissionId: reply.submissionId, step: reply.step },

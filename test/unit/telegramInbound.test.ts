@@ -5,15 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { encodeAction } from '../../src/channels/telegram/callbackData.js';
 import { toInboundEvent } from '../../src/channels/telegram/adapter.js';
 import { replyTarget } from '../../src/chat/edits.js';
+import { say } from '../../src/chat/port.js';
+import { reportReply } from '../../src/chat/report.js';
 
 const me = { id: 42, is_bot: true, first_name: 'Bot', username: 'bot' } as UserFromGetMe;
 const user = { id: 1001, is_bot: false, first_name: 'An' };
 const chat = { id: 1001, type: 'private' as const, first_name: 'An' };
 
-function eventOf(message: Record<string, unknown>, edited = false) {
+function eventOf(message: Record<string, unknown>, edited = false, lastPromptIds?: readonly number[]) {
   const body = { message_id: 50, date: 1_780_000_000, chat, from: user, ...message };
   const update = (edited ? { update_id: 7, edited_message: body } : { update_id: 7, message: body }) as unknown as Update;
-  return toInboundEvent(new Context(update, new Api('1:x'), me));
+  return toInboundEvent(new Context(update, new Api('1:x'), me), { lastPromptIds });
 }
 
 describe('toInboundEvent', () => {
@@ -39,6 +41,24 @@ describe('toInboundEvent', () => {
     expect(eventOf({ text: '1.234' })?.messageRef).toBe('1001:50');
     expect(eventOf({ text: '1.235' }, true)?.order).toBeUndefined();
     expect(eventOf({ text: '1.235' }, true)?.messageRef).toBe('1001:50');
+  });
+});
+
+describe('the last prompt shown', () => {
+  it('is the message the chat layer marks as the report prompt it shows, not a text that reads like one', () => {
+    const prompt = { text: '<b>Câu 3/14.</b> Số mô hình?', buttons: [] };
+    const reply = reportReply({ kind: 'prompt', submissionId: '77', step: 4, prompt, inPlace: false }, 'p1');
+    expect(reply.shows).toEqual({ personId: 'p1', submissionId: '77', step: 4 });
+    expect(reply.messages.at(-1)?.prompt).toBe(true);
+    expect(say('<b>Câu 3/14.</b> đã được lưu').messages[0]?.prompt).toBeUndefined();
+  });
+
+  it('a reply to any part of it is to the latest prompt; to an older message it is not', () => {
+    const quoting = (messageId: number) =>
+      eventOf({ text: '5', reply_to_message: { message_id: messageId, date: 1, chat, from: me, text: 'Câu 3/14. Số mô hình?' } }, false, [40, 41]);
+    for (const part of [40, 41]) expect(quoting(part)?.content).toMatchObject({ quoted: { latest: true } });
+    const older = quoting(39)?.content;
+    expect(older?.kind === 'text' ? older.quoted : undefined).toEqual({ text: 'Câu 3/14. Số mô hình?', fromBot: true });
   });
 });
 

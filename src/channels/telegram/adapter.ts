@@ -11,11 +11,9 @@ import type { InlineKeyboardMarkup, UserFromGetMe } from 'grammy/types';
 import type { Chat } from '../../chat/router.js';
 import { handleEvent } from '../../chat/boundary.js';
 import { commandMenus } from '../../chat/messages.js';
-import type { Action, Attachment, ChatOrder, InboundContent, InboundEvent, Reply } from '../../chat/port.js';
+import type { Action, Attachment, ChatOrder, InboundContent, InboundEvent, OutboundMessage, Reply } from '../../chat/port.js';
 import type { Logger } from '../../logger.js';
-import { questionNoInPrompt } from '../../dialogue/heading.js';
 import { LastReplies } from '../lastReply.js';
-import { markupToPlain } from '../text/render.js';
 import { decodeAction } from './callbackData.js';
 import { retryNetworkErrors } from './networkRetry.js';
 import { htmlOptions, telegramParts, telegramText, TELEGRAM_TEXT_LIMIT } from './render.js';
@@ -43,7 +41,7 @@ function displayName(from: NonNullable<Context['from']>): string {
   return [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || String(from.id);
 }
 
-function contentOf(ctx: Context, lastPromptId: number | undefined): InboundContent {
+function contentOf(ctx: Context, lastPromptIds: readonly number[] | undefined): InboundContent {
   if (ctx.callbackQuery) {
     const action = ctx.callbackQuery.data === undefined ? undefined : decodeAction(ctx.callbackQuery.data);
     // An inaccessible message (too old for Telegram to show) has date 0: when it was sent is not known.
@@ -59,7 +57,7 @@ function contentOf(ctx: Context, lastPromptId: number | undefined): InboundConte
   // Only a reply to this bot's own message can name a question.
   const quoted =
     replied?.text !== undefined
-      ? { text: replied.text, fromBot: replied.from?.id === ctx.me.id, ...reportOfButtons(replied), ...(replied.message_id === lastPromptId ? { latest: true } : {}) }
+      ? { text: replied.text, fromBot: replied.from?.id === ctx.me.id, ...reportOfButtons(replied), ...(lastPromptIds?.includes(replied.message_id) ? { latest: true } : {}) }
       : undefined;
   return { kind: 'text', text: message.text, ...(quoted ? { quoted } : {}) };
 }
@@ -76,10 +74,10 @@ function reportOfButtons(message: { reply_markup?: InlineKeyboardMarkup }): { su
 }
 
 /**
- * The update as a channel-neutral event. `lastPromptId`: the id of the last question
- * prompt this process sent in the chat (polling only, see onlyReceiver).
+ * The update as a channel-neutral event. `lastPromptIds`: the ids of the last report
+ * prompt this process sent in the chat, one per part (polling only, see onlyReceiver).
  */
-export function toInboundEvent(ctx: Context, seen: { lastPromptId?: number | undefined } = {}): InboundEvent | undefined {
+export function toInboundEvent(ctx: Context, seen: { lastPromptIds?: readonly number[] | undefined } = {}): InboundEvent | undefined {
   const from = ctx.from;
   const message = ctx.message ?? ctx.editedMessage;
   if (!from || from.is_bot || (!message && !ctx.callbackQuery)) return undefined;
@@ -91,7 +89,7 @@ export function toInboundEvent(ctx: Context, seen: { lastPromptId?: number | und
     ...(message ? { messageRef: `${message.chat.id}:${message.message_id}` } : {}),
     // Message ids of a private chat are one sequence for both sides: a smaller id was sent before.
     ...(ctx.message ? { order: ctx.message.message_id } : {}),
-    content: contentOf(ctx, seen.lastPromptId),
+    content: contentOf(ctx, seen.lastPromptIds),
   };
 }
 
@@ -149,8 +147,8 @@ async function answerQuery(ctx: Context, reply: Reply): Promise<void> {
 }
 
 interface ShowOptions {
-  /** Hears the id and the text of every message sent. */
-  sent: (messageId: number, text: string) => void;
+  /** Hears every message sent, with the ids of its parts (a long text is sent in several). */
+  sent: (messageIds: number[], message: OutboundMessage) => void;
   /** The pressed button was answered already (a slow reply's notice): Telegram takes one answer. */
   answeredQuery: boolean;
 }
@@ -175,15 +173,16 @@ async function showReply(ctx: Context, reply: Reply, { sent, answeredQuery }: Sh
 async function showMessages(ctx: Context, messages: Reply['messages'], sent: ShowOptions['sent']): Promise<void> {
   for (const message of messages) {
     if (message.attachment) {
-      sent((await sendAttachment(ctx, message.attachment, message.text)).message_id, message.text);
+      sent([(await sendAttachment(ctx, message.attachment, message.text)).message_id], message);
       continue;
     }
     const { chunks, keyboard } = telegramParts(message);
+    const ids: number[] = [];
     for (const [i, chunk] of chunks.entries()) {
       const last = i === chunks.length - 1;
-      const shown = await ctx.reply(chunk, { ...htmlOptions, ...(last && keyboard ? { reply_markup: keyboard } : {}) });
-      sent(shown.message_id, chunk);
+      ids.push((await ctx.reply(chunk, { ...htmlOptions, ...(last && keyboard ? { reply_markup: keyboard } : {}) })).message_id);
     }
+    sent(ids, message);
   }
 }
 
@@ -214,12 +213,12 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
     await next();
   });
 
-  // The question prompt each chat saw last: a reply to it answers the question it shows now.
-  const lastPrompts = new LastReplies<number>();
+  // The report prompt each chat saw last (its parts): a reply to it answers the question it shows now.
+  const lastPrompts = new LastReplies<readonly number[]>();
   // Bots only talk to people in private chats: a secretary's answers must not be read in a group.
   bot.chatType('private').use(async (ctx) => {
     const chatId = String(ctx.chat.id);
-    const event = toInboundEvent(ctx, { lastPromptId: lastPrompts.get(chatId) });
+    const event = toInboundEvent(ctx, { lastPromptIds: lastPrompts.get(chatId) });
     if (!event) return;
     const working = workingSign(ctx, ctx.log);
     await handleEvent(
@@ -229,9 +228,9 @@ export function createTelegramBot(chat: Chat, options: TelegramOptions): Bot<Tel
         async show(reply) {
           // The last message shown: sent, or the pressed one edited in place when nothing is sent.
           let order: ChatOrder | undefined = ctx.callbackQuery?.message?.message_id;
-          const sent = (messageId: number, text: string) => {
-            order = messageId;
-            if (options.onlyReceiver && questionNoInPrompt(markupToPlain(text)) !== undefined) lastPrompts.record(chatId, messageId);
+          const sent = (messageIds: number[], message: OutboundMessage) => {
+            order = messageIds.at(-1) ?? order;
+            if (options.onlyReceiver && message.prompt) lastPrompts.record(chatId, messageIds);
           };
           try {
             await showReply(ctx, reply, { sent, answeredQuery: working.answeredQuery });
