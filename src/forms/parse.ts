@@ -200,21 +200,37 @@ const MIN_PREFIX_LENGTH = 3;
  */
 const NEVER_PREFIXES = new Set(['khong', 'co']);
 
+/** The typed items of one answer against the choices, and the labels they were compared with. */
+interface ChoiceMatcher {
+  match(typed: string): ChoiceMatch;
+  readonly choices: Choice[];
+  /** The choices' labels folded, in the choices' order. */
+  readonly labels: readonly string[];
+}
+
 /**
  * One typed item against the choices: its 1-based number, its value key, its
  * label folded, or a folded prefix of exactly one label. An exact label wins
  * over prefixes, so "tot" is "Tốt" and "hoan thanh nhiem vu" is not one of
- * the longer "Hoàn thành … nhiệm vụ" labels.
+ * the longer "Hoàn thành … nhiệm vụ" labels. Made once per answer: the labels
+ * are folded once, and an item typed (or tried) twice is matched once.
  */
-function matchChoice(choices: Choice[], typed: string): ChoiceMatch {
-  let match: ChoiceMatch = { kind: 'none' };
-  // Folded once, not once per form of the answer tried and per comparison.
+function choiceMatcher(choices: Choice[]): ChoiceMatcher {
   const labels = choices.map((c) => foldVietnamese(c.label));
-  for (const folded of answerForms(typed)) {
-    match = matchFolded(choices, labels, folded);
-    if (match.kind !== 'none') break;
-  }
-  return match;
+  const matched = new Map<string, ChoiceMatch>();
+  const match = (typed: string): ChoiceMatch => {
+    const key = typed.trim();
+    const known = matched.get(key);
+    if (known) return known;
+    let found: ChoiceMatch = { kind: 'none' };
+    for (const folded of answerForms(key)) {
+      found = matchFolded(choices, labels, folded);
+      if (found.kind !== 'none') break;
+    }
+    matched.set(key, found);
+    return found;
+  };
+  return { match, choices, labels };
 }
 
 function matchFolded(choices: Choice[], labels: readonly string[], folded: string): ChoiceMatch {
@@ -233,7 +249,7 @@ function matchFolded(choices: Choice[], labels: readonly string[], folded: strin
 }
 
 function parseChoice(question: QuestionOf<'choice'>, text: string): ParseResult {
-  const match = matchChoice(question.choices, text);
+  const match = choiceMatcher(question.choices).match(text);
   switch (match.kind) {
     case 'found':
       return ok(question.choices[match.index]?.value ?? null);
@@ -277,10 +293,10 @@ const ITEM_SEPARATOR = /\s*[,;]\s*/g;
  * whole is split at «và», '&', '+'; and a run of numbers may be separated by spaces
  * alone ("1 3"): labels have spaces inside, numbers do not.
  */
-function typedItems(choices: Choice[], text: string): TypedItem[] {
-  const item = (typed: string): TypedItem => ({ typed, match: matchChoice(choices, typed) });
+function typedItems(matcher: ChoiceMatcher, text: string): TypedItem[] {
+  const item = (typed: string): TypedItem => ({ typed, match: matcher.match(typed) });
   const pieces = text.split(ITEM_SEPARATOR).map((piece) => piece.trim());
-  const joiners = labelJoiners(choices);
+  const joiners = labelJoiners(matcher.choices);
   const longest = Math.max(0, ...joiners.keys());
   const items: TypedItem[] = [];
   for (let i = 0; i < pieces.length; i++) {
@@ -363,8 +379,9 @@ function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): P
   // An option whose label has a comma or «và» in it, typed whole, is that option alone. «Không
   // có» is "none", even beside an option «Không có văn bản» it is a prefix of: only an option
   // called exactly that takes it.
-  const whole = matchChoice(question.choices, text);
-  const exact = whole.kind === 'found' && forms.includes(foldVietnamese(question.choices[whole.index]!.label));
+  const matcher = choiceMatcher(question.choices);
+  const whole = matcher.match(text);
+  const exact = whole.kind === 'found' && forms.includes(matcher.labels[whole.index]!);
   if (whole.kind === 'found' && (!none || exact)) return selection(question, new Set([whole.index]), example);
   if (none) {
     return question.minSelected === 0 ? ok([]) : fail(m.multiChoice.tooFew(question.minSelected, example));
@@ -374,7 +391,7 @@ function parseMultiChoice(question: QuestionOf<'multi_choice'>, text: string): P
   const selected = new Set<number>();
   const outOfRange: string[] = [];
   const unknown: string[] = [];
-  for (const { typed, match } of typedItems(question.choices, text)) {
+  for (const { typed, match } of typedItems(matcher, text)) {
     if (match.kind === 'several') return fail(m.choice.severalMatch(typed, labelsAt(question.choices, match.indexes)));
     if (match.kind === 'found') selected.add(match.index);
     else (OPTION_NUMBER.test(foldAnswer(typed)) ? outOfRange : unknown).push(truncate(typed, SHOWN_ITEM_CHARS));
