@@ -169,9 +169,10 @@ function foldAnswer(text: string): string {
   return foldVietnamese(text).replace(/[.!?…]+$/u, '').trim();
 }
 
-/** The courtesy words a chat answer ends with ("Có ạ", "Tốt nhé", "Dạ không"), folded. */
-const COURTESY_END = /(?:\s+(?:a|nhe|nha|chu|day|a nhe))+$/;
-const COURTESY_START = /^(?:da|vang|thua)\s+(?=\S)/;
+/** The courtesy words around a chat answer, folded: at its end ("Có ạ", "Tốt nhé"), at its start ("Dạ không"). */
+const COURTESY = { end: ['a', 'nhe', 'nha', 'chu', 'day'], start: ['da', 'vang', 'thua'] } as const;
+const COURTESY_END = new RegExp(`(?:\\s+(?:${COURTESY.end.join('|')}))+$`);
+const COURTESY_START = new RegExp(`^(?:${COURTESY.start.join('|')})\\s+(?=\\S)`);
 
 /**
  * The typed answer as read: folded; then, if that is no answer, without the courtesy word
@@ -271,7 +272,7 @@ const NONE_WORDS = new Set(['khong', 'khong co']);
 const OPTION_NUMBER = /^\d+[.)]?$/;
 
 /** Courtesy words people put around an answer ("1 3 ạ", "dạ 1 3"), folded. */
-const COURTESY_WORDS = new Set(['a', 'nhe', 'nha', 'chu', 'day', 'da', 'vang', 'thua']);
+const COURTESY_WORDS: ReadonlySet<string> = new Set([...COURTESY.end, ...COURTESY.start]);
 
 /**
  * Between two items inside a piece that is no option as a whole: the word «và»

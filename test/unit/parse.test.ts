@@ -351,6 +351,17 @@ describe('multi_choice', () => {
     expect(parseTypedAnswer(four, input, ctx)).toEqual({ kind: 'ok', value: values });
   });
 
+  it('a courtesy word a choice answer may end or start with may also stand beside a run of numbers', () => {
+    for (const word of ['ạ', 'nhé', 'nha', 'chứ', 'đấy']) {
+      expect(parseTypedAnswer(four, `Tập huấn ${word}`, ctx), word).toEqual({ kind: 'ok', value: ['tap_huan'] });
+      expect(parseTypedAnswer(four, `1 3 ${word}`, ctx), word).toEqual({ kind: 'ok', value: ['hoi_nghi', 'tap_huan'] });
+    }
+    for (const word of ['Dạ', 'Vâng', 'Thưa']) {
+      expect(parseTypedAnswer(four, `${word} tập huấn`, ctx), word).toEqual({ kind: 'ok', value: ['tap_huan'] });
+      expect(parseTypedAnswer(four, `${word} 1 3`, ctx), word).toEqual({ kind: 'ok', value: ['hoi_nghi', 'tap_huan'] });
+    }
+  });
+
   it.each([
     ['0', ['«0»', 'từ 1 đến 4'], 'không nhận ra'],
     ['9', ['«9»', 'từ 1 đến 4'], 'không nhận ra'],
