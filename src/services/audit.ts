@@ -13,9 +13,15 @@ export interface AuditEntry {
 }
 
 /** Writes one audit_log row; pass the transaction so the entry commits with the change. */
-export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+export function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  return recordAudits(db, [entry]);
+}
+
+/** Writes a row per entry, in one statement (a change of many things audited thing by thing). */
+export async function recordAudits(db: Kysely<Database>, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   await db
     .insertInto('audit_log')
-    .values({ actor: entry.actor, action: entry.action, details: JSON.stringify(entry.details), at: entry.at })
+    .values(entries.map((entry) => ({ actor: entry.actor, action: entry.action, details: JSON.stringify(entry.details), at: entry.at })))
     .execute();
 }

@@ -16,9 +16,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../time.js';
-import { recordAudit } from './audit.js';
+import { recordAudit, recordAudits } from './audit.js';
 import { inviteMessages as msg } from './messages/invites.js';
 import { identityKey } from '../chat/identity.js';
+import { findByCodes } from './organizations.js';
 import { upsertPerson, type ChannelUser } from './people.js';
 import { inTransaction } from '../db/transaction.js';
 
@@ -197,7 +198,7 @@ export async function redeemInvite(db: Kysely<Database>, input: RedeemInput, clo
 
 /** The organizations of `codes`, by code, and the codes that name none. */
 async function organizationsByCodes(db: Kysely<Database>, codes: readonly string[]) {
-  const orgs = await db.selectFrom('organizations').select(['id', 'code', 'name']).where(sql<boolean>`code = any(${[...codes]}::text[])`).orderBy('code').execute();
+  const orgs = await findByCodes(db, codes);
   const found = new Set(orgs.map((o) => o.code));
   return { orgs, missing: codes.filter((c) => !found.has(c)) };
 }
@@ -217,21 +218,24 @@ export async function revokeInvites(
     const codes = [...new Set(target.orgCodes.map((c) => c.trim()))];
     const { orgs, missing } = await organizationsByCodes(tx, codes);
     if (missing[0] !== undefined) throw new InviteInputError(msg.unknownOrganization(missing[0]));
-    const result: Array<{ code: string; count: number }> = [];
-    for (const code of codes) {
-      const org = orgs.find((o) => o.code === code)!;
-      const revoked = await tx
-        .updateTable('invites')
-        .set({ revoked_at: now })
-        .where('organization_id', '=', org.id)
-        .where('used_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .returning('id')
-        .execute();
-      await recordAudit(tx, { actor, action: 'invites.revoke', details: { orgCode: org.code, count: revoked.length, inviteIds: revoked.map((r) => r.id) }, at: now });
-      result.push({ code, count: revoked.length });
-    }
-    return result;
+    const revoked = await tx
+      .updateTable('invites')
+      .set({ revoked_at: now })
+      .where(sql<boolean>`organization_id = any(${orgs.map((o) => o.id)}::bigint[])`)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning(['id', 'organization_id'])
+      .execute();
+    const codeOf = new Map(orgs.map((o) => [o.id, o.code]));
+    const perCode = codes.map((code) => ({
+      code,
+      inviteIds: revoked.filter((r) => codeOf.get(r.organization_id) === code).map((r) => r.id).sort((a, b) => Number(a) - Number(b)),
+    }));
+    await recordAudits(
+      tx,
+      perCode.map(({ code, inviteIds }) => ({ actor, action: 'invites.revoke', details: { orgCode: code, count: inviteIds.length, inviteIds }, at: now })),
+    );
+    return perCode.map(({ code, inviteIds }) => ({ code, count: inviteIds.length }));
   });
 }

@@ -178,6 +178,43 @@ describe('redeemInvite', () => {
     await expect(revokeInvites(t.db, { orgCodes: ['NOPE'] }, clock)).rejects.toBeInstanceOf(InviteInputError);
   });
 
+  it('revokes several organizations at once, counted and audited per code in the order given; one unknown code revokes nothing', async () => {
+    const clock = clockAt('2026-11-25T09:00');
+    for (const code of ['RV1', 'RV2', 'RV3', 'RV4']) await insertOrg(t.db, { code, name: `Chi bộ ${code}` });
+    const [a, b, c, d] = [await oneInvite('RV1', clock), await oneInvite('RV1', clock), await oneInvite('RV2', clock), await oneInvite('RV4', clock)];
+    const auditBefore = await t.db.selectFrom('audit_log').select((e) => e.fn.max('id').as('id')).executeTakeFirstOrThrow();
+
+    expect(await revokeInvites(t.db, { orgCodes: ['RV2', 'RV1', 'RV3', 'RV1'] }, clock)).toEqual([
+      { code: 'RV2', count: 1 },
+      { code: 'RV1', count: 2 },
+      { code: 'RV3', count: 0 },
+    ]);
+    for (const [i, code] of [a, b, c].entries()) expect(await redeemInvite(t.db, { code, user: user(4100 + i) }, clock)).toEqual({ kind: 'revoked' });
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'invites.revoke')
+      .where('id', '>', auditBefore.id ?? '0')
+      .orderBy('id')
+      .execute();
+    const ids = await t.db
+      .selectFrom('invites as i')
+      .innerJoin('organizations as o', 'o.id', 'i.organization_id')
+      .select(['i.id', 'o.code'])
+      .where('o.code', 'in', ['RV1', 'RV2'])
+      .orderBy('i.id')
+      .execute();
+    const idsOf = (code: string) => ids.filter((r) => r.code === code).map((r) => r.id);
+    expect(audit.map((r) => r.details)).toEqual([
+      { orgCode: 'RV2', count: 1, inviteIds: idsOf('RV2') },
+      { orgCode: 'RV1', count: 2, inviteIds: idsOf('RV1') },
+      { orgCode: 'RV3', count: 0, inviteIds: [] },
+    ]);
+
+    await expect(revokeInvites(t.db, { orgCodes: ['RV4', 'NOPE'] }, clock)).rejects.toBeInstanceOf(InviteInputError);
+    expect((await redeemInvite(t.db, { code: d, user: user(4110) }, clock)).kind).toBe('ok');
+  });
+
   it('refuses unknown codes, including malformed ones', async () => {
     const clock = clockAt();
     expect(await redeemInvite(t.db, { code: 'AAAAAAAAAAAAAAAAAAAAAA', user: user(5001) }, clock)).toEqual({ kind: 'unknown' });
