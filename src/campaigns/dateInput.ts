@@ -22,6 +22,12 @@ function takeDate(text: string): { date: string; rest: string } | undefined {
   return { date, rest: text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length) };
 }
 
+/** A date alone ("01/10/2026", "1.10.2026", "2026-10-01") as 'YYYY-MM-DD'; undefined when not understood or not a real day. */
+export function parseChatDate(text: string): string | undefined {
+  const taken = takeDate(foldVietnamese(text.normalize('NFC')));
+  return taken && taken.rest.trim() === '' ? taken.date : undefined;
+}
+
 /** A local date and time; a date alone means `defaultTime` ('HH:mm'). Undefined when not understood. */
 export function parseChatDateTime(text: string, defaultTime: string): Date | undefined {
   const taken = takeDate(foldVietnamese(text.normalize('NFC')));

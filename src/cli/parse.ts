@@ -1,10 +1,10 @@
 /** Option value parsers shared by the commands; they throw commander's InvalidArgumentError with a Vietnamese reason. */
 import { InvalidArgumentError } from 'commander';
+import { parseChatDate } from '../campaigns/dateInput.js';
 import { parseIdentity } from '../chat/identity.js';
 import type { Identity } from '../chat/port.js';
 import { ORGANIZATION_TYPES, type OrganizationType } from '../db/schema.js';
 import { parseOffsets, parseTimeOfDay } from '../reminders/plan.js';
-import { calendarDate, isoCalendarDate } from '../time.js';
 import { cliMessages as msg } from './messages.js';
 
 export function positiveInteger(value: string): number {
@@ -55,10 +55,7 @@ export function organizationTypes(value: string, previous: OrganizationType[] = 
 
 /** --period-start 2026-10-01 or 01/10/2026 (as --opens takes it): a real calendar date, as YYYY-MM-DD. */
 export function isoDate(value: string): string {
-  const trimmed = value.trim();
-  if (isoCalendarDate(trimmed)) return trimmed;
-  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
-  const iso = dmy ? calendarDate(Number(dmy[3]), Number(dmy[2]), Number(dmy[1])) : undefined;
-  if (!iso) throw new InvalidArgumentError(msg.badDate(value));
+  const iso = parseChatDate(value);
+  if (iso === undefined) throw new InvalidArgumentError(msg.badDate(value));
   return iso;
 }

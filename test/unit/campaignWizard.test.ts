@@ -4,7 +4,7 @@
  * an in-memory stand-in of the three lookups the wizard makes.
  */
 import { describe, expect, it } from 'vitest';
-import { parseChatDateRange, parseChatDateTime } from '../../src/campaigns/dateInput.js';
+import { parseChatDate, parseChatDateRange, parseChatDateTime } from '../../src/campaigns/dateInput.js';
 import {
   advance,
   parsePlanText,
@@ -343,6 +343,11 @@ describe('typed dates, plans and button payloads', () => {
     expect(parseChatDateTime('15/12/2026 25:00', '23:59')).toBeUndefined();
     expect(parseChatDateRange('từ 1/10/2026 đến 31/12/2026')).toEqual({ start: '2026-10-01', end: '2026-12-31' });
     expect(parseChatDateRange('31/12/2026 - 1/10/2026')).toBeUndefined();
+  });
+
+  it('reads a date alone (the CLI\'s --period-start too): day first or ISO, a real day, nothing else around it', () => {
+    for (const typed of ['01/10/2026', '1/10/2026', '1.10.2026', '01-10-2026', '2026-10-01', ' 2026-10-01 ']) expect(parseChatDate(typed), typed).toBe('2026-10-01');
+    for (const typed of ['30/02/2026', '2026-02-30', '2026-13-01', '1/10/26', '01/10/2026 08:00', '01/10/20261', 'ngày mai', '']) expect(parseChatDate(typed), typed).toBeUndefined();
   });
 
   it('reads a reminder plan with an optional time', () => {
