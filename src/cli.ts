@@ -3,11 +3,11 @@
  * configuration, opens the database, runs one command, closes the database.
  * Everything else is in src/cli/.
  */
-import { existsSync } from 'node:fs';
 import { RedisUnavailableError } from '../jobs/connection.js';
 import { CliError } from './cli/context.js';
 import { connectScheduler } from '../jobs/runtime.js';
 import { ConfigError, loadConfig, reminderPolicy, type Config } from './config.js';
+import { loadEnvFile } from './envFile.js';
 import { silentLogger } from './logger.js';
 import { redactUrl } from './text/redact.js';
 import { planCampaignSlots } from './services/reminderSlots.js';
@@ -23,8 +23,7 @@ const err = (line: string) => process.stderr.write(line + '\n');
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '28P01', '28000', '3D000', '42501']);
 
 async function main(argv: readonly string[]): Promise<number> {
-  // As the bot does (main.ts): the environment wins over the file.
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadEnvFile();
   let config: Config;
   try {
     config = loadConfig(process.env, { requireBotToken: false });

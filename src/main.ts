@@ -3,11 +3,11 @@
  * SIGINT/SIGTERM. `tsx src/main.ts` (npm start) runs both roles; `baocao web` and
  * `baocao worker` (or `tsx src/main.ts web|worker`) one each, so they scale apart.
  */
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { RedisUnavailableError } from '../jobs/connection.js';
 import { ConfigError, loadConfig } from './config.js';
+import { loadEnvFile } from './envFile.js';
 import { ALL_ROLES, startApp, type Roles, type RunningApp } from './app.js';
 import { StartupError } from './startupError.js';
 import { createLogger, printable } from './logger.js';
@@ -21,7 +21,7 @@ export const PROCESS_ROLES: Record<string, Roles> = {
 };
 
 async function start(roles: Roles): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadEnvFile();
   const config = loadConfig(process.env, { requireBotToken: true });
   const logger = createLogger(config.logLevel, { scrub: secretScrubber(secretsIn(process.env)) });
   // Listened to before starting: a stop asked for while Postgres, Redis or Telegram is still
