@@ -12,3 +12,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** The wait before try `attempt` (from 1) of a step that keeps failing: `startMs`, doubling each time, at most `maxMs`. */
+export function backoffMs(attempt: number, startMs: number, maxMs: number): number {
+  return Math.min(maxMs, startMs * 2 ** (attempt - 1));
+}

@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../../logger.js';
 import { StartupError } from '../../startupError.js';
-import { sleep } from '../sleep.js';
+import { backoffMs, sleep } from '../sleep.js';
 import { ZaloApiError, type ZaloClient } from './client.js';
 import { isTransient } from './transport.js';
 import { zaloStartMessages as msg } from './messages.js';
@@ -57,7 +57,7 @@ export async function startZalo(client: Pick<ZaloClient, 'getMe' | 'setWebhook'>
   }
   const retry = async () => {
     for (let attempt = 1; pending.length > 0 && !abort.signal.aborted; attempt++) {
-      await sleep(Math.min(RETRY_MAX_MS, RETRY_START_MS * 2 ** (attempt - 1)), abort.signal);
+      await sleep(backoffMs(attempt, RETRY_START_MS, RETRY_MAX_MS), abort.signal);
       if (abort.signal.aborted) return;
       try {
         await pending[0]!.run();

@@ -11,7 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
 import { lastReceived, receiveErrors } from '../../metrics.js';
-import { sleep } from '../sleep.js';
+import { backoffMs, sleep } from '../sleep.js';
 import { parseZaloJson, parseZaloUpdate, ZaloApiError, ZaloHttpError } from './client.js';
 import type { ZaloClient, ZaloUpdate } from './client.js';
 
@@ -138,7 +138,7 @@ export function startZaloPolling(options: ZaloPollingOptions): ZaloPolling {
   let stopped: Promise<void> | undefined;
 
   const backoff = async (failures: number): Promise<void> => {
-    await sleep(Math.min(BACKOFF_MAX_MS, backoffStartMs * 2 ** (failures - 1)), abort.signal);
+    await sleep(backoffMs(failures, backoffStartMs, BACKOFF_MAX_MS), abort.signal);
   };
 
   // Zalo has no offset: an update taken is Zalo's no more. One whose handling failed (Postgres
