@@ -94,11 +94,25 @@ export function formatDeadline(date: Date): string {
   return `${hhmm(wall)} ${WEEKDAYS[wall.getUTCDay()]}, ${dmy(wall)}`;
 }
 
+/** The local wall time formatted by plain arithmetic; dayjs (`fallback`, its format) only for an invalid Date. */
+function formatWall(date: Date, format: (wall: Date) => string, fallback: string): string {
+  const wall = wallClock(date);
+  return Number.isNaN(wall.getTime()) ? local(date).format(fallback) : format(wall);
+}
+
 /** "15/12/2026 17:00". Why plain arithmetic: it is shown in replies on the hot path. */
 export function formatDateTime(date: Date): string {
-  const wall = wallClock(date);
-  if (Number.isNaN(wall.getTime())) return local(date).format('DD/MM/YYYY HH:mm');
-  return `${dmy(wall)} ${hhmm(wall)}`;
+  return formatWall(date, (wall) => `${dmy(wall)} ${hhmm(wall)}`, 'DD/MM/YYYY HH:mm');
+}
+
+/** "15/12/2026": the local day of formatDateTime. */
+export function formatLocalDate(date: Date): string {
+  return formatWall(date, dmy, 'DD/MM/YYYY');
+}
+
+/** "17:00": the local time of day of formatDateTime. */
+export function formatLocalTime(date: Date): string {
+  return formatWall(date, hhmm, 'HH:mm');
 }
 
 /**

@@ -33,7 +33,7 @@ import {
   type IXmlableObject,
   type ParagraphChild,
 } from 'docx';
-import { formatDateTime, localDate } from '../time.js';
+import { formatLocalDate, formatLocalTime, localDate } from '../time.js';
 import { ANNEX_ANSWERS_PER_QUESTION, type OrgList, type OrgRef, type Summary } from './figures.js';
 import { asciiSlug, capitalize, documentMarkup, formalCount, formalFraction, formatPercent, lowerFirst, unitNoun } from './format.js';
 import { reportDocumentMessages as d, summaryMessages as m } from './messages.js';
@@ -210,8 +210,7 @@ function progressSection(summary: Summary): Paragraph[] {
   const { targets, submitted } = summary;
   const out = [heading(d.sectionProgress)];
   out.push(body(d.progressTargets(formalCount(targets.total), unitNoun(targets.byType), targetsByType(summary, documentMarkup))));
-  const [date, time] = formatDateTime(summary.generatedAt).split(' ') as [string, string];
-  const when = d.progressWhen(time, date);
+  const when = d.progressWhen(formatLocalTime(summary.generatedAt), formatLocalDate(summary.generatedAt));
   if (submitted.total === 0) {
     out.push(body(d.progressNothing(when)));
   } else {

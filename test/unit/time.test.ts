@@ -6,7 +6,7 @@ const parseLocalDateTime = (text: string) => parseChatDateTime(text, '00:00');
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
-import { TIME_ZONE, formatDateTime, formatDeadline, formatNearTime, local, localDate, localInstant } from '../../src/time.js';
+import { TIME_ZONE, formatDateTime, formatDeadline, formatLocalDate, formatLocalTime, formatNearTime, local, localDate, localInstant } from '../../src/time.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -21,6 +21,7 @@ describe('local time in Asia/Ho_Chi_Minh', () => {
   it('formats deadlines and dates in Vietnamese', () => {
     expect(formatDeadline(new Date('2026-12-15T10:00:00Z'))).toBe('17:00 thứ Ba, 15/12/2026');
     expect(formatDateTime(new Date('2026-12-31T17:30:00Z'))).toBe('01/01/2027 00:30');
+    expect([formatLocalDate(new Date('2026-12-31T17:30:00Z')), formatLocalTime(new Date('2026-12-31T17:30:00Z'))]).toEqual(['01/01/2027', '00:30']);
     expect(localDate(new Date('2026-12-31T16:59:00Z'))).toBe('2026-12-31');
   });
 
@@ -102,12 +103,16 @@ function mismatches(instants: Date[], reference: (d: Date) => dayjs.Dayjs = viaT
       local: ref.format('YYYY-MM-DD HH:mm:ss.SSS'),
       localDate: ref.format('YYYY-MM-DD'),
       dateTime: ref.format('DD/MM/YYYY HH:mm'),
+      date: ref.format('DD/MM/YYYY'),
+      time: ref.format('HH:mm'),
       deadline: `${ref.format('HH:mm')} ${WEEKDAYS[ref.day()]}, ${ref.format('DD/MM/YYYY')}`,
     };
     const actual = {
       local: local(d).format('YYYY-MM-DD HH:mm:ss.SSS'),
       localDate: localDate(d),
       dateTime: formatDateTime(d),
+      date: formatLocalDate(d),
+      time: formatLocalTime(d),
       deadline: formatDeadline(d),
     };
     if (JSON.stringify(actual) !== JSON.stringify(expected)) bad.push(`${d.toISOString()}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`);
