@@ -26,7 +26,7 @@ import type { Database } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { outboxMessages, type OutboxOutcome } from '../src/metrics.js';
 import { quietWaitMs, type ReminderPolicy } from '../src/reminders/policy.js';
-import { claimDelivery, markUnreachable, moveToReachableAccount, queuedDelivery, recordOutcome, recordPartSent, resumePoint, type DeliveryOutcome, type QueuedDelivery } from '../src/services/deliveries.js';
+import { claimDelivery, markUnreachable, moveToReachableAccount, queuedDelivery, recordOutcome, recordPartSent, resumePoint, type Delivery, type DeliveryOutcome, type QueuedDelivery } from '../src/services/deliveries.js';
 import { composeQueuedDelivery } from '../src/services/deliveryContent.js';
 import type { FormCache } from '../src/services/forms.js';
 import type { Clock } from '../src/time.js';
@@ -68,6 +68,7 @@ async function sendElsewhere(deps: OutboxDeps, deliveryId: string, from: 'sendin
   if (channels.length === 0) return false;
   const moved = await moveToReachableAccount(deps.db, { deliveryId, from, channels, reason: `unreachable on ${deps.sender.channel}: ${reason}` }, deps.clock.now());
   if (!moved) return false;
+  outboxMessages.inc({ channel: deps.sender.channel, outcome: 'moved' });
   await deps.elsewhere?.[moved.channel]
     ?.add('deliver', { deliveryId: moved.id }, { jobId: deliveryJobId(moved.id, moved.resendCount) })
     .catch((err: unknown) => deps.logger.warn({ err, deliveryId: moved.id, channel: moved.channel }, 'delivery moved to another channel; its job is left to the sweep'));
@@ -105,8 +106,10 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   // Whether it still goes out is decided afresh (above); what it says, once a part of it is
   // out, is not: the rest of the text it began with follows, not a new rendering of it.
   const to = delivery.external_id!;
-  const plan = resumePoint(delivery, sender.channel, to) ?? { parts: sender.parts(composition.message), next: 0 };
-  if (!(await claimDelivery(db, delivery.id, clock.now()))) return 'already handled';
+  const claimed = await claimDelivery(db, delivery.id, clock.now());
+  if (!claimed) return 'already handled';
+  // From the row as claimed: another attempt may have sent parts since it was read above.
+  const plan = resumePoint(claimed, sender.channel, to) ?? { parts: sender.parts(composition.message), next: 0 };
   const finish = async (outcome: DeliveryOutcome) => {
     await recordOutcome(db, delivery.id, outcome, clock.now());
     return outcome.status;
@@ -115,7 +118,7 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
   try {
     // A Postgres error recording a part is not the channel's: classify rethrows it, the row
     // stays 'sending' and is queued again as interrupted, from the last part recorded.
-    const sent = await sendRemainingParts(deps, delivery.id, to, plan);
+    const sent = await sendRemainingParts(deps, claimed, to, plan);
     if (!sent) return 'already handled';
     count(delivery.maybe_duplicate ? 'resent' : 'sent');
     return finish({ status: 'sent', messageId: sent.messageId, parts: plan.parts.length });
@@ -149,7 +152,7 @@ export async function deliver(deps: OutboxDeps, job: Pick<Job<OutboxJob>, 'data'
  */
 async function sendRemainingParts(
   deps: Pick<OutboxDeps, 'db' | 'clock' | 'sender'>,
-  deliveryId: string,
+  claimed: Pick<Delivery, 'id' | 'attempts'>,
   to: string,
   plan: { parts: OutboundPart[]; next: number },
 ): Promise<SentPart | undefined> {
@@ -159,9 +162,9 @@ async function sendRemainingParts(
   for (let i = plan.next; i < parts.length; i++) {
     last = await sender.sendPart(to, parts[i]!);
     const more = i + 1 < parts.length;
-    if (more && !(await recordPartSent(db, deliveryId, { channel: sender.channel, to, parts }, i + 1, clock.now()))) return undefined;
+    if (more && !(await recordPartSent(db, claimed, { channel: sender.channel, to, parts }, i + 1, clock.now()))) return undefined;
   }
-  if (!last) throw new Error(`delivery ${deliveryId}: a message with no text to send`);
+  if (!last) throw new Error(`delivery ${claimed.id}: a message with no text to send`);
   return last;
 }
 

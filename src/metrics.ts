@@ -27,11 +27,11 @@ export const updateSeconds = new Histogram({
   registers: [registry],
 });
 
-export type OutboxOutcome = 'sent' | 'failed' | 'rate_limited' | 'unreachable' | 'retry' | 'resent' | 'skipped';
+export type OutboxOutcome = 'sent' | 'failed' | 'rate_limited' | 'unreachable' | 'retry' | 'resent' | 'skipped' | 'moved';
 
 export const outboxMessages = new Counter({
   name: 'baocao_outbox_messages_total',
-  help: 'Outbox deliveries by channel and outcome (rate_limited: a 429; resent: interrupted by a crash and sent again).',
+  help: 'Outbox deliveries by channel and outcome (rate_limited: a 429; resent: interrupted by a crash and sent again; unreachable: this app refused the account; moved: then queued on the person\'s account in another app).',
   labelNames: ['channel', 'outcome'] as const,
   registers: [registry],
 });

@@ -396,14 +396,23 @@ export async function recordOutcome(
  * part sent and not yet recorded when the process dies is sent again after the row is
  * queued again as interrupted (maybe_duplicate): at most one part twice, none lost. It
  * touches updated_at, so a long send is not taken for one interrupted. False when the
- * row is no longer being sent by this attempt (the sweep queued it again): stop there.
+ * row is no longer being sent by this attempt (the sweep queued it again, another
+ * worker claimed it): stop there.
  */
-export async function recordPartSent(db: Kysely<Database>, deliveryId: string, begun: BegunParts, partsSent: number, now: Date): Promise<boolean> {
+export async function recordPartSent(
+  db: Kysely<Database>,
+  claimed: Pick<Delivery, 'id' | 'attempts'>,
+  begun: BegunParts,
+  partsSent: number,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
     .set({ parts_sent: partsSent, parts: JSON.stringify(begun), updated_at: now })
-    .where('id', '=', deliveryId)
+    .where('id', '=', claimed.id)
     .where('status', '=', 'sending')
+    // A worker that froze past the grace period must not record over the attempt that took the row from it.
+    .where('attempts', '=', claimed.attempts)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
@@ -525,7 +534,9 @@ export async function moveToReachableAccount(
 ): Promise<WaitingDelivery | undefined> {
   const { rows } = await sql<{ id: string; channel: ChannelName; resend_count: number }>`
     update deliveries d set channel = other.channel, status = 'queued', reason = ${request.reason},
-      resend_count = d.resend_count + 1, resent_at = ${now}, updated_at = ${now}
+      resend_count = d.resend_count + 1, resent_at = ${now}, updated_at = ${now},
+      -- Begun on the other app, it starts whole on this one; coming back later, it starts whole there too.
+      parts = null, parts_sent = 0
     from (
       select i.channel from deliveries q join identities i on i.person_id = q.person_id
       where q.id = ${request.deliveryId} and i.unreachable_at is null and i.channel = any(${[...request.channels]}::text[])
@@ -766,7 +777,12 @@ export async function resendFailedDeliveries(
     if (isClosed(round, now)) return { kind: 'closed' };
     const result = await sql`
       update deliveries d set status = 'queued', reason = null, failure = null,
-        channel = coalesce(${reachableChannel('d.person_id', request.channels)}, d.channel),
+        -- The account it failed on, while that one still takes messages (a transient failure, an
+        -- interruption: resumed there at the part that did not arrive); else their most recent one that does.
+        channel = case when exists (select 1 from identities si where si.person_id = d.person_id
+                                      and si.channel = d.channel and si.unreachable_at is null)
+                       then d.channel
+                       else coalesce(${reachableChannel('d.person_id', request.channels)}, d.channel) end,
         resend_count = d.resend_count + 1, resent_at = ${now}, updated_at = ${now}
       from people p
       where p.id = d.person_id and d.campaign_id = ${campaignId} and ${INDEXED} and ${resendable(now, request.adminIds, request.channels)}

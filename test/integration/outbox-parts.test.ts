@@ -26,7 +26,7 @@ import type { BegunParts, Database } from '../../src/db/schema.js';
 import { startZaloEmulator, type ZaloEmulator } from '../../src/emulator/zaloEmulator.js';
 import { INTERRUPTED_GRACE_MS } from '../../src/reminders/policy.js';
 import { createCampaign } from '../../src/services/campaigns.js';
-import { fanOutSlot } from '../../src/services/deliveries.js';
+import { fanOutSlot, recordPartSent } from '../../src/services/deliveries.js';
 import { composeQueuedDelivery } from '../../src/services/deliveryContent.js';
 import { FormCache } from '../../src/services/forms.js';
 import { ManualClock } from '../../src/time.js';
@@ -207,6 +207,19 @@ describe('a long message: a retry sends only the parts that did not arrive', () 
     const parts = (row.parts as BegunParts).parts.map((p) => p.text);
     expect([row.status, row.parts_sent, row.maybe_duplicate, row.resend_count]).toEqual(['sent', 3, true, 1]);
     expect(chatOf(admins.crash)).toEqual([parts[0], parts[1], parts[1], parts[2]]);
+  });
+
+  it('a part recorded by an attempt that lost the row (a worker frozen past the grace period) is refused: only the attempt that claimed it records', async () => {
+    // The delivery of the scenario above, settled: taken again by a second attempt.
+    const { id } = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', rounds.lost).where('slot_key', '=', 'escalate').executeTakeFirstOrThrow();
+    await settled(id);
+    await db.updateTable('deliveries').set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1) })).where('id', '=', id).execute();
+    const { attempts, parts_sent: before } = await delivery(id);
+    const begun: BegunParts = { channel: 'zalo', to: admins.lost, parts: [{ text: 'một' }, { text: 'hai' }] };
+    expect(await recordPartSent(db, { id, attempts: attempts - 1 }, begun, 1, clock.now())).toBe(false);
+    expect((await delivery(id)).parts_sent).toBe(before);
+    expect(await recordPartSent(db, { id, attempts }, begun, 1, clock.now())).toBe(true);
+    expect((await delivery(id)).parts_sent).toBe(1);
   });
 
   it('Telegram: a message of three parts sent from stored parts resumes at part 2, its keyboard on the last', async () => {

@@ -199,6 +199,37 @@ describe('blocked on both apps', () => {
     expect((await listReporters(db, 'BOTHBLOCKED', CHANNELS))?.[0]?.unreachable).toBe(true);
   });
 
+  it('«Gửi lại» of a message that failed for a passing reason stays on the app it failed on while that account takes messages, though the other one is more recent', async () => {
+    const org = await insertOrg(db, { code: 'TRANSIENT', name: 'Chi bộ lỗi tạm thời' });
+    const user = { id: 'z740009', display_name: 'Lỗi tạm thời' };
+    zalo.addUser(user);
+    const person = await insertPerson(db, { telegramUserId: 740_009, zaloUserId: user.id, name: user.display_name, orgIds: [org] });
+    await db.updateTable('identities').set({ last_seen_at: at('2026-12-01T08:00') }).where('person_id', '=', person).where('channel', '=', 'telegram').execute();
+    await db.updateTable('identities').set({ last_seen_at: at('2026-12-05T08:00') }).where('person_id', '=', person).where('channel', '=', 'zalo').execute();
+    const { id: round } = await createCampaign(
+      db,
+      { formId: 'dan_van_qcdc', periodLabel: 'Năm 2026 (lỗi tạm thời)', opensAt: at('2026-12-01T08:00'), dueAt: at('2026-12-15T17:00'), organizationCodes: ['TRANSIENT'] },
+      clock,
+    );
+    clock.advance(MANUAL_REMINDER_WINDOW_MS + 60_000);
+    const added = await requestManualReminder(db, round, clock.now());
+    if (added.kind !== 'added') throw new Error(`no manual reminder added: ${added.kind}`);
+    const { slot } = added;
+    await runSlot(slotDeps, { campaignId: slot.campaignId, slotKey: slot.slotKey, sendAtMs: slot.sendAt.getTime() });
+    const { id } = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', round).executeTakeFirstOrThrow();
+    expect(await settled(id)).toMatchObject({ status: 'sent', channel: 'zalo' });
+    // As if Zalo had answered 503 to every attempt; meanwhile the person wrote on Telegram.
+    await db.updateTable('deliveries').set({ status: 'failed', failure: 'transient', reason: '503 Service Unavailable', message_id: null, sent_at: null }).where('id', '=', id).execute();
+    await db.updateTable('identities').set({ last_seen_at: at('2026-12-10T08:00') }).where('person_id', '=', person).where('channel', '=', 'telegram').execute();
+
+    const resent = await resendFailedDeliveries(db, { campaignId: round, actor: 'test', event: { channel: 'telegram', dedupeKey: 'resend-transient' }, adminIds: [], channels: CHANNELS }, clock.now());
+    expect(resent).toEqual({ kind: 'requeued', count: 1 });
+    await h.client.scheduler.deliveriesRequeued(round);
+    expect(await settled(id)).toMatchObject({ status: 'sent', channel: 'zalo' });
+    expect(zalo.messagesTo(user.id)).toHaveLength(2);
+    expect(telegram.messagesTo(740_009)).toHaveLength(0);
+  });
+
   it('writing in on Zalo clears the Zalo mark only; «Gửi lại» then sends both undelivered reminders on Zalo', async () => {
     // The person writes to the Zalo bot: Zalo lets it write back, and the bot hears them.
     zalo.sendText(accounts.bothBlocked.zalo, 'tôi đây');
