@@ -231,6 +231,9 @@ export const roundMessages = {
   confirmCloseButton: 'Kết thúc ngay',
   keepOpenButton: 'Không, để đợt tiếp tục',
   keptOpen: (id: string) => `Đợt #${id} vẫn tiếp tục.`,
+  noConfirmationWaiting:
+    'Không có xác nhận nào đang chờ (đã trả lời rồi, hoặc đã quá lâu), nên bot không làm gì và không lưu gì. ' +
+    'Để nhắc ngay: gõ /nhacnho SỐ_ĐỢT; để kết thúc đợt: gõ /ketthuc SỐ_ĐỢT.',
   closedNow: (id: string, at: string) => `Đã kết thúc đợt #${id} lúc ${at}.`,
   dueChanged: (id: string, from: string, to: string) => `Đã đổi hạn chót của đợt #${id}: ${from} → <b>${to}</b>. Lịch nhắc đã đổi theo.`,
   usage: 'Cách dùng: /dot để xem các đợt, /dot SỐ_ĐỢT để xem và điều chỉnh một đợt.',

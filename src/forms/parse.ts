@@ -301,7 +301,7 @@ function typedItems(matcher: ChoiceMatcher, text: string): TypedItem[] {
   const longest = Math.max(0, ...joiners.keys());
   const items: TypedItem[] = [];
   for (let i = 0; i < pieces.length; i++) {
-    const label = labelRun(pieces, i, Math.min(longest, pieces.length - i), joiners, item);
+    const label = labelRun(pieces, i, Math.min(longest, pieces.length - i), joiners, item, matcher.labels);
     if (label) {
       items.push(label.item);
       i += label.pieces - 1;
@@ -330,20 +330,33 @@ function labelJoiners(choices: Choice[]): Map<number, string[][]> {
   return new Map([...byLength].map(([n, joiners]) => [n, [...joiners.values()]]));
 }
 
-/** The longest run of pieces from `start` (two or more, at most `longest`) that is one option, read as a label joins its parts. */
+/**
+ * The longest run of pieces from `start` (two or more, at most `longest`) that is one
+ * option, read as a label joins its parts: its whole label, or the beginning of only one
+ * («tuyên truyền, vận»). A beginning whose pieces are each an option too («Học tập, quán
+ * triệt» beside «Học tập», «Quán triệt chỉ thị» and «Học tập, quán triệt nghị quyết») can
+ * be read both ways: it is returned as matching several, and the answer is asked again.
+ */
 function labelRun(
   pieces: readonly string[],
   start: number,
   longest: number,
   joiners: ReadonlyMap<number, string[][]>,
   item: (typed: string) => TypedItem,
+  labels: readonly string[],
 ): { item: TypedItem; pieces: number } | undefined {
   for (let n = longest; n >= 2; n--) {
     const run = pieces.slice(start, start + n);
     if (run.some((piece) => piece === '')) continue;
     for (const joiner of joiners.get(n) ?? []) {
       const joined = item(run.map((piece, k) => (k === 0 ? piece : `${joiner[k - 1]}${piece}`)).join(''));
-      if (joined.match.kind === 'found') return { item: joined, pieces: n };
+      if (joined.match.kind !== 'found') continue;
+      const { index } = joined.match;
+      if (answerForms(joined.typed).includes(labels[index]!)) return { item: joined, pieces: n };
+      const alone = run.map((piece) => item(piece).match);
+      if (!alone.every((m) => m.kind === 'found')) return { item: joined, pieces: n };
+      const indexes = [index, ...alone.map((m) => (m as { index: number }).index)];
+      return { item: { typed: joined.typed, match: { kind: 'several', indexes: [...new Set(indexes)] } }, pieces: n };
     }
   }
   return undefined;

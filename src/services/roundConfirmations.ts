@@ -22,6 +22,11 @@ export interface PendingConfirmation {
   campaignId: string;
   /** When it was shown: an answer typed long after asks again, as a pressed button does. */
   shownAt: Date;
+  /**
+   * The admin answered a question of their own report since it was shown: the bot has asked
+   * them something else meanwhile, so a word typed now may be meant for that, not for this.
+   */
+  reportAnsweredSince: boolean;
 }
 
 interface StoredConfirmation {
@@ -34,14 +39,14 @@ function fromStored(value: unknown): PendingConfirmation | undefined {
   const v = value as Partial<StoredConfirmation> | null;
   if (!v || (v.action !== 'remind' && v.action !== 'close') || typeof v.campaignId !== 'string' || typeof v.shownAt !== 'string') return undefined;
   const shownAt = new Date(v.shownAt);
-  return Number.isNaN(shownAt.getTime()) ? undefined : { action: v.action, campaignId: v.campaignId, shownAt };
+  return Number.isNaN(shownAt.getTime()) ? undefined : { action: v.action, campaignId: v.campaignId, shownAt, reportAnsweredSince: false };
 }
 
 /**
  * Records the confirmation just shown, replacing the one before. An admin from ADMIN_IDS
  * with no person yet gets one here, as the wizard gives them (the row hangs on it).
  */
-export async function rememberConfirmation(db: Kysely<Database>, admin: WizardAdmin, confirmation: PendingConfirmation): Promise<void> {
+export async function rememberConfirmation(db: Kysely<Database>, admin: WizardAdmin, confirmation: Omit<PendingConfirmation, 'reportAnsweredSince'>): Promise<void> {
   const now = confirmation.shownAt;
   const personId = 'personId' in admin ? admin.personId : (await upsertPerson(db, admin.user, now)).id;
   const stored: StoredConfirmation = { action: confirmation.action, campaignId: confirmation.campaignId, shownAt: now.toISOString() };
@@ -65,12 +70,16 @@ export async function rememberConfirmation(db: Kysely<Database>, admin: WizardAd
 /** The confirmation the admin was last shown, if it is younger than a wizard may grow (WIZARD_TTL_MS). */
 export async function pendingConfirmation(db: Kysely<Database>, personId: string, now: Date): Promise<PendingConfirmation | undefined> {
   const row = await db
-    .selectFrom('admin_wizards')
-    .select(sql<unknown>`state -> 'confirmation'`.as('confirmation'))
-    .where('person_id', '=', personId)
+    .selectFrom('admin_wizards as w')
+    .innerJoin('people as p', 'p.id', 'w.person_id')
+    .leftJoin('submissions as s', (j) => j.onRef('s.id', '=', 'p.active_submission_id').onRef('s.updated_by', '=', 'w.person_id'))
+    .select([sql<unknown>`w.state -> 'confirmation'`.as('confirmation'), 's.updated_at as report_updated_at'])
+    .where('w.person_id', '=', personId)
     .executeTakeFirst();
   const pending = fromStored(row?.confirmation);
-  return pending && now.getTime() - pending.shownAt.getTime() <= WIZARD_TTL_MS ? pending : undefined;
+  if (!pending || now.getTime() - pending.shownAt.getTime() > WIZARD_TTL_MS) return undefined;
+  const reportUpdatedAt = row?.report_updated_at;
+  return { ...pending, reportAnsweredSince: reportUpdatedAt != null && reportUpdatedAt.getTime() > pending.shownAt.getTime() };
 }
 
 /**

@@ -289,6 +289,45 @@ describe('a confirmation answered by typing its option, as on Zalo', () => {
     expect(await manualSlots(third)).toEqual([]);
   });
 
+  it('typed twice, or with nothing waiting: the second is told so, acts on nothing and goes to no report', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('TQ', 2, { periodLabel: 'Đợt TQ' });
+    await tell(`/nhacnho ${c}`);
+    expect(textOf(await tell('nhắc ngay'))).toContain('Đã xếp lịch nhắc ngay 2 tổ chức chưa nộp');
+    expect(textOf(await tell('nhắc ngay'))).toMatch(/^Không có xác nhận nào đang chờ/);
+    expect(textOf(await tell('không nhắc'))).toMatch(/^Không có xác nhận nào đang chờ/);
+    expect(await manualSlots(c)).toHaveLength(1);
+  });
+
+  it('«nhắc ngay» typed after the admin went on answering their own report shows the confirmation again instead of sending', async () => {
+    clock.set(at('2026-12-10T10:00'));
+    const c = await roundOf('TR', 2, { periodLabel: 'Đợt TR' });
+    await tell(`/nhacnho ${c}`);
+    // The admin also reports for an organization, and answers a question of it a minute later.
+    clock.advance(60_000);
+    const admin = await db.selectFrom('identities').select('person_id').where('channel', '=', 'telegram').where('external_id', '=', String(ADMIN)).executeTakeFirstOrThrow();
+    const org = await insertOrg(db, { code: 'TRX', name: 'Chi bộ của văn phòng' });
+    await db.insertInto('memberships').values({ person_id: admin.person_id, organization_id: org }).execute();
+    const own = await insertCampaign(db, { orgCodes: ['TRX'], periodLabel: 'Báo cáo của văn phòng' });
+    const submission = await db
+      .insertInto('submissions')
+      .values({ campaign_id: own, organization_id: org, status: 'draft', cursor: '{}', updated_by: admin.person_id, updated_at: clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('people').set({ active_submission_id: submission.id }).where('id', '=', admin.person_id).execute();
+    try {
+      const again = textOf(await tell('nhắc ngay'));
+      expect(again).toContain(`Nhắc ngay đợt <b>#${c}</b> — Đợt TR`);
+      expect(again).not.toContain('Đã xếp lịch');
+      expect(await manualSlots(c)).toEqual([]);
+      // Asked again, and answered at once: now it is meant.
+      expect(textOf(await tell('nhắc ngay'))).toContain(`Đã xếp lịch nhắc ngay 2 tổ chức chưa nộp của đợt <b>#${c}</b> — Đợt TR.`);
+      expect(await manualSlots(c)).toHaveLength(1);
+    } finally {
+      await db.updateTable('people').set({ active_submission_id: null }).where('id', '=', admin.person_id).execute();
+    }
+  });
+
   it('typed more than 30 minutes after it was shown, asks again with what is true now', async () => {
     clock.set(at('2026-12-10T10:00'));
     const c = await roundOf('TE', 2, { periodLabel: 'Đợt TE' });

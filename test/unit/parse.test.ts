@@ -444,6 +444,21 @@ describe('multi_choice', () => {
     expect(parseTypedAnswer(commas, input, ctx)).toEqual({ kind: 'ok', value: values });
   });
 
+  it('the beginning of a long label whose pieces are options too is asked again, naming both readings', () => {
+    const q = makeQuestion({
+      key: 'hoc_tap',
+      type: 'multi_choice',
+      text: 'Những việc đã làm?',
+      choices: choices({ nq: 'Học tập, quán triệt nghị quyết', ht: 'Học tập', ct: 'Quán triệt chỉ thị', kt: 'Kiểm tra' }),
+    });
+    const refused = expectVietnameseError(parseTypedAnswer(q, 'Học tập, quán triệt, kiểm tra', ctx));
+    expect(refused).toContain('Học tập, quán triệt nghị quyết');
+    expect(refused).toContain('Quán triệt chỉ thị');
+    // Typed whole, each reading is taken.
+    expect(parseTypedAnswer(q, 'Học tập, quán triệt nghị quyết, kiểm tra', ctx)).toEqual({ kind: 'ok', value: ['nq', 'kt'] });
+    expect(parseTypedAnswer(q, 'Học tập, quán triệt chỉ thị, kiểm tra', ctx)).toEqual({ kind: 'ok', value: ['ht', 'ct', 'kt'] });
+  });
+
   it('a label written without a space after its comma is typed with one, or without', () => {
     const tight = makeQuestion({ key: 't', type: 'multi_choice', text: 'T?', choices: choices({ kt: 'Kiểm tra,giám sát', khac: 'Khác' }) });
     for (const input of ['Kiểm tra, giám sát, Khác', 'kiem tra,giam sat;khac', 'Khác; Kiểm tra , giám sát']) {
