@@ -487,19 +487,22 @@ const TYPED_ANSWERS: ReadonlyArray<{ say: string; action: ConfirmationAnswer }> 
  * An admin's text that answers the confirmation last shown to them, typed as its option
  * reads (the only way on Zalo); undefined when it is not one of those words, or when the
  * message replies to another message (it says itself what it answers). The words alone
- * are checked first: only they cost a look-up. Nobody's report answer is «nhắc ngay»:
- * with no such confirmation waiting (answered already, typed twice, too old) the words
- * are told so and stored nowhere. A confirmation to act, typed after the admin went on
+ * are checked first: only they cost a look-up. With no such confirmation waiting
+ * (answered already, typed twice, too old) it is NOTHING_WAITING: the words may still be
+ * the wizard's («không nhắc» at its reminder step), but nobody's report answer is «nhắc
+ * ngay» — the router tells them so and stores them nowhere. A confirmation to act, typed after the admin went on
  * answering their own report, shows the confirmation again instead of acting: the word
  * may have been meant for the question they were at.
  */
-export async function typedConfirmationAnswer(request: ChatRequest, personId: string, text: string): Promise<Reply | undefined> {
+export const NOTHING_WAITING = 'nothing waiting';
+
+export async function typedConfirmationAnswer(request: ChatRequest, personId: string, text: string): Promise<Reply | typeof NOTHING_WAITING | undefined> {
   const typed = TYPED_ANSWERS.find((word) => matchesSay(text, word.say));
   if (!typed) return undefined;
   const { content } = request.event;
   if (content.kind === 'text' && content.quoted) return undefined;
   const pending = await pendingConfirmation(request.deps.db, personId, request.deps.clock.now());
-  if (!pending || pending.action !== ANSWERS[typed.action]) return sayOnce(request, msg.noConfirmationWaiting);
+  if (!pending || pending.action !== ANSWERS[typed.action]) return NOTHING_WAITING;
   const acts = typed.action === 'remind_ok' || typed.action === 'close_ok';
   if (acts && pending.reportAnsweredSince) return once(request, () => answer(request, pending.campaignId, pending.action, true));
   return once(request, () => onceRoundAction(request, pending.campaignId, typed.action, pending.shownAt));

@@ -18,12 +18,12 @@ import type { Caller, ChatDeps, ChatRequest } from './context.js';
 import { editedMessage, forwardedMessage, replyTarget } from './edits.js';
 import { fileAction } from './files.js';
 import { linkCommand } from './linking.js';
-import { botMessages as msg } from './messages.js';
+import { botMessages as msg, roundMessages } from './messages.js';
 import { onceRepeatable, sayOnce } from './once.js';
 import { HandlingFailed, NO_REPLY, type Action, type ChatOrder, type EventKey, type Identity, type InboundEvent, type Quoted, type Reply, type Working } from './port.js';
 import { bareInviteCode, startCommand } from './registration.js';
 import { answerReport, baocaoCommand, huyCommand, notText, openAndAcknowledge, pickRoundByNumber } from './report.js';
-import { cancelWizardCommand, newRoundCommand, roundAction, roundsCommand, toWizard, typedConfirmationAnswer, typedRoundCommand } from './rounds.js';
+import { cancelWizardCommand, newRoundCommand, NOTHING_WAITING, roundAction, roundsCommand, toWizard, typedConfirmationAnswer, typedRoundCommand } from './rounds.js';
 import { helpCommand, statusCommand } from './status.js';
 
 export interface Chat {
@@ -168,9 +168,10 @@ async function text(request: ChatRequest, { text: typed, quoted, command: cmd, u
   if (unknownSlash) return sayOnce(request, msg.unknownCommand);
   if (request.caller.isAdmin && person) {
     const answered = await typedConfirmationAnswer(request, person.id, typed);
-    if (answered) return answered;
+    if (answered && answered !== NOTHING_WAITING) return answered;
     const reply = await toWizard(request, { kind: 'text', text: typed });
     if (reply !== 'none') return reply;
+    if (answered === NOTHING_WAITING) return sayOnce(request, roundMessages.noConfirmationWaiting);
   }
   // An invite code pasted alone registers, even in the middle of a report (it is never an answer).
   if (inviteCode !== undefined) return startCommand(request, inviteCode);

@@ -297,6 +297,12 @@ describe('a confirmation answered by typing its option, as on Zalo', () => {
     expect(textOf(await tell('nhắc ngay'))).toMatch(/^Không có xác nhận nào đang chờ/);
     expect(textOf(await tell('không nhắc'))).toMatch(/^Không có xác nhận nào đang chờ/);
     expect(await manualSlots(c)).toHaveLength(1);
+    // With a round being created, the words are the wizard's to read (its reminder step takes «không»).
+    expect(textOf(await tell('/dotmoi'))).toContain('(bước 1/7)');
+    const toWizard = textOf(await tell('không nhắc'));
+    expect(toWizard).not.toMatch(/^Không có xác nhận nào đang chờ/);
+    expect(toWizard).toContain('bước 1/7');
+    expect(textOf(await tell('/huy'))).toBe('Đã huỷ. Không có gì được tạo hay thay đổi.');
   });
 
   it('«nhắc ngay» typed after the admin went on answering their own report shows the confirmation again instead of sending', async () => {
