@@ -16,7 +16,7 @@ import type { Logger } from '../../logger.js';
 import { LastReplies } from '../lastReply.js';
 import { decodeAction } from './callbackData.js';
 import { retryNetworkErrors } from './networkRetry.js';
-import { htmlOptions, telegramParts, telegramText, TELEGRAM_TEXT_LIMIT } from './render.js';
+import { keyboardOf, partOptions, telegramParts, telegramText, TELEGRAM_TEXT_LIMIT } from './render.js';
 import { isExpiredQuery } from './queries.js';
 import { workingSign } from './working.js';
 
@@ -158,9 +158,9 @@ async function showReply(ctx: Context, reply: Reply, { sent, answeredQuery }: Sh
   if (ctx.callbackQuery && !answeredQuery) await answerQuery(ctx, reply);
   const [first, ...rest] = reply.messages;
   if (first && reply.inPlace && ctx.callbackQuery?.message && telegramText(first).length <= TELEGRAM_TEXT_LIMIT) {
-    const { chunks, keyboard } = telegramParts(first);
     try {
-      await ctx.editMessageText(chunks[0] ?? telegramText(first), { parse_mode: 'HTML', reply_markup: keyboard });
+      // Within Telegram's limit, the text is one part.
+      await ctx.editMessageText(telegramText(first), { parse_mode: 'HTML', reply_markup: keyboardOf(first) });
     } catch (error) {
       if (!isNotModified(error)) throw error;
     }
@@ -176,12 +176,8 @@ async function showMessages(ctx: Context, messages: Reply['messages'], sent: Sho
       sent([(await sendAttachment(ctx, message.attachment, message.text)).message_id], message);
       continue;
     }
-    const { chunks, keyboard } = telegramParts(message);
     const ids: number[] = [];
-    for (const [i, chunk] of chunks.entries()) {
-      const last = i === chunks.length - 1;
-      ids.push((await ctx.reply(chunk, { ...htmlOptions, ...(last && keyboard ? { reply_markup: keyboard } : {}) })).message_id);
-    }
+    for (const part of telegramParts(message)) ids.push((await ctx.reply(part.text, partOptions(part))).message_id);
     sent(ids, message);
   }
 }

@@ -12,6 +12,12 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
 
 export const htmlOptions = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
 
+/** sendMessage's options for one part: HTML, and the keyboard of the options it carries. */
+export function partOptions(part: OutboundPart) {
+  const keyboard = part.options ? keyboardOf({ options: part.options }) : undefined;
+  return { ...htmlOptions, ...(keyboard ? { reply_markup: keyboard } : {}) };
+}
+
 export function keyboardOf(message: Pick<OutboundMessage, 'options'>): InlineKeyboard | undefined {
   if (message.options.length === 0) return undefined;
   const keyboard = new InlineKeyboard();
@@ -22,22 +28,13 @@ export function keyboardOf(message: Pick<OutboundMessage, 'options'>): InlineKey
   return keyboard;
 }
 
-export interface TelegramParts {
-  chunks: string[];
-  keyboard: InlineKeyboard | undefined;
-}
-
 /** The text Telegram shows: with the note on using the buttons, when there are buttons. */
 export function telegramText(message: OutboundMessage): string {
   return message.buttonsNote !== undefined && message.options.length > 0 ? `${message.text}\n${message.buttonsNote}` : message.text;
 }
 
-export function telegramParts(message: OutboundMessage): TelegramParts {
-  return { chunks: splitText(telegramText(message), TELEGRAM_TEXT_LIMIT), keyboard: keyboardOf(message) };
-}
-
-/** The outbox's parts: the chunks, the options riding on the last (as keyboardOf shows them when it is sent). */
-export function telegramOutboundParts(message: OutboundMessage): OutboundPart[] {
+/** The messages Telegram shows a message as: its text cut at 4,096 characters, the options riding on the last part. */
+export function telegramParts(message: OutboundMessage): OutboundPart[] {
   const chunks = splitText(telegramText(message), TELEGRAM_TEXT_LIMIT);
   const last = chunks.length - 1;
   return chunks.map((text, i) => (i === last && message.options.length > 0 ? { text, options: message.options } : { text }));

@@ -1,7 +1,7 @@
 /** The outbound side of Telegram for the outbox: one message (split if long, part by part) to a user, and its errors classified. */
 import { Api, GrammyError, HttpError } from 'grammy';
 import { sendInOrder, type ChannelSender, type ChatOrder, type OutboundPart, type SendFailure } from '../../chat/port.js';
-import { htmlOptions, keyboardOf, telegramOutboundParts } from './render.js';
+import { partOptions, telegramParts } from './render.js';
 
 /** What the outbox does with a Telegram error. */
 export function classifyTelegramError(error: unknown): SendFailure {
@@ -17,8 +17,7 @@ export function classifyTelegramError(error: unknown): SendFailure {
 
 /** Sends one part, with the keyboard of the options it carries. */
 export async function sendTelegramPart(api: Api, chatId: string, part: OutboundPart): Promise<{ messageId: string; order: ChatOrder }> {
-  const keyboard = part.options ? keyboardOf({ options: part.options }) : undefined;
-  const sent = await api.sendMessage(chatId, part.text, { ...htmlOptions, ...(keyboard ? { reply_markup: keyboard } : {}) });
+  const sent = await api.sendMessage(chatId, part.text, partOptions(part));
   // A private chat's message ids are one sequence for both sides: the id is the message's place.
   return { messageId: String(sent.message_id), order: sent.message_id };
 }
@@ -28,8 +27,8 @@ export function createTelegramSender(api: Api): ChannelSender {
   return {
     channel: 'telegram',
     // Every part of a message; the keyboard rides on the last.
-    send: (externalId, message) => sendInOrder(telegramOutboundParts(message), (part) => sendPart(externalId, part)),
-    parts: telegramOutboundParts,
+    send: (externalId, message) => sendInOrder(telegramParts(message), (part) => sendPart(externalId, part)),
+    parts: telegramParts,
     sendPart,
     classify: classifyTelegramError,
   };
